@@ -1,0 +1,15 @@
+"""reasoncraft: build reasoning LLMs by the four routes of "Understanding Reasoning LLMs".
+
+Heavy dependencies (torch, transformers) are imported where they are used, not here.
+"""
+
+__version__ = "0.1.0"
+
+__all__ = ["load_model", "__version__"]
+
+
+def load_model(name_or_path: str = "smollm2-135m", dtype=None, device=None):
+    """Return `(model, tokenizer)`; see `reasoncraft.models.load_model`."""
+    from .models import load_model as _load
+
+    return _load(name_or_path, dtype=dtype, device=device)

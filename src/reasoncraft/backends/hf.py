@@ -1,0 +1,270 @@
+"""In-process generation with a transformers model: the `hf` backend.
+
+A hand-written decoding loop instead of `model.generate`, for three reasons that matter to
+reasoning workloads (many samples per prompt, lengths that vary widely):
+
+* the n samples of a prompt share one prefill: the prompt is encoded once and its KV cache is
+  expanded n times (`DynamicCache.batch_repeat_interleave`), not recomputed n times;
+* a finished sequence leaves the batch (`DynamicCache.batch_select_indices`), so it stops costing
+  compute; `generate` keeps decoding padding for it until the longest sample ends;
+* every sample draws its noise from its own generator, seeded by (seed, prompt, sample index), so
+  a sample does not depend on what else shares its batch: a rerun, a resumed run, or a run with
+  n=16 where an earlier one had n=4 reproduce the same samples (up to float rounding differences
+  between batch shapes).
+
+Greedy decoding picks the same tokens as `model.generate` (tested). Log-probabilities are those of
+the sampled tokens under the temperature-scaled distribution, softmax(logits / T), before top-k or
+top-p filtering, which is what a policy-gradient trainer recomputes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Sequence
+
+import torch
+
+from .base import Completion, Prompt, SamplingParams
+
+
+# --- pure sampling math ---------------------------------------------------------------------------
+
+
+def filter_logits(logits: torch.Tensor, top_k: int = 0, top_p: float = 1.0) -> torch.Tensor:
+    """Set logits outside the top-k and outside the smallest nucleus of mass top_p to -inf.
+
+    >>> filter_logits(torch.tensor([[1.0, 3.0, 2.0]]), top_k=2).tolist()
+    [[-inf, 3.0, 2.0]]
+    """
+    if top_k and top_k < logits.shape[-1]:
+        kth = torch.topk(logits, top_k, dim=-1).values[..., -1:]  # (B, 1)
+        logits = logits.masked_fill(logits < kth, float("-inf"))
+    if top_p < 1.0:
+        sorted_logits, order = torch.sort(logits, dim=-1, descending=True)  # (B, V)
+        cumulative = sorted_logits.softmax(dim=-1).cumsum(dim=-1)
+        # Drop a token when the mass before it already reaches top_p; the top token always stays.
+        drop_sorted = (cumulative - sorted_logits.softmax(dim=-1)) >= top_p
+        drop = drop_sorted.scatter(-1, order, drop_sorted)
+        logits = logits.masked_fill(drop, float("-inf"))
+    return logits
+
+
+def sample_tokens(
+    logits: torch.Tensor, temperature: float, top_k: int, top_p: float, uniform: torch.Tensor | None
+) -> torch.Tensor:
+    """Pick one token per row: argmax when temperature is 0, else Gumbel-max over the filtered logits.
+
+    `uniform` (B, V) holds U(0, 1) draws; argmax(logits/T + Gumbel(u)) is a draw from softmax(logits/T).
+    """
+    if temperature == 0:
+        return logits.argmax(dim=-1)  # (B,)
+    scaled = filter_logits(logits.float() / temperature, top_k, top_p)  # (B, V)
+    gumbel = -torch.log(-torch.log(uniform.clamp_(1e-20, 1.0 - 1e-7)))  # (B, V)
+    return (scaled + gumbel).argmax(dim=-1)  # (B,)
+
+
+def token_logprobs(logits: torch.Tensor, tokens: torch.Tensor, temperature: float) -> torch.Tensor:
+    """log softmax(logits / T)[token] per row; T = 0 (greedy) scores under T = 1."""
+    scale = temperature if temperature > 0 else 1.0
+    logp = torch.log_softmax(logits.float() / scale, dim=-1)  # (B, V)
+    return logp.gather(-1, tokens[:, None]).squeeze(-1)  # (B,)
+
+
+def sample_seed(seed: int, prompt_ids: Sequence[int], sample_index: int) -> int:
+    """The generator seed of one sample: a hash of (seed, prompt tokens, sample index)."""
+    text = f"{seed}|{','.join(map(str, prompt_ids))}|{sample_index}"
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little") & (2**63 - 1)
+
+
+# --- the backend ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    """Decoding state of one sample."""
+
+    prompt: int
+    sample_index: int
+    generator: torch.Generator | None
+    tokens: list[int] = field(default_factory=list)
+    logprobs: list[float] = field(default_factory=list)
+    finish_reason: str | None = None
+    text: str | None = None
+
+
+@contextmanager
+def _eval_mode(model: Any) -> Iterator[None]:
+    """Generate in eval mode without gradients, then give a trainer its model back as it was."""
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.inference_mode():
+            yield
+    finally:
+        model.train(was_training)
+
+
+class HFBackend:
+    """Batched in-process generation on CPU or CUDA; can share its model object with a trainer."""
+
+    def __init__(self, model: Any, tokenizer: Any, *, max_batch_rows: int = 64, model_id: str | None = None):
+        if max_batch_rows < 1:
+            raise ValueError(f"max_batch_rows must be >= 1: got {max_batch_rows}")
+        self.model = model
+        self.tokenizer = tokenizer
+        self.max_batch_rows = max_batch_rows
+        self.model_id = model_id or getattr(model, "name_or_path", None) or type(model).__name__
+        self.eos_ids = self._eos_ids()
+        # transformers >= 5.2x renamed the cache argument and output from `past_key_values` to `cache`.
+        forward_args = inspect.signature(model.forward).parameters
+        self._cache_arg = "cache" if "cache" in forward_args else "past_key_values"
+        if tokenizer.pad_token_id is None and tokenizer.eos_token_id is None:
+            raise ValueError("the tokenizer has neither a pad nor an eos token: set tokenizer.pad_token")
+
+    @classmethod
+    def from_name(cls, name_or_path: str, dtype: Any = None, device: str | None = None, **kwargs: Any) -> "HFBackend":
+        from ..models import load_model
+
+        model, tokenizer = load_model(name_or_path, dtype=dtype, device=device)
+        return cls(model, tokenizer, model_id=name_or_path, **kwargs)
+
+    def _eos_ids(self) -> set[int]:
+        ids: set[int] = set()
+        for source in (getattr(self.model, "generation_config", None), self.tokenizer):
+            value = getattr(source, "eos_token_id", None)
+            if value is None:
+                continue
+            ids.update([value] if isinstance(value, int) else value)
+        return ids
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.model.parameters()).device
+
+    def encode(self, prompt: Prompt) -> list[int]:
+        """Token ids of a prompt: chat messages through the chat template, text as is."""
+        if isinstance(prompt, str):
+            return self.tokenizer(prompt, add_special_tokens=False)["input_ids"]
+        if self.tokenizer.chat_template is None:
+            raise ValueError("chat messages need a tokenizer with a chat template; pass plain text instead")
+        text = self.tokenizer.apply_chat_template(list(prompt), tokenize=False, add_generation_prompt=True)
+        return self.tokenizer(text, add_special_tokens=False)["input_ids"]
+
+    def generate(self, prompts: Sequence[Prompt], sampling: SamplingParams) -> list[list[Completion]]:
+        encoded = [self.encode(p) for p in prompts]
+        per_chunk = max(1, self.max_batch_rows // sampling.n)
+        results: list[list[Completion]] = []
+        with _eval_mode(self.model):
+            for start in range(0, len(encoded), per_chunk):
+                results.extend(self._generate_chunk(encoded[start : start + per_chunk], sampling))
+        return results
+
+    # -- one batch of prompts -----------------------------------------------------------------------
+
+    def _prefill(self, prompt_ids: list[list[int]]) -> tuple[torch.Tensor, Any, torch.Tensor]:
+        """Encode the left-padded prompts once; return last-position logits, the cache and the mask."""
+        pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.tokenizer.eos_token_id
+        width = max(len(ids) for ids in prompt_ids)
+        input_ids = torch.full((len(prompt_ids), width), pad, dtype=torch.long)  # (P, L)
+        mask = torch.zeros((len(prompt_ids), width), dtype=torch.long)  # (P, L)
+        for i, ids in enumerate(prompt_ids):
+            input_ids[i, width - len(ids) :] = torch.tensor(ids)
+            mask[i, width - len(ids) :] = 1
+        input_ids, mask = input_ids.to(self.device), mask.to(self.device)
+        positions = (mask.cumsum(-1) - 1).masked_fill(mask == 0, 1)  # as model.generate builds them
+        out = self.model(input_ids=input_ids, attention_mask=mask, position_ids=positions, use_cache=True, logits_to_keep=1)
+        return out.logits[:, -1, :], self._cache_of(out), mask
+
+    def _cache_of(self, out: Any) -> Any:
+        return out.get("cache") if out.get("cache") is not None else out.past_key_values
+
+    def _generate_chunk(self, prompt_ids: list[list[int]], sampling: SamplingParams) -> list[list[Completion]]:
+        n = sampling.n
+        logits, cache, mask = self._prefill(prompt_ids)
+        if n > 1:  # share the prefill among the n samples of each prompt
+            cache.batch_repeat_interleave(n)
+            logits = logits.repeat_interleave(n, dim=0)  # (P*n, V)
+            mask = mask.repeat_interleave(n, dim=0)  # (P*n, L)
+        rows = [
+            _Row(p, i, None if sampling.greedy else self._generator(sample_seed(sampling.seed, ids, i)))
+            for p, ids in enumerate(prompt_ids)
+            for i in range(n)
+        ]
+        active = list(range(len(rows)))  # batch position -> index into rows
+        positions = mask.sum(-1, keepdim=True) - 1  # (B, 1) position of the last prompt token
+        max_stop = max((len(s) for s in sampling.stop), default=0)
+        for step in range(sampling.max_new_tokens):
+            uniform = None
+            if not sampling.greedy:
+                uniform = torch.stack(
+                    [torch.rand(logits.shape[-1], generator=rows[r].generator, device=self.device) for r in active]
+                )  # (B, V)
+            tokens = sample_tokens(logits, sampling.temperature, sampling.top_k, sampling.top_p, uniform)  # (B,)
+            chosen = tokens.tolist()
+            lps = token_logprobs(logits, tokens, sampling.temperature).tolist() if sampling.logprobs else None
+            last_step = step == sampling.max_new_tokens - 1
+            keep = []
+            for b, r in enumerate(active):
+                row = rows[r]
+                row.tokens.append(chosen[b])
+                if lps is not None:
+                    row.logprobs.append(lps[b])
+                if self._finished(row, sampling.stop, max_stop, last_step) is None:
+                    keep.append(b)
+            if not keep:
+                break
+            if len(keep) < len(active):  # finished samples leave the batch
+                index = torch.tensor(keep, device=self.device)
+                cache.batch_select_indices(index)
+                mask, positions, tokens = mask[index], positions[index], tokens[index]
+                active = [active[b] for b in keep]
+            mask = torch.cat([mask, mask.new_ones((len(active), 1))], dim=-1)  # (B, L+t)
+            positions = positions + 1
+            out = self.model(
+                input_ids=tokens[:, None], attention_mask=mask, position_ids=positions, use_cache=True,
+                **{self._cache_arg: cache},
+            )
+            logits, cache = out.logits[:, -1, :], self._cache_of(out)
+        return self._completions(rows, prompt_ids, n, sampling.logprobs)
+
+    def _generator(self, seed: int) -> torch.Generator:
+        generator = torch.Generator(device=self.device)
+        generator.manual_seed(seed)
+        return generator
+
+    def _finished(self, row: _Row, stop: tuple[str, ...], max_stop: int, last_step: bool) -> str | None:
+        """Mark the row finished (end-of-sequence, a stop string, or the token limit); return why."""
+        if row.tokens[-1] in self.eos_ids:
+            row.finish_reason = "stop"
+        elif stop:
+            # Cheap test on the tail first; a full decode only when a stop string may have appeared.
+            tail = self.tokenizer.decode(row.tokens[-(max_stop + 2) :], skip_special_tokens=True)
+            if any(s in tail for s in stop):
+                text = self.tokenizer.decode(row.tokens, skip_special_tokens=True)
+                cut = min((text.find(s) for s in stop if s in text), default=-1)
+                if cut >= 0:
+                    row.finish_reason, row.text = "stop", text[:cut]
+        if row.finish_reason is None and last_step:
+            row.finish_reason = "length"
+        return row.finish_reason
+
+    def _completions(self, rows: list[_Row], prompt_ids: list[list[int]], n: int, logprobs: bool) -> list[list[Completion]]:
+        grouped: list[list[Completion]] = [[] for _ in prompt_ids]
+        for row in rows:
+            text = row.text if row.text is not None else self.tokenizer.decode(row.tokens, skip_special_tokens=True)
+            grouped[row.prompt].append(
+                Completion(
+                    text=text,
+                    token_ids=row.tokens,
+                    prompt_tokens=len(prompt_ids[row.prompt]),
+                    completion_tokens=len(row.tokens),
+                    finish_reason=row.finish_reason or "length",
+                    sample_index=row.sample_index,
+                    logprobs=row.logprobs if logprobs else None,
+                    prompt_token_ids=prompt_ids[row.prompt],
+                )
+            )
+        return grouped

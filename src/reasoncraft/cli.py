@@ -1,0 +1,56 @@
+"""The command line: a thin layer over the library. Only this file parses command lines.
+
+Each command validates its options, builds the library objects and calls one library function.
+Heavy imports happen inside the commands so that `reasoncraft --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+app = typer.Typer(
+    help="reasoncraft: build and compare reasoning LLMs (inference-time scaling, GRPO, SFT, distillation).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+train_app = typer.Typer(help="Train a policy: `train grpo` (pure RL), `train sft` (supervised).", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+
+@app.command()
+def models() -> None:
+    """List the embedded model catalogue and where its cache lives."""
+    from .models import CATALOGUE, DEFAULT_MODEL, reasoncraft_home
+
+    for name, entry in CATALOGUE.items():
+        default = " (default)" if name == DEFAULT_MODEL else ""
+        typer.echo(f"{name}{default}: {entry.wheel} -> {entry.gguf_member} [{entry.license}]; original: {entry.hub_id}")
+    typer.echo(f"cache: {reasoncraft_home()}")
+
+
+@app.command()
+def generate(
+    prompt: list[str] = typer.Argument(..., help="One or more user messages (sent through the chat template)."),
+    model: str = typer.Option("smollm2-135m", help="Catalogue name, .gguf file, local folder or hub id."),
+    n: int = typer.Option(1, help="Samples per prompt."),
+    temperature: float = typer.Option(0.0, help="0 = greedy."),
+    max_new_tokens: int = typer.Option(128, help="Token limit per completion."),
+    seed: int = typer.Option(0, help="Sampling seed."),
+    device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cuda when present)."),
+) -> None:
+    """Sample completions from a model with the in-process backend."""
+    from .backends import HFBackend, SamplingParams
+
+    backend = HFBackend.from_name(model, device=device)
+    sampling = SamplingParams(n=n, temperature=temperature, max_new_tokens=max_new_tokens, seed=seed)
+    messages = [[{"role": "user", "content": p}] for p in prompt]
+    for text, completions in zip(prompt, backend.generate(messages, sampling)):
+        for c in completions:
+            typer.echo(f"--- {text!r} sample {c.sample_index} ({c.completion_tokens} tokens, {c.finish_reason})")
+            typer.echo(c.text)
+
+
+if __name__ == "__main__":
+    app()
