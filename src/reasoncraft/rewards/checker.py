@@ -1,0 +1,278 @@
+"""Answer equivalence: `math_equal(gold, candidate)` and its failure-aware forms.
+
+Order of work for each (gold, candidate) pair, cheapest first:
+
+1. caps (`normalize.cap_violation`): a candidate that is too long, too deeply nested, an exponent
+   tower or code-like is not equal, decided in microseconds without parsing;
+2. exact paths (`normalize.cheap_verdict`): identical after normalisation, or both plain numbers
+   compared exactly with `fractions.Fraction`;
+3. Math-Verify (LaTeX parser + sympy) in a separate worker *process*, fed in batches over a pipe.
+   Each answer has a hard deadline measured here; on overrun the process is killed and a fresh one
+   is started, so a pathological answer costs at most the deadline and the checker keeps
+   answering. This works from any thread (no `signal.alarm` in the caller) and no path evaluates
+   the text (the worker uses only Math-Verify's LaTeX extractor, never sympy's `parse_expr`).
+
+`math_verdict` / `math_verdicts` return True, False or a `RewardFailure` (deadline exceeded, worker
+died); `math_equal` / `math_equal_many` fold failures into False for callers that want a bool.
+Rewards use the verdict forms so that time-outs are counted as failures, never as 0.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import select
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .base import RewardFailure
+from .normalize import cap_violation, cheap_verdict, prepare_for_sympy
+
+__all__ = [
+    "MathChecker",
+    "math_equal",
+    "math_equal_many",
+    "math_verdict",
+    "math_verdicts",
+    "default_checker",
+]
+
+Verdict = "bool | RewardFailure"
+_WORKER = Path(__file__).with_name("_verify_worker.py")
+_CHUNK_BYTES = 32 * 1024  # below the pipe buffer, so a write never blocks on a stuck worker
+
+
+class _WorkerDied(Exception):
+    pass
+
+
+class MathChecker:
+    """A Math-Verify worker process with a hard per-answer deadline; safe to share between threads.
+
+    deadline_s: wall-clock seconds one pair may spend in the worker before it is killed.
+    startup_timeout_s: seconds allowed for a fresh worker to import Math-Verify.
+    memory_limit_mb: address-space limit of the worker process.
+    """
+
+    def __init__(self, deadline_s: float = 3.0, startup_timeout_s: float = 60.0, memory_limit_mb: int = 4096):
+        if deadline_s <= 0:
+            raise ValueError(f"deadline_s must be > 0 seconds: got {deadline_s}")
+        self.deadline_s = deadline_s
+        self.startup_timeout_s = startup_timeout_s
+        self.memory_limit_mb = memory_limit_mb
+        self._inner_timeout = max(1, int(deadline_s) - 1)  # Math-Verify's own alarm, whole seconds
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen | None = None
+        self._owner_pid = 0
+        self._ready = False
+        self._buf = b""
+        self.restarts = 0  # workers killed or lost so far (for logs and tests)
+
+    # --- public -------------------------------------------------------------------------------
+
+    def verdicts(self, pairs: Iterable[tuple[str, str]]) -> list:
+        """True / False / RewardFailure for each (gold, candidate) pair, in order."""
+        pairs = list(pairs)
+        results: list = [None] * len(pairs)
+        pending: list[tuple[int, str, str]] = []
+        for k, pair in enumerate(pairs):
+            if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+                raise TypeError(f"pair {k} must be a (gold, candidate) tuple of strings: got {pair!r:.80}")
+            gold, candidate = pair
+            if not isinstance(gold, str) or not isinstance(candidate, str):
+                raise TypeError(
+                    f"pair {k}: gold and candidate must be str, got {type(gold).__name__} and "
+                    f"{type(candidate).__name__}; convert numbers with str() first"
+                )
+            reason = cap_violation(gold)
+            if reason is not None:
+                results[k] = RewardFailure(f"gold answer refused by the checker caps: {reason}")
+                continue
+            if cap_violation(candidate) is not None:
+                results[k] = False
+                continue
+            quick = cheap_verdict(gold, candidate)
+            if quick is not None:
+                results[k] = quick
+                continue
+            pending.append((k, prepare_for_sympy(gold), prepare_for_sympy(candidate)))
+        if pending:
+            with self._lock:
+                for k, verdict in self._ask_worker(pending):
+                    results[k] = verdict
+        return results
+
+    def close(self) -> None:
+        """Stop the worker process (a later call starts a new one)."""
+        with self._lock:
+            self._kill()
+
+    # --- worker management --------------------------------------------------------------------
+
+    def _spawn(self) -> None:
+        self._proc = subprocess.Popen(
+            [sys.executable, str(_WORKER), str(self.memory_limit_mb), str(self._inner_timeout)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            close_fds=True,
+        )
+        self._owner_pid = os.getpid()
+        self._ready = False
+        self._buf = b""
+
+    def _kill(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None and self._owner_pid == os.getpid():
+            proc.kill()
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+        self._ready = False
+        self._buf = b""
+
+    def _restart(self) -> None:
+        self._kill()
+        self.restarts += 1
+        self._spawn()  # start importing now, so the next answer does not wait for it
+
+    def _ensure_ready(self) -> None:
+        if self._proc is not None and self._owner_pid != os.getpid():
+            self._proc = None  # inherited through fork: the parent's worker is not ours to use
+        if self._proc is None or self._proc.poll() is not None:
+            self._spawn()
+        if self._ready:
+            return
+        line = self._read_line(time.monotonic() + self.startup_timeout_s)
+        if line is None:
+            self._kill()
+            raise _WorkerDied(f"the Math-Verify worker did not start within {self.startup_timeout_s} s")
+        message = json.loads(line)
+        if not message.get("ready"):
+            self._kill()
+            raise _WorkerDied(message.get("error", f"unexpected worker greeting {message!r}"))
+        self._ready = True
+
+    def _read_line(self, deadline: float) -> bytes | None:
+        """One line from the worker, or None at the deadline; raises _WorkerDied on EOF."""
+        fd = self._proc.stdout.fileno()
+        while b"\n" not in self._buf:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            readable, _, _ = select.select([fd], [], [], remaining)
+            if readable:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    raise _WorkerDied("the Math-Verify worker exited")
+                self._buf += chunk
+        line, _, self._buf = self._buf.partition(b"\n")
+        return line
+
+    def _chunks(self, pending: Sequence[tuple[int, str, str]]):
+        chunk, size = [], 0
+        for item in pending:
+            line = (json.dumps({"i": item[0], "g": item[1], "c": item[2]}) + "\n").encode()
+            if chunk and size + len(line) > _CHUNK_BYTES:
+                yield chunk
+                chunk, size = [], 0
+            chunk.append((item[0], line))
+            size += len(line)
+        if chunk:
+            yield chunk
+
+    def _ask_worker(self, pending: Sequence[tuple[int, str, str]]):
+        """Yield (index, verdict) for every pending pair; each pair is tried at most once."""
+        for chunk in self._chunks(pending):
+            queue = list(chunk)
+            while queue:
+                try:
+                    self._ensure_ready()
+                    self._proc.stdin.write(b"".join(line for _, line in queue))
+                    self._proc.stdin.flush()
+                except (_WorkerDied, OSError) as e:
+                    for k, _ in queue:
+                        yield k, RewardFailure(f"checker worker unavailable: {e}")
+                    self._restart()
+                    break
+                done = 0
+                try:
+                    for k, _ in queue:
+                        line = self._read_line(time.monotonic() + self.deadline_s)
+                        if line is None:
+                            yield k, RewardFailure(f"checker deadline of {self.deadline_s} s exceeded")
+                            done += 1
+                            self._restart()
+                            break
+                        reply = json.loads(line)
+                        if reply.get("i") != k:
+                            raise _WorkerDied(f"worker answered {reply.get('i')} for request {k}")
+                        yield k, reply["v"] if "v" in reply else RewardFailure(reply.get("f", "checker failure"))
+                        done += 1
+                except _WorkerDied as e:
+                    yield queue[done][0], RewardFailure(f"checker worker died: {e}")
+                    done += 1
+                    self._restart()
+                queue = queue[done:]
+
+
+_default: MathChecker | None = None
+_default_lock = threading.Lock()
+
+
+def default_checker() -> MathChecker:
+    """The process-wide checker behind `math_equal` and the accuracy reward."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = MathChecker()
+            atexit.register(_default.close)
+        return _default
+
+
+def math_verdicts(pairs: Iterable[tuple[str, str]]) -> list:
+    """True / False / RewardFailure for each (gold, candidate) pair, sent to the worker in batches.
+
+    >>> math_verdicts([("1/2", r"\\frac{1}{2}"), ("3", "4"), (r"10^{10^{10^{10}}}", "1")])[:2]
+    [True, False]
+    """
+    return default_checker().verdicts(pairs)
+
+
+def math_verdict(gold: str, candidate: str):
+    """True when `candidate` is mathematically equal to `gold`, False when not, and a
+    `RewardFailure` when the checker could not decide (deadline, worker died).
+
+    >>> math_verdict(r"\\left( 3, \\frac{\\pi}{2} \\right)", r"(3, \\pi/2)")
+    True
+    """
+    return math_verdicts([(gold, candidate)])[0]
+
+
+def math_equal_many(pairs: Iterable[tuple[str, str]]) -> list[bool]:
+    """`math_equal` over many pairs at once (one round trip to the worker per batch).
+
+    >>> math_equal_many([("0.5", "50\\\\%"), ("x^2+1", "1+x^2"), ("2", "3")])
+    [True, True, False]
+    """
+    return [v is True for v in math_verdicts(pairs)]
+
+
+def math_equal(gold: str, candidate: str) -> bool:
+    """True when two plain answer strings are mathematically equal; False otherwise, including
+    when the checker gave up (use `math_verdict` to see that).
+
+    >>> math_equal("1,000", "1000"), math_equal(r"\\frac{1}{2}", "0.5"), math_equal("x+1", "x+2")
+    (True, True, False)
+    >>> math_equal("0", "__import__('os').system('echo hacked')")
+    False
+    """
+    return math_verdict(gold, candidate) is True

@@ -1,0 +1,48 @@
+"""Small helpers shared by the rewards: completion text and hedged-answer detection."""
+
+from __future__ import annotations
+
+import re
+
+from .extract import all_boxed, answer_tags
+from .normalize import normalize_answer
+
+__all__ = ["completion_text", "is_hedged"]
+
+
+def completion_text(completion) -> str:
+    """The text of a completion: a string, or TRL's chat form `[{"role": ..., "content": ...}]`.
+
+    >>> completion_text([{"role": "assistant", "content": "Answer: 3"}])
+    'Answer: 3'
+    """
+    if isinstance(completion, str):
+        return completion
+    if isinstance(completion, dict) and "content" in completion:
+        return str(completion["content"])
+    if isinstance(completion, (list, tuple)) and all(isinstance(m, dict) and "content" in m for m in completion):
+        return "".join(str(m["content"]) for m in completion)
+    raise TypeError(
+        f"a completion must be a string or a list of chat messages with 'content': got {type(completion).__name__}"
+    )
+
+
+_OR = re.compile(r"\bor\b|\\lor\b|\\vee\b", re.IGNORECASE)
+
+
+def is_hedged(text: str, answer: str | None) -> bool:
+    """True when a completion offers several answers: different boxed answers, different
+    `<answer>` blocks, or an "A or B" answer. Hedging must not be rewarded.
+
+    >>> is_hedged(r"\\boxed{3} or maybe \\boxed{4}", "4"), is_hedged(r"\\boxed{4} so \\boxed{4}", "4")
+    (True, False)
+    >>> is_hedged("<answer>2 or 3 or 5</answer>", "2 or 3 or 5")
+    True
+    """
+    boxes = {normalize_answer(b) for b in all_boxed(text)}
+    if len(boxes) > 1:
+        return True
+    tags = {normalize_answer(t) for t in answer_tags(text)}
+    if len(tags) > 1:
+        return True
+    return bool(answer and _OR.search(answer))

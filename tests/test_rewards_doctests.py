@@ -1,0 +1,16 @@
+"""Every reward module's docstring examples run as tests (each reward carries a doctest)."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["base", "extract", "normalize", "checker", "text", "math", "format"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_module_doctests(name):
+    module = importlib.import_module(f"reasoncraft.rewards.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0, f"{name} has no doctest"
+    assert result.failed == 0
