@@ -1,0 +1,218 @@
+"""What a task is: problems with fixed splits, a prompt, and one way to score a completion.
+
+A `Task` yields `Problem`s (id, question, gold answer, extra fields) from fixed, deterministic
+splits, renders a problem into chat messages through a named template in `reasoncraft.prompts`,
+and scores a completion with the reward functions of `reasoncraft.rewards` (the same functions GRPO
+trains on, so evaluation and training never disagree). Tasks never extract or compare answers
+themselves.
+
+Splits: every task has "dev" and "test"; procedural tasks (arithmetic, Countdown) also have
+"train". Splits are disjoint and the same on every machine for the same options. `limit=n` takes
+the first n problems of a split, so a smaller limit is always a prefix of a larger one.
+
+Reward fields: `reward_fields(problem)` gives the keyword fields for one problem
+(`{"answer": "42"}`, `{"numbers": [3, 5, 7], "target": 22}`); the reward contract takes them as
+per-completion lists, which `call_reward` builds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, Sequence
+
+from ..prompts import render, render_text
+from ..rewards.base import RewardFailure, get_reward, is_failure
+
+SPLITS = ("train", "dev", "test")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem. `fields` holds extra per-problem data (JSON-serialisable), e.g. Countdown's
+    `numbers` and `target`, MATH's `level` and `subject`."""
+
+    id: str
+    question: str
+    answer: str
+    fields: dict = field(default_factory=dict, hash=False)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Problem":
+        return cls(id=data["id"], question=data["question"], answer=data["answer"], fields=dict(data.get("fields", {})))
+
+
+@dataclass(frozen=True)
+class Score:
+    """How one completion did on one problem.
+
+    `reward` is the task's primary reward (a float, None when not applicable, or a `RewardFailure`
+    when scoring itself failed); `correct` is the verdict (None when unknown, e.g. after a failure);
+    `extracted` is the answer read from the completion (None when there is none); `breakdown` maps
+    every reward the task computed to its value.
+    """
+
+    reward: float | None | RewardFailure
+    extracted: str | None
+    correct: bool | None
+    breakdown: dict = field(default_factory=dict, hash=False)
+
+
+def call_reward(fn: Callable[..., list], completions: Sequence[str], fields: dict) -> list:
+    """Call a reward on completions that all belong to one problem with per-problem `fields`.
+
+    >>> call_reward(lambda cs, answer: [float(c == a) for c, a in zip(cs, answer)], ["4", "5"], {"answer": "4"})
+    [1.0, 0.0]
+    """
+    n = len(completions)
+    return fn(list(completions), **{k: [v] * n for k, v in fields.items()})
+
+
+def verdict(reward: Any) -> bool | None:
+    """`correct` for a 0/1 reward: True at 1.0, False below, None for None or a failure."""
+    if reward is None or is_failure(reward):
+        return None
+    return float(reward) >= 1.0
+
+
+class Task:
+    """Base class. Subclasses set `name` and `default_template` and implement `_split`.
+
+    Override `reward_fields` when the rewards need more than the gold answer, `extract` for the
+    answer shown in `Score.extracted`, and `rewards` to change which rewards are computed (the first
+    is the primary one).
+    """
+
+    name: str = ""
+    default_template: str = "cot"
+    splits: tuple[str, ...] = ("dev", "test")
+    primary_reward: str = "accuracy"
+
+    def __init__(self, template: str | None = None):
+        if template is not None:
+            self.default_template = template
+
+    # -- problems -----------------------------------------------------------------------------
+    def _split(self, split: str) -> list[Problem]:
+        raise NotImplementedError
+
+    def problems(self, split: str = "test", limit: int | None = None) -> list[Problem]:
+        """The problems of `split`, in a fixed order; `limit` keeps the first `limit` of them."""
+        if split not in self.splits:
+            raise ValueError(f"task {self.name!r} has splits {', '.join(self.splits)}; got {split!r}")
+        if limit is not None and limit < 0:
+            raise ValueError(f"limit must be >= 0 or None: got {limit}")
+        problems = self._split(split)
+        return problems if limit is None else problems[:limit]
+
+    # -- prompting ----------------------------------------------------------------------------
+    def template_fields(self, problem: Problem) -> dict:
+        """Fields the prompt template may use: the question plus the problem's extra fields."""
+        return {**problem.fields, "question": problem.question}
+
+    def prompt(self, problem: Problem, template: str | None = None) -> list[dict]:
+        """Chat messages for `problem` from the named template (default: the task's)."""
+        return render(template or self.default_template, **self.template_fields(problem))
+
+    def prompt_text(self, problem: Problem, template: str | None = None) -> str:
+        """The single-string base-model prompt, for templates that have one (r1-zero, tinyzero-countdown)."""
+        return render_text(template or self.default_template, **self.template_fields(problem))
+
+    # -- scoring ------------------------------------------------------------------------------
+    def reward_fields(self, problem: Problem) -> dict:
+        return {"answer": problem.answer}
+
+    def rewards(self) -> dict[str, Callable[..., list]]:
+        """Reward name -> function; the first entry is the primary reward."""
+        return {self.primary_reward: get_reward(self.primary_reward)}
+
+    def extract(self, completion: str) -> str | None:
+        from ..rewards.extract import extract_answer
+
+        return extract_answer(completion)
+
+    def score_many(self, problem: Problem, completions: Sequence[str]) -> list[Score]:
+        """Score several completions of one problem (one reward call per reward)."""
+        fields = self.reward_fields(problem)
+        rewards = self.rewards()
+        values = {name: call_reward(fn, completions, fields) for name, fn in rewards.items()}
+        primary = next(iter(rewards))
+        scores = []
+        for i, completion in enumerate(completions):
+            breakdown = {name: vals[i] for name, vals in values.items()}
+            reward = breakdown[primary]
+            scores.append(Score(reward, self.extract(completion), verdict(reward), breakdown))
+        return scores
+
+    def score(self, problem: Problem, completion: str) -> Score:
+        return self.score_many(problem, [completion])[0]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, template={self.default_template!r})"
+
+
+# -- deterministic split assignment for generated problems ---------------------------------------
+# A generated problem belongs to a split by a hash of its content, not of the seed that drew it,
+# so no seed can put the same problem into two splits. Shares: test 20%, dev 10%, train 70%.
+_SPLIT_BUCKETS = {"test": range(0, 20), "dev": range(20, 30), "train": range(30, 100)}
+
+
+def split_of(task_name: str, key: str) -> str:
+    """The split a generated problem with content `key` belongs to (same everywhere, forever).
+
+    >>> split_of("arith-sum-2d", "12+34") in SPLITS
+    True
+    """
+    bucket = int.from_bytes(hashlib.sha256(f"{task_name}\0{key}".encode()).digest()[:8], "big") % 100
+    return next(s for s, r in _SPLIT_BUCKETS.items() if bucket in r)
+
+
+def split_seed(seed: int, split: str) -> int:
+    """A per-split RNG seed, so the splits' orders are independent of each other."""
+    return int.from_bytes(hashlib.sha256(f"{seed}\0{split}".encode()).digest()[:8], "big")
+
+
+def draw_split(
+    task_name: str,
+    split: str,
+    size: int,
+    draw: Callable[[Any], tuple[str, Problem]],
+    rng: Any,
+    patience: int = 2000,
+) -> list[Problem]:
+    """Draw problems with `draw(rng) -> (key, problem)` until `size` distinct ones of `split` exist.
+
+    Problems of other splits and repeats are skipped. When `patience` draws in a row bring nothing
+    new, the problem space is taken as exhausted and the split is what was found: small spaces
+    (1-digit sums) yield short splits rather than repeats.
+    """
+    seen: set[str] = set()
+    out: list[Problem] = []
+    misses = 0
+    while len(out) < size and misses < patience:
+        key, problem = draw(rng)
+        if key in seen or split_of(task_name, key) != split:
+            misses += 1
+            continue
+        misses = 0
+        seen.add(key)
+        out.append(problem)
+    return out
+
+
+def read_jsonl(path: str) -> list[dict]:
+    """Rows of a JSON Lines file; a malformed line is reported with its number."""
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                raise ValueError(f"{path}:{number}: not valid JSON ({e.msg}); each line must be one JSON object") from None
+    return rows

@@ -1,0 +1,61 @@
+"""The task registry: `get_task("math500")`, `get_task("arith-sum-2d", seed=1)`, `list_tasks()`.
+
+A registered entry is a factory `factory(spec, **options) -> Task` (a `Task` subclass whose
+`__init__` takes `spec` as its first argument qualifies). An entry registered with `prefix=True`
+answers every spec that starts with its name (`arith-` answers `arith-sum-2d`); exact names win.
+Built-in task modules are imported on first lookup so `import reasoncraft.tasks` stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+_EXACT: dict[str, Callable] = {}
+_PREFIX: dict[str, Callable] = {}
+_EXAMPLES: dict[str, list[str]] = {}
+_BUILTIN_MODULES = ("arithmetic", "math", "countdown", "custom", "gym", "code")
+
+
+def register_task(name: str, *, prefix: bool = False, examples: list[str] | None = None) -> Callable:
+    """Decorator: make `factory` reachable as `get_task(name, **options)`.
+
+    `examples` lists specs shown by `list_tasks()` for a prefix entry (default: the name itself).
+    """
+
+    def decorate(factory: Callable) -> Callable:
+        table = _PREFIX if prefix else _EXACT
+        existing = table.get(name)
+        if existing is not None and getattr(existing, "__qualname__", None) != getattr(factory, "__qualname__", None):
+            raise ValueError(f"task name {name!r} is already registered to {existing!r}; pick another name")
+        table[name] = factory
+        _EXAMPLES[name] = list(examples) if examples else [name]
+        return factory
+
+    return decorate
+
+
+def _load_builtins() -> None:
+    for module in _BUILTIN_MODULES:
+        try:
+            importlib.import_module(f"{__package__}.{module}")
+        except ModuleNotFoundError as e:  # a built-in not present in this checkout
+            if e.name != f"{__package__}.{module}":
+                raise
+
+
+def get_task(spec: str, **options):
+    """Build the task named by `spec` with keyword `options` (seed, sizes, template, data_path...)."""
+    _load_builtins()
+    if spec in _EXACT:
+        return _EXACT[spec](spec, **options)
+    for name in sorted(_PREFIX, key=len, reverse=True):
+        if spec.startswith(name):
+            return _PREFIX[name](spec, **options)
+    raise KeyError(f"unknown task {spec!r}; known: {', '.join(list_tasks())}")
+
+
+def list_tasks() -> list[str]:
+    """Every registered task name, with example specs for pattern entries, sorted."""
+    _load_builtins()
+    return sorted({example for name in (*_EXACT, *_PREFIX) for example in _EXAMPLES[name]})
