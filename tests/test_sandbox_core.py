@@ -1,0 +1,115 @@
+"""The sandbox's ordinary behaviour: results, limits, environment, refusal without isolation, pool."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from reasoncraft.sandbox import Limits, Sandbox, SandboxPool, SandboxUnavailable, run, run_python
+
+try:
+    Sandbox().check()
+    AVAILABLE = True
+except SandboxUnavailable:
+    AVAILABLE = False
+
+needs_sandbox = pytest.mark.skipif(not AVAILABLE, reason="sandbox isolation unavailable here")
+REPO = Path(__file__).resolve().parents[1]
+
+
+@needs_sandbox
+def test_run_python_returns_output_exit_code_and_stdin():
+    r = run_python("import sys\nprint(sys.stdin.read().upper())\nsys.stderr.write('e')\nsys.exit(3)",
+                   stdin="hello", timeout_s=5)
+    assert (r.stdout, r.stderr, r.exit_code, r.timed_out, r.stop_reason) == ("HELLO\n", "e", 3, False, "exit")
+    assert r.isolation == "namespaces" and not r.ok
+
+
+@needs_sandbox
+def test_stdin_is_closed_unless_given_and_environment_is_empty():
+    r = run_python("import os, sys\nprint(repr(sys.stdin.read()))\nprint(sorted(os.environ))", timeout_s=5)
+    lines = r.stdout.splitlines()
+    assert lines[0] == "''"
+    assert eval(lines[1]) == sorted(["HOME", "LANG", "PATH", "PYTHONDONTWRITEBYTECODE", "TMPDIR"])
+
+
+@needs_sandbox
+def test_generic_run_takes_argv_and_files():
+    r = run(["/bin/sh", "-c", "cat data/in.txt; id -u; pwd"], files={"data/in.txt": "x y\n"})
+    assert r.stdout.splitlines() == ["x y", "65534", "/sandbox"]
+
+
+@needs_sandbox
+def test_program_runs_unprivileged_without_capabilities_in_its_own_pid_namespace():
+    r = run_python("import os\nst=open('/proc/self/status').read()\n"
+                   "print(os.getuid(), os.getppid(), st.split('CapEff:')[1].split()[0],"
+                   " st.split('NoNewPrivs:')[1].split()[0])", timeout_s=5)
+    uid, ppid, cap, nnp = r.stdout.split()
+    assert (uid, ppid, int(cap, 16), nnp) == ("65534", "1", 0, "1")
+
+
+@needs_sandbox
+def test_file_size_and_disk_limits():
+    r = run_python("open('big', 'wb').write(b'x' * (3 * 2**20))", limits=Limits(wall_s=5, max_file_mb=1))
+    assert not r.ok and "File too large" in r.stderr
+    r = run_python("for i in range(8):\n    open(f'f{i}', 'wb').write(b'x' * 2**20)",
+                   limits=Limits(wall_s=5, disk_mb=4))
+    assert not r.ok and "No space left" in r.stderr
+
+
+@needs_sandbox
+def test_cpu_limit_reason():
+    r = run_python("while True:\n    pass", limits=Limits(wall_s=5, cpu_s=1))
+    assert r.stop_reason == "cpu_limit"  # the wall clock (5 s) did not stop it; load varies here
+
+
+def test_limits_reject_bad_values_with_the_field_name():
+    with pytest.raises(ValueError, match="wall_s must be positive"):
+        Limits(wall_s=0)
+    with pytest.raises(ValueError, match="max_open_files must be >= 8"):
+        Limits(max_open_files=3)
+
+
+@needs_sandbox
+def test_file_names_must_stay_inside_the_run_folder():
+    with pytest.raises(ValueError, match="inside the run folder"):
+        run(["/bin/true"], files={"../escape": "x"})
+
+
+def test_refuses_without_isolation_unless_allowed():
+    """A real unprivileged caller (nobody) cannot isolate: the sandbox refuses, or runs marked unsafe."""
+    if os.geteuid() != 0 or not os.path.exists("/usr/bin/setpriv"):
+        pytest.skip("needs root to become an unprivileged caller")
+    script = (
+        "import sys; sys.path.insert(0, 'src')\n"
+        "from reasoncraft.sandbox import Sandbox, SandboxUnavailable\n"
+        "try:\n"
+        "    Sandbox().run(['/bin/true'])\n"
+        "    print('RAN')\n"
+        "except SandboxUnavailable as e:\n"
+        "    print('REFUSED', e)\n"
+        "r = Sandbox(allow_unsafe=True).run(['/bin/echo', 'hi'])\n"
+        "print('UNSAFE', r.isolation, r.stdout.strip())\n"
+    )
+    proc = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+                           "/usr/bin/python3", "-I", "-c", script], cwd=REPO, capture_output=True,
+                          text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("REFUSED") and "allow_unsafe=True" in lines[0], proc.stderr
+    assert lines[1] == "UNSAFE unsafe hi"
+
+
+@needs_sandbox
+def test_pool_runs_in_parallel_and_one_hang_costs_one_result():
+    with SandboxPool(workers=2) as pool:
+        start = time.monotonic()
+        results = pool.run_python_many(["import time; time.sleep(30)"] + [f"print({i})" for i in range(6)],
+                                       limits=Limits(wall_s=2))
+        elapsed = time.monotonic() - start
+    assert results[0].stop_reason == "wall_timeout"
+    assert [r.stdout.strip() for r in results[1:]] == [str(i) for i in range(6)]
+    assert elapsed < 6
