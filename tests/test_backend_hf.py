@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from reasoncraft.backends import HFBackend, SamplingParams
+from reasoncraft.backends.hf import CANDIDATES, sample_tokens
 from reasoncraft.testing import tiny_model
 
 PROMPTS = [
@@ -147,3 +148,46 @@ def test_greedy_matches_generate_on_cuda():
     out = backend.generate(PROMPTS[:1], SamplingParams(temperature=0, max_new_tokens=16))[0][0]
     ref = model.generate(torch.tensor([ids], device="cuda"), max_new_tokens=16, do_sample=False)[0, len(ids):]
     assert out.token_ids == ref.tolist()
+
+
+def reference_distribution(row: torch.Tensor, temperature: float, top_k: int, top_p: float) -> dict[int, float]:
+    """Temperature, then top-k, then the top-p nucleus of the renormalised top-k, written as a plain loop."""
+    scaled = [x / temperature for x in row.tolist()]
+    order = sorted(range(len(scaled)), key=lambda i: -scaled[i])
+    keep = order[:top_k] if top_k else order
+    z = sum(torch.tensor([scaled[i] for i in keep]).exp().tolist())
+    probs = {i: torch.tensor(scaled[i]).exp().item() / z for i in keep}
+    nucleus, mass = {}, 0.0
+    for i in keep:
+        if mass >= top_p:
+            break
+        nucleus[i] = probs[i]
+        mass += probs[i]
+    total = sum(nucleus.values())
+    return {i: p / total for i, p in nucleus.items()}
+
+
+@pytest.mark.parametrize(
+    "temperature, top_k, top_p, spread",
+    [(1.0, 0, 1.0, 1.0), (0.7, 0, 0.9, 1.0), (1.0, 5, 1.0, 1.0), (1.3, 10, 0.6, 1.0), (1.0, 0, 0.95, 0.01)],
+)
+def test_sampler_draws_exactly_the_filtered_distribution(temperature, top_k, top_p, spread):
+    """Inverse-CDF sampling on a grid of M uniforms hits each token p*M times, up to one draw.
+    spread=0.01 makes logits flat, so the nucleus reaches past the top-64 candidates (the fallback path)."""
+    torch.manual_seed(0)
+    row = torch.randn(300) * 3 * spread
+    draws = 20_000
+    uniform = (torch.arange(draws, dtype=torch.float64) + 0.5) / draws
+    tokens = sample_tokens(row.expand(draws, -1), temperature, top_k, top_p, uniform)
+    counts = torch.bincount(tokens, minlength=row.numel())
+    expected = reference_distribution(row, temperature, top_k, top_p)
+    assert set(torch.nonzero(counts).flatten().tolist()) <= set(expected)
+    for token, p in expected.items():
+        assert abs(counts[token].item() - p * draws) <= 1.5
+    if spread < 1:
+        assert len(expected) > CANDIDATES
+
+
+def test_greedy_sampler_is_argmax():
+    logits = torch.tensor([[0.1, 2.0, -1.0], [3.0, 3.0, 0.0]])
+    assert sample_tokens(logits, 0.0, 0, 1.0, None).tolist() == [1, 0]
