@@ -65,7 +65,7 @@ def main() -> None:
         LatexExtractionConfig(
             boxed_match_priority=0,
             normalization_config=NormalizationConfig(
-                basic_latex=True, units=True, malformed_operators=False, nits=True, boxed="all", equations=False
+                basic_latex=True, units=True, malformed_operators=True, nits=True, boxed="all", equations=False
             ),
         )
     ]
@@ -74,6 +74,8 @@ def main() -> None:
     def parse_answer(answer: str) -> list:
         return parse("\\boxed{" + answer + "}", extraction_config=config, parsing_timeout=inner_timeout)
 
+    # warm up (ANTLR tables, sympy caches) so that the first real answer is not charged for it
+    verify(parse_answer("\\frac{x^2+1}{2}"), parse_answer("(1+x^2)/2"), timeout_seconds=inner_timeout)
     out.write(json.dumps({"ready": True}) + "\n")
     out.flush()
     for line in sys.stdin:

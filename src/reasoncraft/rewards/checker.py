@@ -57,15 +57,25 @@ class MathChecker:
     deadline_s: wall-clock seconds one pair may spend in the worker before it is killed.
     startup_timeout_s: seconds allowed for a fresh worker to import Math-Verify.
     memory_limit_mb: address-space limit of the worker process.
+    soft_timeout_s: Math-Verify's own per-step alarm inside the worker (whole seconds); hitting it
+        is reported as a RewardFailure without killing the worker. Default: deadline_s - 1, >= 1.
     """
 
-    def __init__(self, deadline_s: float = 3.0, startup_timeout_s: float = 60.0, memory_limit_mb: int = 4096):
+    def __init__(
+        self,
+        deadline_s: float = 3.0,
+        startup_timeout_s: float = 60.0,
+        memory_limit_mb: int = 4096,
+        soft_timeout_s: int | None = None,
+    ):
         if deadline_s <= 0:
             raise ValueError(f"deadline_s must be > 0 seconds: got {deadline_s}")
+        if soft_timeout_s is not None and (int(soft_timeout_s) != soft_timeout_s or soft_timeout_s < 1):
+            raise ValueError(f"soft_timeout_s must be a whole number of seconds >= 1: got {soft_timeout_s}")
         self.deadline_s = deadline_s
         self.startup_timeout_s = startup_timeout_s
         self.memory_limit_mb = memory_limit_mb
-        self._inner_timeout = max(1, int(deadline_s) - 1)  # Math-Verify's own alarm, whole seconds
+        self._inner_timeout = int(soft_timeout_s) if soft_timeout_s else max(1, int(deadline_s) - 1)
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
         self._owner_pid = 0

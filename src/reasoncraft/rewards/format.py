@@ -6,7 +6,8 @@
   than once earns 0.0 overall, so repeating blocks can never pay;
 - `make_overlong_reward`: DAPO's soft overlong punishment over completion token counts.
 
-`DEFAULT_REWARDS` names the rewards used when a recipe names none.
+`DEFAULT_REWARDS` names the rewards used when a recipe names none. `format_reward` judges
+structure only; whether the answer is right is `accuracy`'s job.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from typing import Callable, Sequence
 
 from .base import register_reward
 from .extract import answer_tag
-from .text import completion_text, is_hedged
+from .text import REPEATABLE_TAGS, completion_text, is_hedged
 
 __all__ = ["format_reward", "tag_count_reward", "make_overlong_reward", "DEFAULT_REWARDS"]
 
-DEFAULT_REWARDS = ("accuracy", "format", "tag_count")
+# R1-Zero's pair: the answer is right, and it comes as one think block then one answer block.
+# `tag_count` is a shaping reward for small models that have not found the format yet; opt in.
+DEFAULT_REWARDS = ("accuracy", "format")
 
-_TAGS = ("<think>", "</think>", "<answer>", "</answer>")
+_TAGS = REPEATABLE_TAGS
 _R1_FORMAT = re.compile(r"<think>(?P<think>.+?)</think>\s*<answer>(?P<answer>.+?)</answer>", re.DOTALL)
 
 

@@ -2,7 +2,7 @@
 
 `accuracy_reward(completions, answer=[...])` scores 1.0 when the extracted answer equals the gold
 answer (`checker.math_verdicts`, batched), 0.0 when it is wrong, missing, or hedged (several
-different boxed or tagged answers, "A or B"), `None` when there is no gold answer, and a
+different boxed answers, a repeated think/answer block, "A or B"), `None` when there is no gold answer, and a
 `RewardFailure` when the checker could not decide. `gsm8k_accuracy_reward` falls back to the last
 number in the text, as GSM8K's own scorer does.
 """

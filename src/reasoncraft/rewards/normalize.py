@@ -55,8 +55,9 @@ def _nesting_depth(s: str) -> int:
     return deepest
 
 
-def _exponent_spans(s: str) -> list[str]:
-    """The text of every exponent: the `{...}` group or the single token after `^` or `**`."""
+def _exponent_spans(s: str) -> list[tuple[str, bool]]:
+    """Each exponent's text (the `{...}` group or single token after `^` / `**`), and whether
+    another power follows it directly (`2**2**2`, a tower written without braces)."""
     spans = []
     i = 0
     while i < len(s):
@@ -71,14 +72,27 @@ def _exponent_spans(s: str) -> list[str]:
                     if depth == 0:
                         break
                     k += 1
-                spans.append(s[j + 1 : k])
+                text, end = s[j + 1 : k], k + 1
             else:
-                m = re.match(r"-?\d+|\\?[A-Za-z]+|.", s[j:])
-                spans.append(m.group(0) if m else "")
+                m = re.match(r"-?\d+(?:\.\d+)?|\\?[A-Za-z]+|.", s[j:])
+                text = m.group(0) if m else ""
+                end = j + len(text)
+            rest = s[end:].lstrip()
+            spans.append((text, rest.startswith("^") or rest.startswith("**")))
             i = j
         else:
             i += 1
     return spans
+
+
+def _power_depth(s: str, limit: int = 4) -> int:
+    """How deeply powers nest in `s` (`x^2` is 1, `x^{y^2}` is 2), stopping at `limit`."""
+    if limit == 0:
+        return 0
+    return max((1 + _power_depth(text, limit - 1) for text, _ in _exponent_spans(s)), default=0)
+
+
+_NUMERIC_POWER = re.compile(r"(?:\d|[)}\]])\s*(?:\^|\*\*)")
 
 
 def cap_violation(s: str) -> str | None:
@@ -101,9 +115,12 @@ def cap_violation(s: str) -> str | None:
         return f"a number longer than {MAX_DIGITS} digits"
     if re.search(r"\d{4,}\s*!|\\(?:Gamma|factorial)", s):
         return "a large factorial"
-    for exponent in _exponent_spans(s):
-        # a power inside an exponent is a tower: 2^{3^4} is already 2^81; a numeric one explodes
-        if "^" in exponent or "**" in exponent:
+    # towers: a number raised to a power inside an exponent (10^{10^{10}}) has more digits than
+    # memory; symbolic ones (e^{-x^2}) are fine up to two levels
+    if _power_depth(s) > 2:
+        return "exponent tower"
+    for exponent, chained in _exponent_spans(s):
+        if chained or _NUMERIC_POWER.search(exponent):
             return "exponent tower"
         for literal in re.findall(r"\d+", exponent):
             if int(literal) > MAX_EXPONENT:
@@ -199,6 +216,7 @@ class PlainNumber:
 _INT = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)")
 _DEC = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?\.\d+|[-+]?\d+\.")
 _SLASH = re.compile(r"([-+]?\d+)/(\d+)")
+_SCI = re.compile(r"([-+]?\d+(?:\.\d+)?)(?:[eE]|\\times10\^\{?|\\cdot10\^\{?)([-+]?\d{1,3})\}?")
 _FRAC = re.compile(r"([-+]?)\\frac\{([-+]?\d+)\}\{([-+]?\d+)\}")
 
 
@@ -207,9 +225,13 @@ def plain_number(s: str) -> PlainNumber | None:
 
     >>> plain_number("1,000").value, plain_number("-0.5").value, plain_number(r"\\frac{3}{6}").value
     (Fraction(1000, 1), Fraction(-1, 2), Fraction(1, 2))
+    >>> plain_number("1e5").value, plain_number(r"2.5\\times10^{3}").value
+    (Fraction(100000, 1), Fraction(2500, 1))
     >>> plain_number(r"50\\%").percent, plain_number("x+1") is None, plain_number("1/0") is None
     (True, True, True)
     """
+    if len(s) > 4 * MAX_DIGITS:  # Fraction() of a huge digit string is slow or refused
+        return None
     percent = False
     if s.endswith("\\%") or s.endswith("%"):
         s, percent = s[:-2] if s.endswith("\\%") else s[:-1], True
@@ -217,6 +239,9 @@ def plain_number(s: str) -> PlainNumber | None:
         return PlainNumber(Fraction(s.replace(",", "")), False, percent)
     if _DEC.fullmatch(s):
         return PlainNumber(Fraction(s.replace(",", "").rstrip(".") or "0"), True, percent)
+    m = _SCI.fullmatch(s)  # 1e5, 2.5\times10^{3}; exponents capped at 3 digits by the pattern
+    if m:
+        return PlainNumber(Fraction(m.group(1)) * Fraction(10) ** int(m.group(2)), "." in m.group(1), percent)
     m = _SLASH.fullmatch(s)
     if m:
         num, den = int(m.group(1)), int(m.group(2))

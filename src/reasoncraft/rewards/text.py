@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
-from .extract import all_boxed, answer_tags
-from .normalize import normalize_answer
+from .extract import all_boxed
+from .normalize import MAX_ANSWER_CHARS, normalize_answer
 
-__all__ = ["completion_text", "is_hedged"]
+__all__ = ["completion_text", "is_hedged", "REPEATABLE_TAGS"]
+
+# R1 tags that may appear at most once; repeating a block is a way to hedge
+REPEATABLE_TAGS = ("<think>", "</think>", "<answer>", "</answer>")
 
 
 def completion_text(completion) -> str:
@@ -27,22 +30,27 @@ def completion_text(completion) -> str:
     )
 
 
+def _canonical(answer: str) -> str:
+    return normalize_answer(answer) if len(answer) <= MAX_ANSWER_CHARS else answer
+
+
 _OR = re.compile(r"\bor\b|\\lor\b|\\vee\b", re.IGNORECASE)
 
 
 def is_hedged(text: str, answer: str | None) -> bool:
-    """True when a completion offers several answers: different boxed answers, different
-    `<answer>` blocks, or an "A or B" answer. Hedging must not be rewarded.
+    """True when a completion offers several answers: different boxed answers, a repeated
+    think or answer block, or an "A or B" answer. Hedging must not be rewarded.
 
     >>> is_hedged(r"\\boxed{3} or maybe \\boxed{4}", "4"), is_hedged(r"\\boxed{4} so \\boxed{4}", "4")
     (True, False)
     >>> is_hedged("<answer>2 or 3 or 5</answer>", "2 or 3 or 5")
     True
+    >>> is_hedged("<answer>4</answer><answer>4</answer>", "4")
+    True
     """
-    boxes = {normalize_answer(b) for b in all_boxed(text)}
-    if len(boxes) > 1:
+    if any(text.count(tag) > 1 for tag in REPEATABLE_TAGS):
         return True
-    tags = {normalize_answer(t) for t in answer_tags(text)}
-    if len(tags) > 1:
+    boxes = {_canonical(b) for b in all_boxed(text)}
+    if len(boxes) > 1:
         return True
     return bool(answer and _OR.search(answer))

@@ -1,0 +1,138 @@
+"""math_equal / math_verdict: agreement with hand labels, attacks, deadlines, threads."""
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import reasoncraft.rewards.checker as checker_module
+from reasoncraft.rewards import MathChecker, RewardFailure, is_failure, math_equal, math_equal_many, math_verdict
+
+FIXTURE = Path(__file__).parent / "fixtures" / "math_equal_pairs.jsonl"
+ATTACKS = {
+    "tower10": r"\boxed{10^{10^{10^{10}}}}",
+    "tower5": "5^{5^{5^{5^5}}}",
+    "one_megabyte": "1" * 1_000_000,
+    "code": "__import__('os').system('touch /tmp/reasoncraft-pwned')",
+}
+LIMIT_S = 5.0
+
+
+def load_pairs():
+    return [json.loads(line) for line in FIXTURE.read_text().splitlines() if line.strip()]
+
+
+def test_fixture_is_varied_and_large_enough():
+    pairs = load_pairs()
+    categories = {p["category"] for p in pairs}
+    assert len(pairs) >= 150
+    assert {"fraction", "decimal", "interval", "several", "matrix", "units_text", "percent", "degrees", "equation"} <= categories
+    assert 0.3 < sum(p["label"] for p in pairs) / len(pairs) < 0.8  # both labels well represented
+
+
+def test_agreement_with_hand_labels_and_no_false_positive():
+    pairs = load_pairs()
+    verdicts = math_equal_many([(p["gold"], p["candidate"]) for p in pairs])
+    wrong = [(p["gold"], p["candidate"], p["label"]) for p, v in zip(pairs, verdicts) if v != p["label"]]
+    false_positives = [w for w in wrong if not w[2]]
+    assert false_positives == []
+    assert 1 - len(wrong) / len(pairs) >= 0.99, wrong
+
+
+def _run_in_thread(fn, *args):
+    box = {}
+    thread = threading.Thread(target=lambda: box.setdefault("value", fn(*args)))
+    thread.start()
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    return box["value"]
+
+
+@pytest.mark.parametrize("where", ["main", "thread"])
+@pytest.mark.parametrize("name", list(ATTACKS))
+def test_attacks_return_false_quickly_and_checker_still_answers(name, where):
+    attack = ATTACKS[name]
+    call = math_equal if where == "main" else (lambda g, c: _run_in_thread(math_equal, g, c))
+    start = time.monotonic()
+    assert call("5", attack) is False
+    assert call(attack, "5") is False
+    assert time.monotonic() - start < LIMIT_S
+    assert call(r"\frac{x^2-1}{x-1}", "x+1") is True  # still answers, through the worker
+    assert not Path("/tmp/reasoncraft-pwned").exists()
+
+
+@pytest.mark.parametrize("name", ["tower10", "tower5", "one_megabyte", "code"])
+def test_attacks_without_caps_still_bounded(monkeypatch, name):
+    """Defence in depth: with the caps switched off the worker's deadline still bounds each attack."""
+    monkeypatch.setattr(checker_module, "cap_violation", lambda s: None)
+    checker = MathChecker(deadline_s=2.0)
+    try:
+        checker.verdicts([("1", "1")])
+        start = time.monotonic()
+        verdict = _run_in_thread(checker.verdicts, [("5", ATTACKS[name])])[0]
+        assert time.monotonic() - start < LIMIT_S
+        assert verdict is False or is_failure(verdict)
+        assert checker.verdicts([("x+1", "1+x")]) == [True]
+    finally:
+        checker.close()
+    assert not Path("/tmp/reasoncraft-pwned").exists()
+
+
+def test_deadline_kills_worker_and_batch_continues():
+    # the soft (in-worker) alarm is longer than the deadline, so only the kill can stop this pair
+    checker = MathChecker(deadline_s=1.0, soft_timeout_s=20)
+    slow = (r"\sin(x)^{300}", r"\cos(x)^{300}")  # sympy needs > 20 s for this
+    try:
+        assert checker.verdicts([("x+1", "1+x")]) == [True]  # worker started and warm
+        start = time.monotonic()
+        verdicts = checker.verdicts([("2x", "x+x"), slow, ("x^2", "x \\cdot x"), ("y", "z")])
+        elapsed = time.monotonic() - start
+    finally:
+        checker.close()
+    assert verdicts[0] is True and verdicts[2] is True and verdicts[3] is False
+    assert is_failure(verdicts[1]) and "deadline" in verdicts[1].reason
+    assert checker.restarts == 1
+    assert elapsed < LIMIT_S + 2  # one deadline plus a fresh worker's start-up
+
+
+def test_math_verdict_reports_failure_that_math_equal_hides(monkeypatch):
+    checker = MathChecker(deadline_s=0.5, soft_timeout_s=20)
+    monkeypatch.setattr(checker_module, "_default", checker)
+    try:
+        checker.verdicts([("x+1", "1+x")])
+        slow = (r"\sin(x)^{300}", r"\cos(x)^{300}")
+        assert is_failure(math_verdict(*slow))
+        assert math_equal(*slow) is False
+    finally:
+        checker.close()
+
+
+def test_gold_over_the_caps_is_a_failure_not_a_wrong_answer():
+    verdict = math_verdict("9" * 200, "9")
+    assert isinstance(verdict, RewardFailure) and "gold" in verdict.reason
+
+
+def test_concurrent_threads_get_their_own_answers():
+    cases = [(f"\\frac{{{n}}}{{2}}", f"{n / 2}", True) for n in range(1, 9)]
+    cases += [(f"x+{n}", f"{n}+x", True) for n in range(8)] + [(f"x+{n}", f"{n + 1}+x", False) for n in range(8)]
+    results = {}
+
+    def work(k):
+        gold, candidate, _ = cases[k]
+        results[k] = math_equal(gold, candidate)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(len(cases))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert [results[k] for k in range(len(cases))] == [c[2] for c in cases]
+
+
+def test_bad_input_is_named():
+    with pytest.raises(TypeError, match="must be str"):
+        math_equal("1", 1)
+    with pytest.raises(TypeError, match="gold, candidate"):
+        math_equal_many(["1"])
