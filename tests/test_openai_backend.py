@@ -229,7 +229,7 @@ def test_token_budget_is_settled_with_reported_usage(server):
 
 def test_unknown_model_is_a_request_error_naming_the_fix(server):
     backend = OpenAIBackend(server.base_url, "no-such-model", flavour="vllm", **FAST)
-    with pytest.raises(BackendRequestError, match="ends in /v1 and that model='no-such-model' is served"):
+    with pytest.raises(BackendRequestError, match="no-such-model.*ends in /v1"):
         backend.generate(["m"], SamplingParams())
     assert len(server.log) == 1
 
