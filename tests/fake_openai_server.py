@@ -5,8 +5,10 @@ It answers `/v1/completions`, `/v1/chat/completions`, `/v1/models`, `/health`, `
 with three test levers:
 
 * faults, per prompt and attempt: `server.inject(prompt, "429", "429:0.2", "500", "hang", "drop",
-  "malformed", "badshape", "401", "400")` makes the prompt's next requests fail in that order
-  (a number after the colon of 429/503 is the Retry-After header in seconds);
+  "partial", "malformed", "badshape", "401", "401echo", "400")` makes the prompt's next requests
+  fail in that order (a number after the colon of 429/503 is the Retry-After header in seconds;
+  "drop" closes the connection before answering, "partial" in the middle of the body, "401echo"
+  echoes the Authorization header back in the error, as a careless server might);
 * replay: `server.replay(prompts, completions)` makes it answer each prompt's sample i with the
   given completion (text, token ids, logprobs, finish reason, prompt token ids), so that a run
   through the OpenAI backend can be compared field by field with the run that produced them;
@@ -234,6 +236,11 @@ class FakeOpenAIServer:
                 pass
             return False  # close without an answer
         if fault == "drop":
+            writer.transport.abort()
+            return False
+        if fault == "partial":  # headers promise a body that never fully arrives
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"id\": ")
+            await writer.drain()
             writer.transport.abort()
             return False
         if fault == "malformed":

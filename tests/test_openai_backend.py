@@ -50,7 +50,7 @@ def test_acceptance_every_request_ends_once_in_a_completion_or_a_typed_error(ser
     server.inject(prompts[2], "429:0.3")  # Retry-After: 0.3 s
     server.inject(prompts[3], "500", "503")
     server.inject(prompts[4], "hang")
-    server.inject(prompts[5], "drop")
+    server.inject(prompts[5], "drop", "partial")
     server.inject(prompts[6], "malformed")
     server.inject(prompts[7], "badshape", "408")
     server.inject(prompts[8], "hang", "hang", "hang", "hang")  # hangs on every attempt
@@ -71,7 +71,7 @@ def test_acceptance_every_request_ends_once_in_a_completion_or_a_typed_error(ser
         successes = [r for r in server.requests_for(prompts[i]) if r["fault"] is None]
         assert len(successes) == 1, f"prompt {i} was answered {len(successes)} times"
     attempts = [len(server.requests_for(p)) for p in prompts]
-    assert attempts == [1, 3, 2, 3, 2, 2, 2, 3, 4, 4]  # 4 = the first attempt and max_retries=3
+    assert attempts == [1, 3, 2, 3, 2, 3, 2, 3, 4, 4]  # 4 = the first attempt and max_retries=3
     retry_gap = [r["time"] for r in server.requests_for(prompts[2])]
     assert retry_gap[1] - retry_gap[0] >= 0.3  # Retry-After honoured
 
@@ -163,6 +163,12 @@ def test_stop_strings_and_token_limit(server):
     assert stopped[0].finish_reason == "stop" and stopped[0].text == fake_sample("s", 0).split("answer")[0]
     [short] = backend.generate(["l"], SamplingParams(max_new_tokens=5))[0]
     assert short.finish_reason == "length" and short.completion_tokens == 5 and short.text == fake_sample("l", 0)[:5]
+
+
+def test_backend_from_url_takes_a_comma_separated_list(server):
+    backend = backend_from_url(f"{server.base_url},{server.root}", "fake-model", api_key_env=None, watchdog_window=None)
+    assert [e.api for e in backend.endpoints] == [server.base_url, server.base_url]
+    assert backend.generate([], SamplingParams()) == [] and server.log == []
 
 
 def test_concurrency_limit_is_respected():

@@ -172,6 +172,8 @@ class OpenAIBackend(WeightUpdates):
 
     async def agenerate_results(self, prompts: Sequence[Prompt], sampling: SamplingParams) -> list[list[Completion] | BackendError]:
         batch = _Batch(list(prompts), sampling)
+        if not batch.prompts:
+            return []
         async with self.transport.session() as client:
             await self._resolve(client)
             batch.client, batch.semaphore = client, asyncio.Semaphore(self.max_concurrency)
