@@ -192,3 +192,9 @@ def test_keys_from_env_or_file_and_redaction(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError, match="first line"):
         resolve_api_key(None, tmp_path / "missing")
     assert isinstance(key, Secret)
+    config = tmp_path / "openai.yaml"
+    config.write_text("api_key: sk-yaml-789\nbase_url: http://127.0.0.1:8000/v1\n")
+    assert resolve_api_key(None, config).reveal() == "sk-yaml-789"
+    config.write_text("base_url: x\n")
+    with pytest.raises(ValueError, match="no `api_key: ...` entry"):
+        resolve_api_key(None, config)

@@ -62,8 +62,9 @@ class OpenAIBackend(WeightUpdates):
         model: the served model name; None asks the server (`GET /v1/models`) and takes its only model.
         flavour: "vllm", "sglang", "openai", or "auto" (from `owned_by` in `/v1/models`). Decides which
             non-OpenAI fields are sent (vLLM's `return_token_ids`; `top_k`).
-        api_key_env / api_key_file: where the key comes from (file first); none is needed for a local
-            server started without `--api-key`. The key is never logged nor put in an error message.
+        api_key_env / api_key_file: where the key comes from (the file first: the key on its first
+            line, or `api_key:` in a .yaml/.json config); none is needed for a local server started
+            without `--api-key`. The key is never logged nor put in an error message.
         max_concurrency: requests in flight at once, over all base URLs.
         request_timeout: seconds one attempt may take (long: a 32k-token trace on a busy server takes
             minutes); request_deadline: seconds a request may take in all, retries and waits included,
@@ -78,6 +79,8 @@ class OpenAIBackend(WeightUpdates):
         watchdog_window: seconds without progress after which a server with requests in flight is
             declared stalled (None turns the watchdog off).
         native_n: send `n` in one request (True) or one request per sample with seed + i (False).
+        connect_timeout: seconds to open a connection; watchdog_interval: seconds between watchdog
+            checks (default: a quarter of the window, at most 5); rng_seed: seeds the backoff jitter.
     """
 
     def __init__(

@@ -1,4 +1,4 @@
-"""API keys: read from an environment variable or a key file, held so that they are never printed.
+"""API keys: read from an environment variable or a key/config file, held so that they are never printed.
 
 A key lives in a `Secret` whose repr and str are redacted, is sent only in the Authorization
 header, and is scrubbed from every error message the backend raises (`redact`), in case a server
@@ -33,7 +33,9 @@ class Secret:
 
 
 def resolve_api_key(api_key_env: str | None = "OPENAI_API_KEY", api_key_file: str | os.PathLike | None = None) -> Secret | None:
-    """The key from `api_key_file` (first line) if given, else from the environment variable; None if neither.
+    """The key from `api_key_file` if given, else from the environment variable; None if neither.
+
+    The file holds the key on its first line, or, for a .yaml/.yml/.json config file, under `api_key`.
 
     Servers started without a key (a local `vllm serve` without `--api-key`) need none.
     """
@@ -45,6 +47,14 @@ def resolve_api_key(api_key_env: str | None = "OPENAI_API_KEY", api_key_file: st
             import logging
 
             logging.getLogger(__name__).warning("key file %s is readable by others; run: chmod 600 %s", path, path)
+        if path.suffix in (".yaml", ".yml", ".json"):  # a config file with an `api_key` entry
+            import yaml  # JSON is YAML
+
+            config = yaml.safe_load(path.read_text()) or {}
+            value = config.get("api_key") if isinstance(config, dict) else None
+            if not isinstance(value, str) or not value.strip():
+                raise ValueError(f"api_key_file {path} has no `api_key: ...` entry; add one")
+            return Secret(value.strip())
         lines = path.read_text().strip().splitlines()
         if not lines or not lines[0].strip():
             raise ValueError(f"api_key_file {path} is empty; write the key on its first line")

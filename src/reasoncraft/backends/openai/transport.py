@@ -95,6 +95,9 @@ class Transport:
                 await self._acquire(estimate, deadline)
             try:
                 result, usage = await self._attempt(client, endpoint, method, path, body, parse, deadline)
+            except asyncio.CancelledError:
+                endpoint.breaker.probing = False  # a cancelled half-open probe must not block the endpoint
+                raise
             except (BackendAuthError, BackendRequestError):
                 endpoint.breaker.record_success()  # the server is up; the request is what is wrong
                 raise
