@@ -26,6 +26,9 @@ class ScriptedBackend:
         self.respond = respond
         self.calls: list[tuple[list[str], SamplingParams]] = []
 
+    def render_prompt(self, messages) -> str:
+        return "\n".join(m["content"] for m in messages) + "\n"
+
     def generate(self, prompts, sampling: SamplingParams):
         self.calls.append((list(prompts), sampling))
         return [[self._one(p, i, sampling) for i in range(sampling.n)] for p in prompts]

@@ -209,3 +209,64 @@ def best_of_n(scores: Sequence[float]) -> int:
     1
     """
     return argmax_first(scores)
+
+
+# --- statistics -------------------------------------------------------------------------------------
+
+
+def subsampled_vote_accuracy(
+    class_ids: Sequence[int | None], correct: Sequence[bool], k: int, draws: int, seed: int = 0
+) -> float:
+    """Expected maj@k of one problem, estimated from a larger draw of samples by random k-subsets.
+
+    `class_ids[i]` is the equivalence class of sample i's answer (None: no answer) and `correct[i]`
+    whether it is right; each draw votes over a random k-subset (tie: the class seen first in the
+    subset's order) and scores the winner.
+
+    >>> subsampled_vote_accuracy([0, 0, 1, None], [True, True, False, False], k=4, draws=10)
+    1.0
+    """
+    import random
+
+    if not 1 <= k <= len(class_ids):
+        raise ValueError(f"k must be between 1 and the number of samples ({len(class_ids)}): got {k}")
+    class_correct = {c: ok for c, ok in zip(class_ids, correct) if c is not None}
+    rng = random.Random(seed)
+    wins = 0
+    for _ in range(draws):
+        subset = rng.sample(range(len(class_ids)), k)
+        counts: dict[int, int] = {}
+        for i in subset:
+            if class_ids[i] is not None:
+                counts[class_ids[i]] = counts.get(class_ids[i], 0) + 1
+        if counts:
+            top = max(counts.values())
+            winner = next(c for c in counts if counts[c] == top)  # dicts keep first-seen order
+            wins += bool(class_correct[winner])
+    return wins / draws
+
+
+def paired_bootstrap(a: Sequence[float], b: Sequence[float], draws: int = 10_000, seed: int = 0, level: float = 0.95) -> dict:
+    """Mean of a - b over paired items (problems) and its percentile bootstrap confidence interval.
+
+    >>> r = paired_bootstrap([1, 1, 1, 0], [0, 1, 0, 0], draws=2000)
+    >>> r["diff"], r["low"] <= r["diff"] <= r["high"]
+    (0.5, True)
+    """
+    import random
+
+    if len(a) != len(b) or not a:
+        raise ValueError(f"paired samples need equal, non-zero lengths: got {len(a)} and {len(b)}")
+    diffs = [x - y for x, y in zip(a, b)]
+    rng = random.Random(seed)
+    m = len(diffs)
+    means = sorted(math.fsum(diffs[rng.randrange(m)] for _ in range(m)) / m for _ in range(draws))
+    tail = (1.0 - level) / 2.0
+    return {
+        "diff": math.fsum(diffs) / m,
+        "low": means[int(tail * (draws - 1))],
+        "high": means[int((1.0 - tail) * (draws - 1))],
+        "level": level,
+        "draws": draws,
+        "n": m,
+    }

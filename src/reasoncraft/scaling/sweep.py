@@ -1,0 +1,389 @@
+"""`reasoncraft scale`: model x task x strategies x budgets n = 1, 2, 4, ... N -> table, plot, compute-optimal curve.
+
+How it spends compute:
+
+* the sampling strategies (cot, majority, best-of-n, weighted-best-of-n) share one draw of N samples
+  per problem, cached on disk; budget n takes the first n samples (a backend seeds each sample by
+  its index, so the first n of N samples are the samples an n-sample run would draw);
+* greedy and direct run once (their budget is one completion);
+* beam and dvts run at every budget n >= 2 (beam width min(M, n)); budget forcing at a thinking
+  cap of `budget_unit` * n tokens with up to n - 1 "Wait"s;
+* every (split, strategy, n) writes its per-problem results as JSON Lines as problems finish, so a
+  killed run resumes where it stopped, and a rerun with a larger N reuses everything it can.
+
+Compute-optimal (see `compute_optimal`): pilot samples (the first `pilot` samples of the draw)
+estimate difficulty, the dev split picks a strategy per difficulty bin and budget, and the test
+split is scored with those picks, pilot tokens charged on top.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..backends.base import Completion
+from ..samples import JsonlStore
+from . import compute_optimal as co
+from .base import Outcome
+from .budget_forcing import BudgetForcing
+from .beam_search import BeamSearch
+from .dvts import DVTS
+from .sampling import BestOfN, ChainOfThought, Direct, Greedy, SelfConsistency
+
+POOLED = ("cot", "majority", "best-of-n", "weighted-best-of-n")
+SINGLE = ("greedy", "direct")
+SEARCHED = ("beam", "dvts", "budget")
+KNOWN = POOLED + SINGLE + SEARCHED
+
+
+@dataclass
+class ScaleConfig:
+    """Everything `reasoncraft scale` needs; validated once here."""
+
+    model: str = field(default="smollm2-135m", metadata={"help": "Catalogue name, .gguf, local folder or hub id."})
+    task: str = field(default="arith-sum-2d", metadata={"help": "Task name (reasoncraft.tasks)."})
+    strategies: tuple[str, ...] = field(default=("greedy", "majority", "best-of-n", "beam", "dvts"), metadata={"help": f"Any of {', '.join(KNOWN)}."})
+    max_n: int = field(default=16, metadata={"help": "Largest budget N; budgets are 1, 2, 4, ... N."})
+    limit: int = field(default=100, metadata={"help": "Test problems."})
+    dev_limit: int = field(default=0, metadata={"help": "Dev problems for compute-optimal selection (0 = no compute-optimal curve)."})
+    template: str | None = field(default=None, metadata={"help": "Prompt template (default: the task's)."})
+    temperature: float = field(default=0.7, metadata={"help": "Sampling temperature of the sampled strategies."})
+    max_new_tokens: int = field(default=128, metadata={"help": "Token limit of one completion."})
+    scorer: str = field(default="rules", metadata={"help": "Verifier for best-of-n and search: rules (arithmetic step verifier) or oracle (the task's own check)."})
+    aggregation: str = field(default="last", metadata={"help": "Step-score aggregation: last, min or prod."})
+    beam_width: int = field(default=4, metadata={"help": "M for beam search and DVTS."})
+    max_steps: int = field(default=8, metadata={"help": "Search iterations of beam search and DVTS."})
+    budget_unit: int = field(default=32, metadata={"help": "Budget forcing: thinking cap per unit of n."})
+    pilot: int = field(default=4, metadata={"help": "Pilot samples per problem for difficulty (compute-optimal)."})
+    bins: int = field(default=5, metadata={"help": "Difficulty bins (compute-optimal)."})
+    seed: int = field(default=0, metadata={"help": "Sampling seed."})
+    batch: int = field(default=16, metadata={"help": "Problems per batch (a killed run loses at most one batch)."})
+    out_dir: str = field(default="runs/scale", metadata={"help": "Where results, cache, table, plot and run.json go."})
+    cache_dir: str | None = field(default=None, metadata={"help": "Completion cache shared with eval (default: the eval cache)."})
+    device: str | None = field(default=None, metadata={"help": "cpu or cuda (default: cuda when present)."})
+
+    def __post_init__(self) -> None:
+        self.strategies = tuple(self.strategies)
+        unknown = [s for s in self.strategies if s not in KNOWN]
+        if unknown:
+            raise ValueError(f"unknown strategies {unknown}: use any of {', '.join(KNOWN)}")
+        if self.max_n < 1 or self.max_n & (self.max_n - 1):
+            raise ValueError(f"max_n must be a power of two (budgets 1, 2, 4, ... N): got {self.max_n}")
+        if self.limit < 1:
+            raise ValueError(f"limit must be >= 1 test problem: got {self.limit}")
+        if self.scorer not in ("rules", "oracle"):
+            raise ValueError(f"scorer must be rules or oracle: got {self.scorer!r}")
+        if self.dev_limit and not 1 <= self.pilot <= self.max_n:
+            raise ValueError(f"pilot samples must be between 1 and max_n={self.max_n}: got {self.pilot}")
+        if self.beam_width < 1:
+            raise ValueError(f"beam_width must be >= 1: got {self.beam_width}")
+
+    @property
+    def budgets(self) -> list[int]:
+        return [2**i for i in range(self.max_n.bit_length())]
+
+
+class TaskVerifier:
+    """The oracle outcome scorer: the task's own check against the gold answer (the best-of-N upper bound)."""
+
+    def __init__(self, task: Any, problems: Sequence[Any]):
+        from ..scorers.base import ScorerUsage
+
+        self.task, self.by_question = task, {p.question: p for p in problems}
+        self.usage = ScorerUsage()
+
+    def score(self, questions: Sequence[str], solutions: Sequence[str]) -> list[float]:
+        self.usage.calls += 1
+        return [float(bool(self.task.score(self.by_question[q], s).correct)) for q, s in zip(questions, solutions)]
+
+
+# --- the sweep ----------------------------------------------------------------------------------------
+
+
+class Sweep:
+    """One `reasoncraft scale` run: owns the backend, the task and the on-disk results."""
+
+    def __init__(self, config: ScaleConfig, backend: Any, record: Any = None):
+        from ..tasks import get_task
+
+        self.config, self.backend, self.record = config, backend, record
+        self.task = get_task(config.task)
+        self.template = config.template or self.task.default_template
+        self.out = Path(config.out_dir)
+        if config.cache_dir is None:
+            from ..models import reasoncraft_home
+
+            self.cache_dir = reasoncraft_home() / "cache" / "completions"  # the eval cache
+        else:
+            self.cache_dir = Path(config.cache_dir)
+        self._pools: dict[str, dict[str, list[dict]]] = {}
+        # Results are reused only by a run with the same settings (budgets, limits and strategies may change).
+        varying = ("strategies", "max_n", "limit", "dev_limit", "batch", "out_dir", "cache_dir", "device", "pilot", "bins")
+        settings = {k: v for k, v in asdict(config).items() if k not in varying}
+        settings["model_id"] = str(getattr(backend, "model_id", ""))
+        self.settings_key = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
+        self.pool_wall_s: dict[str, float] = {}
+
+    # -- the shared draw of N samples --------------------------------------------------------------
+    def pool(self, split: str, problems: Sequence[Any]) -> dict[str, list[dict]]:
+        """N samples per problem with their verdicts: {problem id: [sample dicts with 'correct']}.
+
+        Samples live in the completion cache that `reasoncraft eval` uses (same keys: model weights,
+        prompt, sampling without n, sample index), so either command reuses the other's samples and a
+        killed run loses at most the batch in flight.
+        """
+        from ..evaluate import backend_hash
+        from ..samples import CompletionCache, sample_key
+
+        if split in self._pools:
+            return self._pools[split]
+        sampling = SelfConsistency(n=self.config.max_n, temperature=self.config.temperature,
+                                   max_new_tokens=self.config.max_new_tokens, seed=self.config.seed).sampling()
+        model_hash = backend_hash(self.backend)
+        cache = CompletionCache(self.cache_dir, model_hash)
+        prompts = [self.task.prompt(p, self.template) for p in problems]
+        keys = [[sample_key(model_hash, pr, sampling.to_dict(), i) for i in range(sampling.n)] for pr in prompts]
+        todo = [i for i, ks in enumerate(keys) if any(cache.get(k) is None for k in ks)]
+        started = time.perf_counter()
+        for start in range(0, len(todo), self.config.batch):
+            batch = todo[start : start + self.config.batch]
+            groups = self.backend.generate([prompts[i] for i in batch], sampling)
+            cache.put_many([(k, c.to_dict()) for i, group in zip(batch, groups) for k, c in zip(keys[i], group)])
+            for group in groups:
+                self._charge(group)
+        self.pool_wall_s[split] = time.perf_counter() - started
+        out = {}
+        for problem, ks in zip(problems, keys):
+            group = [Completion(**cache.get(k)) for k in ks]
+            verdicts = self.task.score_many(problem, [c.text for c in group])
+            out[problem.id] = [{**_sample_dict(c), "correct": bool(v.correct)} for c, v in zip(group, verdicts)]
+        self._pools[split] = out
+        return out
+
+    def _charge(self, group: Sequence[Completion]) -> None:
+        if self.record is not None and group:
+            self.record.add_tokens(prompt=group[0].prompt_tokens, completion=sum(c.completion_tokens for c in group))
+
+    # -- strategies ------------------------------------------------------------------------------
+    def outcome_scorer(self, problems: Sequence[Any]) -> Any:
+        from ..scorers import ArithmeticVerifier, StepsAsOutcome
+
+        if self.config.scorer == "oracle":
+            return TaskVerifier(self.task, problems)
+        return StepsAsOutcome(ArithmeticVerifier(), self.config.aggregation)
+
+    def build(self, name: str, n: int, problems: Sequence[Any]) -> Any | None:
+        """The strategy `name` at budget n, or None where the budget does not apply to it."""
+        c = self.config
+        sampled = dict(temperature=c.temperature, max_new_tokens=c.max_new_tokens, seed=c.seed, template=self.template)
+        if name == "cot":
+            return ChainOfThought(**sampled) if n == 1 else None
+        if name == "majority":
+            return SelfConsistency(n=n, **sampled)
+        if name in ("best-of-n", "weighted-best-of-n"):
+            return BestOfN(n=n, scorer=self.outcome_scorer(problems), weighted=name.startswith("weighted"), **sampled)
+        if name == "greedy":
+            return Greedy(max_new_tokens=c.max_new_tokens, template=self.template) if n == 1 else None
+        if name == "direct":
+            return Direct(template="direct") if n == 1 else None
+        if name == "budget":
+            return BudgetForcing(thinking_tokens=c.budget_unit * n, num_waits=n - 1, template=self.template)
+        if n < 2:
+            return None
+        from ..scorers import ArithmeticVerifier, OutcomeAsSteps
+
+        prm = OutcomeAsSteps(TaskVerifier(self.task, problems)) if c.scorer == "oracle" else ArithmeticVerifier()
+        search = dict(scorer=prm, n=n, beam_width=min(c.beam_width, n), aggregation=c.aggregation, max_steps=c.max_steps,
+                      max_step_tokens=c.max_new_tokens, max_final_tokens=c.max_new_tokens, temperature=c.temperature,
+                      seed=c.seed, template=self.template)
+        return BeamSearch(**search) if name == "beam" else DVTS(**search)
+
+    def run(self, split: str, name: str, n: int, problems: Sequence[Any], pool: dict[str, list[dict]] | None) -> list[dict] | None:
+        """Per-problem results of strategy `name` at budget n (resumed from disk where present)."""
+        strategy = self.build(name, n, problems)
+        if strategy is None:
+            return None
+        path = self.out / "results" / self.settings_key / split / f"{name}-n{n}.jsonl"
+        store = JsonlStore(path)
+        have = {r["id"]: r for r in store.read()}
+        todo = [p for p in problems if p.id not in have]
+        for start in range(0, len(todo), self.config.batch):
+            batch = todo[start : start + self.config.batch]
+            questions = [p.question for p in batch]
+            t0 = time.perf_counter()
+            if name in POOLED:
+                samples = [[_completion(s) for s in pool[p.id]] for p in batch]
+                outcomes = strategy.choose(questions, samples)
+            else:
+                prompts = [self.task.prompt(p, strategy.template) for p in batch]
+                outcomes = strategy.solve(self.backend, prompts, questions)
+                for o in outcomes:
+                    if self.record is not None:
+                        self.record.add_tokens(prompt=o.usage.prompt_tokens, completion=o.usage.completion_tokens)
+            wall = (time.perf_counter() - t0) / len(batch)
+            rows = [self._row(p, o, wall, pool) for p, o in zip(batch, outcomes)]
+            for r in rows:
+                have[r["id"]] = r
+            store.append(rows)
+        return [have[p.id] for p in problems]
+
+    def _row(self, problem: Any, outcome: Outcome, wall: float, pool: dict | None) -> dict:
+        known = {s["text"]: s["correct"] for s in pool[problem.id]} if pool else {}
+        correct = known[outcome.text] if outcome.text in known else bool(self.task.score(problem, outcome.text).correct)
+        return {"id": problem.id, "correct": correct, "answer": outcome.answer, **outcome.usage.to_dict(), "wall_s": wall}
+
+    # -- everything --------------------------------------------------------------------------------
+    def table(self, split: str, problems: Sequence[Any]) -> dict[str, dict[int, list[dict]]]:
+        pool = self.pool(split, problems) if any(s in POOLED for s in self.config.strategies) else None
+        results: dict[str, dict[int, list[dict]]] = {}
+        for name in self.config.strategies:
+            for n in self.config.budgets:
+                rows = self.run(split, name, n, problems, pool)
+                if rows is not None:
+                    results.setdefault(name, {})[n] = rows
+        return results
+
+
+def _sample_dict(c: Completion) -> dict:
+    return {"text": c.text, "prompt_tokens": c.prompt_tokens, "completion_tokens": c.completion_tokens,
+            "finish_reason": c.finish_reason, "sample_index": c.sample_index}
+
+
+def _completion(s: dict) -> Completion:
+    return Completion(s["text"], [], s["prompt_tokens"], s["completion_tokens"], s["finish_reason"], s["sample_index"])
+
+
+def summarize(results: dict[str, dict[int, list[dict]]]) -> list[dict]:
+    """One row per (strategy, n): accuracy and mean tokens per problem."""
+    rows = []
+    for name, by_n in results.items():
+        for n, per_problem in sorted(by_n.items()):
+            m = len(per_problem)
+            rows.append({
+                "strategy": name, "n": n,
+                "accuracy": sum(r["correct"] for r in per_problem) / m,
+                "completion_tokens": sum(r["completion_tokens"] for r in per_problem) / m,
+                "prompt_tokens": sum(r["prompt_tokens"] for r in per_problem) / m,
+                "scorer_tokens": sum(r["scorer_tokens"] for r in per_problem) / m,
+                "wall_s": sum(r["wall_s"] for r in per_problem) / m,
+                "problems": m,
+            })
+    return rows
+
+
+def compute_optimal_curve(config: ScaleConfig, dev: dict, test: dict, dev_pool: dict, test_pool: dict,
+                          dev_ids: list[str], test_ids: list[str]) -> dict:
+    """Snell et al.'s selection: difficulty bins from pilot samples on dev, best strategy per bin and budget, applied on test."""
+    from .base import default_equal, default_extract
+
+    extract, equal = default_extract(), default_equal()
+
+    def pilots(pool: dict, ids: list[str]) -> tuple[list[float], list[float]]:
+        scores, tokens = [], []
+        for i in ids:
+            first = pool[i][: config.pilot]
+            scores.append(co.agreement_scores([extract(s["text"]) for s in first], equal))
+            tokens.append(float(sum(s["completion_tokens"] for s in first)))
+        return co.difficulty_from_pilots(scores), tokens
+
+    dev_difficulty, _ = pilots(dev_pool, dev_ids)
+    test_difficulty, test_pilot_tokens = pilots(test_pool, test_ids)
+    edges = co.quantile_edges(dev_difficulty, config.bins)
+    dev_bins, test_bins = co.assign_bins(dev_difficulty, edges), co.assign_bins(test_difficulty, edges)
+
+    def table(results: dict) -> dict:
+        return {name: {n: [(r["correct"], float(r["completion_tokens"])) for r in rows] for n, rows in by_n.items()}
+                for name, by_n in results.items()}
+
+    dev_t, test_t = table(dev), table(test)
+    points, choices = [], {}
+    for n in config.budgets:
+        candidates = {k: v for k, v in dev_t.items() if n in v and n in test_t.get(k, {})}
+        if not candidates:
+            continue
+        selection = co.select_per_bin(candidates, dev_bins, n)
+        fallback = co.select_per_bin(candidates, [0] * len(dev_bins), n)[0]
+        rows = co.apply_selection({k: test_t[k] for k in candidates}, test_bins, selection, n, test_pilot_tokens, fallback)
+        points.append((co.mean_tokens(rows), co.accuracy(rows)))
+        choices[n] = {str(b): s for b, s in selection.items()}
+    baseline_name = "best-of-n" if "best-of-n" in test_t else "majority"
+    baseline = [(co.mean_tokens(rows), co.accuracy(rows)) for n, rows in sorted(test_t.get(baseline_name, {}).items())]
+    return {"edges": edges, "points": points, "choices": choices, "baseline": baseline_name,
+            "savings": co.compute_savings(points, baseline) if baseline else []}
+
+
+def markdown_table(rows: Sequence[dict]) -> str:
+    lines = ["| strategy | n | accuracy | completion tokens / problem | scorer tokens / problem | problems |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['strategy']} | {r['n']} | {r['accuracy']:.3f} | {r['completion_tokens']:.1f} | "
+                     f"{r['scorer_tokens']:.1f} | {r['problems']} |")
+    return "\n".join(lines)
+
+
+def plot(rows: Sequence[dict], optimal: dict | None, path: Path, title: str) -> Path:
+    """Accuracy against generated tokens per problem, one line per strategy, plus the compute-optimal curve."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for name in dict.fromkeys(r["strategy"] for r in rows):
+        mine = sorted((r["completion_tokens"], r["accuracy"]) for r in rows if r["strategy"] == name)
+        ax.plot([t for t, _ in mine], [a for _, a in mine], marker="o", label=name)
+    if optimal and optimal.get("points"):
+        pts = sorted(optimal["points"])
+        ax.plot([t for t, _ in pts], [a for _, a in pts], "k--", marker="s", label="compute-optimal (incl. pilots)")
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("generated tokens per problem (policy)")
+    ax.set_ylabel("accuracy")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def run_scale(config: ScaleConfig, backend: Any = None) -> dict:
+    """Run the sweep; write results/, table.md, scale.png, summary.json and run.json under `config.out_dir`."""
+    from ..record import RunRecord
+
+    out = Path(config.out_dir)
+    record = RunRecord("scale", asdict(config), out)
+    if backend is None:
+        from ..backends import HFBackend
+        from ..models import weights_hash
+
+        backend = HFBackend.from_name(config.model, device=config.device)
+        record.set_model(config.model, weights_hash(backend.model), sum(p.numel() for p in backend.model.parameters()))
+    else:
+        record.set_model(str(getattr(backend, "model_id", "backend")))
+    sweep = Sweep(config, backend, record)
+    started = time.perf_counter()
+    test_problems = sweep.task.problems("test", limit=config.limit)
+    test = sweep.table("test", test_problems)
+    rows = summarize(test)
+    optimal = None
+    if config.dev_limit:
+        dev_problems = sweep.task.problems("dev", limit=config.dev_limit)
+        dev = sweep.table("dev", dev_problems)
+        optimal = compute_optimal_curve(
+            config, dev, test, sweep.pool("dev", dev_problems), sweep.pool("test", test_problems),
+            [p.id for p in dev_problems], [p.id for p in test_problems],
+        )
+    table = markdown_table(rows)
+    (out / "table.md").write_text(table + "\n")
+    png = plot(rows, optimal, out / "scale.png", f"{config.model} on {config.task} ({config.limit} test problems)")
+    summary = {"rows": rows, "compute_optimal": optimal, "plot": str(png), "wall_s": time.perf_counter() - started,
+               "sample_draw_wall_s": sweep.pool_wall_s}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    record.finish(scale=summary)
+    return summary
