@@ -158,6 +158,8 @@ class FakeOpenAIServer:
                     break
         except (ConnectionError, asyncio.IncompleteReadError, ValueError):
             pass
+        except asyncio.CancelledError:  # the server is shutting down with this request in progress
+            pass
         finally:
             try:
                 writer.close()
@@ -261,8 +263,11 @@ class FakeOpenAIServer:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
-            if self.latency:
-                await asyncio.sleep(self.latency)
+            waited = 0.0
+            while waited < self.latency:  # "generating": the token counter on /metrics moves meanwhile
+                await asyncio.sleep(min(0.05, self.latency - waited))
+                waited += 0.05
+                self.generated_tokens += 1
             payload = self._response(chat, key, body)
         except KeyError as missing:
             return await self._send(writer, 400, {"error": {"message": f"no replay for {missing}"}})

@@ -21,6 +21,7 @@ from reasoncraft.backends import Backend, Completion, SamplingParams  # noqa: E4
 from reasoncraft.backends.openai import (  # noqa: E402
     BackendAuthError,
     BackendError,
+    BackendRateLimited,
     BackendRequestError,
     BackendStalled,
     BackendTimeout,
@@ -223,6 +224,39 @@ def test_watchdog_detects_a_server_that_is_healthy_but_makes_no_progress():
             backend = OpenAIBackend([stuck.base_url, healthy.base_url], "fake-model", flavour="vllm", **options)
             results = backend.generate([f"w{i}" for i in range(4)], SamplingParams(max_new_tokens=64))
             assert [r[0].text for r in results] == [fake_sample(f"w{i}", 0) for i in range(4)]
+
+
+def test_watchdog_leaves_a_slow_server_alone_while_its_token_counter_moves():
+    with FakeOpenAIServer(latency=1.0) as slow:  # each request takes 1 s, longer than the window
+        options = {**FAST, "request_timeout": 5.0, "request_deadline": 10.0, "watchdog_window": 0.4, "watchdog_interval": 0.1}
+        backend = OpenAIBackend(slow.base_url, "fake-model", flavour="vllm", **options)
+        [[c]] = backend.generate(["slow"], SamplingParams(max_new_tokens=64))
+        assert c.text == fake_sample("slow", 0) and len(slow.log) == 1
+
+
+def test_breaker_recovers_through_a_half_open_probe(server):
+    server.inject("r", "500", "500")
+    options = {**FAST, "breaker_threshold": 2, "breaker_cooldown": 0.3, "max_retries": 3}
+    backend = OpenAIBackend(server.base_url, "fake-model", flavour="vllm", **options)
+    start = time.monotonic()
+    [[c]] = backend.generate(["r"], SamplingParams(max_new_tokens=64))
+    times = [r["time"] for r in server.requests_for("r")]
+    assert c.text == fake_sample("r", 0) and len(times) == 3
+    assert times[2] - times[1] >= 0.3 - 0.05  # the probe waited out the cooldown
+    assert backend.endpoints[0].breaker.state == "closed" and time.monotonic() - start < 2.0
+
+
+def test_per_attempt_timeout_and_a_retry_after_beyond_the_deadline(server):
+    server.inject("h", "hang")
+    backend = OpenAIBackend(server.base_url, "fake-model", flavour="vllm", **{**FAST, "max_retries": 0})
+    start = time.monotonic()
+    [error] = backend.generate_results(["h"], SamplingParams())
+    assert isinstance(error, BackendTimeout) and 0.35 <= time.monotonic() - start < 1.0
+    server.inject("slowdown", "429:30")
+    start = time.monotonic()
+    [error] = OpenAIBackend(server.base_url, "fake-model", flavour="vllm", **FAST).generate_results(["slowdown"], SamplingParams())
+    assert isinstance(error, BackendRateLimited) and "asks to wait 30.0 s" in str(error) and "request_deadline" in str(error)
+    assert time.monotonic() - start < 1.0 and len(server.requests_for("slowdown")) == 1
 
 
 def test_token_budget_is_settled_with_reported_usage(server):
