@@ -54,12 +54,13 @@ class FakeOpenAIServer:
     def __init__(self, *, model: str = "fake-model", flavour: str = "vllm", api_key: str | None = None,
                  supports_n: bool = True, latency: float = 0.0, allow_runtime_lora: bool = True,
                  max_lifetime: float = 120.0, hang_limit: float = 30.0, idle_timeout: float = 10.0,
-                 max_requests_per_connection: int = 10_000, replay_seed_base: int = 0):
+                 max_requests_per_connection: int = 10_000, replay_seed_base: int = 0, reject_fields: tuple = ()):
         assert flavour in ("vllm", "sglang", "openai")
         self.model, self.flavour, self.api_key = model, flavour, api_key
         self.supports_n, self.latency, self.allow_runtime_lora = supports_n, latency, allow_runtime_lora
         self.max_lifetime, self.hang_limit, self.idle_timeout = max_lifetime, hang_limit, idle_timeout
         self.max_requests_per_connection, self.replay_seed_base = max_requests_per_connection, replay_seed_base
+        self.reject_fields = set(reject_fields)  # fields answered with 400, as older vLLM's strict schema did
         self.stalled = False
         self.faults: dict[str, list[str]] = {}
         self.replays: dict[str, list[dict]] = {}
@@ -255,6 +256,9 @@ class FakeOpenAIServer:
             status, _, after = fault.partition(":")
             extra = {"Retry-After": after} if after else {}
             return await self._send(writer, int(status), {"error": {"message": f"injected {status}", "code": int(status)}}, headers=extra)
+        if rejected := sorted(self.reject_fields & set(body)):
+            detail = [{"type": "extra_forbidden", "loc": ["body", rejected[0]], "msg": "Extra inputs are not permitted"}]
+            return await self._send(writer, 400, {"object": "error", "message": json.dumps(detail), "type": "BadRequestError", "code": 400})
         if self.flavour == "openai" and (unknown := sorted(set(body) - OPENAI_FIELDS)):
             return await self._send(writer, 400, {"error": {"message": f"Unrecognized request argument supplied: {unknown[0]}"}})
         if body.get("model") != self.model and body.get("model") not in self.loras:

@@ -138,6 +138,16 @@ def test_native_n_equals_one_request_per_seeded_sample(server):
     assert native[1][0].prompt_token_ids  # chat: top-level prompt_token_ids (vLLM return_token_ids)
 
 
+def test_older_vllm_without_return_token_ids_gives_ids_through_logprobs():
+    with FakeOpenAIServer(reject_fields=("return_token_ids",)) as server:
+        backend = OpenAIBackend(server.base_url, **FAST)
+        [[a, b]] = backend.generate(["old"], SamplingParams(n=2, max_new_tokens=64))
+        assert a.token_ids == list(fake_sample("old", 0).encode()) and b.token_ids == list(fake_sample("old", 1).encode())
+        assert a.logprobs is None  # asked for internally, not returned to a caller who did not ask
+        bodies = [r["body"] for r in server.log]
+        assert "return_token_ids" in bodies[0] and "return_token_ids" not in bodies[1] and bodies[1]["return_tokens_as_token_ids"]
+
+
 def test_server_without_n_support_is_topped_up_with_seeded_requests():
     with FakeOpenAIServer(supports_n=False) as server:
         results = OpenAIBackend(server.base_url, **FAST).generate(["p"], SamplingParams(n=3, seed=4, max_new_tokens=64))

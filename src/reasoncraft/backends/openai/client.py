@@ -129,6 +129,7 @@ class OpenAIBackend(WeightUpdates):
         self.max_concurrency = max_concurrency
         self.request_timeout = request_timeout
         self.native_n = native_n
+        self._return_token_ids = True  # turned off for vLLM versions that reject the field
         self.transport = Transport(
             self.endpoints, self._key,
             key_source=f"${api_key_env} or api_key_file" if api_key_env else "api_key_file",
@@ -198,8 +199,15 @@ class OpenAIBackend(WeightUpdates):
     async def _run_job(self, batch: "_Batch", job: _Job) -> None:
         """Send one job; store its completions (each sample slot exactly once) or its prompt's error."""
         prompt, sampling = batch.prompts[job.prompt_index], batch.sampling
-        want_logprobs = sampling.logprobs or (job.n > 1 and self.flavour != "vllm")  # per-choice token counts
-        body = wire.request_body(self.model, prompt, sampling, n=job.n, seed=job.seed, flavour=self.flavour, want_logprobs=want_logprobs)
+        want_logprobs = (
+            sampling.logprobs
+            or (job.n > 1 and self.flavour != "vllm")  # per-choice token counts
+            or (self.flavour == "vllm" and not self._return_token_ids)  # ids as 'token_id:N' logprob tokens
+        )
+        body = wire.request_body(
+            self.model, prompt, sampling, n=job.n, seed=job.seed, flavour=self.flavour,
+            want_logprobs=want_logprobs, return_token_ids=self._return_token_ids,
+        )
         chat = not isinstance(prompt, str)
         size = len(prompt) if isinstance(prompt, str) else sum(len(str(m.get("content", ""))) for m in prompt)
         try:
@@ -211,6 +219,14 @@ class OpenAIBackend(WeightUpdates):
                 )
         except BackendAuthError:
             raise
+        except BackendRequestError as error:
+            if self.flavour == "vllm" and self._return_token_ids and "return_token_ids" in str(error):
+                self._warn_once("ids", "this vLLM rejects return_token_ids (before 0.10.2); reading token ids from logprobs")
+                self._return_token_ids = False
+                await self._run_job(batch, job)
+                return
+            batch.errors[job.prompt_index] = batch.errors[job.prompt_index] or error
+            return
         except BackendError as error:
             batch.errors[job.prompt_index] = batch.errors[job.prompt_index] or error
             return

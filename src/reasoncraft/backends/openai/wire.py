@@ -9,8 +9,9 @@ Field names follow the servers' documented protocols:
   `usage.completion_tokens`.
 * vLLM's extensions (flavour "vllm"): `top_k`; `return_token_ids: true` makes each choice carry
   `token_ids` and the response `prompt_token_ids` (per choice on completions, top level on chat);
-  `return_tokens_as_token_ids: true` renders logprob tokens as "token_id:<id>", which older vLLM
-  versions without `return_token_ids` still honour, so token ids come back either way.
+  `return_tokens_as_token_ids: true` renders logprob tokens as "token_id:<id>". vLLM before 0.10.2
+  has no `return_token_ids` (and some versions reject unknown fields with 400); the backend then
+  drops it and asks for logprobs instead, so token ids come back either way.
 * SGLang (flavour "sglang") takes `top_k` too; its OpenAI endpoints return no token ids.
 * Hosted APIs (flavour "openai") get only OpenAI's own fields, since they reject unknown ones.
 """
@@ -32,9 +33,13 @@ def endpoint_path(prompt: Prompt) -> str:
 
 
 def request_body(
-    model: str, prompt: Prompt, sampling: SamplingParams, *, n: int, seed: int, flavour: str, want_logprobs: bool
+    model: str, prompt: Prompt, sampling: SamplingParams, *, n: int, seed: int, flavour: str, want_logprobs: bool,
+    return_token_ids: bool = True,
 ) -> dict[str, Any]:
-    """The JSON body of one request for `n` samples of `prompt`."""
+    """The JSON body of one request for `n` samples of `prompt`.
+
+    `return_token_ids=False` leaves out vLLM's `return_token_ids`, which vLLM before 0.10.2 rejects.
+    """
     if flavour not in FLAVOURS:
         raise ValueError(f"flavour must be one of {FLAVOURS}: got {flavour!r}")
     body: dict[str, Any] = {
@@ -59,7 +64,8 @@ def request_body(
     if sampling.top_k:
         body["top_k"] = sampling.top_k  # not an OpenAI field: hosted APIs reject it (HTTP 400)
     if flavour == "vllm":
-        body["return_token_ids"] = True
+        if return_token_ids:
+            body["return_token_ids"] = True
         if want_logprobs:
             body["return_tokens_as_token_ids"] = True
     return body
