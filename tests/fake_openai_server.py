@@ -34,10 +34,35 @@ import time
 from dataclasses import asdict, is_dataclass
 from typing import Any, Sequence
 
-REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 408: "Request Timeout",
-           409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
-OPENAI_FIELDS = {"model", "prompt", "messages", "n", "max_tokens", "max_completion_tokens", "temperature", "top_p",
-                 "seed", "stop", "stream", "logprobs", "top_logprobs", "user", "presence_penalty", "frequency_penalty"}
+REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    408: "Request Timeout",
+    409: "Conflict",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+OPENAI_FIELDS = {
+    "model",
+    "prompt",
+    "messages",
+    "n",
+    "max_tokens",
+    "max_completion_tokens",
+    "temperature",
+    "top_p",
+    "seed",
+    "stop",
+    "stream",
+    "logprobs",
+    "top_logprobs",
+    "user",
+    "presence_penalty",
+    "frequency_penalty",
+}
 
 
 def prompt_key(prompt: Any) -> str:
@@ -51,10 +76,22 @@ def fake_sample(key: str, sample_id: int) -> str:
 
 
 class FakeOpenAIServer:
-    def __init__(self, *, model: str = "fake-model", flavour: str = "vllm", api_key: str | None = None,
-                 supports_n: bool = True, latency: float = 0.0, allow_runtime_lora: bool = True,
-                 max_lifetime: float = 120.0, hang_limit: float = 30.0, idle_timeout: float = 10.0,
-                 max_requests_per_connection: int = 10_000, replay_seed_base: int = 0, reject_fields: tuple = ()):
+    def __init__(
+        self,
+        *,
+        model: str = "fake-model",
+        flavour: str = "vllm",
+        api_key: str | None = None,
+        supports_n: bool = True,
+        latency: float = 0.0,
+        allow_runtime_lora: bool = True,
+        max_lifetime: float = 120.0,
+        hang_limit: float = 30.0,
+        idle_timeout: float = 10.0,
+        max_requests_per_connection: int = 10_000,
+        replay_seed_base: int = 0,
+        reject_fields: tuple = (),
+    ):
         assert flavour in ("vllm", "sglang", "openai")
         self.model, self.flavour, self.api_key = model, flavour, api_key
         self.supports_n, self.latency, self.allow_runtime_lora = supports_n, latency, allow_runtime_lora
@@ -169,10 +206,16 @@ class FakeOpenAIServer:
 
     @staticmethod
     async def _send(writer, status: int, payload: Any, headers: dict | None = None, raw: bytes | None = None) -> bool:
-        body = raw if raw is not None else (payload.encode() if isinstance(payload, str) else json.dumps(payload).encode())
+        body = (
+            raw if raw is not None else (payload.encode() if isinstance(payload, str) else json.dumps(payload).encode())
+        )
         ctype = "text/plain" if isinstance(payload, str) else "application/json"
-        lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}", f"Content-Type: {ctype}",
-                 f"Content-Length: {len(body)}", "Connection: keep-alive"]
+        lines = [
+            f"HTTP/1.1 {status} {REASONS.get(status, 'Status')}",
+            f"Content-Type: {ctype}",
+            f"Content-Length: {len(body)}",
+            "Connection: keep-alive",
+        ]
         lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
         await writer.drain()
@@ -193,7 +236,10 @@ class FakeOpenAIServer:
         if path == "/v1/models" and method == "GET":
             owner = {"vllm": "vllm", "sglang": "sglang", "openai": "system"}[self.flavour]
             data = [{"id": self.model, "object": "model", "owned_by": owner, "root": self.model}]
-            data += [{"id": n, "object": "model", "owned_by": owner, "root": p, "parent": self.model} for n, p in self.loras.items()]
+            data += [
+                {"id": n, "object": "model", "owned_by": owner, "root": p, "parent": self.model}
+                for n, p in self.loras.items()
+            ]
             return await self._send(writer, 200, {"object": "list", "data": data})
         if path in ("/v1/load_lora_adapter", "/v1/unload_lora_adapter", "/update_weights_from_disk"):
             return await self._weights(path, body, writer)
@@ -206,19 +252,31 @@ class FakeOpenAIServer:
             if self.flavour != "sglang":
                 return await self._send(writer, 404, {"detail": "Not Found"})
             if not os.path.exists(body.get("model_path", "")):
-                return await self._send(writer, 400, {"success": False, "message": f"Failed to load {body.get('model_path')}: no such path"})
+                return await self._send(
+                    writer, 400, {"success": False, "message": f"Failed to load {body.get('model_path')}: no such path"}
+                )
             self.weights_path = body["model_path"]
-            return await self._send(writer, 200, {"success": True, "message": "Succeeded to update model weights.", "num_paused_requests": 0})
+            return await self._send(
+                writer,
+                200,
+                {"success": True, "message": "Succeeded to update model weights.", "num_paused_requests": 0},
+            )
         if self.flavour != "vllm" or not self.allow_runtime_lora:
             return await self._send(writer, 404, {"detail": "Not Found"})
         name = body.get("lora_name")
         if path.endswith("/load_lora_adapter"):
             if name in self.loras and not body.get("load_inplace"):
-                return await self._send(writer, 400, {"error": {"message": f"The lora adapter '{name}' has already been loaded.", "code": 400}})
+                return await self._send(
+                    writer,
+                    400,
+                    {"error": {"message": f"The lora adapter '{name}' has already been loaded.", "code": 400}},
+                )
             self.loras[name] = body.get("lora_path")
             return await self._send(writer, 200, f"Success: LoRA adapter '{name}' added successfully.")
         if name not in self.loras:
-            return await self._send(writer, 404, {"error": {"message": f"The lora adapter '{name}' cannot be found.", "code": 404}})
+            return await self._send(
+                writer, 404, {"error": {"message": f"The lora adapter '{name}' cannot be found.", "code": 404}}
+            )
         del self.loras[name]
         return await self._send(writer, 200, f"Success: LoRA adapter '{name}' removed successfully.")
 
@@ -230,8 +288,17 @@ class FakeOpenAIServer:
         with self._lock:
             queue = self.faults.get(key)
             fault = queue.pop(0) if queue else None
-            self.log.append({"key": key, "fault": fault, "n": body.get("n", 1), "seed": body.get("seed"),
-                             "model": body.get("model"), "time": time.monotonic(), "body": body})
+            self.log.append(
+                {
+                    "key": key,
+                    "fault": fault,
+                    "n": body.get("n", 1),
+                    "seed": body.get("seed"),
+                    "model": body.get("model"),
+                    "time": time.monotonic(),
+                    "body": body,
+                }
+            )
         if self.stalled or fault == "hang":
             try:
                 await asyncio.wait_for(self._stop.wait(), self.hang_limit)
@@ -242,7 +309,7 @@ class FakeOpenAIServer:
             writer.transport.abort()
             return False
         if fault == "partial":  # headers promise a body that never fully arrives
-            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"id\": ")
+            writer.write(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"id": ')
             await writer.drain()
             writer.transport.abort()
             return False
@@ -255,14 +322,24 @@ class FakeOpenAIServer:
         if fault is not None:
             status, _, after = fault.partition(":")
             extra = {"Retry-After": after} if after else {}
-            return await self._send(writer, int(status), {"error": {"message": f"injected {status}", "code": int(status)}}, headers=extra)
+            return await self._send(
+                writer, int(status), {"error": {"message": f"injected {status}", "code": int(status)}}, headers=extra
+            )
         if rejected := sorted(self.reject_fields & set(body)):
-            detail = [{"type": "extra_forbidden", "loc": ["body", rejected[0]], "msg": "Extra inputs are not permitted"}]
-            return await self._send(writer, 400, {"object": "error", "message": json.dumps(detail), "type": "BadRequestError", "code": 400})
+            detail = [
+                {"type": "extra_forbidden", "loc": ["body", rejected[0]], "msg": "Extra inputs are not permitted"}
+            ]
+            return await self._send(
+                writer, 400, {"object": "error", "message": json.dumps(detail), "type": "BadRequestError", "code": 400}
+            )
         if self.flavour == "openai" and (unknown := sorted(set(body) - OPENAI_FIELDS)):
-            return await self._send(writer, 400, {"error": {"message": f"Unrecognized request argument supplied: {unknown[0]}"}})
+            return await self._send(
+                writer, 400, {"error": {"message": f"Unrecognized request argument supplied: {unknown[0]}"}}
+            )
         if body.get("model") != self.model and body.get("model") not in self.loras:
-            return await self._send(writer, 404, {"error": {"message": f"The model `{body.get('model')}` does not exist.", "code": 404}})
+            return await self._send(
+                writer, 404, {"error": {"message": f"The model `{body.get('model')}` does not exist.", "code": 404}}
+            )
         with self._lock:
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -305,8 +382,15 @@ class FakeOpenAIServer:
                 if k == body.get("max_tokens", 10**9):
                     ids, finish, full = list(full[:k]), "length", full[:k]
                     break
-            out.append({"text": full.decode(), "token_ids": ids, "finish_reason": finish,
-                        "logprobs": [-0.01 * (t % 7 + 1) for t in ids], "prompt_token_ids": list(key.encode())[:64]})
+            out.append(
+                {
+                    "text": full.decode(),
+                    "token_ids": ids,
+                    "finish_reason": finish,
+                    "logprobs": [-0.01 * (t % 7 + 1) for t in ids],
+                    "prompt_token_ids": list(key.encode())[:64],
+                }
+            )
         return out
 
     def _response(self, chat: bool, key: str, body: dict) -> dict:
@@ -319,13 +403,34 @@ class FakeOpenAIServer:
             ids, lps = s.get("token_ids") or [], s.get("logprobs")
             tokens = [f"token_id:{t}" if as_ids else chr(t % 128) for t in ids]
             if chat:
-                choice = {"index": i, "message": {"role": "assistant", "content": s["text"]}, "finish_reason": s["finish_reason"],
-                          "logprobs": {"content": [{"token": tok, "logprob": lp, "bytes": [], "top_logprobs": []} for tok, lp in zip(tokens, lps)]}
-                          if body.get("logprobs") and lps is not None else None}
+                choice = {
+                    "index": i,
+                    "message": {"role": "assistant", "content": s["text"]},
+                    "finish_reason": s["finish_reason"],
+                    "logprobs": {
+                        "content": [
+                            {"token": tok, "logprob": lp, "bytes": [], "top_logprobs": []}
+                            for tok, lp in zip(tokens, lps)
+                        ]
+                    }
+                    if body.get("logprobs") and lps is not None
+                    else None,
+                }
             else:
-                choice = {"index": i, "text": s["text"], "finish_reason": s["finish_reason"], "stop_reason": None,
-                          "logprobs": {"tokens": tokens, "token_logprobs": lps, "top_logprobs": [{} for _ in ids],
-                                       "text_offset": list(range(len(ids)))} if body.get("logprobs") and lps is not None else None}
+                choice = {
+                    "index": i,
+                    "text": s["text"],
+                    "finish_reason": s["finish_reason"],
+                    "stop_reason": None,
+                    "logprobs": {
+                        "tokens": tokens,
+                        "token_logprobs": lps,
+                        "top_logprobs": [{} for _ in ids],
+                        "text_offset": list(range(len(ids))),
+                    }
+                    if body.get("logprobs") and lps is not None
+                    else None,
+                }
                 if token_ids:
                     choice["prompt_token_ids"] = prompt_ids
             if token_ids:
@@ -334,9 +439,18 @@ class FakeOpenAIServer:
         completion_tokens = sum(len(s.get("token_ids") or []) for s in samples)
         prompt_tokens = samples[0].get("prompt_tokens") or len(prompt_ids)
         self.generated_tokens += completion_tokens
-        response = {"id": "cmpl-fake", "object": "chat.completion" if chat else "text_completion", "created": int(time.time()),
-                    "model": body.get("model"), "choices": choices,
-                    "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "total_tokens": prompt_tokens + completion_tokens}}
+        response = {
+            "id": "cmpl-fake",
+            "object": "chat.completion" if chat else "text_completion",
+            "created": int(time.time()),
+            "model": body.get("model"),
+            "choices": choices,
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "total_tokens": prompt_tokens + completion_tokens,
+            },
+        }
         if chat and token_ids:
             response["prompt_token_ids"] = prompt_ids
         return response

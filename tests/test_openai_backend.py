@@ -31,8 +31,17 @@ from reasoncraft.backends.openai import (  # noqa: E402
     backend_from_url,
 )
 
-FAST = dict(request_timeout=0.4, connect_timeout=0.4, max_retries=3, backoff_base=0.02, backoff_cap=0.1,
-            request_deadline=3.0, breaker_threshold=1000, watchdog_window=None, api_key_env=None)
+FAST = dict(
+    request_timeout=0.4,
+    connect_timeout=0.4,
+    max_retries=3,
+    backoff_base=0.02,
+    backoff_cap=0.1,
+    request_deadline=3.0,
+    breaker_threshold=1000,
+    watchdog_window=None,
+    api_key_env=None,
+)
 
 
 @pytest.fixture
@@ -108,7 +117,9 @@ def test_api_key_never_appears_in_logs_errors_or_reprs(server, monkeypatch, capl
     monkeypatch.setenv("RC_FAKE_KEY", secret)
     caplog.set_level(logging.DEBUG)
     server.inject("echo", "401echo")
-    backend = backend_from_url(server.base_url, None, api_key_env="RC_FAKE_KEY", **{k: v for k, v in FAST.items() if k != "api_key_env"})
+    backend = backend_from_url(
+        server.base_url, None, api_key_env="RC_FAKE_KEY", **{k: v for k, v in FAST.items() if k != "api_key_env"}
+    )
     with pytest.raises(BackendAuthError) as caught:
         backend.generate(["echo"], SamplingParams(max_new_tokens=8))
     assert "invalid key Bearer ***" in str(caught.value)  # the server echoed it; we scrubbed it
@@ -142,10 +153,16 @@ def test_older_vllm_without_return_token_ids_gives_ids_through_logprobs():
     with FakeOpenAIServer(reject_fields=("return_token_ids",)) as server:
         backend = OpenAIBackend(server.base_url, **FAST)
         [[a, b]] = backend.generate(["old"], SamplingParams(n=2, max_new_tokens=64))
-        assert a.token_ids == list(fake_sample("old", 0).encode()) and b.token_ids == list(fake_sample("old", 1).encode())
+        assert a.token_ids == list(fake_sample("old", 0).encode()) and b.token_ids == list(
+            fake_sample("old", 1).encode()
+        )
         assert a.logprobs is None  # asked for internally, not returned to a caller who did not ask
         bodies = [r["body"] for r in server.log]
-        assert "return_token_ids" in bodies[0] and "return_token_ids" not in bodies[1] and bodies[1]["return_tokens_as_token_ids"]
+        assert (
+            "return_token_ids" in bodies[0]
+            and "return_token_ids" not in bodies[1]
+            and bodies[1]["return_tokens_as_token_ids"]
+        )
 
 
 def test_server_without_n_support_is_topped_up_with_seeded_requests():
@@ -222,8 +239,14 @@ def test_circuit_breaker_fails_fast_when_the_only_server_keeps_failing(server):
 def test_watchdog_detects_a_server_that_is_healthy_but_makes_no_progress():
     with FakeOpenAIServer(hang_limit=10) as stuck:
         stuck.stalled = True
-        options = {**FAST, "request_timeout": 30.0, "request_deadline": 60.0, "watchdog_window": 0.4,
-                   "watchdog_interval": 0.1, "breaker_cooldown": 60.0}
+        options = {
+            **FAST,
+            "request_timeout": 30.0,
+            "request_deadline": 60.0,
+            "watchdog_window": 0.4,
+            "watchdog_interval": 0.1,
+            "breaker_cooldown": 60.0,
+        }
         backend = OpenAIBackend(stuck.base_url, "fake-model", flavour="vllm", **options)
         start = time.monotonic()
         results = backend.generate_results(["x", "y"], SamplingParams(max_new_tokens=8))
@@ -238,7 +261,13 @@ def test_watchdog_detects_a_server_that_is_healthy_but_makes_no_progress():
 
 def test_watchdog_leaves_a_slow_server_alone_while_its_token_counter_moves():
     with FakeOpenAIServer(latency=1.0) as slow:  # each request takes 1 s, longer than the window
-        options = {**FAST, "request_timeout": 5.0, "request_deadline": 10.0, "watchdog_window": 0.4, "watchdog_interval": 0.1}
+        options = {
+            **FAST,
+            "request_timeout": 5.0,
+            "request_deadline": 10.0,
+            "watchdog_window": 0.4,
+            "watchdog_interval": 0.1,
+        }
         backend = OpenAIBackend(slow.base_url, "fake-model", flavour="vllm", **options)
         [[c]] = backend.generate(["slow"], SamplingParams(max_new_tokens=64))
         assert c.text == fake_sample("slow", 0) and len(slow.log) == 1
@@ -264,8 +293,14 @@ def test_per_attempt_timeout_and_a_retry_after_beyond_the_deadline(server):
     assert isinstance(error, BackendTimeout) and 0.35 <= time.monotonic() - start < 1.0
     server.inject("slowdown", "429:30")
     start = time.monotonic()
-    [error] = OpenAIBackend(server.base_url, "fake-model", flavour="vllm", **FAST).generate_results(["slowdown"], SamplingParams())
-    assert isinstance(error, BackendRateLimited) and "asks to wait 30.0 s" in str(error) and "request_deadline" in str(error)
+    [error] = OpenAIBackend(server.base_url, "fake-model", flavour="vllm", **FAST).generate_results(
+        ["slowdown"], SamplingParams()
+    )
+    assert (
+        isinstance(error, BackendRateLimited)
+        and "asks to wait 30.0 s" in str(error)
+        and "request_deadline" in str(error)
+    )
     assert time.monotonic() - start < 1.0 and len(server.requests_for("slowdown")) == 1
 
 

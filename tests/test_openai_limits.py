@@ -9,7 +9,7 @@ import pytest
 
 from reasoncraft.backends import SamplingParams
 from reasoncraft.backends.openai import BackendRequestError, MalformedResponse
-from reasoncraft.backends.openai.endpoints import generation_tokens, pick_endpoint, split_base_url, Endpoint
+from reasoncraft.backends.openai.endpoints import Endpoint, generation_tokens, pick_endpoint, split_base_url
 from reasoncraft.backends.openai.keys import Secret, redact, resolve_api_key
 from reasoncraft.backends.openai.limits import (
     CircuitBreaker,
@@ -124,28 +124,60 @@ def test_split_base_url_and_metrics():
     assert split_base_url("http://h:8000") == ("http://h:8000", "http://h:8000/v1")
     with pytest.raises(ValueError, match="http://host:port/v1"):
         split_base_url("localhost:8000")
-    text = '# HELP x\nvllm:generation_tokens_total{model_name="a"} 5.0\nvllm:generation_tokens_total{model_name="b"} 7\n'
+    text = (
+        '# HELP x\nvllm:generation_tokens_total{model_name="a"} 5.0\nvllm:generation_tokens_total{model_name="b"} 7\n'
+    )
     assert generation_tokens(text) == 12.0
     assert generation_tokens("other 1\n") is None
 
 
 def test_request_body_fields_per_flavour():
-    s = SamplingParams(n=4, temperature=0.7, top_p=0.9, top_k=20, max_new_tokens=64, stop=("</answer>",), seed=5, logprobs=True)
+    s = SamplingParams(
+        n=4, temperature=0.7, top_p=0.9, top_k=20, max_new_tokens=64, stop=("</answer>",), seed=5, logprobs=True
+    )
     vllm = request_body("m", "2+2=", s, n=4, seed=5, flavour="vllm", want_logprobs=True)
-    assert vllm == {"model": "m", "n": 4, "max_tokens": 64, "temperature": 0.7, "top_p": 0.9, "seed": 5, "stream": False,
-                    "prompt": "2+2=", "logprobs": 1, "stop": ["</answer>"], "top_k": 20,
-                    "return_token_ids": True, "return_tokens_as_token_ids": True}
-    chat = request_body("m", [{"role": "user", "content": "hi"}], SamplingParams(), n=1, seed=0, flavour="openai", want_logprobs=True)
+    assert vllm == {
+        "model": "m",
+        "n": 4,
+        "max_tokens": 64,
+        "temperature": 0.7,
+        "top_p": 0.9,
+        "seed": 5,
+        "stream": False,
+        "prompt": "2+2=",
+        "logprobs": 1,
+        "stop": ["</answer>"],
+        "top_k": 20,
+        "return_token_ids": True,
+        "return_tokens_as_token_ids": True,
+    }
+    chat = request_body(
+        "m", [{"role": "user", "content": "hi"}], SamplingParams(), n=1, seed=0, flavour="openai", want_logprobs=True
+    )
     assert chat["messages"] == [{"role": "user", "content": "hi"}] and chat["logprobs"] is True
     assert not {"top_k", "return_token_ids", "return_tokens_as_token_ids", "prompt"} & set(chat)
 
 
 def test_parse_completions_with_token_ids_and_logprobs():
-    data = {"choices": [
-        {"index": 1, "text": "b", "finish_reason": "length", "token_ids": [3, 4], "prompt_token_ids": [9],
-         "logprobs": {"tokens": ["token_id:3", "token_id:4"], "token_logprobs": [-0.5, -0.25]}},
-        {"index": 0, "text": "a", "finish_reason": "stop", "logprobs": {"tokens": ["token_id:1"], "token_logprobs": [-1.0]}},
-    ], "usage": {"prompt_tokens": 1, "completion_tokens": 3}}
+    data = {
+        "choices": [
+            {
+                "index": 1,
+                "text": "b",
+                "finish_reason": "length",
+                "token_ids": [3, 4],
+                "prompt_token_ids": [9],
+                "logprobs": {"tokens": ["token_id:3", "token_id:4"], "token_logprobs": [-0.5, -0.25]},
+            },
+            {
+                "index": 0,
+                "text": "a",
+                "finish_reason": "stop",
+                "logprobs": {"tokens": ["token_id:1"], "token_logprobs": [-1.0]},
+            },
+        ],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 3},
+    }
     parsed = parse_response(data, chat=False, url="u")
     assert [c.index for c in parsed.choices] == [0, 1]
     assert parsed.choices[0].token_ids == [1]  # from 'token_id:N' logprob tokens (older vLLM)
@@ -155,8 +187,10 @@ def test_parse_completions_with_token_ids_and_logprobs():
 
 
 def test_parse_chat_counts_and_missing_per_choice_counts():
-    one = {"choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}, "finish_reason": "stop"}],
-           "usage": {"prompt_tokens": 5, "completion_tokens": 9}}
+    one = {
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "x"}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 5, "completion_tokens": 9},
+    }
     assert parse_response(one, chat=True, url="u").choices[0].completion_tokens == 9  # one choice: usage is its count
     two = {"choices": [dict(one["choices"][0], index=i) for i in range(2)], "usage": one["usage"]}
     assert all(c.completion_tokens is None for c in parse_response(two, chat=True, url="u").choices)
@@ -165,9 +199,17 @@ def test_parse_chat_counts_and_missing_per_choice_counts():
     assert [c.completion_tokens for c in parse_response(with_lp, chat=True, url="u").choices] == [2, 2]
 
 
-@pytest.mark.parametrize("body", [None, [], {"choices": []}, {"choices": [{"index": 0, "text": 3, "finish_reason": "stop"}]},
-                                  {"choices": [{"index": 0, "text": "a", "finish_reason": "abort"}]},
-                                  {"choices": [{"index": 0, "finish_reason": "stop"}]}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,
+        [],
+        {"choices": []},
+        {"choices": [{"index": 0, "text": 3, "finish_reason": "stop"}]},
+        {"choices": [{"index": 0, "text": "a", "finish_reason": "abort"}]},
+        {"choices": [{"index": 0, "finish_reason": "stop"}]},
+    ],
+)
 def test_parse_rejects_malformed_bodies(body):
     with pytest.raises(MalformedResponse, match="not a completion"):
         parse_response(body, chat=False, url="http://x/v1/completions")
@@ -198,3 +240,13 @@ def test_keys_from_env_or_file_and_redaction(tmp_path, monkeypatch):
     config.write_text("base_url: x\n")
     with pytest.raises(ValueError, match="no `api_key: ...` entry"):
         resolve_api_key(None, config)
+
+
+def test_docstring_examples():
+    import doctest
+
+    from reasoncraft.backends.openai import endpoints, limits
+
+    for module in (limits, endpoints):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

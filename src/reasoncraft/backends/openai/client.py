@@ -131,13 +131,20 @@ class OpenAIBackend(WeightUpdates):
         self.native_n = native_n
         self._return_token_ids = True  # turned off for vLLM versions that reject the field
         self.transport = Transport(
-            self.endpoints, self._key,
+            self.endpoints,
+            self._key,
             key_source=f"${api_key_env} or api_key_file" if api_key_env else "api_key_file",
-            request_timeout=request_timeout, connect_timeout=connect_timeout,
+            request_timeout=request_timeout,
+            connect_timeout=connect_timeout,
             request_deadline=request_deadline or request_timeout * (max_retries + 1),
-            max_retries=max_retries, backoff_base=backoff_base, backoff_cap=backoff_cap,
-            limiter=self.limiter, max_concurrency=max_concurrency,
-            watchdog_window=watchdog_window, watchdog_interval=watchdog_interval, rng=random.Random(rng_seed),
+            max_retries=max_retries,
+            backoff_base=backoff_base,
+            backoff_cap=backoff_cap,
+            limiter=self.limiter,
+            max_concurrency=max_concurrency,
+            watchdog_window=watchdog_window,
+            watchdog_interval=watchdog_interval,
+            rng=random.Random(rng_seed),
         )
         self._warned: set[str] = set()
 
@@ -165,7 +172,9 @@ class OpenAIBackend(WeightUpdates):
             ) from error
         return results  # type: ignore[return-value]
 
-    def generate_results(self, prompts: Sequence[Prompt], sampling: SamplingParams) -> list[list[Completion] | BackendError]:
+    def generate_results(
+        self, prompts: Sequence[Prompt], sampling: SamplingParams
+    ) -> list[list[Completion] | BackendError]:
         """Like `generate`, but a prompt whose request failed holds its typed error instead of completions.
 
         An authentication error is raised at once: every other request would fail the same way.
@@ -174,14 +183,18 @@ class OpenAIBackend(WeightUpdates):
 
     # -- async core ------------------------------------------------------------------------------------
 
-    async def agenerate_results(self, prompts: Sequence[Prompt], sampling: SamplingParams) -> list[list[Completion] | BackendError]:
+    async def agenerate_results(
+        self, prompts: Sequence[Prompt], sampling: SamplingParams
+    ) -> list[list[Completion] | BackendError]:
         batch = _Batch(list(prompts), sampling)
         if not batch.prompts:
             return []
         async with self.transport.session() as client:
             await self._resolve(client)
             batch.client, batch.semaphore = client, asyncio.Semaphore(self.max_concurrency)
-            tasks = [asyncio.ensure_future(self._run_job(batch, job)) for job in self._plan(len(batch.prompts), sampling)]
+            tasks = [
+                asyncio.ensure_future(self._run_job(batch, job)) for job in self._plan(len(batch.prompts), sampling)
+            ]
             try:
                 await asyncio.gather(*tasks)
             except BackendAuthError:
@@ -205,15 +218,24 @@ class OpenAIBackend(WeightUpdates):
             or (self.flavour == "vllm" and not self._return_token_ids)  # ids as 'token_id:N' logprob tokens
         )
         body = wire.request_body(
-            self.model, prompt, sampling, n=job.n, seed=job.seed, flavour=self.flavour,
-            want_logprobs=want_logprobs, return_token_ids=self._return_token_ids,
+            self.model,
+            prompt,
+            sampling,
+            n=job.n,
+            seed=job.seed,
+            flavour=self.flavour,
+            want_logprobs=want_logprobs,
+            return_token_ids=self._return_token_ids,
         )
         chat = not isinstance(prompt, str)
         size = len(prompt) if isinstance(prompt, str) else sum(len(str(m.get("content", ""))) for m in prompt)
         try:
             async with batch.semaphore:
                 parsed = await self.transport.call(
-                    batch.client, "POST", wire.endpoint_path(prompt), body,
+                    batch.client,
+                    "POST",
+                    wire.endpoint_path(prompt),
+                    body,
                     lambda data, url: wire.parse_response(data, chat=chat, url=url),
                     estimate_tokens(size, sampling.max_new_tokens, job.n),
                 )
@@ -221,7 +243,9 @@ class OpenAIBackend(WeightUpdates):
             raise
         except BackendRequestError as error:
             if self.flavour == "vllm" and self._return_token_ids and "return_token_ids" in str(error):
-                self._warn_once("ids", "this vLLM rejects return_token_ids (before 0.10.2); reading token ids from logprobs")
+                self._warn_once(
+                    "ids", "this vLLM rejects return_token_ids (before 0.10.2); reading token ids from logprobs"
+                )
                 self._return_token_ids = False
                 await self._run_job(batch, job)
                 return
@@ -232,21 +256,35 @@ class OpenAIBackend(WeightUpdates):
             return
         choices = parsed.choices[: job.n]
         if job.n > 1 and any(c.completion_tokens is None for c in choices):
-            self._warn_once("counts", "the server gives no per-sample token counts for n > 1; sending one request per sample")
+            self._warn_once(
+                "counts", "the server gives no per-sample token counts for n > 1; sending one request per sample"
+            )
             self.native_n = False
             singles = [_Job(job.prompt_index, job.first + i, 1, job.seed + i) for i in range(job.n)]
             await asyncio.gather(*(self._run_job(batch, single) for single in singles))
             return
         for offset, choice in enumerate(choices):
-            batch.fill(job.prompt_index, job.first + offset, self._completion(choice, parsed, job.first + offset, sampling))
+            batch.fill(
+                job.prompt_index, job.first + offset, self._completion(choice, parsed, job.first + offset, sampling)
+            )
         if len(choices) < job.n:  # the server ignored n: ask for the rest one by one
-            self._warn_once("n", f"the server returned {len(choices)} of n={job.n} samples; requesting the rest one at a time")
-            missing = [_Job(job.prompt_index, i, 1, job.seed + i - job.first) for i in range(job.first + len(choices), job.first + job.n)]
+            self._warn_once(
+                "n", f"the server returned {len(choices)} of n={job.n} samples; requesting the rest one at a time"
+            )
+            missing = [
+                _Job(job.prompt_index, i, 1, job.seed + i - job.first)
+                for i in range(job.first + len(choices), job.first + job.n)
+            ]
             await asyncio.gather(*(self._run_job(batch, single) for single in missing))
 
-    def _completion(self, choice: wire.Choice, parsed: wire.Parsed, sample_index: int, sampling: SamplingParams) -> Completion:
+    def _completion(
+        self, choice: wire.Choice, parsed: wire.Parsed, sample_index: int, sampling: SamplingParams
+    ) -> Completion:
         if choice.reasoning:
-            self._warn_once("reasoning", "the server split off reasoning_content (a --reasoning-parser); Completion.text holds only the final content")
+            self._warn_once(
+                "reasoning",
+                "the server split off reasoning_content (a --reasoning-parser); Completion.text holds only the final content",
+            )
         if parsed.prompt_tokens is None:
             self._warn_once("usage", "the server returned no usage field; prompt_tokens is 0")
         return Completion(
@@ -276,7 +314,9 @@ class OpenAIBackend(WeightUpdates):
         if self.model is None:
             bases = [m for m in listing if not m.get("parent")]  # vLLM lists loaded LoRA adapters with a parent
             if len(bases) != 1:
-                raise BackendRequestError(f"pass model=...: the server serves {[m['id'] for m in listing] or 'no listed model'}")
+                raise BackendRequestError(
+                    f"pass model=...: the server serves {[m['id'] for m in listing] or 'no listed model'}"
+                )
             self.model = bases[0]["id"]
         if self.flavour == "auto":
             owners = {m.get("owned_by") for m in listing if self.model in (m.get("id"), m.get("root"))}
@@ -308,7 +348,9 @@ class _Batch:
             if self.errors[i] is not None:
                 out.append(self.errors[i])  # type: ignore[arg-type]
             elif any(c is None for c in row):
-                raise RuntimeError(f"internal error: prompt {i} is missing samples {[j for j, c in enumerate(row) if c is None]}")
+                raise RuntimeError(
+                    f"internal error: prompt {i} is missing samples {[j for j, c in enumerate(row) if c is None]}"
+                )
             else:
                 out.append(row)  # type: ignore[arg-type]
         return out

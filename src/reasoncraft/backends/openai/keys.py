@@ -32,7 +32,9 @@ class Secret:
         return bool(self._value)
 
 
-def resolve_api_key(api_key_env: str | None = "OPENAI_API_KEY", api_key_file: str | os.PathLike | None = None) -> Secret | None:
+def resolve_api_key(
+    api_key_env: str | None = "OPENAI_API_KEY", api_key_file: str | os.PathLike | None = None
+) -> Secret | None:
     """The key from `api_key_file` if given, else from the environment variable; None if neither.
 
     The file holds the key on its first line, or, for a .yaml/.yml/.json config file, under `api_key`.

@@ -85,7 +85,9 @@ class Transport:
         """`async with transport.session() as client:` an httpx client, with the watchdog running."""
         return _Session(self)
 
-    async def call(self, client: httpx.AsyncClient, method: str, path: str, body: dict | None, parse: Parse, estimate: int = 0) -> Any:
+    async def call(
+        self, client: httpx.AsyncClient, method: str, path: str, body: dict | None, parse: Parse, estimate: int = 0
+    ) -> Any:
         """Deliver one request (module doc); returns `parse(json, url)` or raises a `BackendError`."""
         deadline = time.monotonic() + self.request_deadline
         attempt = 0
@@ -105,7 +107,9 @@ class Transport:
                 endpoint.breaker.record_failure()
                 endpoint.last_error = str(error)
                 delay = self._retry_delay(error, attempt, deadline)
-                log.info("retry %d/%d of %s%s in %.2f s: %s", attempt + 1, self.max_retries, endpoint.api, path, delay, error)
+                log.info(
+                    "retry %d/%d of %s%s in %.2f s: %s", attempt + 1, self.max_retries, endpoint.api, path, delay, error
+                )
                 await asyncio.sleep(delay)
                 attempt += 1
                 continue
@@ -127,11 +131,14 @@ class Transport:
             raise BackendRateLimited(
                 f"{error}; the server asks to wait {retry_after:.1f} s but only {max(left, 0):.1f} s are left before "
                 "request_deadline: lower requests_per_minute/tokens_per_minute or raise request_deadline",
-                url=error.url, status=error.status,
+                url=error.url,
+                status=error.status,
             ) from error
         delay = backoff_delay(attempt, self.backoff_base, self.backoff_cap, retry_after, self.rng)
         if delay >= left:
-            raise _again(error, f"request_deadline of {self.request_deadline:.1f} s reached after {attempt + 1} attempts")
+            raise _again(
+                error, f"request_deadline of {self.request_deadline:.1f} s reached after {attempt + 1} attempts"
+            )
         return delay
 
     async def _acquire(self, estimate: int, deadline: float) -> None:
@@ -153,7 +160,9 @@ class Transport:
                 return endpoint
             wait = min(e.breaker.seconds_until_probe() for e in self.endpoints) or 0.05
             if time.monotonic() + wait >= deadline:
-                details = "; ".join(f"{e.root}: {e.breaker.failures} failures in a row, last: {e.last_error}" for e in self.endpoints)
+                details = "; ".join(
+                    f"{e.root}: {e.breaker.failures} failures in a row, last: {e.last_error}" for e in self.endpoints
+                )
                 stalled = any(e.stall_error is not None for e in self.endpoints)
                 raise (BackendStalled if stalled else BackendUnavailable)(
                     f"every server is failing and none recovers before the request deadline ({details}). "
@@ -161,7 +170,9 @@ class Transport:
                 )
             await asyncio.sleep(wait)
 
-    async def _attempt(self, client: httpx.AsyncClient, endpoint: Endpoint, method: str, path: str, body, parse: Parse, deadline: float):
+    async def _attempt(
+        self, client: httpx.AsyncClient, endpoint: Endpoint, method: str, path: str, body, parse: Parse, deadline: float
+    ):
         """One HTTP exchange, raced against the attempt time-out; returns (parsed, total tokens used)."""
         url = endpoint.api + path
         if self.auth_failure is not None:  # another request of this call was refused: send no more
@@ -176,17 +187,21 @@ class Transport:
         except asyncio.TimeoutError:
             raise BackendTimeout(
                 f"{url} sent no complete response within {timeout:.1f} s: raise request_timeout for long "
-                "generations, or check that the server is not overloaded", url=url,
+                "generations, or check that the server is not overloaded",
+                url=url,
             ) from None
         except asyncio.CancelledError:
             if task in endpoint.stalled and endpoint.stall_error is not None:  # the watchdog's doing
                 raise BackendStalled(str(endpoint.stall_error), url=url) from None
             raise
         except httpx.TimeoutException:
-            raise BackendTimeout(f"{url} timed out connecting or reading: is the server up and reachable?", url=url) from None
+            raise BackendTimeout(
+                f"{url} timed out connecting or reading: is the server up and reachable?", url=url
+            ) from None
         except httpx.TransportError as error:
             raise BackendConnectionError(
-                f"{url}: connection failed or dropped ({type(error).__name__}): is the server running at this address?", url=url
+                f"{url}: connection failed or dropped ({type(error).__name__}): is the server running at this address?",
+                url=url,
             ) from None
         finally:
             endpoint.attempts.discard(task)
@@ -201,7 +216,9 @@ class Transport:
         if status in (401, 403):
             self.auth_failure = BackendAuthError(
                 f"{url} refused the request (HTTP {status}: {message}). Set the key the server expects "
-                f"(`vllm serve --api-key ...`) in {self.key_source}; not retried.", url=url, status=status,
+                f"(`vllm serve --api-key ...`) in {self.key_source}; not retried.",
+                url=url,
+                status=status,
             )
             raise self.auth_failure
         if status in RETRY_STATUSES:
@@ -212,16 +229,24 @@ class Transport:
         if status == 404:
             raise BackendRequestError(
                 f"{url} answered 404 ({message}): check that the base URL ends in /v1 and that the model is served "
-                "(GET /v1/models lists them)", url=url, status=status,
+                "(GET /v1/models lists them)",
+                url=url,
+                status=status,
             )
         if status >= 400:
-            raise BackendRequestError(f"{url} rejected the request (HTTP {status}: {message}); fix the named parameter", url=url, status=status)
+            raise BackendRequestError(
+                f"{url} rejected the request (HTTP {status}: {message}); fix the named parameter",
+                url=url,
+                status=status,
+            )
         try:
             data = response.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise MalformedResponse(
                 f"{url} answered {status} with a body that is not JSON; retried, and if it persists check that the "
-                "base URL is an OpenAI-compatible /v1 API", url=url, status=status,
+                "base URL is an OpenAI-compatible /v1 API",
+                url=url,
+                status=status,
             ) from None
         usage = data.get("usage") if isinstance(data, dict) else None
         tokens = usage.get("total_tokens") if isinstance(usage, dict) else None
@@ -242,7 +267,9 @@ class _Session:
         )
         self.watchdog = None
         if t.watchdog_window is not None:
-            self.watchdog = asyncio.ensure_future(Watchdog(t.endpoints, self.client, t.watchdog_window, t.watchdog_interval).run())
+            self.watchdog = asyncio.ensure_future(
+                Watchdog(t.endpoints, self.client, t.watchdog_window, t.watchdog_interval).run()
+            )
         return self.client
 
     async def __aexit__(self, *exc) -> None:

@@ -35,17 +35,25 @@ class WeightUpdates:
                 try:
                     response = client.post(url, json=body)
                 except httpx.TransportError as error:
-                    raise BackendConnectionError(f"{url}: {type(error).__name__}; is the server running?", url=url) from None
+                    raise BackendConnectionError(
+                        f"{url}: {type(error).__name__}; is the server running?", url=url
+                    ) from None
                 text = redact(response.text[:500], self._key)
                 if response.status_code >= 400:
-                    raise BackendRequestError(f"{url} refused the weight update (HTTP {response.status_code}: {text}). {fix}", url=url, status=response.status_code)
+                    raise BackendRequestError(
+                        f"{url} refused the weight update (HTTP {response.status_code}: {text}). {fix}",
+                        url=url,
+                        status=response.status_code,
+                    )
                 try:
                     replies.append(response.json())
                 except ValueError:
                     replies.append(text)  # vLLM answers the LoRA endpoints in plain text
         return replies
 
-    def load_lora_adapter(self, lora_name: str, lora_path: str, *, use: bool = True, load_inplace: bool = False) -> list[Any]:
+    def load_lora_adapter(
+        self, lora_name: str, lora_path: str, *, use: bool = True, load_inplace: bool = False
+    ) -> list[Any]:
         """Load a LoRA adapter (a PEFT folder on the servers' disk) into every vLLM server.
 
         `use=True` makes later `generate` calls sample from it (the model name becomes `lora_name`).
@@ -54,8 +62,10 @@ class WeightUpdates:
         body: dict[str, Any] = {"lora_name": lora_name, "lora_path": lora_path}
         if load_inplace:
             body["load_inplace"] = True
-        fix = ("Start vLLM with --enable-lora and VLLM_ALLOW_RUNTIME_LORA_UPDATING=True, and check that "
-               "lora_path exists on the server and the adapter's rank fits --max-lora-rank.")
+        fix = (
+            "Start vLLM with --enable-lora and VLLM_ALLOW_RUNTIME_LORA_UPDATING=True, and check that "
+            "lora_path exists on the server and the adapter's rank fits --max-lora-rank."
+        )
         replies = self._post_all(lambda e: e.api + "/load_lora_adapter", body, fix)
         if use:
             self.base_model = getattr(self, "base_model", None) or self.model
@@ -77,7 +87,9 @@ class WeightUpdates:
             body["load_format"] = load_format
         fix = "The endpoint is SGLang's; model_path must be a checkpoint of the served architecture, readable by the server."
         replies = self._post_all(lambda e: e.root + "/update_weights_from_disk", body, fix)
-        for endpoint, reply in zip(self.endpoints, replies):
+        for endpoint, reply in zip(self.endpoints, replies, strict=True):
             if isinstance(reply, dict) and reply.get("success") is False:
-                raise BackendRequestError(f"{endpoint.root} could not load {model_path}: {reply.get('message')}. {fix}", url=endpoint.root)
+                raise BackendRequestError(
+                    f"{endpoint.root} could not load {model_path}: {reply.get('message')}. {fix}", url=endpoint.root
+                )
         return replies

@@ -33,7 +33,14 @@ def endpoint_path(prompt: Prompt) -> str:
 
 
 def request_body(
-    model: str, prompt: Prompt, sampling: SamplingParams, *, n: int, seed: int, flavour: str, want_logprobs: bool,
+    model: str,
+    prompt: Prompt,
+    sampling: SamplingParams,
+    *,
+    n: int,
+    seed: int,
+    flavour: str,
+    want_logprobs: bool,
     return_token_ids: bool = True,
 ) -> dict[str, Any]:
     """The JSON body of one request for `n` samples of `prompt`.
