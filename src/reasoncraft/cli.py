@@ -52,6 +52,78 @@ def generate(
             typer.echo(c.text)
 
 
+def _options(pairs: list[str]) -> dict:
+    """key=value pairs into a dict; values that parse as JSON (numbers, true, lists) are converted."""
+    import json
+
+    options = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"expected key=value, got {pair!r}")
+        try:
+            options[key.replace("-", "_")] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key.replace("-", "_")] = value
+    return options
+
+
+@app.command("eval")
+def eval_command(
+    task: list[str] = typer.Option(..., "--task", "-t", help="Task spec (repeatable), e.g. arith-sum-2d, math500, gsm8k."),
+    model: Optional[str] = typer.Option(None, help="Catalogue name, .gguf, folder or hub id [default: smollm2-135m]; "
+                                        "with --base-url, the model name the server serves."),
+    base_url: Optional[str] = typer.Option(None, help="OpenAI-compatible server URL(s), comma-separated (vLLM, SGLang)."),
+    samples: Optional[int] = typer.Option(None, help="Samples per problem, N [default: 1]."),
+    temperature: Optional[float] = typer.Option(None, help="Sampling temperature; 0 = greedy [default: 0]."),
+    top_p: Optional[float] = typer.Option(None, help="Nucleus sampling mass [default: 1.0]."),
+    top_k: Optional[int] = typer.Option(None, help="Top-k sampling; 0 = off [default: 0]."),
+    max_new_tokens: Optional[int] = typer.Option(None, help="Token limit per completion [default: 512]."),
+    seed: Optional[int] = typer.Option(None, help="Sampling seed [default: 0]."),
+    split: Optional[str] = typer.Option(None, help="Task split: test or dev [default: test]."),
+    limit: Optional[int] = typer.Option(None, help="Evaluate only the first LIMIT problems of each task."),
+    template: Optional[str] = typer.Option(None, help="Prompt template name (default: each task's own)."),
+    task_option: list[str] = typer.Option([], help="key=value passed to every task, e.g. data_path=gsm8k.jsonl."),
+    preset: Optional[str] = typer.Option(None, help="r1 (T=0.6, top-p 0.95, 64 samples, cons@64) or greedy."),
+    batch_problems: Optional[int] = typer.Option(None, help="Problems per generation batch [default: 16]."),
+    out: str = typer.Option("runs/eval", help="Output folder: samples.jsonl, summary.json, table.md, run.json."),
+    cache_dir: Optional[str] = typer.Option(None, help="Completion cache shared by eval and scale [default: under REASONCRAFT_HOME]."),
+    device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cuda when present)."),
+    price_per_hour: float = typer.Option(0.0, help="Device price per hour, for the cost in run.json."),
+    price_per_million_tokens: float = typer.Option(0.0, help="Price per million completion tokens (hosted APIs)."),
+    no_progress: bool = typer.Option(False, help="Hide the progress bar."),
+) -> None:
+    """Evaluate a model or a server on tasks: pass@1, pass@k, maj@k, tokens, cost. Rerun to resume."""
+    from pathlib import Path
+
+    from .evaluate import EvalConfig, run_eval
+    from .record import Price
+
+    if base_url is None and model is None:
+        model = "smollm2-135m"
+    try:
+        config = EvalConfig.resolve(
+            preset, tasks=task, model=model, base_url=base_url, samples=samples,
+            temperature=temperature, top_p=top_p, top_k=top_k, max_new_tokens=max_new_tokens, seed=seed, split=split,
+            limit=limit, template=template, task_options=_options(task_option), batch_problems=batch_problems,
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    price = Price(per_hour=price_per_hour, per_million_completion_tokens=price_per_million_tokens)
+    run_eval(config, out, device=device, price=price, cache_dir=cache_dir, show_progress=not no_progress)
+    typer.echo((Path(out) / "table.md").read_text())
+    typer.echo(f"samples, summary and run record in {out}/")
+
+
+@app.command("tasks")
+def tasks_command() -> None:
+    """List the registered tasks."""
+    from .tasks import list_tasks
+
+    for name in list_tasks():
+        typer.echo(name)
+
+
 @app.command("scale")
 def scale_command(
     model: str = typer.Option("smollm2-135m", help="Catalogue name, .gguf file, local folder or hub id."),

@@ -1,0 +1,301 @@
+"""The evaluation runner: a backend x tasks x N samples per problem -> scored samples and metrics.
+
+For each task it renders every problem's prompt, draws N samples per problem through any backend,
+scores each completion with the task's rewards (the same functions training uses), and summarises:
+pass@1 (mean over the N samples), unbiased pass@k and maj@k for k = 1, 2, 4, ... N, mean completion
+tokens, extraction-failure rate, scoring-failure count, wall time and tokens/s.
+
+Resumable: raw completions go to a `CompletionCache` keyed by (model weights, prompt, sampling,
+sample index) as soon as each batch is generated, so a rerun of the same command reuses finished
+samples verbatim and a killed run loses at most the batch in flight. Scoring is recomputed from the
+cached text (it is cheap and deterministic). With greedy decoding one sample is drawn per problem
+and copied N times, since every greedy sample is the same.
+
+Outputs in `out_dir`: samples.jsonl (one ScoredSample per line), summary.json, table.md, run.json.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any, Sequence
+
+from .backends.base import Backend, Completion, SamplingParams
+from .metrics import ks_up_to, maj_at_k, pass_at_k
+from .record import RunRecord
+from .rewards.base import is_failure
+from .samples import CompletionCache, JsonlStore, ScoredSample, encode_reward, sample_key
+from .tasks.base import Problem, Task
+
+PRESETS: dict[str, dict] = {
+    # DeepSeek-R1's protocol: temperature 0.6, top-p 0.95, 64 samples, pass@1 averaged, cons@64 (= maj@64).
+    "r1": {"temperature": 0.6, "top_p": 0.95, "samples": 64, "max_new_tokens": 32768},
+    "greedy": {"temperature": 0.0, "samples": 1},
+}
+
+
+@dataclass
+class EvalConfig:
+    """Everything `reasoncraft eval` needs; validated once here, saved in run.json."""
+
+    tasks: list[str]  # task specs for get_task, e.g. ["arith-sum-2d", "math500"]
+    model: str | None = "smollm2-135m"  # in-process: catalogue name, .gguf, folder or hub id; with base_url: served name
+    base_url: str | None = None  # OpenAI-compatible server URL(s), comma-separated (vLLM, SGLang, hosted)
+    samples: int = 1  # samples per problem (N)
+    temperature: float = 0.0
+    top_p: float = 1.0
+    top_k: int = 0
+    max_new_tokens: int = 512
+    seed: int = 0
+    split: str = "test"
+    limit: int | None = None  # first `limit` problems of each task
+    template: str | None = None  # prompt template name (default: each task's own)
+    task_options: dict = None  # keyword options for get_task (e.g. data_path, seed)
+    batch_problems: int = 16  # problems per generate call
+    preset: str | None = None
+
+    def __post_init__(self) -> None:
+        self.task_options = dict(self.task_options or {})
+        if not self.tasks:
+            raise ValueError("name at least one task: --task arith-sum-2d (see `reasoncraft tasks`)")
+        if self.model is None and self.base_url is None:
+            raise ValueError("give --model (in-process model) or --base-url (an OpenAI-compatible server)")
+        if self.samples < 1:
+            raise ValueError(f"--samples must be >= 1: got {self.samples}")
+        if self.batch_problems < 1:
+            raise ValueError(f"--batch-problems must be >= 1: got {self.batch_problems}")
+
+    @classmethod
+    def resolve(cls, preset: str | None, **given) -> "EvalConfig":
+        """Explicit options win over the preset, the preset over the defaults (None means not given)."""
+        if preset is not None and preset not in PRESETS:
+            raise ValueError(f"unknown preset {preset!r}: use one of {', '.join(PRESETS)}")
+        values = dict(PRESETS.get(preset, {}))
+        values.update({k: v for k, v in given.items() if v is not None})
+        return cls(preset=preset, **values)
+
+    def sampling(self) -> SamplingParams:
+        return SamplingParams(n=self.samples, temperature=self.temperature, top_p=self.top_p, top_k=self.top_k,
+                              max_new_tokens=self.max_new_tokens, seed=self.seed)
+
+
+@dataclass
+class TaskResult:
+    task: str
+    samples: list[ScoredSample]
+    summary: dict
+
+
+def backend_hash(backend: Backend) -> str:
+    """What identifies the weights behind a backend: a hash of the in-process model, else its model id."""
+    model = getattr(backend, "model", None)
+    if model is not None and hasattr(model, "named_parameters"):
+        from .models import weights_hash
+
+        return weights_hash(model)
+    return f"server:{backend.model_id}"
+
+
+def _completion_from_cache(data: dict) -> Completion:
+    return Completion(**data)
+
+
+def _generate_missing(
+    backend: Backend,
+    prompts: list[Any],
+    sampling: SamplingParams,
+    keys: list[list[str]],
+    cache: CompletionCache,
+) -> int:
+    """Generate every prompt that lacks a cached sample; cache all its samples at once. Returns tokens made."""
+    todo = [i for i, ks in enumerate(keys) if any(cache.get(k) is None for k in ks)]
+    if not todo:
+        return 0
+    draw = replace(sampling, n=1) if sampling.greedy else sampling
+    outputs = backend.generate([prompts[i] for i in todo], draw)
+    items, made = [], 0
+    for i, completions in zip(todo, outputs):
+        if sampling.greedy:  # every greedy sample is the same: copy the one drawn
+            completions = [replace(completions[0], sample_index=j) for j in range(sampling.n)]
+        for key, c in zip(keys[i], completions):
+            made += c.completion_tokens
+            items.append((key, c.to_dict()))
+    cache.put_many(items)
+    return made
+
+
+def _score(task: Task, problem: Problem, prompt: Any, completions: list[Completion], sampling: SamplingParams,
+           keys: list[str], model_id: str) -> list[ScoredSample]:
+    scored = []
+    for c, score, key in zip(completions, task.score_many(problem, [c.text for c in completions]), keys):
+        failed = score.reward if is_failure(score.reward) else None
+        scored.append(ScoredSample(
+            problem_id=problem.id, task=task.name, prompt=prompt, completion=c.text, token_ids=c.token_ids,
+            prompt_tokens=c.prompt_tokens, completion_tokens=c.completion_tokens, finish_reason=c.finish_reason,
+            extracted=score.extracted, reward=None if failed is not None else score.reward, correct=score.correct,
+            breakdown={name: encode_reward(v) for name, v in score.breakdown.items()},
+            failure=failed.reason if failed is not None else None, sampling=sampling.to_dict(),
+            sample_index=c.sample_index, seed=sampling.seed, model=model_id, key=key,
+        ))
+    return scored
+
+
+def summarize(task: str, samples: list[ScoredSample], n: int, wall_s: float, new_tokens: int) -> dict:
+    """Metrics of one task's scored samples (n per problem, in problem order)."""
+    from .rewards import math_equal
+
+    by_problem: dict[str, list[ScoredSample]] = {}
+    for s in samples:
+        by_problem.setdefault(s.problem_id, []).append(s)
+    groups = [sorted(g, key=lambda s: s.sample_index) for g in by_problem.values()]
+    ks = ks_up_to(n)
+    total = max(len(samples), 1)
+    summary = {
+        "task": task,
+        "problems": len(groups),
+        "samples_per_problem": n,
+        "pass@1": sum(bool(s.correct) for s in samples) / total,
+        "pass@k": {k: _mean([pass_at_k(n, sum(bool(s.correct) for s in g), k) for g in groups]) for k in ks},
+        "maj@k": {k: _mean([maj_at_k([s.extracted for s in g], [s.correct for s in g], k, math_equal) for g in groups])
+                  for k in ks},
+        "mean_completion_tokens": sum(s.completion_tokens for s in samples) / total,
+        "extraction_failure_rate": sum(s.extracted is None for s in samples) / total,
+        "scoring_failures": sum(s.failure is not None for s in samples),
+        "cut_at_limit_rate": sum(s.finish_reason == "length" for s in samples) / total,
+        "wall_s": wall_s,
+        "new_completion_tokens": new_tokens,
+        "tokens_per_s": new_tokens / wall_s if wall_s > 0 else 0.0,
+    }
+    return summary
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def evaluate_task(
+    backend: Backend,
+    task: Task,
+    sampling: SamplingParams,
+    cache: CompletionCache,
+    *,
+    split: str = "test",
+    limit: int | None = None,
+    template: str | None = None,
+    batch_problems: int = 16,
+    model_hash: str = "",
+    progress: Any = None,
+) -> TaskResult:
+    """Evaluate one task; `sampling.n` is the number of samples per problem."""
+    problems = task.problems(split, limit)
+    prompts = [task.prompt(p, template) for p in problems]
+    settings = sampling.to_dict()
+    keys = [[sample_key(model_hash, prompt, settings, i) for i in range(sampling.n)] for prompt in prompts]
+    bar = progress.add_task(f"{task.name}", total=len(problems)) if progress is not None else None
+    started, made = time.perf_counter(), 0
+    for start in range(0, len(problems), batch_problems):
+        batch = slice(start, start + batch_problems)
+        made += _generate_missing(backend, prompts[batch], sampling, keys[batch], cache)
+        if progress is not None:
+            progress.update(bar, advance=len(prompts[batch]))
+    wall = time.perf_counter() - started
+    scored: list[ScoredSample] = []
+    for problem, prompt, ks in zip(problems, prompts, keys):
+        completions = [_completion_from_cache(cache.get(k)) for k in ks]
+        scored.extend(_score(task, problem, prompt, completions, sampling, ks, backend.model_id))
+    return TaskResult(task.name, scored, summarize(task.name, scored, sampling.n, wall, made))
+
+
+def evaluate(
+    backend: Backend,
+    tasks: Sequence[Task],
+    sampling: SamplingParams,
+    out_dir: str | Path,
+    *,
+    record: RunRecord,
+    cache_dir: str | Path | None = None,
+    split: str = "test",
+    limit: int | None = None,
+    template: str | None = None,
+    batch_problems: int = 16,
+    show_progress: bool = True,
+) -> list[TaskResult]:
+    """Evaluate every task, write samples.jsonl, summary.json, table.md and run.json into out_dir."""
+    from .models import reasoncraft_home
+    from .report import summary_table
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    model_hash = backend_hash(backend)
+    record.set_model(backend.model_id, model_hash, _parameters(backend))
+    cache = CompletionCache(cache_dir or reasoncraft_home() / "cache" / "completions", model_hash)
+    results = []
+    with _progress(show_progress) as progress:
+        for task in tasks:
+            results.append(evaluate_task(backend, task, sampling, cache, split=split, limit=limit, template=template,
+                                         batch_problems=batch_problems, model_hash=model_hash, progress=progress))
+    samples_path = out / "samples.jsonl"
+    samples_path.unlink(missing_ok=True)
+    store = JsonlStore(samples_path)
+    for result in results:
+        store.append(s.to_dict() for s in result.samples)
+        record.add_tokens(prompt=sum(s.prompt_tokens for s in result.samples),
+                          completion=sum(s.completion_tokens for s in result.samples))
+    summaries = [r.summary for r in results]
+    (out / "summary.json").write_text(json.dumps(summaries, indent=2))
+    (out / "table.md").write_text(summary_table(summaries))
+    record.finish(summary=summaries, cache_skipped_lines=cache.store.skipped_lines)
+    return results
+
+
+def run_eval(config: EvalConfig, out_dir: str | Path, *, device: str | None = None, price: Any = None,
+             cache_dir: str | Path | None = None, show_progress: bool = True, backend: Backend | None = None,
+             command: str = "reasoncraft eval") -> list[TaskResult]:
+    """Build the backend and tasks a config names and evaluate them (the library form of `reasoncraft eval`)."""
+    from .record import Price
+    from .tasks import get_task
+
+    tasks = [get_task(spec, **config.task_options) for spec in config.tasks]
+    if backend is None:
+        if config.base_url is not None:
+            from .backends.openai import backend_from_url
+
+            backend = backend_from_url(config.base_url, config.model)
+        else:
+            from .backends.hf import HFBackend
+
+            backend = HFBackend.from_name(config.model, device=device)
+    record = RunRecord(command, asdict(config), Path(out_dir), price=price or Price())
+    return evaluate(backend, tasks, config.sampling(), out_dir, record=record, cache_dir=cache_dir, split=config.split,
+                    limit=config.limit, template=config.template, batch_problems=config.batch_problems,
+                    show_progress=show_progress)
+
+
+def _parameters(backend: Backend) -> int | None:
+    model = getattr(backend, "model", None)
+    return sum(p.numel() for p in model.parameters()) if model is not None and hasattr(model, "parameters") else None
+
+
+class _progress:
+    """A rich progress bar with ETA, or nothing."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.bar = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            TextColumn("ETA"), TimeRemainingColumn())
+        self.bar.__enter__()
+        return self.bar
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False

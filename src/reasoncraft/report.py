@@ -1,0 +1,43 @@
+"""Tables (and later plots) of runs and comparisons, as plain markdown a person can paste anywhere."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.3f}"
+
+
+def summary_table(summaries: Sequence[dict]) -> str:
+    """One markdown row per task: pass@1, pass@k and maj@k at the largest k, tokens, failures, speed.
+
+    >>> print(summary_table([{"task": "t", "problems": 2, "samples_per_problem": 1, "pass@1": 0.5,
+    ...     "pass@k": {1: 0.5}, "maj@k": {1: 0.5}, "mean_completion_tokens": 10.0,
+    ...     "extraction_failure_rate": 0.0, "scoring_failures": 0, "wall_s": 1.0, "tokens_per_s": 20.0}]))
+    | task | problems | n | pass@1 | pass@k (k=1) | maj@k (k=1) | mean tokens | no answer | scoring failures | wall s | tok/s |
+    |---|---|---|---|---|---|---|---|---|---|---|
+    | t | 2 | 1 | 0.500 | 0.500 | 0.500 | 10.0 | 0.000 | 0 | 1.0 | 20.0 |
+    <BLANKLINE>
+    """
+    header = ("| task | problems | n | pass@1 | pass@k (k={k}) | maj@k (k={k}) | mean tokens | no answer "
+              "| scoring failures | wall s | tok/s |")
+    lines = []
+    for s in summaries:
+        k = max(s["pass@k"], key=int)
+        if not lines:
+            lines += [header.format(k=k), "|" + "---|" * 11]
+        lines.append(
+            f"| {s['task']} | {s['problems']} | {s['samples_per_problem']} | {_fmt(s['pass@1'])} | "
+            f"{_fmt(s['pass@k'][k])} | {_fmt(s['maj@k'][k])} | {s['mean_completion_tokens']:.1f} | "
+            f"{_fmt(s['extraction_failure_rate'])} | {s['scoring_failures']} | {s['wall_s']:.1f} | {s['tokens_per_s']:.1f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def pass_k_table(summary: dict) -> str:
+    """pass@k and maj@k for every k of one task, as a markdown table."""
+    rows = ["| k | pass@k | maj@k |", "|---|---|---|"]
+    for k in sorted(summary["pass@k"], key=int):
+        rows.append(f"| {k} | {_fmt(summary['pass@k'][k])} | {_fmt(summary['maj@k'][k])} |")
+    return "\n".join(rows) + "\n"
