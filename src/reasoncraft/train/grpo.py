@@ -1,0 +1,550 @@
+"""GRPO: reinforcement learning with verifiable rewards, as DeepSeek-R1-Zero trains from a base model.
+
+Implements Group Relative Policy Optimization (Shao et al. 2024, DeepSeekMath §4; used by
+DeepSeek-AI 2025, DeepSeek-R1-Zero): for each prompt sample G completions, score them with
+rule-based rewards, take each completion's reward relative to its group as the advantage, and
+push up the log-probability of its tokens through PPO's clipped ratio, optionally held near a
+reference policy by a k3 KL penalty. The variants (Dr. GRPO, DAPO, BNPO, mean-baseline
+REINFORCE) are the pure functions of `grpo_loss.py`, picked once from the config.
+
+Where this departs from the paper:
+* with mu = 1 (one optimizer step per batch of rollouts, the default) the "old" policy *is* the
+  current one, so old log-probabilities are the current ones detached (ratio = 1, as TRL does);
+  with mu > 1 they are the log-probabilities the sampler recorded, so no extra forward pass is
+  spent recomputing them. The metric `logprob_gap` checks that sampler and trainer agree;
+* no reference model is built when beta = 0 (DAPO and Dr. GRPO drop the KL term);
+* a completion whose reward could not be computed (infrastructure failure) removes its group
+  from the step instead of counting as reward 0; too many failures abort the step.
+
+Rollouts come from the in-process `HFBackend`, which shares the policy's weights (no copy, no
+sync), shares each prompt's prefill among its G samples and drops finished samples from the batch.
+
+Launch:  reasoncraft train grpo configs/r1_zero_quickstart.yaml [key=value ...] [--resume RUN_DIR]
+or from Python: `train_grpo(load_config(GRPOConfig, path, overrides))`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import torch
+
+from . import grpo_loss as L
+from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
+from .config import config_dict
+from .grpo_config import GRPOConfig
+from .metrics import MetricsLog, plot_metrics, reflection_rate
+from .optim import build_optimizer, guarded_step
+
+
+# --- scoring ----------------------------------------------------------------------------------------
+
+
+class RewardFailureRateExceeded(RuntimeError):
+    """More reward calls failed than the config allows (`max_reward_failure_rate`)."""
+
+
+def score_completions(
+    reward_fns: Sequence[Callable], weights: Sequence[float], names: Sequence[str], texts: list[str], fields: dict[str, list]
+) -> tuple[torch.Tensor, torch.Tensor, dict[str, float], int]:
+    """Weighted reward of each completion under the reward contract.
+
+    Returns total rewards (N,), a (N,) bool mask of completions whose every reward was computed,
+    the mean of each reward over the completions it applies to, and the number of failures.
+    `None` (not applicable) contributes 0 to the total; a `RewardFailure` invalidates the completion.
+    """
+    from ..rewards.base import is_failure
+
+    total = torch.zeros(len(texts))  # (N,)
+    valid = torch.ones(len(texts), dtype=torch.bool)  # (N,)
+    means: dict[str, float] = {}
+    failures = 0
+    for fn, weight, name in zip(reward_fns, weights, names):
+        values = fn(texts, **fields)
+        if len(values) != len(texts):
+            raise ValueError(f"reward {name!r} returned {len(values)} values for {len(texts)} completions")
+        scored = []
+        for i, v in enumerate(values):
+            if is_failure(v):
+                failures += 1
+                valid[i] = False
+            elif v is not None:
+                total[i] += weight * float(v)
+                scored.append(float(v))
+        means[f"reward/{name}"] = sum(scored) / len(scored) if scored else float("nan")
+    return total, valid, means, failures
+
+
+# --- turning rollouts into training tensors ---------------------------------------------------------
+
+
+@dataclass
+class Rollout:
+    """One sampled completion, with what the loss needs."""
+
+    group: int  # index of its prompt within the step
+    prompt_ids: list[int]
+    completion_ids: list[int]
+    sample_logprobs: list[float]
+    text: str
+    finish_reason: str
+    reward: float = 0.0
+    advantage: float = 0.0
+
+
+def pad_rollouts(rollouts: Sequence[Rollout], pad_id: int) -> dict[str, torch.Tensor]:
+    """Left-pad prompts and right-pad completions so every completion starts at the same column.
+
+    input_ids, attention_mask, position_ids: (n, P + T); completion_mask, sample_logprobs: (n, T).
+    """
+    n = len(rollouts)
+    P = max(len(r.prompt_ids) for r in rollouts)
+    T = max(len(r.completion_ids) for r in rollouts)
+    input_ids = torch.full((n, P + T), pad_id, dtype=torch.long)  # (n, P+T)
+    attention = torch.zeros((n, P + T), dtype=torch.long)  # (n, P+T)
+    completion_mask = torch.zeros((n, T))  # (n, T)
+    sample_logprobs = torch.zeros((n, T))  # (n, T)
+    for i, r in enumerate(rollouts):
+        p, t = len(r.prompt_ids), len(r.completion_ids)
+        input_ids[i, P - p : P] = torch.tensor(r.prompt_ids)
+        input_ids[i, P : P + t] = torch.tensor(r.completion_ids)
+        attention[i, P - p : P + t] = 1
+        completion_mask[i, :t] = 1
+        if r.sample_logprobs:
+            sample_logprobs[i, :t] = torch.tensor(r.sample_logprobs)
+    positions = (attention.cumsum(-1) - 1).clamp(min=0)  # (n, P+T), as the sampler numbered them
+    return {"input_ids": input_ids, "attention_mask": attention, "position_ids": positions,
+            "completion_mask": completion_mask, "sample_logprobs": sample_logprobs}
+
+
+def completion_logprobs(model: Any, batch: dict[str, torch.Tensor], temperature: float, with_entropy: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """log pi(token) of every completion token under softmax(logits / T), and its entropy (detached).
+
+    Only the T + 1 last positions go through the LM head: prompt logits are never computed.
+    """
+    T = batch["completion_mask"].shape[1]
+    out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                position_ids=batch["position_ids"], use_cache=False, logits_to_keep=T + 1)
+    logits = out.logits[:, :-1, :].float() / temperature  # (n, T, V): position t predicts token t+1
+    targets = batch["input_ids"][:, -T:]  # (n, T)
+    logp = logits.gather(-1, targets[..., None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)  # (n, T)
+    entropy = None
+    if with_entropy:
+        with torch.no_grad():
+            entropy = L.entropy_from_logits(logits.detach())  # (n, T)
+    return logp, entropy
+
+
+def shared_prompt_logprobs(model: Any, chunk: Sequence[Rollout], group_size: int, pad_id: int, temperature: float,
+                           with_entropy: bool, device: Any) -> tuple[torch.Tensor, torch.Tensor | None, dict[str, torch.Tensor]]:
+    """As `completion_logprobs`, but each group's prompt goes through the model once, not G times.
+
+    The k prompts of the micro-batch are encoded with gradients on (k, P); their key/value cache is
+    repeated G times along the batch (a differentiable copy, so the gradient through the prompt's
+    keys and values is exact) and the k*G completions attend to it. On short completions of a long
+    chat prompt this trains on a fraction of the tokens the padded full-sequence forward would.
+    Returns logp and entropy (n, T) in `chunk` order and the padded completion tensors.
+    """
+    k = len(chunk) // group_size
+    prompts = [chunk[g * group_size].prompt_ids for g in range(k)]
+    P = max(len(p) for p in prompts)
+    T = max(len(r.completion_ids) for r in chunk)
+    prompt_ids = torch.full((k, P), pad_id, dtype=torch.long)  # (k, P) left-padded
+    prompt_mask = torch.zeros((k, P), dtype=torch.long)  # (k, P)
+    for g, ids in enumerate(prompts):
+        prompt_ids[g, P - len(ids):] = torch.tensor(ids)
+        prompt_mask[g, P - len(ids):] = 1
+    tail = pad_rollouts(chunk, pad_id)  # completion_mask, sample_logprobs (n, T); input_ids (n, P'+T)
+    completion_ids = tail["input_ids"][:, -T:]  # (n, T)
+    prompt_ids, prompt_mask, completion_ids = prompt_ids.to(device), prompt_mask.to(device), completion_ids.to(device)
+    positions = (prompt_mask.cumsum(-1) - 1).clamp(min=0)  # (k, P)
+    out = model(input_ids=prompt_ids, attention_mask=prompt_mask, position_ids=positions, use_cache=True, logits_to_keep=1)
+    cache = out.get("cache") if out.get("cache") is not None else out.past_key_values
+    cache.batch_repeat_interleave(group_size)  # (k*G, heads, P, d): one copy per completion, in the graph
+    first_logits = out.logits[:, -1:, :].repeat_interleave(group_size, dim=0)  # (n, 1, V) predicts token 0
+    mask = torch.cat([prompt_mask.repeat_interleave(group_size, dim=0),
+                      torch.ones_like(completion_ids)], dim=-1)  # (n, P+T); right padding is masked by the loss
+    completion_positions = prompt_mask.sum(-1, keepdim=True).repeat_interleave(group_size, dim=0) + torch.arange(T, device=device)  # (n, T)
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model  # peft hides the signature
+    cache_arg = "cache" if "cache" in inspect.signature(base.forward).parameters else "past_key_values"
+    rest = model(input_ids=completion_ids[:, :-1], attention_mask=mask[:, :-1], position_ids=completion_positions[:, :-1],
+                 use_cache=True, **{cache_arg: cache}) if T > 1 else None
+    logits = first_logits if rest is None else torch.cat([first_logits, rest.logits], dim=1)  # (n, T, V)
+    logits = logits.float() / temperature
+    logp = logits.gather(-1, completion_ids[..., None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)  # (n, T)
+    entropy = None
+    if with_entropy:
+        with torch.no_grad():
+            entropy = L.entropy_from_logits(logits.detach())  # (n, T)
+    return logp, entropy, {k_: v.to(device) for k_, v in tail.items() if k_ in ("completion_mask", "sample_logprobs")}
+
+
+def micro_batches_by_group(rollouts: list[Rollout], size: int, group_size: int) -> list[list[Rollout]]:
+    """Whole groups per micro-batch (their prompt is shared), groups of similar length together."""
+    groups = [rollouts[i : i + group_size] for i in range(0, len(rollouts), group_size)]
+    groups.sort(key=lambda g: len(g[0].prompt_ids) + max(len(r.completion_ids) for r in g))
+    per = max(size // group_size, 1)
+    return [[r for g in groups[i : i + per] for r in g] for i in range(0, len(groups), per)]
+
+
+def micro_batches(rollouts: list[Rollout], size: int) -> list[list[Rollout]]:
+    """Sort by length so rows of similar length share a micro-batch (less padding), then chunk."""
+    ordered = sorted(rollouts, key=lambda r: len(r.prompt_ids) + len(r.completion_ids))
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
+
+
+# --- data -------------------------------------------------------------------------------------------
+
+
+class ProblemStream:
+    """An endless, seeded, resumable stream of training problems: a fresh permutation each epoch."""
+
+    def __init__(self, problems: Sequence[Any], seed: int, epoch: int = 0, index: int = 0):
+        if not problems:
+            raise ValueError("the training split holds no problems")
+        self.problems, self.seed, self.epoch, self.index = list(problems), seed, epoch, index
+        self._order = self._permutation()
+
+    def _permutation(self) -> list[int]:
+        generator = torch.Generator().manual_seed(self.seed * 100_003 + self.epoch)
+        return torch.randperm(len(self.problems), generator=generator).tolist()
+
+    def take(self, n: int) -> list[Any]:
+        out = []
+        for _ in range(n):
+            if self.index == len(self.problems):
+                self.epoch, self.index = self.epoch + 1, 0
+                self._order = self._permutation()
+            out.append(self.problems[self._order[self.index]])
+            self.index += 1
+        return out
+
+    def state(self) -> dict:
+        return {"epoch": self.epoch, "index": self.index}
+
+
+# --- evaluation before and after training ------------------------------------------------------------
+
+
+def held_out_accuracy(backend: Any, task: Any, problems: Sequence[Any], template: str, max_new_tokens: int) -> dict:
+    """Greedy pass@1 on held-out problems, scored by the task (the same rewards training uses).
+
+    Reports accuracy, the share of completions with no extractable answer, and scoring failures.
+    """
+    from ..backends import SamplingParams
+
+    if not problems:
+        return {}
+    sampling = SamplingParams(n=1, temperature=0.0, max_new_tokens=max_new_tokens)
+    outputs = backend.generate([task.prompt(p, template) for p in problems], sampling)
+    correct = no_answer = failures = 0
+    for problem, (completion,) in zip(problems, outputs):
+        score = task.score(problem, completion.text)
+        correct += score.correct is True
+        no_answer += score.extracted is None
+        failures += score.correct is None
+    n = len(problems)
+    return {"accuracy": correct / n, "extraction_failure_rate": no_answer / n, "scoring_failures": failures, "problems": n}
+
+
+# --- the loop ----------------------------------------------------------------------------------------
+
+
+def _setup_model(config: GRPOConfig, model: Any, tokenizer: Any) -> tuple[Any, Any, Any]:
+    """Load the policy (unless given), wrap it for LoRA, and build the reference policy when beta > 0."""
+    import copy
+
+    from ..models import load_model
+
+    if model is None:
+        model, tokenizer = load_model(config.model, dtype=config.dtype, device=config.device)
+    if config.gradient_checkpointing:
+        model.gradient_checkpointing_enable()
+        model.config.use_cache = False
+    reference = None
+    if config.lora_r:
+        from peft import LoraConfig, get_peft_model
+
+        lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
+                          target_modules=list(config.lora_target_modules), task_type="CAUSAL_LM")
+        model = get_peft_model(model, lora)  # with beta > 0 the reference is the model with its adapter off
+    elif config.beta > 0:
+        reference = copy.deepcopy(model).eval().requires_grad_(False)
+    return model, tokenizer, reference
+
+
+def _reference_logprobs(model: Any, reference: Any, batch: dict, temperature: float) -> torch.Tensor:
+    with torch.no_grad():
+        if reference is not None:
+            return completion_logprobs(reference, batch, temperature, False)[0]
+        with model.disable_adapter():  # LoRA: the base weights are the reference policy
+            return completion_logprobs(model, batch, temperature, False)[0]
+
+
+def sample_step(backend: Any, task: Any, stream: ProblemStream, config: GRPOConfig, step: int,
+                reward_fns: list, ) -> tuple[list[Rollout], dict]:
+    """Sample, score and (with dynamic sampling) filter one step's rollouts; return them and stats."""
+    from ..backends import SamplingParams
+
+    B, G = config.prompts_per_step, config.num_generations
+    kept: list[Rollout] = []
+    stats = {"reward_failures": 0, "reward_calls": 0, "zero_variance_groups": 0, "groups_sampled": 0,
+             "dropped_failed_groups": 0, "prompt_tokens": 0}
+    means_sum: dict[str, list[float]] = {}
+    first_round: list[Rollout] = []
+    for round_ in range(1 + (config.max_refill_rounds if config.dynamic_sampling else 0)):
+        problems = stream.take(B)
+        sampling = SamplingParams(n=G, temperature=config.temperature, top_p=config.top_p, top_k=config.top_k,
+                                  max_new_tokens=config.max_completion_length, logprobs=True,
+                                  seed=config.seed * 1_000_003 + step * 101 + round_)
+        outputs = backend.generate([task.prompt(p, config.template) for p in problems], sampling)
+        rollouts, fields = [], {}
+        for g, (problem, completions) in enumerate(zip(problems, outputs)):
+            stats["prompt_tokens"] += completions[0].prompt_tokens
+            for name, value in task.reward_fields(problem).items():
+                fields.setdefault(name, []).extend([value] * G)
+            for c in completions:
+                rollouts.append(Rollout(g, c.prompt_token_ids, c.token_ids, c.logprobs or [], c.text, c.finish_reason))
+        total, valid, means, failures = score_completions(
+            reward_fns, config.weights, config.rewards, [r.text for r in rollouts], fields)
+        stats["reward_failures"] += failures
+        stats["reward_calls"] += len(rollouts) * len(reward_fns)
+        if stats["reward_failures"] > config.max_reward_failure_rate * stats["reward_calls"]:
+            raise RewardFailureRateExceeded(
+                f"step {step}: {stats['reward_failures']} of {stats['reward_calls']} reward calls failed, above "
+                f"max_reward_failure_rate={config.max_reward_failure_rate}; fix the reward infrastructure "
+                "(checker, sandbox, judge server) or raise the limit")
+        for k, v in means.items():
+            means_sum.setdefault(k, []).append(v)
+        if config.overlong_buffer:
+            lengths = torch.tensor([len(r.completion_ids) for r in rollouts])  # (N,)
+            total = total + L.soft_overlong_penalty(lengths, config.max_completion_length, config.overlong_buffer)
+        for r, value in zip(rollouts, total.tolist()):
+            r.reward = value
+        if round_ == 0:
+            first_round = rollouts
+        stats["groups_sampled"] += B
+        flat = torch.tensor([r.reward for r in rollouts])  # (B*G,)
+        zero_var = L.zero_variance_groups(flat, G).tolist()  # (B,)
+        stats["zero_variance_groups"] += sum(zero_var)
+        group_ok = valid.view(B, G).all(dim=1).tolist()  # (B,) a failed reward removes its group
+        stats["dropped_failed_groups"] += B - sum(group_ok)
+        for g in range(B):
+            if group_ok[g] and not (config.dynamic_sampling and zero_var[g]):
+                kept.extend(r for r in rollouts[g * G : (g + 1) * G])
+        if len(kept) >= B * G:
+            break
+    kept = kept[: B * G]
+    # Stats describe what the policy produced in the first round (not the filtered set), so that
+    # accuracy and lengths are comparable with and without dynamic sampling.
+    stats["reward_means"] = {k: sum(v) / len(v) for k, v in means_sum.items()}
+    stats["first_round"] = first_round
+    return kept, stats
+
+
+def assign_advantages(rollouts: list[Rollout], config: GRPOConfig) -> None:
+    rewards = torch.tensor([r.reward for r in rollouts])  # (N,)
+    advantages = L.ADVANTAGES[config.advantage](rewards, config.num_generations, scale=config.scale_rewards)  # (N,)
+    for r, a in zip(rollouts, advantages.tolist()):
+        r.advantage = a
+
+
+def policy_update(model: Any, reference: Any, rollouts: list[Rollout], config: GRPOConfig, optimizer: Any,
+                  scheduler: Any, params: list, pad_id: int, first_iteration: bool) -> dict:
+    """One optimizer step over the rollouts: accumulate micro-batch gradients, clip, step (or skip on NaN/inf)."""
+    aggregate = L.AGGREGATIONS[config.loss_type]
+    total_rows = len(rollouts)
+    total_tokens = float(sum(len(r.completion_ids) for r in rollouts))
+    acc = {"loss": 0.0, "tokens": 0.0, "clip_low": 0.0, "clip_high": 0.0, "kl": 0.0, "entropy": 0.0, "gap": 0.0}
+    device = params[0].device
+    shared = config.share_prompt_forward and config.micro_batch_size % config.num_generations == 0
+    chunks = (micro_batches_by_group(rollouts, config.micro_batch_size, config.num_generations) if shared
+              else micro_batches(rollouts, config.micro_batch_size))
+    for chunk in chunks:
+        if shared:
+            logp, entropy, batch = shared_prompt_logprobs(model, chunk, config.num_generations, pad_id,
+                                                          config.temperature, first_iteration, device)  # (n, T)
+        else:
+            batch = {k: v.to(device) for k, v in pad_rollouts(chunk, pad_id).items()}
+            logp, entropy = completion_logprobs(model, batch, config.temperature, with_entropy=first_iteration)  # (n, T)
+        mask = batch["completion_mask"]  # (n, T)
+        advantages = torch.tensor([r.advantage for r in chunk], device=device)  # (n,)
+        # mu = 1: the sampling policy is the current one, so ratio = exp(logp - logp.detach()) = 1 exactly;
+        # mu > 1: the sampler's recorded log-probabilities are the old policy's (no recomputation).
+        old_logp = logp.detach() if config.mu == 1 else batch["sample_logprobs"]
+        ref_logp = None
+        if config.beta:
+            full = {k: v.to(device) for k, v in pad_rollouts(chunk, pad_id).items()}
+            ref_logp = _reference_logprobs(model, reference, full, config.temperature)  # (n, T)
+        loss, stats = L.policy_loss(
+            logp, old_logp, advantages, mask, aggregate, eps_low=config.epsilon, eps_high=config.clip_high,
+            beta=config.beta, ref_logp=ref_logp, max_completion_length=config.max_completion_length,
+            global_tokens=total_tokens)
+        n_tokens = float(mask.sum())
+        weight = L.micro_batch_weight(config.loss_type, len(chunk), total_rows, n_tokens, total_tokens)
+        (loss * weight).backward()
+        acc["loss"] += float(loss.detach()) * weight
+        acc["tokens"] += n_tokens
+        acc["clip_low"] += float(stats["clip_low_sum"])
+        acc["clip_high"] += float(stats["clip_high_sum"])
+        acc["kl"] += float(stats.get("kl_sum", 0.0))
+        if first_iteration:
+            acc["entropy"] += float((entropy * mask).sum())
+            acc["gap"] += float(((logp.detach() - batch["sample_logprobs"]).abs() * mask).sum())
+    stepped, grad_norm = guarded_step(optimizer, scheduler, params, config.max_grad_norm, acc["loss"])
+    tokens = max(acc["tokens"], 1.0)
+    out = {"loss": acc["loss"], "grad_norm": grad_norm, "skipped": not stepped,
+           "clip_fraction": (acc["clip_low"] + acc["clip_high"]) / tokens,
+           "clip_low": acc["clip_low"] / tokens, "clip_high": acc["clip_high"] / tokens, "train_tokens": acc["tokens"]}
+    if config.beta:
+        out["kl"] = acc["kl"] / tokens
+    if first_iteration:
+        out["entropy"] = acc["entropy"] / tokens
+        out["logprob_gap"] = acc["gap"] / tokens
+    return out
+
+
+def step_metrics(step: int, rollouts: list[Rollout], sampled: dict, update: dict, config: GRPOConfig) -> dict:
+    """The per-step record: rewards, accuracy, lengths, zero-variance share, and the update's diagnostics."""
+    first = sampled["first_round"]
+    lengths = [len(r.completion_ids) for r in first]
+    metrics = {"step": step, "reward": sum(r.reward for r in first) / len(first)}
+    metrics.update(sampled["reward_means"])
+    if "reward/accuracy" in metrics:
+        metrics["accuracy"] = metrics["reward/accuracy"]
+    metrics.update({
+        "completion_length_mean": sum(lengths) / len(lengths),
+        "completion_length_max": max(lengths),
+        "clipped_share": sum(r.finish_reason == "length" for r in first) / len(first),
+        "zero_variance_group_share": sampled["zero_variance_groups"] / max(sampled["groups_sampled"], 1),
+        "groups_sampled": sampled["groups_sampled"],
+        "groups_trained": len(rollouts) // config.num_generations,
+        "reward_failures": sampled["reward_failures"],
+        "dropped_failed_groups": sampled["dropped_failed_groups"],
+        "reflection_rate": reflection_rate([r.text for r in first]),
+    })
+    metrics.update(update)
+    return metrics
+
+
+def _log_samples(path: Path, step: int, rollouts: list[Rollout], tokenizer: Any, k: int = 4) -> None:
+    with open(path, "a") as handle:
+        for r in rollouts[:k]:
+            handle.write(json.dumps({"step": step, "prompt": tokenizer.decode(r.prompt_ids), "completion": r.text,
+                                     "reward": r.reward, "advantage": r.advantage}) + "\n")
+
+
+PLOT_KEYS = ("reward", "accuracy", "completion_length_mean", "zero_variance_group_share", "entropy", "clip_fraction")
+
+
+def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, task: Any = None,
+               reward_fns: list | None = None, resume: str | None = None, log: Callable[[str], None] = print) -> dict:
+    """Run GRPO as configured; return a summary (final metrics, evaluation before and after, paths).
+
+    `model`/`tokenizer`, `task` and `reward_fns` override what the config names (tests pass tiny ones).
+    """
+    from ..backends import HFBackend
+    from ..models import weights_hash
+    from ..record import RunRecord, count_parameters
+    from ..rewards.base import get_reward
+    from .config import save_config
+
+    if resume is not None:
+        resolve_checkpoint(resume)  # fail loudly before spending minutes loading a model
+    out = Path(config.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if config.num_threads:
+        torch.set_num_threads(config.num_threads)
+    torch.manual_seed(config.seed)
+    if task is None:
+        from ..tasks import get_task
+
+        task = get_task(config.task)
+    reward_fns = reward_fns if reward_fns is not None else [get_reward(name) for name in config.rewards]
+    model, tokenizer, reference = _setup_model(config, model, tokenizer)
+    policy = model.get_base_model() if config.lora_r else model  # the backend drives the (adapted) base model
+    backend = HFBackend(policy, tokenizer, max_batch_rows=config.generation_batch_rows, model_id=config.model)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer, scheduler = build_optimizer(params, config.learning_rate, config.weight_decay,
+                                           (config.adam_beta1, config.adam_beta2), config.warmup_steps,
+                                           config.optimizer_steps, config.lr_schedule)
+    save_config(config, out / "config.yaml")
+    record = RunRecord("train grpo", config_dict(config), out)
+    record.set_model(config.model, weights_hash(model), count_parameters(model))
+    log(f"GRPO: {config.steps} steps x {config.batch_size} completions = {config.prompts_per_step} prompts x "
+        f"G={config.num_generations}; derived: {config.derived()}; trainable parameters: {sum(p.numel() for p in params):,}")
+
+    start_step, data_state, evaluation, train_seconds = 0, {"epoch": 0, "index": 0}, {}, 0.0
+    if resume is not None:
+        state = load_checkpoint(resume, model=model, optimizer=optimizer, scheduler=scheduler)
+        start_step, data_state, evaluation = state["step"], state["data"], state.get("evaluation", {})
+        train_seconds = state.get("train_seconds", 0.0)
+        log(f"resumed from {state['checkpoint']} at step {start_step}")
+    stream = ProblemStream(task.problems(config.train_split), config.seed, **data_state)
+    eval_problems = task.problems(config.eval_split, limit=config.eval_problems) if config.eval_problems else []
+    eval_tokens = config.eval_max_new_tokens or config.max_completion_length
+    if eval_problems and "before" not in evaluation:
+        started = time.perf_counter()
+        evaluation["before"] = held_out_accuracy(backend, task, eval_problems, config.template, eval_tokens)
+        log(f"held-out before: {evaluation['before']} ({time.perf_counter() - started:.0f} s)")
+
+    metrics_log = MetricsLog(out / "metrics.jsonl", resume_step=start_step if resume is not None else None)
+    model.train()
+    checkpoints = out / "checkpoints"
+    for step in range(start_step + 1, config.steps + 1):
+        started = time.perf_counter()
+        rollouts, sampled = sample_step(backend, task, stream, config, step, reward_fns)
+        generated = time.perf_counter()
+        update: dict = {"skipped": False}
+        if rollouts:
+            assign_advantages(rollouts, config)
+            skipped = 0
+            for iteration in range(config.mu):  # mu optimizer steps on the same rollouts
+                result = policy_update(model, reference, rollouts, config, optimizer, scheduler, params,
+                                       tokenizer.pad_token_id, first_iteration=iteration == 0)
+                skipped += result["skipped"]
+                update = result if iteration == 0 else update | {"loss_last": result["loss"]}
+            update["skipped"] = skipped > 0
+            update["skipped_updates"] = skipped
+        elapsed = time.perf_counter() - started
+        train_seconds += elapsed
+        completion_tokens = sum(len(r.completion_ids) for r in sampled["first_round"])
+        metrics = step_metrics(step, rollouts, sampled, update, config) if rollouts else {"step": step, "no_groups": True}
+        metrics.update({"lr": scheduler.get_last_lr()[0], "step_time": elapsed, "generation_time": generated - started,
+                        "tokens_per_s": completion_tokens / elapsed, "train_seconds": train_seconds})
+        metrics_log.write(metrics)
+        training_tokens = config.mu * sum(len(r.prompt_ids) + len(r.completion_ids) for r in rollouts)
+        record.add_tokens(prompt=sampled["prompt_tokens"], completion=completion_tokens, training=training_tokens)
+        if metrics.get("skipped"):
+            log(f"step {step}: non-finite loss or gradient, update skipped (loss={metrics.get('loss')}, grad_norm={metrics.get('grad_norm')})")
+        log(f"step {step}/{config.steps} reward {metrics.get('reward', float('nan')):.3f} len "
+            f"{metrics.get('completion_length_mean', 0):.1f} loss {metrics.get('loss', 0):.4f} {elapsed:.1f}s")
+        if config.log_samples_steps and step % config.log_samples_steps == 0:
+            _log_samples(out / "samples.jsonl", step, sampled["first_round"], tokenizer)
+        if (config.save_steps and step % config.save_steps == 0) or step == config.steps:
+            save_checkpoint(checkpoints, step, model=model, optimizer=optimizer, scheduler=scheduler,
+                            state={"data": stream.state(), "evaluation": evaluation, "train_seconds": train_seconds},
+                            config_yaml=(out / "config.yaml").read_text(), keep=config.keep_checkpoints)
+
+    model.eval()
+    if eval_problems:
+        started = time.perf_counter()
+        evaluation["after"] = held_out_accuracy(backend, task, eval_problems, config.template, eval_tokens)
+        log(f"held-out after: {evaluation['after']} ({time.perf_counter() - started:.0f} s)")
+    rows = metrics_log.read()
+    plot = plot_metrics(rows, out / "metrics.png", PLOT_KEYS)
+    if config.save_model:
+        from .export import save_policy
+
+        save_policy(model, tokenizer, out / "model", config=config, metrics=rows, evaluation=evaluation)
+    summary = {"evaluation": evaluation, "steps": config.steps, "train_seconds": round(train_seconds, 2),
+               "final_metrics": rows[-1] if rows else {}, "metrics": str(out / "metrics.jsonl"),
+               "plot": str(plot) if plot else None}
+    record.finish(**{"train": summary})
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    return summary

@@ -1,0 +1,145 @@
+"""The configuration of `reasoncraft train grpo`: one dataclass, validated once, at the edge.
+
+Sizes are stated once and the rest is derived: a step samples `batch_size` completions,
+`num_generations` (G) for each of `batch_size / G` prompts; gradients are accumulated over
+micro-batches of `micro_batch_size` completions; each batch of rollouts is used for `mu`
+optimizer steps. Field names follow TRL's GRPOConfig where one exists (`num_generations`,
+`loss_type`, `scale_rewards`, `epsilon`, `epsilon_high`, `beta`, `max_completion_length`), so
+users can carry their configs over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .config import ConfigError
+
+# The names reasoncraft.train.grpo_loss implements (kept here so reading a config needs no torch).
+AGGREGATIONS = ("grpo", "bnpo", "dr_grpo", "dapo")
+ADVANTAGES = ("grpo", "reinforce")
+
+
+def _h(text: str, default=None, factory=None):
+    if factory is not None:
+        return field(default_factory=factory, metadata={"help": text})
+    return field(default=default, metadata={"help": text})
+
+
+@dataclass
+class GRPOConfig:
+    # what to train on
+    model: str = _h("Catalogue name, local folder, .gguf file or hub id of the policy.", "smollm2-135m")
+    task: str = _h("Task name (reasoncraft.tasks.get_task).", "arith-sum-2d")
+    template: str = _h("Prompt template name (reasoncraft.prompts).", "arithmetic")
+    train_split: str = _h("Task split that training problems are drawn from.", "train")
+    eval_split: str = _h("Held-out split evaluated greedily before and after training.", "test")
+    eval_problems: int = _h("Held-out problems to evaluate before and after training (0 = skip).", 200)
+    eval_max_new_tokens: Optional[int] = _h("Token limit for evaluation (default: max_completion_length).", None)
+    rewards: list = _h("Reward names (reasoncraft.rewards.get_reward), summed with reward_weights.", factory=lambda: ["accuracy"])
+    reward_weights: Optional[list] = _h("One weight per reward (default: all 1).", None)
+    max_reward_failure_rate: float = _h("Abort a step when more than this share of reward calls fail (infrastructure).", 0.1)
+    # sizes
+    steps: int = _h("Training steps; each samples one batch of rollouts.", 30)
+    batch_size: int = _h("Completions sampled per step (prompts per step = batch_size / num_generations).", 16)
+    num_generations: int = _h("G: completions per prompt (a group).", 8)
+    micro_batch_size: int = _h("Completions per forward/backward pass; gradients accumulate over batch_size / this.", 16)
+    mu: int = _h("Optimizer steps per batch of rollouts (GRPO's mu; TRL's num_iterations).", 1)
+    max_completion_length: int = _h("Token limit per sampled completion.", 48)
+    # sampling
+    temperature: float = _h("Sampling temperature for rollouts.", 1.0)
+    top_p: float = _h("Nucleus sampling for rollouts (1 = off).", 1.0)
+    top_k: int = _h("Top-k sampling for rollouts (0 = off).", 0)
+    # the objective
+    advantage: str = _h("Advantage estimator: 'grpo' (group-relative) or 'reinforce' (batch mean baseline).", "grpo")
+    scale_rewards: str = _h("Divide advantages by the std of the 'group', the 'batch', or 'none' (Dr. GRPO).", "group")
+    loss_type: str = _h("Token aggregation: grpo, bnpo, dr_grpo or dapo (TRL's names).", "grpo")
+    epsilon: float = _h("Lower clip range of the importance ratio (1 - epsilon).", 0.2)
+    epsilon_high: Optional[float] = _h("Upper clip range (1 + epsilon_high); DAPO's clip-higher uses 0.28. Default: epsilon.", None)
+    beta: float = _h("KL coefficient to the reference policy (k3). 0 loads no reference model.", 0.0)
+    dynamic_sampling: bool = _h("DAPO: drop groups whose rewards are all equal and sample more prompts to refill.", False)
+    max_refill_rounds: int = _h("Extra sampling rounds dynamic sampling may spend per step.", 3)
+    overlong_buffer: int = _h("DAPO soft overlong penalty: tokens before the limit where it starts (0 = off).", 0)
+    # optimisation
+    learning_rate: float = _h("Peak learning rate (AdamW).", 1e-5)
+    weight_decay: float = _h("AdamW weight decay.", 0.0)
+    adam_beta1: float = _h("AdamW beta1.", 0.9)
+    adam_beta2: float = _h("AdamW beta2.", 0.99)
+    warmup_steps: int = _h("Optimizer steps of linear warm-up.", 0)
+    lr_schedule: str = _h("Decay after warm-up: constant, linear or cosine.", "constant")
+    max_grad_norm: float = _h("Clip the gradient norm to this (0 = no clipping).", 1.0)
+    share_prompt_forward: bool = _h("Encode each group's prompt once in the training forward (needs micro_batch_size % G == 0).", True)
+    gradient_checkpointing: bool = _h("Recompute activations in the backward pass (saves memory, costs time).", False)
+    # LoRA (peft); lora_r = 0 trains every parameter
+    lora_r: int = _h("LoRA rank (0 = full fine-tuning).", 0)
+    lora_alpha: int = _h("LoRA alpha.", 32)
+    lora_dropout: float = _h("LoRA dropout.", 0.0)
+    lora_target_modules: list = _h("Module names LoRA adapts.", factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
+    # run mechanics
+    seed: int = _h("Seed of data order, sampling and initialisation.", 0)
+    out_dir: str = _h("Run folder: metrics.jsonl, metrics.png, checkpoints/, model/, run.json.", "runs/grpo")
+    save_steps: int = _h("Checkpoint every this many steps (0 = only at the end).", 0)
+    keep_checkpoints: int = _h("Checkpoints to keep (older ones are deleted).", 2)
+    save_model: bool = _h("Save the final policy as a Hugging Face folder under out_dir/model.", True)
+    log_samples_steps: int = _h("Write sample completions every this many steps (0 = never).", 10)
+    device: Optional[str] = _h("cpu or cuda (default: cuda when present).", None)
+    dtype: Optional[str] = _h("float32 or bfloat16 (default: bf16 on GPU, fp32 on CPU).", None)
+    num_threads: int = _h("torch CPU threads (0 = torch's default).", 0)
+    generation_batch_rows: int = _h("Most sequences decoded at once by the in-process backend.", 64)
+
+    def __post_init__(self) -> None:
+        def need(cond: bool, message: str) -> None:
+            if not cond:
+                raise ConfigError(message)
+
+        for name in ("steps", "batch_size", "num_generations", "micro_batch_size", "mu", "max_completion_length"):
+            need(getattr(self, name) >= 1, f"{name} must be >= 1: got {getattr(self, name)}")
+        need(self.num_generations >= 2 or self.advantage == "reinforce",
+             f"num_generations must be >= 2 for group-relative advantages: got {self.num_generations} (or set advantage=reinforce)")
+        need(self.batch_size % self.num_generations == 0,
+             f"num_generations must divide batch_size: got {self.num_generations} and {self.batch_size}")
+        need(self.batch_size % self.micro_batch_size == 0,
+             f"micro_batch_size must divide batch_size: got {self.micro_batch_size} and {self.batch_size}")
+        need(self.loss_type in AGGREGATIONS, f"unknown loss_type {self.loss_type!r}: use one of {', '.join(AGGREGATIONS)}")
+        need(self.advantage in ADVANTAGES, f"unknown advantage {self.advantage!r}: use one of {', '.join(ADVANTAGES)}")
+        need(self.scale_rewards in ("group", "batch", "none"),
+             f"unknown scale_rewards {self.scale_rewards!r}: use group, batch or none")
+        need(not (self.advantage == "reinforce" and self.scale_rewards != "none"),
+             "advantage=reinforce uses a plain mean baseline: set scale_rewards=none")
+        need(self.lr_schedule in ("constant", "linear", "cosine"), f"unknown lr_schedule {self.lr_schedule!r}")
+        need(self.epsilon > 0 and (self.epsilon_high is None or self.epsilon_high > 0), "epsilon and epsilon_high must be > 0")
+        need(self.beta >= 0, f"beta must be >= 0: got {self.beta}")
+        need(self.temperature > 0, f"temperature must be > 0 for rollouts (GRPO needs samples, not greedy): got {self.temperature}")
+        need(0 <= self.overlong_buffer < self.max_completion_length,
+             f"overlong_buffer must be in [0, max_completion_length={self.max_completion_length}): got {self.overlong_buffer}")
+        need(0 <= self.max_reward_failure_rate <= 1, "max_reward_failure_rate must be in [0, 1]")
+        need(bool(self.rewards), "rewards must name at least one reward function")
+        if self.reward_weights is not None:
+            need(len(self.reward_weights) == len(self.rewards),
+                 f"reward_weights needs one weight per reward: got {len(self.reward_weights)} weights for {len(self.rewards)} rewards")
+        need(self.lora_r >= 0, "lora_r must be >= 0 (0 = full fine-tuning)")
+
+    # derived sizes: stated once above, computed here, printed at start
+    @property
+    def prompts_per_step(self) -> int:
+        return self.batch_size // self.num_generations
+
+    @property
+    def accumulation_steps(self) -> int:
+        return self.batch_size // self.micro_batch_size
+
+    @property
+    def optimizer_steps(self) -> int:
+        return self.steps * self.mu
+
+    @property
+    def clip_high(self) -> float:
+        return self.epsilon if self.epsilon_high is None else self.epsilon_high
+
+    @property
+    def weights(self) -> list[float]:
+        return [float(w) for w in (self.reward_weights or [1.0] * len(self.rewards))]
+
+    def derived(self) -> dict:
+        return {"prompts_per_step": self.prompts_per_step, "accumulation_steps": self.accumulation_steps,
+                "optimizer_steps": self.optimizer_steps, "epsilon_high": self.clip_high}
