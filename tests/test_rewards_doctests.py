@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["base", "extract", "normalize", "checker", "text", "math", "format"]
+MODULES = ["base", "extract", "normalize", "numeric", "checker", "text", "math", "format"]
 
 
 @pytest.mark.parametrize("name", MODULES)

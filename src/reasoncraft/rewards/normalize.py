@@ -11,7 +11,8 @@ were first matched by a strict regular expression.
   `50\\%`), or None;
 - `numbers_equal(gold, candidate)`: exact comparison, percent read either way, decimals compared
   to 6 places (as Math-Verify rounds floats);
-- `cheap_verdict(gold, candidate)`: True / False when decided here, None when sympy is needed;
+- `cheap_verdict(gold, candidate)`: True / False when decided here, None when sympy is needed
+  (it also asks `numeric.numeric_verdict`, which can only rule a pair out);
 - `cap_violation(s)`: why an input is refused (too long, too deeply nested, an exponent tower,
   code-like text), or None.
 """
@@ -21,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+
+from .numeric import numeric_verdict
 
 __all__ = [
     "MAX_ANSWER_CHARS",
@@ -130,12 +133,14 @@ def cap_violation(s: str) -> str | None:
 
 # --- normalisation ---------------------------------------------------------------------------
 
-_SPACING = re.compile(r"\\[,;:! ]|\\q?quad\b|~|\\displaystyle|\\limits|\\left\b|\\right\b|\\middle\b")
+_SPACING = re.compile(r"(?<!\\)\\[,;:! ]|\\q?quad\b|~|\\displaystyle|\\limits|\\left\b|\\right\b|\\middle\b")
 _DEGREES = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|°|\\degree\b|\\circ\b")
 _TEXT_CMD = re.compile(r"\\(?:text|textbf|textit|textrm|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]*)\}")
 _UNIT_WORDS = re.compile(r"^([-+]?[\d.,/]+|\\frac\{[^{}]*\}\{[^{}]*\})\s+([A-Za-z][A-Za-z.]*(?:\s+[A-Za-z.]+)*)(\^?\d)?$")
 _ASSIGNMENT = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*(?!.*=)")
 _CHOICE = re.compile(r"^\(?([A-E])\)?$")
+_BASE_NUMBER = re.compile(r"([0-9A-Za-z]+)_\{?(\d+)\}?")
+_MEMBERSHIP = re.compile(r"^[A-Za-z]\s*\\in\s*")
 
 
 def _strip_delimiters(s: str) -> str:
@@ -190,10 +195,11 @@ def normalize_answer(s: str) -> str:
     if m:
         s = m.group(1)
     s = _ASSIGNMENT.sub("", s)
-    s = re.sub(r"\\frac(\d)(\d)", r"\\frac{\1}{\2}", s)
+    s = _MEMBERSHIP.sub("", s)
     # drop spaces, except one that ends a command before a letter (\pi r must not become \pir)
     s = re.sub(r"(\\[A-Za-z]+)\s+(?=[A-Za-z])", r"\1 ", s)
     s = re.sub(r"(?<![A-Za-z])\s+|\s+(?![A-Za-z])", "", s)
+    s = re.sub(r"\\frac(\d)(\d)", r"\\frac{\1}{\2}", s)
     s = s.rstrip(".")
     while len(s) >= 2 and s[0] == "{" and s[-1] == "}" and _balanced(s[1:-1]):
         s = s[1:-1]
@@ -289,7 +295,12 @@ def cheap_verdict(gold: str, candidate: str) -> bool | None:
     g_num, c_num = plain_number(g), plain_number(c)
     if g_num is not None and c_num is not None:
         return numbers_equal(g_num, c_num)
-    return None
+    g_base, c_base = _BASE_NUMBER.fullmatch(g), _BASE_NUMBER.fullmatch(c)
+    if g_base and c_base and g_base.group(2) == c_base.group(2):  # 4343_6: digits in one base
+        return g_base.group(1).lstrip("0") == c_base.group(1).lstrip("0")
+    if _CHOICE.fullmatch(g) and _CHOICE.fullmatch(c):  # multiple-choice letters
+        return g == c
+    return numeric_verdict(g, c)
 
 
 def prepare_for_sympy(s: str) -> str:
