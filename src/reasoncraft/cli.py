@@ -19,6 +19,32 @@ train_app = typer.Typer(help="Train a policy: `train grpo` (pure RL), `train sft
 app.add_typer(train_app, name="train")
 
 
+@train_app.command("grpo")
+def train_grpo_command(
+    config: Optional[str] = typer.Argument(None, help="YAML recipe, e.g. configs/r1_zero_quickstart.yaml."),
+    overrides: Optional[list[str]] = typer.Argument(None, help="key=value overrides, e.g. learning_rate=2e-5 steps=50."),
+    resume: Optional[str] = typer.Option(None, help="Run folder or checkpoint to continue exactly from."),
+    show_config: bool = typer.Option(False, "--show-config", help="List every config key with its help, then exit."),
+) -> None:
+    """GRPO (pure RL with rule-based rewards, R1-Zero style): evaluate, train, evaluate again, plot."""
+    from .train.config import ConfigError, describe, load_config
+    from .train.grpo_config import GRPOConfig
+
+    if show_config:
+        typer.echo(describe(GRPOConfig))
+        return
+    if config is not None and "=" in config:  # only overrides were given
+        overrides, config = [config, *(overrides or [])], None
+    try:
+        resolved = load_config(GRPOConfig, config, overrides or [])
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    from .train.grpo import train_grpo
+
+    summary = train_grpo(resolved, resume=resume, log=typer.echo)
+    typer.echo(f"metrics, plot, checkpoints and run record in {resolved.out_dir}/; evaluation: {summary['evaluation']}")
+
+
 @app.command()
 def models() -> None:
     """List the embedded model catalogue and where its cache lives."""
