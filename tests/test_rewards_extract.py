@@ -58,6 +58,8 @@ def test_answer_tags():
         ("Final Answer: \\boxed{9}", "9"),
         ("answer: 1\nlater, Answer: 2", "2"),
         ("The answer is", None),
+        ("Answer:\n\n 15", "15"),
+        ("**Answer:** 42 apples", "42 apples"),
         ("nothing to see", None),
     ],
 )
@@ -106,6 +108,9 @@ def test_extract_answer_chain(text, expected):
         (r"90^\circ", "90"),
         (r"90^{\circ}", "90"),
         (r"x = 4", "4"),
+        (r"x = 2x+3", "x=2x+3"),  # an equation, not an assignment
+        ("5 x", "5x"),  # a product, not a unit
+        ("5 or more", "5or more"),
         (r"\text{(C)}", "C"),
         (r"\pi r^2", r"\pi r^2"),  # the space after a command before a letter is kept
         ("1{,}000", "1,000"),

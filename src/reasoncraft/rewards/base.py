@@ -81,7 +81,7 @@ def is_failure(value: object) -> bool:
 _REGISTRY: dict[str, RewardFn] = {}
 # Modules whose import registers the built-in rewards; imported on first lookup so that
 # `import reasoncraft.rewards` stays light.
-_BUILTIN_MODULES = ("math", "format", "countdown")
+_BUILTIN_MODULES = ("math", "format", "countdown", "code")
 
 
 def register_reward(name: str) -> Callable[[RewardFn], RewardFn]:

@@ -131,7 +131,7 @@ def after_answer_marker(text: str) -> str | None:
     matches = list(_MARKER.finditer(text))
     if not matches:
         return None
-    rest = text[matches[-1].end() :].lstrip(" :\t")
+    rest = text[matches[-1].end() :].lstrip(" :\t\r\n")  # "Answer:\n42" puts it on the next line
     line = rest.split("\n", 1)[0].strip()
     boxed = last_boxed(line)
     if boxed is not None:

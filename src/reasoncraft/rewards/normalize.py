@@ -136,7 +136,9 @@ def cap_violation(s: str) -> str | None:
 _SPACING = re.compile(r"(?<!\\)\\[,;:! ]|\\q?quad\b|~|\\displaystyle|\\limits|\\left\b|\\right\b|\\middle\b")
 _DEGREES = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|°|\\degree\b|\\circ\b")
 _TEXT_CMD = re.compile(r"\\(?:text|textbf|textit|textrm|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]*)\}")
-_UNIT_WORDS = re.compile(r"^([-+]?[\d.,/]+|\\frac\{[^{}]*\}\{[^{}]*\})\s+([A-Za-z][A-Za-z.]*(?:\s+[A-Za-z.]+)*)(\^?\d)?$")
+# a number then words of two letters or more: "12 inches", "4 square units" (never "5 x": that is 5x)
+_UNIT_WORDS = re.compile(r"^([-+]?[\d.,/]+|\\frac\{[^{}]*\}\{[^{}]*\})\s+([A-Za-z][A-Za-z.]+(?:\s+[A-Za-z.]{2,})*)(\^?\d)?$")
+_NOT_UNITS = {"or", "and", "to", "not", "plus", "minus", "times", "over", "more", "less", "than", "at", "least", "most"}
 _ASSIGNMENT = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*(?!.*=)")
 _CHOICE = re.compile(r"^\(?([A-E])\)?$")
 _BASE_NUMBER = re.compile(r"([0-9A-Za-z]+)_\{?(\d+)\}?")
@@ -192,9 +194,11 @@ def normalize_answer(s: str) -> str:
         prev, s = s, _TEXT_CMD.sub(r"\1", s)
     s = s.strip()
     m = _UNIT_WORDS.match(s)
-    if m:
+    if m and not {w.lower().strip(".") for w in m.group(2).split()} & _NOT_UNITS:
         s = m.group(1)
-    s = _ASSIGNMENT.sub("", s)
+    m = _ASSIGNMENT.match(s)
+    if m and not re.search(r"(?<![A-Za-z\\])%s(?![A-Za-z])" % re.escape(s[0]), s[m.end() :]):
+        s = s[m.end() :]  # y = 2x+3 -> 2x+3, but x = 2x+3 is an equation and stays
     s = _MEMBERSHIP.sub("", s)
     # drop spaces, except one that ends a command before a letter (\pi r must not become \pir)
     s = re.sub(r"(\\[A-Za-z]+)\s+(?=[A-Za-z])", r"\1 ", s)
