@@ -526,7 +526,7 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
             f"{metrics.get('completion_length_mean', 0):.1f} loss {metrics.get('loss', 0):.4f} {elapsed:.1f}s")
         if config.log_samples_steps and step % config.log_samples_steps == 0:
             _log_samples(out / "samples.jsonl", step, sampled["first_round"], tokenizer)
-        if (config.save_steps and step % config.save_steps == 0) or step == config.steps:
+        if config.save_steps >= 0 and ((config.save_steps and step % config.save_steps == 0) or step == config.steps):
             save_checkpoint(checkpoints, step, model=model, optimizer=optimizer, scheduler=scheduler,
                             state={"data": stream.state(), "evaluation": evaluation, "train_seconds": train_seconds},
                             config_yaml=(out / "config.yaml").read_text(), keep=config.keep_checkpoints)

@@ -78,7 +78,7 @@ class GRPOConfig:
     # run mechanics
     seed: int = _h("Seed of data order, sampling and initialisation.", 0)
     out_dir: str = _h("Run folder: metrics.jsonl, metrics.png, checkpoints/, model/, run.json.", "runs/grpo")
-    save_steps: int = _h("Checkpoint every this many steps (0 = only at the end).", 0)
+    save_steps: int = _h("Checkpoint every this many steps (0 = only at the end, -1 = never).", 0)
     keep_checkpoints: int = _h("Checkpoints to keep (older ones are deleted).", 2)
     save_model: bool = _h("Save the final policy as a Hugging Face folder under out_dir/model.", True)
     log_samples_steps: int = _h("Write sample completions every this many steps (0 = never).", 10)

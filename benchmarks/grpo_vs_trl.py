@@ -1,0 +1,236 @@
+"""GRPO training speed and memory: reasoncraft's trainer against TRL's GRPOTrainer.
+
+One command (run it under the heavy lock on a shared machine):
+
+    flock /tmp/reasoncraft-heavy.lock .venv/bin/python benchmarks/grpo_vs_trl.py [--steps 6] [--model smollm2-135m]
+
+Both arms train the same model (the default, SmolLM2-135M-Instruct, fp32 on the CPU) on the same
+2-digit sums with the same chat prompt, G, batch, max new tokens, learning rate, mu = 1, beta = 0,
+loss type and reward (reasoncraft's `accuracy`), each in its own subprocess (peak RSS is a
+high-water mark). Reported: median seconds per step over the steps after the first (warm-up),
+seconds per 1,000 completion tokens (completion lengths differ between runs, so this is the fair
+rate), and peak memory. Before training, each arm computes its loss and gradient norm on one fixed
+batch (the same token ids, rewards and initial weights); they must agree within 1e-4 relative.
+`loss_type` defaults to `dapo`: at ratio 1 the `grpo` loss of group-centred advantages is exactly 0,
+which would make a relative comparison meaningless.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import device_name, peak_rss_mb, run_arm, versions, write_result  # noqa: E402
+
+SETTING = dict(batch_size=16, num_generations=8, max_completion_length=48, learning_rate=1e-5, temperature=1.0,
+               loss_type="dapo", beta=0.0, mu=1, template="arithmetic", task="arith-sum-2d")
+
+
+def fixed_batch(tokenizer, task):
+    """Two prompts x 4 completions of different lengths, with rewards: the same tensors for both arms."""
+    import torch
+
+    problems = task.problems("train", limit=2)
+    texts = ["Answer: {}", "{} is the sum. Answer: {}", "I think the answer is 7", "Let me add: the total is {}."]
+    prompt_ids, completion_ids, rewards = [], [], []
+    for problem in problems:
+        messages = task.prompt(problem, SETTING["template"])
+        ids = tokenizer(tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True),
+                        add_special_tokens=False)["input_ids"]
+        for k, text in enumerate(texts):
+            prompt_ids.append(ids)
+            completion = text.format(problem.answer, problem.answer)
+            completion_ids.append(tokenizer(completion, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id])
+            rewards.append(1.0 if k < 2 else 0.0)
+    return prompt_ids, completion_ids, torch.tensor(rewards)
+
+
+def _grad_norm(model):
+    import torch
+
+    return float(torch.sqrt(sum((p.grad.double() ** 2).sum() for p in model.parameters() if p.grad is not None)))
+
+
+def fixed_loss_ours(model, tokenizer, task) -> dict:
+    from reasoncraft.train import grpo_loss as L
+    from reasoncraft.train.grpo import Rollout, shared_prompt_logprobs
+
+    prompt_ids, completion_ids, rewards = fixed_batch(tokenizer, task)
+    G = 4
+    advantages = L.group_advantages(rewards, G)
+    rollouts = [Rollout(i // G, p, c, [], "", "stop", float(r), float(a))
+                for i, (p, c, r, a) in enumerate(zip(prompt_ids, completion_ids, rewards, advantages))]
+    model.train()
+    logp, _, batch = shared_prompt_logprobs(model, rollouts, G, tokenizer.pad_token_id, SETTING["temperature"], False, "cpu")
+    mask = batch["completion_mask"]
+    loss, _ = L.policy_loss(logp, logp.detach(), advantages, mask, L.AGGREGATIONS[SETTING["loss_type"]], eps_low=0.2,
+                            eps_high=0.2, max_completion_length=SETTING["max_completion_length"], global_tokens=float(mask.sum()))
+    loss.backward()
+    norm = _grad_norm(model)
+    model.zero_grad(set_to_none=True)
+    return {"loss": float(loss), "grad_norm": norm}
+
+
+def fixed_loss_trl(trainer, model, tokenizer, task) -> dict:
+    """TRL's own `_compute_loss` on the fixed batch (left-padded prompts, right-padded completions)."""
+    import torch
+
+    prompt_ids, completion_ids, rewards = fixed_batch(tokenizer, task)
+    G = 4
+    grouped = rewards.view(-1, G)  # TRL's advantage formula (trl/trainer/grpo_trainer.py, scale_rewards="group")
+    advantages = ((grouped - grouped.mean(1, keepdim=True)) / (grouped.std(1, keepdim=True) + 1e-4)).view(-1)
+    P, T = max(map(len, prompt_ids)), max(map(len, completion_ids))
+    pad = tokenizer.pad_token_id
+    inputs = {"prompt_ids": torch.full((len(prompt_ids), P), pad), "prompt_mask": torch.zeros(len(prompt_ids), P, dtype=torch.long),
+              "completion_ids": torch.full((len(prompt_ids), T), pad), "completion_mask": torch.zeros(len(prompt_ids), T, dtype=torch.long)}
+    for i, (p, c) in enumerate(zip(prompt_ids, completion_ids)):
+        inputs["prompt_ids"][i, P - len(p):] = torch.tensor(p)
+        inputs["prompt_mask"][i, P - len(p):] = 1
+        inputs["completion_ids"][i, : len(c)] = torch.tensor(c)
+        inputs["completion_mask"][i, : len(c)] = 1
+    inputs["advantages"] = advantages
+    inputs["num_items_in_batch"] = inputs["completion_mask"].sum()
+    model.train()
+    trainer.current_gradient_accumulation_steps = 1
+    loss = trainer._compute_loss(model, inputs)
+    loss.backward()
+    norm = _grad_norm(model)
+    model.zero_grad(set_to_none=True)
+    return {"loss": float(loss), "grad_norm": norm}
+
+
+def arm_ours(steps: int, model_name: str, threads: int) -> dict:
+    import torch
+
+    torch.set_num_threads(threads)
+    from reasoncraft.models import load_model
+    from reasoncraft.tasks import get_task
+    from reasoncraft.train.grpo import train_grpo
+    from reasoncraft.train.grpo_config import GRPOConfig
+
+    task = get_task(SETTING["task"])
+    model, tokenizer = load_model(model_name)
+    fixed = fixed_loss_ours(model, tokenizer, task)
+    with tempfile.TemporaryDirectory() as out:
+        config = GRPOConfig(model=model_name, steps=steps, micro_batch_size=SETTING["batch_size"], eval_problems=0,
+                            save_steps=-1, save_model=False, log_samples_steps=0, out_dir=out, num_threads=threads,
+                            **{k: v for k, v in SETTING.items()})
+        train_grpo(config, model=model, tokenizer=tokenizer, task=task, log=lambda m: None)
+        rows = [json.loads(line) for line in Path(out, "metrics.jsonl").read_text().splitlines()]
+    times = [r["step_time"] for r in rows]
+    tokens = [r["completion_length_mean"] * SETTING["batch_size"] for r in rows]
+    return {"step_times": times, "completion_tokens": tokens, "peak_mem_mb": peak_rss_mb(), "fixed_batch": fixed}
+
+
+def arm_trl(steps: int, model_name: str, threads: int) -> dict:
+    import torch
+
+    torch.set_num_threads(threads)
+    from datasets import Dataset
+    from transformers import TrainerCallback
+    from trl import GRPOConfig, GRPOTrainer
+
+    from reasoncraft.models import load_model
+    from reasoncraft.rewards.base import get_reward
+    from reasoncraft.tasks import get_task
+
+    task = get_task(SETTING["task"])
+    model, tokenizer = load_model(model_name)
+    problems = task.problems("train", limit=SETTING["batch_size"] // SETTING["num_generations"] * steps)
+    data = Dataset.from_list([{"prompt": task.prompt(p, SETTING["template"]), "answer": p.answer} for p in problems])
+    accuracy = get_reward("accuracy")
+
+    def reward(completions, answer, **_):
+        return [0.0 if v is None else float(v) for v in accuracy(completions, answer=answer)]
+
+    times, tokens = [], []
+
+    class Timer(TrainerCallback):
+        def on_step_begin(self, args, state, control, **kw):
+            self.start = time.perf_counter()
+
+        def on_step_end(self, args, state, control, **kw):
+            times.append(time.perf_counter() - self.start)
+
+        def on_log(self, args, state, control, logs=None, **kw):
+            if logs and "completions/mean_length" in logs:
+                tokens.append(logs["completions/mean_length"] * SETTING["batch_size"])
+
+    with tempfile.TemporaryDirectory() as out:
+        args = GRPOConfig(
+            output_dir=out, per_device_train_batch_size=SETTING["batch_size"], num_generations=SETTING["num_generations"],
+            max_completion_length=SETTING["max_completion_length"], learning_rate=SETTING["learning_rate"],
+            temperature=SETTING["temperature"], loss_type=SETTING["loss_type"], beta=SETTING["beta"],
+            num_iterations=SETTING["mu"], max_steps=steps, logging_steps=1, report_to=[], save_strategy="no",
+            use_cpu=True, bf16=False, gradient_accumulation_steps=1, lr_scheduler_type="constant", warmup_steps=0,
+            adam_beta2=0.99, weight_decay=0.0, max_grad_norm=1.0, seed=0, shuffle_dataset=False,
+        )
+        trainer = GRPOTrainer(model=model, reward_funcs=[reward], args=args, train_dataset=data,
+                              processing_class=tokenizer, callbacks=[Timer()])
+        fixed = fixed_loss_trl(trainer, model, tokenizer, task)
+        trainer.train()
+    return {"step_times": times, "completion_tokens": tokens, "peak_mem_mb": peak_rss_mb(), "fixed_batch": fixed}
+
+
+def summarise(arm: dict) -> dict:
+    times, tokens = arm["step_times"][1:], arm["completion_tokens"][1:]  # the first step is warm-up
+    per_k = [1000 * t / max(n, 1) for t, n in zip(times, tokens)]
+    return {"median": statistics.median(per_k), "min": min(per_k), "max": max(per_k),
+            "s_per_step": {"median": statistics.median(times), "min": min(times), "max": max(times)},
+            "completion_tokens_per_step": statistics.median(tokens), "peak_mem_mb": round(arm["peak_mem_mb"]),
+            "fixed_batch": arm["fixed_batch"], "raw": arm}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--arm", choices=["ours", "trl"], help="internal: run one arm and print its JSON")
+    parser.add_argument("--steps", type=int, default=6, help="training steps per arm (the first is warm-up)")
+    parser.add_argument("--model", default="smollm2-135m")
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    if args.arm:
+        result = (arm_ours if args.arm == "ours" else arm_trl)(args.steps, args.model, args.threads)
+        print(json.dumps(result))
+        return
+    load_start = os.getloadavg()
+    common = ["--steps", str(args.steps), "--model", args.model, "--threads", str(args.threads)]
+    ours = summarise(run_arm(__file__, ["--arm", "ours", *common]))
+    trl = summarise(run_arm(__file__, ["--arm", "trl", *common]))
+    a, b = ours["fixed_batch"], trl["fixed_batch"]
+    loss_rel = abs(a["loss"] - b["loss"]) / max(abs(b["loss"]), 1e-12)
+    grad_rel = abs(a["grad_norm"] - b["grad_norm"]) / max(abs(b["grad_norm"]), 1e-12)
+    speedup = trl["median"] / ours["median"]
+    result = {
+        "name": "grpo_vs_trl", "device": device_name() + f", {args.threads} threads", "versions": versions("trl"),
+        "setting": (f"{args.model} fp32, 2-digit sums, chat template, {SETTING['batch_size']} completions/step = "
+                    f"{SETTING['batch_size'] // SETTING['num_generations']} prompts x G={SETTING['num_generations']}, "
+                    f"max {SETTING['max_completion_length']} new tokens, lr {SETTING['learning_rate']}, mu {SETTING['mu']}, "
+                    f"beta {SETTING['beta']}, loss {SETTING['loss_type']}, T={SETTING['temperature']}; {args.steps} steps per arm, first is warm-up"),
+        "metric": "seconds per 1,000 completion tokens (lower is better)",
+        "ours": {k: v for k, v in ours.items() if k != "raw"},
+        "baseline": {"name": "TRL GRPOTrainer", **{k: v for k, v in trl.items() if k != "raw"}},
+        "speedup": speedup, "target": 2.0,
+        "fixed_batch_loss": {"ours": a, "trl": b, "loss_rel_diff": loss_rel, "grad_norm_rel_diff": grad_rel,
+                             "equal_within_1e-4": loss_rel <= 1e-4 and grad_rel <= 1e-4},
+        "load": {"start": load_start, "end": os.getloadavg()},
+        "raw": {"ours": ours["raw"], "trl": trl["raw"]},
+    }
+    line = (f"grpo_vs_trl ({result['device']}): {ours['median']:.2f} s per 1k completion tokens vs TRL "
+            f"{trl['median']:.2f} ({speedup:.2f}x; s/step {ours['s_per_step']['median']:.1f} vs "
+            f"{trl['s_per_step']['median']:.1f}); peak RSS {ours['peak_mem_mb']} vs {trl['peak_mem_mb']} MB; fixed-batch "
+            f"loss rel diff {loss_rel:.1e}, grad-norm rel diff {grad_rel:.1e}; load {load_start[0]:.1f}->{os.getloadavg()[0]:.1f} "
+            "(shared machine)")
+    print(json.dumps({k: v for k, v in result.items() if k != "raw"}, indent=2))
+    write_result(result, line)
+
+
+if __name__ == "__main__":
+    main()
