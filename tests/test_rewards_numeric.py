@@ -76,6 +76,8 @@ def test_variables_are_told_apart_but_equal_forms_are_left_undecided():
         ("(1,2)", "(1,2,3)", False),
         ("(2,5)", "[2,5)", False),
         (r"\{1,2\}", r"\{2,1\}", None),
+        ("(1,2)", r"\{1,2\}", False),
+        (r"\{1,2\}", "1,2", None),
         ("1,2,3", "1,2", False),
         (r"\pm2", "2,-2", None),
         (r"\pm2", "2", False),

@@ -293,7 +293,8 @@ def _union(text: str):
 
 
 def _structure(text: str):
-    """("matrix", rows) / ("ordered", brackets, items) / ("set", values) / ("union", pieces) / None."""
+    """("matrix", rows) / ("ordered", brackets, items) / ("set" | "braced_set", values) /
+    ("union", pieces) / ("scalar", value) / None."""
     if "\\cup" in text and not re.search(r"\\cap|\\setminus|\\\{", text):
         return _union(text) if len(_split_top(text, "\\cup")) > 1 else None
     if re.search(r"=|<|>|\\le|\\ge|\\neq|\\cup|\\cap|\\setminus|\\text|\\in\b|\|", text):
@@ -309,7 +310,8 @@ def _structure(text: str):
         return ("matrix", rows)
     if text.startswith("\\{") and text.endswith("\\}"):
         items = _split_top(text[2:-2], ",")
-        return _as_set(items)
+        got = _as_set(items)
+        return None if got is None else ("braced_set", got[1])
     if len(text) >= 2 and text[0] in "([" and text[-1] in ")]":
         items = _split_top(text[1:-1], ",")
         if len(items) >= 2 and len(_split_top(text, ",")) == 1:  # one bracket pair around the whole
@@ -379,9 +381,12 @@ def numeric_verdict(gold: str, candidate: str) -> bool | None:
             return False
         pairs = zip((x for r in g[1] for x in r), (x for r in c[1] for x in r))
         return False if any(_clearly_different(a, b) for a, b in pairs) else None
-    if g[0] in ("set", "scalar") and c[0] in ("set", "scalar"):
-        gv = g[1] if g[0] == "set" else [g[1]]
-        cv = c[1] if c[0] == "set" else [c[1]]
+    if {g[0], c[0]} == {"ordered", "braced_set"}:
+        return False  # a point or an interval is not a set of numbers: (1,2) vs {1,2}
+    sets = ("set", "braced_set", "scalar")
+    if g[0] in sets and c[0] in sets:
+        gv = [g[1]] if g[0] == "scalar" else g[1]
+        cv = [c[1]] if c[0] == "scalar" else c[1]
         unmatched = any(all(_clearly_different(a, b) for b in cv) for a in gv) or any(
             all(_clearly_different(a, b) for b in gv) for a in cv
         )
