@@ -136,3 +136,20 @@ def test_bad_input_is_named():
         math_equal("1", 1)
     with pytest.raises(TypeError, match="gold, candidate"):
         math_equal_many(["1"])
+
+
+def _child_check(queue):
+    queue.put(math_equal(r"\frac{x^2-1}{x-1}", "x+1"))
+
+
+def test_forked_child_starts_its_own_worker():
+    import multiprocessing
+
+    assert math_equal("x+1", "1+x") is True  # the parent's worker is running
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_child_check, args=(queue,))
+    child.start()
+    child.join(timeout=60)
+    assert child.exitcode == 0 and queue.get(timeout=5) is True
+    assert math_equal("2x", "x+x") is True  # and the parent's is untouched

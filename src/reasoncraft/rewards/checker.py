@@ -42,7 +42,6 @@ __all__ = [
     "default_checker",
 ]
 
-Verdict = "bool | RewardFailure"
 _WORKER = Path(__file__).with_name("_verify_worker.py")
 _CHUNK_BYTES = 32 * 1024  # below the pipe buffer, so a write never blocks on a stuck worker
 
