@@ -80,6 +80,11 @@ def test_accuracy_rejects_misaligned_fields():
         accuracy_reward(["Answer: 1"], answer="1")
 
 
+def test_or_is_only_a_hedge_when_the_gold_answer_has_none():
+    assert accuracy_reward([r"Answer: \text{even or odd}"], answer=[r"\text{even or odd}"]) == [1.0]
+    assert accuracy_reward(["Answer: 3 or 4"], answer=["3"]) == [0.0]
+
+
 def test_gsm8k_accuracy_falls_back_to_last_number():
     assert gsm8k_accuracy_reward(["so she pays $1,200.", "#### 18", "Answer: 5"], answer=["1200", "18", "6"]) == [1.0, 1.0, 0.0]
 

@@ -42,7 +42,7 @@ def score_answers(
             scores[k] = None
             continue
         extracted = extractor(text)
-        if not extracted or is_hedged(text, extracted):
+        if not extracted or is_hedged(text, extracted, str(gold)):
             continue
         pairs.append((str(gold), extracted))
         where.append(k)

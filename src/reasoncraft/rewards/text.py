@@ -37,7 +37,7 @@ def _canonical(answer: str) -> str:
 _OR = re.compile(r"\bor\b|\\lor\b|\\vee\b", re.IGNORECASE)
 
 
-def is_hedged(text: str, answer: str | None) -> bool:
+def is_hedged(text: str, answer: str | None, gold: str | None = None) -> bool:
     """True when a completion offers several answers: different boxed answers, a repeated
     think or answer block, or an "A or B" answer. Hedging must not be rewarded.
 
@@ -53,4 +53,5 @@ def is_hedged(text: str, answer: str | None) -> bool:
     boxes = {_canonical(b) for b in all_boxed(text)}
     if len(boxes) > 1:
         return True
-    return bool(answer and _OR.search(answer))
+    # "A or B" hedges, unless the gold answer itself is an "or" answer
+    return bool(answer and _OR.search(answer) and not (gold and _OR.search(gold)))
