@@ -6,14 +6,6 @@ import os
 import sys
 import traceback
 
-chan_in = os.fdopen(os.dup(0), "r", encoding="utf-8")
-chan_out = os.fdopen(os.dup(1), "w", encoding="utf-8")
-devnull = os.open("/dev/null", os.O_RDONLY)
-os.dup2(devnull, 0)  # the candidate reads EOF from stdin
-os.dup2(2, 1)  # and its prints go to stderr, not into the protocol
-sys.stdin = open(0, encoding="utf-8", closefd=False)
-sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
-
 handles = {}
 
 
@@ -23,7 +15,7 @@ def make_ref(obj):
 
 
 def send(message):
-    chan_out.write(dumps(message) + "\n")
+    chan_out.write(dumps(message) + "\n")  # noqa: F821 - wire.py is prepended to this file
     chan_out.flush()
 
 
@@ -32,36 +24,50 @@ def error_message(exc):
             "trace": traceback.format_exc()[-1500:]}
 
 
-ns = {"__name__": "solution", "__builtins__": __builtins__}
-try:
-    if os.path.exists("candidate_setup.py"):
-        exec(compile(open("candidate_setup.py", encoding="utf-8").read(), "setup.py", "exec"), ns)
-    exec(compile(open("solution.py", encoding="utf-8").read(), "solution.py", "exec"), ns)
-    names = sorted(k for k in ns if not k.startswith("__"))
-    send({"ok": True, "names": names})
-except BaseException as exc:  # noqa: BLE001 - any failure to load is reported to the judge
-    send(error_message(exc))
-    sys.exit(0)
+def main():
+    global chan_in, chan_out
+    chan_in = os.fdopen(os.dup(0), "r", encoding="utf-8")
+    chan_out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    devnull = os.open("/dev/null", os.O_RDONLY)
+    os.dup2(devnull, 0)  # the candidate reads EOF from stdin
+    os.dup2(2, 1)  # and its prints go to stderr, not into the protocol
+    sys.stdin = open(0, encoding="utf-8", closefd=False)
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
 
-for line in chan_in:
+    ns = {"__name__": "solution", "__builtins__": __builtins__}
     try:
-        req = loads(line)
-        deref = lambda n, _t: handles[n]  # noqa: E731
-        args = [decode(a, deref) for a in req["args"]]
-        kwargs = {k: decode(v, deref) for k, v in req["kwargs"].items()}
-        if req["op"] == "call":
-            target = ns[req["name"]] if "name" in req else handles[req["ref"]]
-            value = target(*args, **kwargs)
-        elif req["op"] == "getattr":
-            value = getattr(handles[req["ref"]], req["attr"])
-        else:
-            raise ValueError(f"unknown op {req['op']!r}")
-        after = []
-        for a in args:
-            try:
-                after.append(encode(a, make_ref))
-            except Exception:  # noqa: BLE001
-                after.append(None)
-        send({"ok": True, "value": encode(value, make_ref), "args_after": after})
-    except BaseException as exc:  # noqa: BLE001 - candidate errors are answers, not crashes
+        if os.path.exists("candidate_setup.py"):
+            exec(compile(open("candidate_setup.py", encoding="utf-8").read(), "setup.py", "exec"), ns)
+        exec(compile(open("solution.py", encoding="utf-8").read(), "solution.py", "exec"), ns)
+        names = sorted(k for k in ns if not k.startswith("__"))
+        send({"ok": True, "names": names})
+    except BaseException as exc:  # noqa: BLE001 - any failure to load is reported to the judge
         send(error_message(exc))
+        sys.exit(0)
+
+    for line in chan_in:
+        try:
+            req = loads(line)
+            deref = lambda n, _t: handles[n]  # noqa: E731
+            args = [decode(a, deref) for a in req["args"]]
+            kwargs = {k: decode(v, deref) for k, v in req["kwargs"].items()}
+            if req["op"] == "call":
+                target = ns[req["name"]] if "name" in req else handles[req["ref"]]
+                value = target(*args, **kwargs)
+            elif req["op"] == "getattr":
+                value = getattr(handles[req["ref"]], req["attr"])
+            else:
+                raise ValueError(f"unknown op {req['op']!r}")
+            after = []
+            for a in args:
+                try:
+                    after.append(encode(a, make_ref))
+                except Exception:  # noqa: BLE001
+                    after.append(None)
+            send({"ok": True, "value": encode(value, make_ref), "args_after": after})
+        except BaseException as exc:  # noqa: BLE001 - candidate errors are answers, not crashes
+            send(error_message(exc))
+
+
+if __name__ == "__main__":
+    main()

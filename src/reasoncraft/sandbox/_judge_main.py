@@ -17,12 +17,8 @@ import sys
 import time
 
 PR_SET_DUMPABLE = 4
-ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-
-spec = loads(sys.stdin.read())
-os.close(0)
-verdict_out = os.fdopen(os.dup(1), "w", encoding="utf-8")
-os.dup2(2, 1)  # test code's own prints go to stderr
+spec: dict = {}
+verdict_out = None
 
 
 def report(message):
@@ -241,6 +237,17 @@ def run_stdio_mode():
     return passed
 
 
-passed = run_call_mode() if spec["mode"] == "call" else run_stdio_mode()
-kill_strays()
-report({"done": True, "passed": passed, "total": len(spec["tests"])})
+def main():
+    global spec, verdict_out
+    ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+    spec = loads(sys.stdin.read())  # noqa: F821 - wire.py is prepended to this file
+    os.close(0)
+    verdict_out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # test code's own prints go to stderr
+    passed = run_call_mode() if spec["mode"] == "call" else run_stdio_mode()
+    kill_strays()
+    report({"done": True, "passed": passed, "total": len(spec["tests"])})
+
+
+if __name__ == "__main__":
+    main()

@@ -183,7 +183,8 @@ class Sandbox:
             return "unsafe", "no writable pids and memory cgroups for per-run limits"
         self._layout = layout
         try:
-            python = self.interpreter()
+            # The probe tests isolation, not the user's interpreter choice: use the system one.
+            python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else self.interpreter()
             result = self._run_isolated([python, "-I", "-S", "-c", PROBE_SOURCE], {}, None,
                                         Limits(wall_s=20.0), "namespaces")
         except (OSError, SandboxError) as exc:

@@ -63,7 +63,11 @@ def _parse(result: RunResult, total: int) -> Verdict:
     if result.stop_reason == "sandbox_error":
         return Verdict(False, passed_count, total, errors, result.stop_reason,
                        infrastructure_error=result.detail or "sandbox error", run=result)
-    if done is None:  # the run was stopped (wall, memory, output) before the judge finished
+    if done is None and result.stop_reason == "exit":  # the judge itself broke, not the program
+        return Verdict(False, passed_count, total, errors, result.stop_reason, run=result,
+                       infrastructure_error=f"judge exited {result.exit_code} without a verdict: "
+                       f"{result.stderr.strip()[-500:]}")
+    if done is None:  # the run was stopped (wall, memory, output, a signal) before the judge finished
         errors.append(f"judge did not finish: {result.stop_reason}")
         return Verdict(False, passed_count, total, errors, result.stop_reason, run=result)
     ok = done["passed"] == total and total > 0 and not errors

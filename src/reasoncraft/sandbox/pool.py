@@ -44,17 +44,19 @@ class SandboxPool:
         self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="sandbox")
 
     def submit(self, fn: Callable[..., T], /, *args, **kwargs) -> Future:
-        """Run `fn(sandbox, *args, **kwargs)` on a worker; `fn` calls the sandbox itself."""
-        return self._executor.submit(_guarded, fn, self.sandbox, *args, **kwargs)
+        """Run `fn(sandbox, *args, **kwargs)` on a worker; `fn` calls the sandbox itself.
+        Exceptions reach the caller through the future."""
+        return self._executor.submit(fn, self.sandbox, *args, **kwargs)
 
     def run_many(self, jobs: Iterable[dict]) -> list[RunResult]:
-        """Run each job (keyword arguments of `Sandbox.run`) and return results in order."""
-        futures = [self.submit(lambda sb, job=job: sb.run(**job)) for job in jobs]
+        """Run each job (keyword arguments of `Sandbox.run`) and return results in order; a run
+        whose machinery fails comes back with `stop_reason="sandbox_error"`."""
+        futures = [self.submit(_guarded, lambda sb, job=job: sb.run(**job)) for job in jobs]
         return [f.result() for f in futures]
 
     def run_python_many(self, codes: Iterable[str], **kwargs) -> list[RunResult]:
-        """`Sandbox.run_python` on each source, results in order."""
-        futures = [self.submit(lambda sb, c=c: sb.run_python(c, **kwargs)) for c in codes]
+        """`Sandbox.run_python` on each source, results in order (failures as in `run_many`)."""
+        futures = [self.submit(_guarded, lambda sb, c=c: sb.run_python(c, **kwargs)) for c in codes]
         return [f.result() for f in futures]
 
     def map(self, fn: Callable[..., T], items: Iterable) -> list[T]:
@@ -71,9 +73,9 @@ class SandboxPool:
         self.close()
 
 
-def _guarded(fn, sandbox, *args, **kwargs):
+def _guarded(sandbox, fn):
     try:
-        return fn(sandbox, *args, **kwargs)
+        return fn(sandbox)
     except SandboxUnavailable:
         raise
     except (OSError, RuntimeError) as exc:  # infrastructure failure of this one run
