@@ -139,6 +139,14 @@ for _t in (
         description="The question as is, with no instruction.",
     ),
     Template(
+        name="code",
+        user=(
+            "{question}\n\nThink it through, then give your complete solution as one Python program in a "
+            "single ```python code block at the end."
+        ),
+        description="Code tasks (humaneval, mbpp, code-stdio): the program in the last ```python block.",
+    ),
+    Template(
         name="judge",
         user=(
             "Here is a problem and a proposed solution.\n\nProblem: {question}\n\nSolution: {solution}\n\n"
