@@ -1,9 +1,10 @@
 """Root-side launcher of one sandboxed program (a script, run as `python3 -I -S _launcher.py CONFIG`).
 
-It is started by `reasoncraft.sandbox.core` and never imported. Standard library only, because it
-runs under the system interpreter. Three processes:
+It is started once per sandbox by `reasoncraft.sandbox.core` as a fork server (`serve`) and never
+imported. Standard library only, because it runs under the system interpreter. Per run, three
+processes:
 
-- L (this script, root, host namespaces): joins the run's cgroups, unshares the mount, PID,
+- L (a fork of the server, root, host namespaces): joins the run's cgroups, unshares the mount, PID,
   network, IPC, UTS and cgroup namespaces, forks C and waits for it.
 - C (root, PID 1 of the new PID namespace): builds a fresh root on a size-limited tmpfs (system
   directories bound read-only, the run's files copied in, a new /proc, a minimal /dev), pivots
@@ -16,11 +17,10 @@ If the caller dies, L dies (parent-death signal), C dies with L, and the namespa
 """
 
 import ctypes
-import json
+import marshal
 import os
 import resource
 import signal
-import socket
 import sys
 
 CLONE_NEWNS = 0x00020000
@@ -50,6 +50,7 @@ libc = ctypes.CDLL(None, use_errno=True)
 libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
 libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
 libc.unshare.argtypes = [ctypes.c_int]
+libc.sethostname.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
 libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
 
 
@@ -176,8 +177,7 @@ def supervise_program(cfg: dict, status_fd: int) -> int:
         _, status, usage = os.wait4(pid, 0)
         if os.WIFEXITED(status) or os.WIFSIGNALED(status):
             break
-    report = {"status": status, "cpu_s": usage.ru_utime + usage.ru_stime, "maxrss_kb": usage.ru_maxrss}
-    os.write(status_fd, json.dumps(report).encode())
+    os.write(status_fd, f"{status} {usage.ru_utime + usage.ru_stime} {usage.ru_maxrss}".encode())
     return 0
 
 
@@ -185,16 +185,14 @@ def init_process(cfg: dict, status_fd: int) -> int:
     """Body of C, PID 1 of the new namespace."""
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     build_root(cfg)
-    socket.sethostname("sandbox")
+    _check(libc.sethostname(b"sandbox", 7), "sethostname")
     return supervise_program(cfg, status_fd)
 
 
-def main() -> None:
-    with open(sys.argv[1], encoding="utf-8") as f:
-        cfg = json.load(f)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != cfg["caller_pid"]:  # the caller died before we set the death signal
-        os._exit(125)
+def launch(config_path: str) -> None:
+    """Body of L: runs in a fresh child of the server with the run's pipes on fds 0, 1, 2."""
+    with open(config_path, "rb") as f:  # marshal: json would cost 20 ms of imports per server start
+        cfg = marshal.load(f)
     for procs in cfg["cgroup_procs"]:
         with open(procs, "w") as f:
             f.write(str(os.getpid()))
@@ -219,5 +217,91 @@ def main() -> None:
     os._exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 125)
 
 
+def serve(socket_path: str, caller_pid: int) -> None:
+    """The fork server: started once per sandbox, it forks one L per request.
+
+    Starting an interpreter and importing ctypes for every run would cost about 25 ms of CPU;
+    forking this warm, single-threaded process costs about 1 ms. A request is one connection on a
+    Unix socket carrying the config path and the run's three pipe ends; the server answers
+    "pid N" at once and "exit STATUS" when L ends. It dies with its caller (parent-death signal).
+    """
+    import select
+    import socket
+
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != caller_pid:  # the caller died before the death signal was set
+        os._exit(125)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(socket_path)
+    server.listen(128)
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    os.write(1, b"ready\n")
+    devnull = os.open("/dev/null", os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)
+    waiting: dict = {}
+    while True:
+        try:
+            ready, _, _ = select.select([server, wake_r], [], [])
+        except InterruptedError:
+            continue
+        if wake_r in ready:
+            os.read(wake_r, 4096)
+        while waiting:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            conn = waiting.pop(pid, None)
+            if conn is not None:
+                try:
+                    conn.sendall(f"exit {status}\n".encode())
+                except OSError:
+                    pass
+                conn.close()
+        if server in ready:
+            conn, _ = server.accept()
+            try:
+                message, fds, _, _ = socket.recv_fds(conn, 4096, 3)
+            except OSError:
+                conn.close()
+                continue
+            if len(fds) != 3:
+                for fd in fds:
+                    os.close(fd)
+                conn.close()
+                continue
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    signal.set_wakeup_fd(-1)
+                    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+                    server.close()
+                    conn.close()
+                    for fd in (wake_r, wake_w, devnull):
+                        os.close(fd)
+                    for i, fd in enumerate(fds):
+                        os.dup2(fd, i)
+                        os.close(fd)
+                    os.setsid()  # the caller kills the run's tree by this process group
+                    launch(message.decode())
+                except BaseException as exc:  # noqa: BLE001
+                    os.write(2, f"sandbox: setup failed: {exc}\n".encode())
+                os._exit(125)
+            for fd in fds:
+                os.close(fd)
+            waiting[pid] = conn
+            try:
+                conn.sendall(f"pid {pid}\n".encode())
+            except OSError:
+                pass
+
+
 if __name__ == "__main__":
-    main()
+    serve(sys.argv[1], int(sys.argv[2]))

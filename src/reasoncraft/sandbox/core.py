@@ -17,14 +17,13 @@ refuses to run unless it was built with `allow_unsafe=True`, and then marks ever
 
 from __future__ import annotations
 
-import json
 import logging
+import marshal
 import math
 import os
 import selectors
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,12 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cgroups import CgroupLayout, RunCgroups, detect_layout
+from .forkserver import ForkServer
 
 __all__ = ["Limits", "RunResult", "Sandbox", "SandboxUnavailable", "SandboxError", "STOP_REASONS"]
 
 log = logging.getLogger(__name__)
 
-LAUNCHER = Path(__file__).with_name("_launcher.py")
 STOP_REASONS = (
     "exit", "wall_timeout", "cpu_limit", "memory_limit", "output_limit", "signal", "sandbox_error"
 )
@@ -48,6 +47,11 @@ DEFAULT_RO_BINDS = (
 )
 WORKDIR = "/sandbox"
 SANDBOX_UID = 65534  # nobody; the program never runs as root, even when the caller is root
+
+
+def _launcher_python() -> str:
+    """The launcher runs as the caller (root) before any isolation; the system Python starts fastest."""
+    return "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 
 
 class SandboxUnavailable(RuntimeError):
@@ -132,6 +136,8 @@ class Sandbox:
     _problem: str = field(default="", init=False, repr=False)
     _layout: CgroupLayout | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _lock_server: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _forkserver: ForkServer | None = field(default=None, init=False, repr=False)
 
     # ----- configuration -------------------------------------------------------------------
     def interpreter(self) -> str:
@@ -229,10 +235,9 @@ class Sandbox:
                 env["TMPDIR"] = env["HOME"]
             cfg = {
                 "isolated": isolated,
-                "caller_pid": os.getpid(),
-                "root": str(host_dir / "root"),
+                                "root": str(host_dir / "root"),
                 "workdir": WORKDIR if isolated else str(host_dir / "work"),
-                "status_path": str(host_dir / "status.json"),
+                "status_path": str(host_dir / "status"),
                 "disk_mb": limits.disk_mb,
                 "ro_binds": self.ro_binds(argv[0]),
                 "files": files,
@@ -246,9 +251,9 @@ class Sandbox:
             (host_dir / "root").mkdir(mode=0o700)
             if not isolated:  # the unprivileged program must reach its plain host folder
                 os.chmod(host_dir, 0o711)
-            config = host_dir / "config.json"
+            config = host_dir / "config.bin"
             config.touch(mode=0o600)
-            config.write_text(json.dumps(cfg))
+            config.write_bytes(marshal.dumps(cfg, 4))  # the launcher reads it without importing json
             return self._supervise(cfg, host_dir, stdin, limits, cgroups, mode)
         finally:
             if cgroups is not None:
@@ -256,49 +261,70 @@ class Sandbox:
                 cgroups.remove()
             shutil.rmtree(host_dir, ignore_errors=True)
 
+    def _server(self) -> ForkServer:
+        with self._lock_server:
+            if self._forkserver is None:
+                self._forkserver = ForkServer(_launcher_python())
+            return self._forkserver
+
     def _supervise(self, cfg, host_dir: Path, stdin, limits: Limits, cgroups: RunCgroups | None,
                    mode: str) -> RunResult:
-        launcher_python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
         start = time.monotonic()
         data = stdin.encode() if isinstance(stdin, str) else stdin
-        proc = subprocess.Popen(
-            [launcher_python, "-I", "-S", str(LAUNCHER), str(host_dir / "config.json")],
-            stdin=subprocess.PIPE if data is not None else subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={}, close_fds=True,
-            start_new_session=True,
-        )
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        if data:
+            in_r, in_w = os.pipe()
+        else:  # closed stdin: the program reads EOF at once
+            in_r, in_w = os.open(os.devnull, os.O_RDONLY), None
+        try:
+            spawned = self._server().spawn(str(host_dir / "config.bin"), (in_r, out_w, err_w))
+        except BaseException:
+            for fd in (in_r, in_w, out_r, out_w, err_r, err_w):
+                if fd is not None:
+                    os.close(fd)
+            raise
+        for fd in (in_r, out_w, err_w):
+            os.close(fd)
         out, err, total, reason = bytearray(), bytearray(), 0, None
         deadline = start + limits.wall_s
         sel = selectors.DefaultSelector()
-        sel.register(proc.stdout, selectors.EVENT_READ, out)
-        sel.register(proc.stderr, selectors.EVENT_READ, err)
+        sel.register(out_r, selectors.EVENT_READ, out)
+        sel.register(err_r, selectors.EVENT_READ, err)
+        sel.register(spawned, selectors.EVENT_READ, "exit")
         pending = memoryview(data) if data else None
-        if proc.stdin is not None:
-            if pending:
-                os.set_blocking(proc.stdin.fileno(), False)
-                sel.register(proc.stdin, selectors.EVENT_WRITE)
-            else:
-                proc.stdin.close()
+        if in_w is not None:
+            os.set_blocking(in_w, False)
+            sel.register(in_w, selectors.EVENT_WRITE, "stdin")
+        open_fds = {out_r, err_r} | ({in_w} if in_w is not None else set())
+        exited = False
         try:
-            while sel.get_map() and reason is None:
+            while (not exited or out_r in open_fds or err_r in open_fds) and reason is None:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     reason = "wall_timeout"
                     break
                 for key, _ in sel.select(timeout=min(remaining, 0.5)):
-                    if key.fileobj is proc.stdin:
+                    if key.data == "exit":
+                        if spawned.on_readable():
+                            exited = True
+                            sel.unregister(spawned)
+                        continue
+                    if key.data == "stdin":
                         try:
-                            n = os.write(key.fd, pending[:65536])
-                            pending = pending[n:]
-                        except (BrokenPipeError, BlockingIOError, OSError):
+                            pending = pending[os.write(in_w, pending[:65536]):]
+                        except (BlockingIOError, OSError):
                             pending = pending[:0]
                         if not pending:
-                            sel.unregister(proc.stdin)
-                            proc.stdin.close()
+                            sel.unregister(in_w)
+                            os.close(in_w)
+                            open_fds.discard(in_w)
                         continue
                     chunk = os.read(key.fd, 65536)
                     if not chunk:
-                        sel.unregister(key.fileobj)
+                        sel.unregister(key.fd)
+                        os.close(key.fd)
+                        open_fds.discard(key.fd)
                         continue
                     total += len(chunk)
                     room = limits.max_output_bytes - (len(out) + len(err))
@@ -306,27 +332,23 @@ class Sandbox:
                     if total > limits.max_output_bytes:
                         reason = "output_limit"
                         break
-            if reason is None:
-                try:
-                    proc.wait(timeout=max(deadline - time.monotonic(), 0) + 0.5)
-                except subprocess.TimeoutExpired:
-                    reason = "wall_timeout"
         finally:
-            if reason is not None or proc.poll() is None:
-                self._kill(proc, cgroups)
-            proc.wait()
+            if reason is not None or not exited:
+                self._kill(spawned.pid, cgroups)
+                while not exited:  # the server reports the launcher's end once the kill lands
+                    exited = spawned.on_readable()
             sel.close()
-            for f in (proc.stdin, proc.stdout, proc.stderr):
-                if f is not None and not f.closed:
-                    f.close()
+            spawned.close()
+            for fd in open_fds:
+                os.close(fd)
         wall = time.monotonic() - start
-        return self._result(cfg, host_dir, proc.returncode, bytes(out), bytes(err), total, reason,
+        return self._result(cfg, host_dir, spawned.status, bytes(out), bytes(err), total, reason,
                             wall, limits, cgroups, mode)
 
     @staticmethod
-    def _kill(proc: subprocess.Popen, cgroups: RunCgroups | None) -> None:
+    def _kill(pid: int, cgroups: RunCgroups | None) -> None:
         try:  # the launcher's process group holds the namespace's init; the namespace dies with it
-            os.killpg(proc.pid, signal.SIGKILL)
+            os.killpg(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         if cgroups is not None:
@@ -337,7 +359,8 @@ class Sandbox:
         stdout = out.decode("utf-8", errors="replace")
         stderr = err.decode("utf-8", errors="replace")
         try:
-            status = json.loads((host_dir / "status.json").read_text() or "null")
+            raw_status, cpu_text, _ = (host_dir / "status").read_text().split()
+            status = {"status": int(raw_status), "cpu_s": float(cpu_text)}
         except (OSError, ValueError):
             status = None
         common = dict(stdout=stdout, stderr=stderr, wall_s=wall, isolation=mode, stdout_bytes=total)
