@@ -267,6 +267,8 @@ def test_ctypes_cannot_regain_privileges():
         "print('prctl_nnp_off', libc.prctl(38, 0, 0, 0, 0))\n"
         "print('mount', libc.mount(b'none', b'/usr', b'tmpfs', 0, None))\n"
         "print('chroot', libc.chroot(b'/tmp'))\n"
+        "print('unshare', libc.unshare(0x10000000))\n"  # a user namespace: root inside it
+        "print('ptrace', libc.ptrace(16, 1, 0, 0))\n"  # attach to the namespace's init
         "print('caps', open('/proc/self/status').read().split('CapEff:')[1].split()[0])\n"
         "raise SystemExit(1)\n"
     )
@@ -274,6 +276,7 @@ def test_ctypes_cannot_regain_privileges():
     lines = dict(line.split(" ", 1) for line in r["stdout"].splitlines())
     assert lines["setuid"].split()[0] == "-1" and lines["setuid"].split()[1] != "0"
     assert lines["mount"] == "-1" and lines["chroot"] == "-1"
+    assert lines["unshare"] == "-1" and lines["ptrace"] == "-1"
     assert int(lines["caps"], 16) == 0
 
 

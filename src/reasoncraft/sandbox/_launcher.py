@@ -46,6 +46,17 @@ PR_SET_NO_NEW_PRIVS = 38
 
 SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "ppc64le": 203, "s390x": 217, "riscv64": 41}
 
+# seccomp: system calls a sandboxed program never needs and that widen the kernel's attack surface
+# (new namespaces, mounts, tracing other processes, keyrings, BPF, io_uring, module loading).
+# x86_64 numbers; elsewhere the filter is not installed (docs/sandbox.md).
+AUDIT_ARCH_X86_64 = 0xC000003E
+X86_64_DENIED = (
+    272, 308, 165, 166, 155, 161, 101, 250, 248, 249, 321, 298, 323, 246, 320, 175, 313, 176, 304,
+    303, 425, 426, 427, 428, 429, 430, 431, 432, 442, 310, 311, 163, 167, 168, 169, 103, 179, 153,
+)
+X86_64_CLONE, X86_64_CLONE3 = 56, 435
+NAMESPACE_FLAGS = 0x7E020000  # CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET
+
 libc = ctypes.CDLL(None, use_errno=True)
 libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
 libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
@@ -129,6 +140,45 @@ def build_root(cfg: dict) -> None:
     os.chdir(cfg["workdir"])
 
 
+def seccomp_program() -> list[tuple[int, int, int, int]]:
+    """The BPF filter: (code, jt, jf, k) instructions; deny by EPERM, clone3 by ENOSYS (glibc then
+    falls back to clone, whose flags a filter can read), foreign ABIs (i386, x32) are killed."""
+    ld, jeq, jge, jset, ret = 0x20, 0x15, 0x35, 0x45, 0x06
+    allow, kill = 0x7FFF0000, 0x80000000
+    eperm, enosys = 0x00050000 | 1, 0x00050000 | 38
+    n = len(X86_64_DENIED)
+    # indices: 0 ld arch, 1 jeq arch, 2 ld nr, 3 jge x32, 4 jeq clone, 5 jeq clone3,
+    # 6..6+n-1 denied, A=6+n allow, A+1 ld flags, A+2 jset, A+3 allow, A+4 enosys, A+5 eperm, A+6 kill
+    a = 6 + n
+    to = lambda target, at: target - at - 1  # noqa: E731
+    prog = [(ld, 0, 0, 4), (jeq, 0, to(a + 6, 1), AUDIT_ARCH_X86_64), (ld, 0, 0, 0),
+            (jge, to(a + 6, 3), 0, 0x40000000), (jeq, to(a + 1, 4), 0, X86_64_CLONE),
+            (jeq, to(a + 4, 5), 0, X86_64_CLONE3)]
+    prog += [(jeq, to(a + 5, 6 + i), 0, nr) for i, nr in enumerate(X86_64_DENIED)]
+    prog += [(ret, 0, 0, allow), (ld, 0, 0, 16), (jset, to(a + 5, a + 2), 0, NAMESPACE_FLAGS),
+             (ret, 0, 0, allow), (ret, 0, 0, enosys), (ret, 0, 0, eperm), (ret, 0, 0, kill)]
+    return prog
+
+
+def install_seccomp() -> None:
+    if os.uname().machine != "x86_64":
+        return
+
+    class SockFilter(ctypes.Structure):
+        _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte),
+                    ("k", ctypes.c_uint)]
+
+    class SockFprog(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(SockFilter))]
+
+    prog = seccomp_program()
+    filters = (SockFilter * len(prog))(*[SockFilter(*ins) for ins in prog])
+    fprog = SockFprog(len(prog), filters)
+    PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
+    libc.prctl.argtypes = None
+    _check(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(fprog), 0, 0), "seccomp")
+
+
 def drop_and_exec(cfg: dict) -> None:
     os.setsid()
     for name, value in cfg["rlimits"].items():
@@ -141,6 +191,8 @@ def drop_and_exec(cfg: dict) -> None:
         os.setresgid(cfg["gid"], cfg["gid"], cfg["gid"])
         os.setresuid(cfg["uid"], cfg["uid"], cfg["uid"])  # uid 0 -> non-zero clears every capability
     _check(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+    if cfg["isolated"]:
+        install_seccomp()
     os.closerange(3, 65536)
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     os.execve(cfg["argv"][0], cfg["argv"], cfg["env"])

@@ -21,7 +21,8 @@ except OSError:
 print(json.dumps({
     'uid': os.getuid(), 'euid': os.geteuid(), 'gid': os.getgid(),
     'cap_eff': status['CapEff'].strip(), 'cap_prm': status['CapPrm'].strip(),
-    'no_new_privs': status.get('NoNewPrivs', '').strip(),
+    'no_new_privs': status.get('NoNewPrivs', '').strip(), 'seccomp': status.get('Seccomp', '').strip(),
+    'machine': os.uname().machine,
     'interfaces': interfaces, 'ppid': os.getppid(),
     'pids': sorted(int(p) for p in os.listdir('/proc') if p.isdigit()),
     'host_paths': host_paths, 'usr_writable': usr_writable, 'env': sorted(os.environ),
@@ -48,6 +49,7 @@ def verify_probe(result, uid: int) -> str:
         (seen["uid"] == uid and seen["euid"] == uid, f"runs as uid {seen['euid']}, expected {uid}"),
         (int(seen["cap_eff"], 16) == 0 and int(seen["cap_prm"], 16) == 0, "has capabilities"),
         (seen["no_new_privs"] == "1", "no_new_privs is not set"),
+        (seen["seccomp"] == "2" or seen["machine"] != "x86_64", "has no seccomp filter"),
         (set(seen["interfaces"]) <= {"lo"}, f"sees network interfaces {seen['interfaces']}"),
         (seen["ppid"] == 1 and max(seen["pids"]) < 10, "is not in its own PID namespace"),
         (not seen["host_paths"], f"sees host paths {seen['host_paths']}"),
