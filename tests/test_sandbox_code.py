@@ -175,3 +175,52 @@ def test_all_427_mbpp_canonical_solutions_pass_and_broken_versions_fail():
     assert len(problems) == 420  # 427 rows less the 7 few-shot prompt rows (task ids 1-10)
     unbroken = _acceptance(task, problems, lambda p: functions_under_test(p.answer, p.fields["test_list"]))
     assert unbroken == [], f"problems whose tests call no function of the solution: {unbroken}"
+
+
+class ReplayBackend:
+    """Answers every prompt of a code task with a scripted completion per sample index (a stand-in
+    for a model; the task, the sandbox and the evaluator are the real ones)."""
+
+    model_id = "replay-code"
+    eos_ids = {0}
+
+    def __init__(self, respond):
+        self.respond = respond
+
+    def render_prompt(self, messages) -> str:
+        return "\n".join(m["content"] for m in messages)
+
+    def generate(self, prompts, sampling):
+        from reasoncraft.backends.base import Completion
+
+        out = []
+        for prompt in prompts:
+            text = self.render_prompt(prompt) if not isinstance(prompt, str) else prompt
+            row = []
+            for i in range(sampling.n):
+                reply = self.respond(text, i)
+                row.append(Completion(reply, [1] * len(reply.split()) + [0], len(text.split()),
+                                      len(reply.split()) + 1, "stop", i))
+            out.append(row)
+        return out
+
+
+@needs_sandbox
+def test_pass_at_k_through_the_evaluator(tmp_path):
+    from reasoncraft.evaluate import EvalConfig, evaluate
+    from reasoncraft.record import RunRecord
+
+    task = get_task("code-stdio")
+    solutions = {p.question: p.answer for p in task.problems("test")}
+    # Samples 0 and 1 are right, 2 prints a prefix-matching PASS, 3 has no code: 2 of 4 correct.
+    replies = [lambda q: fenced(solutions[q]), lambda q: fenced(solutions[q]),
+               lambda q: fenced("print('PASS')"), lambda q: "I would loop over the input."]
+    backend = ReplayBackend(lambda text, i: replies[i](next(q for q in solutions if q in text)))
+    config = EvalConfig(tasks=["code-stdio"], samples=4, temperature=1.0, max_new_tokens=64)
+    [result] = evaluate(backend, [task], config.sampling(), tmp_path, record=RunRecord("t", {}, tmp_path),
+                        cache_dir=tmp_path / "cache", show_progress=False)
+    assert len(result.samples) == 4 * len(solutions)
+    assert result.summary["pass@1"] == 0.5
+    assert result.summary["pass@k"][4] == 1.0
+    assert result.summary["pass@k"][2] == pytest.approx(1 - 1 / 6)  # 1 - C(2,2)/C(4,2)
+    assert all(s.failure is None for s in result.samples)
