@@ -336,6 +336,8 @@ def serve(socket_path: str, caller_pid: int) -> None:
                     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
                     server.close()
                     conn.close()
+                    for other in waiting.values():  # other runs' report channels are not ours
+                        other.close()
                     for fd in (wake_r, wake_w, devnull):
                         os.close(fd)
                     for i, fd in enumerate(fds):
