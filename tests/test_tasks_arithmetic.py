@@ -100,19 +100,19 @@ def test_prompt_uses_the_arithmetic_template():
 
 def test_score_hand_written_completions():
     task = get_task("arith-sum-2d")
-    p = task.problems("test", 1)[0]  # What is 48 + 90?
-    assert (p.question, p.answer) == ("What is 48 + 90?", "138")
-    right = task.score(p, "48 + 90 = 138.\nAnswer: 138")
-    assert (right.reward, right.correct, right.extracted, right.breakdown) == (1.0, True, "138", {"accuracy": 1.0})
-    wrong = task.score(p, "Answer: 128")
-    assert (wrong.reward, wrong.correct, wrong.extracted) == (0.0, False, "128")
-    none = task.score(p, "I think it is one hundred thirty-eight")
+    p = task.problems("test", 1)[0]  # pinned: the splits must be the same on every machine and version
+    assert (p.question, p.answer) == ("What is 47 + 23?", "70")
+    right = task.score(p, "47 + 23 = 70.\nAnswer: 70")
+    assert (right.reward, right.correct, right.extracted, right.breakdown) == (1.0, True, "70", {"accuracy": 1.0})
+    wrong = task.score(p, "Answer: 60")
+    assert (wrong.reward, wrong.correct, wrong.extracted) == (0.0, False, "60")
+    none = task.score(p, "I think it is seventy")
     assert (none.reward, none.correct, none.extracted) == (0.0, False, None)
-    hedged = task.score(p, "Answer: 138 or 139")
+    hedged = task.score(p, "Answer: 70 or 71")
     assert hedged.reward == 0.0 and hedged.correct is False
-    scores = task.score_many(p, ["Answer: 138", "Answer: 1"])
+    scores = task.score_many(p, ["Answer: 70", "Answer: 1"])
     assert [s.reward for s in scores] == [1.0, 0.0]
-    assert task.reward_fields(p) == {"answer": "138"}
+    assert task.reward_fields(p) == {"answer": "70"}
 
 
 def test_bad_specs_and_options_are_clear():

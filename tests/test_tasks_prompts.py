@@ -90,3 +90,14 @@ def test_register_template_refuses_a_taken_name():
     with pytest.raises(ValueError, match="already registered"):
         register_template(Template(name="cot", user="{question}", description="dup"))
     assert get_template("cot").fields() == {"question"}
+
+
+def test_doctests():
+    import doctest
+
+    import reasoncraft.prompts
+    import reasoncraft.tasks.base
+
+    for module in (reasoncraft.prompts, reasoncraft.tasks.base):
+        result = doctest.testmod(module)
+        assert result.attempted > 0 and result.failed == 0

@@ -137,19 +137,22 @@ class GeneratedTask(Task):
     splits = ("train", "dev", "test")
 
     def __init__(self, name: str, spec, *, seed: int = 0, test_size: int = 500, dev_size: int = 200,
-                 train_size: int = 10000, template: str | None = None):
+                 train_size: int = 10000, template: str | None = None, split_namespace: str | None = None):
         super().__init__(template)
         for label, size in (("test_size", test_size), ("dev_size", dev_size), ("train_size", train_size)):
             if size < 0:
                 raise ValueError(f"{label} must be >= 0: got {size}")
         self.name, self.spec, self.seed = name, spec, seed
+        # Problems of one family (all Countdown specs, all arithmetic expressions) share the hash that
+        # assigns splits, so a test problem of one spec is never a training problem of another.
+        self.split_namespace = split_namespace or name
         self.sizes = {"test": test_size, "dev": dev_size, "train": train_size}
         self._cache: dict[str, list[Problem]] = {}
 
     def _split(self, split: str) -> list[Problem]:
         if split not in self._cache:
             rng = random.Random(split_seed(self.seed, split))
-            drawn = draw_split(self.name, split, self.sizes[split], self.spec.draw, rng)
+            drawn = draw_split(self.split_namespace, split, self.sizes[split], self.spec.draw, rng)
             prefix = self.name if self.seed == 0 else f"{self.name}-s{self.seed}"
             self._cache[split] = [
                 Problem(f"{prefix}-{split}-{i}", p.question, p.answer, p.fields) for i, p in enumerate(drawn)
@@ -170,9 +173,9 @@ def make_arithmetic(spec: str, negative: bool = False, **options) -> GeneratedTa
     """Build an arithmetic task from a spec such as ``arith-sum-2d`` or ``arith-word-2d-2s``."""
     if m := _ARITH.match(spec):
         kind, digits, terms = m.group(1), int(m.group(2)), int(m.group(3) or 2)
-        return GeneratedTask(spec, ArithmeticSpec(kind, digits, terms, negative), **options)
+        return GeneratedTask(spec, ArithmeticSpec(kind, digits, terms, negative), split_namespace="arith", **options)
     if m := _WORD.match(spec):
-        return GeneratedTask(spec, WordSpec(int(m.group(1)), int(m.group(2) or 1)), **options)
+        return GeneratedTask(spec, WordSpec(int(m.group(1)), int(m.group(2) or 1)), split_namespace="arith-word", **options)
     raise ValueError(
         f"unknown arithmetic spec {spec!r}: use arith-{{sum|diff|prod|mix}}-{{D}}d[-{{T}}t] (e.g. arith-sum-2d, "
         "arith-mix-2d-3t) or arith-word-{D}d[-{S}s] (e.g. arith-word-2d-2s)"
