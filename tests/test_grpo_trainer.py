@@ -31,7 +31,7 @@ def sevens(completions, **fields):
 def tiny_config(tmp_path, **overrides):
     values = dict(model="tiny", steps=4, batch_size=8, num_generations=4, micro_batch_size=8, max_completion_length=6,
                   learning_rate=3e-2, eval_problems=0, out_dir=str(tmp_path / "run"), rewards=["sevens"],
-                  save_model=False, log_samples_steps=0)
+                  save_model=False, log_samples_steps=0, num_threads=1)
     values.update(overrides)
     return GRPOConfig(**values)
 

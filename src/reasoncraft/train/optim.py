@@ -7,6 +7,7 @@ finite (NaN/inf): the step is skipped, the gradients are dropped, and the caller
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any, Iterable
 
 
@@ -58,5 +59,7 @@ def guarded_step(optimizer: Any, scheduler: Any, params: list[Any], max_grad_nor
     if ok:
         optimizer.step()
     optimizer.zero_grad(set_to_none=True)
-    scheduler.step()  # the schedule follows steps taken *or skipped*, so a skip does not shift it
+    with warnings.catch_warnings():  # after a skip torch warns that the scheduler stepped alone: intended
+        warnings.simplefilter("ignore", UserWarning)
+        scheduler.step()  # the schedule follows steps taken *or skipped*, so a skip does not shift it
     return ok, grad_norm
