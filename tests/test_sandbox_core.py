@@ -113,3 +113,18 @@ def test_pool_runs_in_parallel_and_one_hang_costs_one_result():
     assert results[0].stop_reason == "wall_timeout"
     assert [r.stdout.strip() for r in results[1:]] == [str(i) for i in range(6)]
     assert elapsed < 6
+
+
+@needs_sandbox
+def test_interpreter_outside_system_folders_is_bound_read_only():
+    """The project's own Python may live under /root (pyenv), unreadable to the sandbox user: its
+    prefix is bound in read-only, and nothing else of /root comes with it."""
+    import sys
+
+    real = os.path.realpath(sys.executable)
+    if real.startswith("/usr/"):
+        pytest.skip("this interpreter is already a system one")
+    sandbox = Sandbox(python=real)
+    r = sandbox.run_python("import sys, os\nprint(sys.prefix)\nopen(sys.prefix + '/x', 'w')", limits=Limits(wall_s=10))
+    assert r.stdout.strip() == str(Path(real).parent.parent)
+    assert "Read-only file system" in r.stderr or "Permission denied" in r.stderr

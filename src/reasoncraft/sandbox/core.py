@@ -235,7 +235,7 @@ class Sandbox:
                 env["TMPDIR"] = env["HOME"]
             cfg = {
                 "isolated": isolated,
-                                "root": str(host_dir / "root"),
+                "root": str(host_dir / "root"),
                 "workdir": WORKDIR if isolated else str(host_dir / "work"),
                 "status_path": str(host_dir / "status"),
                 "disk_mb": limits.disk_mb,
