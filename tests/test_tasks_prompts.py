@@ -97,7 +97,8 @@ def test_doctests():
 
     import reasoncraft.prompts
     import reasoncraft.tasks.base
+    import reasoncraft.tasks.math
 
-    for module in (reasoncraft.prompts, reasoncraft.tasks.base):
+    for module in (reasoncraft.prompts, reasoncraft.tasks.base, reasoncraft.tasks.math):
         result = doctest.testmod(module)
         assert result.attempted > 0 and result.failed == 0
