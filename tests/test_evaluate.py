@@ -202,3 +202,22 @@ def test_hf_and_a_server_replaying_its_completions_give_identical_scored_samples
             runs[name] = [{k: v for k, v in s.to_dict().items() if k not in ("key", "model")} for s in result.samples]
     assert runs["hf"] == runs["server"]
     assert len(runs["hf"]) == 18
+
+
+@pytest.mark.slow
+def test_eval_command_on_the_default_model_offline_and_resumed(tmp_path):
+    """`reasoncraft eval` as a user runs it, offline on the CPU; the rerun generates nothing new."""
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    cmd = [sys.executable, "-m", "reasoncraft.cli", "eval", "--model", "smollm2-135m", "--task", "arith-sum-2d",
+           "--limit", "8", "--samples", "2", "--max-new-tokens", "32", "--out", str(tmp_path / "run"),
+           "--cache-dir", str(tmp_path / "cache"), "--no-progress"]
+    first = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert "| arith-sum-2d | 8 | 2 |" in first.stdout
+    summary = json.loads((tmp_path / "run" / "summary.json").read_text())[0]
+    assert summary["new_completion_tokens"] > 0
+    second = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+    assert second.returncode == 0, second.stderr[-2000:]
+    again = json.loads((tmp_path / "run" / "summary.json").read_text())[0]
+    assert again["new_completion_tokens"] == 0
+    assert again["pass@1"] == summary["pass@1"] and again["maj@k"] == summary["maj@k"]

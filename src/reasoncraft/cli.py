@@ -141,6 +141,18 @@ def eval_command(
     typer.echo(f"samples, summary and run record in {out}/")
 
 
+@app.command()
+def quickstart(
+    model: str = typer.Option("smollm2-135m", help="Catalogue name, .gguf, folder or hub id."),
+    problems: int = typer.Option(8, help="How many generated 2-digit sums to solve."),
+    device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cuda when present)."),
+) -> None:
+    """The main job on the embedded default model: solve generated problems with chain-of-thought."""
+    from .recipes.demo import run_demo
+
+    run_demo(model=model, problems=problems, device=device, echo=typer.echo)
+
+
 @app.command("tasks")
 def tasks_command() -> None:
     """List the registered tasks."""
