@@ -3,7 +3,8 @@
 A registered entry is a factory `factory(spec, **options) -> Task` (a `Task` subclass whose
 `__init__` takes `spec` as its first argument qualifies). An entry registered with `prefix=True`
 answers every spec that starts with its name (`arith-` answers `arith-sum-2d`); exact names win.
-Built-in task modules are imported on first lookup so `import reasoncraft.tasks` stays light.
+A spec ending in ``.yaml``/``.yml`` is a user task's column mapping (`tasks.custom`). Built-in task
+modules are imported on first lookup so `import reasoncraft.tasks` stays light.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def _load_builtins() -> None:
 def get_task(spec: str, **options):
     """Build the task named by `spec` with keyword `options` (seed, sizes, template, data_path...)."""
     _load_builtins()
+    if spec.endswith((".yaml", ".yml")):  # a user task's column mapping
+        return _EXACT["custom"]("custom", config=spec, **options)
     if spec in _EXACT:
         return _EXACT[spec](spec, **options)
     for name in sorted(_PREFIX, key=len, reverse=True):
