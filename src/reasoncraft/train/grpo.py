@@ -34,6 +34,7 @@ from typing import Any, Callable, Sequence
 
 import torch
 
+from . import distributed
 from . import grpo_loss as L
 from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
 from .config import config_dict
@@ -287,8 +288,11 @@ def _reference_logprobs(model: Any, reference: Any, batch: dict, temperature: fl
 
 
 def sample_step(backend: Any, task: Any, stream: ProblemStream, config: GRPOConfig, step: int,
-                reward_fns: list, ) -> tuple[list[Rollout], dict]:
-    """Sample, score and (with dynamic sampling) filter one step's rollouts; return them and stats."""
+                reward_fns: list, rank: int = 0, world: int = 1) -> tuple[list[Rollout], dict]:
+    """Sample, score and (with dynamic sampling) filter one step's rollouts; return them and stats.
+
+    With several processes, each takes its own B of the B * world prompts drawn from the shared stream.
+    """
     from ..backends import SamplingParams
 
     B, G = config.prompts_per_step, config.num_generations
@@ -298,7 +302,7 @@ def sample_step(backend: Any, task: Any, stream: ProblemStream, config: GRPOConf
     means_sum: dict[str, list[float]] = {}
     first_round: list[Rollout] = []
     for round_ in range(1 + (config.max_refill_rounds if config.dynamic_sampling else 0)):
-        problems = stream.take(B)
+        problems = stream.take(B * world)[rank * B : (rank + 1) * B]
         sampling = SamplingParams(n=G, temperature=config.temperature, top_p=config.top_p, top_k=config.top_k,
                                   max_new_tokens=config.max_completion_length, logprobs=True,
                                   seed=config.seed * 1_000_003 + step * 101 + round_)
@@ -359,7 +363,10 @@ def policy_update(model: Any, reference: Any, rollouts: list[Rollout], config: G
     """One optimizer step over the rollouts: accumulate micro-batch gradients, clip, step (or skip on NaN/inf)."""
     aggregate = L.AGGREGATIONS[config.loss_type]
     total_rows = len(rollouts)
-    total_tokens = float(sum(len(r.completion_ids) for r in rollouts))
+    local_tokens = float(sum(len(r.completion_ids) for r in rollouts))
+    # dapo divides by the tokens of the whole global batch, per process (gradients are then averaged)
+    world = 1 if not distributed.active() else __import__("torch").distributed.get_world_size()
+    total_tokens = distributed.all_reduce_sum(local_tokens) / world
     acc = {"loss": 0.0, "tokens": 0.0, "clip_low": 0.0, "clip_high": 0.0, "kl": 0.0, "entropy": 0.0, "gap": 0.0}
     device = params[0].device
     shared = config.share_prompt_forward and config.micro_batch_size % config.num_generations == 0
@@ -386,7 +393,7 @@ def policy_update(model: Any, reference: Any, rollouts: list[Rollout], config: G
             beta=config.beta, ref_logp=ref_logp, max_completion_length=config.max_completion_length,
             global_tokens=total_tokens)
         n_tokens = float(mask.sum())
-        weight = L.micro_batch_weight(config.loss_type, len(chunk), total_rows, n_tokens, total_tokens)
+        weight = L.micro_batch_weight(config.loss_type, len(chunk), total_rows, n_tokens, local_tokens)
         (loss * weight).backward()
         acc["loss"] += float(loss.detach()) * weight
         acc["tokens"] += n_tokens
@@ -396,7 +403,9 @@ def policy_update(model: Any, reference: Any, rollouts: list[Rollout], config: G
         if first_iteration:
             acc["entropy"] += float((entropy * mask).sum())
             acc["gap"] += float(((logp.detach() - batch["sample_logprobs"]).abs() * mask).sum())
-    stepped, grad_norm = guarded_step(optimizer, scheduler, params, config.max_grad_norm, acc["loss"])
+    distributed.average_gradients(params)  # no-op on one process
+    loss_all = distributed.all_reduce_sum(acc["loss"])  # every process must agree on skipping
+    stepped, grad_norm = guarded_step(optimizer, scheduler, params, config.max_grad_norm, loss_all)
     tokens = max(acc["tokens"], 1.0)
     out = {"loss": acc["loss"], "grad_norm": grad_norm, "skipped": not stepped,
            "clip_fraction": (acc["clip_low"] + acc["clip_high"]) / tokens,
@@ -456,6 +465,10 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
 
     if resume is not None:
         resolve_checkpoint(resume)  # fail loudly before spending minutes loading a model
+    rank, world = distributed.init()
+    main = rank == 0
+    if not main:
+        log = lambda message: None  # noqa: E731 - one process speaks
     out = Path(config.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if config.num_threads:
@@ -473,8 +486,10 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
     optimizer, scheduler = build_optimizer(params, config.learning_rate, config.weight_decay,
                                            (config.adam_beta1, config.adam_beta2), config.warmup_steps,
                                            config.optimizer_steps, config.lr_schedule)
-    save_config(config, out / "config.yaml")
-    record = RunRecord("train grpo", config_dict(config), out)
+    if main:
+        save_config(config, out / "config.yaml")
+    distributed.barrier()
+    record = RunRecord("train grpo", config_dict(config), out, devices=world)
     record.set_model(config.model, weights_hash(model), count_parameters(model))
     log(f"GRPO: {config.steps} steps x {config.batch_size} completions = {config.prompts_per_step} prompts x "
         f"G={config.num_generations}; derived: {config.derived()}; trainable parameters: {sum(p.numel() for p in params):,}")
@@ -488,17 +503,17 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
     stream = ProblemStream(task.problems(config.train_split), config.seed, **data_state)
     eval_problems = task.problems(config.eval_split, limit=config.eval_problems) if config.eval_problems else []
     eval_tokens = config.eval_max_new_tokens or config.max_completion_length
-    if eval_problems and "before" not in evaluation:
+    if main and eval_problems and "before" not in evaluation:
         started = time.perf_counter()
         evaluation["before"] = held_out_accuracy(backend, task, eval_problems, config.template, eval_tokens)
         log(f"held-out before: {evaluation['before']} ({time.perf_counter() - started:.0f} s)")
 
-    metrics_log = MetricsLog(out / "metrics.jsonl", resume_step=start_step if resume is not None else None)
+    metrics_log = MetricsLog(out / "metrics.jsonl", resume_step=start_step if resume is not None else None) if main else None
     model.train()
     checkpoints = out / "checkpoints"
     for step in range(start_step + 1, config.steps + 1):
         started = time.perf_counter()
-        rollouts, sampled = sample_step(backend, task, stream, config, step, reward_fns)
+        rollouts, sampled = sample_step(backend, task, stream, config, step, reward_fns, rank, world)
         generated = time.perf_counter()
         update: dict = {"skipped": False}
         if rollouts:
@@ -517,21 +532,26 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
         metrics = step_metrics(step, rollouts, sampled, update, config) if rollouts else {"step": step, "no_groups": True}
         metrics.update({"lr": scheduler.get_last_lr()[0], "step_time": elapsed, "generation_time": generated - started,
                         "tokens_per_s": completion_tokens / elapsed, "train_seconds": train_seconds})
-        metrics_log.write(metrics)
+        metrics = distributed.mean_over_processes(metrics)
+        if main:
+            metrics_log.write(metrics)
         training_tokens = config.mu * sum(len(r.prompt_ids) + len(r.completion_ids) for r in rollouts)
-        record.add_tokens(prompt=sampled["prompt_tokens"], completion=completion_tokens, training=training_tokens)
+        record.add_tokens(*(int(distributed.all_reduce_sum(n)) for n in (sampled["prompt_tokens"], completion_tokens, training_tokens)))
         if metrics.get("skipped"):
             log(f"step {step}: non-finite loss or gradient, update skipped (loss={metrics.get('loss')}, grad_norm={metrics.get('grad_norm')})")
         log(f"step {step}/{config.steps} reward {metrics.get('reward', float('nan')):.3f} len "
             f"{metrics.get('completion_length_mean', 0):.1f} loss {metrics.get('loss', 0):.4f} {elapsed:.1f}s")
-        if config.log_samples_steps and step % config.log_samples_steps == 0:
+        if main and config.log_samples_steps and step % config.log_samples_steps == 0:
             _log_samples(out / "samples.jsonl", step, sampled["first_round"], tokenizer)
-        if config.save_steps >= 0 and ((config.save_steps and step % config.save_steps == 0) or step == config.steps):
+        if main and config.save_steps >= 0 and ((config.save_steps and step % config.save_steps == 0) or step == config.steps):
             save_checkpoint(checkpoints, step, model=model, optimizer=optimizer, scheduler=scheduler,
                             state={"data": stream.state(), "evaluation": evaluation, "train_seconds": train_seconds},
                             config_yaml=(out / "config.yaml").read_text(), keep=config.keep_checkpoints)
 
     model.eval()
+    distributed.barrier()
+    if not main:
+        return {"rank": rank, "steps": config.steps, "train_seconds": round(train_seconds, 2)}
     if eval_problems:
         started = time.perf_counter()
         evaluation["after"] = held_out_accuracy(backend, task, eval_problems, config.template, eval_tokens)
