@@ -29,7 +29,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from .base import Problem, Task, draw_split, split_seed
+from .base import GeneratedTask, Problem
 from .registry import register_task
 
 _OPS = {"sum": "+", "diff": "-", "prod": "*"}
@@ -128,36 +128,6 @@ class WordSpec:
                 value //= k
         text = " ".join(sentences + [question])
         return text, Problem(id="", question=text, answer=str(value), fields={})
-
-
-class GeneratedTask(Task):
-    """A task whose problems come from a seeded generator (`spec.draw(rng) -> (key, problem)`)."""
-
-    default_template = "arithmetic"
-    splits = ("train", "dev", "test")
-
-    def __init__(self, name: str, spec, *, seed: int = 0, test_size: int = 500, dev_size: int = 200,
-                 train_size: int = 10000, template: str | None = None, split_namespace: str | None = None):
-        super().__init__(template)
-        for label, size in (("test_size", test_size), ("dev_size", dev_size), ("train_size", train_size)):
-            if size < 0:
-                raise ValueError(f"{label} must be >= 0: got {size}")
-        self.name, self.spec, self.seed = name, spec, seed
-        # Problems of one family (all Countdown specs, all arithmetic expressions) share the hash that
-        # assigns splits, so a test problem of one spec is never a training problem of another.
-        self.split_namespace = split_namespace or name
-        self.sizes = {"test": test_size, "dev": dev_size, "train": train_size}
-        self._cache: dict[str, list[Problem]] = {}
-
-    def _split(self, split: str) -> list[Problem]:
-        if split not in self._cache:
-            rng = random.Random(split_seed(self.seed, split))
-            drawn = draw_split(self.split_namespace, split, self.sizes[split], self.spec.draw, rng)
-            prefix = self.name if self.seed == 0 else f"{self.name}-s{self.seed}"
-            self._cache[split] = [
-                Problem(f"{prefix}-{split}-{i}", p.question, p.answer, p.fields) for i, p in enumerate(drawn)
-            ]
-        return list(self._cache[split])
 
 
 _ARITH = re.compile(r"^arith-(sum|diff|prod|mix)-(\d+)d(?:-(\d+)t)?$")

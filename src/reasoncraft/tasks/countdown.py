@@ -27,8 +27,7 @@ from dataclasses import dataclass
 
 from ..rewards.countdown import TINYZERO_REPLY_START, tinyzero_extract
 from ..rewards.extract import answer_tag
-from .arithmetic import GeneratedTask
-from .base import Problem
+from .base import GeneratedTask, Problem
 from .registry import register_task
 
 
