@@ -1,0 +1,150 @@
+"""`reasoncraft distill`: build an SFT set from a teacher, as DeepSeek-R1 distilled its reasoning.
+
+Pipeline (each stage in its own module): the teacher writes k traces per problem into
+`traces.jsonl` (`data.generate`, resumable: rerun the same command after a crash), optionally
+reflection journeys are built from its wrong and right traces (`data.journey`), and the traces are
+filtered into `sft.jsonl` (`data.pipeline`: rejection sampling, readability, dedup,
+decontamination). `report.json` counts every stage; `run.json` holds tokens and cost at the prices
+given.
+
+Teachers: a model the in-process backend loads (`teacher: smollm2-135m`, a folder, a hub id), a
+server (`base_url:` plus `teacher:` as the served name), or a programmatic solver
+(`teacher: countdown-dfs-journey` or `countdown-dfs-shortcut`).
+
+Launch:  reasoncraft distill configs/distill_countdown_dfs.yaml [key=value ...]
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from ..train.config import ConfigError
+
+SOLVERS = ("countdown-dfs-journey", "countdown-dfs-shortcut")
+
+
+def _h(text: str, default=None, factory=None):
+    if factory is not None:
+        return field(default_factory=factory, metadata={"help": text})
+    return field(default=default, metadata={"help": text})
+
+
+@dataclass
+class DistillConfig:
+    task: str = _h("Task the problems come from (reasoncraft.tasks.get_task).", "countdown-3")
+    task_options: dict = _h("Keyword options of the task, e.g. {max_target: 50} or {data_path: x.jsonl}.", factory=dict)
+    split: str = _h("Split the problems come from (never an evaluation split).", "train")
+    limit: Optional[int] = _h("Use the first LIMIT problems of the split (None: all).", 256)
+    template: Optional[str] = _h("Prompt template (default: the task's).", None)
+    teacher: str = _h("Model name/folder/hub id, the served model name with base_url, or a solver: "
+                      + ", ".join(SOLVERS) + ".", "countdown-dfs-shortcut")
+    base_url: Optional[str] = _h("OpenAI-compatible server URL(s) for the teacher (vLLM, SGLang, hosted).", None)
+    max_concurrency: int = _h("Requests in flight to the server.", 32)
+    k: int = _h("Traces per problem.", 4)
+    temperature: float = _h("Teacher sampling temperature (R1 distillation: 0.6).", 0.6)
+    top_p: float = _h("Nucleus sampling mass (R1: 0.95).", 0.95)
+    max_new_tokens: int = _h("Token limit per trace.", 1024)
+    seed: int = _h("Sampling seed.", 0)
+    batch_problems: int = _h("Problems per generation batch (one fsync per batch).", 16)
+    journeys: bool = _h("Also build reflection journeys from each problem's wrong and right traces.", False)
+    journeys_per_problem: int = _h("Journeys per problem with both a wrong and a right trace.", 1)
+    script: str = _h("Expected script of the reasoning for the language filter ('' = off).", "LATIN")
+    min_script_share: float = _h("Least share of letters in that script.", 0.95)
+    min_tokens: int = _h("Shortest trace kept, in tokens.", 1)
+    max_tokens: int = _h("Longest trace kept, in tokens.", 16384)
+    layout: str = _h("Trace layout required: r1 (think/answer), answer, boxed or none.", "none")
+    near_threshold: Optional[float] = _h("Jaccard similarity at which a trace is a near duplicate (None: off).", 0.8)
+    keep_unverified: bool = _h("Keep traces the verifier could not judge.", False)
+    decontam_tasks: Optional[list] = _h("Evaluation tasks to decontaminate against (None: every registered task).", None)
+    decontam_task_options: dict = _h("Per-task options for those, e.g. {math500: {data_path: math500.jsonl}}.", factory=dict)
+    remove_overlap: float = _h("Share of an eval item's 8-grams at which a record is removed.", 0.5)
+    flag_containment: float = _h("Share of an eval item's 3-grams at which a record is flagged.", 0.6)
+    drop_flagged: bool = _h("Drop flagged (possibly reworded) records too, not only removed ones.", False)
+    price_per_million_prompt_tokens: float = _h("Teacher price per million prompt tokens, for run.json.", 0.0)
+    price_per_million_completion_tokens: float = _h("Teacher price per million completion tokens.", 0.0)
+    price_per_hour: float = _h("Device price per hour.", 0.0)
+    device: Optional[str] = _h("cpu or cuda for an in-process teacher (default: cuda when present).", None)
+    out_dir: str = _h("Output folder: traces.jsonl, sft.jsonl, report.json, run.json, config.yaml.", "runs/distill")
+
+    def __post_init__(self) -> None:
+        if self.k < 1:
+            raise ConfigError(f"k (traces per problem) must be >= 1: got {self.k}")
+        if self.split in ("test", "dev"):
+            raise ConfigError(f"split={self.split!r} is an evaluation split; distil from split=train")
+        if self.teacher in SOLVERS and self.base_url:
+            raise ConfigError(f"teacher {self.teacher!r} is a programmatic solver; drop base_url")
+        if self.journeys and self.k < 2:
+            raise ConfigError("journeys need a wrong and a right trace of the same problem: set k >= 2")
+        if self.layout not in ("r1", "answer", "boxed", "none"):
+            raise ConfigError(f"layout must be r1, answer, boxed or none: got {self.layout!r}")
+
+
+def make_teacher(config: DistillConfig) -> Any:
+    """The teacher the config names: a solver, a server backend, or an in-process model."""
+    if config.teacher in SOLVERS:
+        from .countdown import CountdownSearchTeacher
+
+        return CountdownSearchTeacher(config.teacher.rsplit("-", 1)[1])
+    if config.base_url:
+        from ..backends.openai import OpenAIBackend
+
+        return OpenAIBackend(config.base_url.split(","), config.teacher, max_concurrency=config.max_concurrency)
+    from ..backends import HFBackend
+
+    return HFBackend.from_name(config.teacher, device=config.device)
+
+
+def run_distill(config: DistillConfig, *, teacher: Any = None, task: Any = None,
+                count_tokens: Callable[[str], int] | None = None, log: Callable[[str], None] = print) -> dict:
+    """Generate, filter and write the SFT set as configured; return the report. Rerun to resume."""
+    from ..backends import SamplingParams
+    from ..record import Price, RunRecord
+    from ..tasks import get_task
+    from ..train.config import config_dict, save_config
+    from .decontam import Decontaminator, eval_sets_from_tasks
+    from .filters import Readability
+    from .generate import generate_traces, read_records
+    from .journey import build_journeys
+    from .pipeline import build_sft_set, write_jsonl_atomic
+
+    out = Path(config.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    save_config(config, out / "config.yaml")
+    task = task or get_task(config.task, **config.task_options)
+    teacher = teacher or make_teacher(config)
+    problems = task.problems(config.split, config.limit)
+    price = Price(config.price_per_hour, config.price_per_million_prompt_tokens, config.price_per_million_completion_tokens)
+    record = RunRecord("distill", config_dict(config), out, price=price)
+    record.set_model(teacher.model_id)
+    if count_tokens is None and hasattr(teacher, "tokenizer"):
+        count_tokens = lambda text: len(teacher.tokenizer.encode(text, add_special_tokens=False))  # noqa: E731
+    sampling = SamplingParams(n=config.k, temperature=config.temperature, top_p=config.top_p,
+                              max_new_tokens=config.max_new_tokens, seed=config.seed)
+    generation = generate_traces(task, problems, teacher, out / "traces.jsonl", k=config.k, sampling=sampling,
+                                 template=config.template, batch_problems=config.batch_problems,
+                                 count_tokens=count_tokens, record=record, log=log)
+    log(f"generation: {generation.to_dict()}")
+    wanted = {p.id for p in problems}
+    records = [r for r in read_records(out / "traces.jsonl")[0].values() if r["problem_id"] in wanted]
+    journeys = build_journeys(task, records, {p.id: p for p in problems}, config.journeys_per_problem) if config.journeys else []
+    eval_sets, unavailable = eval_sets_from_tasks(config.decontam_tasks, config.decontam_task_options)
+    for name, reason in unavailable.items():
+        log(f"decontamination: evaluation set {name} not read ({reason}); pass its data with decontam_task_options")
+    decontaminator = Decontaminator(eval_sets, remove_overlap=config.remove_overlap,
+                                    flag_containment=config.flag_containment) if eval_sets else None
+    rules = Readability(config.script, config.min_script_share, config.min_tokens, config.max_tokens, True, config.layout)
+    kept, filtering = build_sft_set(records + journeys, rules=rules, decontaminator=decontaminator,
+                                    near_threshold=config.near_threshold, keep_unverified=config.keep_unverified,
+                                    drop_flagged=config.drop_flagged, count_tokens=count_tokens)
+    write_jsonl_atomic(kept, out / "sft.jsonl")
+    report = {"generation": generation.to_dict(), "journeys": len(journeys), "filtering": filtering,
+              "decontamination_sets": {name: len(rows) for name, rows in eval_sets.items()},
+              "decontamination_unavailable": unavailable}
+    (out / "report.json").write_text(json.dumps(report, indent=2))
+    record.finish(distill={k: v for k, v in report.items() if k != "filtering"} | {
+        "kept": filtering["kept"], "dropped": filtering["dropped"]})
+    log(f"sft set: {filtering['kept']} of {filtering['input']} records kept -> {out / 'sft.jsonl'}; dropped {filtering['dropped']}")
+    return report

@@ -1,0 +1,203 @@
+"""Trace generation: a teacher writes k traces per problem, each verified by the task's scorer.
+
+A teacher is any `Backend` (in-process model, OpenAI-compatible server) or a programmatic `Solver`
+(a function of the problem, e.g. the Countdown depth-first search of `data.countdown`). Each trace
+becomes one record in the chat `messages` format that TRL and open-r1 train on, plus what is
+needed to audit and filter it later:
+
+    {"key", "problem_id", "task", "messages": [..., {"role": "assistant", "content": trace}],
+     "completion", "verdict": {"correct", "reward", "extracted", "breakdown"},
+     "tokens": {"prompt", "completion"}, "finish_reason", "sample_index",
+     "teacher": {"id", "kind", "sampling", "template"}, "answer"}
+
+Crash-safe and resumable: records are appended to a `samples.JsonlStore` (flushed and fsynced per
+batch of problems, a truncated last line skipped), each keyed by `samples.sample_key(teacher,
+prompt, sampling, sample index)`. A rerun reads the keys already on disk and generates only the
+missing ones, so a run killed at any moment and rerun ends with exactly one record per key.
+
+Faults: a backend with `generate_results` (the OpenAI backend) reports a prompt whose request
+failed after its retries as a typed error; that prompt's records are not written (the next run
+retries them) and the failure is counted by error type in the report.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Protocol, Sequence, runtime_checkable
+
+from ..backends.base import Backend, SamplingParams
+from ..samples import JsonlStore, encode_reward, sample_key
+
+
+@runtime_checkable
+class Solver(Protocol):
+    """A programmatic teacher: writes the trace for one problem itself (no model)."""
+
+    model_id: str
+
+    def solve(self, problem: Any, sample_index: int) -> str:
+        ...
+
+
+@dataclass
+class GenerationReport:
+    """What one generation run did; `failures` maps an error type to the prompts it failed."""
+
+    problems: int = 0
+    records_on_disk_before: int = 0
+    records_written: int = 0
+    records_total: int = 0
+    correct: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    failures: dict = field(default_factory=dict)
+    skipped_lines: int = 0
+    wall_s: float = 0.0
+
+    def to_dict(self) -> dict:
+        return dict(vars(self))
+
+
+def teacher_id(teacher: Backend | Solver) -> str:
+    """What identifies a teacher in the record keys: a weights hash for an in-process model, else its id."""
+    if isinstance(teacher, Solver) and not isinstance(teacher, Backend):
+        return f"solver:{teacher.model_id}"
+    from ..evaluate import backend_hash
+
+    return backend_hash(teacher)
+
+
+def trace_keys(teacher_hash: str, prompt: Any, sampling: SamplingParams, k: int) -> list[str]:
+    """The k record keys of one prompt (sampling without `n`, so k=4 keys are a prefix of k=16 keys)."""
+    settings = sampling.to_dict()
+    return [sample_key(teacher_hash, prompt, settings, i) for i in range(k)]
+
+
+def trace_record(task: Any, problem: Any, prompt: list[dict], text: str, *, key: str, sample_index: int,
+                 score: Any, prompt_tokens: int | None, completion_tokens: int | None, finish_reason: str,
+                 teacher: dict) -> dict:
+    """One trace as an SFT record in the chat `messages` format, with its verdict and token counts."""
+    return {
+        "key": key,
+        "problem_id": problem.id,
+        "task": task.name,
+        "messages": [*prompt, {"role": "assistant", "content": text}],
+        "completion": text,
+        "answer": problem.answer,
+        "verdict": {"correct": score.correct, "reward": encode_reward(score.reward), "extracted": score.extracted,
+                    "breakdown": {k: encode_reward(v) for k, v in score.breakdown.items()}},
+        "tokens": {"prompt": prompt_tokens, "completion": completion_tokens},
+        "finish_reason": finish_reason,
+        "sample_index": sample_index,
+        "teacher": teacher,
+    }
+
+
+def read_records(path: str | Path) -> tuple[dict[str, dict], int]:
+    """Records on disk by key (the first of any repeat wins) and the number of unreadable lines skipped."""
+    store = JsonlStore(path)
+    records: dict[str, dict] = {}
+    for record in store.read():
+        records.setdefault(record["key"], record)
+    return records, store.skipped_lines
+
+
+def _generate_batch(teacher: Backend, prompts: list, sampling: SamplingParams) -> list:
+    """Completions per prompt, or a typed error for a prompt whose request failed (servers only)."""
+    if hasattr(teacher, "generate_results"):
+        return teacher.generate_results(prompts, sampling)
+    return teacher.generate(prompts, sampling)
+
+
+def generate_traces(
+    task: Any,
+    problems: Sequence[Any],
+    teacher: Backend | Solver,
+    out_path: str | Path,
+    *,
+    k: int = 4,
+    sampling: SamplingParams | None = None,
+    template: str | None = None,
+    batch_problems: int = 16,
+    count_tokens: Callable[[str], int] | None = None,
+    record: Any = None,
+    log: Callable[[str], None] = lambda message: None,
+) -> GenerationReport:
+    """Write k verified traces per problem to `out_path` (append-only; a rerun fills in what is missing).
+
+    `sampling` (its `n` is replaced by k) applies to backend teachers and is part of every key;
+    `count_tokens` counts a solver's tokens (backends report their own). `record` (a `RunRecord`)
+    receives the tokens this run generated, for the cost report.
+    """
+    if k < 1:
+        raise ValueError(f"k (traces per problem) must be >= 1: got {k}")
+    if batch_problems < 1:
+        raise ValueError(f"batch_problems must be >= 1: got {batch_problems}")
+    sampling = SamplingParams(**{**(sampling or SamplingParams()).to_dict(), "n": k})
+    is_solver = isinstance(teacher, Solver) and not isinstance(teacher, Backend)
+    teacher_hash = teacher_id(teacher)
+    teacher_info = {"id": teacher.model_id, "hash": teacher_hash, "kind": "solver" if is_solver else "backend",
+                    "sampling": {} if is_solver else sampling.to_dict(), "template": template or task.default_template}
+    # A solver's output does not depend on sampling settings, so they stay out of its keys.
+    key_sampling = SamplingParams(n=k, temperature=0.0, max_new_tokens=1) if is_solver else sampling
+    store = JsonlStore(out_path)
+    existing, skipped = read_records(out_path)
+    report = GenerationReport(problems=len(problems), records_on_disk_before=len(existing), skipped_lines=skipped)
+    started = time.perf_counter()
+    prompts = [task.prompt(p, template) for p in problems]
+    keys = [trace_keys(teacher_hash, prompt, key_sampling, k) for prompt in prompts]
+    todo = [i for i in range(len(problems)) if any(key not in existing for key in keys[i])]
+    for start in range(0, len(todo), batch_problems):
+        batch = todo[start:start + batch_problems]
+        if is_solver:
+            outputs = [[_solver_completion(teacher, problems[i], j, prompts[i], count_tokens) for j in range(k)]
+                       for i in batch]
+        else:
+            outputs = _generate_batch(teacher, [prompts[i] for i in batch], sampling)
+        fresh = []
+        for i, completions in zip(batch, outputs):
+            if isinstance(completions, Exception):
+                name = type(completions).__name__
+                report.failures[name] = report.failures.get(name, 0) + 1
+                continue
+            scores = task.score_many(problems[i], [c.text for c in completions])
+            for c, score in zip(completions, scores):
+                key = keys[i][c.sample_index]
+                if key in existing:
+                    continue
+                rec = trace_record(task, problems[i], prompts[i], c.text, key=key, sample_index=c.sample_index,
+                                   score=score, prompt_tokens=c.prompt_tokens, completion_tokens=c.completion_tokens,
+                                   finish_reason=c.finish_reason, teacher=teacher_info)
+                fresh.append(rec)
+                existing[key] = rec
+                report.prompt_tokens += c.prompt_tokens or 0
+                report.completion_tokens += c.completion_tokens or 0
+        store.append(fresh)  # one flush + fsync per batch: a kill loses at most this batch
+        report.records_written += len(fresh)
+        log(f"traces: {start + len(batch)}/{len(todo)} problems to do, {report.records_written} records written")
+    report.records_total = sum(1 for key_list in keys for key in key_list if key in existing)
+    report.correct = sum(1 for key_list in keys for key in key_list
+                         if key in existing and existing[key]["verdict"]["correct"] is True)
+    report.wall_s = round(time.perf_counter() - started, 3)
+    if record is not None:
+        record.add_tokens(prompt=report.prompt_tokens, completion=report.completion_tokens)
+    return report
+
+
+@dataclass
+class _SolverCompletion:
+    text: str
+    sample_index: int
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    finish_reason: str = "stop"
+
+
+def _solver_completion(solver: Solver, problem: Any, index: int, prompt: list[dict],
+                       count_tokens: Callable[[str], int] | None) -> _SolverCompletion:
+    text = solver.solve(problem, index)
+    prompt_text = "".join(m["content"] for m in prompt)
+    return _SolverCompletion(text, index, count_tokens(prompt_text) if count_tokens else None,
+                             count_tokens(text) if count_tokens else None)
