@@ -217,3 +217,29 @@ def test_countdown_bad_options():
         get_task("countdown", min_target=100000, max_target=100001).problems("test")
     with pytest.raises(TypeError, match="numbers=\\[...\\]"):
         countdown_reward(["<answer>1</answer>"], target=[1])
+
+
+def test_countdown_from_a_data_file(tmp_path):
+    small = tmp_path / "cd.jsonl"
+    small.write_text("".join(json.dumps({"target": 16, "nums": [2, 3, 5]}) + "\n" for _ in range(3)))
+    task = get_task("countdown-tinyzero", data_path=str(small))
+    assert task.splits == ("test",) and len(task.problems("test")) == 3
+    p = task.problems("test")[0]
+    assert p.fields == {"numbers": [2, 3, 5], "target": 16} and p.answer == ""
+    assert task.score(p, "<answer>(3 + 5) * 2</answer>").reward == 1.0
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"target": 3}\n')
+    with pytest.raises(ValueError, match="row 1 needs nums \\(or numbers\\) and target"):
+        get_task("countdown", data_path=str(bad))
+    with pytest.raises(ValueError, match="drop test_size"):
+        get_task("countdown", data_path=str(small), test_size=1)
+
+
+def test_countdown_data_in_tinyzero_layout(tmp_path):
+    rows = 327_680 + 1_024 + 200 + 5
+    path = tmp_path / "tinyzero.jsonl"
+    path.write_text("".join(f'{{"target": {i % 97}, "nums": [{i % 50}, 2]}}\n' for i in range(rows)))
+    task = get_task("countdown-tinyzero", data_path=str(path))
+    train, test, dev = task.problems("train"), task.problems("test"), task.problems("dev")
+    assert (len(train), len(test), len(dev)) == (327_680, 1_024, 200)
+    assert test[0].id == "countdown-tinyzero-327680" and dev[0].id == "countdown-tinyzero-328704"

@@ -10,7 +10,9 @@ Specs:
 
 Options: ``seed`` (0), ``test_size`` (500), ``dev_size`` (200), ``train_size`` (10000),
 ``min_count``/``max_count`` (or ``count`` for both), ``min_number``/``max_number``,
-``min_target``/``max_target``, ``template``.
+``min_target``/``max_target``, ``template``; or ``data_path`` to read problems from a data set
+instead, such as TinyZero's own (``hf:Jiayi-Pan/Countdown-Tasks-3to4`` or a local export), split as
+TinyZero split it (see `_CountdownData`).
 
 Every problem is solvable: the generator draws the numbers, then combines them at random into one
 expression whose every intermediate result is a positive integer (a + b, a - b with a > b, a * b, a / b
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 
 from ..rewards.countdown import TINYZERO_REPLY_START, tinyzero_extract
 from ..rewards.extract import answer_tag
-from .base import GeneratedTask, Problem
+from .base import GeneratedTask, Problem, Task, read_jsonl
 from .registry import register_task
 
 
@@ -107,6 +109,71 @@ class TinyZeroCountdownTask(CountdownTask):
         return tinyzero_extract(TINYZERO_REPLY_START + completion)
 
 
+# TinyZero's data layout (examples/data_preprocess/countdown.py): from Jiayi-Pan/Countdown-Tasks-3to4's
+# train split, rows [0, 327680) train and the next 1024 test. Dev is the next 200, which TinyZero never used.
+TINYZERO_TRAIN_SIZE, TINYZERO_TEST_SIZE, DATA_DEV_SIZE = 327_680, 1_024, 200
+TINYZERO_HUB_ID = "Jiayi-Pan/Countdown-Tasks-3to4"
+
+
+def _countdown_rows(data_path: str) -> list[dict]:
+    if data_path.startswith("hf:"):
+        hub_id = data_path[3:]
+        try:
+            import datasets
+
+            return [dict(r) for r in datasets.load_dataset(hub_id, split="train")]
+        except Exception as e:
+            raise RuntimeError(
+                f"could not load {hub_id} from the hub ({type(e).__name__}: {e}); export it to JSONL "
+                "(fields nums or numbers, and target) and pass that file as data_path (--data-path)"
+            ) from e
+    if data_path.endswith(".parquet"):
+        import datasets
+
+        return [dict(r) for r in datasets.load_dataset("parquet", data_files=data_path, split="train")]
+    return read_jsonl(data_path)
+
+
+class _CountdownData:
+    """Countdown problems from a data set instead of the generator (`data_path=`): a JSONL or
+    parquet file with ``nums`` (or ``numbers``) and ``target``, or ``hf:Jiayi-Pan/Countdown-Tasks-3to4``.
+    A file of at least 328,904 rows is split as TinyZero split it (train: the first 327,680 rows,
+    test: the next 1,024, dev: the 200 after those); a smaller file is a test split only. These
+    rows carry no reference solution, so `Problem.answer` is empty (no reward reads it)."""
+
+    def __init__(self, name: str, data_path: str, template: str | None = None):
+        Task.__init__(self, template)
+        self.name, self.data_path = name, data_path
+        self._rows = [self._problem(row, i) for i, row in enumerate(_countdown_rows(data_path))]
+        tinyzero = len(self._rows) >= TINYZERO_TRAIN_SIZE + TINYZERO_TEST_SIZE + DATA_DEV_SIZE
+        self.splits = ("train", "dev", "test") if tinyzero else ("test",)
+
+    def _problem(self, row: dict, index: int) -> Problem:
+        numbers = row.get("nums", row.get("numbers"))
+        if numbers is None or "target" not in row:
+            raise ValueError(f"{self.data_path} row {index + 1} needs nums (or numbers) and target; it has {', '.join(row)}")
+        numbers, target = [int(n) for n in numbers], int(row["target"])
+        question = f"Using the numbers {numbers}, create an equation that equals {target}."
+        return Problem(f"{self.name}-{index}", question, "", {"numbers": numbers, "target": target})
+
+    def _split(self, split: str) -> list[Problem]:
+        if self.splits == ("test",):
+            return list(self._rows)
+        test_end = TINYZERO_TRAIN_SIZE + TINYZERO_TEST_SIZE
+        bounds = {"train": (0, TINYZERO_TRAIN_SIZE), "test": (TINYZERO_TRAIN_SIZE, test_end),
+                  "dev": (test_end, test_end + DATA_DEV_SIZE)}
+        start, end = bounds[split]
+        return self._rows[start:end]
+
+
+class CountdownDataTask(_CountdownData, CountdownTask):
+    """Countdown from a data set, strict reward."""
+
+
+class TinyZeroCountdownDataTask(_CountdownData, TinyZeroCountdownTask):
+    """Countdown from a data set (TinyZero's own, typically), TinyZero's prompt and reward."""
+
+
 _SPEC = re.compile(r"^countdown(-tinyzero)?(?:-(\d+))?$")
 
 
@@ -120,6 +187,7 @@ def make_countdown(
     max_number: int = 99,
     min_target: int = 1,
     max_target: int = 100,
+    data_path: str | None = None,
     **options,
 ) -> CountdownTask:
     """Build a Countdown task from ``countdown[-tinyzero][-N]`` and difficulty options."""
@@ -132,5 +200,11 @@ def make_countdown(
     low = fixed if fixed is not None else (min_count if min_count is not None else 3)
     high = fixed if fixed is not None else (max_count if max_count is not None else 4)
     difficulty = CountdownSpec(low, high, min_number, max_number, min_target, max_target)
+    if data_path is not None:
+        extra = set(options) - {"template"}
+        if extra:
+            raise ValueError(f"with data_path the problems come from the file; drop {', '.join(sorted(extra))}")
+        cls = TinyZeroCountdownDataTask if m.group(1) else CountdownDataTask
+        return cls(spec, data_path, **options)
     cls = TinyZeroCountdownTask if m.group(1) else CountdownTask
     return cls(spec, difficulty, split_namespace="countdown", **options)
