@@ -61,7 +61,7 @@ def _grad_norm(model):
 
 def fixed_loss_ours(model, tokenizer, task) -> dict:
     from reasoncraft.train import grpo_loss as L
-    from reasoncraft.train.grpo import Rollout, shared_prompt_logprobs
+    from reasoncraft.train.grpo_batch import Rollout, shared_prompt_logprobs
 
     prompt_ids, completion_ids, rewards = fixed_batch(tokenizer, task)
     G = 4

@@ -17,7 +17,8 @@ from reasoncraft.tasks import get_task
 from reasoncraft.testing import tiny_model
 from reasoncraft.train.checkpoint import CheckpointError
 from reasoncraft.train.config import ConfigError, load_config
-from reasoncraft.train.grpo import Rollout, completion_logprobs, pad_rollouts, shared_prompt_logprobs, train_grpo
+from reasoncraft.train.grpo import train_grpo
+from reasoncraft.train.grpo_batch import Rollout, completion_logprobs, pad_rollouts, shared_prompt_logprobs
 from reasoncraft.train.grpo_config import GRPOConfig
 
 TIMING = {"step_time", "generation_time", "tokens_per_s", "train_seconds"}
@@ -206,3 +207,28 @@ def test_kill_during_checkpoint_write_resumes_from_last_complete(tmp_path):
     assert [m["step"] for m in metrics(tmp_path / "run" / "metrics.jsonl")] == [1, 2, 3, 4]
     assert not list(root.glob(".tmp-*"))
     assert (root / "latest").read_text().strip() == "step-000004"
+
+
+@pytest.mark.parametrize("flavour", ["vllm", "sglang"])
+def test_rollouts_on_a_server_with_weights_pushed_each_step(tmp_path, flavour):
+    """vLLM: the LoRA adapter of each step is loaded (the previous unloaded) and sampled from;
+    SGLang: the full weights of each step are saved and reloaded from disk."""
+    from fake_openai_server import FakeOpenAIServer
+
+    with FakeOpenAIServer(flavour=flavour, model="tiny") as server:
+        extra = dict(lora_r=4, weight_sync="lora") if flavour == "vllm" else dict(weight_sync="disk")
+        config = tiny_config(tmp_path, steps=2, rollout_server=server.base_url, rollout_model="tiny",
+                             max_completion_length=12, **extra)
+        _, summary = run(config, reward=lambda completions, **f: [float(len(c) % 5) for c in completions])
+        sync = tmp_path / "run" / "weights_sync"
+        if flavour == "vllm":
+            assert list(server.loras) == ["policy-step-2"]  # step 1's adapter was unloaded
+            assert Path(server.loras["policy-step-2"]) == sync / "step-000002"
+            assert (sync / "step-000002" / "adapter_model.safetensors").exists()
+            assert server.log[-1]["body"]["model"] == "policy-step-1"  # step 2 sampled from step 1's adapter
+        else:
+            assert Path(server.weights_path) == sync / "step-000002"
+            assert (sync / "step-000002" / "config.json").exists()
+        assert all(r["body"].get("logprobs") for r in server.log)  # sampling log-probs were requested
+    row = summary["final_metrics"]
+    assert row["step"] == 2 and 0 < row["importance_weight_mean"] <= 2.0

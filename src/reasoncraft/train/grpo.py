@@ -25,10 +25,8 @@ or from Python: `train_grpo(load_config(GRPOConfig, path, overrides))`.
 
 from __future__ import annotations
 
-import inspect
 import json
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -38,6 +36,7 @@ from . import distributed
 from . import grpo_loss as L
 from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
 from .config import config_dict
+from .grpo_batch import Rollout, completion_logprobs, micro_batches, micro_batches_by_group, pad_rollouts, shared_prompt_logprobs
 from .grpo_config import GRPOConfig
 from .metrics import MetricsLog, plot_metrics, reflection_rate
 from .optim import build_optimizer, guarded_step
@@ -79,124 +78,6 @@ def score_completions(
                 scored.append(float(v))
         means[f"reward/{name}"] = sum(scored) / len(scored) if scored else float("nan")
     return total, valid, means, failures
-
-
-# --- turning rollouts into training tensors ---------------------------------------------------------
-
-
-@dataclass
-class Rollout:
-    """One sampled completion, with what the loss needs."""
-
-    group: int  # index of its prompt within the step
-    prompt_ids: list[int]
-    completion_ids: list[int]
-    sample_logprobs: list[float]
-    text: str
-    finish_reason: str
-    reward: float = 0.0
-    advantage: float = 0.0
-
-
-def pad_rollouts(rollouts: Sequence[Rollout], pad_id: int) -> dict[str, torch.Tensor]:
-    """Left-pad prompts and right-pad completions so every completion starts at the same column.
-
-    input_ids, attention_mask, position_ids: (n, P + T); completion_mask, sample_logprobs: (n, T).
-    """
-    n = len(rollouts)
-    P = max(len(r.prompt_ids) for r in rollouts)
-    T = max(len(r.completion_ids) for r in rollouts)
-    input_ids = torch.full((n, P + T), pad_id, dtype=torch.long)  # (n, P+T)
-    attention = torch.zeros((n, P + T), dtype=torch.long)  # (n, P+T)
-    completion_mask = torch.zeros((n, T))  # (n, T)
-    sample_logprobs = torch.zeros((n, T))  # (n, T)
-    for i, r in enumerate(rollouts):
-        p, t = len(r.prompt_ids), len(r.completion_ids)
-        input_ids[i, P - p : P] = torch.tensor(r.prompt_ids)
-        input_ids[i, P : P + t] = torch.tensor(r.completion_ids)
-        attention[i, P - p : P + t] = 1
-        completion_mask[i, :t] = 1
-        if r.sample_logprobs:
-            sample_logprobs[i, :t] = torch.tensor(r.sample_logprobs)
-    positions = (attention.cumsum(-1) - 1).clamp(min=0)  # (n, P+T), as the sampler numbered them
-    return {"input_ids": input_ids, "attention_mask": attention, "position_ids": positions,
-            "completion_mask": completion_mask, "sample_logprobs": sample_logprobs}
-
-
-def completion_logprobs(model: Any, batch: dict[str, torch.Tensor], temperature: float, with_entropy: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """log pi(token) of every completion token under softmax(logits / T), and its entropy (detached).
-
-    Only the T + 1 last positions go through the LM head: prompt logits are never computed.
-    """
-    T = batch["completion_mask"].shape[1]
-    out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
-                position_ids=batch["position_ids"], use_cache=False, logits_to_keep=T + 1)
-    logits = out.logits[:, :-1, :].float() / temperature  # (n, T, V): position t predicts token t+1
-    targets = batch["input_ids"][:, -T:]  # (n, T)
-    logp = logits.gather(-1, targets[..., None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)  # (n, T)
-    entropy = None
-    if with_entropy:
-        with torch.no_grad():
-            entropy = L.entropy_from_logits(logits.detach())  # (n, T)
-    return logp, entropy
-
-
-def shared_prompt_logprobs(model: Any, chunk: Sequence[Rollout], group_size: int, pad_id: int, temperature: float,
-                           with_entropy: bool, device: Any) -> tuple[torch.Tensor, torch.Tensor | None, dict[str, torch.Tensor]]:
-    """As `completion_logprobs`, but each group's prompt goes through the model once, not G times.
-
-    The k prompts of the micro-batch are encoded with gradients on (k, P); their key/value cache is
-    repeated G times along the batch (a differentiable copy, so the gradient through the prompt's
-    keys and values is exact) and the k*G completions attend to it. On short completions of a long
-    chat prompt this trains on a fraction of the tokens the padded full-sequence forward would.
-    Returns logp and entropy (n, T) in `chunk` order and the padded completion tensors.
-    """
-    k = len(chunk) // group_size
-    prompts = [chunk[g * group_size].prompt_ids for g in range(k)]
-    P = max(len(p) for p in prompts)
-    T = max(len(r.completion_ids) for r in chunk)
-    prompt_ids = torch.full((k, P), pad_id, dtype=torch.long)  # (k, P) left-padded
-    prompt_mask = torch.zeros((k, P), dtype=torch.long)  # (k, P)
-    for g, ids in enumerate(prompts):
-        prompt_ids[g, P - len(ids):] = torch.tensor(ids)
-        prompt_mask[g, P - len(ids):] = 1
-    tail = pad_rollouts(chunk, pad_id)  # completion_mask, sample_logprobs (n, T); input_ids (n, P'+T)
-    completion_ids = tail["input_ids"][:, -T:]  # (n, T)
-    prompt_ids, prompt_mask, completion_ids = prompt_ids.to(device), prompt_mask.to(device), completion_ids.to(device)
-    positions = (prompt_mask.cumsum(-1) - 1).clamp(min=0)  # (k, P)
-    out = model(input_ids=prompt_ids, attention_mask=prompt_mask, position_ids=positions, use_cache=True, logits_to_keep=1)
-    cache = out.get("cache") if out.get("cache") is not None else out.past_key_values
-    cache.batch_repeat_interleave(group_size)  # (k*G, heads, P, d): one copy per completion, in the graph
-    first_logits = out.logits[:, -1:, :].repeat_interleave(group_size, dim=0)  # (n, 1, V) predicts token 0
-    mask = torch.cat([prompt_mask.repeat_interleave(group_size, dim=0),
-                      torch.ones_like(completion_ids)], dim=-1)  # (n, P+T); right padding is masked by the loss
-    completion_positions = prompt_mask.sum(-1, keepdim=True).repeat_interleave(group_size, dim=0) + torch.arange(T, device=device)  # (n, T)
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model  # peft hides the signature
-    cache_arg = "cache" if "cache" in inspect.signature(base.forward).parameters else "past_key_values"
-    rest = model(input_ids=completion_ids[:, :-1], attention_mask=mask[:, :-1], position_ids=completion_positions[:, :-1],
-                 use_cache=True, **{cache_arg: cache}) if T > 1 else None
-    logits = first_logits if rest is None else torch.cat([first_logits, rest.logits], dim=1)  # (n, T, V)
-    logits = logits.float() / temperature
-    logp = logits.gather(-1, completion_ids[..., None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)  # (n, T)
-    entropy = None
-    if with_entropy:
-        with torch.no_grad():
-            entropy = L.entropy_from_logits(logits.detach())  # (n, T)
-    return logp, entropy, {k_: v.to(device) for k_, v in tail.items() if k_ in ("completion_mask", "sample_logprobs")}
-
-
-def micro_batches_by_group(rollouts: list[Rollout], size: int, group_size: int) -> list[list[Rollout]]:
-    """Whole groups per micro-batch (their prompt is shared), groups of similar length together."""
-    groups = [rollouts[i : i + group_size] for i in range(0, len(rollouts), group_size)]
-    groups.sort(key=lambda g: len(g[0].prompt_ids) + max(len(r.completion_ids) for r in g))
-    per = max(size // group_size, 1)
-    return [[r for g in groups[i : i + per] for r in g] for i in range(0, len(groups), per)]
-
-
-def micro_batches(rollouts: list[Rollout], size: int) -> list[list[Rollout]]:
-    """Sort by length so rows of similar length share a micro-batch (less padding), then chunk."""
-    ordered = sorted(rollouts, key=lambda r: len(r.prompt_ids) + len(r.completion_ids))
-    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
 
 
 # --- data -------------------------------------------------------------------------------------------
@@ -288,7 +169,7 @@ def _reference_logprobs(model: Any, reference: Any, batch: dict, temperature: fl
 
 
 def sample_step(backend: Any, task: Any, stream: ProblemStream, config: GRPOConfig, step: int,
-                reward_fns: list, rank: int = 0, world: int = 1) -> tuple[list[Rollout], dict]:
+                reward_fns: list, rank: int = 0, world: int = 1, local: Any = None) -> tuple[list[Rollout], dict]:
     """Sample, score and (with dynamic sampling) filter one step's rollouts; return them and stats.
 
     With several processes, each takes its own B of the B * world prompts drawn from the shared stream.
@@ -313,7 +194,8 @@ def sample_step(backend: Any, task: Any, stream: ProblemStream, config: GRPOConf
             for name, value in task.reward_fields(problem).items():
                 fields.setdefault(name, []).extend([value] * G)
             for c in completions:
-                rollouts.append(Rollout(g, c.prompt_token_ids, c.token_ids, c.logprobs or [], c.text, c.finish_reason))
+                rollouts.append(_rollout(g, c, task.prompt(problem, config.template), local) if local is not None
+                                else Rollout(g, c.prompt_token_ids, c.token_ids, c.logprobs or [], c.text, c.finish_reason))
         total, valid, means, failures = score_completions(
             reward_fns, config.weights, config.rewards, [r.text for r in rollouts], fields)
         stats["reward_failures"] += failures
@@ -351,6 +233,19 @@ def sample_step(backend: Any, task: Any, stream: ProblemStream, config: GRPOConf
     return kept, stats
 
 
+def _rollout(group: int, c: Any, prompt: Any, local: Any) -> Rollout:
+    """A server's completion as a Rollout: its token ids when it returned them (vLLM), else the text
+    re-tokenised locally (SGLang, hosted APIs), in which case its log-probabilities no longer align
+    with the tokens and the off-policy correction is off for it."""
+    prompt_ids = c.prompt_token_ids or local.encode(prompt)
+    if c.token_ids:
+        return Rollout(group, prompt_ids, c.token_ids, c.logprobs or [], c.text, c.finish_reason)
+    ids = local.tokenizer(c.text, add_special_tokens=False)["input_ids"]
+    if c.finish_reason == "stop" and local.tokenizer.eos_token_id is not None:
+        ids = ids + [local.tokenizer.eos_token_id]
+    return Rollout(group, prompt_ids, ids or [local.tokenizer.eos_token_id], [], c.text, c.finish_reason)
+
+
 def assign_advantages(rollouts: list[Rollout], config: GRPOConfig) -> None:
     rewards = torch.tensor([r.reward for r in rollouts])  # (N,)
     advantages = L.ADVANTAGES[config.advantage](rewards, config.num_generations, scale=config.scale_rewards)  # (N,)
@@ -367,7 +262,7 @@ def policy_update(model: Any, reference: Any, rollouts: list[Rollout], config: G
     # dapo divides by the tokens of the whole global batch, per process (gradients are then averaged)
     world = 1 if not distributed.active() else __import__("torch").distributed.get_world_size()
     total_tokens = distributed.all_reduce_sum(local_tokens) / world
-    acc = {"loss": 0.0, "tokens": 0.0, "clip_low": 0.0, "clip_high": 0.0, "kl": 0.0, "entropy": 0.0, "gap": 0.0}
+    acc = {"loss": 0.0, "tokens": 0.0, "clip_low": 0.0, "clip_high": 0.0, "kl": 0.0, "entropy": 0.0, "gap": 0.0, "is_weight": 0.0}
     device = params[0].device
     shared = config.share_prompt_forward and config.micro_batch_size % config.num_generations == 0
     chunks = (micro_batches_by_group(rollouts, config.micro_batch_size, config.num_generations) if shared
@@ -384,13 +279,18 @@ def policy_update(model: Any, reference: Any, rollouts: list[Rollout], config: G
         # mu = 1: the sampling policy is the current one, so ratio = exp(logp - logp.detach()) = 1 exactly;
         # mu > 1: the sampler's recorded log-probabilities are the old policy's (no recomputation).
         old_logp = logp.detach() if config.mu == 1 else batch["sample_logprobs"]
+        token_weights = None
+        if config.rollout_server:  # server samples are slightly off-policy: truncated importance weights
+            w = L.truncated_importance_weights(logp, batch["sample_logprobs"], config.importance_cap)  # (n, T)
+            token_weights = torch.where(batch["has_logprobs"] > 0, w, torch.ones_like(w))
+            acc["is_weight"] += float((token_weights * mask).sum())
         ref_logp = None
         if config.beta:
             full = {k: v.to(device) for k, v in pad_rollouts(chunk, pad_id).items()}
             ref_logp = _reference_logprobs(model, reference, full, config.temperature)  # (n, T)
         loss, stats = L.policy_loss(
             logp, old_logp, advantages, mask, aggregate, eps_low=config.epsilon, eps_high=config.clip_high,
-            beta=config.beta, ref_logp=ref_logp, max_completion_length=config.max_completion_length,
+            beta=config.beta, ref_logp=ref_logp, token_weights=token_weights, max_completion_length=config.max_completion_length,
             global_tokens=total_tokens)
         n_tokens = float(mask.sum())
         weight = L.micro_batch_weight(config.loss_type, len(chunk), total_rows, n_tokens, local_tokens)
@@ -402,7 +302,7 @@ def policy_update(model: Any, reference: Any, rollouts: list[Rollout], config: G
         acc["kl"] += float(stats.get("kl_sum", 0.0))
         if first_iteration:
             acc["entropy"] += float((entropy * mask).sum())
-            acc["gap"] += float(((logp.detach() - batch["sample_logprobs"]).abs() * mask).sum())
+            acc["gap"] += float(((logp.detach() - batch["sample_logprobs"]).abs() * mask * batch["has_logprobs"]).sum())
     distributed.average_gradients(params)  # no-op on one process
     loss_all = distributed.all_reduce_sum(acc["loss"])  # every process must agree on skipping
     stepped, grad_norm = guarded_step(optimizer, scheduler, params, config.max_grad_norm, loss_all)
@@ -412,6 +312,8 @@ def policy_update(model: Any, reference: Any, rollouts: list[Rollout], config: G
            "clip_low": acc["clip_low"] / tokens, "clip_high": acc["clip_high"] / tokens, "train_tokens": acc["tokens"]}
     if config.beta:
         out["kl"] = acc["kl"] / tokens
+    if config.rollout_server:
+        out["importance_weight_mean"] = acc["is_weight"] / tokens
     if first_iteration:
         out["entropy"] = acc["entropy"] / tokens
         out["logprob_gap"] = acc["gap"] / tokens
@@ -482,6 +384,14 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
     model, tokenizer, reference = _setup_model(config, model, tokenizer)
     policy = model.get_base_model() if config.lora_r else model  # the backend drives the (adapted) base model
     backend = HFBackend(policy, tokenizer, max_batch_rows=config.generation_batch_rows, model_id=config.model)
+    rollout_backend, pusher = backend, None
+    if config.rollout_server:
+        from ..backends.openai import backend_from_url
+        from .weight_sync import WeightPusher
+
+        rollout_backend = backend_from_url(config.rollout_server, config.rollout_model or config.model)
+        pusher = WeightPusher(rollout_backend, config.weight_sync or ("lora" if config.lora_r else "disk"),
+                              config.sync_dir or out / "weights_sync")
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer, scheduler = build_optimizer(params, config.learning_rate, config.weight_decay,
                                            (config.adam_beta1, config.adam_beta2), config.warmup_steps,
@@ -500,6 +410,8 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
         start_step, data_state, evaluation = state["step"], state["data"], state.get("evaluation", {})
         train_seconds = state.get("train_seconds", 0.0)
         log(f"resumed from {state['checkpoint']} at step {start_step}")
+        if pusher is not None and main:
+            pusher.push(model, start_step)  # the servers must sample from the resumed weights
     stream = ProblemStream(task.problems(config.train_split), config.seed, **data_state)
     eval_problems = task.problems(config.eval_split, limit=config.eval_problems) if config.eval_problems else []
     eval_tokens = config.eval_max_new_tokens or config.max_completion_length
@@ -513,7 +425,8 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
     checkpoints = out / "checkpoints"
     for step in range(start_step + 1, config.steps + 1):
         started = time.perf_counter()
-        rollouts, sampled = sample_step(backend, task, stream, config, step, reward_fns, rank, world)
+        rollouts, sampled = sample_step(rollout_backend, task, stream, config, step, reward_fns, rank, world,
+                                        local=backend if pusher is not None else None)
         generated = time.perf_counter()
         update: dict = {"skipped": False}
         if rollouts:
@@ -526,6 +439,10 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
                 update = result if iteration == 0 else update | {"loss_last": result["loss"]}
             update["skipped"] = skipped > 0
             update["skipped_updates"] = skipped
+        if pusher is not None:
+            if main:
+                pusher.push(model, step)
+            distributed.barrier()
         elapsed = time.perf_counter() - started
         train_seconds += elapsed
         completion_tokens = sum(len(r.completion_ids) for r in sampled["first_round"])

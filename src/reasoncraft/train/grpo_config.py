@@ -75,6 +75,12 @@ class GRPOConfig:
     lora_alpha: int = _h("LoRA alpha.", 32)
     lora_dropout: float = _h("LoRA dropout.", 0.0)
     lora_target_modules: list = _h("Module names LoRA adapts.", factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
+    # rollouts on inference servers (vLLM / SGLang through the OpenAI-compatible backend)
+    rollout_server: Optional[str] = _h("Base URL(s) of OpenAI-compatible servers to sample rollouts on (comma-separated); default: in-process.", None)
+    rollout_model: Optional[str] = _h("Model name the servers serve (default: model).", None)
+    weight_sync: Optional[str] = _h("How updated weights reach the servers: 'lora' (vLLM runtime LoRA) or 'disk' (SGLang). Default: lora if lora_r else disk.", None)
+    sync_dir: Optional[str] = _h("Folder the servers can read where pushed weights are written (default: out_dir/weights_sync).", None)
+    importance_cap: float = _h("Cap of the per-token importance weight correcting server rollouts (truncated IS).", 2.0)
     # run mechanics
     seed: int = _h("Seed of data order, sampling and initialisation.", 0)
     out_dir: str = _h("Run folder: metrics.jsonl, metrics.png, checkpoints/, model/, run.json.", "runs/grpo")
@@ -118,6 +124,9 @@ class GRPOConfig:
             need(len(self.reward_weights) == len(self.rewards),
                  f"reward_weights needs one weight per reward: got {len(self.reward_weights)} weights for {len(self.rewards)} rewards")
         need(self.lora_r >= 0, "lora_r must be >= 0 (0 = full fine-tuning)")
+        need(self.weight_sync in (None, "lora", "disk"), f"weight_sync must be lora or disk: got {self.weight_sync!r}")
+        need(not (self.weight_sync == "lora" and not self.lora_r), "weight_sync=lora pushes a LoRA adapter: set lora_r > 0")
+        need(self.importance_cap >= 1, f"importance_cap must be >= 1: got {self.importance_cap}")
 
     # derived sizes: stated once above, computed here, printed at start
     @property

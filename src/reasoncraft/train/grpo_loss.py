@@ -130,6 +130,19 @@ def clipped_surrogate(
     return loss, low, high
 
 
+def truncated_importance_weights(logp: torch.Tensor, sample_logp: torch.Tensor, cap: float) -> torch.Tensor:
+    """Per-token correction for rollouts sampled by another engine (vLLM, SGLang): min(pi/pi_sampler, cap).
+
+    The server's numerics differ from the trainer's, so its samples are slightly off-policy; each
+    token's loss is weighted by the truncated ratio of the trainer's probability to the sampler's
+    (truncated importance sampling, as TRL's `vllm_importance_sampling_correction`). Detached.
+
+    >>> truncated_importance_weights(torch.tensor([0.0, 0.0]), torch.tensor([0.0, -2.0]), cap=2.0).tolist()
+    [1.0, 2.0]
+    """
+    return torch.exp(logp.detach() - sample_logp).clamp(max=cap)
+
+
 def entropy_from_logits(logits: torch.Tensor) -> torch.Tensor:
     """Entropy of softmax(logits) per position: (..., V) -> (...)."""
     logp = torch.log_softmax(logits.float(), dim=-1)
@@ -197,13 +210,17 @@ def policy_loss(
     eps_high: float,
     beta: float = 0.0,
     ref_logp: torch.Tensor | None = None,
+    token_weights: torch.Tensor | None = None,
     **aggregate_args: float,
 ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     """The full GRPO loss of one micro-batch, and its diagnostics (detached, summed over real tokens).
 
-    logp, old_logp, mask (and ref_logp when beta > 0): (N, T); advantages: (N,).
+    logp, old_logp, mask (and ref_logp when beta > 0, token_weights when given): (N, T); advantages: (N,).
+    `token_weights` multiply the policy term (off-policy correction of server rollouts).
     """
     per_token, low, high = clipped_surrogate(logp, old_logp, advantages, eps_low, eps_high)  # (N, T)
+    if token_weights is not None:
+        per_token = per_token * token_weights
     stats = {}
     if beta:
         if ref_logp is None:

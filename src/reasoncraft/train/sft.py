@@ -1,0 +1,315 @@
+"""Supervised fine-tuning on reasoning traces, with optional distillation from a teacher's logits.
+
+DeepSeek-R1 (arXiv 2501.12948) fine-tunes on verified reasoning traces twice: a few thousand
+cold-start traces before RL, and ~800K traces (600K reasoning, 200K other) for the distilled
+students, which are "only SFT, no RL". This trainer does that step:
+
+* the loss is the cross-entropy of the assistant's tokens only (the prompt carries no loss), averaged
+  over every completion token of an optimizer step, however the step is split into micro-batches;
+* the chat template of the student renders each example (`batching.tokenize_chat`);
+* examples are packed without padding (`batching.pack`), kept apart by a block-diagonal causal mask
+  (or by position ids under flash attention); only positions that predict a completion token go
+  through the LM head (`logits_to_keep` with their indices), so prompt logits are never computed;
+* several datasets are mixed with weights, full fine-tuning or LoRA, gradient accumulation, and the
+  shared mechanics of `train/`: config (`config.py`), checkpoint and exact resume (`checkpoint.py`),
+  metrics (`metrics.py`), AdamW and the guarded step (`optim.py`), the final Hugging Face folder
+  (`export.py`);
+* optional classical distillation (Hinton et al. 2015): with `teacher` set, the loss is
+  (1 - alpha) * CE + alpha * T^2 * KL(p_teacher^T || p_student^T) on the same completion tokens,
+  which needs the teacher and student to share a tokenizer (checked). The article contrasts this
+  with SFT on teacher outputs, which needs no shared vocabulary.
+
+Launch:  reasoncraft train sft configs/sft_countdown_shortcut.yaml [key=value ...] [--resume RUN_DIR]
+or from Python: `train_sft(load_config(SFTConfig, path, overrides))`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import torch
+
+from .batching import IGNORE_INDEX, Example, collate_packed, pack, shifted_targets, tokenize_chat
+from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
+from .config import ConfigError, config_dict, save_config
+from .metrics import MetricsLog, plot_metrics
+from .optim import build_optimizer, guarded_step
+from .sft_config import SFTConfig
+
+# --- the loss: pure functions of tensors ----------------------------------------------------------
+
+
+def completion_nll(logits: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, int]:
+    """Summed negative log-likelihood of the targets that carry loss, and how many there are.
+
+    logits (K, V) at the K positions kept, targets (K,) with IGNORE_INDEX where there is no loss.
+    """
+    nll = torch.nn.functional.cross_entropy(logits.float(), targets, ignore_index=IGNORE_INDEX, reduction="sum")
+    return nll, int((targets != IGNORE_INDEX).sum())
+
+
+def distill_kl(student_logits: torch.Tensor, teacher_logits: torch.Tensor, targets: torch.Tensor,
+               temperature: float) -> torch.Tensor:
+    """Summed KL(p_teacher || p_student) at `temperature` over the positions with a target, times T^2.
+
+    T^2 keeps the gradient scale independent of T (Hinton et al. 2015, §2). Shapes: (K, V), (K, V), (K,).
+    """
+    keep = targets != IGNORE_INDEX  # (K,)
+    s = torch.log_softmax(student_logits[keep].float() / temperature, dim=-1)  # (k, V)
+    t = torch.log_softmax(teacher_logits[keep].float() / temperature, dim=-1)  # (k, V)
+    return (t.exp() * (t - s)).sum() * temperature**2
+
+
+# --- data ------------------------------------------------------------------------------------------
+
+
+def read_messages(path: str | Path, field: str = "messages") -> list[list[dict]]:
+    """The conversations of a JSONL file; a row without `field` is an error naming the line."""
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+            if field not in row:
+                raise ValueError(f"{path}:{number}: no {field!r} column; set messages_field to the column of chat messages")
+            rows.append(row[field])
+    if not rows:
+        raise ValueError(f"{path} holds no examples")
+    return rows
+
+
+def mix(sources: Sequence[tuple[str, list, float]], seed: int) -> list[tuple[str, Any]]:
+    """Weighted mixture: weight w takes floor(w) full copies of a source plus a seeded w - floor(w) share.
+
+    >>> [s for s, _ in mix([("a", [1, 2, 3, 4], 0.5), ("b", [5], 2.0)], seed=0)]
+    ['a', 'a', 'b', 'b']
+    """
+    out = []
+    for name, rows, weight in sources:
+        whole, part = int(weight), weight - int(weight)
+        out += [(name, r) for _ in range(whole) for r in rows]
+        if part > 0:
+            rng = random.Random(f"{seed}|{name}")
+            take = sorted(rng.sample(range(len(rows)), round(part * len(rows))))
+            out += [(name, rows[i]) for i in take]
+    return out
+
+
+class PackedStream:
+    """Packed rows in a fresh seeded order each epoch; its position (epoch, row) resumes exactly."""
+
+    def __init__(self, examples: Sequence[Example], max_tokens: int, seed: int, epoch: int = 0, row: int = 0):
+        if not examples:
+            raise ValueError("no training examples")
+        self.examples, self.max_tokens, self.seed = list(examples), max_tokens, seed
+        self.epoch, self.row = epoch, row
+        self.rows = self._pack()
+
+    def _pack(self) -> list[list[Example]]:
+        order = list(range(len(self.examples)))
+        random.Random(self.seed * 1_000_003 + self.epoch).shuffle(order)
+        return pack([self.examples[i] for i in order], self.max_tokens)
+
+    def take(self) -> list[Example]:
+        if self.row == len(self.rows):
+            self.epoch, self.row = self.epoch + 1, 0
+            self.rows = self._pack()
+        row = self.rows[self.row]
+        self.row += 1
+        return row
+
+    def state(self) -> dict:
+        return {"epoch": self.epoch, "row": self.row}
+
+
+def load_examples(config: SFTConfig, tokenizer: Any) -> list[Example]:
+    sources = [(str(path), read_messages(path, config.messages_field), weight) for path, weight in config.dataset_weights()]
+    return [tokenize_chat(tokenizer, messages, config.max_seq_length, source) for source, messages in mix(sources, config.seed)]
+
+
+def tokenizers_match(a: Any, b: Any) -> bool:
+    """Whether two tokenizers map the same strings to the same ids (needed for logit distillation)."""
+    return a.get_vocab() == b.get_vocab()
+
+
+# --- one optimizer step ------------------------------------------------------------------------------
+
+
+def row_forward(model: Any, batch: dict, block_mask: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """Logits (K, V) at the K positions that predict a completion token, and those targets (K,)."""
+    targets = shifted_targets(batch["labels"], batch["position_ids"])[0]  # (L,)
+    keep = (targets != IGNORE_INDEX).nonzero().squeeze(-1)  # (K,)
+    out = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"],
+                attention_mask=batch.get("attention_mask") if block_mask else None,
+                use_cache=False, logits_to_keep=keep)
+    return out.logits[0], targets[keep]  # (K, V), (K,)
+
+
+def sft_step(model: Any, rows: Sequence[list[Example]], *, optimizer: Any, scheduler: Any, params: list,
+             max_grad_norm: float, block_mask: bool, device: Any, teacher: Any = None, alpha: float = 0.0,
+             temperature: float = 1.0) -> dict:
+    """Accumulate the gradient of the token-mean loss over `rows`, then one guarded optimizer step."""
+    batches = [{k: v.to(device) for k, v in collate_packed(r, block_mask).items()} for r in rows]
+    total = sum(int((shifted_targets(b["labels"], b["position_ids"]) != IGNORE_INDEX).sum()) for b in batches)
+    if total == 0:
+        raise ValueError("an optimizer step holds no completion tokens: every example's completion was cut off; "
+                         "raise max_seq_length")
+    acc = {"loss": 0.0, "nll": 0.0, "kl": 0.0}
+    for batch in batches:
+        logits, targets = row_forward(model, batch, block_mask)  # (K, V), (K,)
+        nll, _ = completion_nll(logits, targets)
+        loss = nll / total
+        if teacher is not None and alpha > 0:
+            with torch.no_grad():
+                teacher_logits, _ = row_forward(teacher, batch, block_mask)  # (K, V)
+            kl = distill_kl(logits, teacher_logits, targets, temperature) / total
+            loss = (1 - alpha) * loss + alpha * kl
+            acc["kl"] += float(kl.detach())
+        loss.backward()
+        acc["loss"] += float(loss.detach())
+        acc["nll"] += float(nll.detach()) / total
+    stepped, grad_norm = guarded_step(optimizer, scheduler, params, max_grad_norm, acc["loss"])
+    tokens = sum(b["input_ids"].numel() for b in batches)
+    result = {"loss": acc["loss"], "nll": acc["nll"], "grad_norm": grad_norm, "skipped": not stepped,
+              "completion_tokens": total, "train_tokens": tokens}
+    if teacher is not None and alpha > 0:
+        result["kl"] = acc["kl"]
+    return result
+
+
+# --- the loop ------------------------------------------------------------------------------------------
+
+
+def _steps(config: SFTConfig, rows_per_epoch: int) -> int:
+    per_epoch = math.ceil(rows_per_epoch / config.gradient_accumulation_steps)
+    return config.max_steps or max(1, math.ceil(config.epochs * per_epoch))
+
+
+def _load_teacher(config: SFTConfig, tokenizer: Any, teacher: Any, device: Any) -> Any:
+    if teacher is None and config.teacher is None:
+        return None
+    if teacher is None:
+        from ..models import load_model
+
+        teacher, teacher_tokenizer = load_model(config.teacher, dtype=config.dtype, device=config.device)
+        if not tokenizers_match(tokenizer, teacher_tokenizer):
+            raise ConfigError(f"teacher {config.teacher!r} and student {config.model!r} tokenize differently, so their "
+                              "logits cannot be compared; distil from the teacher's outputs instead (reasoncraft distill, "
+                              "then train sft without teacher)")
+    return teacher.to(device).eval().requires_grad_(False)
+
+
+def sft_model_card(config: SFTConfig, metrics: Sequence[dict], examples: int) -> str:
+    """README.md of the saved model: base model, data mixture, objective, final metrics, recipe."""
+    import yaml
+
+    cfg = config_dict(config)
+    last = {k: v for k, v in (metrics[-1] if metrics else {}).items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    objective = ("cross-entropy on the completion tokens" if not config.teacher else
+                 f"(1 - {config.distill_alpha}) * cross-entropy + {config.distill_alpha} * T^2 * KL to `{config.teacher}` "
+                 f"(T = {config.distill_temperature})")
+    mixture = ", ".join(f"`{p}` x {w}" for p, w in config.dataset_weights())
+    return "\n".join([
+        "---", "library_name: transformers", "tags: [reasoncraft, sft]", "---", "",
+        f"# {config.model} fine-tuned with reasoncraft `train sft`", "",
+        f"Supervised fine-tuning of `{config.model}` ({'LoRA r=' + str(config.lora_r) if config.lora_r else 'full'}) "
+        f"on {examples} examples: {mixture}. Objective: {objective}.", "",
+        f"Final training step: `{json.dumps(last)}`", "", "## Recipe (resolved config)", "", "```yaml",
+        yaml.safe_dump(json.loads(json.dumps(cfg)), sort_keys=False).rstrip(), "```", ""])
+
+
+PLOT_KEYS = ("loss", "kl", "grad_norm", "lr", "tokens_per_s")
+
+
+def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, teacher: Any = None,
+              resume: str | None = None, log: Callable[[str], None] = print) -> dict:
+    """Run SFT as configured; return a summary. `model`/`tokenizer`/`teacher` override the config (tests)."""
+    from ..models import load_model, weights_hash
+    from ..record import RunRecord, count_parameters
+    from .export import save_policy
+
+    if resume is not None:
+        resolve_checkpoint(resume)  # fail before loading anything
+    if not config.datasets:
+        raise ConfigError("datasets is empty: name at least one JSONL file of chat `messages` (e.g. reasoncraft distill's sft.jsonl)")
+    out = Path(config.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if config.num_threads:
+        torch.set_num_threads(config.num_threads)
+    torch.manual_seed(config.seed)
+    if model is None:
+        model, tokenizer = load_model(config.model, dtype=config.dtype, device=config.device)
+    device = next(model.parameters()).device
+    examples = load_examples(config, tokenizer)
+    teacher = _load_teacher(config, tokenizer, teacher, device)
+    if config.gradient_checkpointing:
+        model.gradient_checkpointing_enable()
+    if config.lora_r:
+        from .lora import apply_lora
+
+        model = apply_lora(model, config.lora_r, config.lora_alpha, config.lora_dropout, config.lora_target_modules)
+    attention = getattr(model.config, "_attn_implementation", "") or ""
+    block_mask = not attention.startswith("flash")  # flash kernels read example boundaries from position ids
+    stream = PackedStream(examples, config.micro_batch_tokens, config.seed)
+    steps = _steps(config, len(stream.rows))
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer, scheduler = build_optimizer(params, config.learning_rate, config.weight_decay,
+                                           (config.adam_beta1, config.adam_beta2), config.warmup_steps, steps,
+                                           config.lr_schedule)
+    save_config(config, out / "config.yaml")
+    record = RunRecord("train sft", config_dict(config), out)
+    record.set_model(config.model, weights_hash(model), count_parameters(model))
+    log(f"SFT: {len(examples)} examples packed into {len(stream.rows)} rows of <= {config.micro_batch_tokens} tokens; "
+        f"{steps} optimizer steps of {config.gradient_accumulation_steps} rows; trainable parameters "
+        f"{sum(p.numel() for p in params):,}; attention {'block-diagonal mask' if block_mask else 'position ids'}")
+    start, train_seconds = 0, 0.0
+    if resume is not None:
+        state = load_checkpoint(resume, model=model, optimizer=optimizer, scheduler=scheduler)
+        start, train_seconds = state["step"], state.get("train_seconds", 0.0)
+        stream = PackedStream(examples, config.micro_batch_tokens, config.seed, **state["data"])
+        log(f"resumed from {state['checkpoint']} at step {start}")
+    metrics_log = MetricsLog(out / "metrics.jsonl", resume_step=start if resume is not None else None)
+    model.train()
+    for step in range(start + 1, steps + 1):
+        started = time.perf_counter()
+        rows = [stream.take() for _ in range(config.gradient_accumulation_steps)]
+        result = sft_step(model, rows, optimizer=optimizer, scheduler=scheduler, params=params,
+                          max_grad_norm=config.max_grad_norm, block_mask=block_mask, device=device, teacher=teacher,
+                          alpha=config.distill_alpha, temperature=config.distill_temperature)
+        elapsed = time.perf_counter() - started
+        train_seconds += elapsed
+        metrics = {"step": step, **result, "lr": scheduler.get_last_lr()[0], "epoch": stream.epoch,
+                   "step_time": elapsed, "tokens_per_s": result["train_tokens"] / elapsed, "train_seconds": train_seconds}
+        metrics_log.write(metrics)
+        record.add_tokens(training=result["train_tokens"])
+        if result["skipped"]:
+            log(f"step {step}: non-finite loss or gradient, update skipped")
+        if config.log_steps and step % config.log_steps == 0:
+            log(f"step {step}/{steps} loss {result['loss']:.4f} grad_norm {result['grad_norm']:.3f} "
+                f"{metrics['tokens_per_s']:.0f} tok/s")
+        if config.save_steps >= 0 and ((config.save_steps and step % config.save_steps == 0) or step == steps):
+            save_checkpoint(out / "checkpoints", step, model=model, optimizer=optimizer, scheduler=scheduler,
+                            state={"data": stream.state(), "train_seconds": train_seconds},
+                            config_yaml=(out / "config.yaml").read_text(), keep=config.keep_checkpoints)
+    model.eval()
+    rows_logged = metrics_log.read()
+    plot = plot_metrics(rows_logged, out / "metrics.png", PLOT_KEYS)
+    if config.save_model:
+        folder = save_policy(model, tokenizer, out / "model", config=config, metrics=rows_logged,
+                             merge_lora=config.merge_lora, trainer="sft")
+        (folder / "README.md").write_text(sft_model_card(config, rows_logged, len(examples)))
+    summary = {"steps": steps, "examples": len(examples), "rows_per_epoch": len(stream.rows),
+               "train_seconds": round(train_seconds, 2), "final_metrics": rows_logged[-1] if rows_logged else {},
+               "plot": str(plot) if plot else None, "model": str(out / "model") if config.save_model else None}
+    record.finish(train=summary)
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    return summary

@@ -1,0 +1,93 @@
+"""The configuration of `reasoncraft train sft` and `reasoncraft distill-train` style runs: one dataclass.
+
+Sizes are stated once: examples are packed without padding into rows of at most `micro_batch_tokens`
+tokens; one optimizer step accumulates gradients over `gradient_accumulation_steps` rows; the run
+lasts `epochs` passes over the mixed data, or `max_steps` optimizer steps when given. The loss is
+the mean over every completion token of the optimizer step, so accumulation changes nothing but memory.
+Field names follow TRL's SFTConfig where one exists (`max_seq_length`, `gradient_accumulation_steps`,
+`num_train_epochs` is `epochs` here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .config import ConfigError
+
+
+def _h(text: str, default=None, factory=None):
+    if factory is not None:
+        return field(default_factory=factory, metadata={"help": text})
+    return field(default=default, metadata={"help": text})
+
+
+@dataclass
+class SFTConfig:
+    # what to train on
+    model: str = _h("Catalogue name, local folder, .gguf file or hub id of the student.", "smollm2-135m")
+    datasets: list = _h("JSONL files in the chat `messages` format (reasoncraft distill's sft.jsonl, TRL/open-r1 data); "
+                        "an entry may be {path: x.jsonl, weight: 0.5}: weight w takes w times the file's examples per "
+                        "epoch (a seeded subset below 1, repeats above), as R1 mixed reasoning and other data.",
+                        factory=list)
+    messages_field: str = _h("Column holding the chat messages.", "messages")
+    max_seq_length: int = _h("Longest example in tokens; longer completions are cut at the right.", 1024)
+    # sizes
+    micro_batch_tokens: int = _h("Packing budget: tokens per padding-free row (one forward/backward).", 2048)
+    gradient_accumulation_steps: int = _h("Rows whose gradients are summed into one optimizer step.", 1)
+    epochs: float = _h("Passes over the mixed data (ignored when max_steps is set).", 1.0)
+    max_steps: Optional[int] = _h("Optimizer steps to run (default: from epochs).", None)
+    # optimisation
+    learning_rate: float = _h("Peak learning rate (AdamW).", 2e-5)
+    weight_decay: float = _h("AdamW weight decay.", 0.0)
+    adam_beta1: float = _h("AdamW beta1.", 0.9)
+    adam_beta2: float = _h("AdamW beta2.", 0.999)
+    warmup_steps: int = _h("Optimizer steps of linear warm-up.", 0)
+    lr_schedule: str = _h("Decay after warm-up: constant, linear or cosine.", "cosine")
+    max_grad_norm: float = _h("Clip the gradient norm to this (0 = no clipping).", 1.0)
+    gradient_checkpointing: bool = _h("Recompute activations in the backward pass (saves memory, costs time).", False)
+    # LoRA (peft); lora_r = 0 trains every parameter
+    lora_r: int = _h("LoRA rank (0 = full fine-tuning).", 0)
+    lora_alpha: int = _h("LoRA alpha.", 32)
+    lora_dropout: float = _h("LoRA dropout.", 0.0)
+    lora_target_modules: list = _h("Module names LoRA adapts.", factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
+    # classical distillation (Hinton et al. 2015) from a teacher's logits
+    teacher: Optional[str] = _h("Teacher model for KL distillation on the completion tokens (must share the tokenizer).", None)
+    distill_alpha: float = _h("Weight of the KL term: loss = (1 - alpha) * CE + alpha * T^2 * KL(teacher || student).", 0.5)
+    distill_temperature: float = _h("Temperature T of both distributions in the KL term.", 1.0)
+    # run mechanics
+    seed: int = _h("Seed of the data order and of dropout.", 0)
+    out_dir: str = _h("Run folder: metrics.jsonl, metrics.png, checkpoints/, model/, run.json.", "runs/sft")
+    save_steps: int = _h("Checkpoint every this many steps (0 = only at the end, -1 = never).", 0)
+    keep_checkpoints: int = _h("Checkpoints to keep (older ones are deleted).", 2)
+    save_model: bool = _h("Save the final model as a Hugging Face folder under out_dir/model.", True)
+    merge_lora: bool = _h("Merge a LoRA adapter into the saved model (False keeps the adapter folder).", True)
+    log_steps: int = _h("Print a line every this many steps.", 1)
+    device: Optional[str] = _h("cpu or cuda (default: cuda when present).", None)
+    dtype: Optional[str] = _h("float32 or bfloat16 (default: bf16 on GPU, fp32 on CPU).", None)
+    num_threads: int = _h("torch CPU threads (0 = torch's default).", 0)
+
+    def __post_init__(self) -> None:
+        def need(cond: bool, message: str) -> None:
+            if not cond:
+                raise ConfigError(message)
+
+        for name in ("max_seq_length", "micro_batch_tokens", "gradient_accumulation_steps"):
+            need(getattr(self, name) >= 1, f"{name} must be >= 1: got {getattr(self, name)}")
+        need(self.micro_batch_tokens >= self.max_seq_length,
+             f"micro_batch_tokens must hold the longest example: got {self.micro_batch_tokens} < max_seq_length={self.max_seq_length}")
+        need(self.max_steps is None or self.max_steps >= 1, f"max_steps must be >= 1 or None: got {self.max_steps}")
+        need(self.epochs > 0, f"epochs must be > 0: got {self.epochs}")
+        need(self.lr_schedule in ("constant", "linear", "cosine"), f"unknown lr_schedule {self.lr_schedule!r}")
+        need(self.lora_r >= 0, "lora_r must be >= 0 (0 = full fine-tuning)")
+        need(0 <= self.distill_alpha <= 1, f"distill_alpha must be in [0, 1]: got {self.distill_alpha}")
+        need(self.distill_temperature > 0, f"distill_temperature must be > 0: got {self.distill_temperature}")
+        for entry in self.datasets:
+            need(isinstance(entry, str) or (isinstance(entry, dict) and "path" in entry),
+                 f"each datasets entry is a path or {{path: ..., weight: ...}}: got {entry!r}")
+            need(not isinstance(entry, dict) or float(entry.get("weight", 1.0)) >= 0,
+                 f"dataset weights must be >= 0: got {entry!r}")
+
+    def dataset_weights(self) -> list[tuple[str, float]]:
+        """(path, weight) for each dataset entry."""
+        return [(e, 1.0) if isinstance(e, str) else (e["path"], float(e.get("weight", 1.0))) for e in self.datasets]
