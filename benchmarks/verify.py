@@ -1,0 +1,267 @@
+"""Answer checking speed and agreement: `reasoncraft.rewards.math_equal` against Math-Verify called
+directly (`math_verify.parse` + `math_verify.verify`), on the same pairs, each arm in its own process.
+
+Pairs: every MATH-500 gold answer (../shared/data/math500.jsonl) paired with an identical copy, an
+equivalent rewriting and a wrong answer, in equal thirds, built here deterministically; the labels
+are known by construction. Pairs are shuffled with a fixed seed so that neither arm gains from
+order. A second, smaller quality check runs each arm on the hand-labelled pairs in
+tests/fixtures/math_equal_pairs.jsonl.
+
+Arms:
+- ours: `math_equal_many(pairs)` (batched; the accuracy reward calls it this way), and the same
+  pairs through per-call `math_equal` in a loop;
+- Math-Verify direct, each answer wrapped as `\\boxed{...}` (the faster of the two usual wrappings:
+  the primary baseline) and as `$...$`.
+
+Run: flock /tmp/reasoncraft-heavy.lock .venv/bin/python benchmarks/verify.py [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from common import peak_rss_mb, run_arm, summary, versions, write_result  # noqa: E402
+
+DATA = HERE.parent.parent / "shared" / "data" / "math500.jsonl"
+FIXTURE = HERE.parent / "tests" / "fixtures" / "math_equal_pairs.jsonl"
+SEED = 0
+
+
+# --- pairs ------------------------------------------------------------------------------------
+
+
+def _rewritings(gold: str) -> list[str]:
+    """Equivalent spellings of `gold` that a grader must accept (only those that apply)."""
+    out = []
+    s = gold.strip()
+    if re.fullmatch(r"-?\d+", s):
+        n = int(s)
+        out += [f"{n}.0", f"\\frac{{{2 * n}}}{{2}}", f"x = {n}"]
+        if abs(n) >= 1000:
+            out.append(f"{n:,}")
+    if re.fullmatch(r"-?\d+\.\d+", s):
+        out += [s + "0", f"${s}$"]
+    if "\\frac" in s:
+        out.append(s.replace("\\frac", "\\dfrac"))
+    if "\\dfrac" in s:
+        out.append(s.replace("\\dfrac", "\\frac"))
+    m = re.fullmatch(r"(-?)\\frac\{(\d+)\}\{(\d+)\}", s)
+    if m:
+        out.append(f"{m.group(1)}{m.group(2)}/{m.group(3)}")
+    if s.startswith("(") and s.endswith(")") and "\\left" not in s:
+        out.append("\\left" + s[:-1] + "\\right)")
+    if "," in s and not re.fullmatch(r"-?\d{1,3}(,\d{3})+", s):
+        out.append(re.sub(r",\s*", ", ", s))
+    if re.fullmatch(r"\\text\{\(?[A-E]\)?\}", s):
+        out.append(re.search(r"[A-E]", s).group(0))
+    out += _sympy_rewritings(s)
+    out.append(f"\\boxed{{{s}}}")
+    out.append(" " + re.sub(r"([+=<>])", r" \1 ", s) + " ")
+    return [r for r in out if r != gold]
+
+
+def _sympy_rewritings(s: str) -> list[str]:
+    """Rewritings that only a symbolic checker accepts: a two-term sum reordered, k*sqrt(m) as one
+    root. They send part of the equivalent third through Math-Verify in both arms."""
+    from reasoncraft.rewards.numeric import _split_top
+
+    out = []
+    if not re.search(r"[=,<>_]|\\pm|\\cup|\\in|matrix", s):
+        parts = [p.strip() for p in _split_top(s, "+")]
+        if len(parts) == 2 and all(parts) and "-" not in parts[0][1:] + parts[1]:
+            first = parts[0]
+            out.append(parts[1] + (" - " + first[1:] if first.startswith("-") else " + " + first))
+    m = re.fullmatch(r"(\d+)\s*\\sqrt\{(\d+)\}", s)
+    if m:
+        out.append(f"\\sqrt{{{int(m.group(1)) ** 2 * int(m.group(2))}}}")
+    return out
+
+
+def _wrong(gold: str) -> str:
+    """A non-equivalent answer: the first digit changed, or `+1` appended when there is none."""
+    s = gold.strip()
+    if re.fullmatch(r"-?\d+", s):
+        return str(int(s) + 1)
+    m = re.search(r"\d", s)
+    if m:
+        d = int(m.group(0))
+        return s[: m.start()] + str((d + 1) % 10 if d != 0 else 7) + s[m.end() :]
+    m = re.fullmatch(r"\\text\{\(?([A-E])\)?\}", s)
+    if m:
+        return "ABCDEA"["ABCDE".index(m.group(1)) + 1]
+    if s.startswith("\\text{"):
+        return s[:-1] + "s}"
+    return s + "+1"
+
+
+def build_pairs() -> list[dict]:
+    golds = [json.loads(line)["answer"] for line in DATA.read_text().splitlines() if line.strip()]
+    pairs = []
+    for k, gold in enumerate(golds):
+        options = _rewritings(gold)
+        pairs.append({"gold": gold, "candidate": gold, "label": True, "kind": "identical"})
+        pairs.append({"gold": gold, "candidate": options[k % len(options)], "label": True, "kind": "rewritten"})
+        pairs.append({"gold": gold, "candidate": _wrong(gold), "label": False, "kind": "wrong"})
+    random.Random(SEED).shuffle(pairs)
+    return pairs
+
+
+def load_fixture() -> list[dict]:
+    return [json.loads(line) for line in FIXTURE.read_text().splitlines() if line.strip()]
+
+
+# --- arms (each runs in its own process) --------------------------------------------------------
+
+
+def _quality(verdicts: list[bool], pairs: list[dict]) -> dict:
+    wrong = [p for v, p in zip(verdicts, pairs) if v != p["label"]]
+    return {
+        "agreement": 1 - len(wrong) / len(pairs),
+        "false_positives": sum(1 for p in wrong if not p["label"]),
+        "false_negatives": sum(1 for p in wrong if p["label"]),
+        "n": len(pairs),
+        "disagreements": [{k: p[k] for k in ("gold", "candidate", "label")} for p in wrong[:40]],
+    }
+
+
+def _checker(arm: str):
+    """(name, batch function over pairs, fresh-state function) for an arm."""
+    if arm in ("ours", "ours_per_call"):
+        import reasoncraft.rewards.checker as checker
+
+        def fresh():  # a new worker per repeat: no answer cached from an earlier repeat
+            if checker._default is not None:
+                checker._default.close()
+            checker._default = checker.MathChecker()
+            checker._default.verdicts([("x+1", "1+x")])  # start-up is not timed
+
+        if arm == "ours":
+            return lambda pairs: checker.math_equal_many(pairs), fresh
+        return lambda pairs: [checker.math_equal(g, c) for g, c in pairs], fresh
+
+    import logging
+
+    from math_verify import parse, verify
+
+    logging.getLogger("math_verify").setLevel(logging.ERROR)
+    wrap = (lambda s: "\\boxed{" + s + "}") if arm == "mathverify_boxed" else (lambda s: "$" + s + "$")
+
+    def run(pairs):
+        return [bool(verify(parse(wrap(g)), parse(wrap(c)))) for g, c in pairs]
+
+    return run, lambda: None
+
+
+def run_one_arm(arm: str, repeats: int) -> dict:
+    pairs = build_pairs()
+    check, fresh = _checker(arm)
+    items = [(p["gold"], p["candidate"]) for p in pairs]
+    check(items[:30])  # warm up imports and parsers
+    times, verdicts = [], None
+    for _ in range(repeats):
+        fresh()
+        start = time.perf_counter()
+        verdicts = check(items)
+        times.append(time.perf_counter() - start)
+    rates = [len(items) / t for t in times]
+    fixture = load_fixture()
+    fresh()
+    fixture_verdicts = check([(p["gold"], p["candidate"]) for p in fixture])
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+    return {
+        "arm": arm,
+        **summary(rates),
+        "seconds": times,
+        "peak_mem_mb": round(peak_rss_mb(), 1),
+        "peak_mem_worker_mb": round(children, 1) if arm.startswith("ours") else 0,
+        "math500": _quality(verdicts, pairs),
+        "fixture": _quality(fixture_verdicts, fixture),
+    }
+
+
+# --- driver ----------------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=3, help="timed passes over all pairs per arm (>= 3)")
+    parser.add_argument("--arm", help="internal: run one arm in this process and print its JSON")
+    args = parser.parse_args()
+    if args.arm:
+        print(json.dumps(run_one_arm(args.arm, args.repeats)))
+        return
+    if not DATA.exists():
+        sys.exit(f"MATH-500 answers not found at {DATA}; this benchmark reads ../shared/data/math500.jsonl")
+    load_start = os.getloadavg()
+    pairs = build_pairs()
+    arms = {}
+    for arm in ("mathverify_boxed", "mathverify_dollar", "ours", "ours_per_call"):
+        arms[arm] = run_arm(__file__, ["--arm", arm, "--repeats", str(args.repeats)])
+        print(f"{arm}: {arms[arm]['median']:.0f} checks/s, math500 agreement {arms[arm]['math500']['agreement']:.4f}, "
+              f"fixture agreement {arms[arm]['fixture']['agreement']:.4f}", flush=True)
+    load_end = os.getloadavg()
+    ours, base = arms["ours"], arms["mathverify_boxed"]
+
+    def arm_record(a: dict, name: str | None = None) -> dict:
+        record = {k: a[k] for k in ("median", "min", "max", "runs", "seconds", "peak_mem_mb")}
+        if a.get("peak_mem_worker_mb"):
+            record["peak_mem_worker_mb"] = a["peak_mem_worker_mb"]
+        record["math500"] = a["math500"]
+        record["fixture"] = a["fixture"]
+        return ({"name": name} if name else {}) | record
+
+    kinds = {k: sum(p["kind"] == k for p in pairs) for k in ("identical", "rewritten", "wrong")}
+    from reasoncraft.rewards.normalize import cheap_verdict
+
+    sent_to_sympy = sum(cheap_verdict(p["gold"], p["candidate"]) is None for p in pairs)
+    result = {
+        "name": "verify",
+        "device": f"cpu, {os.cpu_count()} cores (shared machine)",
+        "versions": versions("math-verify", "sympy", "latex2sympy2_extended") | {"python": sys.version.split()[0]},
+        "setting": (
+            f"{len(pairs)} (gold, candidate) pairs from the {len(pairs) // 3} MATH-500 gold answers, "
+            f"{kinds['identical']} identical / {kinds['rewritten']} rewritten-equivalent / {kinds['wrong']} wrong, "
+            f"shuffled (seed {SEED}); {args.repeats} timed passes per arm after a 30-pair warm-up, each arm in its own "
+            "process; ours = math_equal_many (batched) with a fresh worker per pass, start-up not timed; "
+            f"plus agreement on the {len(load_fixture())} hand-labelled pairs of tests/fixtures/math_equal_pairs.jsonl"
+        ),
+        "metric": "checks per second (higher is better); agreement with the known labels",
+        "ours": arm_record(ours),
+        "baseline": arm_record(base, "Math-Verify direct: verify(parse('\\boxed{g}'), parse('\\boxed{c}'))"),
+        "other_arms": {
+            "ours_per_call": arm_record(arms["ours_per_call"], "math_equal called once per pair"),
+            "mathverify_dollar": arm_record(arms["mathverify_dollar"], "Math-Verify direct with '$g$' / '$c$' wrapping"),
+        },
+        "speedup": ours["median"] / base["median"],
+        "speedup_per_call": arms["ours_per_call"]["median"] / base["median"],
+        "target": 5.0,
+        "ours_pairs_sent_to_math_verify": sent_to_sympy,
+        "load": {"start": load_start, "end": load_end},
+    }
+    path = write_result(
+        result,
+        f"verify (cpu, shared, load {load_start[0]:.1f}->{load_end[0]:.1f}): math_equal_many "
+        f"{ours['median']:.0f} checks/s (min {ours['min']:.0f}, max {ours['max']:.0f}) vs Math-Verify direct "
+        f"{base['median']:.0f} (min {base['min']:.0f}, max {base['max']:.0f}) = {result['speedup']:.1f}x "
+        f"(per-call math_equal {result['speedup_per_call']:.1f}x); agreement on {len(pairs)} MATH-500 pairs "
+        f"{ours['math500']['agreement']:.4f} vs {base['math500']['agreement']:.4f} "
+        f"(false positives {ours['math500']['false_positives']} vs {base['math500']['false_positives']}); "
+        f"on {ours['fixture']['n']} hand-labelled pairs {ours['fixture']['agreement']:.4f} vs {base['fixture']['agreement']:.4f} "
+        f"($-wrapped Math-Verify {arms['mathverify_dollar']['fixture']['agreement']:.4f}). Target 5x.",
+    )
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
