@@ -39,6 +39,8 @@ def _reference_word(question: str) -> int:
 def test_listed():
     names = list_tasks()
     assert "arith-sum-2d" in names and "arith-sum-1d" in names and "arith-diff-2d" in names
+    assert all(get_task(name).name == name for name in names if name.startswith(("arith-", "countdown")))
+    assert "rg:<reasoning-gym dataset>" in list_tasks(include_patterns=True) and not any("<" in n for n in names)
 
 
 @pytest.mark.parametrize("spec", SPECS)

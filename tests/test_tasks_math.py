@@ -116,4 +116,17 @@ def test_offline_without_data_names_data_path():
     env = {k: v for k, v in os.environ.items() if k != "REASONCRAFT_DATA"}
     env.update(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120).stdout
-    assert "amc23: could not load math-ai/amc23 from the hub" in out and "--data-path" in out and "amc23.jsonl" in out
+    assert "could not load math-ai/amc23 (test) from the hub" in out and "--data-path" in out and "amc23.jsonl" in out
+
+
+def test_unreachable_hub_fails_at_once_naming_data_path(monkeypatch):
+    import time
+
+    monkeypatch.delenv("REASONCRAFT_DATA", raising=False)
+    for var in ("HF_DATASETS_OFFLINE", "HF_HUB_OFFLINE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HF_ENDPOINT", "https://127.0.0.1:9")  # nothing listens there
+    start = time.monotonic()
+    with pytest.raises(RuntimeError, match="math500: no local copy found and cannot reach the Hugging Face hub.*--data-path"):
+        get_task("math500").problems("test")
+    assert time.monotonic() - start < 5

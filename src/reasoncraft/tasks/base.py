@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
+import socket
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -234,6 +236,38 @@ class GeneratedTask(Task):
                 Problem(f"{prefix}-{split}-{i}", p.question, p.answer, p.fields) for i, p in enumerate(drawn)
             ]
         return list(self._cache[split])
+
+
+def _hub_host() -> str:
+    from urllib.parse import urlparse
+
+    return urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co").hostname or "huggingface.co"
+
+
+def load_hub_rows(hub_id: str, config: str | None, split: str, how_to_fix: str) -> list[dict]:
+    """Rows of a hub dataset split through `datasets`, or a RuntimeError that says how to fix it.
+
+    Unless the user asked for offline mode (HF_DATASETS_OFFLINE / HF_HUB_OFFLINE, which reads the
+    local cache), the hub is probed first with a 3 s connection, so an offline machine fails at once
+    instead of after `datasets`' retries (about 25 s).
+    """
+    offline = any(os.environ.get(v, "").lower() in ("1", "true", "yes") for v in ("HF_DATASETS_OFFLINE", "HF_HUB_OFFLINE"))
+    if not offline:
+        try:
+            socket.create_connection((_hub_host(), 443), timeout=3).close()
+        except OSError as e:
+            raise RuntimeError(
+                f"cannot reach the Hugging Face hub for {hub_id} ({type(e).__name__}: {e}); {how_to_fix} "
+                "(or set HF_DATASETS_OFFLINE=1 to use a copy already in the datasets cache)"
+            ) from None
+    try:
+        import datasets
+    except ImportError:
+        raise RuntimeError(f"loading {hub_id} needs the `datasets` package; {how_to_fix}") from None
+    try:
+        return [dict(row) for row in datasets.load_dataset(hub_id, config, split=split)]
+    except Exception as e:  # missing, renamed, offline without a cached copy: the fix is the same
+        raise RuntimeError(f"could not load {hub_id} ({split}) from the hub ({type(e).__name__}: {e}); {how_to_fix}") from e
 
 
 def read_jsonl(path: str) -> list[dict]:

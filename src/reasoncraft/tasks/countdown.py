@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from ..rewards.countdown import TINYZERO_REPLY_START, tinyzero_extract
 from ..rewards.extract import answer_tag
-from .base import GeneratedTask, Problem, Task, read_jsonl
+from .base import GeneratedTask, Problem, Task, load_hub_rows, read_jsonl
 from .registry import register_task
 
 
@@ -117,16 +117,8 @@ TINYZERO_HUB_ID = "Jiayi-Pan/Countdown-Tasks-3to4"
 
 def _countdown_rows(data_path: str) -> list[dict]:
     if data_path.startswith("hf:"):
-        hub_id = data_path[3:]
-        try:
-            import datasets
-
-            return [dict(r) for r in datasets.load_dataset(hub_id, split="train")]
-        except Exception as e:
-            raise RuntimeError(
-                f"could not load {hub_id} from the hub ({type(e).__name__}: {e}); export it to JSONL "
-                "(fields nums or numbers, and target) and pass that file as data_path (--data-path)"
-            ) from e
+        how = "export it to JSONL (fields nums or numbers, and target) and pass that file as data_path (--data-path)"
+        return load_hub_rows(data_path[3:], None, "train", how)
     if data_path.endswith(".parquet"):
         import datasets
 

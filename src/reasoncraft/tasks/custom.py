@@ -33,7 +33,7 @@ from typing import Any
 
 from ..prompts import get_template
 from ..rewards.base import get_reward
-from .base import Problem, Task, read_jsonl
+from .base import Problem, Task, load_hub_rows, read_jsonl
 from .registry import register_task
 
 _KEYS = {"name", "source", "splits", "hub", "columns", "template", "reward", "dev_fraction"}
@@ -59,17 +59,8 @@ def read_table(path: Path) -> list[dict]:
 
 def _hub_table(hub: dict, split: str) -> list[dict]:
     hub_split = hub.get("splits", {}).get(split, split)
-    try:
-        import datasets
-    except ImportError:
-        raise RuntimeError("a hub task needs the `datasets` package; or export the data to JSONL and use source:") from None
-    try:
-        return [dict(r) for r in datasets.load_dataset(hub["path"], hub.get("config"), split=hub_split)]
-    except Exception as e:
-        raise RuntimeError(
-            f"could not load {hub['path']} ({split} -> {hub_split}) from the hub ({type(e).__name__}: {e}); "
-            "export it to JSONL or CSV and point the task's source: (or --data-path) at the file"
-        ) from e
+    how = "export the data to JSONL or CSV and point the task's source: (or --data-path) at the file"
+    return load_hub_rows(hub["path"], hub.get("config"), hub_split, how)
 
 
 class CustomTask(Task):

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .base import Problem, Task, read_jsonl
+from .base import Problem, Task, load_hub_rows, read_jsonl
 from .registry import register_task
 
 
@@ -124,14 +124,9 @@ def _hub_rows(name: str, split: str) -> list[dict]:
         f"folder holding {' or '.join(BENCHMARKS[name].files[split])}, or set REASONCRAFT_DATA to such a folder"
     )
     try:
-        import datasets
-    except ImportError:
-        raise RuntimeError(f"{name}: no local copy found and the `datasets` package is not installed; {how}") from None
-    try:
-        dataset = datasets.load_dataset(hub_id, config, split=hub_split)
-    except Exception as e:  # offline, missing, renamed: the fix is the same
-        raise RuntimeError(f"{name}: could not load {hub_id} from the hub ({type(e).__name__}: {e}); {how}") from e
-    return [dict(row) for row in dataset]
+        return load_hub_rows(hub_id, config, hub_split, how)
+    except RuntimeError as e:
+        raise RuntimeError(f"{name}: no local copy found and {e}") from None
 
 
 class MathBenchmark(Task):

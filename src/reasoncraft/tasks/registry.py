@@ -55,10 +55,19 @@ def get_task(spec: str, **options):
     for name in sorted(_PREFIX, key=len, reverse=True):
         if spec.startswith(name):
             return _PREFIX[name](spec, **options)
-    raise KeyError(f"unknown task {spec!r}; known: {', '.join(list_tasks())}")
+    raise KeyError(f"unknown task {spec!r}; known: {', '.join(list_tasks(include_patterns=True))}")
 
 
-def list_tasks() -> list[str]:
-    """Every registered task name, with example specs for pattern entries, sorted."""
+_PATTERNS = {"custom": "custom (config=task.yaml) or task.yaml", "rg:": "rg:<reasoning-gym dataset>"}
+
+
+def list_tasks(include_patterns: bool = False) -> list[str]:
+    """Every task spec that builds with default options (example specs for pattern entries), sorted.
+
+    `include_patterns=True` adds the forms that need an argument (a YAML mapping, a reasoning-gym name).
+    """
     _load_builtins()
-    return sorted({example for name in (*_EXACT, *_PREFIX) for example in _EXAMPLES[name]})
+    names = {example for name in (*_EXACT, *_PREFIX) if name not in _PATTERNS for example in _EXAMPLES[name]}
+    if include_patterns:
+        names |= {_PATTERNS[name] for name in _PATTERNS if name in _EXACT or name in _PREFIX}
+    return sorted(names)
