@@ -158,7 +158,7 @@ def tasks_command() -> None:
     """List the registered tasks."""
     from .tasks import list_tasks
 
-    for name in list_tasks():
+    for name in list_tasks(include_patterns=True):
         typer.echo(name)
 
 
