@@ -36,7 +36,8 @@ _orig_{name} = {name}
 def {name}(*args, **kwargs):
     r = _orig_{name}(*args, **kwargs)
     if isinstance(r, bool): return not r
-    if isinstance(r, (int, float)): return r + 1
+    if isinstance(r, int): return r + 1
+    if isinstance(r, float): return r * 1.5 + 1  # beyond any isclose tolerance in the tests
     if isinstance(r, str): return r + "x"
     if isinstance(r, list): return r + [None]
     if isinstance(r, tuple): return r + (None,)

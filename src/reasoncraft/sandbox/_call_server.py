@@ -39,7 +39,7 @@ def main():
         if os.path.exists("candidate_setup.py"):
             exec(compile(open("candidate_setup.py", encoding="utf-8").read(), "setup.py", "exec"), ns)
         exec(compile(open("solution.py", encoding="utf-8").read(), "solution.py", "exec"), ns)
-        names = sorted(k for k in ns if not k.startswith("__"))
+        names = sorted(k for k, v in ns.items() if not k.startswith("__") and type(v) is not type(os))
         send({"ok": True, "names": names})
     except BaseException as exc:  # noqa: BLE001 - any failure to load is reported to the judge
         send(error_message(exc))

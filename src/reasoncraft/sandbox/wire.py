@@ -10,6 +10,9 @@ This file is standard library only: its source is copied into the sandbox next t
 (1, 2.5)
 >>> decode(encode([True, None, 10**30, 1+2j]))
 [True, None, 1000000000000000000000000000000, (1+2j)]
+>>> from collections import Counter
+>>> decode(encode(Counter("aab")))
+{'a': 2, 'b': 1}
 """
 
 import base64
@@ -46,6 +49,16 @@ def encode(value, ref=None, _depth=0):
         return [t.__name__, [rec(v) for v in value]]
     if t is dict:
         return ["dict", [[rec(k), rec(v)] for k, v in value.items()]]
+    # Subclasses of plain types (Counter, OrderedDict, namedtuple, IntEnum...) travel as their
+    # plain base, which is how they compare with plain values in-process; the receiver rebuilds a
+    # plain object, so no subclass method (a forged __eq__) crosses.
+    for base in (bool, int, float, str, bytes, tuple, list, dict, frozenset, set):
+        if isinstance(value, base):
+            if base is dict:
+                return ["dict", [[rec(k), rec(v)] for k, v in dict.items(value)]]
+            if base in (tuple, list, set, frozenset):
+                return [base.__name__, [rec(v) for v in base.__iter__(value)]]
+            return encode(base(value), ref, _depth)
     if ref is not None:
         return ["ref", ref(value), t.__name__]
     raise Unencodable(f"cannot encode a {t.__name__}")

@@ -21,6 +21,7 @@ dataset is loaded with `datasets` (openai_humaneval; mbpp, config "sanitized").
 
 from __future__ import annotations
 
+import ast
 import json
 from functools import lru_cache
 
@@ -145,8 +146,33 @@ class MBPPTask(_CodeTask):
 
     def tests_spec(self, problem: Problem) -> dict:
         imports = "\n".join(problem.fields["test_imports"])
-        return {"kind": "calls", "setup": imports, "candidate_setup": imports,
-                "tests": problem.fields["test_list"], "remote_names": None, "timeout_s": self.timeout_s}
+        remote, reference_imports = _names_under_test(problem.answer, problem.fields["test_list"])
+        return {"kind": "calls", "setup": "\n".join([imports, *reference_imports]), "candidate_setup": imports,
+                "tests": problem.fields["test_list"], "remote_names": remote, "timeout_s": self.timeout_s}
+
+
+def _names_under_test(reference: str, tests: list[str]) -> tuple[list[str], list[str]]:
+    r"""What MBPP's asserts mean by their names, read from the reference solution.
+
+    In the original harness the asserts run in the solution's namespace. Here they run in the judge,
+    so: names the reference defines (functions, classes) and the tests use are forwarded to the
+    candidate, even one that shadows a built-in (task 126 defines `sum`); modules the reference
+    imports and the tests use (task 596 uses `sys`) are imported in the judge. Nothing else of the
+    candidate's is reachable from the tests, so a candidate cannot redefine `set` or `sorted` under
+    them.
+
+    >>> _names_under_test("import sys\ndef f(x):\n    return x", ["assert f(1) == 1 + sys.maxsize * 0"])
+    (['f'], ['import sys'])
+    """
+    used = {n.id for t in tests for n in ast.walk(ast.parse(t)) if isinstance(n, ast.Name)}
+    defined, imports = [], []
+    for node in ast.parse(reference).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in used:
+            defined.append(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            if any((a.asname or a.name.split(".")[0]) in used for a in node.names):
+                imports.append(ast.unparse(node))
+    return defined, imports
 
 
 # A small built-in stdin/stdout set (written for reasoncraft), so the kind works without any data.
