@@ -340,3 +340,12 @@ def test_returning_an_object_that_equals_everything_fails():
         "    return Anything()\n"
     )
     attack(code, kind="calls", tests=ADD_TESTS)
+    liar = (  # a subclass of a plain type travels as its plain value: the forged __eq__ stays behind
+        "class Liar(int):\n"
+        "    def __eq__(self, other):\n"
+        "        return True\n"
+        "    __hash__ = int.__hash__\n"
+        "def add(a, b):\n"
+        "    return Liar(0)\n"
+    )
+    attack(liar, kind="calls", tests=ADD_TESTS)
