@@ -88,6 +88,7 @@ def test_shared_prompt_forward_equals_full_forward():
     dict(loss_type="dr_grpo", scale_rewards="none", mu=2, micro_batch_size=4, share_prompt_forward=False),
     dict(loss_type="bnpo", beta=0.1),
     dict(advantage="reinforce", scale_rewards="none", loss_type="grpo", lora_r=4, beta=0.05),
+    dict(prompt_format="text", template="r1-zero", warmup_steps=1, lr_schedule="cosine"),
 ])
 def test_variants_train(tmp_path, overrides):
     _, summary = run(tiny_config(tmp_path, steps=2, **overrides))

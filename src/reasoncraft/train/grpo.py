@@ -113,7 +113,13 @@ class ProblemStream:
 # --- evaluation before and after training ------------------------------------------------------------
 
 
-def held_out_accuracy(backend: Any, task: Any, problems: Sequence[Any], template: str, max_new_tokens: int) -> dict:
+def make_prompt(task: Any, problem: Any, template: str, prompt_format: str = "chat") -> Any:
+    """Chat messages for instruct models, or the template's single string for base models."""
+    return task.prompt(problem, template) if prompt_format == "chat" else task.prompt_text(problem, template)
+
+
+def held_out_accuracy(backend: Any, task: Any, problems: Sequence[Any], template: str, max_new_tokens: int,
+                      prompt_format: str = "chat") -> dict:
     """Greedy pass@1 on held-out problems, scored by the task (the same rewards training uses).
 
     Reports accuracy, the share of completions with no extractable answer, and scoring failures.
@@ -123,7 +129,7 @@ def held_out_accuracy(backend: Any, task: Any, problems: Sequence[Any], template
     if not problems:
         return {}
     sampling = SamplingParams(n=1, temperature=0.0, max_new_tokens=max_new_tokens)
-    outputs = backend.generate([task.prompt(p, template) for p in problems], sampling)
+    outputs = backend.generate([make_prompt(task, p, template, prompt_format) for p in problems], sampling)
     correct = no_answer = failures = 0
     for problem, (completion,) in zip(problems, outputs):
         score = task.score(problem, completion.text)
@@ -187,14 +193,15 @@ def sample_step(backend: Any, task: Any, stream: ProblemStream, config: GRPOConf
         sampling = SamplingParams(n=G, temperature=config.temperature, top_p=config.top_p, top_k=config.top_k,
                                   max_new_tokens=config.max_completion_length, logprobs=True,
                                   seed=config.seed * 1_000_003 + step * 101 + round_)
-        outputs = backend.generate([task.prompt(p, config.template) for p in problems], sampling)
+        prompts = [make_prompt(task, p, config.template, config.prompt_format) for p in problems]
+        outputs = backend.generate(prompts, sampling)
         rollouts, fields = [], {}
-        for g, (problem, completions) in enumerate(zip(problems, outputs)):
+        for g, (problem, prompt, completions) in enumerate(zip(problems, prompts, outputs)):
             stats["prompt_tokens"] += completions[0].prompt_tokens
             for name, value in task.reward_fields(problem).items():
                 fields.setdefault(name, []).extend([value] * G)
             for c in completions:
-                rollouts.append(_rollout(g, c, task.prompt(problem, config.template), local) if local is not None
+                rollouts.append(_rollout(g, c, prompt, local) if local is not None
                                 else Rollout(g, c.prompt_token_ids, c.token_ids, c.logprobs or [], c.text, c.finish_reason))
         total, valid, means, failures = score_completions(
             reward_fns, config.weights, config.rewards, [r.text for r in rollouts], fields)
@@ -417,7 +424,7 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
     eval_tokens = config.eval_max_new_tokens or config.max_completion_length
     if main and eval_problems and "before" not in evaluation:
         started = time.perf_counter()
-        evaluation["before"] = held_out_accuracy(backend, task, eval_problems, config.template, eval_tokens)
+        evaluation["before"] = held_out_accuracy(backend, task, eval_problems, config.template, eval_tokens, config.prompt_format)
         log(f"held-out before: {evaluation['before']} ({time.perf_counter() - started:.0f} s)")
 
     metrics_log = MetricsLog(out / "metrics.jsonl", resume_step=start_step if resume is not None else None) if main else None
@@ -471,7 +478,7 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
         return {"rank": rank, "steps": config.steps, "train_seconds": round(train_seconds, 2)}
     if eval_problems:
         started = time.perf_counter()
-        evaluation["after"] = held_out_accuracy(backend, task, eval_problems, config.template, eval_tokens)
+        evaluation["after"] = held_out_accuracy(backend, task, eval_problems, config.template, eval_tokens, config.prompt_format)
         log(f"held-out after: {evaluation['after']} ({time.perf_counter() - started:.0f} s)")
     rows = metrics_log.read()
     plot = plot_metrics(rows, out / "metrics.png", PLOT_KEYS)

@@ -32,6 +32,7 @@ class GRPOConfig:
     model: str = _h("Catalogue name, local folder, .gguf file or hub id of the policy.", "smollm2-135m")
     task: str = _h("Task name (reasoncraft.tasks.get_task).", "arith-sum-2d")
     template: str = _h("Prompt template name (reasoncraft.prompts).", "arithmetic")
+    prompt_format: str = _h("'chat' (messages through the model's chat template) or 'text' (the template's single-string base-model form).", "chat")
     train_split: str = _h("Task split that training problems are drawn from.", "train")
     eval_split: str = _h("Held-out split evaluated greedily before and after training.", "test")
     eval_problems: int = _h("Held-out problems to evaluate before and after training (0 = skip).", 200)
@@ -123,6 +124,7 @@ class GRPOConfig:
         if self.reward_weights is not None:
             need(len(self.reward_weights) == len(self.rewards),
                  f"reward_weights needs one weight per reward: got {len(self.reward_weights)} weights for {len(self.rewards)} rewards")
+        need(self.prompt_format in ("chat", "text"), f"prompt_format must be chat or text: got {self.prompt_format!r}")
         need(self.lora_r >= 0, "lora_r must be >= 0 (0 = full fine-tuning)")
         need(self.weight_sync in (None, "lora", "disk"), f"weight_sync must be lora or disk: got {self.weight_sync!r}")
         need(not (self.weight_sync == "lora" and not self.lora_r), "weight_sync=lora pushes a LoRA adapter: set lora_r > 0")
