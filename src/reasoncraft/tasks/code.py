@@ -16,7 +16,8 @@ decided outside the program's process.
   [{input, output}], solution?, split?} rows (`data_path=`; `split` defaults to "test").
 
 Data: `data_path=` a local JSON Lines file with the original field names; without it the hub
-dataset is loaded with `datasets` (openai_humaneval; mbpp, config "sanitized").
+dataset is loaded with `datasets` (openai/openai_humaneval; google-research-datasets/mbpp,
+config "sanitized"; not exercised offline here).
 """
 
 from __future__ import annotations
@@ -68,7 +69,12 @@ def _hub_rows(path: str, config: str | None, split: str) -> list[dict]:
     except ImportError as e:
         raise ImportError(f"loading {path} from the hub needs `datasets`; or pass data_path= a local "
                           "JSON Lines copy") from e
-    return [dict(r) for r in datasets.load_dataset(path, config, split=split)]
+    try:
+        rows = datasets.load_dataset(path, config, split=split)
+    except (ConnectionError, OSError, ValueError) as e:
+        raise RuntimeError(f"could not load {path} ({config or 'default'}, {split}) from the hub: {e}. "
+                           "Pass data_path= a local JSON Lines copy with the original fields") from e
+    return [dict(r) for r in rows]
 
 
 @lru_cache(maxsize=8)
@@ -84,7 +90,7 @@ class HumanEvalTask(_CodeTask):
     splits = ("test",)
 
     def _split(self, split: str) -> list[Problem]:
-        rows = _local_rows(self.data_path) if self.data_path else _hub_rows("openai_humaneval", None, "test")
+        rows = _local_rows(self.data_path) if self.data_path else _hub_rows("openai/openai_humaneval", None, "test")
         problems = []
         for r in rows:
             missing = {"task_id", "prompt", "canonical_solution", "test", "entry_point"} - set(r)
@@ -132,7 +138,7 @@ class MBPPTask(_CodeTask):
             rows = [r for r in _local_rows(self.data_path) if _mbpp_split(int(r["task_id"])) == split]
         else:
             hub_split = {"train": "train", "dev": "validation", "test": "test"}[split]
-            rows = _hub_rows("mbpp", "sanitized", hub_split)
+            rows = _hub_rows("google-research-datasets/mbpp", "sanitized", hub_split)
         problems = []
         for r in sorted(rows, key=lambda r: int(r["task_id"])):
             tests = list(r["test_list"])
