@@ -12,15 +12,19 @@ Two rewards, both pure functions of strings that never execute model text:
   (Jiayi-Pan/TinyZero ``verl/utils/reward_score/countdown.py``) reproduced exactly: the text after the
   first "Assistant:" (else "<|im_start|>assistant"; else score 0), its last line, the last
   ``<answer>`` tag there; 0 with no tag, 0.1 when the tag's equation uses other numbers (digit runs
-  compared as a multiset), holds a character outside ``[0-9+-*/(). ]`` or any whitespace, fails to
-  evaluate, or misses the target by 1e-5 or more; 1.0 when it hits it. TinyZero evaluates with
+  compared as a multiset), holds a character other than digits, ``+ - * / ( ) .`` and whitespace,
+  fails to evaluate, or misses the target by 1e-5 or more; 1.0 when it hits it. TinyZero evaluates with
   Python ``eval``; here Python's own parser (`ast.parse`) reads the expression and a whitelist
   walker computes it with Python's number semantics (so ``2**3``, ``7//2``, unary minus and
   ``3.5`` behave as they did under ``eval``), with one guard TinyZero lacks: an integer power or
   product past 100,000 bits, or an equation over 10,000 characters, counts as "fails to evaluate"
   (TinyZero would compute a huge number or hang; either way the score is 0.1 unless such a number
-  cancels back to the target). The fixture ``tests/fixtures/countdown_tinyzero.jsonl`` holds
-  TinyZero's own scores on a corpus of completions and the test reproduces every one.
+  cancels back to the target), and one difference that never changes a score: where ``eval`` would
+  return a tuple or an Ellipsis (then TinyZero's comparison fails: 0.1), this gives None (0.1). The
+  fixture ``tests/fixtures/countdown_tinyzero.jsonl`` holds TinyZero's own scores on a corpus of
+  completions and the test reproduces every one; on 194,717 random expressions over TinyZero's
+  allowed characters, `python_arithmetic` returned what TinyZero's ``evaluate_equation`` returned
+  except for one integer power past the size guard.
 
 TinyZero scores the decoded prompt plus response; our completions exclude the prompt, so the
 TinyZero reward scores ``TINYZERO_REPLY_START + completion``, the end of TinyZero's prompt followed
