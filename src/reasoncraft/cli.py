@@ -45,6 +45,58 @@ def train_grpo_command(
     typer.echo(f"metrics, plot, checkpoints and run record in {resolved.out_dir}/; evaluation: {summary['evaluation']}")
 
 
+def _load_or_exit(cls, config: Optional[str], overrides: Optional[list[str]]):
+    """A config dataclass from an optional YAML file and key=value overrides; a bad value is a usage error."""
+    from .train.config import ConfigError, load_config
+
+    if config is not None and "=" in config:  # only overrides were given
+        overrides, config = [config, *(overrides or [])], None
+    try:
+        return load_config(cls, config, overrides or [])
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+@train_app.command("sft")
+def train_sft_command(
+    config: Optional[str] = typer.Argument(None, help="YAML recipe, e.g. configs/sft_countdown_shortcut.yaml."),
+    overrides: Optional[list[str]] = typer.Argument(None, help="key=value overrides, e.g. learning_rate=1e-5 max_steps=50."),
+    resume: Optional[str] = typer.Option(None, help="Run folder or checkpoint to continue exactly from."),
+    show_config: bool = typer.Option(False, "--show-config", help="List every config key with its help, then exit."),
+) -> None:
+    """Supervised fine-tuning on chat `messages` JSONL (completion-only loss, packed), optionally with KL to a teacher."""
+    from .train.config import describe
+    from .train.sft_config import SFTConfig
+
+    if show_config:
+        typer.echo(describe(SFTConfig))
+        return
+    resolved = _load_or_exit(SFTConfig, config, overrides)
+    from .train.sft import train_sft
+
+    summary = train_sft(resolved, resume=resume, log=typer.echo)
+    typer.echo(f"model, metrics, checkpoints and run record in {resolved.out_dir}/; final: {summary['final_metrics'].get('loss')}")
+
+
+@app.command("distill")
+def distill_command(
+    config: Optional[str] = typer.Argument(None, help="YAML recipe, e.g. configs/distill_countdown_journey.yaml."),
+    overrides: Optional[list[str]] = typer.Argument(None, help="key=value overrides, e.g. k=8 teacher=smollm2-135m."),
+    show_config: bool = typer.Option(False, "--show-config", help="List every config key with its help, then exit."),
+) -> None:
+    """Build an SFT set from a teacher: k traces per problem, verified, filtered, deduplicated, decontaminated.
+    Rerun the same command to resume after a crash."""
+    from .data.distill import DistillConfig, run_distill
+    from .train.config import describe
+
+    if show_config:
+        typer.echo(describe(DistillConfig))
+        return
+    resolved = _load_or_exit(DistillConfig, config, overrides)
+    report = run_distill(resolved, log=typer.echo)
+    typer.echo(f"traces.jsonl, sft.jsonl ({report['filtering']['kept']} records), report.json and run.json in {resolved.out_dir}/")
+
+
 @app.command()
 def models() -> None:
     """List the embedded model catalogue and where its cache lives."""
