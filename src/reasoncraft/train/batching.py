@@ -7,8 +7,8 @@ Shared by trainers that learn from fixed text (SFT, distillation). Three pure st
    before carries none. The prompt is rendered on its own with the generation prompt, and must be
    a token prefix of the whole conversation; a template where it is not is refused (loudly), since
    the mask would then be wrong.
-2. `pack`: greedy packing of examples, in order, into rows of at most `max_tokens` tokens; no
-   padding anywhere (the padding-free batches of TRL's `padding_free=True`).
+2. `pack_best_fit` (best-fit decreasing, TRL's default) or `pack` (greedy, in order): examples into
+   rows of at most `max_tokens` tokens; no padding anywhere (TRL's padding-free batches).
 3. `collate_packed`: one packed row as tensors: input ids, labels (-100 where there is no loss),
    position ids restarting at 0 for each example, and the attention that keeps examples apart: a
    block-diagonal causal mask (sdpa / eager), or position ids alone for flash-attention kernels,
@@ -85,6 +85,34 @@ def pack(examples: Sequence[Example], max_tokens: int) -> list[list[Example]]:
         used += len(example)
     if current:
         rows.append(current)
+    return rows
+
+
+def pack_best_fit(examples: Sequence[Example], max_tokens: int) -> list[list[Example]]:
+    """Best-fit decreasing: longest example first, each into the fullest row it still fits (fewer, fuller
+    rows than `pack`; TRL's default `bfd`). Rows come out in creation order; shuffle them to train.
+
+    >>> [[len(e) for e in row] for row in pack_best_fit([Example([1] * n, [True] * n) for n in (3, 4, 2, 5)], 7)]
+    [[5, 2], [4, 3]]
+    """
+    import bisect
+
+    order = sorted(range(len(examples)), key=lambda i: -len(examples[i]))
+    rows: list[list[Example]] = []
+    free: list[tuple[int, int]] = []  # (free tokens, row index), sorted
+    for i in order:
+        size = len(examples[i])
+        if size > max_tokens:
+            raise ValueError(f"an example of {size} tokens exceeds the packing budget {max_tokens}; "
+                             "tokenize with max_tokens <= the budget")
+        at = bisect.bisect_left(free, (size, -1))  # the row with the least free room that still fits
+        if at == len(free):
+            rows.append([examples[i]])
+            bisect.insort(free, (max_tokens - size, len(rows) - 1))
+        else:
+            room, row = free.pop(at)
+            rows[row].append(examples[i])
+            bisect.insort(free, (room - size, row))
     return rows
 
 

@@ -7,7 +7,7 @@ students, which are "only SFT, no RL". This trainer does that step:
 * the loss is the cross-entropy of the assistant's tokens only (the prompt carries no loss), averaged
   over every completion token of an optimizer step, however the step is split into micro-batches;
 * the chat template of the student renders each example (`batching.tokenize_chat`);
-* examples are packed without padding (`batching.pack`), kept apart by a block-diagonal causal mask
+* examples are packed without padding (`batching.pack_best_fit`, or greedily in order), kept apart by a block-diagonal causal mask
   (or by position ids under flash attention); only positions that predict a completion token go
   through the LM head (`logits_to_keep` with their indices), so prompt logits are never computed;
 * several datasets are mixed with weights, full fine-tuning or LoRA, gradient accumulation, and the
@@ -34,7 +34,7 @@ from typing import Any, Callable, Sequence
 
 import torch
 
-from .batching import IGNORE_INDEX, Example, collate_packed, pack, shifted_targets, tokenize_chat
+from .batching import IGNORE_INDEX, Example, collate_packed, pack, pack_best_fit, shifted_targets, tokenize_chat
 from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
 from .config import ConfigError, config_dict, save_config
 from .metrics import MetricsLog, plot_metrics
@@ -105,18 +105,27 @@ def mix(sources: Sequence[tuple[str, list, float]], seed: int) -> list[tuple[str
 
 
 class PackedStream:
-    """Packed rows in a fresh seeded order each epoch; its position (epoch, row) resumes exactly."""
+    """Packed rows in a fresh seeded order each epoch; its position (epoch, row) resumes exactly.
 
-    def __init__(self, examples: Sequence[Example], max_tokens: int, seed: int, epoch: int = 0, row: int = 0):
+    `best_fit`: rows by best-fit decreasing, then shuffled; else examples shuffled, then packed in order.
+    """
+
+    def __init__(self, examples: Sequence[Example], max_tokens: int, seed: int, epoch: int = 0, row: int = 0,
+                 best_fit: bool = True):
         if not examples:
             raise ValueError("no training examples")
-        self.examples, self.max_tokens, self.seed = list(examples), max_tokens, seed
+        self.examples, self.max_tokens, self.seed, self.best_fit = list(examples), max_tokens, seed, best_fit
         self.epoch, self.row = epoch, row
         self.rows = self._pack()
 
     def _pack(self) -> list[list[Example]]:
+        rng = random.Random(self.seed * 1_000_003 + self.epoch)
+        if self.best_fit:
+            rows = pack_best_fit(self.examples, self.max_tokens)
+            rng.shuffle(rows)
+            return rows
         order = list(range(len(self.examples)))
-        random.Random(self.seed * 1_000_003 + self.epoch).shuffle(order)
+        rng.shuffle(order)
         return pack([self.examples[i] for i in order], self.max_tokens)
 
     def take(self) -> list[Example]:
@@ -259,7 +268,7 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
         model = apply_lora(model, config.lora_r, config.lora_alpha, config.lora_dropout, config.lora_target_modules)
     attention = getattr(model.config, "_attn_implementation", "") or ""
     block_mask = not attention.startswith("flash")  # flash kernels read example boundaries from position ids
-    stream = PackedStream(examples, config.micro_batch_tokens, config.seed)
+    stream = PackedStream(examples, config.micro_batch_tokens, config.seed, best_fit=config.packing == "bfd")
     steps = _steps(config, len(stream.rows))
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer, scheduler = build_optimizer(params, config.learning_rate, config.weight_decay,
@@ -275,7 +284,8 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
     if resume is not None:
         state = load_checkpoint(resume, model=model, optimizer=optimizer, scheduler=scheduler)
         start, train_seconds = state["step"], state.get("train_seconds", 0.0)
-        stream = PackedStream(examples, config.micro_batch_tokens, config.seed, **state["data"])
+        stream = PackedStream(examples, config.micro_batch_tokens, config.seed, **state["data"],
+                              best_fit=config.packing == "bfd")
         log(f"resumed from {state['checkpoint']} at step {start}")
     metrics_log = MetricsLog(out / "metrics.jsonl", resume_step=start if resume is not None else None)
     model.train()

@@ -34,6 +34,7 @@ class SFTConfig:
     max_seq_length: int = _h("Longest example in tokens; longer completions are cut at the right.", 1024)
     # sizes
     micro_batch_tokens: int = _h("Packing budget: tokens per padding-free row (one forward/backward).", 2048)
+    packing: str = _h("How examples fill rows: bfd (best-fit decreasing, fuller rows; rows shuffled) or greedy (in shuffled order).", "bfd")
     gradient_accumulation_steps: int = _h("Rows whose gradients are summed into one optimizer step.", 1)
     epochs: float = _h("Passes over the mixed data (ignored when max_steps is set).", 1.0)
     max_steps: Optional[int] = _h("Optimizer steps to run (default: from epochs).", None)
@@ -78,6 +79,7 @@ class SFTConfig:
              f"micro_batch_tokens must hold the longest example: got {self.micro_batch_tokens} < max_seq_length={self.max_seq_length}")
         need(self.max_steps is None or self.max_steps >= 1, f"max_steps must be >= 1 or None: got {self.max_steps}")
         need(self.epochs > 0, f"epochs must be > 0: got {self.epochs}")
+        need(self.packing in ("bfd", "greedy"), f"packing must be bfd or greedy: got {self.packing!r}")
         need(self.lr_schedule in ("constant", "linear", "cosine"), f"unknown lr_schedule {self.lr_schedule!r}")
         need(self.lora_r >= 0, "lora_r must be >= 0 (0 = full fine-tuning)")
         need(0 <= self.distill_alpha <= 1, f"distill_alpha must be in [0, 1]: got {self.distill_alpha}")
