@@ -139,3 +139,23 @@ def test_sigkill_and_faults_leave_exactly_one_record_per_key(tmp_path):
     assert faults == {"429": 1, "429:0.1": 1, "500": 5, "hang": 1, "drop": 1}
     print({"injected_faults_served": dict(faults), "records_before_kill": sum(killed_at.values()),
            "first_rerun": first.to_dict(), "second_rerun_written": rerun.records_written})
+
+
+def test_cold_start_recipe_runs_with_an_in_process_teacher_folder(tmp_path):
+    """The R1 cold-start recipe on a (tiny, untrained) checkpoint: every trace is judged, counted and priced."""
+    from reasoncraft.data.distill import DistillConfig, run_distill
+    from reasoncraft.testing import tiny_model
+    from reasoncraft.train.config import load_config
+
+    model, tok = tiny_model("qwen2")
+    model.save_pretrained(tmp_path / "ckpt")
+    tok.save_pretrained(tmp_path / "ckpt")
+    config = load_config(DistillConfig, "configs/distill_r1_cold_start.yaml", [
+        f"teacher={tmp_path / 'ckpt'}", "limit=3", "k=2", "max_new_tokens=8", "device=cpu",
+        "price_per_million_completion_tokens=1.5", f"out_dir={tmp_path / 'run'}"])
+    report = run_distill(config, log=lambda m: None)
+    generation, filtering = report["generation"], report["filtering"]
+    assert generation["records_total"] == 6 and generation["completion_tokens"] > 0
+    assert filtering["input"] == 6 and filtering["kept"] + sum(filtering["dropped"].values()) == 6
+    run = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert run["cost"] == pytest.approx(1.5 * generation["completion_tokens"] / 1e6)
