@@ -212,3 +212,23 @@ def test_best_fit_packing_against_a_plain_loop():
             bins.append(n)
     assert len(rows) == len(bins) and sorted(sum(len(e) for e in r) for r in rows) == sorted(bins)
     assert len(rows) <= len(pack(examples, 64))
+
+
+def test_gradient_accumulation_equals_one_big_row():
+    """Two rows accumulated in one optimizer step move the weights exactly as one row holding both."""
+    from reasoncraft.train.sft import sft_step
+
+    examples = [tokenize_chat(tiny_tokenizer(), m) for m in MEMORISE[:6]]
+    results = []
+    for rows in ([examples[:3], examples[3:]], [examples]):
+        model, _ = tiny_model("llama")
+        params = [p for p in model.parameters() if p.requires_grad]
+        optimizer = torch.optim.SGD(params, lr=1.0)
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 1.0)
+        out = sft_step(model, rows, optimizer=optimizer, scheduler=scheduler, params=params, max_grad_norm=0.0,
+                       block_mask=True, device="cpu")
+        results.append((out, [p.detach().clone() for p in params]))
+    (split, split_params), (whole, whole_params) = results
+    assert split["completion_tokens"] == whole["completion_tokens"]
+    assert split["loss"] == pytest.approx(whole["loss"], rel=1e-5)
+    assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(split_params, whole_params))

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 _WORD = re.compile(r"\w+|[^\w\s]")
-_MERSENNE = (1 << 61) - 1
+_PRIME = (1 << 31) - 1  # a Mersenne prime
 
 
 def normalise(text: str) -> str:
@@ -61,21 +61,27 @@ def jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b)
 
 
-def _hash64(text: str) -> int:
-    return struct.unpack("<Q", hashlib.blake2b(text.encode(), digest_size=8).digest())[0]
+def _hash32(text: str) -> int:
+    return struct.unpack("<I", hashlib.blake2b(text.encode(), digest_size=4).digest())[0]
 
 
 @lru_cache(maxsize=8)
-def _permutations(num_perm: int, seed: int) -> tuple[tuple[int, int], ...]:
+def _permutations(num_perm: int, seed: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
     rng = random.Random(seed)
-    return tuple((rng.randrange(1, _MERSENNE), rng.randrange(0, _MERSENNE)) for _ in range(num_perm))
+    return (tuple(rng.randrange(1, _PRIME) for _ in range(num_perm)),
+            tuple(rng.randrange(0, _PRIME) for _ in range(num_perm)))
 
 
 def minhash(items: set[str], num_perm: int = 64, seed: int = 1) -> tuple[int, ...]:
-    """MinHash signature of a set under `num_perm` universal hash functions (a x + b mod p)."""
-    params = _permutations(num_perm, seed)
-    values = [_hash64(s) for s in items] or [0]
-    return tuple(min((a * v + b) % _MERSENNE for v in values) for a, b in params)
+    """MinHash signature of a set under `num_perm` universal hash functions (a x + b mod p, p = 2^31 - 1).
+
+    Values and coefficients stay below 2^31, so a x + b fits in int64 and numpy computes all at once.
+    """
+    import numpy as np
+
+    a, b = (np.array(v, dtype=np.int64)[:, None] for v in _permutations(num_perm, seed))  # (P, 1)
+    values = np.array([_hash32(s) % _PRIME for s in items] or [0], dtype=np.int64)[None, :]  # (1, S)
+    return tuple(((a * values + b) % _PRIME).min(axis=1).tolist())  # (P,)
 
 
 def exact_duplicates(texts: Sequence[str]) -> list[int | None]:
