@@ -232,3 +232,15 @@ def test_gradient_accumulation_equals_one_big_row():
     assert split["completion_tokens"] == whole["completion_tokens"]
     assert split["loss"] == pytest.approx(whole["loss"], rel=1e-5)
     assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(split_params, whole_params))
+
+
+def test_a_template_that_drops_the_reasoning_is_refused():
+    tok = tiny_tokenizer()
+    # Like DeepSeek-R1-Distill's template: assistant turns keep only the text after </think>.
+    tok.chat_template = (
+        "{% for m in messages %}{% set c = m['content'] %}{% if m['role'] == 'assistant' and '</think>' in c %}"
+        "{% set c = c.split('</think>')[-1] %}{% endif %}{{ '<|im_start|>' + m['role'] + '\\n' + c + '<|im_end|>\\n' }}"
+        "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}")
+    with pytest.raises(ValueError, match="changes the assistant message"):
+        tokenize_chat(tok, conversation("2 + 2?", "<think>2 + 2 = 4</think><answer>4</answer>"))
+    assert sum(tokenize_chat(tok, conversation("2 + 2?", "<answer>4</answer>")).loss_mask) > 0

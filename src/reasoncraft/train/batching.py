@@ -5,8 +5,8 @@ Shared by trainers that learn from fixed text (SFT, distillation). Three pure st
 1. `tokenize_chat`: render the messages with the tokenizer's chat template; the tokens of the last
    assistant message (and the template's end-of-turn tokens after it) carry the loss, everything
    before carries none. The prompt is rendered on its own with the generation prompt, and must be
-   a token prefix of the whole conversation; a template where it is not is refused (loudly), since
-   the mask would then be wrong.
+   a token prefix of the whole conversation, and the assistant text must survive the rendering; a
+   template where either fails is refused (loudly), since the mask or the target would be wrong.
 2. `pack_best_fit` (best-fit decreasing, TRL's default) or `pack` (greedy, in order): examples into
    rows of at most `max_tokens` tokens; no padding anywhere (TRL's padding-free batches).
 3. `collate_packed`: one packed row as tensors: input ids, labels (-100 where there is no loss),
@@ -50,6 +50,12 @@ def tokenize_chat(tokenizer: Any, messages: Sequence[dict], max_tokens: int | No
             "the chat template renders the prompt differently inside the full conversation, so the completion "
             "mask cannot be placed; use a template whose rendering of the prompt with add_generation_prompt=True "
             "is a prefix of the full conversation (ChatML, Llama 3, Qwen2 templates are)")
+    content = str(messages[-1].get("content", "")).strip()
+    if content and content[-200:] not in tokenizer.decode(full_ids[len(prompt_ids):]):
+        raise ValueError(
+            "the chat template changes the assistant message (some templates, e.g. DeepSeek-R1-Distill's, drop "
+            "the <think> reasoning of assistant turns), so training would not see the completion as written; "
+            "set a template that renders assistant content verbatim (tokenizer.chat_template)")
     if max_tokens is not None and len(prompt_ids) >= max_tokens:
         raise ValueError(f"a prompt of {len(prompt_ids)} tokens leaves no room for its completion within "
                          f"max_seq_length={max_tokens}: raise max_seq_length or drop the example")
