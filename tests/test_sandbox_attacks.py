@@ -51,6 +51,7 @@ else:
     else:
         v = judge_stdio(sb, spec["code"], spec["tests"], limits=limits, case_timeout_s=1.0)
     out = {"passed": v.passed, "stop_reason": v.stop_reason, "wall_s": v.run.wall_s, "errors": v.errors,
+           "infrastructure_error": v.infrastructure_error,
            "stdout": v.run.stdout[-4000:], "stderr": v.run.stderr[-2000:]}
 print(json.dumps(out))
 """
@@ -112,6 +113,8 @@ def attack(code: str, *, kind: str = "run", tests=None, limits=None, expect_pass
     assert set(Path("/tmp").glob("reasoncraft-sbx-*")) <= leftovers_before, "temp folder left behind"
     assert result["wall_s"] <= limits["wall_s"] + 1.0, f"stopped late: {result['wall_s']:.2f} s"
     assert result["passed"] == expect_pass, f"expected passed={expect_pass}: {result}"
+    # a hostile program must earn a failure, never an "infrastructure error" (an unscored sample)
+    assert not result.get("infrastructure_error"), result
     return result
 
 
@@ -349,3 +352,28 @@ def test_returning_an_object_that_equals_everything_fails():
         "    return Liar(0)\n"
     )
     attack(liar, kind="calls", tests=ADD_TESTS)
+
+
+def test_garbage_on_the_protocol_channel_is_a_failure_not_an_infrastructure_error():
+    code = (
+        "import os\n"
+        "for fd in range(3, 32):\n"
+        "    try:\n"
+        "        os.write(fd, b'{not json\\n[1, 2]\\n\"str\"\\n')\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "def add(a, b):\n"
+        "    return a + b\n"
+    )
+    attack(code, kind="calls", tests=ADD_TESTS)
+    reply_garbage = (
+        "import os\n"
+        "def add(a, b):\n"
+        "    for fd in range(3, 32):\n"
+        "        try:\n"
+        "            os.write(fd, b'{\"ok\": true, \"value\": [\"nope\"]}\\n')\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    return a + b\n"
+    )
+    attack(reply_garbage, kind="calls", tests=ADD_TESTS)

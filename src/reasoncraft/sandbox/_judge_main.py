@@ -53,13 +53,18 @@ class Remote:
         if not hello.get("ok"):
             raise CandidateGone(f"solution failed to load: {hello.get('error')}: {hello.get('message')}"
                                 f"\n{hello.get('trace', '')}")
-        self.names = hello["names"]
+        names = hello.get("names")
+        self.names = [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
 
     def receive(self):
-        line = self.proc.stdout.readline(spec.get("max_message_bytes", 4_000_000))
-        if not line.endswith("\n"):
+        try:
+            line = self.proc.stdout.readline(spec.get("max_message_bytes", 4_000_000))
+            message = loads(line) if line.endswith("\n") else None  # noqa: F821 - from wire.py
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            message = None
+        if not isinstance(message, dict):
             raise CandidateGone("candidate process ended or sent a malformed message")
-        return loads(line)
+        return message
 
     def request(self, message):
         try:
@@ -106,11 +111,26 @@ def forward(remote, head, args, kwargs):
                    kwargs={k: encode_arg(v) for k, v in kwargs.items()})
     reply = remote.request(message)
     deref = lambda n, t: RemoteRef(remote, n, t)  # noqa: E731
+    try:
+        return _unpack(reply, args, deref)
+    except (ValueError, TypeError, KeyError, IndexError, RecursionError, OverflowError) as exc:
+        if isinstance(exc, _CandidateRaised):
+            raise exc.original from None
+        raise CandidateGone(f"candidate sent a malformed reply: {type(exc).__name__}") from None
+
+
+class _CandidateRaised(ValueError):
+    def __init__(self, original):
+        super().__init__(str(original))
+        self.original = original
+
+
+def _unpack(reply, args, deref):
     if not reply.get("ok"):
         exc_type = getattr(builtins, str(reply.get("error")), None)
         if not (isinstance(exc_type, type) and issubclass(exc_type, Exception)):
             exc_type = RuntimeError
-        raise exc_type(f"candidate raised {reply.get('error')}: {reply.get('message')}")
+        raise _CandidateRaised(exc_type(f"candidate raised {reply.get('error')}: {reply.get('message')}"))
     for original, after in zip(args, reply.get("args_after", [])):
         if after is None:
             continue
