@@ -90,3 +90,48 @@ def test_distill_config_rejects_evaluation_splits_and_lone_journeys():
         DistillConfig(split="test")
     with pytest.raises(ConfigError, match="k >= 2"):
         DistillConfig(journeys=True, k=1)
+
+
+def test_teacher_written_reflections_are_used_unless_they_leak_the_answer(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from fake_openai_server import FakeOpenAIServer
+
+    from reasoncraft.backends.openai import OpenAIBackend
+    from reasoncraft.data.journey import teacher_reflections
+    from reasoncraft.prompts import render
+
+    task = get_task("countdown-3", max_target=50)
+    problems = task.problems("train", limit=2)
+    right = {p.id: CountdownSearchTeacher("shortcut").solve(p, 0) for p in problems}
+    wrong = {p.id: "<think>Just add them.</think>\n<answer>" + " + ".join(map(str, p.fields["numbers"])) + "</answer>"
+             for p in problems}
+
+    class TwoAttempts:
+        model_id = "two-attempts"
+
+        def solve(self, problem, sample_index):
+            return (wrong if sample_index == 0 else right)[problem.id]
+
+    generate_traces(task, problems, TwoAttempts(), tmp_path / "t.jsonl", k=2)
+    records = list(read_records(tmp_path / "t.jsonl")[0].values())
+    with FakeOpenAIServer() as server:
+        leaky = problems[1]
+        journeys_in = sorted(records, key=lambda r: r["problem_id"])
+        # The teacher's reply for problem 1 states the gold answer: it must not be used.
+        from reasoncraft.data.journey import diagnose
+
+        prompt_1 = render("journey-reflection", question=leaky.question, wrong=wrong[leaky.id],
+                          diagnosis=diagnose(leaky, " + ".join(map(str, leaky.fields["numbers"]))), right=right[leaky.id])
+        server.replay([prompt_1], [[{"text": f"I should have written {leaky.answer}", "token_ids": [1], "prompt_tokens": 3,
+                                     "completion_tokens": 1, "finish_reason": "stop"}]])
+        backend = OpenAIBackend(server.base_url, "fake-model", api_key_env=None)
+        journeys = build_journeys(task, journeys_in, {p.id: p for p in problems}, reflect=teacher_reflections(backend))
+    by_problem = {j["problem_id"]: j for j in journeys}
+    assert by_problem[problems[0].id]["journey"]["reflection"] == "teacher"
+    assert "Wait, Sample 0: thinking" in by_problem[problems[0].id]["completion"]
+    assert by_problem[leaky.id]["journey"]["reflection"] == "verifier"
+    assert leaky.answer not in by_problem[leaky.id]["completion"].split("Let me go back")[0]
+    assert all(j["verdict"]["correct"] for j in journeys)

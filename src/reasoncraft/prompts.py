@@ -163,6 +163,16 @@ for _t in (
         description="Self-evaluation, P(True): fields question and solution; reply opens with (A) or (B).",
         source="Kadavath et al. 2022, 'Language Models (Mostly) Know What They Know' (arXiv 2207.05221)",
     ),
+    Template(
+        name="journey-reflection",
+        user=(
+            "Problem: {question}\n\nA first attempt:\n{wrong}\n\nA checker found it wrong: {diagnosis}.\n\n"
+            "A correct solution:\n{right}\n\nWrite one or two sentences, as the solver noticing its own mistake "
+            "in the first attempt, that say what went wrong in it. Do not give the final answer."
+        ),
+        description="Journey learning (data.journey): fields question, wrong, diagnosis, right; reply is the reflection.",
+        source="O1 Replication Journey (arXiv 2410.18982): reflections written by a model",
+    ),
 ):
     register_template(_t)
 

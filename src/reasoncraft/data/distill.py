@@ -51,6 +51,8 @@ class DistillConfig:
     batch_problems: int = _h("Problems per generation batch (one fsync per batch).", 16)
     journeys: bool = _h("Also build reflection journeys from each problem's wrong and right traces.", False)
     journeys_per_problem: int = _h("Journeys per problem with both a wrong and a right trace.", 1)
+    journey_reflections: str = _h("Who writes a journey's reflection: verifier (the checker's finding) or teacher "
+                                  "(the teacher model, from the journey-reflection prompt; needs a model teacher).", "verifier")
     script: str = _h("Expected script of the reasoning for the language filter ('' = off).", "LATIN")
     min_script_share: float = _h("Least share of letters in that script.", 0.95)
     min_tokens: int = _h("Shortest trace kept, in tokens.", 1)
@@ -78,6 +80,10 @@ class DistillConfig:
             raise ConfigError(f"teacher {self.teacher!r} is a programmatic solver; drop base_url")
         if self.journeys and self.k < 2:
             raise ConfigError("journeys need a wrong and a right trace of the same problem: set k >= 2")
+        if self.journey_reflections not in ("verifier", "teacher"):
+            raise ConfigError(f"journey_reflections must be verifier or teacher: got {self.journey_reflections!r}")
+        if self.journey_reflections == "teacher" and self.teacher in SOLVERS:
+            raise ConfigError("journey_reflections=teacher needs a model teacher, not a programmatic solver")
         if self.layout not in ("r1", "answer", "boxed", "none"):
             raise ConfigError(f"layout must be r1, answer, boxed or none: got {self.layout!r}")
 
@@ -107,7 +113,7 @@ def run_distill(config: DistillConfig, *, teacher: Any = None, task: Any = None,
     from .decontam import Decontaminator, eval_sets_from_tasks
     from .filters import Readability
     from .generate import generate_traces, read_records
-    from .journey import build_journeys
+    from .journey import build_journeys, teacher_reflections
     from .pipeline import build_sft_set, write_jsonl_atomic
 
     out = Path(config.out_dir)
@@ -129,7 +135,9 @@ def run_distill(config: DistillConfig, *, teacher: Any = None, task: Any = None,
     log(f"generation: {generation.to_dict()}")
     wanted = {p.id for p in problems}
     records = [r for r in read_records(out / "traces.jsonl")[0].values() if r["problem_id"] in wanted]
-    journeys = build_journeys(task, records, {p.id: p for p in problems}, config.journeys_per_problem) if config.journeys else []
+    reflect = teacher_reflections(teacher) if config.journey_reflections == "teacher" else None
+    journeys = (build_journeys(task, records, {p.id: p for p in problems}, config.journeys_per_problem, reflect)
+                if config.journeys else [])
     eval_sets, unavailable = eval_sets_from_tasks(config.decontam_tasks, config.decontam_task_options)
     for name, reason in unavailable.items():
         log(f"decontamination: evaluation set {name} not read ({reason}); pass its data with decontam_task_options")

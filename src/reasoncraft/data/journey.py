@@ -10,7 +10,8 @@ both a wrong and a right trace (verified by the task's scorer):
 
 The reflection is written from the verifier's own evidence (`diagnose`): for Countdown, what the
 expression really equals or which numbers it misuses; for answer-checked tasks, that the answer
-does not survive the check. It never states the gold answer, so the student cannot learn to
+does not survive the check. Or a model writes it (`teacher_reflections`, the `journey-reflection`
+prompt), given the attempt, the checker's finding and the right solution. It never states the gold answer, so the student cannot learn to
 copy an answer it has not derived. Only the right attempt's answer appears as an answer, so the
 journey scores as the right trace does (its answer block or "Answer:" line is the only one).
 """
@@ -18,7 +19,7 @@ journey scores as the right trace does (its answer block or "Answer:" line is th
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 _THINK = re.compile(r"<think>(.*?)</think>", re.DOTALL)
 _ANSWER_MARKER = re.compile(r"(?:final answer|answer)\s*[:：]", re.IGNORECASE)
@@ -91,12 +92,40 @@ def journey_text(wrong: str, wrong_extracted: str | None, right: str, reflection
     return f"{attempt}\n{turn}\n{right.strip()}"
 
 
-def build_journeys(task: Any, records: Sequence[dict], problems: dict[str, Any], per_problem: int = 1) -> list[dict]:
+def teacher_reflections(backend: Any, max_new_tokens: int = 96) -> Callable[[list[tuple]], list[str | None]]:
+    """Reflections written by a model (as the O1 journey had them), from the `journey-reflection` template.
+
+    The returned function takes (problem, wrong text, diagnosis, right text) tuples and returns one
+    reflection each, greedy, or None where the reply is empty or states the gold answer (the student
+    must derive the answer in the right attempt, not read it in the reflection); `build_journeys`
+    then falls back to the verifier's diagnosis.
+    """
+    from ..backends import SamplingParams
+    from ..prompts import render
+
+    def reflect(items: list[tuple]) -> list[str | None]:
+        if not items:
+            return []
+        prompts = [render("journey-reflection", question=p.question, wrong=w, diagnosis=d, right=r) for p, w, d, r in items]
+        outputs = backend.generate(prompts, SamplingParams(temperature=0.0, max_new_tokens=max_new_tokens))
+        replies = []
+        for (problem, *_), (completion, *_) in zip(items, outputs):
+            text = " ".join(completion.text.split()).rstrip(".")
+            leaks = problem.answer.strip() and problem.answer.strip() in text
+            replies.append(text if text and not leaks and completion.finish_reason == "stop" else None)
+        return replies
+
+    return reflect
+
+
+def build_journeys(task: Any, records: Sequence[dict], problems: dict[str, Any], per_problem: int = 1,
+                   reflect: Callable[[list[tuple]], list[str | None]] | None = None) -> list[dict]:
     """Journey records from trace records (see `data.generate`): for each problem with both a wrong
     and a right trace, up to `per_problem` journeys pairing its i-th wrong with its i-th right trace.
 
     A journey keeps the right trace's prompt and teacher, names both sources, and is scored again
-    by `task` (its verdict is its own, not the right trace's).
+    by `task` (its verdict is its own, not the right trace's). The reflection is the verifier's
+    diagnosis, or what `reflect` (e.g. `teacher_reflections(backend)`) writes where it writes one.
     """
     from ..samples import encode_reward
 
@@ -108,25 +137,30 @@ def build_journeys(task: Any, records: Sequence[dict], problems: dict[str, Any],
         if correct is None or r.get("finish_reason") == "length":
             continue  # unverified or cut off: no honest place in a journey
         by_problem.setdefault(r["problem_id"], {"wrong": [], "right": []})["right" if correct else "wrong"].append(r)
-    out = []
+    pairs = []
     for problem_id, group in by_problem.items():
         if problem_id not in problems:
             raise KeyError(f"trace for problem {problem_id!r} but no such problem was given: pass the problems the traces came from")
-        pairs = list(zip(sorted(group["wrong"], key=lambda r: r["sample_index"]),
-                         sorted(group["right"], key=lambda r: r["sample_index"])))[:per_problem]
-        for wrong, right in pairs:
-            extracted = wrong["verdict"]["extracted"]
-            text = journey_text(wrong["completion"], extracted, right["completion"],
-                                diagnose(problems[problem_id], extracted))
-            score = task.score(problems[problem_id], text)
-            out.append({
-                **right,
-                "verdict": {"correct": score.correct, "reward": encode_reward(score.reward), "extracted": score.extracted,
-                            "breakdown": {k: encode_reward(v) for k, v in score.breakdown.items()}},
-                "key": f"journey:{wrong['key'][:16]}:{right['key'][:16]}",
-                "messages": [*right["messages"][:-1], {"role": "assistant", "content": text}],
-                "completion": text,
-                "tokens": {"prompt": right["tokens"]["prompt"], "completion": None},
-                "journey": {"wrong": wrong["key"], "right": right["key"], "style": "reflection"},
-            })
+        chosen = list(zip(sorted(group["wrong"], key=lambda r: r["sample_index"]),
+                          sorted(group["right"], key=lambda r: r["sample_index"])))[:per_problem]
+        pairs += [(problems[problem_id], wrong, right) for wrong, right in chosen]
+    diagnoses = [diagnose(problem, wrong["verdict"]["extracted"]) for problem, wrong, _ in pairs]
+    written = reflect([(p, w["completion"], d, r["completion"]) for (p, w, r), d in zip(pairs, diagnoses)]) if reflect else []
+    out = []
+    for i, ((problem, wrong, right), diagnosis) in enumerate(zip(pairs, diagnoses)):
+        by_teacher = i < len(written) and bool(written[i])
+        reflection = written[i] if by_teacher else diagnosis
+        text = journey_text(wrong["completion"], wrong["verdict"]["extracted"], right["completion"], reflection)
+        score = task.score(problem, text)
+        out.append({
+            **right,
+            "verdict": {"correct": score.correct, "reward": encode_reward(score.reward), "extracted": score.extracted,
+                        "breakdown": {k: encode_reward(v) for k, v in score.breakdown.items()}},
+            "key": f"journey:{wrong['key'][:16]}:{right['key'][:16]}",
+            "messages": [*right["messages"][:-1], {"role": "assistant", "content": text}],
+            "completion": text,
+            "tokens": {"prompt": right["tokens"]["prompt"], "completion": None},
+            "journey": {"wrong": wrong["key"], "right": right["key"],
+                        "reflection": "teacher" if by_teacher else "verifier"},
+        })
     return out
