@@ -17,11 +17,13 @@ missing ones, so a run killed at any moment and rerun ends with exactly one reco
 
 Faults: a backend with `generate_results` (the OpenAI backend) reports a prompt whose request
 failed after its retries as a typed error; that prompt's records are not written (the next run
-retries them) and the failure is counted by error type in the report.
+retries them) and the failure is counted by error type in the report, as are the retries the
+client made on the way (read from its log records).
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +55,7 @@ class GenerationReport:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     failures: dict = field(default_factory=dict)
+    retries: dict = field(default_factory=dict)  # error type -> retries the server client made (OpenAI backend)
     skipped_lines: int = 0
     wall_s: float = 0.0
 
@@ -104,6 +107,34 @@ def read_records(path: str | Path) -> tuple[dict[str, dict], int]:
     return records, store.skipped_lines
 
 
+class RetryCounter(logging.Handler):
+    """Counts the retries the OpenAI backend's transport logs ("retry i/n of ...: error"), by error type."""
+
+    LOGGER = "reasoncraft.backends.openai"
+
+    def __init__(self, counts: dict):
+        super().__init__(logging.INFO)
+        self.counts = counts
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("retry ") and record.args:
+            name = type(record.args[-1]).__name__
+            self.counts[name] = self.counts.get(name, 0) + 1
+
+    def __enter__(self) -> "RetryCounter":
+        logger = logging.getLogger(self.LOGGER)
+        self._level = logger.level
+        if not logger.isEnabledFor(logging.INFO):
+            logger.setLevel(logging.INFO)
+        logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        logger = logging.getLogger(self.LOGGER)
+        logger.removeHandler(self)
+        logger.setLevel(self._level)
+
+
 def _generate_batch(teacher: Backend, prompts: list, sampling: SamplingParams) -> list:
     """Completions per prompt, or a typed error for a prompt whose request failed (servers only)."""
     if hasattr(teacher, "generate_results"):
@@ -149,6 +180,24 @@ def generate_traces(
     prompts = [task.prompt(p, template) for p in problems]
     keys = [trace_keys(teacher_hash, prompt, key_sampling, k) for prompt in prompts]
     todo = [i for i in range(len(problems)) if any(key not in existing for key in keys[i])]
+    with RetryCounter(report.retries):
+        _generate_todo(task, problems, teacher, is_solver, prompts, keys, todo, existing, store, report, k=k,
+                       sampling=sampling, batch_problems=batch_problems, count_tokens=count_tokens,
+                       teacher_info=teacher_info, log=log)
+    report.records_total = sum(1 for key_list in keys for key in key_list if key in existing)
+    report.correct = sum(1 for key_list in keys for key in key_list
+                         if key in existing and existing[key]["verdict"]["correct"] is True)
+    report.wall_s = round(time.perf_counter() - started, 3)
+    if record is not None:
+        record.add_tokens(prompt=report.prompt_tokens, completion=report.completion_tokens)
+    return report
+
+
+def _generate_todo(task: Any, problems: Sequence[Any], teacher: Any, is_solver: bool, prompts: list, keys: list,
+                   todo: list[int], existing: dict, store: JsonlStore, report: GenerationReport, *, k: int,
+                   sampling: SamplingParams, batch_problems: int, count_tokens: Callable[[str], int] | None,
+                   teacher_info: dict, log: Callable[[str], None]) -> None:
+    """Generate, verify and append the missing traces of the problems in `todo`, batch by batch."""
     for start in range(0, len(todo), batch_problems):
         batch = todo[start:start + batch_problems]
         if is_solver:
@@ -177,13 +226,6 @@ def generate_traces(
         store.append(fresh)  # one flush + fsync per batch: a kill loses at most this batch
         report.records_written += len(fresh)
         log(f"traces: {start + len(batch)}/{len(todo)} problems to do, {report.records_written} records written")
-    report.records_total = sum(1 for key_list in keys for key in key_list if key in existing)
-    report.correct = sum(1 for key_list in keys for key in key_list
-                         if key in existing and existing[key]["verdict"]["correct"] is True)
-    report.wall_s = round(time.perf_counter() - started, 3)
-    if record is not None:
-        record.add_tokens(prompt=report.prompt_tokens, completion=report.completion_tokens)
-    return report
 
 
 @dataclass
