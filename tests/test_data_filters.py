@@ -145,3 +145,15 @@ def test_eval_sets_come_from_the_tasks_and_missing_ones_are_reported():
     train = task.problems("train", limit=200)
     removed = [p for p in train if (m := decontaminator.check(p.question)) and m.verdict == "removed"]
     assert len(removed) <= 4
+
+
+def test_to_dataset_reads_records_whose_extra_fields_differ(tmp_path):
+    from reasoncraft.data.pipeline import to_dataset, write_jsonl_atomic
+
+    a = {**_record("a", "q1", "c1"), "verdict": {"correct": True, "reward": 1.0, "breakdown": {"accuracy": 1.0}}}
+    b = {**_record("b", "q2", "c2"), "verdict": {"correct": True, "reward": {"failure": "x"}, "breakdown": {"code": 0.5}},
+         "journey": {"reflection": "teacher"}, "teacher": {"id": "t"}}
+    path = write_jsonl_atomic([a, b], tmp_path / "sft.jsonl")
+    dataset = to_dataset(path)
+    assert dataset["key"] == ["a", "b"] and dataset["journey"] == [None, "teacher"]
+    assert dataset[1]["messages"][-1] == {"role": "assistant", "content": "c2"}

@@ -90,8 +90,25 @@ def write_jsonl_atomic(records: Sequence[dict], path: str | Path) -> Path:
     return path
 
 
+def dataset_row(record: dict) -> dict:
+    """The columns of an SFT record that every record has with the same type (an Arrow schema needs that):
+    messages, ids, the verdict's `correct`, token counts, teacher id, and the journey source if any."""
+    tokens = record.get("tokens", {})
+    return {
+        "messages": [{"role": m["role"], "content": m["content"]} for m in record["messages"]],
+        "key": record["key"], "problem_id": record.get("problem_id"), "task": record.get("task"),
+        "correct": record.get("verdict", {}).get("correct"),
+        "prompt_tokens": tokens.get("prompt"), "completion_tokens": tokens.get("completion"),
+        "teacher": record.get("teacher", {}).get("id"),
+        "journey": (record.get("journey") or {}).get("reflection"),
+    }
+
+
 def to_dataset(path: str | Path) -> Any:
-    """An SFT JSONL file as a `datasets.Dataset` (columns: messages, verdict, tokens, teacher, ...)."""
+    """An SFT JSONL file as a `datasets.Dataset` with the columns of `dataset_row` (TRL's SFTTrainer
+    reads its `messages` column as is); the JSONL keeps every field."""
     import datasets
 
-    return datasets.Dataset.from_json(str(path))
+    with open(path, encoding="utf-8") as handle:
+        rows = [dataset_row(json.loads(line)) for line in handle if line.strip()]
+    return datasets.Dataset.from_list(rows)
