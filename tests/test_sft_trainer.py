@@ -149,6 +149,7 @@ def test_lora_trains_only_adapters_and_saves_a_merged_model(tmp_path):
     before = {k: v.clone() for k, v in model.state_dict().items()}
     config = SFTConfig(model="tiny", datasets=[{"path": str(data), "weight": 1.0}], max_seq_length=64,
                        micro_batch_tokens=128, max_steps=3, learning_rate=1e-2, lora_r=4, out_dir=str(tmp_path / "run"),
+                       gradient_checkpointing=True,
                        log_steps=0, num_threads=1)
     train_sft(config, model=model, tokenizer=tok, log=lambda m: None)
     base = {k: v for k, v in model.state_dict().items() if "lora" not in k}
@@ -244,3 +245,25 @@ def test_a_template_that_drops_the_reasoning_is_refused():
     with pytest.raises(ValueError, match="changes the assistant message"):
         tokenize_chat(tok, conversation("2 + 2?", "<think>2 + 2 = 4</think><answer>4</answer>"))
     assert sum(tokenize_chat(tok, conversation("2 + 2?", "<answer>4</answer>")).loss_mask) > 0
+
+
+@pytest.mark.gpu
+def test_packed_rows_and_memorisation_on_cuda(tmp_path):
+    """On a GPU: the packed row matches separate examples, and the trainer learns in bf16 on CUDA."""
+    if not torch.cuda.is_available():
+        pytest.skip("needs CUDA")
+    model, tok = tiny_model("qwen2")
+    model = model.to("cuda")
+    a, b = (tokenize_chat(tok, m) for m in MEMORISE[:2])
+    batch = {k: v.to("cuda") for k, v in collate_packed([a, b]).items()}
+    with torch.no_grad():
+        packed = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"],
+                       attention_mask=batch["attention_mask"]).logits[0]
+        alone = torch.cat([model(input_ids=torch.tensor([e.input_ids], device="cuda")).logits[0] for e in (a, b)])
+    assert torch.allclose(packed, alone, atol=1e-4)
+    data = write_jsonl(tmp_path / "d.jsonl", MEMORISE)
+    config = SFTConfig(model="tiny", datasets=[str(data)], max_seq_length=64, micro_batch_tokens=256,
+                       gradient_accumulation_steps=2, max_steps=200, learning_rate=5e-3, lr_schedule="constant",
+                       out_dir=str(tmp_path / "run"), log_steps=0, save_model=False)
+    summary = train_sft(config, model=model, tokenizer=tok, log=lambda m: None)
+    assert summary["final_metrics"]["loss"] < 0.2
