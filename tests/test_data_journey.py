@@ -135,3 +135,24 @@ def test_teacher_written_reflections_are_used_unless_they_leak_the_answer(tmp_pa
     assert by_problem[leaky.id]["journey"]["reflection"] == "verifier"
     assert leaky.answer not in by_problem[leaky.id]["completion"].split("Let me go back")[0]
     assert all(j["verdict"]["correct"] for j in journeys)
+
+
+def test_distill_decontaminates_against_the_source_tasks_own_test_split(tmp_path):
+    """countdown-3 with max_target=50 has its own test split; a planted test problem of it is removed."""
+    task = get_task("countdown-3", max_target=50)
+    test_problem = task.problems("test", limit=1)[0]
+
+    class PlantingTask:  # the real task, with one of its test problems planted in the train split
+        name, default_template, splits = task.name, task.default_template, task.splits
+
+        def problems(self, split, limit=None):
+            return ([test_problem] + task.problems("train", limit=3)) if split == "train" else task.problems(split, limit)
+
+        def __getattr__(self, attr):
+            return getattr(task, attr)
+
+    config = DistillConfig(task="countdown-3", task_options={"max_target": 50}, limit=4, k=1,
+                           teacher="countdown-dfs-shortcut", decontam_tasks=["countdown-3"], out_dir=str(tmp_path))
+    report = run_distill(config, task=PlantingTask(), log=lambda m: None)
+    assert report["filtering"]["dropped"] == {"contamination:removed": 1}
+    assert report["filtering"]["contamination"]["items"][0]["problem_id"] == test_problem.id

@@ -61,7 +61,8 @@ class DistillConfig:
     near_threshold: Optional[float] = _h("Jaccard similarity at which a trace is a near duplicate (None: off).", 0.8)
     keep_unverified: bool = _h("Keep traces the verifier could not judge.", False)
     decontam_tasks: Optional[list] = _h("Evaluation tasks to decontaminate against (None: every registered task).", None)
-    decontam_task_options: dict = _h("Per-task options for those, e.g. {math500: {data_path: math500.jsonl}}.", factory=dict)
+    decontam_task_options: dict = _h("Per-task options for those, e.g. {math500: {data_path: math500.jsonl}} (the "
+                                     "source task gets task_options unless given here).", factory=dict)
     remove_overlap: float = _h("Share of an eval item's 8-grams at which a record is removed.", 0.5)
     flag_containment: float = _h("Share of an eval item's 3-grams at which a record is flagged.", 0.6)
     drop_flagged: bool = _h("Drop flagged (possibly reworded) records too, not only removed ones.", False)
@@ -138,7 +139,10 @@ def run_distill(config: DistillConfig, *, teacher: Any = None, task: Any = None,
     reflect = teacher_reflections(teacher) if config.journey_reflections == "teacher" else None
     journeys = (build_journeys(task, records, {p.id: p for p in problems}, config.journeys_per_problem, reflect)
                 if config.journeys else [])
-    eval_sets, unavailable = eval_sets_from_tasks(config.decontam_tasks, config.decontam_task_options)
+    # The task the data comes from is checked against its own test split with the same options
+    # (countdown-3 with max_target=50 has another test split than countdown-3's default).
+    decontam_options = {config.task: config.task_options, **config.decontam_task_options}
+    eval_sets, unavailable = eval_sets_from_tasks(config.decontam_tasks, decontam_options)
     for name, reason in unavailable.items():
         log(f"decontamination: evaluation set {name} not read ({reason}); pass its data with decontam_task_options")
     decontaminator = Decontaminator(eval_sets, remove_overlap=config.remove_overlap,

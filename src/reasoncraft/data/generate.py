@@ -5,7 +5,7 @@ A teacher is any `Backend` (in-process model, OpenAI-compatible server) or a pro
 becomes one record in the chat `messages` format that TRL and open-r1 train on, plus what is
 needed to audit and filter it later:
 
-    {"key", "problem_id", "task", "messages": [..., {"role": "assistant", "content": trace}],
+    {"key", "problem_id", "task", "question", "messages": [..., {"role": "assistant", "content": trace}],
      "completion", "verdict": {"correct", "reward", "extracted", "breakdown"},
      "tokens": {"prompt", "completion"}, "finish_reason", "sample_index",
      "teacher": {"id", "kind", "sampling", "template"}, "answer"}
@@ -86,6 +86,7 @@ def trace_record(task: Any, problem: Any, prompt: list[dict], text: str, *, key:
         "key": key,
         "problem_id": problem.id,
         "task": task.name,
+        "question": problem.question,  # as the task states it: what decontamination compares
         "messages": [*prompt, {"role": "assistant", "content": text}],
         "completion": text,
         "answer": problem.answer,

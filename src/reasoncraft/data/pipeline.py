@@ -35,6 +35,12 @@ def prompt_text(record: dict) -> str:
     return "\n".join(m["content"] for m in record["messages"] if m["role"] != "assistant")
 
 
+def decontamination_text(record: dict) -> str:
+    """What is checked against the evaluation sets: the prompt, and the problem as its task states it
+    (a template may re-express a problem from its fields, e.g. Countdown's numbers and target)."""
+    return prompt_text(record) + "\n" + record.get("question", "")
+
+
 def _count(counts: dict, reason: str) -> None:
     counts[reason] = counts.get(reason, 0) + 1
 
@@ -60,7 +66,7 @@ def build_sft_set(records: Sequence[dict], *, rules: Readability | None = None,
         survivors.append(r)
     clean, flagged = [], []
     for r in survivors:  # before dedup, so that every contaminated record is reported, copies included
-        match = decontaminator.check(prompt_text(r)) if decontaminator is not None else None
+        match = decontaminator.check(decontamination_text(r)) if decontaminator is not None else None
         if match is not None:
             flagged.append({"key": r["key"], "problem_id": r["problem_id"], **match.to_dict()})
             if match.verdict == "removed" or drop_flagged:
