@@ -214,6 +214,9 @@ def _generate_todo(task: Any, problems: Sequence[Any], teacher: Any, is_solver: 
                 continue
             scores = task.score_many(problems[i], [c.text for c in completions])
             for c, score in zip(completions, scores):
+                # Every generated token costs, also a sample whose key a killed run had already written.
+                report.prompt_tokens += c.prompt_tokens or 0
+                report.completion_tokens += c.completion_tokens or 0
                 key = keys[i][c.sample_index]
                 if key in existing:
                     continue
@@ -222,8 +225,6 @@ def _generate_todo(task: Any, problems: Sequence[Any], teacher: Any, is_solver: 
                                    finish_reason=c.finish_reason, teacher=teacher_info)
                 fresh.append(rec)
                 existing[key] = rec
-                report.prompt_tokens += c.prompt_tokens or 0
-                report.completion_tokens += c.completion_tokens or 0
         store.append(fresh)  # one flush + fsync per batch: a kill loses at most this batch
         report.records_written += len(fresh)
         log(f"traces: {start + len(batch)}/{len(todo)} problems to do, {report.records_written} records written")
