@@ -180,7 +180,8 @@ def sft_step(model: Any, rows: Sequence[list[Example]], *, optimizer: Any, sched
         if teacher is not None and alpha > 0:
             with torch.no_grad():
                 teacher_logits, _ = row_forward(teacher, batch, block_mask)  # (K, V)
-            kl = distill_kl(logits, teacher_logits, targets, temperature) / total
+            V = min(logits.shape[-1], teacher_logits.shape[-1])  # embeddings padded past the shared vocabulary
+            kl = distill_kl(logits[:, :V], teacher_logits[:, :V], targets, temperature) / total
             loss = (1 - alpha) * loss + alpha * kl
             acc["kl"] += float(kl.detach())
         loss.backward()
