@@ -58,6 +58,16 @@ def build_data(style: str, train: int, out: Path, model: str) -> Path:
     return out / f"data_{style}" / "sft.jsonl"
 
 
+def same_problems(paths: dict[str, Path]) -> int:
+    """Keep only the problems every SFT set still holds (a filter may drop a long journey), in place."""
+    rows = {style: [json.loads(line) for line in path.read_text().splitlines()] for style, path in paths.items()}
+    shared = set.intersection(*({r["problem_id"] for r in rs} for rs in rows.values()))
+    for style, path in paths.items():
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows[style] if r["problem_id"] in shared))
+    print(f"{len(shared)} problems in every SFT set", file=sys.stderr)
+    return len(shared)
+
+
 def evaluate(model: str, limit: int) -> list[int]:
     """Greedy correctness (0/1) on the first `limit` test problems."""
     from reasoncraft.backends import HFBackend, SamplingParams
@@ -114,6 +124,7 @@ def main() -> None:
     load_start = os.getloadavg()
     work = Path(args.out or tempfile.mkdtemp(prefix="journey-"))
     data = {style: build_data(style, args.train, work, args.model) for style in ("shortcut", "journey")}
+    same_problems(data)
     common = ["--model", args.model, "--eval", str(args.eval), "--steps", str(args.steps), "--threads", str(args.threads)]
     base = run_arm(__file__, ["--arm", "base", *common])["correct"]
     runs: dict[str, list[dict]] = {"shortcut": [], "journey": []}
