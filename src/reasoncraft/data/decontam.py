@@ -7,10 +7,12 @@ against. Texts are compared as lower-cased words and punctuation marks (`dedup.w
 For a training text and an evaluation item:
 - `overlap` = the share of the item's 8-grams found in the text. At or above `remove_overlap`
   (default 0.5) the record is **removed**: a planted copy has overlap 1.0;
-- a lightly reworded copy breaks most 8-grams but keeps most word 3-grams, so the record is
-  **flagged** when any 8-gram is shared or when `containment` (the share of the item's 3-grams
-  found in the text) reaches `flag_containment` (default 0.6). Flagged records are kept unless the
-  caller drops them, and are listed in the report for a person to look at.
+- a lightly reworded copy breaks many 8-grams but keeps most word 3-grams, so the record is
+  **flagged** when `overlap` reaches `flag_overlap` (default 0.2) or `containment` (the share of the
+  item's 3-grams found in the text) reaches `flag_containment` (default 0.6). A single shared 8-gram
+  is not enough: templated questions ("..., create an equation that equals 21.") share one with many
+  unrelated problems. Flagged records are kept unless the caller drops them, and are listed in the
+  report for a person to look at.
 
 Boilerplate: an n-gram that occurs in more than `max_document_frequency` evaluation items ("express
 your answer as a common fraction") says nothing about contamination and is ignored on both sides.
@@ -78,12 +80,14 @@ class Decontaminator:
     """Checks training texts against evaluation sets; see the module docstring for the rules."""
 
     def __init__(self, eval_sets: dict[str, Sequence[tuple[str, str]]], *, n: int = 8, remove_overlap: float = 0.5,
-                 flag_containment: float = 0.6, max_document_frequency: int = 20):
+                 flag_overlap: float = 0.2, flag_containment: float = 0.6, max_document_frequency: int = 20):
         if n < 1:
             raise ValueError(f"n-gram size must be >= 1: got {n}")
         if not 0 < remove_overlap <= 1 or not 0 < flag_containment <= 1:
             raise ValueError(f"remove_overlap and flag_containment must be in (0, 1]: got {remove_overlap}, {flag_containment}")
-        self.remove_overlap, self.flag_containment = remove_overlap, flag_containment
+        if not 0 < flag_overlap <= remove_overlap:
+            raise ValueError(f"need 0 < flag_overlap <= remove_overlap: got {flag_overlap} and {remove_overlap}")
+        self.remove_overlap, self.flag_overlap, self.flag_containment = remove_overlap, flag_overlap, flag_containment
         self.items = [(name, item_id) for name, rows in eval_sets.items() for item_id, _ in rows]
         tokens = [words(text) for rows in eval_sets.values() for _, text in rows]
         self.long = _GramIndex(tokens, n, max_document_frequency)
@@ -100,7 +104,7 @@ class Decontaminator:
             containment = short_hits[i] / max(len(self.short.grams[i]), 1)
             if overlap >= self.remove_overlap:
                 verdict = "removed"
-            elif long_hits[i] or containment >= self.flag_containment:
+            elif overlap >= self.flag_overlap or containment >= self.flag_containment:
                 verdict = "flagged"
             else:
                 continue
