@@ -64,6 +64,7 @@ class DistillConfig:
     decontam_task_options: dict = _h("Per-task options for those, e.g. {math500: {data_path: math500.jsonl}} (the "
                                      "source task gets task_options unless given here).", factory=dict)
     remove_overlap: float = _h("Share of an eval item's 8-grams at which a record is removed.", 0.5)
+    flag_overlap: float = _h("Share of an eval item's 8-grams at which a record is flagged.", 0.2)
     flag_containment: float = _h("Share of an eval item's 3-grams at which a record is flagged.", 0.6)
     drop_flagged: bool = _h("Drop flagged (possibly reworded) records too, not only removed ones.", False)
     price_per_million_prompt_tokens: float = _h("Teacher price per million prompt tokens, for run.json.", 0.0)
@@ -145,7 +146,7 @@ def run_distill(config: DistillConfig, *, teacher: Any = None, task: Any = None,
     eval_sets, unavailable = eval_sets_from_tasks(config.decontam_tasks, decontam_options)
     for name, reason in unavailable.items():
         log(f"decontamination: evaluation set {name} not read ({reason}); pass its data with decontam_task_options")
-    decontaminator = Decontaminator(eval_sets, remove_overlap=config.remove_overlap,
+    decontaminator = Decontaminator(eval_sets, remove_overlap=config.remove_overlap, flag_overlap=config.flag_overlap,
                                     flag_containment=config.flag_containment) if eval_sets else None
     rules = Readability(config.script, config.min_script_share, config.min_tokens, config.max_tokens, True, config.layout)
     kept, filtering = build_sft_set(records + journeys, rules=rules, decontaminator=decontaminator,
