@@ -49,6 +49,8 @@ class DistillConfig:
     max_new_tokens: int = _h("Token limit per trace.", 1024)
     seed: int = _h("Sampling seed.", 0)
     batch_problems: int = _h("Problems per generation batch (one fsync per batch).", 16)
+    count_tokens_with: Optional[str] = _h("Model (catalogue name or folder) whose tokenizer counts a solver's trace "
+                                          "tokens for the length filter, e.g. the student (model teachers count their own).", None)
     journeys: bool = _h("Also build reflection journeys from each problem's wrong and right traces.", False)
     journeys_per_problem: int = _h("Journeys per problem with both a wrong and a right trace.", 1)
     journey_reflections: str = _h("Who writes a journey's reflection: verifier (the checker's finding) or teacher "
@@ -105,6 +107,20 @@ def make_teacher(config: DistillConfig) -> Any:
     return HFBackend.from_name(config.teacher, device=config.device)
 
 
+def load_tokenizer(name: str) -> Any:
+    """The tokenizer of a catalogue model or a local Hugging Face folder (no weights are loaded)."""
+    from pathlib import Path as _Path
+
+    from transformers import AutoTokenizer
+
+    from ..models import CATALOGUE, catalogue_folder
+
+    folder = catalogue_folder(name) if name in CATALOGUE else _Path(name)
+    if not folder.is_dir():
+        raise ConfigError(f"count_tokens_with={name!r} is neither a catalogue model ({', '.join(CATALOGUE)}) nor a folder")
+    return AutoTokenizer.from_pretrained(folder, local_files_only=True)
+
+
 def run_distill(config: DistillConfig, *, teacher: Any = None, task: Any = None,
                 count_tokens: Callable[[str], int] | None = None, log: Callable[[str], None] = print) -> dict:
     """Generate, filter and write the SFT set as configured; return the report. Rerun to resume."""
@@ -127,8 +143,11 @@ def run_distill(config: DistillConfig, *, teacher: Any = None, task: Any = None,
     price = Price(config.price_per_hour, config.price_per_million_prompt_tokens, config.price_per_million_completion_tokens)
     record = RunRecord("distill", config_dict(config), out, price=price)
     record.set_model(teacher.model_id)
-    if count_tokens is None and hasattr(teacher, "tokenizer"):
-        count_tokens = lambda text: len(teacher.tokenizer.encode(text, add_special_tokens=False))  # noqa: E731
+    tokenizer = getattr(teacher, "tokenizer", None)
+    if count_tokens is None and config.count_tokens_with:
+        tokenizer = load_tokenizer(config.count_tokens_with)
+    if count_tokens is None and tokenizer is not None:
+        count_tokens = lambda text: len(tokenizer.encode(text, add_special_tokens=False))  # noqa: E731
     sampling = SamplingParams(n=config.k, temperature=config.temperature, top_p=config.top_p,
                               max_new_tokens=config.max_new_tokens, seed=config.seed)
     generation = generate_traces(task, problems, teacher, out / "traces.jsonl", k=config.k, sampling=sampling,
