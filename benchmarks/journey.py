@@ -45,10 +45,9 @@ ROW_TOKENS, ACCUMULATION, LEARNING_RATE, MAX_NEW_TOKENS = 1024, 2, 5e-5, 512
 
 def build_data(style: str, train: int, out: Path, model: str) -> Path:
     """The SFT set of one teacher style (verified, readable, decontaminated against the test split)."""
-    from reasoncraft.data.distill import DistillConfig, run_distill
-    from reasoncraft.models import load_model
+    from reasoncraft.data.distill import DistillConfig, load_tokenizer, run_distill
 
-    _, tokenizer = load_model(model, device="cpu")
+    tokenizer = load_tokenizer(model)
     config = DistillConfig(task=TASK, task_options=TASK_OPTIONS, limit=train, k=1, teacher=f"countdown-dfs-{style}",
                            layout="r1", max_tokens=ROW_TOKENS - 200, decontam_tasks=[TASK],
                            decontam_task_options={TASK: TASK_OPTIONS}, out_dir=str(out / f"data_{style}"))
