@@ -149,9 +149,11 @@ def test_lora_trains_only_adapters_and_saves_a_merged_model(tmp_path):
     before = {k: v.clone() for k, v in model.state_dict().items()}
     config = SFTConfig(model="tiny", datasets=[{"path": str(data), "weight": 1.0}], max_seq_length=64,
                        micro_batch_tokens=128, max_steps=3, learning_rate=1e-2, lora_r=4, out_dir=str(tmp_path / "run"),
-                       gradient_checkpointing=True,
+                       gradient_checkpointing=True, eval_task="arith-sum-2d", eval_problems=3, eval_max_new_tokens=6,
                        log_steps=0, num_threads=1)
-    train_sft(config, model=model, tokenizer=tok, log=lambda m: None)
+    summary = train_sft(config, model=model, tokenizer=tok, log=lambda m: None)
+    assert set(summary["evaluation"]) == {"before", "after"} and summary["evaluation"]["after"]["problems"] == 3
+    assert "Held-out arith-sum-2d" in (tmp_path / "run" / "model" / "README.md").read_text()
     base = {k: v for k, v in model.state_dict().items() if "lora" not in k}
     assert any("lora_B" in k for k in model.state_dict())
     for name, value in base.items():  # the base weights stayed frozen

@@ -218,7 +218,32 @@ def _load_teacher(config: SFTConfig, tokenizer: Any, teacher: Any, device: Any) 
     return teacher.to(device).eval().requires_grad_(False)
 
 
-def sft_model_card(config: SFTConfig, metrics: Sequence[dict], examples: int) -> str:
+def _evaluator(config: SFTConfig, model: Any, tokenizer: Any) -> Callable[[], dict] | None:
+    """Greedy held-out accuracy on the configured task (the GRPO trainer's `held_out_accuracy`), or None."""
+    if not config.eval_task:
+        return None
+    from ..backends import HFBackend
+    from ..tasks import get_task
+    from .grpo import held_out_accuracy
+
+    task = get_task(config.eval_task, **config.eval_task_options)
+    problems = task.problems(config.eval_split, limit=config.eval_problems)
+    policy = model.get_base_model() if hasattr(model, "get_base_model") else model  # LoRA: the adapted base model
+    backend = HFBackend(policy, tokenizer, model_id=config.model)
+    template = config.eval_template or task.default_template
+
+    def evaluate() -> dict:
+        was_training = model.training
+        model.eval()
+        try:
+            return held_out_accuracy(backend, task, problems, template, config.eval_max_new_tokens)
+        finally:
+            model.train(was_training)
+
+    return evaluate
+
+
+def sft_model_card(config: SFTConfig, metrics: Sequence[dict], examples: int, evaluation: dict | None = None) -> str:
     """README.md of the saved model: base model, data mixture, objective, final metrics, recipe."""
     import yaml
 
@@ -233,6 +258,8 @@ def sft_model_card(config: SFTConfig, metrics: Sequence[dict], examples: int) ->
         f"# {config.model} fine-tuned with reasoncraft `train sft`", "",
         f"Supervised fine-tuning of `{config.model}` ({'LoRA r=' + str(config.lora_r) if config.lora_r else 'full'}) "
         f"on {examples} examples: {mixture}. Objective: {objective}.", "",
+        *[f"Held-out {config.eval_task} ({config.eval_split}, greedy, {r.get('problems')} problems) {when} training: "
+          f"accuracy {r.get('accuracy'):.3f}" for when, r in (evaluation or {}).items() if r], "",
         f"Final training step: `{json.dumps(last)}`", "", "## Recipe (resolved config)", "", "```yaml",
         yaml.safe_dump(json.loads(json.dumps(cfg)), sort_keys=False).rstrip(), "```", ""])
 
@@ -288,6 +315,11 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
         stream = PackedStream(examples, config.micro_batch_tokens, config.seed, **state["data"],
                               best_fit=config.packing == "bfd")
         log(f"resumed from {state['checkpoint']} at step {start}")
+    evaluate = _evaluator(config, model, tokenizer)
+    evaluation = state.get("evaluation", {}) if resume is not None else {}
+    if evaluate is not None and "before" not in evaluation:
+        evaluation["before"] = evaluate()
+        log(f"held-out before: {evaluation['before']}")
     metrics_log = MetricsLog(out / "metrics.jsonl", resume_step=start if resume is not None else None)
     model.train()
     for step in range(start + 1, steps + 1):
@@ -309,16 +341,19 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
                 f"{metrics['tokens_per_s']:.0f} tok/s")
         if config.save_steps >= 0 and ((config.save_steps and step % config.save_steps == 0) or step == steps):
             save_checkpoint(out / "checkpoints", step, model=model, optimizer=optimizer, scheduler=scheduler,
-                            state={"data": stream.state(), "train_seconds": train_seconds},
+                            state={"data": stream.state(), "train_seconds": train_seconds, "evaluation": evaluation},
                             config_yaml=(out / "config.yaml").read_text(), keep=config.keep_checkpoints)
     model.eval()
+    if evaluate is not None:
+        evaluation["after"] = evaluate()
+        log(f"held-out after: {evaluation['after']}")
     rows_logged = metrics_log.read()
     plot = plot_metrics(rows_logged, out / "metrics.png", PLOT_KEYS)
     if config.save_model:
         folder = save_policy(model, tokenizer, out / "model", config=config, metrics=rows_logged,
-                             merge_lora=config.merge_lora, trainer="sft")
-        (folder / "README.md").write_text(sft_model_card(config, rows_logged, len(examples)))
-    summary = {"steps": steps, "examples": len(examples), "rows_per_epoch": len(stream.rows),
+                             evaluation=evaluation, merge_lora=config.merge_lora, trainer="sft")
+        (folder / "README.md").write_text(sft_model_card(config, rows_logged, len(examples), evaluation))
+    summary = {"evaluation": evaluation, "steps": steps, "examples": len(examples), "rows_per_epoch": len(stream.rows),
                "train_seconds": round(train_seconds, 2), "final_metrics": rows_logged[-1] if rows_logged else {},
                "plot": str(plot) if plot else None, "model": str(out / "model") if config.save_model else None}
     record.finish(train=summary)

@@ -56,6 +56,13 @@ class SFTConfig:
     teacher: Optional[str] = _h("Teacher model for KL distillation on the completion tokens (must share the tokenizer).", None)
     distill_alpha: float = _h("Weight of the KL term: loss = (1 - alpha) * CE + alpha * T^2 * KL(teacher || student).", 0.5)
     distill_temperature: float = _h("Temperature T of both distributions in the KL term.", 1.0)
+    # held-out evaluation before and after training (greedy, scored by the task)
+    eval_task: Optional[str] = _h("Task to evaluate greedily before and after training (None: no evaluation).", None)
+    eval_task_options: dict = _h("Keyword options of the evaluation task, e.g. {max_target: 50}.", factory=dict)
+    eval_template: Optional[str] = _h("Prompt template for the evaluation (default: the task's).", None)
+    eval_split: str = _h("Split to evaluate on.", "test")
+    eval_problems: int = _h("Problems to evaluate.", 200)
+    eval_max_new_tokens: int = _h("Token limit per evaluation answer.", 512)
     # run mechanics
     seed: int = _h("Seed of the data order and of dropout.", 0)
     out_dir: str = _h("Run folder: metrics.jsonl, metrics.png, checkpoints/, model/, run.json.", "runs/sft")
