@@ -8,6 +8,7 @@ The data comes from ../shared/data; those tests skip when it is absent.
 from __future__ import annotations
 
 import ast
+import warnings
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,9 @@ def fenced(code: str) -> str:
 
 def functions_under_test(code: str, tests: list[str]) -> list[str]:
     defined = [n.name for n in ast.parse(code).body if isinstance(n, ast.FunctionDef)]
-    used = {n.id for t in tests for n in ast.walk(ast.parse(t)) if isinstance(n, ast.Name)}
+    with warnings.catch_warnings():  # invalid escapes such as '\w' in some asserts
+        warnings.simplefilter("ignore")
+        used = {n.id for t in tests for n in ast.walk(ast.parse(t)) if isinstance(n, ast.Name)}
     return [d for d in defined if d in used]
 
 
@@ -137,7 +140,7 @@ def _humaneval(limit=None):
 
 def _mbpp(limit=None):
     task = get_task("mbpp", data_path=str(MBPP))
-    problems = [p for split in ("train", "dev", "test") for p in task.problems(split)]
+    problems = [p for split in ("train", "dev", "test", "prompt") for p in task.problems(split)]
     return task, problems[:limit] if limit else problems
 
 
@@ -154,8 +157,8 @@ def test_humaneval_subset_canonical_passes_and_broken_fails():
 @needs_mbpp
 def test_mbpp_subset_canonical_passes_and_broken_fails():
     task, problems = _mbpp()
-    assert [len(task.problems(s)) for s in ("train", "dev", "test")] == [120, 43, 257]
-    subset = problems[::36]  # 12 problems spread over the three splits
+    assert [len(task.problems(s)) for s in ("train", "dev", "test", "prompt")] == [120, 43, 257, 7]
+    subset = problems[::36]  # 12 problems spread over the four splits
     assert _acceptance(task, subset, lambda p: functions_under_test(p.answer, p.fields["test_list"])) == []
 
 
@@ -173,7 +176,7 @@ def test_all_164_humaneval_canonical_solutions_pass_and_broken_versions_fail():
 @needs_mbpp
 def test_all_427_mbpp_canonical_solutions_pass_and_broken_versions_fail():
     task, problems = _mbpp()
-    assert len(problems) == 420  # 427 rows less the 7 few-shot prompt rows (task ids 1-10)
+    assert len(problems) == 427
     unbroken = _acceptance(task, problems, lambda p: functions_under_test(p.answer, p.fields["test_list"]))
     assert unbroken == [], f"problems whose tests call no function of the solution: {unbroken}"
 

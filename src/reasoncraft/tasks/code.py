@@ -8,8 +8,8 @@ decided outside the program's process.
   the candidate's function is reached through the sandbox. The prompt's code (helpers such as
   `poly`) is prepended to the solution, as in the original harness.
 - `mbpp` (sanitized, 427 problems): splits by the MBPP README's task ids: test 11-510 (257),
-  dev = validation 511-600 (43), train 601-974 (120); ids 1-10 are the few-shot prompts and are
-  left out. Each assert is one test; the question shows the first assert so the model knows the
+  dev = validation 511-600 (43), train 601-974 (120), prompt 1-10 (7, the paper's few-shot
+  examples). Each assert is one test; the question shows the first assert so the model knows the
   function's name and signature (the MBPP paper's prompt).
 - `code-stdio`: LeetCode/Codeforces-style problems, a statement plus input/output cases, with a
   small built-in set (`STDIO_EXAMPLES`) or a JSON Lines file of {id, statement, tests:
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import json
+import warnings
 from functools import lru_cache
 
 from ..rewards.base import get_reward
@@ -116,14 +117,14 @@ class HumanEvalTask(_CodeTask):
         }
 
 
-def _mbpp_split(task_id: int) -> str | None:
+def _mbpp_split(task_id: int) -> str:
     if 11 <= task_id <= 510:
         return "test"
     if 511 <= task_id <= 600:
         return "dev"
     if task_id >= 601:
         return "train"
-    return None  # 1-10: few-shot prompt examples
+    return "prompt"  # 1-10: the few-shot examples of the MBPP paper's prompt
 
 
 @register_task("mbpp")
@@ -131,13 +132,13 @@ class MBPPTask(_CodeTask):
     """MBPP sanitized (Austin et al. 2021): hand-verified basic Python problems with asserts."""
 
     name = "mbpp"
-    splits = ("train", "dev", "test")
+    splits = ("train", "dev", "test", "prompt")
 
     def _split(self, split: str) -> list[Problem]:
         if self.data_path:
             rows = [r for r in _local_rows(self.data_path) if _mbpp_split(int(r["task_id"])) == split]
         else:
-            hub_split = {"train": "train", "dev": "validation", "test": "test"}[split]
+            hub_split = {"train": "train", "dev": "validation", "test": "test", "prompt": "prompt"}[split]
             rows = _hub_rows("google-research-datasets/mbpp", "sanitized", hub_split)
         problems = []
         for r in sorted(rows, key=lambda r: int(r["task_id"])):
@@ -170,9 +171,13 @@ def _names_under_test(reference: str, tests: list[str]) -> tuple[list[str], list
     >>> _names_under_test("import sys\ndef f(x):\n    return x", ["assert f(1) == 1 + sys.maxsize * 0"])
     (['f'], ['import sys'])
     """
-    used = {n.id for t in tests for n in ast.walk(ast.parse(t)) if isinstance(n, ast.Name)}
+    with warnings.catch_warnings():  # some MBPP asserts hold invalid escapes such as '\w'
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        used = {n.id for t in tests for n in ast.walk(ast.parse(t)) if isinstance(n, ast.Name)}
+        body = ast.parse(reference).body
     defined, imports = [], []
-    for node in ast.parse(reference).body:
+    for node in body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in used:
             defined.append(node.name)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
