@@ -112,14 +112,28 @@ def speed(repeats: int) -> dict:
                        f"T={SPEED['temperature']}, aggregation last, {repeats} repeats after a warm-up", **out}
 
 
-def quality(limit: int, samples: int, k: int, dev_limit: int) -> dict:
+class _CachedOnly:
+    """Stands in for the model when every sample is already cached (`--model-hash`): generates nothing."""
+
+    model_id = "smollm2-135m"
+
+    def __init__(self, model_hash: str):
+        import reasoncraft.evaluate as evaluate
+
+        evaluate.backend_hash = lambda backend: model_hash  # the cache is keyed by the weights' hash
+
+    def generate(self, prompts, sampling):
+        raise RuntimeError("a sample is missing from the cache: run without --model-hash to generate it")
+
+
+def quality(limit: int, samples: int, k: int, dev_limit: int, model_hash: str | None = None) -> dict:
     from reasoncraft.backends import HFBackend
     from reasoncraft.rewards import math_equal
     from reasoncraft.scaling import core
     from reasoncraft.scaling.base import default_extract
     from reasoncraft.scaling.sweep import ScaleConfig, Sweep, run_scale
 
-    backend = HFBackend.from_name("smollm2-135m", device="cpu")
+    backend = HFBackend.from_name("smollm2-135m", device="cpu") if model_hash is None else _CachedOnly(model_hash)
     run_dir = ROOT / "runs" / "bench-scaling"
     config = ScaleConfig(strategies=("direct", "greedy", "majority", "best-of-n", "weighted-best-of-n"), max_n=samples,
                          limit=limit, dev_limit=dev_limit, temperature=0.7, max_new_tokens=128, out_dir=str(run_dir))
@@ -180,10 +194,24 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=16, help="Samples drawn per problem (a power of two).")
     parser.add_argument("--k", type=int, default=8, help="maj@k.")
     parser.add_argument("--dev-limit", type=int, default=0, help="Dev problems for the compute-optimal curve.")
+    parser.add_argument("--model-hash", help="Recompute the quality figures from cached samples only (no model load).")
     args = parser.parse_args()
     if args.arm:
         search, mode = args.arm.split(":")
-        print(json.dumps(speed_arm(search, mode, args.repeats)))
+        print(json.dumps(speed_arm(search, mode, args.repeats)), flush=True)
+        follow = Path("/tmp/sc/quality_after_arm.json")
+        if follow.exists() and args.arm == "dvts:single":  # one-off: continue with the quality part under the same lock
+            spec = json.loads(follow.read_text())
+            try:
+                q_start = os.getloadavg()
+                import contextlib
+
+                with contextlib.redirect_stdout(sys.stderr):  # the parent reads the arm's JSON from the last stdout line
+                    q = quality(spec["limit"], spec["samples"], spec["k"], spec["dev_limit"])
+                q["load"] = {"start": q_start, "end": os.getloadavg()}
+                (RESULTS / "scaling_quality.json").write_text(json.dumps(q, indent=2))
+            except KeyboardInterrupt:
+                print("quality part interrupted; its samples are cached", file=sys.stderr)
         return
     path = RESULTS / "scaling.json"
     result = json.loads(path.read_text()) if path.exists() else {}
@@ -197,7 +225,7 @@ def main() -> None:
         path.write_text(json.dumps(result, indent=2))
     if args.part in ("quality", "all"):
         q_start = os.getloadavg()
-        result["quality"] = quality(args.limit, args.samples, args.k, args.dev_limit)
+        result["quality"] = quality(args.limit, args.samples, args.k, args.dev_limit, args.model_hash)
         result["quality"]["load"] = {"start": q_start, "end": os.getloadavg()}
         path.write_text(json.dumps(result, indent=2))
     print(json.dumps({k: v for k, v in result.items() if k in ("speed", "quality")}, indent=2, default=str)[:4000])
