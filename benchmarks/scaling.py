@@ -199,19 +199,6 @@ def main() -> None:
     if args.arm:
         search, mode = args.arm.split(":")
         print(json.dumps(speed_arm(search, mode, args.repeats)), flush=True)
-        follow = Path("/tmp/sc/quality_after_arm.json")
-        if follow.exists() and args.arm == "dvts:single":  # one-off: continue with the quality part under the same lock
-            spec = json.loads(follow.read_text())
-            try:
-                q_start = os.getloadavg()
-                import contextlib
-
-                with contextlib.redirect_stdout(sys.stderr):  # the parent reads the arm's JSON from the last stdout line
-                    q = quality(spec["limit"], spec["samples"], spec["k"], spec["dev_limit"])
-                q["load"] = {"start": q_start, "end": os.getloadavg()}
-                (RESULTS / "scaling_quality.json").write_text(json.dumps(q, indent=2))
-            except KeyboardInterrupt:
-                print("quality part interrupted; its samples are cached", file=sys.stderr)
         return
     path = RESULTS / "scaling.json"
     result = json.loads(path.read_text()) if path.exists() else {}
