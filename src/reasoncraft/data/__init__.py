@@ -1,5 +1,12 @@
 """The data engine for SFT and distillation: teacher traces, rejection sampling, dedup, decontamination,
-readability filters and journey traces. See `data.distill` for the pipeline and `reasoncraft distill`.
+readability filters and journey traces.
+
+    from reasoncraft.data.distill import DistillConfig, run_distill
+    from reasoncraft.train.config import load_config
+    report = run_distill(load_config(DistillConfig, "configs/distill_countdown_journey.yaml"))
+
+or `reasoncraft distill configs/distill_countdown_journey.yaml [key=value ...]`, then
+`reasoncraft train sft configs/sft_countdown_journey.yaml` on the `sft.jsonl` it writes.
 
 Modules: `generate` (k verified traces per problem from a Backend or a programmatic Solver; crash-safe,
 resumable), `filters` (rejection sampling, R1 readability), `dedup` (exact and MinHash near duplicates),
