@@ -269,3 +269,19 @@ def test_packed_rows_and_memorisation_on_cuda(tmp_path):
                        out_dir=str(tmp_path / "run"), log_steps=0, save_model=False)
     summary = train_sft(config, model=model, tokenizer=tok, log=lambda m: None)
     assert summary["final_metrics"]["loss"] < 0.2
+
+
+@pytest.mark.parametrize("attention", ["sdpa", "eager"])
+def test_packed_row_equals_examples_alone(attention):
+    """The block-diagonal mask keeps packed examples apart under both attention implementations."""
+    model, tok = tiny_model("llama", attn_implementation=attention)
+    a, b = (tokenize_chat(tok, m) for m in MEMORISE[:2])
+    batch = collate_packed([a, b])
+    with torch.no_grad():
+        logits, targets = row_forward(model, batch, block_mask=True)
+        alone = []
+        for e in (a, b):
+            full = model(input_ids=torch.tensor([e.input_ids])).logits[0]  # (T, V)
+            alone += [full[t - 1] for t in range(1, len(e)) if e.loss_mask[t]]
+    assert model.config._attn_implementation == attention
+    assert torch.allclose(logits, torch.stack(alone), atol=1e-5)

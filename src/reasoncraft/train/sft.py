@@ -157,8 +157,12 @@ def row_forward(model: Any, batch: dict, block_mask: bool) -> tuple[torch.Tensor
     """Logits (K, V) at the K positions that predict a completion token, and those targets (K,)."""
     targets = shifted_targets(batch["labels"], batch["position_ids"])[0]  # (L,)
     keep = (targets != IGNORE_INDEX).nonzero().squeeze(-1)  # (K,)
-    out = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"],
-                attention_mask=batch.get("attention_mask") if block_mask else None,
+    mask = None
+    if block_mask:  # additive, in the model's dtype: eager attention adds the mask to the scores
+        dtype = next(model.parameters()).dtype
+        allowed = batch["attention_mask"]  # (1, 1, L, L) bool
+        mask = torch.zeros(allowed.shape, dtype=dtype, device=allowed.device).masked_fill(~allowed, torch.finfo(dtype).min)
+    out = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"], attention_mask=mask,
                 use_cache=False, logits_to_keep=keep)
     return out.logits[0], targets[keep]  # (K, V), (K,)
 
