@@ -156,3 +156,26 @@ def test_distill_decontaminates_against_the_source_tasks_own_test_split(tmp_path
     report = run_distill(config, task=PlantingTask(), log=lambda m: None)
     assert report["filtering"]["dropped"] == {"contamination:removed": 1}
     assert report["filtering"]["contamination"]["items"][0]["problem_id"] == test_problem.id
+
+
+def test_a_journey_is_not_a_duplicate_of_its_own_right_trace(tmp_path):
+    from reasoncraft.data.filters import Readability
+    from reasoncraft.data.pipeline import build_sft_set
+
+    task = get_task("countdown-3", max_target=50)
+    problems = task.problems("train", limit=3)
+
+    class TwoAttempts:
+        model_id = "two-attempts-short-wrong"
+
+        def solve(self, problem, sample_index):
+            if sample_index == 0:
+                return "<think>Add.</think>\n<answer>" + " + ".join(map(str, problem.fields["numbers"])) + "</answer>"
+            return CountdownSearchTeacher("journey").solve(problem, 0)
+
+    generate_traces(task, problems, TwoAttempts(), tmp_path / "t.jsonl", k=2)
+    records = list(read_records(tmp_path / "t.jsonl")[0].values())
+    journeys = build_journeys(task, records, {p.id: p for p in problems})
+    kept, report = build_sft_set(records + journeys, rules=Readability(layout="r1"))
+    assert sum("journey" in r for r in kept) == len(journeys) == 3
+    assert report["dropped"] == {"incorrect": 3}

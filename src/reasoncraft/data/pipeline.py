@@ -74,8 +74,14 @@ def build_sft_set(records: Sequence[dict], *, rules: Readability | None = None,
                 continue
             r = {**r, "contamination": match.to_dict()}
         clean.append(r)
-    kept, dup_counts = deduplicate(clean, lambda r: prompt_text(r) + "\n" + r["completion"], near_threshold)
-    dropped.update({k: v for k, v in dup_counts.items() if v})
+    # A journey contains its right trace word for word: it is deduplicated among journeys only.
+    kept = []
+    for group in ([r for r in clean if "journey" not in r], [r for r in clean if "journey" in r]):
+        survivors_of_group, dup_counts = deduplicate(group, lambda r: prompt_text(r) + "\n" + r["completion"], near_threshold)
+        kept += survivors_of_group
+        for name, count in dup_counts.items():
+            if count:
+                dropped[name] = dropped.get(name, 0) + count
     report = {"input": len(records), "kept": len(kept), "dropped": dropped,
               "contamination": {"removed": sum(f["verdict"] == "removed" for f in flagged),
                                 "flagged": sum(f["verdict"] == "flagged" for f in flagged), "items": flagged}}
