@@ -34,6 +34,8 @@ def reasoning_part(text: str) -> str:
     '3 + 4 = 8.'
     >>> reasoning_part("so it is \\\\boxed{8}.")
     'so it is'
+    >>> reasoning_part("3 + 5 = 9 <answer>3 + 5</answer>")
+    '3 + 5 = 9'
     """
     m = _THINK.search(text)
     if m:
@@ -42,9 +44,10 @@ def reasoning_part(text: str) -> str:
     markers = list(_ANSWER_MARKER.finditer(text))
     if markers:
         cut = markers[-1].start()
-    boxed = text.rfind("\\boxed")
-    if boxed != -1:
-        cut = min(cut, boxed)
+    for marker in ("\\boxed", "<answer>"):
+        at = text.rfind(marker)
+        if at != -1:
+            cut = min(cut, at)
     return text[:cut].strip()
 
 
