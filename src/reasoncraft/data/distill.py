@@ -65,6 +65,8 @@ class DistillConfig:
     decontam_tasks: Optional[list] = _h("Evaluation tasks to decontaminate against (None: every registered task).", None)
     decontam_task_options: dict = _h("Per-task options for those, e.g. {math500: {data_path: math500.jsonl}} (the "
                                      "source task gets task_options unless given here).", factory=dict)
+    decontam_splits: list = _h("Splits of those tasks to decontaminate against (add dev when it tunes anything).",
+                               factory=lambda: ["test"])
     remove_overlap: float = _h("Share of an eval item's 8-grams at which a record is removed.", 0.5)
     flag_overlap: float = _h("Share of an eval item's 8-grams at which a record is flagged.", 0.2)
     flag_containment: float = _h("Share of an eval item's 3-grams at which a record is flagged.", 0.6)
@@ -162,7 +164,7 @@ def run_distill(config: DistillConfig, *, teacher: Any = None, task: Any = None,
     # The task the data comes from is checked against its own test split with the same options
     # (countdown-3 with max_target=50 has another test split than countdown-3's default).
     decontam_options = {config.task: config.task_options, **config.decontam_task_options}
-    eval_sets, unavailable = eval_sets_from_tasks(config.decontam_tasks, decontam_options)
+    eval_sets, unavailable = eval_sets_from_tasks(config.decontam_tasks, decontam_options, config.decontam_splits)
     for name, reason in unavailable.items():
         log(f"decontamination: evaluation set {name} not read ({reason}); pass its data with decontam_task_options")
     decontaminator = Decontaminator(eval_sets, remove_overlap=config.remove_overlap, flag_overlap=config.flag_overlap,
