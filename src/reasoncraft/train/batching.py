@@ -11,8 +11,9 @@ Shared by trainers that learn from fixed text (SFT, distillation). Three pure st
    rows of at most `max_tokens` tokens; no padding anywhere (TRL's padding-free batches).
 3. `collate_packed`: one packed row as tensors: input ids, labels (-100 where there is no loss),
    position ids restarting at 0 for each example, and the attention that keeps examples apart: a
-   block-diagonal causal mask (sdpa / eager), or position ids alone for flash-attention kernels,
-   which read example boundaries from them.
+   block-diagonal causal mask (boolean here; `sft.row_forward` makes it additive in the model's dtype,
+   as eager attention needs), or position ids alone for flash-attention kernels, which read example
+   boundaries from them.
 """
 
 from __future__ import annotations
