@@ -117,6 +117,18 @@ def test_score_hand_written_completions():
     assert task.reward_fields(p) == {"answer": "70"}
 
 
+def test_reward_option_last_number():
+    strict, lenient = get_task("arith-sum-2d"), get_task("arith-sum-2d", reward="gsm8k_accuracy")
+    p = strict.problems("test", 1)[0]  # What is 47 + 23?
+    reply = "47 + 23 = 70"  # the default model's usual reply: right, but not in the asked format
+    assert (strict.score(p, reply).correct, strict.score(p, reply).extracted) == (False, None)
+    s = lenient.score(p, reply)
+    assert (s.correct, s.extracted, s.breakdown) == (True, "70", {"gsm8k_accuracy": 1.0})
+    assert lenient.score(p, "What is 47 + 23?").correct is False  # an echoed question earns nothing
+    with pytest.raises(KeyError, match="unknown reward 'nope'"):
+        get_task("arith-sum-2d", reward="nope")
+
+
 def test_bad_specs_and_options_are_clear():
     with pytest.raises(ValueError, match="arith-sum-2d"):
         get_task("arith-sum-two")

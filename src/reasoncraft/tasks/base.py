@@ -95,9 +95,12 @@ class Task:
     splits: tuple[str, ...] = ("dev", "test")
     primary_reward: str = "accuracy"
 
-    def __init__(self, template: str | None = None):
+    def __init__(self, template: str | None = None, reward: str | None = None):
         if template is not None:
             self.default_template = template
+        if reward is not None:
+            get_reward(reward)  # fail now, listing the known rewards
+            self.primary_reward = reward
 
     # -- problems -----------------------------------------------------------------------------
     def _split(self, split: str) -> list[Problem]:
@@ -134,9 +137,13 @@ class Task:
         return {self.primary_reward: get_reward(self.primary_reward)}
 
     def extract(self, completion: str) -> str | None:
-        from ..rewards.extract import extract_answer
+        """The answer shown in `Score.extracted`, read as the primary reward reads it."""
+        from ..rewards.extract import extract_answer, last_number
 
-        return extract_answer(completion)
+        answer = extract_answer(completion)
+        if answer is None and self.primary_reward == "gsm8k_accuracy":  # its last-number fallback
+            return last_number(completion)
+        return answer
 
     def score_many(self, problem: Problem, completions: Sequence[str]) -> list[Score]:
         """Score several completions of one problem (one reward call per reward)."""
@@ -215,8 +222,9 @@ class GeneratedTask(Task):
     splits = ("train", "dev", "test")
 
     def __init__(self, name: str, spec, *, seed: int = 0, test_size: int = 500, dev_size: int = 200,
-                 train_size: int = 10000, template: str | None = None, split_namespace: str | None = None):
-        super().__init__(template)
+                 train_size: int = 10000, template: str | None = None, reward: str | None = None,
+                 split_namespace: str | None = None):
+        super().__init__(template, reward)
         for label, size in (("test_size", test_size), ("dev_size", dev_size), ("train_size", train_size)):
             if size < 0:
                 raise ValueError(f"{label} must be >= 0: got {size}")

@@ -134,12 +134,12 @@ class MathBenchmark(Task):
 
     default_template = "math-boxed"
 
-    def __init__(self, name: str, data_path: str | None = None, template: str | None = None):
-        super().__init__(template)
+    def __init__(self, name: str, data_path: str | None = None, template: str | None = None, reward: str | None = None):
         if name not in BENCHMARKS:
             raise KeyError(f"unknown math benchmark {name!r}; known: {', '.join(BENCHMARKS)}")
         self.name, self.data_path, self.benchmark = name, data_path, BENCHMARKS[name]
         self.primary_reward = self.benchmark.reward
+        super().__init__(template, reward)
         self.splits = ("train", "dev", "test") if "train" in self.benchmark.files else ("test",)
         self._cache: dict[str, list[Problem]] = {}
 
@@ -172,14 +172,6 @@ class MathBenchmark(Task):
                 "on a task with a dev split (gsm8k, the arith-* and countdown tasks) so the test set stays unseen"
             )
         return super().problems(split, limit)
-
-    def extract(self, completion: str) -> str | None:
-        from ..rewards.extract import extract_answer, last_number
-
-        answer = extract_answer(completion)
-        if answer is None and self.primary_reward == "gsm8k_accuracy":
-            return last_number(completion)
-        return answer
 
 
 for _name in BENCHMARKS:
