@@ -5,7 +5,7 @@ One command (run it under the heavy lock on a shared machine):
     flock /tmp/reasoncraft-heavy.lock .venv/bin/python benchmarks/sft.py [--steps 6] [--repeats 3] [--model smollm2-135m]
 
 Both arms fine-tune the same model (default SmolLM2-135M-Instruct, fp32 on the CPU) on the same
-Countdown shortcut traces (written by the depth-first-search teacher, no model needed), with the
+Countdown-4 journey traces (written by the depth-first-search teacher, no model needed), with the
 same chat template, completion-only loss (TRL: prompt/completion format), learning rate and
 batching: packed, padding-free rows of at most `--row-tokens` tokens, one row per optimizer step.
 Each arm runs in its own subprocess (peak RSS is a high-water mark); arms alternate over repeats.
@@ -37,7 +37,7 @@ LEARNING_RATE = 2e-5
 
 
 def traces(limit: int) -> list[list[dict]]:
-    """Countdown shortcut traces as chat conversations (the same for both arms)."""
+    """Countdown-4 journey traces as chat conversations (the same for both arms)."""
     from reasoncraft.data.countdown import CountdownSearchTeacher
     from reasoncraft.tasks import get_task
 
@@ -110,7 +110,7 @@ def arm_trl(steps: int, model_name: str, threads: int, row_tokens: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--arm", choices=["ours", "trl"], help="internal: run one arm and print its JSON")
-    parser.add_argument("--steps", type=int, default=6, help="optimizer steps per arm (the first is warm-up)")
+    parser.add_argument("--steps", type=int, default=12, help="optimizer steps per arm (the first is warm-up); rows vary in length, so time enough of them")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--model", default="smollm2-135m")
     parser.add_argument("--threads", type=int, default=2)
