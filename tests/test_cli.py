@@ -10,17 +10,17 @@ from reasoncraft.cli import app
 def test_help_lists_the_commands():
     result = CliRunner().invoke(app, ["--help"])
     assert result.exit_code == 0
-    for command in ("eval", "quickstart", "models", "generate", "tasks", "train"):
+    for command in ("eval", "demo", "scale", "models", "generate", "tasks", "train"):
         assert command in result.output
 
 
-def test_quickstart_demo_runs_on_a_local_folder(tmp_path):
+def test_demo_runs_on_a_local_folder(tmp_path):
     from reasoncraft.testing import tiny_model
 
     model, tok = tiny_model("llama")
     model.save_pretrained(tmp_path)
     tok.save_pretrained(tmp_path)
-    result = CliRunner().invoke(app, ["quickstart", "--model", str(tmp_path), "--problems", "3", "--device", "cpu"])
+    result = CliRunner().invoke(app, ["demo", "--model", str(tmp_path), "--problems", "3", "--device", "cpu"])
     assert result.exit_code == 0, result.output
     assert result.output.count("Q: What is") == 3
     assert "tokens/s" in result.output and "/3 right" in result.output

@@ -194,12 +194,12 @@ def eval_command(
 
 
 @app.command()
-def quickstart(
+def demo(
     model: str = typer.Option("smollm2-135m", help="Catalogue name, .gguf, folder or hub id."),
     problems: int = typer.Option(8, help="How many generated 2-digit sums to solve."),
     device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cuda when present)."),
 ) -> None:
-    """The main job on the embedded default model: solve generated problems with chain-of-thought."""
+    """One minute of mechanics: the default model solves generated sums with chain-of-thought."""
     from .recipes.demo import run_demo
 
     run_demo(model=model, problems=problems, device=device, echo=typer.echo)
