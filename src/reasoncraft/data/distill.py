@@ -17,19 +17,17 @@ Launch:  reasoncraft distill configs/distill_countdown_dfs.yaml [key=value ...]
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
+
+from ..train.config import help_field as _h
 
 from ..train.config import ConfigError
 
 SOLVERS = ("countdown-dfs-journey", "countdown-dfs-shortcut")
 
 
-def _h(text: str, default=None, factory=None):
-    if factory is not None:
-        return field(default_factory=factory, metadata={"help": text})
-    return field(default=default, metadata={"help": text})
 
 
 @dataclass

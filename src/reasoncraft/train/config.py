@@ -17,6 +17,13 @@ import typing
 from pathlib import Path
 from typing import Any, Sequence, TypeVar
 
+
+def help_field(text: str, default: Any = None, factory: Any = None) -> Any:
+    """A dataclass field with its help string (shown by `--show-config`); `factory` for mutable defaults."""
+    if factory is not None:
+        return dataclasses.field(default_factory=factory, metadata={"help": text})
+    return dataclasses.field(default=default, metadata={"help": text})
+
 C = TypeVar("C")
 
 

@@ -10,20 +10,16 @@ users can carry their configs over.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
-from .config import ConfigError
+from .config import ConfigError, help_field as _h
 
 # The names reasoncraft.train.grpo_loss implements (kept here so reading a config needs no torch).
 AGGREGATIONS = ("grpo", "bnpo", "dr_grpo", "dapo")
 ADVANTAGES = ("grpo", "reinforce")
 
 
-def _h(text: str, default=None, factory=None):
-    if factory is not None:
-        return field(default_factory=factory, metadata={"help": text})
-    return field(default=default, metadata={"help": text})
 
 
 @dataclass

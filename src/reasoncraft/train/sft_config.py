@@ -10,16 +10,12 @@ Field names follow TRL's SFTConfig where one exists (`max_seq_length`, `gradient
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
-from .config import ConfigError
+from .config import ConfigError, help_field as _h
 
 
-def _h(text: str, default=None, factory=None):
-    if factory is not None:
-        return field(default_factory=factory, metadata={"help": text})
-    return field(default=default, metadata={"help": text})
 
 
 @dataclass
