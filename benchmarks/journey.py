@@ -14,7 +14,7 @@ Setting (stated before any number is taken; the same for both arms):
   `journey` (every try, dead end and backtrack) or `shortcut` (only the path to the target), both
   verified by the task's scorer, with the same answers;
 * students: `--model` fine-tuned with `reasoncraft train sft`, full fine-tuning, the same number of
-  optimizer steps (`--steps`), learning rate, packing (rows of 1024 tokens, 2 rows per step) and seeds;
+  optimizer steps (`--steps`), learning rate, packing (one row of <= 1024 tokens per step) and seeds;
 * evaluation: greedy decoding, at most 512 new tokens, scored by the task's strict `countdown` reward;
   the base model is evaluated the same way.
 
@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import device_name, run_arm, versions, write_result  # noqa: E402
 
 TASK, TASK_OPTIONS = "countdown-3", {"max_target": 50}
-ROW_TOKENS, ACCUMULATION, LEARNING_RATE, MAX_NEW_TOKENS = 1024, 2, 5e-5, 512
+ROW_TOKENS, ACCUMULATION, LEARNING_RATE, MAX_NEW_TOKENS = 1024, 1, 5e-5, 512
 
 
 def build_data(style: str, train: int, out: Path, model: str) -> Path:
@@ -139,7 +139,7 @@ def main() -> None:
     result = {
         "name": "journey", "device": device_name() + f", {args.threads} threads", "versions": versions("trl"),
         "setting": (f"{TASK} {TASK_OPTIONS}, {args.train} train problems, 1 DFS trace each (journey vs shortcut, same "
-                    f"problems); {args.model} full SFT, {args.steps} optimizer steps of {ACCUMULATION} packed rows of "
+                    f"problems); {args.model} full SFT, {args.steps} optimizer steps of {ACCUMULATION} packed row(s) of "
                     f"<= {ROW_TOKENS} tokens, lr {LEARNING_RATE} cosine; greedy eval on {args.eval} test problems, "
                     f"<= {MAX_NEW_TOKENS} new tokens; {args.seeds} seeds"),
         "metric": "greedy accuracy on held-out Countdown problems (strict countdown reward)",
