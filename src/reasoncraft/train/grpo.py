@@ -38,6 +38,7 @@ from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
 from .config import config_dict
 from .grpo_batch import Rollout, completion_logprobs, micro_batches, micro_batches_by_group, pad_rollouts, shared_prompt_logprobs
 from .grpo_config import GRPOConfig
+from .lora import apply_lora, enable_gradient_checkpointing
 from .metrics import MetricsLog, plot_metrics, reflection_rate
 from .optim import build_optimizer, guarded_step
 
@@ -152,15 +153,10 @@ def _setup_model(config: GRPOConfig, model: Any, tokenizer: Any) -> tuple[Any, A
     if model is None:
         model, tokenizer = load_model(config.model, dtype=config.dtype, device=config.device)
     if config.gradient_checkpointing:
-        model.gradient_checkpointing_enable()
-        model.config.use_cache = False
+        enable_gradient_checkpointing(model)
     reference = None
-    if config.lora_r:
-        from peft import LoraConfig, get_peft_model
-
-        lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
-                          target_modules=list(config.lora_target_modules), task_type="CAUSAL_LM")
-        model = get_peft_model(model, lora)  # with beta > 0 the reference is the model with its adapter off
+    if config.lora_r:  # with beta > 0 the reference is the model with its adapter off
+        model = apply_lora(model, config.lora_r, config.lora_alpha, config.lora_dropout, config.lora_target_modules)
     elif config.beta > 0:
         reference = copy.deepcopy(model).eval().requires_grad_(False)
     return model, tokenizer, reference
@@ -271,7 +267,10 @@ def policy_update(model: Any, reference: Any, rollouts: list[Rollout], config: G
     total_tokens = distributed.all_reduce_sum(local_tokens) / world
     acc = {"loss": 0.0, "tokens": 0.0, "clip_low": 0.0, "clip_high": 0.0, "kl": 0.0, "entropy": 0.0, "gap": 0.0, "is_weight": 0.0}
     device = params[0].device
-    shared = config.share_prompt_forward and config.micro_batch_size % config.num_generations == 0
+    # The shared-prompt forward reuses the prompt's key/value cache, which transformers turns off under
+    # gradient checkpointing; then every row carries its own prompt.
+    shared = (config.share_prompt_forward and not config.gradient_checkpointing
+              and config.micro_batch_size % config.num_generations == 0)
     chunks = (micro_batches_by_group(rollouts, config.micro_batch_size, config.num_generations) if shared
               else micro_batches(rollouts, config.micro_batch_size))
     for chunk in chunks:

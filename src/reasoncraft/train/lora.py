@@ -1,4 +1,5 @@
-"""LoRA (Hu et al. 2021) through peft, for any trainer: wrap a model so only low-rank adapters train."""
+"""Model wrappers every trainer shares: LoRA adapters (Hu et al. 2021, through peft) and gradient
+checkpointing."""
 
 from __future__ import annotations
 
@@ -17,3 +18,14 @@ def apply_lora(model: Any, r: int, alpha: int, dropout: float, target_modules: S
     config = LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout,
                         target_modules=[m for m in target_modules if m in present], task_type="CAUSAL_LM")
     return get_peft_model(model, config)
+
+
+def enable_gradient_checkpointing(model: Any) -> None:
+    """Recompute activations in the backward pass; the training forward then keeps no KV cache.
+
+    transformers >= 5.2x names it `activation_checkpointing_enable` (the old name warns); older releases
+    only have `gradient_checkpointing_enable`.
+    """
+    enable = getattr(model, "activation_checkpointing_enable", None) or model.gradient_checkpointing_enable
+    enable()
+    model.config.use_cache = False

@@ -38,6 +38,7 @@ from .batching import IGNORE_INDEX, Example, collate_packed, pack, pack_best_fit
 from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
 from .config import ConfigError, config_dict, save_config
 from .metrics import MetricsLog, plot_metrics
+from .lora import apply_lora, enable_gradient_checkpointing
 from .optim import build_optimizer, guarded_step
 from .sft_config import SFTConfig
 
@@ -293,10 +294,8 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
     examples = load_examples(config, tokenizer)
     teacher = _load_teacher(config, tokenizer, teacher, device)
     if config.gradient_checkpointing:
-        model.gradient_checkpointing_enable()
+        enable_gradient_checkpointing(model)
     if config.lora_r:
-        from .lora import apply_lora
-
         model = apply_lora(model, config.lora_r, config.lora_alpha, config.lora_dropout, config.lora_target_modules)
     attention = getattr(model.config, "_attn_implementation", "") or ""
     block_mask = not attention.startswith("flash")  # flash kernels read example boundaries from position ids
