@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["base", "extract", "normalize", "numeric", "checker", "text", "math", "format"]
+MODULES = ["base", "extract", "normalize", "numeric", "checker", "text", "math", "format", "length"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -3,7 +3,8 @@
 import pytest
 
 from reasoncraft.rewards import RewardFailure, available_rewards, get_reward, is_failure, register_reward
-from reasoncraft.rewards.format import DEFAULT_REWARDS, format_reward, make_overlong_reward, tag_count_reward
+from reasoncraft.rewards.format import DEFAULT_REWARDS, format_reward, tag_count_reward
+from reasoncraft.rewards.length import make_overlong_reward, overlong_penalties
 from reasoncraft.rewards.math import accuracy_reward, gsm8k_accuracy_reward
 
 QUESTION = "What is 17 + 25? Give the final answer as a number after 'Answer:'"
@@ -109,6 +110,14 @@ def test_tag_count_partial_credit_but_repeats_earn_nothing():
         0.0,
         0.0,
     ]
+
+
+def test_overlong_penalty_against_hand_values():
+    # DAPO eq. 13 with L_max = 10, L_cache = 4: free up to 6 tokens, then (6 - L) / 4, -1 at 10 and beyond
+    assert overlong_penalties([3, 6, 7, 9, 10, 12], max_tokens=10, buffer_tokens=4) == pytest.approx(
+        [0.0, 0.0, -0.25, -0.75, -1.0, -1.0])
+    with pytest.raises(ValueError, match="buffer_tokens"):
+        overlong_penalties([1], max_tokens=10, buffer_tokens=0)
 
 
 def test_overlong_reward_against_hand_values():

@@ -3,8 +3,9 @@
 - `format_reward`: 1.0 when the whole completion is exactly one think block followed by exactly one
   non-empty, unhedged answer block, else 0.0 (DeepSeek-R1-Zero's format reward);
 - `tag_count_reward`: 0.25 for each of the four tags present exactly once; any tag present more
-  than once earns 0.0 overall, so repeating blocks can never pay;
-- `make_overlong_reward`: DAPO's soft overlong punishment over completion token counts.
+  than once earns 0.0 overall, so repeating blocks can never pay.
+
+DAPO's overlong penalty is a length reward and lives in `length`.
 
 `DEFAULT_REWARDS` names the rewards used when a recipe names none. `format_reward` judges
 structure only; whether the answer is right is `accuracy`'s job.
@@ -13,13 +14,13 @@ structure only; whether the answer is right is `accuracy`'s job.
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence
+from typing import Sequence
 
 from .base import register_reward
 from .extract import answer_tag
 from .text import REPEATABLE_TAGS, completion_text, is_hedged
 
-__all__ = ["format_reward", "tag_count_reward", "make_overlong_reward", "DEFAULT_REWARDS"]
+__all__ = ["format_reward", "tag_count_reward", "DEFAULT_REWARDS"]
 
 # R1-Zero's pair: the answer is right, and it comes as one think block then one answer block.
 # `tag_count` is a shaping reward for small models that have not found the format yet; opt in.
@@ -66,36 +67,3 @@ def tag_count_reward(completions: Sequence, **fields) -> list[float]:
         counts = [text.count(tag) for tag in _TAGS]
         scores.append(0.0 if any(c > 1 for c in counts) else 0.25 * sum(c == 1 for c in counts))
     return scores
-
-
-def make_overlong_reward(max_tokens: int, buffer_tokens: int) -> Callable[..., list[float]]:
-    """DAPO's soft overlong punishment: 0 up to `max_tokens - buffer_tokens` completion tokens,
-    then falling linearly to -1 at `max_tokens`, -1 beyond. Needs the per-completion token counts
-    as `completion_ids=[[...], ...]` (TRL passes these) or `completion_tokens=[int, ...]`.
-
-    >>> overlong = make_overlong_reward(max_tokens=100, buffer_tokens=20)
-    >>> overlong(["a", "b", "c", "d"], completion_tokens=[50, 80, 90, 120])
-    [0.0, 0.0, -0.5, -1.0]
-    """
-    if not 0 < buffer_tokens <= max_tokens:
-        raise ValueError(f"need 0 < buffer_tokens <= max_tokens: got {buffer_tokens} and {max_tokens}")
-    soft_start = max_tokens - buffer_tokens
-
-    def overlong_reward(completions: Sequence, completion_ids=None, completion_tokens=None, **fields) -> list[float]:
-        if completion_tokens is None:
-            if completion_ids is None:
-                raise TypeError("overlong_reward needs completion_ids=[[...]] or completion_tokens=[...] per completion")
-            completion_tokens = [len(ids) for ids in completion_ids]
-        if len(completion_tokens) != len(completions):
-            raise ValueError(f"{len(completion_tokens)} token counts for {len(completions)} completions")
-        scores = []
-        for n in completion_tokens:
-            if n <= soft_start:
-                scores.append(0.0)
-            elif n <= max_tokens:
-                scores.append((soft_start - n) / buffer_tokens)
-            else:
-                scores.append(-1.0)
-        return scores
-
-    return overlong_reward

@@ -177,6 +177,7 @@ def sample_step(backend: Any, task: Any, stream: ProblemStream, config: GRPOConf
     With several processes, each takes its own B of the B * world prompts drawn from the shared stream.
     """
     from ..backends import SamplingParams
+    from ..rewards.length import overlong_penalties
 
     B, G = config.prompts_per_step, config.num_generations
     kept: list[Rollout] = []
@@ -211,8 +212,9 @@ def sample_step(backend: Any, task: Any, stream: ProblemStream, config: GRPOConf
         for k, v in means.items():
             means_sum.setdefault(k, []).append(v)
         if config.overlong_buffer:
-            lengths = torch.tensor([len(r.completion_ids) for r in rollouts])  # (N,)
-            total = total + L.soft_overlong_penalty(lengths, config.max_completion_length, config.overlong_buffer)
+            penalties = overlong_penalties([len(r.completion_ids) for r in rollouts], config.max_completion_length,
+                                           config.overlong_buffer)
+            total = total + torch.tensor(penalties)  # (N,)
         for r, value in zip(rollouts, total.tolist()):
             r.reward = value
         if round_ == 0:

@@ -20,8 +20,8 @@ padded completion length. A mask marks real (non-pad) completion tokens.
   `bnpo` (mean over all real tokens of the local batch), `dr_grpo` (sum over tokens divided by
   N * max_completion_length, a constant: no length bias), `dapo` (sum over tokens divided by the
   number of real tokens in the *whole* global batch, across accumulation steps and processes).
-* DAPO's dynamic sampling keeps only groups whose rewards are not all equal; its soft overlong
-  penalty lowers the reward of completions that approach the length limit.
+* DAPO's dynamic sampling keeps only groups whose rewards are not all equal. (Its soft overlong
+  penalty is a reward: `reasoncraft.rewards.length.overlong_penalty`.)
 """
 
 from __future__ import annotations
@@ -82,21 +82,6 @@ def zero_variance_groups(rewards: torch.Tensor, group_size: int) -> torch.Tensor
     """
     grouped = rewards.view(-1, group_size)  # (B, G)
     return (grouped.max(dim=1).values - grouped.min(dim=1).values) == 0
-
-
-def soft_overlong_penalty(lengths: torch.Tensor, max_length: int, buffer: int) -> torch.Tensor:
-    """DAPO's soft overlong punishment (Yu et al. 2025, eq. 13), added to the reward.
-
-    0 up to max_length - buffer tokens, then falling linearly to -1 at max_length, -1 beyond.
-
-    >>> soft_overlong_penalty(torch.tensor([10, 16, 18, 20, 25]), max_length=20, buffer=4).tolist()
-    [0.0, 0.0, -0.5, -1.0, -1.0]
-    """
-    if not 0 < buffer <= max_length:
-        raise ValueError(f"the overlong buffer must be in (0, max_length={max_length}]: got {buffer}")
-    expected = max_length - buffer
-    penalty = (expected - lengths.float()) / buffer  # (N,)
-    return penalty.clamp(min=-1.0, max=0.0)
 
 
 # --- per-token quantities ---------------------------------------------------------------------------
