@@ -5,7 +5,7 @@ import importlib
 
 import pytest
 
-MODULES = ["base", "extract", "normalize", "numeric", "checker", "text", "math", "format", "length"]
+MODULES = ["base", "extract", "normalize", "numeric", "checker", "text", "math", "format", "length", "language"]
 
 
 @pytest.mark.parametrize("name", MODULES)

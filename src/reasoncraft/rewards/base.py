@@ -15,7 +15,9 @@ back. The values mean:
   error). It is never a silent 0: callers count failures separately (`is_failure`).
 
 The same functions score evaluation and GRPO training, so the two never disagree. The registry
-(`get_reward`, `register_reward`) is the extension point by which configs name rewards.
+(`get_reward`, `register_reward`) is the extension point by which configs name rewards; a reward
+with one setting is named `family:setting` (`language_consistency:zh`), built by the factory that
+`register_reward_family` registered.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ __all__ = [
     "RewardFn",
     "is_failure",
     "register_reward",
+    "register_reward_family",
     "get_reward",
     "available_rewards",
 ]
@@ -79,9 +82,11 @@ def is_failure(value: object) -> bool:
 
 
 _REGISTRY: dict[str, RewardFn] = {}
+_FAMILIES: dict[str, Callable[[str], RewardFn]] = {}
+_BUILT: dict[str, RewardFn] = {}  # family:setting -> the reward built for it (one object per name)
 # Modules whose import registers the built-in rewards; imported on first lookup so that
 # `import reasoncraft.rewards` stays light.
-_BUILTIN_MODULES = ("math", "format", "countdown", "code")
+_BUILTIN_MODULES = ("math", "format", "countdown", "code", "language")
 
 
 def register_reward(name: str) -> Callable[[RewardFn], RewardFn]:
@@ -101,6 +106,15 @@ def register_reward(name: str) -> Callable[[RewardFn], RewardFn]:
     return decorate
 
 
+def register_reward_family(name: str, factory: Callable[[str], RewardFn]) -> None:
+    """Make `get_reward(f"{name}:{setting}")` return `factory(setting)`; the factory raises
+    ValueError, naming the valid settings, for a setting it does not support."""
+    existing = _FAMILIES.get(name)
+    if existing is not None and getattr(existing, "__qualname__", None) != getattr(factory, "__qualname__", None):
+        raise ValueError(f"reward family {name!r} is already registered to {existing!r}; pick another name")
+    _FAMILIES[name] = factory
+
+
 def _load_builtins() -> None:
     for module in _BUILTIN_MODULES:
         try:
@@ -111,20 +125,29 @@ def _load_builtins() -> None:
 
 
 def get_reward(name: str) -> RewardFn:
-    """Return the reward function registered as `name`.
+    """Return the reward function registered as `name` (or built for `family:setting`).
 
     >>> get_reward("accuracy")(["Answer: 4"], answer=["4"])
+    [1.0]
+    >>> get_reward("language_consistency:fr")(["<think>Donc la somme est 4.</think>"])
     [1.0]
     """
     if name not in _REGISTRY:
         _load_builtins()
-    try:
+    if name in _REGISTRY:
         return _REGISTRY[name]
-    except KeyError:
-        raise KeyError(f"unknown reward {name!r}; available: {', '.join(available_rewards())}") from None
+    family, _, setting = name.partition(":")
+    if setting and family in _FAMILIES:
+        if name not in _BUILT:
+            try:
+                _BUILT[name] = _FAMILIES[family](setting)
+            except ValueError as exc:
+                raise ValueError(f"reward {name!r}: {exc}") from None
+        return _BUILT[name]
+    raise KeyError(f"unknown reward {name!r}; available: {', '.join(available_rewards())}")
 
 
 def available_rewards() -> list[str]:
-    """Names of all registered rewards, sorted."""
+    """Names of all registered rewards, sorted; a family shows as `family:<setting>`."""
     _load_builtins()
-    return sorted(_REGISTRY)
+    return sorted([*_REGISTRY, *(f"{family}:<setting>" for family in _FAMILIES)])
