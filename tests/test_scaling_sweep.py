@@ -46,6 +46,12 @@ def test_scale_writes_table_plot_record_and_compute_optimal(tmp_path):
     assert len(optimal["points"]) == 3 and optimal["baseline"] == "best-of-n"
     assert all(set(c.values()) <= summary_strategies(summary) for c in optimal["choices"].values())
     assert set(optimal["choices"][2].values()) <= {"majority", "best-of-n", "beam", "dvts", "budget"}  # no greedy at n=2
+    assert optimal["difficulty"] == "verifier" and optimal["pilot_tokens"] > 0
+    assert sum(optimal["dev_bin_sizes"]) == 6 and min(optimal["dev_bin_sizes"]) >= 1
+    assert optimal["bins_effective"] == len(optimal["dev_bin_sizes"]) == len(optimal["edges"]) + 1
+    # Pilots are reused by the pooled strategies: majority at n <= pilot costs exactly the pilots.
+    point = dict(zip(optimal["choices"], optimal["points"]))
+    assert point[4][0] >= optimal["pilot_tokens"] - 1e-9
 
 
 def test_oracle_best_of_n_equals_coverage(tmp_path):
@@ -81,6 +87,9 @@ def test_scale_config_is_validated():
         ScaleConfig(max_n=6)
     with pytest.raises(ValueError, match="unknown strategies"):
         ScaleConfig(strategies=("magic",))
+    with pytest.raises(ValueError, match="gold answers"):
+        ScaleConfig(scorer="oracle", difficulty="verifier")
+    assert ScaleConfig(scorer="oracle").difficulty_measure == "agreement"
 
 
 def summary_strategies(summary):

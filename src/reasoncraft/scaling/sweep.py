@@ -59,7 +59,9 @@ class ScaleConfig:
     max_steps: int = field(default=8, metadata={"help": "Search iterations of beam search and DVTS."})
     budget_unit: int = field(default=32, metadata={"help": "Budget forcing: thinking cap per unit of n."})
     pilot: int = field(default=4, metadata={"help": "Pilot samples per problem for difficulty (compute-optimal)."})
-    bins: int = field(default=5, metadata={"help": "Difficulty bins (compute-optimal)."})
+    difficulty: str = field(default="auto", metadata={"help": "Pilot difficulty: verifier (1 - mean verifier score, Snell et al.), agreement (1 - share agreeing with the pilot majority), or auto (verifier unless the scorer is the oracle)."})
+    bins: int = field(default=5, metadata={"help": "Difficulty bins requested (compute-optimal); ties can leave fewer."})
+    min_bin_size: int = field(default=10, metadata={"help": "A difficulty bin with fewer dev problems joins its smaller neighbour."})
     seed: int = field(default=0, metadata={"help": "Sampling seed."})
     batch: int = field(default=16, metadata={"help": "Problems per batch (a killed run loses at most one batch)."})
     out_dir: str = field(default="runs/scale", metadata={"help": "Where results, cache, table, plot and run.json go."})
@@ -81,6 +83,20 @@ class ScaleConfig:
             raise ValueError(f"pilot samples must be between 1 and max_n={self.max_n}: got {self.pilot}")
         if self.beam_width < 1:
             raise ValueError(f"beam_width must be >= 1: got {self.beam_width}")
+        if self.difficulty not in ("auto", "verifier", "agreement"):
+            raise ValueError(f"difficulty must be auto, verifier or agreement: got {self.difficulty!r}")
+        if self.difficulty == "verifier" and self.scorer == "oracle":
+            raise ValueError("difficulty=verifier with scorer=oracle would read the gold answers of the test split: "
+                             "use difficulty=agreement (or auto), or a label-free scorer")
+        if self.bins < 1 or self.min_bin_size < 1:
+            raise ValueError(f"bins and min_bin_size must be >= 1: got {self.bins} and {self.min_bin_size}")
+
+    @property
+    def difficulty_measure(self) -> str:
+        """The difficulty measure in use (auto resolved)."""
+        if self.difficulty != "auto":
+            return self.difficulty
+        return "agreement" if self.scorer == "oracle" else "verifier"
 
     @property
     def budgets(self) -> list[int]:
@@ -122,7 +138,8 @@ class Sweep:
             self.cache_dir = Path(config.cache_dir)
         self._pools: dict[str, dict[str, list[dict]]] = {}
         # Results are reused only by a run with the same settings (budgets, limits and strategies may change).
-        varying = ("strategies", "max_n", "limit", "dev_limit", "batch", "out_dir", "cache_dir", "device", "pilot", "bins")
+        varying = ("strategies", "max_n", "limit", "dev_limit", "batch", "out_dir", "cache_dir", "device", "pilot", "bins",
+                   "difficulty", "min_bin_size")
         settings = {k: v for k, v in asdict(config).items() if k not in varying}
         settings["model_id"] = str(getattr(backend, "model_id", ""))
         self.settings_key = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
@@ -175,6 +192,10 @@ class Sweep:
         if self.config.scorer == "oracle":
             return TaskVerifier(self.task, problems)
         return StepsAsOutcome(ArithmeticVerifier(), self.config.aggregation)
+
+    def pilot_scorer(self) -> Any | None:
+        """The label-free scorer that rates pilot samples for difficulty, or None for agreement."""
+        return self.outcome_scorer([]) if self.config.difficulty_measure == "verifier" else None
 
     def build(self, name: str, n: int, problems: Sequence[Any]) -> Any | None:
         """The strategy `name` at budget n, or None where the budget does not apply to it."""
@@ -275,45 +296,64 @@ def summarize(results: dict[str, dict[int, list[dict]]]) -> list[dict]:
     return rows
 
 
-def compute_optimal_curve(config: ScaleConfig, dev: dict, test: dict, dev_pool: dict, test_pool: dict,
-                          dev_ids: list[str], test_ids: list[str]) -> dict:
-    """Snell et al.'s selection: difficulty bins from pilot samples on dev, best strategy per bin and budget, applied on test."""
+def pilot_difficulty(pool: dict, problems: Sequence[Any], pilot: int, scorer: Any = None) -> tuple[list[float], list[float], float]:
+    """Per problem: difficulty from its first `pilot` samples, their tokens; and the scorer tokens the pilots cost.
+
+    With `scorer` (a label-free outcome scorer), difficulty is 1 - its mean score of the pilots (Snell et
+    al.'s model-predicted difficulty); without one, 1 - the share of pilots that agree with their majority.
+    """
     from .base import default_equal, default_extract
 
     extract, equal = default_extract(), default_equal()
+    firsts = [pool[p.id][:pilot] for p in problems]
+    if scorer is None:
+        scores = [co.agreement_scores([extract(s["text"]) for s in first], equal) for first in firsts]
+        spent = 0.0
+    else:
+        before = scorer.usage.snapshot()
+        flat = scorer.score([p.question for p, first in zip(problems, firsts) for _ in first], [s["text"] for first in firsts for s in first])
+        scores = [flat[i * pilot : (i + 1) * pilot] for i in range(len(problems))]
+        spent = scorer.usage.since(before).tokens / max(len(problems), 1)
+    tokens = [float(sum(s["completion_tokens"] for s in first)) for first in firsts]
+    return co.difficulty_from_pilots(scores), tokens, spent
 
-    def pilots(pool: dict, ids: list[str]) -> tuple[list[float], list[float]]:
-        scores, tokens = [], []
-        for i in ids:
-            first = pool[i][: config.pilot]
-            scores.append(co.agreement_scores([extract(s["text"]) for s in first], equal))
-            tokens.append(float(sum(s["completion_tokens"] for s in first)))
-        return co.difficulty_from_pilots(scores), tokens
 
-    dev_difficulty, _ = pilots(dev_pool, dev_ids)
-    test_difficulty, test_pilot_tokens = pilots(test_pool, test_ids)
-    edges = co.quantile_edges(dev_difficulty, config.bins)
-    dev_bins, test_bins = co.assign_bins(dev_difficulty, edges), co.assign_bins(test_difficulty, edges)
+def reused_pilot_tokens(results: dict, pool: dict, problems: Sequence[Any], pilot: int) -> dict:
+    """Tokens of the pilots each pooled strategy's count already holds: its first min(n, pilot) samples."""
+    out: dict[str, dict[int, list[float]]] = {}
+    for name, by_n in results.items():
+        if name in POOLED:
+            for n in by_n:
+                out.setdefault(name, {})[n] = [float(sum(s["completion_tokens"] for s in pool[p.id][: min(n, pilot)])) for p in problems]
+    return out
+
+
+def compute_optimal_curve(config: ScaleConfig, dev: dict, test: dict, dev_pool: dict, test_pool: dict,
+                          dev_problems: Sequence[Any], test_problems: Sequence[Any], pilot_scorer: Any = None) -> dict:
+    """Snell et al.'s selection: difficulty bins from pilot samples on dev, best strategy per bin and budget, applied on test.
+
+    Both splits are charged for their pilots (less what pooled strategies reuse) before choosing, so
+    ties on dev go to the strategy that is cheaper once the pilots are paid for.
+    """
 
     def table(results: dict) -> dict:
         return {name: {n: [(r["correct"], float(r["completion_tokens"])) for r in rows] for n, rows in by_n.items()}
                 for name, by_n in results.items()}
 
-    dev_t, test_t = table(dev), table(test)
-    points, choices = [], {}
-    for n in config.budgets:
-        candidates = {k: v for k, v in dev_t.items() if n in v and n in test_t.get(k, {})}
-        if not candidates:
-            continue
-        selection = co.select_per_bin(candidates, dev_bins, n)
-        fallback = co.select_per_bin(candidates, [0] * len(dev_bins), n)[0]
-        rows = co.apply_selection({k: test_t[k] for k in candidates}, test_bins, selection, n, test_pilot_tokens, fallback)
-        points.append((co.mean_tokens(rows), co.accuracy(rows)))
-        choices[n] = {str(b): s for b, s in selection.items()}
-    baseline_name = "best-of-n" if "best-of-n" in test_t else "majority"
-    baseline = [(co.mean_tokens(rows), co.accuracy(rows)) for n, rows in sorted(test_t.get(baseline_name, {}).items())]
-    return {"edges": edges, "points": points, "choices": choices, "baseline": baseline_name,
-            "savings": co.compute_savings(points, baseline) if baseline else []}
+    dev_difficulty, dev_pilot_tokens, _ = pilot_difficulty(dev_pool, dev_problems, config.pilot, pilot_scorer)
+    test_difficulty, test_pilot_tokens, scorer_tokens = pilot_difficulty(test_pool, test_problems, config.pilot, pilot_scorer)
+    dev_t = co.charge_pilots(table(dev), dev_pilot_tokens, reused_pilot_tokens(dev, dev_pool, dev_problems, config.pilot))
+    test_plain = table(test)
+    test_t = co.charge_pilots(test_plain, test_pilot_tokens, reused_pilot_tokens(test, test_pool, test_problems, config.pilot))
+    baseline_name = "best-of-n" if "best-of-n" in test_plain else "majority"
+    curve = co.optimal_curve(dev_t, test_t, dev_difficulty, test_difficulty, config.budgets, config.bins,
+                             config.min_bin_size, test_plain.get(baseline_name))
+    # Against every fixed strategy too, not only the named baseline: a strong fixed one can beat the selection.
+    savings_vs = {name: co.compute_savings(curve["points"], [(co.mean_tokens(r), co.accuracy(r)) for _, r in sorted(by_n.items())])
+                  for name, by_n in test_plain.items()}
+    return {"difficulty": "verifier" if pilot_scorer is not None else "agreement", "pilot": config.pilot,
+            "pilot_tokens": co.mean_tokens([(True, t) for t in test_pilot_tokens]), "pilot_scorer_tokens": scorer_tokens,
+            "baseline": baseline_name, **curve, "savings_vs": savings_vs}
 
 
 def markdown_table(rows: Sequence[dict]) -> str:
@@ -377,7 +417,7 @@ def run_scale(config: ScaleConfig, backend: Any = None) -> dict:
         dev = sweep.table("dev", dev_problems)
         optimal = compute_optimal_curve(
             config, dev, test, sweep.pool("dev", dev_problems), sweep.pool("test", test_problems),
-            [p.id for p in dev_problems], [p.id for p in test_problems],
+            dev_problems, test_problems, sweep.pilot_scorer(),
         )
     table = markdown_table(rows)
     (out / "table.md").write_text(table + "\n")
