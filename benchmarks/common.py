@@ -26,6 +26,40 @@ def run_arm(script: str, args: list[str], timeout: float = 3600) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def load_bench_model(spec: str, device: str = "cpu", dtype: str = "float32"):
+    """`(model, tokenizer)` for a benchmark arm, in train-ready form on `device`.
+
+    `random:FOLDER` builds a model from FOLDER's config.json with random weights (seed 0) and FOLDER's
+    tokenizer: the GPU machine cannot receive the default model's weights (the transfer limit is
+    64 MiB), so GPU speed checks run a random-init model of the same shape. Anything else is passed
+    to `reasoncraft.load_model`.
+    """
+    import torch
+
+    from reasoncraft.models import load_model
+
+    if not spec.startswith("random:"):
+        return load_model(spec, device=device, dtype=dtype)
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+    folder = spec.split(":", 1)[1]
+    torch.manual_seed(0)
+    model = AutoModelForCausalLM.from_config(AutoConfig.from_pretrained(folder), dtype=getattr(torch, dtype))
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return model.to(device).eval(), tokenizer
+
+
+def peak_memory_mb(device: str) -> float:
+    """Peak GPU memory allocated by torch on CUDA, else this process's peak resident memory."""
+    if device.startswith("cuda"):
+        import torch
+
+        return torch.cuda.max_memory_allocated() / 2**20
+    return peak_rss_mb()
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory (ru_maxrss is in KiB on Linux)."""
     import resource

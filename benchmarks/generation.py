@@ -6,6 +6,10 @@ are those up to and including the end-of-sequence token: what a user keeps. Each
 own subprocess (peak memory is a high-water mark), warms up once, then times `--repeats` calls.
 
     python benchmarks/generation.py            # both arms, writes results/generation.json
+
+On a GPU: `--device cuda --dtype bfloat16 --model random:FOLDER` (a random-init model of the default's
+shape, see `common.load_bench_model`); the result is then named generation_cuda. A random model rarely
+ends a row early, so every row runs to the token limit there.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import device_name, peak_rss_mb, run_arm, summary, versions, write_result  # noqa: E402
+from common import device_name, load_bench_model, peak_memory_mb, run_arm, summary, versions, write_result  # noqa: E402
 
 PROMPTS, SAMPLES, MAX_NEW, TEMPERATURE, TOP_P = 8, 8, 128, 0.7, 0.95
 
@@ -40,13 +44,13 @@ def useful_tokens(rows: list[list[int]], eos: set[int]) -> int:
     return total
 
 
-def arm(name: str, repeats: int) -> dict:
+def arm(name: str, repeats: int, model_spec: str, device: str, dtype: str) -> dict:
     import torch
 
     import reasoncraft as rc
     from reasoncraft.backends import HFBackend, SamplingParams
 
-    model, tok = rc.load_model("smollm2-135m", device="cpu")
+    model, tok = load_bench_model(model_spec, device, dtype)
     backend = HFBackend(model, tok, max_batch_rows=PROMPTS * SAMPLES)
     chats = messages()
     eos = backend.eos_ids
@@ -57,7 +61,7 @@ def arm(name: str, repeats: int) -> dict:
 
     def baseline(seed: int, max_new: int) -> list[list[int]]:
         tok.padding_side = "left"
-        batch = tok.pad({"input_ids": [backend.encode(m) for m in chats]}, return_tensors="pt")
+        batch = tok.pad({"input_ids": [backend.encode(m) for m in chats]}, return_tensors="pt").to(device)
         torch.manual_seed(seed)
         with torch.inference_mode():
             out = model.generate(**batch, do_sample=True, temperature=TEMPERATURE, top_p=TOP_P, top_k=0,
@@ -65,34 +69,47 @@ def arm(name: str, repeats: int) -> dict:
         return out[:, batch["input_ids"].shape[1]:].tolist()
 
     fn = ours if name == "ours" else baseline
+    sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
     fn(0, 8)  # warm-up
     seconds, tokens = [], []
     for r in range(repeats):
+        sync()
         start = time.perf_counter()
         rows = fn(1000 + r, MAX_NEW)
+        sync()
         seconds.append(time.perf_counter() - start)
         tokens.append(useful_tokens(rows, eos))
-    return {"seconds": seconds, "useful_tokens": tokens, "peak_mem_mb": peak_rss_mb()}
+    return {"seconds": seconds, "useful_tokens": tokens, "peak_mem_mb": peak_memory_mb(device)}
+
+
+def model_label(spec: str) -> str:
+    if spec.startswith("random:"):
+        return "random-init model of SmolLM2-135M's shape (rows run to the limit)"
+    return "SmolLM2-135M-Instruct (embedded GGUF)" if spec == "smollm2-135m" else spec
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--arm", choices=["ours", "baseline"], help="internal: run one arm and print JSON")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--model", default="smollm2-135m", help="catalogue name, folder, or random:FOLDER (GPU checks)")
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--dtype", default="float32")
     args = parser.parse_args()
     if args.arm:
-        print(json.dumps(arm(args.arm, args.repeats)))
+        print(json.dumps(arm(args.arm, args.repeats, args.model, args.device, args.dtype)))
         return
     load_before = os.getloadavg()
-    arms = {name: run_arm(__file__, ["--arm", name, "--repeats", str(args.repeats)]) for name in ("baseline", "ours")}
+    common = ["--repeats", str(args.repeats), "--model", args.model, "--device", args.device, "--dtype", args.dtype]
+    arms = {name: run_arm(__file__, ["--arm", name, *common]) for name in ("baseline", "ours")}
     rate = {n: [t / s for t, s in zip(a["useful_tokens"], a["seconds"])] for n, a in arms.items()}
     per_k = {n: [1000 * s / t for t, s in zip(a["useful_tokens"], a["seconds"])] for n, a in arms.items()}
     ours, base = summary(rate["ours"]), summary(rate["baseline"])
     result = {
-        "name": "generation",
-        "device": device_name(),
+        "name": "generation" + ("_cuda" if args.device.startswith("cuda") else ""),
+        "device": device_name() if args.device.startswith("cuda") else f"cpu, {os.cpu_count()} cores",
         "versions": versions(),
-        "setting": f"SmolLM2-135M-Instruct (embedded GGUF, fp32), {PROMPTS} chat prompts x {SAMPLES} samples x up to "
+        "setting": f"{model_label(args.model)}, {args.dtype}, {PROMPTS} chat prompts x {SAMPLES} samples x up to "
                    f"{MAX_NEW} new tokens, temperature {TEMPERATURE}, top-p {TOP_P}, one batch of "
                    f"{PROMPTS * SAMPLES} rows per arm, {args.repeats} timed repeats after a warm-up",
         "metric": "useful tokens/s (tokens up to and including end-of-sequence; higher is better)",
@@ -105,11 +122,12 @@ def main() -> None:
         "target": 1.5,
         "load": {"start": load_before, "end": os.getloadavg()},
     }
+    mem = " GPU" if args.device.startswith("cuda") else " RSS"
     write_result(result, (
         f"generation ({result['device']}): hf backend {ours['median']:.1f} useful tok/s "
-        f"(min {ours['min']:.1f}, max {ours['max']:.1f}, peak {arms['ours']['peak_mem_mb']:.0f} MB) vs "
+        f"(min {ours['min']:.1f}, max {ours['max']:.1f}, peak {arms['ours']['peak_mem_mb']:.0f} MB{mem}) vs "
         f"model.generate {base['median']:.1f} (min {base['min']:.1f}, max {base['max']:.1f}, peak "
-        f"{arms['baseline']['peak_mem_mb']:.0f} MB): {result['speedup']:.2f}x (target 1.5x). {result['setting']}. "
+        f"{arms['baseline']['peak_mem_mb']:.0f} MB{mem}): {result['speedup']:.2f}x (target 1.5x). {result['setting']}. "
         f"Load average at start/end {load_before[0]:.1f}/{result['load']['end'][0]:.1f} (shared machine)."
     ))
     print(json.dumps(result, indent=2))

@@ -13,6 +13,12 @@ rate), and peak memory. Before training, each arm computes its loss and gradient
 batch (the same token ids, rewards and initial weights); they must agree within 1e-4 relative.
 `loss_type` defaults to `dapo`: at ratio 1 the `grpo` loss of group-centred advantages is exactly 0,
 which would make a relative comparison meaningless.
+
+On a GPU: `--device cuda --dtype bfloat16 --model random:FOLDER` (a random-init model of the default's
+shape, see `common.load_bench_model`; the default model's weights cannot travel to the GPU machine).
+Both arms then train the same bf16 weights on CUDA; the fixed-batch loss is still computed in fp32
+first. A random model's completions run to the token limit and score 0: the step is the same work.
+The result is then named grpo_vs_trl_cuda and memory is torch's peak GPU allocation.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import device_name, peak_rss_mb, run_arm, versions, write_result  # noqa: E402
+from common import device_name, load_bench_model, peak_memory_mb, run_arm, versions, write_result  # noqa: E402
 
 SETTING = dict(batch_size=16, num_generations=8, max_completion_length=48, learning_rate=1e-5, temperature=1.0,
                loss_type="dapo", beta=0.0, mu=1, template="arithmetic", task="arith-sum-2d")
@@ -69,7 +75,8 @@ def fixed_loss_ours(model, tokenizer, task) -> dict:
     rollouts = [Rollout(i // G, p, c, [], "", "stop", float(r), float(a))
                 for i, (p, c, r, a) in enumerate(zip(prompt_ids, completion_ids, rewards, advantages))]
     model.train()
-    logp, _, batch = shared_prompt_logprobs(model, rollouts, G, tokenizer.pad_token_id, SETTING["temperature"], False, "cpu")
+    device = next(model.parameters()).device
+    logp, _, batch = shared_prompt_logprobs(model, rollouts, G, tokenizer.pad_token_id, SETTING["temperature"], False, device)
     mask = batch["completion_mask"]
     loss, _ = L.policy_loss(logp, logp.detach(), advantages, mask, L.AGGREGATIONS[SETTING["loss_type"]], eps_low=0.2,
                             eps_high=0.2, max_completion_length=SETTING["max_completion_length"], global_tokens=float(mask.sum()))
@@ -98,6 +105,7 @@ def fixed_loss_trl(trainer, model, tokenizer, task) -> dict:
         inputs["completion_mask"][i, : len(c)] = 1
     inputs["advantages"] = advantages
     inputs["num_items_in_batch"] = inputs["completion_mask"].sum()
+    inputs = {k: v.to(next(model.parameters()).device) for k, v in inputs.items()}
     model.train()
     trainer.current_gradient_accumulation_steps = 1
     loss = trainer._compute_loss(model, inputs)
@@ -107,30 +115,31 @@ def fixed_loss_trl(trainer, model, tokenizer, task) -> dict:
     return {"loss": float(loss), "grad_norm": norm}
 
 
-def arm_ours(steps: int, model_name: str, threads: int) -> dict:
+def arm_ours(steps: int, model_name: str, threads: int, device: str, dtype: str) -> dict:
     import torch
 
     torch.set_num_threads(threads)
-    from reasoncraft.models import load_model
     from reasoncraft.tasks import get_task
     from reasoncraft.train.grpo import train_grpo
     from reasoncraft.train.grpo_config import GRPOConfig
 
     task = get_task(SETTING["task"])
-    model, tokenizer = load_model(model_name)
+    model, tokenizer = load_bench_model(model_name, device, "float32")
     fixed = fixed_loss_ours(model, tokenizer, task)
+    model.to(getattr(torch, dtype))
     with tempfile.TemporaryDirectory() as out:
         config = GRPOConfig(model=model_name, steps=steps, micro_batch_size=SETTING["batch_size"], eval_problems=0,
                             save_steps=-1, save_model=False, log_samples_steps=0, out_dir=out, num_threads=threads,
+                            device=device, dtype=dtype,
                             **{k: v for k, v in SETTING.items()})
         train_grpo(config, model=model, tokenizer=tokenizer, task=task, log=lambda m: None)
         rows = [json.loads(line) for line in Path(out, "metrics.jsonl").read_text().splitlines()]
     times = [r["step_time"] for r in rows]
     tokens = [r["completion_length_mean"] * SETTING["batch_size"] for r in rows]
-    return {"step_times": times, "completion_tokens": tokens, "peak_mem_mb": peak_rss_mb(), "fixed_batch": fixed}
+    return {"step_times": times, "completion_tokens": tokens, "peak_mem_mb": peak_memory_mb(device), "fixed_batch": fixed}
 
 
-def arm_trl(steps: int, model_name: str, threads: int) -> dict:
+def arm_trl(steps: int, model_name: str, threads: int, device: str, dtype: str) -> dict:
     import torch
 
     torch.set_num_threads(threads)
@@ -138,12 +147,11 @@ def arm_trl(steps: int, model_name: str, threads: int) -> dict:
     from transformers import TrainerCallback
     from trl import GRPOConfig, GRPOTrainer
 
-    from reasoncraft.models import load_model
     from reasoncraft.rewards.base import get_reward
     from reasoncraft.tasks import get_task
 
     task = get_task(SETTING["task"])
-    model, tokenizer = load_model(model_name)
+    model, tokenizer = load_bench_model(model_name, device, "float32")
     problems = task.problems("train", limit=SETTING["batch_size"] // SETTING["num_generations"] * steps)
     data = Dataset.from_list([{"prompt": task.prompt(p, SETTING["template"]), "answer": p.answer} for p in problems])
     accuracy = get_reward("accuracy")
@@ -152,12 +160,15 @@ def arm_trl(steps: int, model_name: str, threads: int) -> dict:
         return [0.0 if v is None else float(v) for v in accuracy(completions, answer=answer)]
 
     times, tokens = [], []
+    sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
 
     class Timer(TrainerCallback):
         def on_step_begin(self, args, state, control, **kw):
+            sync()
             self.start = time.perf_counter()
 
         def on_step_end(self, args, state, control, **kw):
+            sync()
             times.append(time.perf_counter() - self.start)
 
         def on_log(self, args, state, control, logs=None, **kw):
@@ -170,14 +181,15 @@ def arm_trl(steps: int, model_name: str, threads: int) -> dict:
             max_completion_length=SETTING["max_completion_length"], learning_rate=SETTING["learning_rate"],
             temperature=SETTING["temperature"], loss_type=SETTING["loss_type"], beta=SETTING["beta"],
             num_iterations=SETTING["mu"], max_steps=steps, logging_steps=1, report_to=[], save_strategy="no",
-            use_cpu=True, bf16=False, gradient_accumulation_steps=1, lr_scheduler_type="constant", warmup_steps=0,
+            use_cpu=device == "cpu", bf16=False, gradient_accumulation_steps=1, lr_scheduler_type="constant", warmup_steps=0,
             adam_beta2=0.99, weight_decay=0.0, max_grad_norm=1.0, seed=0, shuffle_dataset=False,
         )
         trainer = GRPOTrainer(model=model, reward_funcs=[reward], args=args, train_dataset=data,
                               processing_class=tokenizer, callbacks=[Timer()])
         fixed = fixed_loss_trl(trainer, model, tokenizer, task)
+        model.to(getattr(torch, dtype))  # both arms train the same weights in `dtype`; the fixed batch ran in fp32
         trainer.train()
-    return {"step_times": times, "completion_tokens": tokens, "peak_mem_mb": peak_rss_mb(), "fixed_batch": fixed}
+    return {"step_times": times, "completion_tokens": tokens, "peak_mem_mb": peak_memory_mb(device), "fixed_batch": fixed}
 
 
 def summarise(arm: dict) -> dict:
@@ -195,13 +207,17 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=6, help="training steps per arm (the first is warm-up)")
     parser.add_argument("--model", default="smollm2-135m")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--dtype", default="float32", help="training dtype (bfloat16 on a GPU)")
     args = parser.parse_args()
     if args.arm:
-        result = (arm_ours if args.arm == "ours" else arm_trl)(args.steps, args.model, args.threads)
+        result = (arm_ours if args.arm == "ours" else arm_trl)(args.steps, args.model, args.threads, args.device, args.dtype)
         print(json.dumps(result))
         return
     load_start = os.getloadavg()
-    common = ["--steps", str(args.steps), "--model", args.model, "--threads", str(args.threads)]
+    common = ["--steps", str(args.steps), "--model", args.model, "--threads", str(args.threads),
+              "--device", args.device, "--dtype", args.dtype]
+    cuda = args.device.startswith("cuda")
     ours = summarise(run_arm(__file__, ["--arm", "ours", *common]))
     trl = summarise(run_arm(__file__, ["--arm", "trl", *common]))
     a, b = ours["fixed_batch"], trl["fixed_batch"]
@@ -209,8 +225,9 @@ def main() -> None:
     grad_rel = abs(a["grad_norm"] - b["grad_norm"]) / max(abs(b["grad_norm"]), 1e-12)
     speedup = trl["median"] / ours["median"]
     result = {
-        "name": "grpo_vs_trl", "device": device_name() + f", {args.threads} threads", "versions": versions("trl"),
-        "setting": (f"{args.model} fp32, 2-digit sums, chat template, {SETTING['batch_size']} completions/step = "
+        "name": "grpo_vs_trl" + ("_cuda" if cuda else ""),
+        "device": device_name() if cuda else device_name() + f", {args.threads} threads", "versions": versions("trl"),
+        "setting": (f"{args.model} {args.dtype}, 2-digit sums, chat template, {SETTING['batch_size']} completions/step = "
                     f"{SETTING['batch_size'] // SETTING['num_generations']} prompts x G={SETTING['num_generations']}, "
                     f"max {SETTING['max_completion_length']} new tokens, lr {SETTING['learning_rate']}, mu {SETTING['mu']}, "
                     f"beta {SETTING['beta']}, loss {SETTING['loss_type']}, T={SETTING['temperature']}; {args.steps} steps per arm, first is warm-up"),
@@ -225,9 +242,9 @@ def main() -> None:
     }
     line = (f"grpo_vs_trl ({result['device']}): {ours['median']:.2f} s per 1k completion tokens vs TRL "
             f"{trl['median']:.2f} ({speedup:.2f}x; s/step {ours['s_per_step']['median']:.1f} vs "
-            f"{trl['s_per_step']['median']:.1f}); peak RSS {ours['peak_mem_mb']} vs {trl['peak_mem_mb']} MB; fixed-batch "
-            f"loss rel diff {loss_rel:.1e}, grad-norm rel diff {grad_rel:.1e}; load {load_start[0]:.1f}->{os.getloadavg()[0]:.1f} "
-            "(shared machine)")
+            f"{trl['s_per_step']['median']:.1f}); peak {'GPU memory' if cuda else 'RSS'} {ours['peak_mem_mb']} vs {trl['peak_mem_mb']} MB; fixed-batch "
+            f"loss rel diff {loss_rel:.1e}, grad-norm rel diff {grad_rel:.1e}; load {load_start[0]:.1f}->{os.getloadavg()[0]:.1f}"
+            f"; {result['setting']}")
     print(json.dumps({k: v for k, v in result.items() if k != "raw"}, indent=2))
     write_result(result, line)
 
