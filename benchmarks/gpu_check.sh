@@ -20,11 +20,11 @@ SHAPE="random:$ROOT/.gpu/smollm2-135m"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
 python3 -c "import torch, transformers, trl, accelerate; print('torch', torch.__version__, 'transformers', transformers.__version__, 'trl', trl.__version__, 'accelerate', accelerate.__version__)"
 echo "== GPU test tier"
-timeout 200 python3 -m pytest -q -p no:cacheprovider -m gpu tests/test_backend_hf.py tests/test_sft_trainer.py tests/test_grpo_trainer.py 2>&1 | tee "$OUT/gpu_tests.log" | tail -15
+timeout 150 python3 -m pytest -q -p no:cacheprovider -m gpu tests/test_backend_hf.py tests/test_sft_trainer.py tests/test_grpo_trainer.py 2>&1 | tee "$OUT/gpu_tests.log" | tail -15
 echo "== generation (hf backend vs model.generate), bf16"
-timeout 200 python3 benchmarks/generation.py --model "$SHAPE" --device cuda --dtype bfloat16 --repeats 3 2>&1 | tail -4
+timeout 150 python3 benchmarks/generation.py --model "$SHAPE" --device cuda --dtype bfloat16 --repeats 3 2>&1 | tail -4
 echo "== GRPO step vs TRL GRPOTrainer, bf16"
-timeout 300 python3 benchmarks/grpo_vs_trl.py --model "$SHAPE" --device cuda --dtype bfloat16 --steps 8 --threads 8 2>&1 | tail -4
+timeout 270 python3 benchmarks/grpo_vs_trl.py --model "$SHAPE" --device cuda --dtype bfloat16 --steps 8 --threads 8 2>&1 | tail -4
 cp benchmarks/results/*_cuda.json "$OUT"/ 2>/dev/null
 grep -E "_cuda|cuda," benchmarks/RESULTS.md | head -4 > "$OUT/results_lines.md"
 cat "$OUT/results_lines.md"
