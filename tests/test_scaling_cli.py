@@ -30,3 +30,26 @@ def test_scale_command_runs_and_writes_its_outputs(tmp_path, monkeypatch):
     assert record["model"]["id"] == "tiny" and record["model"]["weights_sha256"]
     bad = CliRunner().invoke(app, ["scale", "--max-n", "6", "--out", str(out)])
     assert bad.exit_code != 0 and "power of two" in bad.output
+
+
+def test_scale_command_takes_a_reward_model_folder_and_a_step_delimiter(tmp_path, monkeypatch):
+    from reasoncraft.backends import HFBackend
+    from reasoncraft.testing import tiny_model
+
+    from test_scorers_registry import save_step_tag_prm
+
+    monkeypatch.setattr(HFBackend, "from_name", classmethod(lambda cls, name, **kw: HFBackend(*tiny_model("llama"), model_id=name)))
+    save_step_tag_prm(tmp_path / "prm")
+    out = tmp_path / "scale"
+    result = CliRunner().invoke(app, [
+        "scale", "--model", "tiny", "--limit", "2", "--max-n", "2", "-s", "best-of-n", "-s", "beam-search",
+        "--beam-width", "2", "--max-new-tokens", "6", "--scorer", str(tmp_path / "prm"), "--step-delimiter", "\\n",
+        "--out", str(out), "--cache-dir", str(tmp_path / "cache"),
+    ])
+    assert result.exit_code == 0, result.output
+    assert "| beam | 2 |" in result.output
+    record = json.loads((out / "run.json").read_text())
+    assert record["config"]["step_delimiter"] == "\n" and record["config"]["strategies"] == ["best-of-n", "beam"]
+    assert [r["scorer_tokens"] > 0 for r in record["scale"]["rows"] if r["n"] == 2] == [True, True]
+    bad = CliRunner().invoke(app, ["scale", "--scorer", "no-such-prm", "--out", str(out)])
+    assert bad.exit_code != 0 and "not a known reward model" in bad.output

@@ -220,12 +220,20 @@ def scale_command(
     task: str = typer.Option("arith-sum-2d", help="Task name."),
     strategy: list[str] = typer.Option(
         ["greedy", "majority", "best-of-n", "beam", "dvts"], "--strategy", "-s",
-        help="Repeatable: direct, greedy, cot, majority, best-of-n, weighted-best-of-n, beam, dvts, budget.",
+        help="Repeatable: direct, greedy, cot, majority, best-of-n, weighted-best-of-n, beam (beam-search), dvts, "
+             "budget (budget-forcing).",
     ),
     max_n: int = typer.Option(16, help="Largest budget N (a power of two); budgets are 1, 2, 4, ... N."),
     limit: int = typer.Option(100, help="Test problems."),
     dev_limit: int = typer.Option(0, help="Dev problems for the compute-optimal curve (0: none)."),
-    scorer: str = typer.Option("rules", help="Verifier for best-of-n and search: rules or oracle."),
+    scorer: str = typer.Option("rules", help="Verifier for best-of-n and search: rules, oracle, or a reward model "
+                               "(qwen2.5-math-prm-7b, math-shepherd-mistral-7b-prm, a local folder or a hub id)."),
+    scorer_kind: Optional[str] = typer.Option(None, help="Reward-model adapter: step-tag, classification or orm [default: detected]."),
+    step_delimiter: str = typer.Option("\\n\\n", help="Where a step ends (escapes allowed): blank line by default; '\\n' for one newline."),
+    pilot: int = typer.Option(4, help="Pilot samples per problem for compute-optimal difficulty."),
+    difficulty: str = typer.Option("auto", help="Compute-optimal difficulty: verifier, agreement or auto."),
+    bins: int = typer.Option(5, help="Compute-optimal difficulty bins (ties can leave fewer)."),
+    min_bin_size: int = typer.Option(10, help="A difficulty bin with fewer dev problems joins its smaller neighbour."),
     aggregation: str = typer.Option("last", help="Step-score aggregation: last, min or prod."),
     beam_width: int = typer.Option(4, help="M for beam search and DVTS."),
     temperature: float = typer.Option(0.7, help="Sampling temperature."),
@@ -243,7 +251,9 @@ def scale_command(
     try:
         config = ScaleConfig(
             model=model, task=task, strategies=tuple(strategy), max_n=max_n, limit=limit, dev_limit=dev_limit,
-            scorer=scorer, aggregation=aggregation, beam_width=beam_width, temperature=temperature,
+            scorer=scorer, scorer_kind=scorer_kind, step_delimiter=_unescape(step_delimiter), pilot=pilot,
+            difficulty=difficulty, bins=bins, min_bin_size=min_bin_size,
+            aggregation=aggregation, beam_width=beam_width, temperature=temperature,
             max_new_tokens=max_new_tokens, seed=seed, out_dir=out, cache_dir=cache_dir, device=device,
         )
     except ValueError as exc:
@@ -251,6 +261,11 @@ def scale_command(
     run_scale(config)
     typer.echo((Path(out) / "table.md").read_text())
     typer.echo(f"plot, results and run record in {out}/")
+
+
+def _unescape(text: str) -> str:
+    r"""Backslash escapes typed on a command line ("\n") as the characters they name."""
+    return text.encode("latin-1", "backslashreplace").decode("unicode_escape")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ POOLED = ("cot", "majority", "best-of-n", "weighted-best-of-n")
 SINGLE = ("greedy", "direct")
 SEARCHED = ("beam", "dvts", "budget")
 KNOWN = POOLED + SINGLE + SEARCHED
+ALIASES = {"beam-search": "beam", "budget-forcing": "budget", "self-consistency": "majority"}
 
 
 @dataclass
@@ -46,14 +47,16 @@ class ScaleConfig:
 
     model: str = field(default="smollm2-135m", metadata={"help": "Catalogue name, .gguf, local folder or hub id."})
     task: str = field(default="arith-sum-2d", metadata={"help": "Task name (reasoncraft.tasks)."})
-    strategies: tuple[str, ...] = field(default=("greedy", "majority", "best-of-n", "beam", "dvts"), metadata={"help": f"Any of {', '.join(KNOWN)}."})
+    strategies: tuple[str, ...] = field(default=("greedy", "majority", "best-of-n", "beam", "dvts"), metadata={"help": f"Any of {', '.join(KNOWN)} (or {', '.join(ALIASES)})."})
     max_n: int = field(default=16, metadata={"help": "Largest budget N; budgets are 1, 2, 4, ... N."})
     limit: int = field(default=100, metadata={"help": "Test problems."})
     dev_limit: int = field(default=0, metadata={"help": "Dev problems for compute-optimal selection (0 = no compute-optimal curve)."})
     template: str | None = field(default=None, metadata={"help": "Prompt template (default: the task's)."})
     temperature: float = field(default=0.7, metadata={"help": "Sampling temperature of the sampled strategies."})
     max_new_tokens: int = field(default=128, metadata={"help": "Token limit of one completion."})
-    scorer: str = field(default="rules", metadata={"help": "Verifier for best-of-n and search: rules (arithmetic step verifier) or oracle (the task's own check)."})
+    scorer: str = field(default="rules", metadata={"help": "Verifier for best-of-n and search: rules (arithmetic step verifier), oracle (the task's own check), or a reward model: a name from models.REWARD_MODELS, a local folder or a hub id."})
+    scorer_kind: str | None = field(default=None, metadata={"help": "Adapter of a reward-model scorer: step-tag, classification or orm (default: from its catalogue entry or config)."})
+    step_delimiter: str = field(default="\n\n", metadata={"help": "Where one step ends, for search and for scoring steps (a blank line, as search-and-learn)."})
     aggregation: str = field(default="last", metadata={"help": "Step-score aggregation: last, min or prod."})
     beam_width: int = field(default=4, metadata={"help": "M for beam search and DVTS."})
     max_steps: int = field(default=8, metadata={"help": "Search iterations of beam search and DVTS."})
@@ -69,7 +72,7 @@ class ScaleConfig:
     device: str | None = field(default=None, metadata={"help": "cpu or cuda (default: cuda when present)."})
 
     def __post_init__(self) -> None:
-        self.strategies = tuple(self.strategies)
+        self.strategies = tuple(dict.fromkeys(ALIASES.get(s, s) for s in self.strategies))
         unknown = [s for s in self.strategies if s not in KNOWN]
         if unknown:
             raise ValueError(f"unknown strategies {unknown}: use any of {', '.join(KNOWN)}")
@@ -77,8 +80,15 @@ class ScaleConfig:
             raise ValueError(f"max_n must be a power of two (budgets 1, 2, 4, ... N): got {self.max_n}")
         if self.limit < 1:
             raise ValueError(f"limit must be >= 1 test problem: got {self.limit}")
-        if self.scorer not in ("rules", "oracle"):
-            raise ValueError(f"scorer must be rules or oracle: got {self.scorer!r}")
+        if self.scorer not in ("rules", "oracle") or self.scorer_kind is not None:
+            from ..models import ModelLoadError, check_reward_model_name
+
+            try:
+                check_reward_model_name(self.scorer, self.scorer_kind)
+            except ModelLoadError as exc:
+                raise ValueError(f"scorer must be rules, oracle or a reward model: {exc}") from None
+        if not self.step_delimiter:
+            raise ValueError("step_delimiter must be non-empty: e.g. a blank line '\\n\\n' or a newline '\\n'")
         if self.dev_limit and not 1 <= self.pilot <= self.max_n:
             raise ValueError(f"pilot samples must be between 1 and max_n={self.max_n}: got {self.pilot}")
         if self.beam_width < 1:
@@ -137,11 +147,15 @@ class Sweep:
         else:
             self.cache_dir = Path(config.cache_dir)
         self._pools: dict[str, dict[str, list[dict]]] = {}
+        self._reward_model: Any = None
         # Results are reused only by a run with the same settings (budgets, limits and strategies may change).
         varying = ("strategies", "max_n", "limit", "dev_limit", "batch", "out_dir", "cache_dir", "device", "pilot", "bins",
                    "difficulty", "min_bin_size")
         settings = {k: v for k, v in asdict(config).items() if k not in varying}
         settings["model_id"] = str(getattr(backend, "model_id", ""))
+        for key, default in (("scorer_kind", None), ("step_delimiter", "\n\n")):
+            if settings[key] == default:  # left out at their defaults, so results written before they existed stay valid
+                del settings[key]
         self.settings_key = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
         self.pool_wall_s: dict[str, float] = {}
 
@@ -186,12 +200,32 @@ class Sweep:
             self.record.add_tokens(prompt=group[0].prompt_tokens, completion=sum(c.completion_tokens for c in group))
 
     # -- strategies ------------------------------------------------------------------------------
+    def reward_model(self) -> Any:
+        """The rules verifier, or the reward model named by `scorer` (loaded once per sweep)."""
+        if self._reward_model is None:
+            from ..scorers import ArithmeticVerifier, load_scorer
+
+            c = self.config
+            self._reward_model = ArithmeticVerifier() if c.scorer == "rules" else load_scorer(c.scorer, kind=c.scorer_kind, device=c.device)
+        return self._reward_model
+
     def outcome_scorer(self, problems: Sequence[Any]) -> Any:
-        from ..scorers import ArithmeticVerifier, StepsAsOutcome
+        """What best-of-n ranks with: the oracle, an ORM, or a PRM's aggregated step scores."""
+        from ..scorers import StepsAsOutcome, is_process_scorer
 
         if self.config.scorer == "oracle":
             return TaskVerifier(self.task, problems)
-        return StepsAsOutcome(ArithmeticVerifier(), self.config.aggregation)
+        scorer = self.reward_model()
+        if is_process_scorer(scorer):
+            return StepsAsOutcome(scorer, self.config.aggregation, separator=self.config.step_delimiter)
+        return scorer
+
+    def step_scorer(self, problems: Sequence[Any]) -> Any:
+        """What search scores partial solutions with: a PRM, or an outcome scorer on each prefix of steps."""
+        from ..scorers import OutcomeAsSteps, is_process_scorer
+
+        scorer = TaskVerifier(self.task, problems) if self.config.scorer == "oracle" else self.reward_model()
+        return scorer if is_process_scorer(scorer) else OutcomeAsSteps(scorer, separator=self.config.step_delimiter)
 
     def pilot_scorer(self) -> Any | None:
         """The label-free scorer that rates pilot samples for difficulty, or None for agreement."""
@@ -215,10 +249,7 @@ class Sweep:
             return BudgetForcing(thinking_tokens=c.budget_unit * n, num_waits=n - 1, template=self.template)
         if n < 2:
             return None
-        from ..scorers import ArithmeticVerifier, OutcomeAsSteps
-
-        prm = OutcomeAsSteps(TaskVerifier(self.task, problems)) if c.scorer == "oracle" else ArithmeticVerifier()
-        search = dict(scorer=prm, n=n, beam_width=min(c.beam_width, n), aggregation=c.aggregation, max_steps=c.max_steps,
+        search = dict(scorer=self.step_scorer(problems), n=n, separator=c.step_delimiter, beam_width=min(c.beam_width, n), aggregation=c.aggregation, max_steps=c.max_steps,
                       max_step_tokens=c.max_new_tokens, max_final_tokens=c.max_new_tokens, temperature=c.temperature,
                       seed=c.seed, template=self.template)
         return BeamSearch(**search) if name == "beam" else DVTS(**search)
