@@ -195,13 +195,14 @@ def sample_step(backend: Any, task: Any, stream: ProblemStream, config: GRPOConf
         rollouts, fields = [], {}
         for g, (problem, prompt, completions) in enumerate(zip(problems, prompts, outputs)):
             stats["prompt_tokens"] += completions[0].prompt_tokens
-            for name, value in task.reward_fields(problem).items():
+            # the question lets model-based rewards (scorers/reward.py) judge an answer against its problem
+            for name, value in {"question": problem.question, **task.reward_fields(problem)}.items():
                 fields.setdefault(name, []).extend([value] * G)
             for c in completions:
                 rollouts.append(_rollout(g, c, prompt, local) if local is not None
                                 else Rollout(g, c.prompt_token_ids, c.token_ids, c.logprobs or [], c.text, c.finish_reason))
         total, valid, means, failures = score_completions(
-            reward_fns, config.weights, config.rewards, [r.text for r in rollouts], fields)
+            reward_fns, config.weights, config.reward_names, [r.text for r in rollouts], fields)
         stats["reward_failures"] += failures
         stats["reward_calls"] += len(rollouts) * len(reward_fns)
         if stats["reward_failures"] > config.max_reward_failure_rate * stats["reward_calls"]:
@@ -371,6 +372,7 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
     from ..models import weights_hash
     from ..record import RunRecord, count_parameters
     from ..rewards.base import get_reward
+    from ..scorers.reward import reward_model_fns
     from .config import save_config
 
     if resume is not None:
@@ -389,6 +391,7 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
 
         task = get_task(config.task)
     reward_fns = reward_fns if reward_fns is not None else [get_reward(name) for name in config.rewards]
+    reward_fns = [*reward_fns, *reward_model_fns(config.reward_models)]  # ORMs and judges (scorers/reward.py)
     model, tokenizer, reference = _setup_model(config, model, tokenizer)
     policy = model.get_base_model() if config.lora_r else model  # the backend drives the (adapted) base model
     backend = HFBackend(policy, tokenizer, max_batch_rows=config.generation_batch_rows, model_id=config.model)

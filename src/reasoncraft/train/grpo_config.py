@@ -36,6 +36,7 @@ class GRPOConfig:
     rewards: list = _h("Reward names (reasoncraft.rewards.get_reward), summed with reward_weights.", factory=lambda: ["accuracy"])
     reward_weights: Optional[list] = _h("One weight per reward (default: all 1).", None)
     max_reward_failure_rate: float = _h("Abort a step when more than this share of reward calls fail (infrastructure).", 0.1)
+    reward_models: list = _h("Model-based rewards through scorers, added to `rewards`: entries like {kind: judge, base_url: URL, weight: 0.5} or {kind: orm, model: FOLDER} (docs/rewards.md).", factory=list)
     # sizes
     steps: int = _h("Training steps; each samples one batch of rollouts.", 30)
     batch_size: int = _h("Completions sampled per step (prompts per step = batch_size / num_generations).", 16)
@@ -120,6 +121,14 @@ class GRPOConfig:
         if self.reward_weights is not None:
             need(len(self.reward_weights) == len(self.rewards),
                  f"reward_weights needs one weight per reward: got {len(self.reward_weights)} weights for {len(self.rewards)} rewards")
+        from ..scorers.reward import parse_reward_models  # checked here; loaded or connected when training starts
+
+        try:
+            self.reward_models = [spec.to_dict() for spec in parse_reward_models(self.reward_models)]
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+        need(len(set(self.reward_names)) == len(self.reward_names),
+             f"reward names must be unique: got {self.reward_names}; give each reward_models entry its own name")
         need(self.prompt_format in ("chat", "text"), f"prompt_format must be chat or text: got {self.prompt_format!r}")
         need(self.lora_r >= 0, "lora_r must be >= 0 (0 = full fine-tuning)")
         need(self.weight_sync in (None, "lora", "disk"), f"weight_sync must be lora or disk: got {self.weight_sync!r}")
@@ -145,7 +154,14 @@ class GRPOConfig:
 
     @property
     def weights(self) -> list[float]:
-        return [float(w) for w in (self.reward_weights or [1.0] * len(self.rewards))]
+        """One weight per entry of `reward_names`."""
+        return ([float(w) for w in (self.reward_weights or [1.0] * len(self.rewards))]
+                + [float(entry["weight"]) for entry in self.reward_models])
+
+    @property
+    def reward_names(self) -> list[str]:
+        """Every reward in the sum, as the metrics name it (reward/<name>): `rewards`, then `reward_models`."""
+        return [*self.rewards, *(entry.get("name") or entry["kind"] for entry in self.reward_models)]
 
     def derived(self) -> dict:
         return {"prompts_per_step": self.prompts_per_step, "accumulation_steps": self.accumulation_steps,
