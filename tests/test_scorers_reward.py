@@ -17,10 +17,10 @@ from fake_openai_server import FakeOpenAIServer  # noqa: E402
 from reasoncraft.backends.openai import BackendAuthError, backend_from_url  # noqa: E402
 from reasoncraft.prompts import render  # noqa: E402
 from reasoncraft.rewards import RewardFailure, is_failure  # noqa: E402
-from reasoncraft.scorers import LLMJudge, SequenceClassificationORM  # noqa: E402
+from reasoncraft.scorers import LLMJudge, SequenceClassificationORM, StepTagPRM  # noqa: E402
 from reasoncraft.scorers.reward import (  # noqa: E402
     build_reward_model,
-    load_sequence_classifier,
+    load_orm,
     parse_reward_models,
     scorer_reward,
 )
@@ -85,8 +85,9 @@ def tiny_orm_folder(tmp_path) -> Path:
 
 
 def test_orm_reward_equals_one_at_a_time_forward_passes(tmp_path):
-    model, tokenizer = load_sequence_classifier(str(tiny_orm_folder(tmp_path)), device="cpu")
-    reward = scorer_reward(SequenceClassificationORM(model, tokenizer, batch_size=2), "orm")
+    orm = load_orm(str(tiny_orm_folder(tmp_path)), device="cpu", batch_size=2)
+    model, tokenizer = orm.model, orm.tokenizer
+    reward = scorer_reward(orm, "orm")
     got = reward(SOLUTIONS, question=QUESTIONS, answer=["19", "7", "10"])
     for question, solution, value in zip(QUESTIONS, SOLUTIONS, got):  # reference: unpadded, one sequence
         chat = [{"role": "user", "content": question}, {"role": "assistant", "content": solution}]
@@ -114,9 +115,22 @@ def test_orm_folder_with_several_labels_is_refused(tmp_path):
     Qwen2ForSequenceClassification(config).save_pretrained(tmp_path / "two")
     tokenizer.save_pretrained(tmp_path / "two")
     with pytest.raises(ValueError, match="one logit"):
-        load_sequence_classifier(str(tmp_path / "two"), device="cpu")
-    with pytest.raises(ValueError, match="neither an existing folder"):
-        load_sequence_classifier("no-such-folder", device="cpu")
+        load_orm(str(tmp_path / "two"), device="cpu")
+
+
+def test_prm_reward_aggregates_step_scores(tmp_path):
+    model, tokenizer = tiny_model("llama")
+    tokenizer.add_special_tokens({"additional_special_tokens": ["ки"]})
+    model.resize_token_embeddings(len(tokenizer))
+    model.save_pretrained(tmp_path / "prm")
+    tokenizer.save_pretrained(tmp_path / "prm")
+    entry = {"kind": "prm", "model": str(tmp_path / "prm"), "aggregation": "min", "step_delimiter": "\n", "device": "cpu"}
+    reward = build_reward_model(parse_reward_models([entry])[0])
+    solutions = ["12 + 7 = 19\nAnswer: 19", "3 + 4 = 8\nso 4 + 3 = 7\nAnswer: 7", "10"]
+    steps = [s.split("\n") for s in solutions]
+    reference = [min(scores) for scores in StepTagPRM(model, tokenizer, batch_size=8).score_steps(QUESTIONS, steps)]
+    assert reward(solutions, question=QUESTIONS) == pytest.approx(reference, abs=1e-5)
+    assert all(0 < v < 1 for v in reference)
 
 
 def test_judge_reward_scores_and_isolates_a_failed_request(caplog):
@@ -157,9 +171,10 @@ def test_a_wrong_key_is_raised_not_counted(monkeypatch):
 
 @pytest.mark.parametrize("entry, message", [
     ("judge", "each entry is a mapping"),
-    ({"kind": "prm", "model": "x"}, "kind must be orm or judge"),
+    ({"kind": "rm", "model": "x"}, "kind must be one of orm, prm, judge"),
     ({"kind": "judge", "base_url": "http://h/v1", "wieght": 2}, "did you mean 'weight'"),
     ({"kind": "orm"}, "an orm needs model"),
+    ({"kind": "orm", "model": "no-such-folder"}, "not a known reward model"),
     ({"kind": "judge"}, "needs base_url"),
     ({"kind": "orm", "model": "m/x", "base_url": "http://h/v1"}, "'base_url' does not apply to kind orm"),
     ({"kind": "judge", "model": "m/x", "max_retries": 1}, "set base_url too"),
@@ -167,6 +182,8 @@ def test_a_wrong_key_is_raised_not_counted(monkeypatch):
     ({"kind": "judge", "base_url": "http://h/v1", "n": 4}, "set temperature > 0"),
     ({"kind": "judge", "base_url": "http://h/v1", "template": "nope"}, "nope"),
     ({"kind": "orm", "model": "m/x", "batch_size": 0}, "batch_size must be an integer >= 1"),
+    ({"kind": "orm", "model": "m/x", "aggregation": "min"}, "'aggregation' does not apply to kind orm"),
+    ({"kind": "prm", "model": "m/x", "aggregation": "mean"}, "unknown step-score aggregation 'mean'"),
     ({"kind": "orm", "model": "m/x", "weight": "high"}, "weight must be a number"),
 ])
 def test_config_entries_are_checked_with_a_fix(entry, message):

@@ -3,8 +3,10 @@
 `rewards/` stays model-free (ARCHITECTURE.md); what needs a model to judge lives in `scorers/`.
 This module is the bridge. `scorer_reward(scorer)` turns any outcome scorer (an ORM, an LLM
 judge, a PRM through `StepsAsOutcome`) into a reward function under the contract of
-`rewards/base.py`; `RewardModelSpec` is one entry of GRPO's `reward_models:` list, checked when
-the config is read and built (model loaded, client made) when training starts.
+`rewards/base.py`; `RewardModelSpec` is one entry of GRPO's `reward_models:` list (kind orm, prm or judge), checked
+when the config is read and built (model loaded, client made) when training starts. Weights are
+loaded by `models.load_reward_model` (through `scorers.load_scorer`), which alone decides where
+they come from.
 
 How model-based rewards meet the contract:
 
@@ -24,6 +26,7 @@ Config (GRPO YAML):
     reward_models:
       - {kind: judge, base_url: "http://127.0.0.1:8000/v1", model: Qwen/Qwen2.5-7B-Instruct, weight: 0.5}
       - {kind: orm, model: ./my-reward-model, weight: 0.1, sigmoid: true}
+      - {kind: prm, model: qwen2.5-math-prm-7b, aggregation: min, weight: 0.2}
 """
 
 from __future__ import annotations
@@ -33,7 +36,6 @@ import difflib
 import logging
 import math
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from ..rewards.base import RewardFailure, RewardFn
@@ -47,7 +49,7 @@ __all__ = [
     "parse_reward_models",
     "build_reward_model",
     "reward_model_fns",
-    "load_sequence_classifier",
+    "load_orm",
 ]
 
 log = logging.getLogger(__name__)
@@ -166,10 +168,14 @@ def scorer_reward(scorer: Any, name: str = "model", sigmoid: bool = False) -> Re
 
 # --- the config entry -------------------------------------------------------------------------------
 
-KINDS = ("orm", "judge")
-_ORM_ONLY = ("batch_size", "sigmoid", "device")
-_JUDGE_ONLY = ("base_url", "template", "n", "temperature", "max_new_tokens", "undecided")
+_COMMON = ("kind", "model", "weight", "name")
 _SERVER_ONLY = ("max_retries", "request_timeout", "max_concurrency", "api_key_env")
+KIND_KEYS = {  # the keys each kind takes besides the common ones
+    "orm": ("batch_size", "sigmoid", "device"),
+    "prm": ("batch_size", "device", "aggregation", "step_delimiter"),
+    "judge": ("base_url", "template", "n", "temperature", "max_new_tokens", "undecided", *_SERVER_ONLY),
+}
+KINDS = tuple(KIND_KEYS)
 _EXAMPLE = "{kind: judge, base_url: 'http://127.0.0.1:8000/v1', weight: 0.5}"
 
 
@@ -177,16 +183,19 @@ _EXAMPLE = "{kind: judge, base_url: 'http://127.0.0.1:8000/v1', weight: 0.5}"
 class RewardModelSpec:
     """One entry of `reward_models:`; see docs/rewards.md."""
 
-    kind: str = _h("orm: a sequence-classification reward model with one logit, run in-process; judge: an LLM "
-                   "asked whether the solution is correct (scorers.LLMJudge).", None)
-    model: Optional[str] = _h("orm: local folder or hub id. judge: the served model name (default: ask the server), "
+    kind: str = _h("orm: a sequence-classification reward model with one logit, run in-process; prm: a process "
+                   "reward model whose step scores are aggregated; judge: an LLM asked whether the solution is "
+                   "correct (scorers.LLMJudge).", None)
+    model: Optional[str] = _h("orm, prm: a name from models.REWARD_MODELS, a local folder or a hub id. judge: the served model name (default: ask the server), "
                               "or without base_url a model loaded in-process (reasoncraft.load_model).", None)
     weight: float = _h("Weight of this reward in the sum.", 1.0)
     name: Optional[str] = _h("Name in the metrics (reward/<name>); default: the kind.", None)
-    # orm
-    batch_size: int = _h("orm: completions per forward pass.", 8)
+    # orm and prm
+    batch_size: int = _h("orm, prm: completions per forward pass.", 8)
+    device: Optional[str] = _h("orm, prm: cpu or cuda (default: cuda when present).", None)
     sigmoid: bool = _h("orm: map the logit to (0, 1) with a sigmoid (on the scale of 0/1 accuracy).", False)
-    device: Optional[str] = _h("orm: cpu or cuda (default: cuda when present).", None)
+    aggregation: str = _h("prm: how step scores make the completion's score: last, min or prod.", "last")
+    step_delimiter: str = _h("prm: where one step of a completion ends.", "\n\n")
     # judge
     base_url: Optional[str] = _h("judge: base URL(s) of OpenAI-compatible servers, comma-separated.", None)
     template: str = _h("judge: prompt template (reasoncraft.prompts): judge, or self-eval for P(True).", "judge")
@@ -207,10 +216,10 @@ class RewardModelSpec:
 
     def to_dict(self) -> dict:
         """The resolved entry, with only the keys that apply to its kind (so it loads back)."""
-        skip = set(_JUDGE_ONLY + _SERVER_ONLY) if self.kind == "orm" else set(_ORM_ONLY)
+        keep = set(_COMMON + KIND_KEYS[self.kind])
         if self.kind == "judge" and not self.base_url:
-            skip |= set(_SERVER_ONLY)
-        return {k: v for k, v in dataclasses.asdict(self).items() if k not in skip}
+            keep -= set(_SERVER_ONLY)
+        return {k: v for k, v in dataclasses.asdict(self).items() if k in keep}
 
     @classmethod
     def from_dict(cls, entry: Any, where: str = "reward_models[0]") -> "RewardModelSpec":
@@ -228,15 +237,26 @@ class RewardModelSpec:
                 fail(f"unknown key {key!r}" + (f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"))
         kind = entry.get("kind")
         if kind not in KINDS:
-            fail(f"kind must be orm or judge: got {kind!r} (e.g. {_EXAMPLE})")
-        wrong = [k for k in entry if k in (_JUDGE_ONLY + _SERVER_ONLY if kind == "orm" else _ORM_ONLY)]
+            fail(f"kind must be one of {', '.join(KINDS)}: got {kind!r} (e.g. {_EXAMPLE})")
+        wrong = [k for k in entry if k not in _COMMON + KIND_KEYS[kind]]
         if wrong:
             fail(f"{wrong[0]!r} does not apply to kind {kind}: remove it")
         if kind == "judge" and not entry.get("base_url") and any(k in entry for k in _SERVER_ONLY):
             fail(f"{next(k for k in entry if k in _SERVER_ONLY)!r} configures the judge's server: set base_url too")
         spec = cls(**entry)
-        if kind == "orm" and not spec.model:
-            fail("an orm needs model: a local folder or hub id of a sequence-classification reward model")
+        if kind in ("orm", "prm"):
+            if not spec.model:
+                fail(f"a{'n' * (kind == 'orm')} {kind} needs model: a name from models.REWARD_MODELS, a local folder or a hub id")
+            from ..models import ModelLoadError, check_reward_model_name
+            from ..scaling.core import get_aggregation
+
+            try:
+                check_reward_model_name(spec.model)
+                get_aggregation(spec.aggregation)
+            except (ModelLoadError, ValueError) as exc:
+                fail(str(exc))
+            if not spec.step_delimiter:
+                fail("step_delimiter must be non-empty, e.g. a blank line")
         if kind == "judge" and not (spec.model or spec.base_url):
             fail("a judge needs base_url (an OpenAI-compatible server) or model (loaded in-process)")
         if spec.base_url and not all(u.strip().startswith(("http://", "https://"))
@@ -275,42 +295,34 @@ def parse_reward_models(entries: Any) -> list[RewardModelSpec]:
 # --- building: load the model or make the client ----------------------------------------------------
 
 
-def load_sequence_classifier(name_or_path: str, device: str | None = None) -> tuple[Any, Any]:
-    """An outcome reward model (`AutoModelForSequenceClassification`, one label) and its tokenizer."""
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+def load_orm(name_or_path: str, device: str | None = None, batch_size: int = 8) -> Any:
+    """An outcome reward model (one-logit sequence classifier) in its adapter, loaded by `models`."""
+    from .registry import load_scorer
 
-    from ..models import default_device, default_dtype
-
-    device = device or default_device()
-    path = Path(name_or_path).expanduser()
-    if path.is_dir():
-        if not (path / "config.json").exists():
-            raise ValueError(f"{path} has no config.json: point the orm at a Hugging Face model folder")
-        source, local = str(path), True
-    elif "/" in name_or_path and not name_or_path.startswith((".", "/", "~")):
-        source, local = name_or_path, False
-    else:
-        raise ValueError(f"orm model {name_or_path!r} is neither an existing folder nor a hub id of the form owner/name")
-    model = AutoModelForSequenceClassification.from_pretrained(source, dtype=default_dtype(device), local_files_only=local)
-    tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=local)
-    if model.config.num_labels != 1:
-        raise ValueError(f"orm model {name_or_path!r} has {model.config.num_labels} labels; an outcome reward model "
-                         "has one logit (num_labels=1). For a PRM use scorers.StepsAsOutcome in code")
-    if tokenizer.pad_token_id is None:
-        tokenizer.pad_token = tokenizer.eos_token
-    model.config.pad_token_id = tokenizer.pad_token_id  # the head reads the last non-pad token
-    return model.to(device).eval(), tokenizer
+    scorer = load_scorer(name_or_path, kind="orm", device=device, batch_size=batch_size)
+    config = scorer.model.config
+    if config.num_labels != 1:
+        raise ValueError(f"orm model {name_or_path!r} has {config.num_labels} labels; an outcome reward model has one "
+                         "logit (num_labels=1). A PRM scores steps: wrap it in scorers.StepsAsOutcome in code")
+    if config.pad_token_id is None:  # the head reads the last non-pad token, and batches are padded with pad_id
+        config.pad_token_id = scorer.pad_id
+    return scorer
 
 
 def build_reward_model(spec: RewardModelSpec) -> RewardFn:
     """The reward function of one checked entry: loads the ORM, or makes the judge's client."""
-    from .hf import SequenceClassificationORM
     from .judge import LLMJudge
 
     if spec.kind == "orm":
-        model, tokenizer = load_sequence_classifier(spec.model, spec.device)
-        return scorer_reward(SequenceClassificationORM(model, tokenizer, batch_size=spec.batch_size),
-                             spec.metric_name, sigmoid=spec.sigmoid)
+        return scorer_reward(load_orm(spec.model, spec.device, spec.batch_size), spec.metric_name, sigmoid=spec.sigmoid)
+    if spec.kind == "prm":
+        from .base import StepsAsOutcome
+        from .registry import is_process_scorer, load_scorer
+
+        prm = load_scorer(spec.model, device=spec.device, batch_size=spec.batch_size)
+        if not is_process_scorer(prm):
+            raise ValueError(f"prm model {spec.model!r} is an outcome reward model: use kind: orm")
+        return scorer_reward(StepsAsOutcome(prm, spec.aggregation, separator=spec.step_delimiter), spec.metric_name)
     if spec.base_url:
         from ..backends.openai import backend_from_url
 
