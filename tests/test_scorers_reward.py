@@ -146,6 +146,17 @@ def test_judge_reward_scores_and_isolates_a_failed_request(caplog):
         assert "1 of 3 judge requests failed" in caplog.text
 
 
+def test_in_process_judge_from_a_model_folder(tmp_path):
+    model, tokenizer = tiny_model("llama")
+    model.save_pretrained(tmp_path / "judge")
+    tokenizer.save_pretrained(tmp_path / "judge")
+    entry = {"kind": "judge", "model": str(tmp_path / "judge"), "max_new_tokens": 4, "undecided": 0.25}
+    reward = build_reward_model(parse_reward_models([entry])[0])
+    values = reward(SOLUTIONS, question=QUESTIONS)
+    # a random model's replies are rarely a clean yes or no: each value is a verdict or `undecided`
+    assert len(values) == 3 and all(v in (0.0, 1.0, 0.25) for v in values)
+
+
 def test_judge_without_per_request_results_fails_the_whole_call():
     with JudgeServer() as server:
         backend = backend_from_url(server.base_url, server.model, api_key_env=None, max_retries=0)
