@@ -42,7 +42,8 @@ def main() -> None:
     from reasoncraft.models import load_model
     from reasoncraft.tasks import get_task
     from reasoncraft.train.config import load_config
-    from reasoncraft.train.grpo import held_out_accuracy, train_grpo
+    from reasoncraft.train.grpo import train_grpo
+    from reasoncraft.train.held_out import held_out_eval
     from reasoncraft.train.grpo_config import GRPOConfig
 
     load_start = os.getloadavg()
@@ -52,9 +53,14 @@ def main() -> None:
     task = get_task(base_config.task)
     problems = task.problems(base_config.eval_split, limit=base_config.eval_problems)
     eval_tokens = base_config.eval_max_new_tokens or base_config.max_completion_length
+
+    def held_out(model, template, folder):  # exactly as `reasoncraft eval` computes it (reasoncraft.evaluate)
+        return held_out_eval(HFBackend(model, tokenizer, model_id=base_config.model), task, split=base_config.eval_split,
+                             limit=base_config.eval_problems, template=template, max_new_tokens=eval_tokens,
+                             out_dir=Path(args.out) / folder, prompt_format=base_config.prompt_format)
     base_model, tokenizer = load_model(base_config.model, dtype=base_config.dtype, device=base_config.device)
     started = time.perf_counter()
-    before = held_out_accuracy(HFBackend(base_model, tokenizer), task, problems, base_config.template, eval_tokens)
+    before = held_out(base_model, base_config.template, "eval_before")
     print(f"before: {before} ({time.perf_counter() - started:.0f} s)", flush=True)
 
     seeds = []
@@ -64,7 +70,7 @@ def main() -> None:
         model = copy.deepcopy(base_model)
         summary = train_grpo(config, model=model, tokenizer=tokenizer, task=task)
         model.eval()
-        after = held_out_accuracy(HFBackend(model, tokenizer), task, problems, config.template, eval_tokens)
+        after = held_out(model, config.template, f"seed{seed}/eval_after")
         seeds.append({"seed": seed, "train_seconds": summary["train_seconds"], "after": after,
                       "gain": after["accuracy"] - before["accuracy"]})
         print(f"seed {seed}: after {after}, gain {seeds[-1]['gain']:+.3f}, training {summary['train_seconds']:.0f} s", flush=True)

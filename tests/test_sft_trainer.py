@@ -153,7 +153,10 @@ def test_lora_trains_only_adapters_and_saves_a_merged_model(tmp_path):
                        log_steps=0, num_threads=1)
     summary = train_sft(config, model=model, tokenizer=tok, log=lambda m: None)
     assert set(summary["evaluation"]) == {"before", "after"} and summary["evaluation"]["after"]["problems"] == 3
-    assert "Held-out arith-sum-2d" in (tmp_path / "run" / "model" / "README.md").read_text()
+    card = (tmp_path / "run" / "model" / "README.md").read_text()
+    for when in ("before", "after"):
+        assert f"held-out `arith-sum-2d` (split `test`, greedy, 3 problems) {when} training" in card
+        assert (tmp_path / "run" / "eval" / when / "summary.json").exists()  # reasoncraft.evaluate's outputs
     base = {k: v for k, v in model.state_dict().items() if "lora" not in k}
     assert any("lora_B" in k for k in model.state_dict())
     for name, value in base.items():  # the base weights stayed frozen

@@ -187,10 +187,14 @@ def evaluate_task(
     batch_problems: int = 16,
     model_hash: str = "",
     progress: Any = None,
+    prompt_format: str = "chat",
 ) -> TaskResult:
-    """Evaluate one task; `sampling.n` is the number of samples per problem."""
+    """Evaluate one task; `sampling.n` is the number of samples per problem.
+
+    `prompt_format="text"` renders the template's single-string base-model prompt instead of chat messages.
+    """
     problems = task.problems(split, limit)
-    prompts = [task.prompt(p, template) for p in problems]
+    prompts = [task.prompt(p, template) if prompt_format == "chat" else task.prompt_text(p, template) for p in problems]
     settings = sampling.to_dict()
     keys = [[sample_key(model_hash, prompt, settings, i) for i in range(sampling.n)] for prompt in prompts]
     bar = progress.add_task(f"{task.name}", total=len(problems)) if progress is not None else None
@@ -221,6 +225,7 @@ def evaluate(
     template: str | None = None,
     batch_problems: int = 16,
     show_progress: bool = True,
+    prompt_format: str = "chat",
 ) -> list[TaskResult]:
     """Evaluate every task, write samples.jsonl, summary.json, table.md and run.json into out_dir."""
     from .models import reasoncraft_home
@@ -235,7 +240,8 @@ def evaluate(
     with _progress(show_progress) as progress:
         for task in tasks:
             results.append(evaluate_task(backend, task, sampling, cache, split=split, limit=limit, template=template,
-                                         batch_problems=batch_problems, model_hash=model_hash, progress=progress))
+                                         batch_problems=batch_problems, model_hash=model_hash, progress=progress,
+                                         prompt_format=prompt_format))
     samples_path = out / "samples.jsonl"
     samples_path.unlink(missing_ok=True)
     store = JsonlStore(samples_path)

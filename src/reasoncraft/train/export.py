@@ -2,8 +2,10 @@
 
 The folder loads with `reasoncraft.load_model(path)`, `transformers.AutoModelForCausalLM` and vLLM.
 LoRA adapters are merged into the base weights by default (`merge_lora=False` keeps the adapter
-folder instead, loadable with peft). The model card records the recipe (resolved config), the data
-and the metrics, so a folder found later explains itself. Shared by every trainer.
+folder instead, loadable with peft). The model card records the recipe (GRPO or SFT, in words and
+as the resolved config), the data, the final training metrics and the held-out evaluation before and
+after training (with the `reasoncraft eval` command that reproduces it), so a folder found later
+explains itself. Shared by every trainer.
 """
 
 from __future__ import annotations
@@ -14,21 +16,83 @@ from pathlib import Path
 from typing import Any, Sequence
 
 
-def model_card(config: Any, metrics: Sequence[dict], evaluation: dict, trainer: str) -> str:
-    """A README.md for the saved policy: what was trained, on what, how, and with what result."""
+def _grpo_recipe(cfg: dict) -> list[str]:
+    rewards = ", ".join(f"`{name}` x {weight}" for name, weight in
+                        zip(cfg["rewards"], cfg.get("reward_weights") or [1.0] * len(cfg["rewards"])))
+    return [
+        f"**Recipe:** reinforcement learning with GRPO (DeepSeek-R1-Zero style, no SFT first): {cfg['steps']} steps of "
+        f"{cfg['batch_size']} completions ({cfg['batch_size'] // cfg['num_generations']} prompts x G={cfg['num_generations']}, "
+        f"at most {cfg['max_completion_length']} tokens, temperature {cfg['temperature']}), loss `{cfg['loss_type']}`, "
+        f"advantage `{cfg['advantage']}` (std scaling: {cfg['scale_rewards']}), mu={cfg['mu']}, beta={cfg['beta']}, "
+        f"learning rate {cfg['learning_rate']}, {_tuning(cfg)}.",
+        "",
+        f"**Data:** task `{cfg['task']}` (split `{cfg['train_split']}`), prompt template `{cfg['template']}` "
+        f"({cfg['prompt_format']} format); rewards {rewards}.",
+    ]
+
+
+def _sft_recipe(cfg: dict, examples: int | None) -> list[str]:
+    if cfg.get("teacher"):
+        objective = (f"(1 - {cfg['distill_alpha']}) x cross-entropy + {cfg['distill_alpha']} x T^2 x KL to the logits of "
+                     f"`{cfg['teacher']}` (T = {cfg['distill_temperature']})")
+    else:
+        objective = "cross-entropy on the completion tokens"
+    mixture = ", ".join(f"`{e}` x 1.0" if isinstance(e, str) else f"`{e['path']}` x {float(e.get('weight', 1.0))}"
+                        for e in cfg["datasets"])
+    size = f"{examples} examples" if examples is not None else "examples"
+    steps = f"{cfg['max_steps']} optimizer steps" if cfg.get("max_steps") else f"{cfg['epochs']} epoch(s)"
+    return [
+        f"**Recipe:** supervised fine-tuning (SFT) on reasoning traces: objective {objective}; "
+        f"{steps}, {cfg['gradient_accumulation_steps']} packed row(s) of <= {cfg['micro_batch_tokens']} tokens per optimizer "
+        f"step, learning rate {cfg['learning_rate']} "
+        f"({cfg['lr_schedule']}), {_tuning(cfg)}.",
+        "",
+        f"**Data:** {size} (chat `{cfg['messages_field']}`, at most {cfg['max_seq_length']} tokens each) from {mixture}.",
+    ]
+
+
+def _tuning(cfg: dict) -> str:
+    return f"LoRA r={cfg['lora_r']} alpha={cfg['lora_alpha']}" if cfg.get("lora_r") else "full fine-tuning"
+
+
+def _evaluation_lines(cfg: dict, evaluation: dict, trainer: str) -> list[str]:
+    task = cfg.get("task") if trainer == "grpo" else cfg.get("eval_task")
+    template = cfg.get("template") if trainer == "grpo" else cfg.get("eval_template")
+    lines = []
+    for when, result in evaluation.items():
+        if result:
+            lines.append(f"- held-out `{task}` (split `{cfg.get('eval_split')}`, greedy, {result.get('problems')} problems) "
+                         f"{when} training: accuracy {result['accuracy']:.3f}, no extractable answer "
+                         f"{result['extraction_failure_rate']:.3f}")
+    if not lines:
+        return ["- no held-out evaluation was run"]
+    lines += ["", "Computed by `reasoncraft.evaluate` (pass@1 of one greedy sample, scored by the task's rewards)."]
+    if cfg.get("prompt_format", "chat") == "chat":
+        tokens = cfg.get("eval_max_new_tokens") or cfg.get("max_completion_length")
+        options = "".join(f" --task-option {k}={v}" for k, v in (cfg.get("eval_task_options") or {}).items())
+        limit = next(r for r in evaluation.values() if r).get("problems")
+        lines[-1] += (f" To reproduce on this folder: `reasoncraft eval --task {task} --model <this folder> --split "
+                      f"{cfg.get('eval_split')} --limit {limit} --max-new-tokens {tokens}"
+                      + (f" --template {template}" if template else "") + options + "`.")
+    return lines
+
+
+def model_card(config: Any, metrics: Sequence[dict], evaluation: dict, trainer: str, examples: int | None = None) -> str:
+    """A README.md for the saved policy: the recipe (GRPO or SFT), its data, final metrics and evaluation.
+
+    `trainer` is "grpo" or "sft"; `examples` is the number of SFT examples after mixing.
+    """
+    if trainer not in ("grpo", "sft"):
+        raise ValueError(f"trainer must be grpo or sft: got {trainer!r}")
     cfg = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else dict(config)
     last = metrics[-1] if metrics else {}
+    recipe = _grpo_recipe(cfg) if trainer == "grpo" else _sft_recipe(cfg, examples)
     lines = [
         "---", "library_name: transformers", "tags: [reasoncraft, " + trainer + "]", "---", "",
-        f"# {cfg.get('model', 'policy')} trained with reasoncraft `{trainer}`", "",
-        f"Trained from `{cfg.get('model')}` on task `{cfg.get('task')}` (split `{cfg.get('train_split')}`), "
-        f"prompt template `{cfg.get('template')}`, rewards {cfg.get('rewards')}.", "",
-        "## Results", "",
+        f"# {cfg.get('model', 'policy')} trained with reasoncraft `train {trainer}`", "",
+        f"Trained from `{cfg.get('model')}`.", "", *recipe, "",
+        "## Results", "", *_evaluation_lines(cfg, evaluation, trainer),
     ]
-    for name, result in evaluation.items():
-        if result:
-            lines.append(f"- held-out ({cfg.get('eval_split')}, greedy, {result.get('problems')} problems) {name} training: "
-                         f"accuracy {result.get('accuracy'):.3f}, no extractable answer {result.get('extraction_failure_rate'):.3f}")
     if last:
         keep = {k: v for k, v in last.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
         lines += ["", f"Final training step: `{json.dumps(keep)}`"]
@@ -40,7 +104,8 @@ def model_card(config: Any, metrics: Sequence[dict], evaluation: dict, trainer: 
 
 
 def save_policy(model: Any, tokenizer: Any, folder: str | Path, *, config: Any, metrics: Sequence[dict] = (),
-                evaluation: dict | None = None, merge_lora: bool = True, trainer: str = "grpo") -> Path:
+                evaluation: dict | None = None, merge_lora: bool = True, trainer: str = "grpo",
+                examples: int | None = None) -> Path:
     """Write the policy (LoRA merged unless merge_lora=False), its tokenizer and README.md to `folder`."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -50,5 +115,5 @@ def save_policy(model: Any, tokenizer: Any, folder: str | Path, *, config: Any, 
         model = copy.deepcopy(model).merge_and_unload()
     model.save_pretrained(folder, safe_serialization=True)
     tokenizer.save_pretrained(folder)
-    (folder / "README.md").write_text(model_card(config, metrics, evaluation or {}, trainer))
+    (folder / "README.md").write_text(model_card(config, metrics, evaluation or {}, trainer, examples))
     return folder

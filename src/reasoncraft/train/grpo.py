@@ -38,7 +38,9 @@ from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
 from .config import config_dict
 from .grpo_batch import Rollout, completion_logprobs, micro_batches, micro_batches_by_group, pad_rollouts, shared_prompt_logprobs
 from .grpo_config import GRPOConfig
+from .held_out import brief, eval_scalars, held_out_eval
 from .lora import apply_lora, enable_gradient_checkpointing
+from .loggers import open_sinks, require_backends
 from .metrics import MetricsLog, plot_metrics, reflection_rate
 from .optim import build_optimizer, guarded_step
 
@@ -111,7 +113,7 @@ class ProblemStream:
         return {"epoch": self.epoch, "index": self.index}
 
 
-# --- evaluation before and after training ------------------------------------------------------------
+# --- prompts and held-out evaluation ------------------------------------------------------------------
 
 
 def make_prompt(task: Any, problem: Any, template: str, prompt_format: str = "chat") -> Any:
@@ -119,26 +121,12 @@ def make_prompt(task: Any, problem: Any, template: str, prompt_format: str = "ch
     return task.prompt(problem, template) if prompt_format == "chat" else task.prompt_text(problem, template)
 
 
-def held_out_accuracy(backend: Any, task: Any, problems: Sequence[Any], template: str, max_new_tokens: int,
-                      prompt_format: str = "chat") -> dict:
-    """Greedy pass@1 on held-out problems, scored by the task (the same rewards training uses).
-
-    Reports accuracy, the share of completions with no extractable answer, and scoring failures.
-    """
-    from ..backends import SamplingParams
-
-    if not problems:
-        return {}
-    sampling = SamplingParams(n=1, temperature=0.0, max_new_tokens=max_new_tokens)
-    outputs = backend.generate([make_prompt(task, p, template, prompt_format) for p in problems], sampling)
-    correct = no_answer = failures = 0
-    for problem, (completion,) in zip(problems, outputs):
-        score = task.score(problem, completion.text)
-        correct += score.correct is True
-        no_answer += score.extracted is None
-        failures += score.correct is None
-    n = len(problems)
-    return {"accuracy": correct / n, "extraction_failure_rate": no_answer / n, "scoring_failures": failures, "problems": n}
+def _held_out(backend: Any, task: Any, config: GRPOConfig, when: str) -> dict:
+    """Greedy held-out evaluation through reasoncraft.evaluate (as `reasoncraft eval` computes it)."""
+    return held_out_eval(backend, task, split=config.eval_split, limit=config.eval_problems, template=config.template,
+                         max_new_tokens=config.eval_max_new_tokens or config.max_completion_length,
+                         out_dir=Path(config.out_dir) / "eval" / when, prompt_format=config.prompt_format,
+                         batch_problems=config.generation_batch_rows, command=f"train grpo: held-out evaluation {when}")
 
 
 # --- the loop ----------------------------------------------------------------------------------------
@@ -377,6 +365,7 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
 
     if resume is not None:
         resolve_checkpoint(resume)  # fail loudly before spending minutes loading a model
+    require_backends(config.report_to)  # a missing tracker fails before the model loads, too
     rank, world = distributed.init()
     main = rank == 0
     if not main:
@@ -424,14 +413,15 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
         if pusher is not None and main:
             pusher.push(model, start_step)  # the servers must sample from the resumed weights
     stream = ProblemStream(task.problems(config.train_split), config.seed, **data_state)
-    eval_problems = task.problems(config.eval_split, limit=config.eval_problems) if config.eval_problems else []
-    eval_tokens = config.eval_max_new_tokens or config.max_completion_length
-    if main and eval_problems and "before" not in evaluation:
-        started = time.perf_counter()
-        evaluation["before"] = held_out_accuracy(backend, task, eval_problems, config.template, eval_tokens, config.prompt_format)
-        log(f"held-out before: {evaluation['before']} ({time.perf_counter() - started:.0f} s)")
+    if main and config.eval_problems and "before" not in evaluation:
+        evaluation["before"] = _held_out(backend, task, config, "before")
+        log(f"held-out before: {brief(evaluation['before'])}")
 
-    metrics_log = MetricsLog(out / "metrics.jsonl", resume_step=start_step if resume is not None else None) if main else None
+    resume_step = start_step if resume is not None else None
+    metrics_log = MetricsLog(out / "metrics.jsonl", resume_step=resume_step,
+                             sinks=open_sinks(config.report_to, out, config_dict(config), resume_step)) if main else None
+    if main and "before" in evaluation and resume is None:
+        metrics_log.report(eval_scalars(evaluation["before"]), 0)
     model.train()
     checkpoints = out / "checkpoints"
     for step in range(start_step + 1, config.steps + 1):
@@ -480,10 +470,11 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
     distributed.barrier()
     if not main:
         return {"rank": rank, "steps": config.steps, "train_seconds": round(train_seconds, 2)}
-    if eval_problems:
-        started = time.perf_counter()
-        evaluation["after"] = held_out_accuracy(backend, task, eval_problems, config.template, eval_tokens, config.prompt_format)
-        log(f"held-out after: {evaluation['after']} ({time.perf_counter() - started:.0f} s)")
+    if config.eval_problems:
+        evaluation["after"] = _held_out(backend, task, config, "after")
+        log(f"held-out after: {brief(evaluation['after'])}")
+        metrics_log.report(eval_scalars(evaluation["after"]), config.steps)
+    metrics_log.close()
     rows = metrics_log.read()
     plot = plot_metrics(rows, out / "metrics.png", PLOT_KEYS)
     if config.save_model:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .config import ConfigError, help_field as _h
+from .loggers import normalize_report_to
 
 # The names reasoncraft.train.grpo_loss implements (kept here so reading a config needs no torch).
 AGGREGATIONS = ("grpo", "bnpo", "dr_grpo", "dapo")
@@ -90,6 +91,7 @@ class GRPOConfig:
     dtype: Optional[str] = _h("float32 or bfloat16 (default: bf16 on GPU, fp32 on CPU).", None)
     num_threads: int = _h("torch CPU threads (0 = torch's default).", 0)
     generation_batch_rows: int = _h("Most sequences decoded at once by the in-process backend.", 64)
+    report_to: list = _h("Trackers the per-step metrics also go to, beside metrics.jsonl: tensorboard, wandb (TRL's name; W&B reads its WANDB_* environment).", factory=list)
 
     def __post_init__(self) -> None:
         def need(cond: bool, message: str) -> None:
@@ -134,6 +136,7 @@ class GRPOConfig:
         need(self.weight_sync in (None, "lora", "disk"), f"weight_sync must be lora or disk: got {self.weight_sync!r}")
         need(not (self.weight_sync == "lora" and not self.lora_r), "weight_sync=lora pushes a LoRA adapter: set lora_r > 0")
         need(self.importance_cap >= 1, f"importance_cap must be >= 1: got {self.importance_cap}")
+        self.report_to = normalize_report_to(self.report_to)
 
     # derived sizes: stated once above, computed here, printed at start
     @property

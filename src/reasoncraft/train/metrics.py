@@ -1,7 +1,8 @@
 """Per-step training metrics: JSON Lines on disk, a PNG plot, and the text statistics trainers log.
 
 Shared by every trainer. `MetricsLog` appends one JSON object per step to `metrics.jsonl`; on
-resume it drops lines past the resumed step, so the file reads as one uninterrupted run.
+resume it drops lines past the resumed step, so the file reads as one uninterrupted run. It also
+mirrors each step's numbers to the optional trackers of `report_to` (TensorBoard, W&B: loggers.py).
 """
 
 from __future__ import annotations
@@ -37,10 +38,11 @@ def _clean(value: Any) -> Any:
 
 
 class MetricsLog:
-    """Append-only JSONL of per-step metrics."""
+    """Append-only JSONL of per-step metrics, mirrored to tracker sinks (loggers.open_sinks)."""
 
-    def __init__(self, path: str | Path, resume_step: int | None = None):
+    def __init__(self, path: str | Path, resume_step: int | None = None, sinks: Sequence[Any] = ()):
         self.path = Path(path)
+        self.sinks = list(sinks)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if resume_step is not None and self.path.exists():
             kept = [line for line in self.path.read_text().splitlines()
@@ -52,6 +54,21 @@ class MetricsLog:
     def write(self, metrics: dict[str, Any]) -> None:
         with open(self.path, "a") as handle:
             handle.write(json.dumps({k: _clean(v) for k, v in metrics.items()}) + "\n")
+        if self.sinks:
+            self.report(metrics, metrics["step"])
+
+    def report(self, values: dict[str, Any], step: int) -> None:
+        """Send the numeric entries to the trackers only (e.g. held-out evaluation as `eval/...`)."""
+        from .loggers import scalars
+
+        numbers = scalars(values)
+        for sink in self.sinks:
+            sink.log(numbers, step)
+
+    def close(self) -> None:
+        for sink in self.sinks:
+            sink.close()
+        self.sinks = []
 
     def read(self) -> list[dict[str, Any]]:
         return read_metrics(self.path)

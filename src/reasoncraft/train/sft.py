@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import time
 from pathlib import Path
@@ -37,6 +38,8 @@ import torch
 from .batching import IGNORE_INDEX, Example, collate_packed, pack, pack_best_fit, shifted_targets, tokenize_chat
 from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
 from .config import ConfigError, config_dict, save_config
+from .held_out import brief, eval_scalars, held_out_eval
+from .loggers import open_sinks, require_backends
 from .metrics import MetricsLog, plot_metrics
 from .lora import apply_lora, enable_gradient_checkpointing
 from .optim import build_optimizer, guarded_step
@@ -223,50 +226,28 @@ def _load_teacher(config: SFTConfig, tokenizer: Any, teacher: Any, device: Any) 
     return teacher.to(device).eval().requires_grad_(False)
 
 
-def _evaluator(config: SFTConfig, model: Any, tokenizer: Any) -> Callable[[], dict] | None:
-    """Greedy held-out accuracy on the configured task (the GRPO trainer's `held_out_accuracy`), or None."""
+def _evaluator(config: SFTConfig, model: Any, tokenizer: Any) -> Callable[[str], dict] | None:
+    """Greedy held-out evaluation of the configured task through reasoncraft.evaluate, or None."""
     if not config.eval_task:
         return None
     from ..backends import HFBackend
     from ..tasks import get_task
-    from .grpo import held_out_accuracy
 
     task = get_task(config.eval_task, **config.eval_task_options)
-    problems = task.problems(config.eval_split, limit=config.eval_problems)
     policy = model.get_base_model() if hasattr(model, "get_base_model") else model  # LoRA: the adapted base model
     backend = HFBackend(policy, tokenizer, model_id=config.model)
-    template = config.eval_template or task.default_template
 
-    def evaluate() -> dict:
+    def evaluate(when: str) -> dict:
         was_training = model.training
         model.eval()
         try:
-            return held_out_accuracy(backend, task, problems, template, config.eval_max_new_tokens)
+            return held_out_eval(backend, task, split=config.eval_split, limit=config.eval_problems,
+                                 template=config.eval_template, max_new_tokens=config.eval_max_new_tokens,
+                                 out_dir=Path(config.out_dir) / "eval" / when, command=f"train sft: held-out evaluation {when}")
         finally:
             model.train(was_training)
 
     return evaluate
-
-
-def sft_model_card(config: SFTConfig, metrics: Sequence[dict], examples: int, evaluation: dict | None = None) -> str:
-    """README.md of the saved model: base model, data mixture, objective, final metrics, recipe."""
-    import yaml
-
-    cfg = config_dict(config)
-    last = {k: v for k, v in (metrics[-1] if metrics else {}).items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
-    objective = ("cross-entropy on the completion tokens" if not config.teacher else
-                 f"(1 - {config.distill_alpha}) * cross-entropy + {config.distill_alpha} * T^2 * KL to `{config.teacher}` "
-                 f"(T = {config.distill_temperature})")
-    mixture = ", ".join(f"`{p}` x {w}" for p, w in config.dataset_weights())
-    return "\n".join([
-        "---", "library_name: transformers", "tags: [reasoncraft, sft]", "---", "",
-        f"# {config.model} fine-tuned with reasoncraft `train sft`", "",
-        f"Supervised fine-tuning of `{config.model}` ({'LoRA r=' + str(config.lora_r) if config.lora_r else 'full'}) "
-        f"on {examples} examples: {mixture}. Objective: {objective}.", "",
-        *[f"Held-out {config.eval_task} ({config.eval_split}, greedy, {r.get('problems')} problems) {when} training: "
-          f"accuracy {r.get('accuracy'):.3f}" for when, r in (evaluation or {}).items() if r], "",
-        f"Final training step: `{json.dumps(last)}`", "", "## Recipe (resolved config)", "", "```yaml",
-        yaml.safe_dump(json.loads(json.dumps(cfg)), sort_keys=False).rstrip(), "```", ""])
 
 
 PLOT_KEYS = ("loss", "kl", "grad_norm", "lr", "tokens_per_s")
@@ -281,6 +262,10 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
 
     if resume is not None:
         resolve_checkpoint(resume)  # fail before loading anything
+    require_backends(config.report_to)
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        raise ConfigError("train sft runs on one process (each of several would train its own copy into the same "
+                          "out_dir): launch it without torchrun/accelerate; see docs/training.md")
     if not config.datasets:
         raise ConfigError("datasets is empty: name at least one JSONL file of chat `messages` (e.g. reasoncraft distill's sft.jsonl)")
     out = Path(config.out_dir)
@@ -321,9 +306,13 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
     evaluate = _evaluator(config, model, tokenizer)
     evaluation = state.get("evaluation", {}) if resume is not None else {}
     if evaluate is not None and "before" not in evaluation:
-        evaluation["before"] = evaluate()
-        log(f"held-out before: {evaluation['before']}")
-    metrics_log = MetricsLog(out / "metrics.jsonl", resume_step=start if resume is not None else None)
+        evaluation["before"] = evaluate("before")
+        log(f"held-out before: {brief(evaluation['before'])}")
+    resume_step = start if resume is not None else None
+    metrics_log = MetricsLog(out / "metrics.jsonl", resume_step=resume_step,
+                             sinks=open_sinks(config.report_to, out, config_dict(config), resume_step))
+    if "before" in evaluation and resume is None:
+        metrics_log.report(eval_scalars(evaluation["before"]), 0)
     model.train()
     for step in range(start + 1, steps + 1):
         started = time.perf_counter()
@@ -348,14 +337,15 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
                             config_yaml=(out / "config.yaml").read_text(), keep=config.keep_checkpoints)
     model.eval()
     if evaluate is not None:
-        evaluation["after"] = evaluate()
-        log(f"held-out after: {evaluation['after']}")
+        evaluation["after"] = evaluate("after")
+        log(f"held-out after: {brief(evaluation['after'])}")
+        metrics_log.report(eval_scalars(evaluation["after"]), steps)
+    metrics_log.close()
     rows_logged = metrics_log.read()
     plot = plot_metrics(rows_logged, out / "metrics.png", PLOT_KEYS)
     if config.save_model:
-        folder = save_policy(model, tokenizer, out / "model", config=config, metrics=rows_logged,
-                             evaluation=evaluation, merge_lora=config.merge_lora, trainer="sft")
-        (folder / "README.md").write_text(sft_model_card(config, rows_logged, len(examples), evaluation))
+        save_policy(model, tokenizer, out / "model", config=config, metrics=rows_logged, evaluation=evaluation,
+                    merge_lora=config.merge_lora, trainer="sft", examples=len(examples))
     summary = {"evaluation": evaluation, "steps": steps, "examples": len(examples), "rows_per_epoch": len(stream.rows),
                "train_seconds": round(train_seconds, 2), "final_metrics": rows_logged[-1] if rows_logged else {},
                "plot": str(plot) if plot else None, "model": str(out / "model") if config.save_model else None}

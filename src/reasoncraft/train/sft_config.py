@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .config import ConfigError, help_field as _h
+from .loggers import normalize_report_to
 
 
 
@@ -70,6 +71,7 @@ class SFTConfig:
     device: Optional[str] = _h("cpu or cuda (default: cuda when present).", None)
     dtype: Optional[str] = _h("float32 or bfloat16 (default: bf16 on GPU, fp32 on CPU).", None)
     num_threads: int = _h("torch CPU threads (0 = torch's default).", 0)
+    report_to: list = _h("Trackers the per-step metrics also go to, beside metrics.jsonl: tensorboard, wandb (TRL's name; W&B reads its WANDB_* environment).", factory=list)
 
     def __post_init__(self) -> None:
         def need(cond: bool, message: str) -> None:
@@ -92,6 +94,7 @@ class SFTConfig:
                  f"each datasets entry is a path or {{path: ..., weight: ...}}: got {entry!r}")
             need(not isinstance(entry, dict) or float(entry.get("weight", 1.0)) >= 0,
                  f"dataset weights must be >= 0: got {entry!r}")
+        self.report_to = normalize_report_to(self.report_to)
 
     def dataset_weights(self) -> list[tuple[str, float]]:
         """(path, weight) for each dataset entry."""
