@@ -126,3 +126,10 @@ def test_ties_in_a_bin_go_to_the_better_strategy_overall_then_the_cheaper():
     assert co.select_per_bin(table, bins, 4) == {0: "good", 1: "good"}
     flat = {"dear": {1: [(True, 9.0)]}, "cheap": {1: [(True, 3.0)]}}
     assert co.select_per_bin(flat, [0], 1) == {0: "cheap"}
+
+
+def test_the_worked_examples_in_the_docstrings_hold():
+    import doctest
+
+    result = doctest.testmod(co)
+    assert result.failed == 0 and result.attempted >= 10

@@ -11,9 +11,14 @@ How it spends compute:
 * every (split, strategy, n) writes its per-problem results as JSON Lines as problems finish, so a
   killed run resumes where it stopped, and a rerun with a larger N reuses everything it can.
 
+Scoring: `scorer` is the rule-based arithmetic verifier, the task's oracle, or a reward model by
+name (`scorers.load_scorer`); a PRM scores the steps that `step_delimiter` separates, for search and
+(aggregated) for best-of-n, and an outcome scorer guides search through each prefix of steps.
+
 Compute-optimal (see `compute_optimal`): pilot samples (the first `pilot` samples of the draw)
-estimate difficulty, the dev split picks a strategy per difficulty bin and budget, and the test
-split is scored with those picks, pilot tokens charged on top.
+estimate difficulty (the scorer's mean pilot score, or pilot agreement), the dev split picks a
+strategy per difficulty bin and budget, and the test split is scored with those picks; pilot tokens
+are charged, except those a pooled strategy reuses as its own first samples.
 """
 
 from __future__ import annotations
