@@ -67,3 +67,7 @@ def test_a_reward_model_folder_scores_best_of_n_and_search(tmp_path):
     assert rows[("best-of-n", 1)]["scorer_tokens"] > 0  # one sample is still scored (the strategy does not skip it)
     with pytest.raises(ValueError, match="not a known reward model"):
         ScaleConfig(scorer="no-such-prm")
+    with pytest.raises(ValueError, match="unknown reward-model kind"):
+        ScaleConfig(scorer=str(tmp_path / "prm"), scorer_kind="value-head")
+    with pytest.raises(ValueError, match="scorer_kind applies to a reward-model scorer"):
+        ScaleConfig(scorer="rules", scorer_kind="orm")

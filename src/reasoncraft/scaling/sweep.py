@@ -85,7 +85,9 @@ class ScaleConfig:
             raise ValueError(f"max_n must be a power of two (budgets 1, 2, 4, ... N): got {self.max_n}")
         if self.limit < 1:
             raise ValueError(f"limit must be >= 1 test problem: got {self.limit}")
-        if self.scorer not in ("rules", "oracle") or self.scorer_kind is not None:
+        if self.scorer in ("rules", "oracle") and self.scorer_kind is not None:
+            raise ValueError(f"scorer_kind applies to a reward-model scorer, not to {self.scorer!r}: drop it or name a reward model")
+        if self.scorer not in ("rules", "oracle"):
             from ..models import ModelLoadError, check_reward_model_name
 
             try:
