@@ -76,6 +76,7 @@ def fixed_loss_ours(model, tokenizer, task) -> dict:
                 for i, (p, c, r, a) in enumerate(zip(prompt_ids, completion_ids, rewards, advantages))]
     model.train()
     device = next(model.parameters()).device
+    advantages = advantages.to(device)
     logp, _, batch = shared_prompt_logprobs(model, rollouts, G, tokenizer.pad_token_id, SETTING["temperature"], False, device)
     mask = batch["completion_mask"]
     loss, _ = L.policy_loss(logp, logp.detach(), advantages, mask, L.AGGREGATIONS[SETTING["loss_type"]], eps_low=0.2,

@@ -269,4 +269,5 @@ def test_bf16_training_with_gradient_checkpointing_on_cuda(tmp_path):
     rewards = [r["reward"] for r in rows]
     assert sum(rewards[-4:]) / 4 > sum(rewards[:4]) / 4 + 0.2, rewards
     assert next(model.parameters()).dtype == torch.bfloat16 and next(model.parameters()).is_cuda
-    assert all(not r["skipped"] for r in rows) and summary["final_metrics"]["grad_norm"] > 0
+    assert all(not r["skipped"] for r in rows) and max(r["grad_norm"] for r in rows) > 0
+    assert summary["steps"] == 15
