@@ -42,7 +42,8 @@ def train_grpo_command(
     from .train.grpo import train_grpo
 
     summary = train_grpo(resolved, resume=resume, log=typer.echo)
-    typer.echo(f"metrics, plot, checkpoints and run record in {resolved.out_dir}/; evaluation: {summary['evaluation']}")
+    if "evaluation" in summary:  # the main process's summary (other ranks of a multi-process launch stay quiet)
+        typer.echo(f"metrics, plot, checkpoints and run record in {resolved.out_dir}/; evaluation: {summary['evaluation']}")
 
 
 def _load_or_exit(cls, config: Optional[str], overrides: Optional[list[str]]):
