@@ -11,9 +11,10 @@ Shared by trainers that learn from fixed text (SFT, distillation). Three pure st
    rows of at most `max_tokens` tokens; no padding anywhere (TRL's padding-free batches).
 3. `collate_packed`: one packed row as tensors: input ids, labels (-100 where there is no loss),
    position ids restarting at 0 for each example, and the attention that keeps examples apart: a
-   block-diagonal causal mask (boolean here; `sft.row_forward` makes it additive in the model's dtype,
-   as eager attention needs), or position ids alone for flash-attention kernels, which read example
-   boundaries from them.
+   block-diagonal causal mask (boolean here; `sft.row_forward` makes it additive in the model's dtype
+   where eager attention needs that), or position ids alone for flash-attention kernels, which read
+   example boundaries from them. A row holding one example gets no mask: plain causal attention is
+   the same thing, and it keeps SDPA on its causal fast path (no mask tensor, no repeated KV heads).
 """
 
 from __future__ import annotations
@@ -124,8 +125,9 @@ def pack_best_fit(examples: Sequence[Example], max_tokens: int) -> list[list[Exa
 
 
 def collate_packed(row: Sequence[Example], block_mask: bool = True) -> dict[str, Any]:
-    """One padding-free row: input_ids, labels, position_ids (1, L) and, with `block_mask`, a (1, 1, L, L)
-    boolean attention mask that is causal within each example and closed between examples."""
+    """One padding-free row: input_ids, labels, position_ids (1, L) and, with `block_mask` and more than one
+    example in the row, a (1, 1, L, L) boolean attention mask that is causal within each example and closed
+    between examples (a row of one example needs none: causal attention is already right)."""
     import torch
 
     input_ids = torch.tensor([[t for e in row for t in e.input_ids]])  # (1, L)
@@ -134,7 +136,7 @@ def collate_packed(row: Sequence[Example], block_mask: bool = True) -> dict[str,
     # the loss, so position 0 of each example only ever appears as an input.
     positions = torch.tensor([[i for e in row for i in range(len(e))]])  # (1, L)
     batch = {"input_ids": input_ids, "labels": labels, "position_ids": positions}
-    if block_mask:
+    if block_mask and len(row) > 1:
         seq = torch.tensor([k for k, e in enumerate(row) for _ in range(len(e))])  # (L,)
         L = seq.numel()
         causal = torch.ones(L, L, dtype=torch.bool).tril()  # (L, L)

@@ -7,8 +7,9 @@ students, which are "only SFT, no RL". This trainer does that step:
 * the loss is the cross-entropy of the assistant's tokens only (the prompt carries no loss), averaged
   over every completion token of an optimizer step, however the step is split into micro-batches;
 * the chat template of the student renders each example (`batching.tokenize_chat`);
-* examples are packed without padding (`batching.pack_best_fit`, or greedily in order), kept apart by a block-diagonal causal mask
-  (or by position ids under flash attention); only positions that predict a completion token go
+* examples are packed without padding (`batching.pack_best_fit`, or greedily in order), kept apart by a
+  block-diagonal causal mask where a row holds several (by position ids under flash attention; a row
+  of one example needs no mask, which keeps SDPA on its causal fast path); only positions that predict a completion token go
   through the LM head (`logits_to_keep` with their indices), so prompt logits are never computed;
 * several datasets are mixed with weights, full fine-tuning or LoRA, gradient accumulation, and the
   shared mechanics of `train/`: config (`config.py`), checkpoint and exact resume (`checkpoint.py`),
@@ -161,11 +162,13 @@ def row_forward(model: Any, batch: dict, block_mask: bool) -> tuple[torch.Tensor
     """Logits (K, V) at the K positions that predict a completion token, and those targets (K,)."""
     targets = shifted_targets(batch["labels"], batch["position_ids"])[0]  # (L,)
     keep = (targets != IGNORE_INDEX).nonzero().squeeze(-1)  # (K,)
-    mask = None
-    if block_mask:  # additive, in the model's dtype: eager attention adds the mask to the scores
+    # No mask (a row of one example, or flash kernels reading position ids): causal attention, which keeps
+    # SDPA on its fast path. With one: SDPA takes the boolean block mask as is; eager adds the mask to the
+    # scores, so it gets an additive one in the model's dtype.
+    mask = batch.get("attention_mask") if block_mask else None  # (1, 1, L, L) bool or None
+    if mask is not None and getattr(model.config, "_attn_implementation", None) != "sdpa":
         dtype = next(model.parameters()).dtype
-        allowed = batch["attention_mask"]  # (1, 1, L, L) bool
-        mask = torch.zeros(allowed.shape, dtype=dtype, device=allowed.device).masked_fill(~allowed, torch.finfo(dtype).min)
+        mask = torch.zeros(mask.shape, dtype=dtype, device=mask.device).masked_fill(~mask, torch.finfo(dtype).min)
     out = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"], attention_mask=mask,
                 use_cache=False, logits_to_keep=keep)
     return out.logits[0], targets[keep]  # (K, V), (K,)
@@ -192,6 +195,9 @@ def sft_step(model: Any, rows: Sequence[list[Example]], *, optimizer: Any, sched
             kl = distill_kl(logits[:, :V], teacher_logits[:, :V], targets, temperature) / total
             loss = (1 - alpha) * loss + alpha * kl
             acc["kl"] += float(kl.detach())
+            del teacher_logits
+        # The graph holds what backward needs; our (K, V) logits would only add to the peak memory.
+        del logits
         loss.backward()
         acc["loss"] += float(loss.detach())
         acc["nll"] += float(nll.detach()) / total
