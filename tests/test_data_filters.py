@@ -157,3 +157,56 @@ def test_to_dataset_reads_records_whose_extra_fields_differ(tmp_path):
     dataset = to_dataset(path)
     assert dataset["key"] == ["a", "b"] and dataset["journey"] == [None, "teacher"]
     assert dataset[1]["messages"][-1] == {"role": "assistant", "content": "c2"}
+
+
+_UNREACHABLE_HUB = """
+import json, os, sys, time
+import datasets  # imported before: the offline switch must reach an already imported library and be given back
+from reasoncraft.data.decontam import eval_sets_from_tasks
+started = time.perf_counter()
+sets, unavailable = eval_sets_from_tasks(["humaneval", "mbpp", "arith-sum-2d"])
+print(json.dumps({"seconds": time.perf_counter() - started, "sets": sorted(sets), "unavailable": unavailable,
+                  "env_after": [os.environ.get(v) for v in ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE")],
+                  "datasets_offline_after": bool(datasets.config.HF_HUB_OFFLINE)}))
+"""
+
+
+def test_decontamination_fails_fast_when_the_hub_is_unreachable(tmp_path):
+    """No network and no local copy: the code sets (HumanEval, MBPP) are named as not checked, with how to
+    provide them, in seconds (was ~45 s of hub retries); the local sets are read; nothing stays offline."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "REASONCRAFT_DATA"))}
+    env.update(HF_ENDPOINT="http://127.0.0.1:9", HF_HOME=str(tmp_path / "hf"))  # a closed port, an empty cache
+    out = subprocess.run([sys.executable, "-c", _UNREACHABLE_HUB], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["sets"] == ["arith-sum-2d/test"]
+    assert sorted(result["unavailable"]) == ["humaneval", "mbpp"]
+    for reason in result["unavailable"].values():
+        assert "unreachable" in reason and "data_path" in reason
+    assert result["seconds"] < 15, result["seconds"]
+    assert result["env_after"] == [None, None] and result["datasets_offline_after"] is False
+
+
+def test_offline_mode_is_honoured_without_probing_and_a_local_copy_is_checked(tmp_path, monkeypatch):
+    import reasoncraft.data.decontam as decontam
+
+    def no_probe(*args, **kwargs):
+        raise AssertionError("HF_HUB_OFFLINE is set: the hub must not be probed")
+
+    monkeypatch.setattr(decontam, "hub_reachable", no_probe)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    sets, unavailable = eval_sets_from_tasks(["humaneval"])
+    assert sets == {} and "humaneval" in unavailable and "data_path" in unavailable["humaneval"]
+    local = tmp_path / "humaneval.jsonl"
+    local.write_text(json.dumps({"task_id": "HumanEval/0", "prompt": "def add(a, b):\n    \"\"\"Add two numbers a and b.\"\"\"\n",
+                                 "canonical_solution": "    return a + b\n", "entry_point": "add",
+                                 "test": "def check(candidate):\n    assert candidate(1, 2) == 3\n"}) + "\n")
+    sets, unavailable = eval_sets_from_tasks(["humaneval"], {"humaneval": {"data_path": str(local)}})
+    assert unavailable == {} and [item_id for item_id, _ in sets["humaneval/test"]] == ["HumanEval/0"]
+    planted = f"Here is a task. {sets['humaneval/test'][0][1]}"
+    assert Decontaminator(sets).check(planted).verdict == "removed"

@@ -21,9 +21,13 @@ An item shorter than n words is matched as a whole word sequence.
 
 from __future__ import annotations
 
+import os
+import socket
+import sys
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from .dedup import words
 
@@ -114,25 +118,103 @@ class Decontaminator:
         return best
 
 
+OFFLINE_VARIABLES = ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE")
+
+HOW_TO_PROVIDE = ("give the decontamination a local copy: decontam_task_options {task: {data_path: FILE.jsonl}} "
+                  "(distill config; eval_sets_from_tasks' task_options), or REASONCRAFT_DATA=FOLDER for the math sets")
+
+
+def offline_requested() -> bool:
+    """Whether the user asked the Hugging Face libraries not to touch the network."""
+    return any(os.environ.get(v, "").strip().lower() in ("1", "true", "yes", "on") for v in OFFLINE_VARIABLES)
+
+
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """One TCP connection to the hub (HF_ENDPOINT, else huggingface.co): False offline, in at most `timeout` s."""
+    from urllib.parse import urlparse
+
+    url = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
+    port = url.port or (80 if url.scheme == "http" else 443)
+    try:
+        socket.create_connection((url.hostname or "huggingface.co", port), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
+# Where the hub libraries keep their offline switch once imported; read at import time, so setting the
+# environment alone does not reach an already imported library.
+_OFFLINE_FLAGS = (("huggingface_hub.constants", ("HF_HUB_OFFLINE",)),
+                  ("datasets.config", ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE")))
+
+
+@contextmanager
+def hub_offline() -> Iterator[None]:
+    """Inside: `datasets` and `huggingface_hub` read only local caches, so a missing set fails at once
+    (no connection retries). Outside, everything is as before, including for a library imported inside."""
+    saved_env = {v: os.environ.get(v) for v in OFFLINE_VARIABLES}
+    imported_before = {name for name, _ in _OFFLINE_FLAGS if name in sys.modules}
+    saved_flags = [(sys.modules[name], attr, getattr(sys.modules[name], attr))
+                   for name, attrs in _OFFLINE_FLAGS if name in imported_before
+                   for attr in attrs if hasattr(sys.modules[name], attr)]
+    os.environ.update({v: "1" for v in OFFLINE_VARIABLES})
+    for module, attr, _ in saved_flags:
+        setattr(module, attr, True)
+    try:
+        yield
+    finally:
+        for v, value in saved_env.items():
+            if value is None:
+                os.environ.pop(v, None)
+            else:
+                os.environ[v] = value
+        for module, attr, value in saved_flags:
+            setattr(module, attr, value)
+        for name, attrs in _OFFLINE_FLAGS:  # imported inside: it froze "offline" at import; give back the real setting
+            if name in sys.modules and name not in imported_before:
+                for attr in attrs:
+                    if hasattr(sys.modules[name], attr):
+                        setattr(sys.modules[name], attr, offline_requested())
+
+
+def _read_sets(specs: Sequence[str], task_options: dict[str, dict], splits: Sequence[str],
+               sets: dict[str, list[tuple[str, str]]]) -> dict[str, str]:
+    """Add each task's evaluation problems to `sets`; return {task: why it could not be read}."""
+    from ..tasks import get_task
+
+    failed: dict[str, str] = {}
+    for spec in specs:
+        try:
+            task = get_task(spec, **task_options.get(spec, {}))
+            read = {f"{spec}/{split}": [(p.id, p.question) for p in task.problems(split)]
+                    for split in splits if split in task.splits}
+            sets.update(read)
+        except Exception as exc:  # noqa: BLE001 - reported to the caller, never swallowed
+            failed[spec] = f"{type(exc).__name__}: {exc}"
+    return failed
+
+
 def eval_sets_from_tasks(tasks: Sequence[str] | None = None, task_options: dict[str, dict] | None = None,
                          splits: Sequence[str] = ("test",)) -> tuple[dict[str, list[tuple[str, str]]], dict[str, str]]:
     """The evaluation problems of `tasks` (default: every registered task), read through the tasks.
 
     Returns ({"<task>/<split>": [(problem id, question), ...]}, {task: why it could not be read}).
-    A task whose data is not available here (a hub dataset offline, a missing file) is reported in
-    the second dict rather than silently skipped; pass its local copy with task_options
-    ({"math500": {"data_path": "math500.jsonl"}}).
+    Every set is read from local files and caches first, with the hub libraries offline, so nothing
+    waits on the network; only the sets that need the hub are then read online, and only when the hub
+    answers (one 3 s probe, skipped when HF_HUB_OFFLINE / HF_DATASETS_OFFLINE is set). A set that could
+    not be read is in the second dict with the reason and how to provide it, never silently skipped;
+    the caller must say those sets were not checked.
     """
-    from ..tasks import get_task, list_tasks
+    from ..tasks import list_tasks
 
+    specs = list(tasks) if tasks is not None else list_tasks()
     sets: dict[str, list[tuple[str, str]]] = {}
-    unavailable: dict[str, str] = {}
-    for spec in tasks if tasks is not None else list_tasks():
-        try:
-            task = get_task(spec, **(task_options or {}).get(spec, {}))
-            for split in splits:
-                if split in task.splits:
-                    sets[f"{spec}/{split}"] = [(p.id, p.question) for p in task.problems(split)]
-        except Exception as exc:  # noqa: BLE001 - reported to the caller, never swallowed
-            unavailable[spec] = f"{type(exc).__name__}: {exc}"
-    return sets, unavailable
+    with hub_offline():
+        failed = _read_sets(specs, task_options or {}, splits, sets)
+    if failed and not offline_requested():
+        if hub_reachable():
+            failed = _read_sets(list(failed), task_options or {}, splits, sets)
+        else:
+            failed = {spec: f"the Hugging Face hub is unreachable and there is no local copy ({reason})"
+                      for spec, reason in failed.items()}
+    return sets, {spec: f"{reason}; to check against it, {HOW_TO_PROVIDE}" for spec, reason in failed.items()}

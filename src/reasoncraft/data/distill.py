@@ -163,8 +163,11 @@ def run_distill(config: DistillConfig, *, teacher: Any = None, task: Any = None,
     # (countdown-3 with max_target=50 has another test split than countdown-3's default).
     decontam_options = {config.task: config.task_options, **config.decontam_task_options}
     eval_sets, unavailable = eval_sets_from_tasks(config.decontam_tasks, decontam_options, config.decontam_splits)
-    for name, reason in unavailable.items():
-        log(f"decontamination: evaluation set {name} not read ({reason}); pass its data with decontam_task_options")
+    if unavailable:
+        log(f"WARNING: decontamination did NOT check against {', '.join(sorted(unavailable))} (their data could not be "
+            "read here; report.json decontamination_unavailable says why and how to provide each)")
+        for name, reason in unavailable.items():
+            log(f"  {name}: {reason}")
     decontaminator = Decontaminator(eval_sets, remove_overlap=config.remove_overlap, flag_overlap=config.flag_overlap,
                                     flag_containment=config.flag_containment) if eval_sets else None
     rules = Readability(config.script, config.min_script_share, config.min_tokens, config.max_tokens, True, config.layout)
