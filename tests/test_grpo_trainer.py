@@ -65,8 +65,11 @@ def test_every_parameter_changes_and_reward_rises(tmp_path):
     assert record["command"] == "train grpo" and record["tokens"]["training"] > 0
 
 
-def test_shared_prompt_forward_equals_full_forward():
-    model, tok = tiny_model("qwen2")
+@pytest.mark.parametrize("arch, attention", [("qwen2", "sdpa"), ("llama", "eager")])
+def test_shared_prompt_forward_equals_full_forward(arch, attention):
+    """One padding-free row per group (prompt once, completions back to back) gives the padded
+    full forward's log-probabilities and gradients."""
+    model, tok = tiny_model(arch, attn_implementation=attention)
     model.train()
     torch.manual_seed(0)
     rollouts = [Rollout(g, prompt, torch.randint(20, 200, (1 + 2 * i,)).tolist(), [], "", "stop")
@@ -238,8 +241,8 @@ def test_rollouts_on_a_server_with_weights_pushed_each_step(tmp_path, flavour):
 def test_gradient_checkpointing_gives_the_same_training(tmp_path):
     """Recomputing activations changes memory, not the math: the same metrics step for step.
 
-    (The shared-prompt forward needs the prompt's KV cache, which checkpointing turns off; the
-    trainer then falls back to the full forward, which is itself tested equal to the shared one.)"""
+    (It once crashed: the shared-prompt forward then reused the prompt's KV cache, which checkpointing
+    turns off.)"""
     sizes = dict(steps=3, batch_size=16, num_generations=8, micro_batch_size=16)
     plain = tiny_config(tmp_path / "plain", **sizes)
     checkpointed = tiny_config(tmp_path / "gc", gradient_checkpointing=True, **sizes)

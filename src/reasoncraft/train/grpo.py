@@ -258,9 +258,9 @@ def policy_update(model: Any, reference: Any, rollouts: list[Rollout], config: G
     total_tokens = distributed.all_reduce_sum(local_tokens) / world
     acc = {"loss": 0.0, "tokens": 0.0, "clip_low": 0.0, "clip_high": 0.0, "kl": 0.0, "entropy": 0.0, "gap": 0.0, "is_weight": 0.0}
     device = params[0].device
-    # The shared-prompt forward reuses the prompt's key/value cache, which transformers turns off under
-    # gradient checkpointing; then every row carries its own prompt.
-    shared = (config.share_prompt_forward and not config.gradient_checkpointing
+    # The shared-prompt forward needs an attention that takes an arbitrary mask; flash kernels do not.
+    attention = getattr((model.get_base_model() if config.lora_r else model).config, "_attn_implementation", "sdpa") or "sdpa"
+    shared = (config.share_prompt_forward and not attention.startswith("flash")
               and config.micro_batch_size % config.num_generations == 0)
     chunks = (micro_batches_by_group(rollouts, config.micro_batch_size, config.num_generations) if shared
               else micro_batches(rollouts, config.micro_batch_size))

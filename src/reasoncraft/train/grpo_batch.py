@@ -3,12 +3,11 @@
 Part of the GRPO trainer (`grpo.py`): a `Rollout` is one sampled completion with what the loss
 needs; `pad_rollouts` lays a micro-batch out so every completion starts at the same column;
 `completion_logprobs` runs the model over it (the LM head only on completion positions);
-`shared_prompt_logprobs` does the same while encoding each group's prompt once.
+`shared_prompt_logprobs` does the same with each group's prompt encoded once and no padding.
 """
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -79,42 +78,71 @@ def completion_logprobs(model: Any, batch: dict[str, torch.Tensor], temperature:
     return logp, entropy
 
 
-def shared_prompt_logprobs(model: Any, chunk: Sequence[Rollout], group_size: int, pad_id: int, temperature: float,
-                           with_entropy: bool, device: Any) -> tuple[torch.Tensor, torch.Tensor | None, dict[str, torch.Tensor]]:
-    """As `completion_logprobs`, but each group's prompt goes through the model once, not G times.
+def group_rows(chunk: Sequence[Rollout], group_size: int, pad_id: int) -> dict[str, torch.Tensor]:
+    """Lay each group out as one padding-free row: its prompt once, then its G completions one after another.
 
-    The k prompts of the micro-batch are encoded with gradients on (k, P); their key/value cache is
-    repeated G times along the batch (a differentiable copy, so the gradient through the prompt's
-    keys and values is exact) and the k*G completions attend to it. On short completions of a long
-    chat prompt this trains on a fraction of the tokens the padded full-sequence forward would.
-    Returns logp and entropy (n, T) in `chunk` order and the padded completion tensors.
+    Completion tokens attend to their group's prompt and to their own earlier tokens, nothing else, and are
+    numbered from the prompt's length, exactly as the sampler saw them. Returns (k = groups):
+    input_ids, position_ids (k, L); attention_mask (k, 1, L, L) bool; `predictors` (n, T), the row-major
+    index into the flattened (k*L) positions whose logits predict each completion token (0 where padded).
     """
     k = len(chunk) // group_size
-    prompts = [chunk[g * group_size].prompt_ids for g in range(k)]
-    P = max(len(p) for p in prompts)
+    rows, positions, owners, predictors = [], [], [], []
+    for g in range(k):
+        group = chunk[g * group_size : (g + 1) * group_size]
+        prompt = list(group[0].prompt_ids)
+        P = len(prompt)
+        ids, pos, owner = prompt[:], list(range(P)), [-1] * P  # owner -1: the prompt, seen by every completion
+        for j, r in enumerate(group):
+            start = len(ids)
+            # token 0 is predicted by the prompt's last position, token t by the completion's position t - 1
+            predictors.append([P - 1] + list(range(start, start + len(r.completion_ids) - 1)))
+            ids += r.completion_ids
+            pos += range(P, P + len(r.completion_ids))
+            owner += [j] * len(r.completion_ids)
+        rows.append(ids), positions.append(pos), owners.append(owner)
+    L = max(len(r) for r in rows)
     T = max(len(r.completion_ids) for r in chunk)
-    prompt_ids = torch.full((k, P), pad_id, dtype=torch.long)  # (k, P) left-padded
-    prompt_mask = torch.zeros((k, P), dtype=torch.long)  # (k, P)
-    for g, ids in enumerate(prompts):
-        prompt_ids[g, P - len(ids):] = torch.tensor(ids)
-        prompt_mask[g, P - len(ids):] = 1
+    input_ids = torch.full((k, L), pad_id, dtype=torch.long)  # (k, L)
+    position_ids = torch.zeros((k, L), dtype=torch.long)  # (k, L)
+    owner = torch.full((k, L), -2, dtype=torch.long)  # (k, L): -2 marks right padding
+    for g in range(k):
+        n = len(rows[g])
+        input_ids[g, :n], position_ids[g, :n], owner[g, :n] = torch.tensor(rows[g]), torch.tensor(positions[g]), torch.tensor(owners[g])
+    causal = torch.ones(L, L, dtype=torch.bool).tril()  # (L, L)
+    query, key = owner[:, :, None], owner[:, None, :]  # (k, L, 1), (k, 1, L)
+    allowed = causal & ((key == -1) | (key == query))  # (k, L, L): the prompt, or the same completion
+    allowed |= torch.eye(L, dtype=torch.bool)  # padding attends to itself (a row with no key gives NaN)
+    index = torch.zeros((len(chunk), T), dtype=torch.long)  # (n, T)
+    for i, row in enumerate(predictors):
+        index[i, : len(row)] = torch.tensor(row) + (i // group_size) * L
+    return {"input_ids": input_ids, "position_ids": position_ids, "attention_mask": allowed[:, None], "predictors": index}
+
+
+def shared_prompt_logprobs(model: Any, chunk: Sequence[Rollout], group_size: int, pad_id: int, temperature: float,
+                           with_entropy: bool, device: Any) -> tuple[torch.Tensor, torch.Tensor | None, dict[str, torch.Tensor]]:
+    """As `completion_logprobs`, but each group's prompt goes through the model once and nothing is padded.
+
+    Each group is one row (`group_rows`): its prompt, then its G completions back to back, with an
+    attention mask that lets every completion see the prompt and its own past only. On short completions
+    of a long chat prompt this trains on a fraction of the tokens of the padded full-sequence forward,
+    and only the positions that predict a completion token go through the LM head.
+    Needs an attention that takes an arbitrary mask (sdpa, eager), not flash kernels.
+    Returns logp and entropy (n, T) in `chunk` order and the padded completion tensors.
+    """
+    rows = {k_: v.to(device) for k_, v in group_rows(chunk, group_size, pad_id).items()}
     tail = pad_rollouts(chunk, pad_id)  # completion_mask, sample_logprobs (n, T); input_ids (n, P'+T)
-    completion_ids = tail["input_ids"][:, -T:]  # (n, T)
-    prompt_ids, prompt_mask, completion_ids = prompt_ids.to(device), prompt_mask.to(device), completion_ids.to(device)
-    positions = (prompt_mask.cumsum(-1) - 1).clamp(min=0)  # (k, P)
-    out = model(input_ids=prompt_ids, attention_mask=prompt_mask, position_ids=positions, use_cache=True, logits_to_keep=1)
-    cache = out.get("cache") if out.get("cache") is not None else out.past_key_values
-    cache.batch_repeat_interleave(group_size)  # (k*G, heads, P, d): one copy per completion, in the graph
-    first_logits = out.logits[:, -1:, :].repeat_interleave(group_size, dim=0)  # (n, 1, V) predicts token 0
-    mask = torch.cat([prompt_mask.repeat_interleave(group_size, dim=0),
-                      torch.ones_like(completion_ids)], dim=-1)  # (n, P+T); right padding is masked by the loss
-    completion_positions = prompt_mask.sum(-1, keepdim=True).repeat_interleave(group_size, dim=0) + torch.arange(T, device=device)  # (n, T)
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model  # peft hides the signature
-    cache_arg = "cache" if "cache" in inspect.signature(base.forward).parameters else "past_key_values"
-    rest = model(input_ids=completion_ids[:, :-1], attention_mask=mask[:, :-1], position_ids=completion_positions[:, :-1],
-                 use_cache=True, **{cache_arg: cache}) if T > 1 else None
-    logits = first_logits if rest is None else torch.cat([first_logits, rest.logits], dim=1)  # (n, T, V)
-    logits = logits.float() / temperature
+    T = tail["completion_mask"].shape[1]
+    completion_ids = tail["input_ids"][:, -T:].to(device)  # (n, T)
+    mask = rows["attention_mask"]  # (k, 1, L, L) bool
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model  # peft: adapters live in the modules
+    if getattr(base.config, "_attn_implementation", "sdpa") != "sdpa":  # eager adds the mask to the scores
+        dtype = next(model.parameters()).dtype
+        mask = torch.zeros(mask.shape, dtype=dtype, device=device).masked_fill(~mask, torch.finfo(dtype).min)
+    hidden = base.get_decoder()(input_ids=rows["input_ids"], attention_mask=mask, position_ids=rows["position_ids"],
+                                use_cache=False).last_hidden_state  # (k, L, H)
+    picked = hidden.reshape(-1, hidden.shape[-1])[rows["predictors"]]  # (n, T, H)
+    logits = base.get_output_embeddings()(picked).float() / temperature  # (n, T, V)
     logp = logits.gather(-1, completion_ids[..., None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)  # (n, T)
     entropy = None
     if with_entropy:
