@@ -141,13 +141,15 @@ def shared_prompt_logprobs(model: Any, chunk: Sequence[Rollout], group_size: int
         mask = torch.zeros(mask.shape, dtype=dtype, device=device).masked_fill(~mask, torch.finfo(dtype).min)
     hidden = base.get_decoder()(input_ids=rows["input_ids"], attention_mask=mask, position_ids=rows["position_ids"],
                                 use_cache=False).last_hidden_state  # (k, L, H)
-    picked = hidden.reshape(-1, hidden.shape[-1])[rows["predictors"]]  # (n, T, H)
-    logits = base.get_output_embeddings()(picked).float() / temperature  # (n, T, V)
-    logp = logits.gather(-1, completion_ids[..., None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)  # (n, T)
+    real = tail["completion_mask"].to(device).bool()  # (n, T): padded slots never reach the LM head
+    picked = hidden.reshape(-1, hidden.shape[-1])[rows["predictors"][real]]  # (K, H)
+    logits = base.get_output_embeddings()(picked).float() / temperature  # (K, V)
+    token_logp = logits.gather(-1, completion_ids[real][:, None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)  # (K,)
+    logp = torch.zeros(real.shape, dtype=token_logp.dtype, device=device).masked_scatter(real, token_logp)  # (n, T)
     entropy = None
     if with_entropy:
         with torch.no_grad():
-            entropy = L.entropy_from_logits(logits.detach())  # (n, T)
+            entropy = torch.zeros(real.shape, device=device).masked_scatter(real, L.entropy_from_logits(logits.detach()))  # (n, T)
     return logp, entropy, {k_: v.to(device) for k_, v in tail.items() if k_ in ("completion_mask", "sample_logprobs", "has_logprobs")}
 
 
