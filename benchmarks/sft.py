@@ -2,21 +2,25 @@
 
 One command (run it under the heavy lock on a shared machine):
 
-    flock /tmp/reasoncraft-heavy.lock .venv/bin/python benchmarks/sft.py [--steps 6] [--repeats 3] [--model smollm2-135m]
+    flock /tmp/reasoncraft-heavy.lock .venv/bin/python benchmarks/sft.py [--steps 12] [--repeats 3] [--precision fp32|bf16]
 
-Both arms fine-tune the same model (default SmolLM2-135M-Instruct, fp32 on the CPU) on the same
+Both arms fine-tune the same model (default SmolLM2-135M-Instruct, fp32 weights on the CPU) on the same
 Countdown-4 journey traces (written by the depth-first-search teacher, no model needed), with the
 same chat template, completion-only loss (TRL: prompt/completion format), learning rate and
-batching: packed, padding-free rows of at most `--row-tokens` tokens, one row per optimizer step.
-Each arm runs in its own subprocess (peak RSS is a high-water mark); arms alternate over repeats.
+batching: packed, padding-free rows of at most `--row-tokens` tokens, one row per optimizer step,
+and the same precision: `--precision fp32` trains in fp32 in both arms (TRL's SFTConfig defaults to
+bf16=True, which on a CPU means bfloat16 autocast; runs before 2026-11-26 15:00 compared our fp32
+with TRL's bf16 autocast without saying so), `--precision bf16` runs both under bfloat16 autocast
+(ours: `autocast_bf16=True`). Each arm runs in its own subprocess (peak RSS is a high-water mark);
+arms alternate over repeats.
 
 Reported: non-padding training tokens per second over the steps after the first (warm-up), and
 peak memory. Both arms pack best-fit-decreasing into the same rows (checked: 182 rows of 461 tokens on
 average at 512), each in its own shuffled order, so rows differ from step to step: time enough steps,
-and compare tokens per second, not seconds per step. One difference is inherent and stated in the
-result: on a CPU without flash attention TRL's padding-free rows let examples attend to each other
-(position ids only), while ours keep them apart with a block-diagonal mask. We also compute logits
-only at completion positions (`logits_to_keep`), where TRL computes them for every token.
+and compare tokens per second, not seconds per step. Both keep packed examples apart: TRL passes
+position ids only and transformers >= 5 derives a block mask from them (checked: the same loss as our
+explicit mask on a two-example row); both leave rows of one example unmasked (SDPA's causal path).
+We compute logits only at completion positions (`logits_to_keep`), where TRL computes every token's.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import device_name, peak_rss_mb, run_arm, summary, versions, write_result  # noqa: E402
 
 LEARNING_RATE = 2e-5
+PRECISION = {"fp32": "fp32", "bf16": "bfloat16 autocast (fp32 weights)"}
 
 
 def traces(limit: int) -> list[list[dict]]:
@@ -48,7 +53,7 @@ def traces(limit: int) -> list[list[dict]]:
             for p in task.problems("train", limit=limit)]
 
 
-def arm_ours(steps: int, model_name: str, threads: int, row_tokens: int) -> dict:
+def arm_ours(steps: int, model_name: str, threads: int, row_tokens: int, precision: str) -> dict:
     import torch
 
     from reasoncraft.train.sft import train_sft
@@ -60,6 +65,7 @@ def arm_ours(steps: int, model_name: str, threads: int, row_tokens: int) -> dict
     data.write_text("".join(json.dumps({"messages": m}) + "\n" for m in traces(200)))
     config = SFTConfig(model=model_name, datasets=[str(data)], max_seq_length=row_tokens, micro_batch_tokens=row_tokens,
                        max_steps=steps, learning_rate=LEARNING_RATE, lr_schedule="constant", save_steps=-1,
+                       autocast_bf16=precision == "bf16",
                        save_model=False, device="cpu", dtype="float32", num_threads=threads, out_dir=str(folder / "run"),
                        log_steps=0)
     train_sft(config, log=lambda m: None)
@@ -70,7 +76,7 @@ def arm_ours(steps: int, model_name: str, threads: int, row_tokens: int) -> dict
             "peak_mem_mb": round(peak_rss_mb())}
 
 
-def arm_trl(steps: int, model_name: str, threads: int, row_tokens: int) -> dict:
+def arm_trl(steps: int, model_name: str, threads: int, row_tokens: int, precision: str) -> dict:
     import datasets
     import torch
     from transformers import TrainerCallback
@@ -97,7 +103,7 @@ def arm_trl(steps: int, model_name: str, threads: int, row_tokens: int) -> dict:
                      learning_rate=LEARNING_RATE, lr_scheduler_type="constant", packing=True, packing_strategy="bfd",
                      max_length=row_tokens, completion_only_loss=True, save_strategy="no", report_to=[],
                      logging_steps=1, use_cpu=True, include_num_input_tokens_seen="non_padding",
-                     dataloader_num_workers=0, seed=0)
+                     dataloader_num_workers=0, seed=0, bf16=precision == "bf16")
     trainer = SFTTrainer(model=model, args=args, train_dataset=datasets.Dataset.from_list(rows),
                          processing_class=tokenizer, callbacks=[Start(), Clock()])
     trainer.train()
@@ -116,14 +122,16 @@ def main() -> None:
     parser.add_argument("--model", default="smollm2-135m")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--row-tokens", type=int, default=1024, help="packed row size (tokens per optimizer step)")
+    parser.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                        help="fp32 in both arms, or bfloat16 autocast in both (TRL's default is bf16)")
     args = parser.parse_args()
     if args.arm:
         arm = arm_ours if args.arm == "ours" else arm_trl
-        print(json.dumps(arm(args.steps, args.model, args.threads, args.row_tokens)))
+        print(json.dumps(arm(args.steps, args.model, args.threads, args.row_tokens, args.precision)))
         return
     load_start = os.getloadavg()
     common = ["--steps", str(args.steps), "--model", args.model, "--threads", str(args.threads),
-              "--row-tokens", str(args.row_tokens)]
+              "--row-tokens", str(args.row_tokens), "--precision", args.precision]
     raw: dict[str, list[dict]] = {"ours": [], "trl": []}
     for _ in range(args.repeats):  # alternate, so a change in machine load hits both arms
         for name in ("ours", "trl"):
@@ -139,12 +147,14 @@ def main() -> None:
     speedup = ours["median"] / trl["median"]
     load_end = os.getloadavg()
     result = {
-        "name": "sft", "device": device_name() + f", {args.threads} threads", "versions": versions("trl", "peft"),
-        "setting": (f"{args.model} fp32 full fine-tuning on Countdown-4 journey traces (chat template, completion-only "
-                    f"loss), packed padding-free rows of <= {args.row_tokens} tokens, 1 row per optimizer step, "
-                    f"lr {LEARNING_RATE} constant, AdamW; {args.steps} steps per arm, first is warm-up; {args.repeats} "
-                    "repeats, arms alternating. Both pack best-fit-decreasing; TRL (no flash attention on CPU) lets "
-                    "packed examples attend to each other; ours keeps them apart with a block mask."),
+        "name": "sft" if args.precision == "fp32" else "sft_bf16", "device": device_name() + f", {args.threads} threads",
+        "versions": versions("trl", "peft"),
+        "setting": (f"{args.model} full fine-tuning, {PRECISION[args.precision]} in both arms, on Countdown-4 journey "
+                    f"traces (chat template, completion-only loss), packed padding-free rows of <= {args.row_tokens} "
+                    f"tokens, 1 row per optimizer step, lr {LEARNING_RATE} constant, fused AdamW in both; {args.steps} "
+                    f"steps per arm, first is warm-up; {args.repeats} repeats, arms alternating. Both pack "
+                    "best-fit-decreasing and keep packed examples apart (TRL through transformers' position-id block "
+                    "mask, ours with an explicit one); rows of one example are unmasked in both."),
         "metric": "non-padding training tokens per second (higher is better)",
         "ours": ours, "baseline": {"name": "TRL SFTTrainer (packing=True, bfd)", **trl},
         "speedup": speedup, "target": 1.0,
@@ -152,8 +162,8 @@ def main() -> None:
     }
     line = (f"sft ({result['device']}): {ours['median']:.0f} non-padding training tokens/s vs TRL SFTTrainer "
             f"{trl['median']:.0f} ({speedup:.2f}x; ours {ours['min']:.0f}-{ours['max']:.0f}, TRL {trl['min']:.0f}-{trl['max']:.0f}); "
-            f"peak RSS {ours['peak_mem_mb']} vs {trl['peak_mem_mb']} MB; {args.model}, packed rows <= {args.row_tokens} "
-            f"tokens; load {load_start[0]:.1f}->{load_end[0]:.1f} (shared machine)")
+            f"peak RSS {ours['peak_mem_mb']} vs {trl['peak_mem_mb']} MB; {args.model}, {PRECISION[args.precision]} in both "
+            f"arms, packed rows <= {args.row_tokens} tokens; load {load_start[0]:.1f}->{load_end[0]:.1f} (shared machine)")
     print(json.dumps({k: v for k, v in result.items() if k != "raw"}, indent=2))
     write_result(result, line)
 

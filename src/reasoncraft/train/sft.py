@@ -176,8 +176,14 @@ def row_forward(model: Any, batch: dict, block_mask: bool) -> tuple[torch.Tensor
 
 def sft_step(model: Any, rows: Sequence[list[Example]], *, optimizer: Any, scheduler: Any, params: list,
              max_grad_norm: float, block_mask: bool, device: Any, teacher: Any = None, alpha: float = 0.0,
-             temperature: float = 1.0) -> dict:
-    """Accumulate the gradient of the token-mean loss over `rows`, then one guarded optimizer step."""
+             temperature: float = 1.0, autocast_bf16: bool = False) -> dict:
+    """Accumulate the gradient of the token-mean loss over `rows`, then one guarded optimizer step.
+
+    `autocast_bf16`: the forward passes run under bfloat16 autocast (mixed precision); the loss is fp32.
+    """
+    def autocast() -> Any:
+        return torch.autocast(torch.device(device).type, dtype=torch.bfloat16, enabled=autocast_bf16)
+
     batches = [{k: v.to(device) for k, v in collate_packed(r, block_mask).items()} for r in rows]
     total = sum(int((shifted_targets(b["labels"], b["position_ids"]) != IGNORE_INDEX).sum()) for b in batches)
     if total == 0:
@@ -185,11 +191,12 @@ def sft_step(model: Any, rows: Sequence[list[Example]], *, optimizer: Any, sched
                          "raise max_seq_length")
     acc = {"loss": 0.0, "nll": 0.0, "kl": 0.0}
     for batch in batches:
-        logits, targets = row_forward(model, batch, block_mask)  # (K, V), (K,)
+        with autocast():
+            logits, targets = row_forward(model, batch, block_mask)  # (K, V), (K,)
         nll, _ = completion_nll(logits, targets)
         loss = nll / total
         if teacher is not None and alpha > 0:
-            with torch.no_grad():
+            with torch.no_grad(), autocast():
                 teacher_logits, _ = row_forward(teacher, batch, block_mask)  # (K, V)
             V = min(logits.shape[-1], teacher_logits.shape[-1])  # embeddings padded past the shared vocabulary
             kl = distill_kl(logits[:, :V], teacher_logits[:, :V], targets, temperature) / total
@@ -325,7 +332,8 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
         rows = [stream.take() for _ in range(config.gradient_accumulation_steps)]
         result = sft_step(model, rows, optimizer=optimizer, scheduler=scheduler, params=params,
                           max_grad_norm=config.max_grad_norm, block_mask=block_mask, device=device, teacher=teacher,
-                          alpha=config.distill_alpha, temperature=config.distill_temperature)
+                          alpha=config.distill_alpha, temperature=config.distill_temperature,
+                          autocast_bf16=config.autocast_bf16)
         elapsed = time.perf_counter() - started
         train_seconds += elapsed
         metrics = {"step": step, **result, "lr": scheduler.get_last_lr()[0], "epoch": stream.epoch,
