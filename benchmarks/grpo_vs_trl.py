@@ -7,7 +7,9 @@ One command (run it under the heavy lock on a shared machine):
 Both arms train the same model (the default, SmolLM2-135M-Instruct, fp32 on the CPU) on the same
 2-digit sums with the same chat prompt, G, batch, max new tokens, learning rate, mu = 1, beta = 0,
 loss type and reward (reasoncraft's `accuracy`), each in its own subprocess (peak RSS is a
-high-water mark). Reported: median seconds per step over the steps after the first (warm-up),
+high-water mark); the arms alternate (`--rounds`, ours then TRL) so that a change in the load of a
+shared machine hits both. Reported: median seconds per step over the steps after each run's first
+(warm-up),
 seconds per 1,000 completion tokens (completion lengths differ between runs, so this is the fair
 rate), and peak memory. Before training, each arm computes its loss and gradient norm on one fixed
 batch (the same token ids, rewards and initial weights); they must agree within 1e-4 relative.
@@ -193,8 +195,15 @@ def arm_trl(steps: int, model_name: str, threads: int, device: str, dtype: str) 
     return {"step_times": times, "completion_tokens": tokens, "peak_mem_mb": peak_memory_mb(device), "fixed_batch": fixed}
 
 
+def pool(runs: list[dict]) -> dict:
+    """One arm's runs (alternating with the other arm's) as one: steps after each run's warm-up step."""
+    return {"step_times": [t for r in runs for t in r["step_times"][1:]],
+            "completion_tokens": [n for r in runs for n in r["completion_tokens"][1:]],
+            "peak_mem_mb": max(r["peak_mem_mb"] for r in runs), "fixed_batch": runs[0]["fixed_batch"], "runs": runs}
+
+
 def summarise(arm: dict) -> dict:
-    times, tokens = arm["step_times"][1:], arm["completion_tokens"][1:]  # the first step is warm-up
+    times, tokens = arm["step_times"], arm["completion_tokens"]  # warm-up steps already dropped by `pool`
     per_k = [1000 * t / max(n, 1) for t, n in zip(times, tokens)]
     return {"median": statistics.median(per_k), "min": min(per_k), "max": max(per_k),
             "s_per_step": {"median": statistics.median(times), "min": min(times), "max": max(times)},
@@ -205,7 +214,8 @@ def summarise(arm: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--arm", choices=["ours", "trl"], help="internal: run one arm and print its JSON")
-    parser.add_argument("--steps", type=int, default=6, help="training steps per arm (the first is warm-up)")
+    parser.add_argument("--steps", type=int, default=6, help="training steps per arm run (the first is warm-up)")
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each arm, alternating ours / TRL")
     parser.add_argument("--model", default="smollm2-135m")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--device", default="cpu")
@@ -219,8 +229,11 @@ def main() -> None:
     common = ["--steps", str(args.steps), "--model", args.model, "--threads", str(args.threads),
               "--device", args.device, "--dtype", args.dtype]
     cuda = args.device.startswith("cuda")
-    ours = summarise(run_arm(__file__, ["--arm", "ours", *common]))
-    trl = summarise(run_arm(__file__, ["--arm", "trl", *common]))
+    runs: dict[str, list[dict]] = {"ours": [], "trl": []}
+    for _ in range(args.rounds):  # alternate the arms so that a change of machine load hits both
+        for name in ("ours", "trl"):
+            runs[name].append(run_arm(__file__, ["--arm", name, *common]))
+    ours, trl = summarise(pool(runs["ours"])), summarise(pool(runs["trl"]))
     a, b = ours["fixed_batch"], trl["fixed_batch"]
     loss_rel = abs(a["loss"] - b["loss"]) / max(abs(b["loss"]), 1e-12)
     grad_rel = abs(a["grad_norm"] - b["grad_norm"]) / max(abs(b["grad_norm"]), 1e-12)
@@ -231,7 +244,8 @@ def main() -> None:
         "setting": (f"{args.model} {args.dtype}, 2-digit sums, chat template, {SETTING['batch_size']} completions/step = "
                     f"{SETTING['batch_size'] // SETTING['num_generations']} prompts x G={SETTING['num_generations']}, "
                     f"max {SETTING['max_completion_length']} new tokens, lr {SETTING['learning_rate']}, mu {SETTING['mu']}, "
-                    f"beta {SETTING['beta']}, loss {SETTING['loss_type']}, T={SETTING['temperature']}; {args.steps} steps per arm, first is warm-up"),
+                    f"beta {SETTING['beta']}, loss {SETTING['loss_type']}, T={SETTING['temperature']}; {args.rounds} alternating runs x "
+                    f"{args.steps} steps per arm, the first step of each run is warm-up"),
         "metric": "seconds per 1,000 completion tokens (lower is better)",
         "ours": {k: v for k, v in ours.items() if k != "raw"},
         "baseline": {"name": "TRL GRPOTrainer", **{k: v for k, v in trl.items() if k != "raw"}},
