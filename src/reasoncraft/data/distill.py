@@ -11,7 +11,7 @@ Teachers: a model the in-process backend loads (`teacher: smollm2-135m`, a folde
 server (`base_url:` plus `teacher:` as the served name), or a programmatic solver
 (`teacher: countdown-dfs-journey` or `countdown-dfs-shortcut`).
 
-Launch:  reasoncraft distill configs/distill_countdown_dfs.yaml [key=value ...]
+Launch:  reasoncraft distill configs/distill_countdown_journey.yaml [key=value ...]  (docs/distill.md)
 """
 
 from __future__ import annotations
