@@ -135,15 +135,20 @@ def shared_prompt_logprobs(model: Any, chunk: Sequence[Rollout], group_size: int
     T = tail["completion_mask"].shape[1]
     completion_ids = tail["input_ids"][:, -T:].to(device)  # (n, T)
     mask = rows["attention_mask"]  # (k, 1, L, L) bool
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model  # peft: adapters live in the modules
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model  # peft hides the config
     if getattr(base.config, "_attn_implementation", "sdpa") != "sdpa":  # eager adds the mask to the scores
         dtype = next(model.parameters()).dtype
         mask = torch.zeros(mask.shape, dtype=dtype, device=device).masked_fill(~mask, torch.finfo(dtype).min)
-    hidden = base.get_decoder()(input_ids=rows["input_ids"], attention_mask=mask, position_ids=rows["position_ids"],
-                                use_cache=False).last_hidden_state  # (k, L, H)
     real = tail["completion_mask"].to(device).bool()  # (n, T): padded slots never reach the LM head
-    picked = hidden.reshape(-1, hidden.shape[-1])[rows["predictors"][real]]  # (K, H)
-    logits = base.get_output_embeddings()(picked).float() / temperature  # (K, V)
+    flat = rows["predictors"][real]  # (K,) indices into the flattened (k * L) positions
+    L_ = rows["input_ids"].shape[1]
+    keep = torch.unique(flat % L_)  # (J,) sorted columns that predict a completion token in some row
+    # Through the model's own forward (not its decoder and head separately) so that wrappers (peft,
+    # FSDP) see a normal call; `logits_to_keep` as indices sends only those columns to the LM head.
+    out = model(input_ids=rows["input_ids"], attention_mask=mask, position_ids=rows["position_ids"],
+                use_cache=False, logits_to_keep=keep)
+    column = torch.searchsorted(keep, flat % L_)  # (K,) where each predictor landed among the kept columns
+    logits = out.logits[flat // L_, column].float() / temperature  # (K, V)
     token_logp = logits.gather(-1, completion_ids[real][:, None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)  # (K,)
     logp = torch.zeros(real.shape, dtype=token_logp.dtype, device=device).masked_scatter(real, token_logp)  # (n, T)
     entropy = None
