@@ -112,13 +112,23 @@ class _Row:
     text: str | None = None
 
 
+def _is_sharded(model: Any) -> bool:
+    try:
+        from torch.distributed.fsdp import FSDPModule
+    except ImportError:  # torch < 2.6: no public FSDP2
+        return False
+    return isinstance(model, FSDPModule)
+
+
 @contextmanager
 def _eval_mode(model: Any) -> Iterator[None]:
     """Generate in eval mode without gradients, then give a trainer its model back as it was."""
     was_training = model.training
     model.eval()
     try:
-        with torch.inference_mode():
+        # FSDP keeps the weights it gathers for a forward in buffers it later updates in place, which
+        # inference tensors forbid: a sharded model generates under plain no_grad.
+        with torch.no_grad() if _is_sharded(model) else torch.inference_mode():
             yield
     finally:
         model.train(was_training)

@@ -59,9 +59,10 @@ def set_rng_state(state: dict[str, Any]) -> None:
 # --- weights --------------------------------------------------------------------------------------
 
 
-def save_weights(model: Any, folder: Path) -> None:
-    """A standard Hugging Face folder: the full model, or only the adapter of a peft model."""
-    model.save_pretrained(folder, safe_serialization=True)
+def save_weights(model: Any, folder: Path, state_dict: dict | None = None) -> None:
+    """A standard Hugging Face folder: the full model, or only the adapter of a peft model.
+    `state_dict`: the full tensors of a sharded (FSDP) model, gathered by `fsdp.full_states`."""
+    model.save_pretrained(folder, safe_serialization=True, **({"state_dict": state_dict} if state_dict is not None else {}))
 
 
 def load_weights(model: Any, folder: Path) -> None:
@@ -138,8 +139,13 @@ def save_checkpoint(
     state: dict,
     config_yaml: str,
     keep: int = 2,
+    model_state: dict | None = None,
+    optimizer_state: dict | None = None,
 ) -> Path:
-    """Write checkpoint `step` under `root` atomically, point `latest` at it, keep the newest `keep`."""
+    """Write checkpoint `step` under `root` atomically, point `latest` at it, keep the newest `keep`.
+
+    A sharded (FSDP) run passes the full `model_state` and `optimizer_state` gathered by every process;
+    rank 0 writes them (the optimizer state is then keyed by parameter name, see `train/fsdp.py`)."""
     import torch
 
     root = Path(root)
@@ -149,11 +155,11 @@ def save_checkpoint(
     final = root / checkpoint_name(step)
     tmp = root / f".tmp-{checkpoint_name(step)}-{os.getpid()}"
     tmp.mkdir()
-    save_weights(model, tmp / "model")
-    torch.save(optimizer.state_dict(), tmp / "optimizer.pt")
+    save_weights(model, tmp / "model", model_state)
+    torch.save(optimizer_state if optimizer_state is not None else optimizer.state_dict(), tmp / "optimizer.pt")
     torch.save(scheduler.state_dict(), tmp / "scheduler.pt")
     torch.save(rng_state(), tmp / "rng.pt")
-    (tmp / "state.json").write_text(json.dumps({"step": step, **state}, indent=2))
+    (tmp / "state.json").write_text(json.dumps({"step": step, "sharded": model_state is not None, **state}, indent=2))
     (tmp / "config.yaml").write_text(config_yaml)
     _fsync_tree(tmp)
     if final.exists():  # a rerun of the same step after a resume: replace it
@@ -184,15 +190,30 @@ def resolve_checkpoint(path: str | Path) -> Path:
     raise CheckpointError(f"{path} holds no checkpoint (no `latest` pointer and no state.json): nothing to resume")
 
 
-def load_checkpoint(path: str | Path, *, model: Any, optimizer: Any, scheduler: Any) -> dict:
-    """Restore weights, optimizer, scheduler and RNGs in place; return the trainer state (`step`, ...)."""
+def load_checkpoint(path: str | Path, *, model: Any, optimizer: Any, scheduler: Any, sharded: bool = False) -> dict:
+    """Restore weights, optimizer, scheduler and RNGs in place; return the trainer state (`step`, ...).
+    `sharded`: the model is FSDP-sharded (every process reads the full checkpoint and keeps its shard)."""
     import torch
 
     folder = resolve_checkpoint(path)
-    load_weights(model, folder / "model")
-    optimizer.load_state_dict(torch.load(folder / "optimizer.pt", weights_only=False))
+    state = json.loads((folder / "state.json").read_text())
+    if state.get("sharded", False) != sharded:
+        raise CheckpointError(f"{folder} was written by a run with fsdp={state.get('sharded', False)}: resume with the "
+                              "same fsdp setting (the optimizer state is laid out differently)")
+    optimizer_state = torch.load(folder / "optimizer.pt", weights_only=False)
+    if sharded:
+        from safetensors.torch import load_file
+
+        from .fsdp import load_full_states
+
+        weights: dict = {}
+        for f in sorted((folder / "model").glob("*.safetensors")):
+            weights.update(load_file(f))
+        load_full_states(model, weights, optimizer, optimizer_state)
+    else:
+        load_weights(model, folder / "model")
+        optimizer.load_state_dict(optimizer_state)
     scheduler.load_state_dict(torch.load(folder / "scheduler.pt", weights_only=False))
     set_rng_state(torch.load(folder / "rng.pt", weights_only=False))
-    state = json.loads((folder / "state.json").read_text())
     state["checkpoint"] = str(folder)
     return state

@@ -105,15 +105,16 @@ def model_card(config: Any, metrics: Sequence[dict], evaluation: dict, trainer: 
 
 def save_policy(model: Any, tokenizer: Any, folder: str | Path, *, config: Any, metrics: Sequence[dict] = (),
                 evaluation: dict | None = None, merge_lora: bool = True, trainer: str = "grpo",
-                examples: int | None = None) -> Path:
-    """Write the policy (LoRA merged unless merge_lora=False), its tokenizer and README.md to `folder`."""
+                examples: int | None = None, state_dict: dict | None = None) -> Path:
+    """Write the policy (LoRA merged unless merge_lora=False), its tokenizer and README.md to `folder`.
+    `state_dict`: the full tensors of a sharded (FSDP) model, gathered by `fsdp.full_states`."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     if hasattr(model, "peft_config") and merge_lora:
         import copy
 
         model = copy.deepcopy(model).merge_and_unload()
-    model.save_pretrained(folder, safe_serialization=True)
+    model.save_pretrained(folder, safe_serialization=True, **({"state_dict": state_dict} if state_dict is not None else {}))
     tokenizer.save_pretrained(folder)
     (folder / "README.md").write_text(model_card(config, metrics, evaluation or {}, trainer, examples))
     return folder

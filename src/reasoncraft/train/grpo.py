@@ -32,10 +32,10 @@ from typing import Any, Callable, Sequence
 
 import torch
 
-from . import distributed
+from . import distributed, fsdp
 from . import grpo_loss as L
 from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
-from .config import config_dict
+from .config import ConfigError, config_dict
 from .grpo_batch import Rollout, completion_logprobs, micro_batches, micro_batches_by_group, pad_rollouts, shared_prompt_logprobs
 from .grpo_config import GRPOConfig
 from .held_out import brief, eval_scalars, held_out_eval
@@ -121,11 +121,17 @@ def make_prompt(task: Any, problem: Any, template: str, prompt_format: str = "ch
     return task.prompt(problem, template) if prompt_format == "chat" else task.prompt_text(problem, template)
 
 
-def _held_out(backend: Any, task: Any, config: GRPOConfig, when: str) -> dict:
-    """Greedy held-out evaluation through reasoncraft.evaluate (as `reasoncraft eval` computes it)."""
+def _held_out(backend: Any, task: Any, config: GRPOConfig, when: str, main: bool = True) -> dict:
+    """Greedy held-out evaluation through reasoncraft.evaluate (as `reasoncraft eval` computes it).
+
+    A sharded model needs every process in each forward: the other processes evaluate too (the same
+    greedy completions) and write into a scratch folder."""
+    import tempfile
+
+    folder = Path(config.out_dir) / "eval" / when if main else Path(tempfile.mkdtemp(prefix=f"grpo-eval-{when}-"))
     return held_out_eval(backend, task, split=config.eval_split, limit=config.eval_problems, template=config.template,
                          max_new_tokens=config.eval_max_new_tokens or config.max_completion_length,
-                         out_dir=Path(config.out_dir) / "eval" / when, prompt_format=config.prompt_format,
+                         out_dir=folder, prompt_format=config.prompt_format,
                          batch_problems=config.generation_batch_rows, command=f"train grpo: held-out evaluation {when}")
 
 
@@ -300,7 +306,8 @@ def policy_update(model: Any, reference: Any, rollouts: list[Rollout], config: G
         if first_iteration:
             acc["entropy"] += float((entropy * mask).sum())
             acc["gap"] += float(((logp.detach() - batch["sample_logprobs"]).abs() * mask * batch["has_logprobs"]).sum())
-    distributed.average_gradients(params)  # no-op on one process
+    if not config.fsdp:  # FSDP reduce-scatters and averages the gradients itself
+        distributed.average_gradients(params)  # no-op on one process
     loss_all = distributed.all_reduce_sum(acc["loss"])  # every process must agree on skipping
     stepped, grad_norm = guarded_step(optimizer, scheduler, params, config.max_grad_norm, loss_all)
     tokens = max(acc["tokens"], 1.0)
@@ -367,7 +374,10 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
         resolve_checkpoint(resume)  # fail loudly before spending minutes loading a model
     require_backends(config.report_to)  # a missing tracker fails before the model loads, too
     rank, world = distributed.init()
-    main = rank == 0
+    main, sharded = rank == 0, config.fsdp
+    if sharded and world < 2:
+        raise ConfigError("fsdp shards the model over processes: launch with torchrun --nproc_per_node N or accelerate "
+                          "launch (see docs/training.md), or set fsdp=false for one process")
     if not main:
         log = lambda message: None  # noqa: E731 - one process speaks
     out = Path(config.out_dir)
@@ -382,6 +392,11 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
     reward_fns = reward_fns if reward_fns is not None else [get_reward(name) for name in config.rewards]
     reward_fns = [*reward_fns, *reward_model_fns(config.reward_models)]  # ORMs and judges (scorers/reward.py)
     model, tokenizer, reference = _setup_model(config, model, tokenizer)
+    model_hash, n_parameters = weights_hash(model), count_parameters(model)  # read before sharding splits the tensors
+    if sharded:
+        for module in (model, reference):
+            if module is not None:
+                fsdp.shard(module, config.fsdp_reshard_after_forward)
     policy = model.get_base_model() if config.lora_r else model  # the backend drives the (adapted) base model
     backend = HFBackend(policy, tokenizer, max_batch_rows=config.generation_batch_rows, model_id=config.model)
     rollout_backend, pusher = backend, None
@@ -400,21 +415,21 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
         save_config(config, out / "config.yaml")
     distributed.barrier()
     record = RunRecord("train grpo", config_dict(config), out, devices=world)
-    record.set_model(config.model, weights_hash(model), count_parameters(model))
+    record.set_model(config.model, model_hash, n_parameters)
     log(f"GRPO: {config.steps} steps x {config.batch_size} completions = {config.prompts_per_step} prompts x "
         f"G={config.num_generations}; derived: {config.derived()}; trainable parameters: {sum(p.numel() for p in params):,}")
 
     start_step, data_state, evaluation, train_seconds = 0, {"epoch": 0, "index": 0}, {}, 0.0
     if resume is not None:
-        state = load_checkpoint(resume, model=model, optimizer=optimizer, scheduler=scheduler)
+        state = load_checkpoint(resume, model=model, optimizer=optimizer, scheduler=scheduler, sharded=sharded)
         start_step, data_state, evaluation = state["step"], state["data"], state.get("evaluation", {})
         train_seconds = state.get("train_seconds", 0.0)
         log(f"resumed from {state['checkpoint']} at step {start_step}")
         if pusher is not None and main:
             pusher.push(model, start_step)  # the servers must sample from the resumed weights
     stream = ProblemStream(task.problems(config.train_split), config.seed, **data_state)
-    if main and config.eval_problems and "before" not in evaluation:
-        evaluation["before"] = _held_out(backend, task, config, "before")
+    if (main or sharded) and config.eval_problems and "before" not in evaluation:
+        evaluation["before"] = _held_out(backend, task, config, "before", main)
         log(f"held-out before: {brief(evaluation['before'])}")
 
     resume_step = start_step if resume is not None else None
@@ -461,17 +476,23 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
             f"{metrics.get('completion_length_mean', 0):.1f} loss {metrics.get('loss', 0):.4f} {elapsed:.1f}s")
         if main and config.log_samples_steps and step % config.log_samples_steps == 0:
             _log_samples(out / "samples.jsonl", step, sampled["first_round"], tokenizer)
-        if main and config.save_steps >= 0 and ((config.save_steps and step % config.save_steps == 0) or step == config.steps):
-            save_checkpoint(checkpoints, step, model=model, optimizer=optimizer, scheduler=scheduler,
-                            state={"data": stream.state(), "evaluation": evaluation, "train_seconds": train_seconds},
-                            config_yaml=(out / "config.yaml").read_text(), keep=config.keep_checkpoints)
+        if config.save_steps >= 0 and ((config.save_steps and step % config.save_steps == 0) or step == config.steps):
+            full = fsdp.full_states(model, optimizer) if sharded else (None, None)  # collective: every process
+            if main:
+                save_checkpoint(checkpoints, step, model=model, optimizer=optimizer, scheduler=scheduler,
+                                state={"data": stream.state(), "evaluation": evaluation, "train_seconds": train_seconds},
+                                config_yaml=(out / "config.yaml").read_text(), keep=config.keep_checkpoints,
+                                model_state=full[0], optimizer_state=full[1])
+            distributed.barrier()
 
     model.eval()
     distributed.barrier()
+    if (main or sharded) and config.eval_problems:
+        evaluation["after"] = _held_out(backend, task, config, "after", main)
+    final_state = fsdp.full_states(model)[0] if sharded and config.save_model else None  # collective
     if not main:
         return {"rank": rank, "steps": config.steps, "train_seconds": round(train_seconds, 2)}
     if config.eval_problems:
-        evaluation["after"] = _held_out(backend, task, config, "after")
         log(f"held-out after: {brief(evaluation['after'])}")
         metrics_log.report(eval_scalars(evaluation["after"]), config.steps)
     metrics_log.close()
@@ -480,7 +501,7 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
     if config.save_model:
         from .export import save_policy
 
-        save_policy(model, tokenizer, out / "model", config=config, metrics=rows, evaluation=evaluation)
+        save_policy(model, tokenizer, out / "model", config=config, metrics=rows, evaluation=evaluation, state_dict=final_state)
     summary = {"evaluation": evaluation, "steps": config.steps, "train_seconds": round(train_seconds, 2),
                "final_metrics": rows[-1] if rows else {}, "metrics": str(out / "metrics.jsonl"),
                "plot": str(plot) if plot else None}

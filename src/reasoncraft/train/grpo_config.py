@@ -69,6 +69,10 @@ class GRPOConfig:
     max_grad_norm: float = _h("Clip the gradient norm to this (0 = no clipping).", 1.0)
     share_prompt_forward: bool = _h("Encode each group's prompt once in the training forward (needs micro_batch_size % G == 0).", True)
     gradient_checkpointing: bool = _h("Recompute activations in the backward pass (saves memory, costs time).", False)
+    fsdp: bool = _h("Shard parameters, gradients and AdamW state over the processes (FSDP2) under torchrun / accelerate "
+                    "launch with several processes; full fine-tuning, in-process rollouts. See docs/training.md.", False)
+    fsdp_reshard_after_forward: bool = _h("With fsdp: free gathered weights after each forward (ZeRO-3-like); False keeps "
+                                          "them until the backward (ZeRO-2-like: more memory, less communication).", True)
     # LoRA (peft); lora_r = 0 trains every parameter
     lora_r: int = _h("LoRA rank (0 = full fine-tuning).", 0)
     lora_alpha: int = _h("LoRA alpha.", 32)
@@ -136,6 +140,9 @@ class GRPOConfig:
         need(self.weight_sync in (None, "lora", "disk"), f"weight_sync must be lora or disk: got {self.weight_sync!r}")
         need(not (self.weight_sync == "lora" and not self.lora_r), "weight_sync=lora pushes a LoRA adapter: set lora_r > 0")
         need(self.importance_cap >= 1, f"importance_cap must be >= 1: got {self.importance_cap}")
+        need(not (self.fsdp and self.lora_r), "fsdp shards full fine-tuning; LoRA adapters are small: set lora_r=0 or fsdp=false")
+        need(not (self.fsdp and self.rollout_server), "fsdp with rollout_server is not supported (the weight push reads "
+             "unsharded weights): sample in-process (rollout_server=null) or train without fsdp")
         self.report_to = normalize_report_to(self.report_to)
 
     # derived sizes: stated once above, computed here, printed at start

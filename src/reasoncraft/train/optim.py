@@ -60,7 +60,7 @@ def guarded_step(optimizer: Any, scheduler: Any, params: list[Any], max_grad_nor
     import torch
 
     norm = torch.nn.utils.clip_grad_norm_(params, max_grad_norm if max_grad_norm > 0 else float("inf"))
-    grad_norm = float(norm)
+    grad_norm = float(norm.full_tensor() if hasattr(norm, "full_tensor") else norm)  # a DTensor under FSDP
     ok = math.isfinite(loss_value) and math.isfinite(grad_norm)
     if ok:
         optimizer.step()
