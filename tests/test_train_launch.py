@@ -54,7 +54,7 @@ def test_accelerate_launch_with_the_shipped_config_trains_on_two_processes(tmp_p
 @pytest.mark.parametrize("variable, name", [("ACCELERATE_USE_FSDP", "FSDP"), ("ACCELERATE_USE_DEEPSPEED", "DeepSpeed")])
 def test_a_sharded_launch_is_refused_not_silently_replicated(monkeypatch, variable, name):
     monkeypatch.setenv(variable, "true")
-    with pytest.raises(RuntimeError, match=f"do not shard with {name}.*multi_gpu.yaml"):
+    with pytest.raises(RuntimeError, match=f"do not use accelerate.s {name} plugin.*multi_gpu.yaml.*fsdp=true"):
         distributed.init()
 
 

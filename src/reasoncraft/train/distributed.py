@@ -6,8 +6,9 @@ gradients; `average_gradients` all-reduces them before the optimizer step, so ev
 the same update and the weights stay identical. Gradients are averaged explicitly instead of
 through a DDP wrapper because a trainer may call the model more than once per backward pass (GRPO
 encodes a group's prompt once, then its completions), which DDP's reducer does not allow.
-Without a launcher every function here is a no-op. FSDP and DeepSpeed sharding are not implemented;
-`init()` refuses a launch configured for them rather than silently training full replicas.
+Without a launcher every function here is a no-op. Sharding is the trainer's own (`fsdp: true`,
+`train/fsdp.py`); `init()` refuses a launch configured for accelerate's FSDP or DeepSpeed plugins,
+which these trainers do not use, rather than silently training full replicas.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ def init() -> tuple[int, int]:
 
     for variable, name in (("ACCELERATE_USE_FSDP", "FSDP"), ("ACCELERATE_USE_DEEPSPEED", "DeepSpeed")):
         if os.environ.get(variable, "").lower() == "true":  # set by `accelerate launch` with such a config
-            raise RuntimeError(f"reasoncraft's trainers do not shard with {name}: every process would hold the full "
-                               "model while you expect a sharded one. Launch data-parallel instead (accelerate launch "
-                               "--config_file configs/accelerate/multi_gpu.yaml, or torchrun) and save memory with LoRA, "
-                               "gradient checkpointing or bf16; see docs/training.md")
+            raise RuntimeError(f"reasoncraft's trainers do not use accelerate's {name} plugin: every process would hold "
+                               "the full model while you expect a sharded one. Launch data-parallel (accelerate launch "
+                               "--config_file configs/accelerate/multi_gpu.yaml, or torchrun) and set fsdp=true in the "
+                               "GRPO config to shard; see docs/training.md")
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world <= 1:
         return 0, 1
