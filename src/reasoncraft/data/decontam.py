@@ -215,6 +215,6 @@ def eval_sets_from_tasks(tasks: Sequence[str] | None = None, task_options: dict[
         if hub_reachable():
             failed = _read_sets(list(failed), task_options or {}, splits, sets)
         else:
-            failed = {spec: f"the Hugging Face hub is unreachable and there is no local copy ({reason})"
+            failed = {spec: f"{reason} (read from local files and caches only: the Hugging Face hub is unreachable)"
                       for spec, reason in failed.items()}
     return sets, {spec: f"{reason}; to check against it, {HOW_TO_PROVIDE}" for spec, reason in failed.items()}
