@@ -43,7 +43,6 @@ from .held_out import brief, eval_scalars, held_out_eval
 from .loggers import open_sinks, require_backends
 from .metrics import MetricsLog, plot_metrics
 from .lora import apply_lora, enable_gradient_checkpointing
-from .memory import release_freed_memory
 from .optim import build_optimizer, guarded_step
 from .sft_config import SFTConfig
 
@@ -335,7 +334,6 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
                           max_grad_norm=config.max_grad_norm, block_mask=block_mask, device=device, teacher=teacher,
                           alpha=config.distill_alpha, temperature=config.distill_temperature,
                           autocast_bf16=config.autocast_bf16)
-        release_freed_memory()  # counted in the step time
         elapsed = time.perf_counter() - started
         train_seconds += elapsed
         metrics = {"step": step, **result, "lr": scheduler.get_last_lr()[0], "epoch": stream.epoch,
