@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from reasoncraft.scorers import ClassificationPRM, SequenceClassificationORM, StepsAsOutcome, StepTagPRM
-from reasoncraft.testing import tiny_model, tiny_tokenizer
+from reasoncraft.testing import tiny_classifier, tiny_model
 
 QUESTIONS = ["What is 12 + 7?", "What is 3 + 4?"]
 SOLUTIONS = [["12 + 7 = 19", "So the answer is 19"], ["3 + 4 = 8", "Double check: 4 + 3 = 7", "Answer: 7"]]
@@ -38,14 +38,7 @@ def test_step_tag_prm_matches_the_math_shepherd_recipe():
 
 
 def test_classification_prm_matches_the_qwen_prm_recipe_and_is_causal():
-    from transformers import Qwen2Config, Qwen2ForTokenClassification
-
-    tokenizer = tiny_tokenizer()
-    tokenizer.add_special_tokens({"additional_special_tokens": ["<extra_0>"]})
-    torch.manual_seed(0)
-    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, num_labels=2, pad_token_id=tokenizer.pad_token_id)
-    model = Qwen2ForTokenClassification(config).eval()
+    model, tokenizer = tiny_classifier("token", 2, special_tokens=("<extra_0>",))
     prm = ClassificationPRM(model, tokenizer, batch_size=8)
     scores = prm.score_steps(QUESTIONS, SOLUTIONS)
     sep = tokenizer.convert_tokens_to_ids("<extra_0>")
@@ -68,13 +61,8 @@ def test_prm_adapters_refuse_markers_that_are_not_one_token():
 
 
 def test_outcome_reward_model_batches_like_single_calls_and_serves_best_of_n():
-    from transformers import LlamaConfig, LlamaForSequenceClassification
-
-    tokenizer = tiny_tokenizer()
-    torch.manual_seed(0)
-    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, num_labels=1, pad_token_id=tokenizer.pad_token_id)
-    orm = SequenceClassificationORM(LlamaForSequenceClassification(config).eval(), tokenizer, batch_size=4)
+    model, tokenizer = tiny_classifier("sequence", 1, arch="llama")
+    orm = SequenceClassificationORM(model, tokenizer, batch_size=4)
     solutions = ["12 + 7 = 19. Answer: 19", "Answer: 20", "A much longer and rambling attempt. Answer: 18"]
     together = orm.score(["What is 12 + 7?"] * 3, solutions)
     alone = [orm.score(["What is 12 + 7?"], [s])[0] for s in solutions]

@@ -5,11 +5,10 @@ their hub ids and settings (no hub here, so those are not loaded); bad names fai
 from __future__ import annotations
 
 import pytest
-import torch
 
 from reasoncraft.models import REWARD_MODELS, ModelLoadError, check_reward_model_name, load_reward_model
 from reasoncraft.scorers import ClassificationPRM, SequenceClassificationORM, StepTagPRM, load_scorer
-from reasoncraft.testing import tiny_model, tiny_tokenizer
+from reasoncraft.testing import tiny_classifier, tiny_model
 
 QUESTIONS = ["What is 12 + 7?", "What is 3 + 4?"]
 SOLUTIONS = [["12 + 7 = 19", "Answer: 19"], ["3 + 4 = 8", "Answer: 8"]]
@@ -29,27 +28,14 @@ def save_step_tag_prm(folder):
 
 
 def save_classification_prm(folder):
-    from transformers import Qwen2Config, Qwen2ForTokenClassification
-
-    tokenizer = tiny_tokenizer()
-    tokenizer.add_special_tokens({"additional_special_tokens": ["<extra_0>"]})
-    torch.manual_seed(0)
-    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, num_labels=2, pad_token_id=tokenizer.pad_token_id)
-    model = Qwen2ForTokenClassification(config).eval()
+    model, tokenizer = tiny_classifier("token", 2, special_tokens=("<extra_0>",))
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return model, tokenizer
 
 
 def save_orm(folder):
-    from transformers import LlamaConfig, LlamaForSequenceClassification
-
-    tokenizer = tiny_tokenizer()
-    torch.manual_seed(0)
-    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, num_labels=1, pad_token_id=tokenizer.pad_token_id)
-    model = LlamaForSequenceClassification(config).eval()
+    model, tokenizer = tiny_classifier("sequence", 1, arch="llama")
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return model, tokenizer

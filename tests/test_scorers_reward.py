@@ -25,7 +25,7 @@ from reasoncraft.scorers.reward import (  # noqa: E402
     scorer_reward,
 )
 from reasoncraft.tasks import get_task  # noqa: E402
-from reasoncraft.testing import tiny_model, tiny_tokenizer  # noqa: E402
+from reasoncraft.testing import tiny_classifier, tiny_model, tiny_tokenizer  # noqa: E402
 from reasoncraft.train.config import ConfigError  # noqa: E402
 from reasoncraft.train.grpo import RewardFailureRateExceeded, train_grpo  # noqa: E402
 from reasoncraft.train.grpo_config import GRPOConfig  # noqa: E402
@@ -69,14 +69,9 @@ def judge_entry(server, **extra):
 
 
 def tiny_orm_folder(tmp_path) -> Path:
-    from transformers import Qwen2Config, Qwen2ForSequenceClassification
-
-    tokenizer = tiny_tokenizer()
-    torch.manual_seed(0)
-    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, num_labels=1, pad_token_id=tokenizer.pad_token_id)
+    model, tokenizer = tiny_classifier("sequence", 1)
     folder = tmp_path / "orm"
-    Qwen2ForSequenceClassification(config).save_pretrained(folder)
+    model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
 

@@ -100,3 +100,29 @@ def tiny_model(arch: str = "llama", seed: int = 0, vocab_size: int = 320, **over
     model.generation_config.pad_token_id = tokenizer.pad_token_id
     model.eval()
     return model, tokenizer
+
+
+def tiny_classifier(head: str, num_labels: int, arch: str = "qwen2", special_tokens: tuple[str, ...] = (),
+                    seed: int = 0) -> tuple[Any, Any]:
+    """A seeded random 2-layer reward-model shape and its tiny tokenizer (with `special_tokens` added):
+    `head="token"` is a per-token classifier (Qwen2.5-Math-PRM's kind), `head="sequence"` an outcome
+    reward model (one score per sequence)."""
+    import torch
+    from transformers import (LlamaConfig, LlamaForSequenceClassification, LlamaForTokenClassification, Qwen2Config,
+                              Qwen2ForSequenceClassification, Qwen2ForTokenClassification)
+
+    classes = {("qwen2", "token"): (Qwen2Config, Qwen2ForTokenClassification),
+               ("qwen2", "sequence"): (Qwen2Config, Qwen2ForSequenceClassification),
+               ("llama", "token"): (LlamaConfig, LlamaForTokenClassification),
+               ("llama", "sequence"): (LlamaConfig, LlamaForSequenceClassification)}
+    if (arch, head) not in classes:
+        raise ValueError(f"unknown tiny classifier {arch!r}/{head!r}: arch is llama or qwen2, head is token or sequence")
+    tokenizer = tiny_tokenizer()
+    if special_tokens:
+        tokenizer.add_special_tokens({"additional_special_tokens": list(special_tokens)})
+    config_class, model_class = classes[(arch, head)]
+    torch.manual_seed(seed)
+    config = config_class(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                          num_attention_heads=4, num_key_value_heads=2, num_labels=num_labels,
+                          pad_token_id=tokenizer.pad_token_id)
+    return model_class(config).eval(), tokenizer
