@@ -47,7 +47,6 @@ def useful_tokens(rows: list[list[int]], eos: set[int]) -> int:
 def arm(name: str, repeats: int, model_spec: str, device: str, dtype: str) -> dict:
     import torch
 
-    import reasoncraft as rc
     from reasoncraft.backends import HFBackend, SamplingParams
 
     model, tok = load_bench_model(model_spec, device, dtype)
