@@ -36,7 +36,7 @@ from . import distributed, fsdp
 from . import grpo_loss as L
 from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
 from .config import ConfigError, config_dict
-from .grpo_batch import Rollout, completion_logprobs, micro_batches, micro_batches_by_group, pad_rollouts, shared_prompt_logprobs
+from .grpo_batch import Rollout, attention_kind, completion_logprobs, micro_batches, micro_batches_by_group, pad_rollouts, shared_prompt_logprobs
 from .grpo_config import GRPOConfig
 from .grpo_rollouts import ProblemStream, RewardFailureRateExceeded, score_completions  # noqa: F401 (re-exported)
 from .held_out import brief, eval_scalars, held_out_eval
@@ -198,8 +198,7 @@ def policy_update(model: Any, reference: Any, rollouts: list[Rollout], config: G
     acc = {"loss": 0.0, "tokens": 0.0, "clip_low": 0.0, "clip_high": 0.0, "kl": 0.0, "entropy": 0.0, "gap": 0.0, "is_weight": 0.0}
     device = params[0].device
     # The shared-prompt forward needs an attention that takes an arbitrary mask; flash kernels do not.
-    attention = getattr((model.get_base_model() if config.lora_r else model).config, "_attn_implementation", "sdpa") or "sdpa"
-    shared = (config.share_prompt_forward and not attention.startswith("flash")
+    shared = (config.share_prompt_forward and not attention_kind(model).startswith("flash")
               and config.micro_batch_size % config.num_generations == 0)
     chunks = (micro_batches_by_group(rollouts, config.micro_batch_size, config.num_generations) if shared
               else micro_batches(rollouts, config.micro_batch_size))

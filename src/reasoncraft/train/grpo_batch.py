@@ -119,6 +119,12 @@ def group_rows(chunk: Sequence[Rollout], group_size: int, pad_id: int) -> dict[s
     return {"input_ids": input_ids, "position_ids": position_ids, "attention_mask": allowed[:, None], "predictors": index}
 
 
+def attention_kind(model: Any) -> str:
+    """The model's attention implementation (sdpa, eager, flash_attention_2, ...), through a peft wrapper."""
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model  # peft hides the config
+    return getattr(base.config, "_attn_implementation", None) or "sdpa"
+
+
 def shared_prompt_logprobs(model: Any, chunk: Sequence[Rollout], group_size: int, pad_id: int, temperature: float,
                            with_entropy: bool, device: Any) -> tuple[torch.Tensor, torch.Tensor | None, dict[str, torch.Tensor]]:
     """As `completion_logprobs`, but each group's prompt goes through the model once and nothing is padded.
@@ -135,8 +141,7 @@ def shared_prompt_logprobs(model: Any, chunk: Sequence[Rollout], group_size: int
     T = tail["completion_mask"].shape[1]
     completion_ids = tail["input_ids"][:, -T:].to(device)  # (n, T)
     mask = rows["attention_mask"]  # (k, 1, L, L) bool
-    base = model.get_base_model() if hasattr(model, "get_base_model") else model  # peft hides the config
-    if getattr(base.config, "_attn_implementation", "sdpa") != "sdpa":  # eager adds the mask to the scores
+    if attention_kind(model) != "sdpa":  # eager adds the mask to the scores
         dtype = next(model.parameters()).dtype
         mask = torch.zeros(mask.shape, dtype=dtype, device=device).masked_fill(~mask, torch.finfo(dtype).min)
     real = tail["completion_mask"].to(device).bool()  # (n, T): padded slots never reach the LM head
