@@ -3,6 +3,7 @@
 One command (run it under the heavy lock on a shared machine):
 
     flock /tmp/reasoncraft-heavy.lock .venv/bin/python benchmarks/sft.py [--steps 12] [--repeats 3] [--precision fp32|bf16]
+        [--gradient-checkpointing on|off]
 
 Both arms fine-tune the same model (default SmolLM2-135M-Instruct, fp32 weights on the CPU) on the same
 Countdown-4 journey traces (written by the depth-first-search teacher, no model needed), with the
@@ -11,7 +12,9 @@ batching: packed, padding-free rows of at most `--row-tokens` tokens, one row pe
 and the same precision: `--precision fp32` trains in fp32 in both arms (TRL's SFTConfig defaults to
 bf16=True, which on a CPU means bfloat16 autocast; runs before 2026-11-26 15:00 compared our fp32
 with TRL's bf16 autocast without saying so), `--precision bf16` runs both under bfloat16 autocast
-(ours: `autocast_bf16=True`). Each arm runs in its own subprocess (peak RSS is a high-water mark);
+(ours: `autocast_bf16=True`). Gradient checkpointing is set in both arms alike (`--gradient-checkpointing`;
+TRL's SFTConfig defaults to on, and runs before 2026-11-26 17:30 compared our checkpointing-off with TRL's
+on without saying so). Each arm runs in its own subprocess (peak RSS is a high-water mark);
 arms alternate over repeats.
 
 Reported: non-padding training tokens per second over the steps after the first (warm-up), and
@@ -20,7 +23,10 @@ average at 512), each in its own shuffled order, so rows differ from step to ste
 and compare tokens per second, not seconds per step. Both keep packed examples apart: TRL passes
 position ids only and transformers >= 5 derives a block mask from them (checked: the same loss as our
 explicit mask on a two-example row); both leave rows of one example unmasked (SDPA's causal path).
-We compute logits only at completion positions (`logits_to_keep`), where TRL computes every token's.
+Both avoid holding (tokens x vocabulary) logits: TRL >= 1.x patches the model with a chunked log-prob LM head
+that scores every position and recomputes the logits in the backward pass; ours (`train/fused_loss.py`)
+scores only completion positions and computes the head's gradients in the forward pass, so nothing is
+recomputed.
 """
 
 from __future__ import annotations
@@ -53,7 +59,7 @@ def traces(limit: int) -> list[list[dict]]:
             for p in task.problems("train", limit=limit)]
 
 
-def arm_ours(steps: int, model_name: str, threads: int, row_tokens: int, precision: str) -> dict:
+def arm_ours(steps: int, model_name: str, threads: int, row_tokens: int, precision: str, checkpointing: str = "on") -> dict:
     import torch
 
     from reasoncraft.train.sft import train_sft
@@ -65,7 +71,7 @@ def arm_ours(steps: int, model_name: str, threads: int, row_tokens: int, precisi
     data.write_text("".join(json.dumps({"messages": m}) + "\n" for m in traces(200)))
     config = SFTConfig(model=model_name, datasets=[str(data)], max_seq_length=row_tokens, micro_batch_tokens=row_tokens,
                        max_steps=steps, learning_rate=LEARNING_RATE, lr_schedule="constant", save_steps=-1,
-                       autocast_bf16=precision == "bf16",
+                       autocast_bf16=precision == "bf16", gradient_checkpointing=checkpointing == "on",
                        save_model=False, device="cpu", dtype="float32", num_threads=threads, out_dir=str(folder / "run"),
                        log_steps=0)
     train_sft(config, log=lambda m: None)
@@ -76,7 +82,7 @@ def arm_ours(steps: int, model_name: str, threads: int, row_tokens: int, precisi
             "peak_mem_mb": round(peak_rss_mb())}
 
 
-def arm_trl(steps: int, model_name: str, threads: int, row_tokens: int, precision: str) -> dict:
+def arm_trl(steps: int, model_name: str, threads: int, row_tokens: int, precision: str, checkpointing: str = "on") -> dict:
     import datasets
     import torch
     from transformers import TrainerCallback
@@ -103,7 +109,8 @@ def arm_trl(steps: int, model_name: str, threads: int, row_tokens: int, precisio
                      learning_rate=LEARNING_RATE, lr_scheduler_type="constant", packing=True, packing_strategy="bfd",
                      max_length=row_tokens, completion_only_loss=True, save_strategy="no", report_to=[],
                      logging_steps=1, use_cpu=True, include_num_input_tokens_seen="non_padding",
-                     dataloader_num_workers=0, seed=0, bf16=precision == "bf16")
+                     dataloader_num_workers=0, seed=0, bf16=precision == "bf16",
+                     gradient_checkpointing=checkpointing == "on")
     trainer = SFTTrainer(model=model, args=args, train_dataset=datasets.Dataset.from_list(rows),
                          processing_class=tokenizer, callbacks=[Start(), Clock()])
     trainer.train()
@@ -124,14 +131,18 @@ def main() -> None:
     parser.add_argument("--row-tokens", type=int, default=1024, help="packed row size (tokens per optimizer step)")
     parser.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
                         help="fp32 in both arms, or bfloat16 autocast in both (TRL's default is bf16)")
+    parser.add_argument("--gradient-checkpointing", choices=["on", "off"], default="on",
+                        help="recompute activations in the backward pass, in both arms (TRL's SFTConfig defaults to on)")
     args = parser.parse_args()
     if args.arm:
         arm = arm_ours if args.arm == "ours" else arm_trl
-        print(json.dumps(arm(args.steps, args.model, args.threads, args.row_tokens, args.precision)))
+        print(json.dumps(arm(args.steps, args.model, args.threads, args.row_tokens, args.precision,
+                             args.gradient_checkpointing)))
         return
     load_start = os.getloadavg()
     common = ["--steps", str(args.steps), "--model", args.model, "--threads", str(args.threads),
-              "--row-tokens", str(args.row_tokens), "--precision", args.precision]
+              "--row-tokens", str(args.row_tokens), "--precision", args.precision,
+              "--gradient-checkpointing", args.gradient_checkpointing]
     raw: dict[str, list[dict]] = {"ours": [], "trl": []}
     for _ in range(args.repeats):  # alternate, so a change in machine load hits both arms
         for name in ("ours", "trl"):
@@ -139,19 +150,23 @@ def main() -> None:
 
     def stats(name: str) -> dict:
         runs = raw[name]
-        return {**summary([r["tokens_per_s"] for r in runs]), "peak_mem_mb": max(r["peak_mem_mb"] for r in runs),
+        mem = [r["peak_mem_mb"] for r in runs]
+        return {**summary([r["tokens_per_s"] for r in runs]), "peak_mem_mb": max(mem),
+                "peak_mem": {"median": statistics.median(mem), "min": min(mem), "max": max(mem), "runs": mem},
                 "tokens_per_step": statistics.median(r["tokens_per_step"] for r in runs),
                 "s_per_step": statistics.median(r["s_per_step"] for r in runs)}
 
     ours, trl = stats("ours"), stats("trl")
     speedup = ours["median"] / trl["median"]
     load_end = os.getloadavg()
+    checkpointing = args.gradient_checkpointing == "on"
     result = {
-        "name": "sft" if args.precision == "fp32" else "sft_bf16", "device": device_name() + f", {args.threads} threads",
+        "name": "sft" + ("_bf16" if args.precision == "bf16" else "") + ("_no_checkpointing" if not checkpointing else ""), "device": device_name() + f", {args.threads} threads",
         "versions": versions("trl", "peft"),
         "setting": (f"{args.model} full fine-tuning, {PRECISION[args.precision]} in both arms, on Countdown-4 journey "
                     f"traces (chat template, completion-only loss), packed padding-free rows of <= {args.row_tokens} "
-                    f"tokens, 1 row per optimizer step, lr {LEARNING_RATE} constant, fused AdamW in both; {args.steps} "
+                    f"tokens, 1 row per optimizer step, lr {LEARNING_RATE} constant, fused AdamW in both, gradient "
+                    f"checkpointing {args.gradient_checkpointing} in both; {args.steps} "
                     f"steps per arm, first is warm-up; {args.repeats} repeats, arms alternating. Both pack "
                     "best-fit-decreasing and keep packed examples apart (TRL through transformers' position-id block "
                     "mask, ours with an explicit one); rows of one example are unmasked in both."),
@@ -162,7 +177,9 @@ def main() -> None:
     }
     line = (f"sft ({result['device']}): {ours['median']:.0f} non-padding training tokens/s vs TRL SFTTrainer "
             f"{trl['median']:.0f} ({speedup:.2f}x; ours {ours['min']:.0f}-{ours['max']:.0f}, TRL {trl['min']:.0f}-{trl['max']:.0f}); "
-            f"peak RSS {ours['peak_mem_mb']} vs {trl['peak_mem_mb']} MB; {args.model}, {PRECISION[args.precision]} in both "
+            f"peak RSS (max over {args.repeats} runs) {ours['peak_mem_mb']} vs {trl['peak_mem_mb']} MB (ours "
+            f"{ours['peak_mem']['min']}-{ours['peak_mem']['max']}, TRL {trl['peak_mem']['min']}-{trl['peak_mem']['max']}); "
+            f"{args.model}, {PRECISION[args.precision]}, gradient checkpointing {args.gradient_checkpointing} in both "
             f"arms, packed rows <= {args.row_tokens} tokens; load {load_start[0]:.1f}->{load_end[0]:.1f} (shared machine)")
     print(json.dumps({k: v for k, v in result.items() if k != "raw"}, indent=2))
     write_result(result, line)

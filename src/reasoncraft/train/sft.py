@@ -39,6 +39,7 @@ import torch
 from .batching import IGNORE_INDEX, Example, collate_packed, pack, pack_best_fit, shifted_targets, tokenize_chat
 from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
 from .config import ConfigError, config_dict, save_config
+from .fused_loss import fused_head, fused_linear_nll, head_is_exact
 from .held_out import brief, eval_scalars, held_out_eval
 from .loggers import open_sinks, require_backends
 from .metrics import MetricsLog, plot_metrics
@@ -158,8 +159,8 @@ def tokenizers_match(a: Any, b: Any) -> bool:
 # --- one optimizer step ------------------------------------------------------------------------------
 
 
-def row_forward(model: Any, batch: dict, block_mask: bool) -> tuple[torch.Tensor, torch.Tensor]:
-    """Logits (K, V) at the K positions that predict a completion token, and those targets (K,)."""
+def _row_inputs(model: Any, batch: dict, block_mask: bool) -> tuple[dict, torch.Tensor]:
+    """Forward keyword arguments for one packed row, and the indices (K,) of positions that predict a completion token."""
     targets = shifted_targets(batch["labels"], batch["position_ids"])[0]  # (L,)
     keep = (targets != IGNORE_INDEX).nonzero().squeeze(-1)  # (K,)
     # No mask (a row of one example, or flash kernels reading position ids): causal attention, which keeps
@@ -169,18 +170,39 @@ def row_forward(model: Any, batch: dict, block_mask: bool) -> tuple[torch.Tensor
     if mask is not None and getattr(model.config, "_attn_implementation", None) != "sdpa":
         dtype = next(model.parameters()).dtype
         mask = torch.zeros(mask.shape, dtype=dtype, device=mask.device).masked_fill(~mask, torch.finfo(dtype).min)
-    out = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"], attention_mask=mask,
-                use_cache=False, logits_to_keep=keep)
-    return out.logits[0], targets[keep]  # (K, V), (K,)
+    inputs = {"input_ids": batch["input_ids"], "position_ids": batch["position_ids"], "attention_mask": mask,
+              "use_cache": False}
+    return inputs, keep
+
+
+def row_forward(model: Any, batch: dict, block_mask: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """Logits (K, V) at the K positions that predict a completion token, and those targets (K,)."""
+    inputs, keep = _row_inputs(model, batch, block_mask)
+    out = model(**inputs, logits_to_keep=keep)
+    return out.logits[0], shifted_targets(batch["labels"], batch["position_ids"])[0][keep]  # (K, V), (K,)
+
+
+def row_hidden(decoder: Any, batch: dict, block_mask: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    """The decoder's last hidden states (K, H) at the K positions that predict a completion token, and the targets (K,)."""
+    inputs, keep = _row_inputs(decoder, batch, block_mask)
+    hidden = decoder(**inputs).last_hidden_state[0]  # (L, H)
+    return hidden[keep], shifted_targets(batch["labels"], batch["position_ids"])[0][keep]  # (K, H), (K,)
 
 
 def sft_step(model: Any, rows: Sequence[list[Example]], *, optimizer: Any, scheduler: Any, params: list,
              max_grad_norm: float, block_mask: bool, device: Any, teacher: Any = None, alpha: float = 0.0,
-             temperature: float = 1.0, autocast_bf16: bool = False) -> dict:
+             temperature: float = 1.0, autocast_bf16: bool = False, head: tuple | None = None,
+             chunk_tokens: int = 256) -> dict:
     """Accumulate the gradient of the token-mean loss over `rows`, then one guarded optimizer step.
 
     `autocast_bf16`: the forward passes run under bfloat16 autocast (mixed precision); the loss is fp32.
+    `head`: (decoder, LM-head weight) from `fused_head`: the cross-entropy is fused with the LM head in
+    chunks of `chunk_tokens` positions (`fused_loss.py`); without it, or with a teacher, the loss is computed
+    from the completion positions' logits.
     """
+    distilling = teacher is not None and alpha > 0
+    fused = head is not None and not distilling
+
     def autocast() -> Any:
         return torch.autocast(torch.device(device).type, dtype=torch.bfloat16, enabled=autocast_bf16)
 
@@ -191,20 +213,26 @@ def sft_step(model: Any, rows: Sequence[list[Example]], *, optimizer: Any, sched
                          "raise max_seq_length")
     acc = {"loss": 0.0, "nll": 0.0, "kl": 0.0}
     for batch in batches:
-        with autocast():
-            logits, targets = row_forward(model, batch, block_mask)  # (K, V), (K,)
-        nll, _ = completion_nll(logits, targets)
-        loss = nll / total
-        if teacher is not None and alpha > 0:
-            with torch.no_grad(), autocast():
-                teacher_logits, _ = row_forward(teacher, batch, block_mask)  # (K, V)
-            V = min(logits.shape[-1], teacher_logits.shape[-1])  # embeddings padded past the shared vocabulary
-            kl = distill_kl(logits[:, :V], teacher_logits[:, :V], targets, temperature) / total
-            loss = (1 - alpha) * loss + alpha * kl
-            acc["kl"] += float(kl.detach())
-            del teacher_logits
-        # The graph holds what backward needs; our (K, V) logits would only add to the peak memory.
-        del logits
+        if fused:
+            with autocast():
+                hidden, targets = row_hidden(head[0], batch, block_mask)  # (K, H), (K,)
+            nll, _ = fused_linear_nll(hidden, head[1], targets, chunk_tokens, torch.bfloat16 if autocast_bf16 else None)
+            loss = nll / total
+        else:
+            with autocast():
+                logits, targets = row_forward(model, batch, block_mask)  # (K, V), (K,)
+            nll, _ = completion_nll(logits, targets)
+            loss = nll / total
+            if distilling:
+                with torch.no_grad(), autocast():
+                    teacher_logits, _ = row_forward(teacher, batch, block_mask)  # (K, V)
+                V = min(logits.shape[-1], teacher_logits.shape[-1])  # embeddings padded past the shared vocabulary
+                kl = distill_kl(logits[:, :V], teacher_logits[:, :V], targets, temperature) / total
+                loss = (1 - alpha) * loss + alpha * kl
+                acc["kl"] += float(kl.detach())
+                del teacher_logits
+            # The graph holds what backward needs; our (K, V) logits would only add to the peak memory.
+            del logits
         loss.backward()
         acc["loss"] += float(loss.detach())
         acc["nll"] += float(nll.detach()) / total
@@ -212,7 +240,7 @@ def sft_step(model: Any, rows: Sequence[list[Example]], *, optimizer: Any, sched
     tokens = sum(b["input_ids"].numel() for b in batches)
     result = {"loss": acc["loss"], "nll": acc["nll"], "grad_norm": grad_norm, "skipped": not stepped,
               "completion_tokens": total, "train_tokens": tokens}
-    if teacher is not None and alpha > 0:
+    if distilling:
         result["kl"] = acc["kl"]
     return result
 
@@ -237,6 +265,20 @@ def _load_teacher(config: SFTConfig, tokenizer: Any, teacher: Any, device: Any) 
                               "logits cannot be compared; distil from the teacher's outputs instead (reasoncraft distill, "
                               "then train sft without teacher)")
     return teacher.to(device).eval().requires_grad_(False)
+
+
+def _loss_head(model: Any, examples: Sequence[Example], chunk_tokens: int, distilling: bool, device: Any
+               ) -> tuple[tuple | None, str]:
+    """(decoder, head weight) for the fused chunked loss, or None; and a phrase for the log saying which loss runs."""
+    if not chunk_tokens:
+        return None, "cross-entropy on completion logits (loss_chunk_tokens=0)"
+    if distilling:
+        return None, "cross-entropy and KL on completion logits (distillation needs the student's logits)"
+    head = fused_head(model)
+    probe = torch.tensor([examples[0].input_ids[:16]], device=device)  # (1, <=16)
+    if head is None or not head_is_exact(model, *head, probe):
+        return None, "cross-entropy on completion logits (this model's logits are not its decoder times a plain LM head)"
+    return head, f"LM head fused with the cross-entropy in chunks of {chunk_tokens} positions"
 
 
 def _evaluator(config: SFTConfig, model: Any, tokenizer: Any) -> Callable[[str], dict] | None:
@@ -295,6 +337,8 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
         enable_gradient_checkpointing(model)
     if config.lora_r:
         model = apply_lora(model, config.lora_r, config.lora_alpha, config.lora_dropout, config.lora_target_modules)
+    head, loss_kind = _loss_head(model, examples, config.loss_chunk_tokens,
+                                 teacher is not None and config.distill_alpha > 0, device)
     attention = getattr(model.config, "_attn_implementation", "") or ""
     block_mask = not attention.startswith("flash")  # flash kernels read example boundaries from position ids
     stream = PackedStream(examples, config.micro_batch_tokens, config.seed, best_fit=config.packing == "bfd")
@@ -308,7 +352,8 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
     record.set_model(config.model, weights_hash(model), count_parameters(model))
     log(f"SFT: {len(examples)} examples packed into {len(stream.rows)} rows of <= {config.micro_batch_tokens} tokens; "
         f"{steps} optimizer steps of {config.gradient_accumulation_steps} rows; trainable parameters "
-        f"{sum(p.numel() for p in params):,}; attention {'block-diagonal mask' if block_mask else 'position ids'}")
+        f"{sum(p.numel() for p in params):,}; attention {'block-diagonal mask' if block_mask else 'position ids'}; "
+        f"loss: {loss_kind}")
     start, train_seconds = 0, 0.0
     if resume is not None:
         state = load_checkpoint(resume, model=model, optimizer=optimizer, scheduler=scheduler)
@@ -333,7 +378,7 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
         result = sft_step(model, rows, optimizer=optimizer, scheduler=scheduler, params=params,
                           max_grad_norm=config.max_grad_norm, block_mask=block_mask, device=device, teacher=teacher,
                           alpha=config.distill_alpha, temperature=config.distill_temperature,
-                          autocast_bf16=config.autocast_bf16)
+                          autocast_bf16=config.autocast_bf16, head=head, chunk_tokens=config.loss_chunk_tokens)
         elapsed = time.perf_counter() - started
         train_seconds += elapsed
         metrics = {"step": step, **result, "lr": scheduler.get_last_lr()[0], "epoch": stream.epoch,

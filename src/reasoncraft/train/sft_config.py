@@ -47,6 +47,9 @@ class SFTConfig:
     autocast_bf16: bool = _h("Mixed precision: forward and backward under torch.autocast(bfloat16), weights, gradients and "
                              "AdamW kept in the model's dtype (TRL's bf16=True, its default). Faster on GPUs and on CPUs "
                              "with AMX/AVX512-BF16; the loss is still computed in fp32.", False)
+    loss_chunk_tokens: int = _h("Positions per chunk of the LM head fused with the cross-entropy: the (tokens x vocabulary) "
+                                "logits are never held at once, which lowers peak memory (train/fused_loss.py). 0 computes "
+                                "the logits of all completion positions at once; distillation always does.", 256)
     # LoRA (peft); lora_r = 0 trains every parameter
     lora_r: int = _h("LoRA rank (0 = full fine-tuning).", 0)
     lora_alpha: int = _h("LoRA alpha.", 32)
@@ -89,6 +92,7 @@ class SFTConfig:
         need(self.epochs > 0, f"epochs must be > 0: got {self.epochs}")
         need(self.packing in ("bfd", "greedy"), f"packing must be bfd or greedy: got {self.packing!r}")
         need(self.lr_schedule in ("constant", "linear", "cosine"), f"unknown lr_schedule {self.lr_schedule!r}")
+        need(self.loss_chunk_tokens >= 0, f"loss_chunk_tokens must be >= 0 (0 = no chunking): got {self.loss_chunk_tokens}")
         need(self.lora_r >= 0, "lora_r must be >= 0 (0 = full fine-tuning)")
         need(0 <= self.distill_alpha <= 1, f"distill_alpha must be in [0, 1]: got {self.distill_alpha}")
         need(self.distill_temperature > 0, f"distill_temperature must be > 0: got {self.distill_temperature}")
