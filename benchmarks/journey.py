@@ -4,7 +4,7 @@ backtracking beat training on the solution path alone? (O1 Replication Journey, 
 One command (heavy: run it under the lock on a shared machine):
 
     flock /tmp/reasoncraft-heavy.lock .venv/bin/python benchmarks/journey.py [--seeds 3] [--train 512] \\
-        [--eval 200] [--steps 60] [--model smollm2-135m]
+        [--eval 200] [--steps 30] [--problems-per-step 8] [--model smollm2-135m]
 
 Setting (stated before any number is taken; the same for both arms):
 * problems: `countdown-3` (3 numbers in 1..99, targets 1..50), the first `--train` problems of the train
@@ -14,7 +14,11 @@ Setting (stated before any number is taken; the same for both arms):
   `journey` (every try, dead end and backtrack) or `shortcut` (only the path to the target), both
   verified by the task's scorer, with the same answers;
 * students: `--model` fine-tuned with `reasoncraft train sft`, full fine-tuning, the same number of
-  optimizer steps (`--steps`), learning rate, packing (one row of <= 1024 tokens per step) and seeds;
+  optimizer steps (`--steps`), learning rate and seeds, and the same problems: each optimizer step holds
+  `--problems-per-step` problems, one example per row (`packing=none`), in an order set by the seed alone,
+  so both students see the same problems at the same step (the journey student reads ~4x more tokens).
+  `--problems-per-step 0` is the earlier equal-compute setting instead: one packed row of <= 1024 tokens
+  per step, so the shortcut student sees ~4x more problems (results/journey_equal_compute.json);
 * evaluation: greedy decoding, at most 512 new tokens, scored by the task's strict `countdown` reward;
   the base model is evaluated the same way.
 
@@ -58,8 +62,10 @@ def build_data(style: str, train: int, out: Path, model: str) -> Path:
 
 
 def same_problems(paths: dict[str, Path]) -> int:
-    """Keep only the problems every SFT set still holds (a filter may drop a long journey), in place."""
-    rows = {style: [json.loads(line) for line in path.read_text().splitlines()] for style, path in paths.items()}
+    """Keep only the problems every SFT set still holds (a filter may drop a long journey), in place, in the
+    same order (by problem id), so a seeded order visits the same problems in every set."""
+    rows = {style: sorted((json.loads(line) for line in path.read_text().splitlines()), key=lambda r: str(r["problem_id"]))
+            for style, path in paths.items()}
     shared = set.intersection(*({r["problem_id"] for r in rs} for rs in rows.values()))
     for style, path in paths.items():
         path.write_text("".join(json.dumps(r) + "\n" for r in rows[style] if r["problem_id"] in shared))
@@ -79,16 +85,22 @@ def evaluate(model: str, limit: int) -> list[int]:
     return [int(task.score(p, o[0].text).correct is True) for p, o in zip(problems, outputs)]
 
 
-def arm_student(model: str, data: str, seed: int, steps: int, limit: int, out: str, threads: int) -> dict:
+def arm_student(model: str, data: str, seed: int, steps: int, limit: int, out: str, threads: int,
+                problems_per_step: int) -> dict:
     from reasoncraft.train.sft import train_sft
     from reasoncraft.train.sft_config import SFTConfig
 
-    config = SFTConfig(model=model, datasets=[data], max_seq_length=ROW_TOKENS, micro_batch_tokens=ROW_TOKENS,
-                       gradient_accumulation_steps=ACCUMULATION, max_steps=steps, learning_rate=LEARNING_RATE,
+    rows = {"packing": "none", "gradient_accumulation_steps": problems_per_step} if problems_per_step else \
+        {"packing": "bfd", "gradient_accumulation_steps": ACCUMULATION}
+    config = SFTConfig(model=model, datasets=[data], max_seq_length=ROW_TOKENS, micro_batch_tokens=ROW_TOKENS, **rows,
+                       max_steps=steps, learning_rate=LEARNING_RATE,
                        warmup_steps=max(1, steps // 10), lr_schedule="cosine", seed=seed, save_steps=-1, device="cpu",
                        num_threads=threads, out_dir=out, log_steps=0)
     summary = train_sft(config, log=lambda m: None)
-    return {"correct": evaluate(str(Path(out) / "model"), limit), "final_loss": summary["final_metrics"].get("loss")}
+    logged = [json.loads(line) for line in (Path(out) / "metrics.jsonl").read_text().splitlines()]
+    trained = sum(row.get("train_tokens", 0) for row in logged)
+    return {"correct": evaluate(str(Path(out) / "model"), limit), "final_loss": summary["final_metrics"].get("loss"),
+            "train_tokens": trained}
 
 
 def paired_bootstrap(a: list[list[int]], b: list[list[int]], samples: int = 10_000, seed: int = 0) -> tuple[float, float, float]:
@@ -108,7 +120,10 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--train", type=int, default=512)
     parser.add_argument("--eval", type=int, default=200)
-    parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--problems-per-step", type=int, default=8,
+                        help="problems per optimizer step, the same in both arms (0: one packed row of <= 1024 tokens, "
+                             "the earlier equal-compute setting)")
     parser.add_argument("--model", default="smollm2-135m")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", default="")
@@ -118,13 +133,15 @@ def main() -> None:
         print(json.dumps({"correct": evaluate(args.model, args.eval)}))
         return
     if args.arm == "student":
-        print(json.dumps(arm_student(args.model, args.data, args.seed, args.steps, args.eval, args.out, args.threads)))
+        print(json.dumps(arm_student(args.model, args.data, args.seed, args.steps, args.eval, args.out, args.threads,
+                                     args.problems_per_step)))
         return
     load_start = os.getloadavg()
     work = Path(args.out or tempfile.mkdtemp(prefix="journey-"))
     data = {style: build_data(style, args.train, work, args.model) for style in ("shortcut", "journey")}
     same_problems(data)
-    common = ["--model", args.model, "--eval", str(args.eval), "--steps", str(args.steps), "--threads", str(args.threads)]
+    common = ["--model", args.model, "--eval", str(args.eval), "--steps", str(args.steps), "--threads", str(args.threads),
+              "--problems-per-step", str(args.problems_per_step)]
     base = run_arm(__file__, ["--arm", "base", *common])["correct"]
     runs: dict[str, list[dict]] = {"shortcut": [], "journey": []}
     for seed in range(args.seeds):
@@ -136,11 +153,13 @@ def main() -> None:
     spread = max(accuracy["shortcut"]) - min(accuracy["shortcut"])
     diff, low, high = paired_bootstrap([r["correct"] for r in runs["journey"]], [r["correct"] for r in runs["shortcut"]])
     load_end = os.getloadavg()
+    per_step = (f"{args.problems_per_step} problems (one example per row, the same problems at each step in both arms)"
+                if args.problems_per_step else f"{ACCUMULATION} packed row(s) of <= {ROW_TOKENS} tokens (equal compute)")
+    tokens = {s: statistics.median(r["train_tokens"] for r in rs) for s, rs in runs.items()}
     result = {
-        "name": "journey", "device": device_name() + f", {args.threads} threads", "versions": versions("trl"),
+        "name": "journey" if args.problems_per_step else "journey_equal_compute", "device": device_name() + f", {args.threads} threads", "versions": versions("trl"),
         "setting": (f"{TASK} {TASK_OPTIONS}, {args.train} train problems, 1 DFS trace each (journey vs shortcut, same "
-                    f"problems); {args.model} full SFT, {args.steps} optimizer steps of {ACCUMULATION} packed row(s) of "
-                    f"<= {ROW_TOKENS} tokens, lr {LEARNING_RATE} cosine; greedy eval on {args.eval} test problems, "
+                    f"problems); {args.model} full SFT, {args.steps} optimizer steps of {per_step}, lr {LEARNING_RATE} cosine; greedy eval on {args.eval} test problems, "
                     f"<= {MAX_NEW_TOKENS} new tokens; {args.seeds} seeds"),
         "metric": "greedy accuracy on held-out Countdown problems (strict countdown reward)",
         "base": {"accuracy": base_accuracy},
@@ -149,6 +168,7 @@ def main() -> None:
         "shortcut_beats_base_by_more_than_seed_spread": min(accuracy["shortcut"]) - base_accuracy > spread,
         "journey_minus_shortcut": {"mean": diff, "ci95": [low, high]},
         "final_loss": {s: [r["final_loss"] for r in rs] for s, rs in runs.items()},
+        "train_tokens_median": tokens,
         "load": {"start": load_start, "end": load_end},
     }
     print(json.dumps(result, indent=2))

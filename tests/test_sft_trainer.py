@@ -362,3 +362,21 @@ def test_bf16_autocast_is_close_to_fp32_and_trains(tmp_path):
     train_sft(config, model=model, tokenizer=tok, log=lambda m: None)
     rows = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
     assert rows[-1]["loss"] < 0.5 * rows[0]["loss"]
+
+
+def test_packing_none_gives_one_example_per_row_in_an_order_set_by_the_seed_alone():
+    """Two datasets of the same problems (different traces, different lengths) are visited in the same order."""
+    from reasoncraft.train.sft import PackedStream
+
+    short = [Example([i] * 3, [True] * 3) for i in range(10)]
+    long = [Example([i] * (20 + i), [True] * (20 + i)) for i in range(10)]
+    a, b = PackedStream(short, 64, seed=3, packing="none"), PackedStream(long, 64, seed=3, packing="none")
+    order_a = [a.take()[0].input_ids[0] for _ in range(25)]  # into the third epoch
+    order_b = [b.take()[0].input_ids[0] for _ in range(25)]
+    assert order_a == order_b
+    assert sorted(order_a[:10]) == list(range(10)) and order_a[:10] != list(range(10))  # each once per epoch, shuffled
+    assert order_a[:10] != order_a[10:20]  # a fresh order each epoch
+    other = PackedStream(short, 64, seed=4, packing="none")
+    assert [other.take()[0].input_ids[0] for _ in range(10)] != order_a[:10]  # the seed sets the order
+    with pytest.raises(ConfigError, match="packing must be bfd, greedy or none"):
+        SFTConfig(packing="bestfit")

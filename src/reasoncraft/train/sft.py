@@ -113,25 +113,29 @@ def mix(sources: Sequence[tuple[str, list, float]], seed: int) -> list[tuple[str
 class PackedStream:
     """Packed rows in a fresh seeded order each epoch; its position (epoch, row) resumes exactly.
 
-    `best_fit`: rows by best-fit decreasing, then shuffled; else examples shuffled, then packed in order.
+    `packing`: "bfd" packs rows by best-fit decreasing, then shuffles the rows; "greedy" shuffles the
+    examples, then packs them in order; "none" gives each example a row of its own in shuffled order,
+    so two datasets of equally many examples are visited in the same order (same problems per step).
     """
 
     def __init__(self, examples: Sequence[Example], max_tokens: int, seed: int, epoch: int = 0, row: int = 0,
-                 best_fit: bool = True):
+                 packing: str = "bfd"):
         if not examples:
             raise ValueError("no training examples")
-        self.examples, self.max_tokens, self.seed, self.best_fit = list(examples), max_tokens, seed, best_fit
+        self.examples, self.max_tokens, self.seed, self.packing = list(examples), max_tokens, seed, packing
         self.epoch, self.row = epoch, row
         self.rows = self._pack()
 
     def _pack(self) -> list[list[Example]]:
         rng = random.Random(self.seed * 1_000_003 + self.epoch)
-        if self.best_fit:
+        if self.packing == "bfd":
             rows = pack_best_fit(self.examples, self.max_tokens)
             rng.shuffle(rows)
             return rows
         order = list(range(len(self.examples)))
         rng.shuffle(order)
+        if self.packing == "none":
+            return [[self.examples[i]] for i in order]
         return pack([self.examples[i] for i in order], self.max_tokens)
 
     def take(self) -> list[Example]:
@@ -341,7 +345,7 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
                                  teacher is not None and config.distill_alpha > 0, device)
     attention = getattr(model.config, "_attn_implementation", "") or ""
     block_mask = not attention.startswith("flash")  # flash kernels read example boundaries from position ids
-    stream = PackedStream(examples, config.micro_batch_tokens, config.seed, best_fit=config.packing == "bfd")
+    stream = PackedStream(examples, config.micro_batch_tokens, config.seed, packing=config.packing)
     steps = _steps(config, len(stream.rows))
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer, scheduler = build_optimizer(params, config.learning_rate, config.weight_decay,
@@ -358,8 +362,7 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
     if resume is not None:
         state = load_checkpoint(resume, model=model, optimizer=optimizer, scheduler=scheduler)
         start, train_seconds = state["step"], state.get("train_seconds", 0.0)
-        stream = PackedStream(examples, config.micro_batch_tokens, config.seed, **state["data"],
-                              best_fit=config.packing == "bfd")
+        stream = PackedStream(examples, config.micro_batch_tokens, config.seed, **state["data"], packing=config.packing)
         log(f"resumed from {state['checkpoint']} at step {start}")
     evaluate = _evaluator(config, model, tokenizer)
     evaluation = state.get("evaluation", {}) if resume is not None else {}

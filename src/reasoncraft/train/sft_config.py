@@ -31,7 +31,10 @@ class SFTConfig:
     max_seq_length: int = _h("Longest example in tokens; longer completions are cut at the right.", 1024)
     # sizes
     micro_batch_tokens: int = _h("Packing budget: tokens per padding-free row (one forward/backward).", 2048)
-    packing: str = _h("How examples fill rows: bfd (best-fit decreasing, fuller rows; rows shuffled) or greedy (in shuffled order).", "bfd")
+    packing: str = _h("How examples fill rows: bfd (best-fit decreasing, fuller rows; rows shuffled), greedy (in shuffled "
+                      "order) or none (one example per row, in a seeded order that only depends on how many examples "
+                      "there are: with gradient_accumulation_steps=k, every step sees k examples, the same k for two "
+                      "datasets of the same problems in the same order).", "bfd")
     gradient_accumulation_steps: int = _h("Rows whose gradients are summed into one optimizer step.", 1)
     epochs: float = _h("Passes over the mixed data (ignored when max_steps is set).", 1.0)
     max_steps: Optional[int] = _h("Optimizer steps to run (default: from epochs).", None)
@@ -90,7 +93,7 @@ class SFTConfig:
              f"micro_batch_tokens must hold the longest example: got {self.micro_batch_tokens} < max_seq_length={self.max_seq_length}")
         need(self.max_steps is None or self.max_steps >= 1, f"max_steps must be >= 1 or None: got {self.max_steps}")
         need(self.epochs > 0, f"epochs must be > 0: got {self.epochs}")
-        need(self.packing in ("bfd", "greedy"), f"packing must be bfd or greedy: got {self.packing!r}")
+        need(self.packing in ("bfd", "greedy", "none"), f"packing must be bfd, greedy or none: got {self.packing!r}")
         need(self.lr_schedule in ("constant", "linear", "cosine"), f"unknown lr_schedule {self.lr_schedule!r}")
         need(self.loss_chunk_tokens >= 0, f"loss_chunk_tokens must be >= 0 (0 = no chunking): got {self.loss_chunk_tokens}")
         need(self.lora_r >= 0, "lora_r must be >= 0 (0 = full fine-tuning)")
