@@ -9,8 +9,9 @@ students, which are "only SFT, no RL". This trainer does that step:
 * the chat template of the student renders each example (`batching.tokenize_chat`);
 * examples are packed without padding (`batching.pack_best_fit`, or greedily in order), kept apart by a
   block-diagonal causal mask where a row holds several (by position ids under flash attention; a row
-  of one example needs no mask, which keeps SDPA on its causal fast path); only positions that predict a completion token go
-  through the LM head (`logits_to_keep` with their indices), so prompt logits are never computed;
+  of one example needs no mask, which keeps SDPA on its causal fast path); only positions that predict a
+  completion token go through the LM head, so prompt logits are never computed, and the head is fused with
+  the cross-entropy in chunks (`fused_loss.py`), so the completion logits are never held whole either;
 * several datasets are mixed with weights, full fine-tuning or LoRA, gradient accumulation, and the
   shared mechanics of `train/`: config (`config.py`), checkpoint and exact resume (`checkpoint.py`),
   metrics (`metrics.py`), AdamW and the guarded step (`optim.py`), the final Hugging Face folder
@@ -163,8 +164,9 @@ def tokenizers_match(a: Any, b: Any) -> bool:
 # --- one optimizer step ------------------------------------------------------------------------------
 
 
-def _row_inputs(model: Any, batch: dict, block_mask: bool) -> tuple[dict, torch.Tensor]:
-    """Forward keyword arguments for one packed row, and the indices (K,) of positions that predict a completion token."""
+def _row_inputs(model: Any, batch: dict, block_mask: bool) -> tuple[dict, torch.Tensor, torch.Tensor]:
+    """Forward keyword arguments for one packed row, the indices (K,) of the positions that predict a completion
+    token, and those tokens (K,)."""
     targets = shifted_targets(batch["labels"], batch["position_ids"])[0]  # (L,)
     keep = (targets != IGNORE_INDEX).nonzero().squeeze(-1)  # (K,)
     # No mask (a row of one example, or flash kernels reading position ids): causal attention, which keeps
@@ -176,21 +178,19 @@ def _row_inputs(model: Any, batch: dict, block_mask: bool) -> tuple[dict, torch.
         mask = torch.zeros(mask.shape, dtype=dtype, device=mask.device).masked_fill(~mask, torch.finfo(dtype).min)
     inputs = {"input_ids": batch["input_ids"], "position_ids": batch["position_ids"], "attention_mask": mask,
               "use_cache": False}
-    return inputs, keep
+    return inputs, keep, targets[keep]
 
 
 def row_forward(model: Any, batch: dict, block_mask: bool) -> tuple[torch.Tensor, torch.Tensor]:
     """Logits (K, V) at the K positions that predict a completion token, and those targets (K,)."""
-    inputs, keep = _row_inputs(model, batch, block_mask)
-    out = model(**inputs, logits_to_keep=keep)
-    return out.logits[0], shifted_targets(batch["labels"], batch["position_ids"])[0][keep]  # (K, V), (K,)
+    inputs, keep, targets = _row_inputs(model, batch, block_mask)
+    return model(**inputs, logits_to_keep=keep).logits[0], targets  # (K, V), (K,)
 
 
 def row_hidden(decoder: Any, batch: dict, block_mask: bool) -> tuple[torch.Tensor, torch.Tensor]:
     """The decoder's last hidden states (K, H) at the K positions that predict a completion token, and the targets (K,)."""
-    inputs, keep = _row_inputs(decoder, batch, block_mask)
-    hidden = decoder(**inputs).last_hidden_state[0]  # (L, H)
-    return hidden[keep], shifted_targets(batch["labels"], batch["position_ids"])[0][keep]  # (K, H), (K,)
+    inputs, keep, targets = _row_inputs(decoder, batch, block_mask)
+    return decoder(**inputs).last_hidden_state[0, keep], targets  # (K, H), (K,)
 
 
 def sft_step(model: Any, rows: Sequence[list[Example]], *, optimizer: Any, scheduler: Any, params: list,
