@@ -16,7 +16,8 @@ Setting (stated before any number is taken; the same for both arms):
 * students: `--model` fine-tuned with `reasoncraft train sft`, full fine-tuning, the same number of
   optimizer steps (`--steps`), learning rate and seeds, and the same problems: each optimizer step holds
   `--problems-per-step` problems, one example per row (`packing=none`), in an order set by the seed alone,
-  so both students see the same problems at the same step (the journey student reads ~4x more tokens).
+  so both students see the same problems at the same step (the journey student reads more tokens: 2.2x in
+  the 2026-11-26 run, prompts included).
   `--problems-per-step 0` is the earlier equal-compute setting instead: one packed row of <= 1024 tokens
   per step, so the shortcut student sees ~4x more problems (results/journey_equal_compute.json);
 * evaluation: greedy decoding, at most 512 new tokens, scored by the task's strict `countdown` reward;
@@ -157,9 +158,11 @@ def main() -> None:
                 if args.problems_per_step else f"{ACCUMULATION} packed row(s) of <= {ROW_TOKENS} tokens (equal compute)")
     tokens = {s: statistics.median(r["train_tokens"] for r in rs) for s, rs in runs.items()}
     result = {
-        "name": "journey" if args.problems_per_step else "journey_equal_compute", "device": device_name() + f", {args.threads} threads", "versions": versions("trl"),
+        "name": "journey" if args.problems_per_step else "journey_equal_compute",
+        "device": device_name() + f", {args.threads} threads", "versions": versions("trl"),
         "setting": (f"{TASK} {TASK_OPTIONS}, {args.train} train problems, 1 DFS trace each (journey vs shortcut, same "
-                    f"problems); {args.model} full SFT, {args.steps} optimizer steps of {per_step}, lr {LEARNING_RATE} cosine; greedy eval on {args.eval} test problems, "
+                    f"problems); {args.model} full SFT, {args.steps} optimizer steps of {per_step}, lr {LEARNING_RATE} "
+                    f"cosine; greedy eval on {args.eval} test problems, "
                     f"<= {MAX_NEW_TOKENS} new tokens; {args.seeds} seeds"),
         "metric": "greedy accuracy on held-out Countdown problems (strict countdown reward)",
         "base": {"accuracy": base_accuracy},
