@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
+import reasoncraft
 from reasoncraft.sandbox import Limits, Sandbox, SandboxPool, SandboxUnavailable, run, run_python
 
 try:
@@ -18,7 +21,22 @@ except SandboxUnavailable:
     AVAILABLE = False
 
 needs_sandbox = pytest.mark.skipif(not AVAILABLE, reason="sandbox isolation unavailable here")
-REPO = Path(__file__).resolve().parents[1]
+
+
+def _package_copy_readable_by_anyone() -> Path:
+    """The package root with only `reasoncraft/__init__.py` and `sandbox/` (standard library only), copied into a
+    fresh world-readable folder under /tmp: an unprivileged caller cannot read the checkout when it lives under a
+    private (mode-700) folder, nor pytest's tmp_path (/tmp/pytest-of-root is mode 700)."""
+    source = Path(reasoncraft.__file__).parent
+    root = Path(tempfile.mkdtemp(prefix="reasoncraft-anyone-", dir="/tmp"))
+    (root / "reasoncraft").mkdir()
+    shutil.copy(source / "__init__.py", root / "reasoncraft" / "__init__.py")
+    shutil.copytree(source / "sandbox", root / "reasoncraft" / "sandbox", ignore=shutil.ignore_patterns("__pycache__"))
+    for folder, _, files in os.walk(root):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
+    return root
 
 
 @needs_sandbox
@@ -84,8 +102,10 @@ def test_refuses_without_isolation_unless_allowed():
     """A real unprivileged caller (nobody) cannot isolate: the sandbox refuses, or runs marked unsafe."""
     if os.geteuid() != 0 or not os.path.exists("/usr/bin/setpriv"):
         pytest.skip("needs root to become an unprivileged caller")
+    # The caller imports the package under test from a copy it can read, wherever the checkout lives.
+    package_root = _package_copy_readable_by_anyone()
     script = (
-        "import sys; sys.path.insert(0, 'src')\n"
+        f"import sys; sys.path.insert(0, {str(package_root)!r})\n"
         "from reasoncraft.sandbox import Sandbox, SandboxUnavailable\n"
         "try:\n"
         "    Sandbox().run(['/bin/true'])\n"
@@ -95,11 +115,15 @@ def test_refuses_without_isolation_unless_allowed():
         "r = Sandbox(allow_unsafe=True).run(['/bin/echo', 'hi'])\n"
         "print('UNSAFE', r.isolation, r.stdout.strip())\n"
     )
-    proc = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
-                           "/usr/bin/python3", "-I", "-c", script], cwd=REPO, capture_output=True,
-                          text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
+    try:
+        proc = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
+                               "/usr/bin/python3", "-I", "-c", script], cwd=package_root, capture_output=True,
+                              text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
+    finally:
+        shutil.rmtree(package_root)
+    assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0].startswith("REFUSED") and "allow_unsafe=True" in lines[0], proc.stderr
+    assert lines[0].startswith("REFUSED") and "allow_unsafe=True" in lines[0], proc.stdout + proc.stderr
     assert lines[1] == "UNSAFE unsafe hi"
 
 
