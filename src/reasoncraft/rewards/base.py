@@ -86,7 +86,7 @@ _FAMILIES: dict[str, Callable[[str], RewardFn]] = {}
 _BUILT: dict[str, RewardFn] = {}  # family:setting -> the reward built for it (one object per name)
 # Modules whose import registers the built-in rewards; imported on first lookup so that
 # `import reasoncraft.rewards` stays light.
-_BUILTIN_MODULES = ("math", "format", "countdown", "code", "language")
+_BUILTIN_MODULES = ("math", "format", "countdown", "code", "language", "shaping", "lenient", "choice")
 
 
 def register_reward(name: str) -> Callable[[RewardFn], RewardFn]:
