@@ -10,6 +10,17 @@ test passes, 0.0 when one fails or no code block is found, None where a completi
 and a `RewardFailure` when the sandbox itself failed (never a silent 0). The same function scores
 evaluation and GRPO. Completions are judged concurrently on a pool sized to the machine's cores.
 
+Three rewards, named against open-r1's:
+
+- `code` (pass all tests, 1.0 or 0.0): open-r1's `binary_code` (share > 0.99). The judge stops at
+  the first failing test;
+- `code_pass_rate` (the share of tests passed, every test run): open-r1's `code`. Note the swap:
+  open-r1's `code` is the share, reasoncraft's `code` (which the code tasks score with) is pass-all;
+- `code_format` (`code_format:<language>`): `format`'s strict think/answer rule, and the answer block
+  holds a closed fenced block tagged with the language (open-r1's `code_format` puts the same block
+  inside open-r1's looser format rule; see `format.py`). A `language=[...]` field, where given,
+  picks the language per completion, as in open-r1.
+
 A test specification (`code_tests` field, one per completion, JSON-serialisable) is one of
 
     {"kind": "calls", "tests": [src, ...], "setup": src, "candidate_setup": src,
@@ -25,12 +36,19 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import Sequence
 
 from ..sandbox import Limits, Sandbox, SandboxPool, SandboxUnavailable, default_sandbox
 from ..sandbox.judge import Verdict, judge_calls, judge_stdio
-from .base import RewardFailure, register_reward
+from .base import RewardFailure, RewardFn, register_reward, register_reward_family
+from .extract import answer_tag
+from .format import is_well_formed
+from .text import completion_text
 
-__all__ = ["extract_code", "judge_program", "code_reward", "validate_spec"]
+__all__ = [
+    "extract_code", "judge_program", "code_reward", "code_pass_rate_reward", "validate_spec", "has_code_block",
+    "make_code_format_reward", "code_format_reward",
+]
 
 _OPENING = re.compile(r"[ \t]*([A-Za-z0-9_+.-]*)[^\n`]*\n")
 _PYTHON_TAGS = ("python", "py", "python3")
@@ -76,8 +94,9 @@ def validate_spec(spec: dict) -> None:
         raise ValueError(f"a {spec['kind']!r} code_tests spec needs a non-empty {key!r} list")
 
 
-def judge_program(sandbox: Sandbox, code: str, spec: dict) -> Verdict:
-    """Judge one program against one test specification (see the module docstring)."""
+def judge_program(sandbox: Sandbox, code: str, spec: dict, stop_on_failure: bool = True) -> Verdict:
+    """Judge one program against one test specification (see the module docstring); with
+    `stop_on_failure=False` every test runs, so `Verdict.fraction` is the share passed."""
     validate_spec(spec)
     if spec["kind"] == "calls":
         program = (spec.get("prefix") or "") + "\n" + code if spec.get("prefix") else code
@@ -85,11 +104,13 @@ def judge_program(sandbox: Sandbox, code: str, spec: dict) -> Verdict:
             sandbox, program, list(spec["tests"]), setup=spec.get("setup", ""),
             candidate_setup=spec.get("candidate_setup", ""), remote_names=spec.get("remote_names"),
             limits=Limits(wall_s=float(spec.get("timeout_s", 10.0)), memory_mb=int(spec.get("memory_mb", 512))),
+            stop_on_failure=stop_on_failure,
         )
     case_timeout = float(spec.get("case_timeout_s", 4.0))
     return judge_stdio(
         sandbox, code, list(spec["cases"]), compare=spec.get("compare", "lines"), case_timeout_s=case_timeout,
         limits=Limits(wall_s=case_timeout * len(spec["cases"]) + 5.0, memory_mb=int(spec.get("memory_mb", 512))),
+        stop_on_failure=stop_on_failure,
     )
 
 
@@ -111,6 +132,12 @@ def _to_reward(verdict: Verdict) -> float | RewardFailure:
     return 1.0 if verdict.passed else 0.0
 
 
+def _pass_share(verdict: Verdict) -> float | RewardFailure:
+    if verdict.infrastructure_error:
+        return RewardFailure(f"sandbox error: {verdict.infrastructure_error[:300]}")
+    return verdict.fraction
+
+
 @register_reward("code")
 def code_reward(completions: list[str], code_tests: list | None = None, **_fields) -> list:
     """1.0 when the completion's program passes every test, else 0.0 (see the module docstring).
@@ -120,6 +147,23 @@ def code_reward(completions: list[str], code_tests: list | None = None, **_field
     ...             code_tests=[spec, spec])                             # doctest: +SKIP
     [1.0, 0.0]
     """
+    return _judge_all(completions, code_tests, _to_reward, stop_on_failure=True)
+
+
+@register_reward("code_pass_rate")
+def code_pass_rate_reward(completions: list[str], code_tests: list | None = None, **_fields) -> list:
+    """The share of the completion's tests that its program passes (every test is run); 0.0 without
+    a code block, None without tests, a RewardFailure when the sandbox failed.
+
+    >>> spec = {"kind": "stdio", "cases": [{"input": "2 3", "output": "5"}, {"input": "1 1", "output": "3"}]}
+    >>> code_pass_rate_reward(["```python\\nprint(sum(map(int, input().split())))\\n```"],
+    ...                       code_tests=[spec])                       # doctest: +SKIP
+    [0.5]
+    """
+    return _judge_all(completions, code_tests, _pass_share, stop_on_failure=False)
+
+
+def _judge_all(completions: list, code_tests: list | None, to_reward, stop_on_failure: bool) -> list:
     n = len(completions)
     specs = list(code_tests) if code_tests is not None else [None] * n
     if len(specs) != n:
@@ -137,12 +181,54 @@ def code_reward(completions: list[str], code_tests: list | None = None, **_field
         jobs.append((i, code, spec))
     if jobs:
         pool = _shared_pool()
-        futures = [(i, pool.submit(judge_program, code, spec)) for i, code, spec in jobs]
+        futures = [(i, pool.submit(judge_program, code, spec, stop_on_failure)) for i, code, spec in jobs]
         for i, future in futures:
             try:
-                out[i] = _to_reward(future.result())
+                out[i] = to_reward(future.result())
             except SandboxUnavailable:
                 raise
             except (OSError, RuntimeError) as exc:  # the judge machinery failed, not the program
                 out[i] = RewardFailure(f"sandbox error: {type(exc).__name__}: {exc}"[:300])
     return out
+
+
+def has_code_block(text: str, language: str = "python") -> bool:
+    """True when `text` holds a closed fenced block tagged `language` (for Python also `py`, `python3`).
+
+    >>> has_code_block("```python\\nx = 1\\n```"), has_code_block("```\\nx = 1\\n```"), has_code_block("```js\\n1\\n```", "js")
+    (True, False, True)
+    """
+    language = language.lower()
+    accepted = _PYTHON_TAGS if language in _PYTHON_TAGS else (language,)
+    return any(tag in accepted for tag, _ in _fenced_blocks(text))
+
+
+def make_code_format_reward(language: str = "python") -> RewardFn:
+    """1.0 when the completion passes `format` and its answer block holds a ```<language> block.
+
+    >>> reward = make_code_format_reward("python")
+    >>> reward(["<think>plan</think><answer>```python\\nprint(1)\\n```</answer>",
+    ...         "<think>plan</think><answer>print(1)</answer>", "```python\\nprint(1)\\n```"])
+    [1.0, 0.0, 0.0]
+    """
+    if not re.fullmatch(r"[A-Za-z0-9_+.-]+", language):
+        raise ValueError(f"a code_format language is a fence tag such as python or cpp: got {language!r}")
+
+    def code_format_reward(completions: Sequence, language: Sequence | None = None, **fields) -> list[float]:
+        languages = list(language) if language is not None else [default_language] * len(completions)
+        if len(languages) != len(completions):
+            raise ValueError(f"language has {len(languages)} entries for {len(completions)} completions; they must align")
+        out = []
+        for completion, lang in zip(completions, languages):
+            text = completion_text(completion)
+            ok = is_well_formed(text) and has_code_block(answer_tag(text) or "", str(lang))
+            out.append(1.0 if ok else 0.0)
+        return out
+
+    default_language = language
+    code_format_reward.__qualname__ = f"code_format_reward[{language}]"
+    return code_format_reward
+
+
+code_format_reward: RewardFn = register_reward("code_format")(make_code_format_reward("python"))
+register_reward_family("code_format", make_code_format_reward)

@@ -56,19 +56,24 @@ def overlong_penalties(lengths: Sequence[int], max_tokens: int, buffer_tokens: i
 def make_overlong_reward(max_tokens: int, buffer_tokens: int) -> Callable[..., list[float]]:
     """The overlong penalty as a reward function. Needs the per-completion token counts as
     `completion_ids=[[...], ...]` (TRL passes these) or `completion_tokens=[int, ...]`.
+    `completions` may be left out, as in TRL's keyword call `reward(completion_ids=...)` (open-r1's
+    `soft_overlong_punishment` takes only the ids); when given it must align with the counts.
 
     >>> overlong = make_overlong_reward(max_tokens=100, buffer_tokens=20)
     >>> overlong(["a", "b", "c", "d"], completion_tokens=[50, 80, 90, 120])
     [0.0, 0.0, -0.5, -1.0]
+    >>> overlong(completion_ids=[[1] * 50, [1] * 90, [1] * 110])
+    [0.0, -0.5, -1.0]
     """
     _check(max_tokens, buffer_tokens)
 
-    def overlong_reward(completions: Sequence, completion_ids=None, completion_tokens=None, **fields) -> list[float]:
+    def overlong_reward(completions: Sequence | None = None, completion_ids=None, completion_tokens=None,
+                        **fields) -> list[float]:
         if completion_tokens is None:
             if completion_ids is None:
                 raise TypeError("overlong_reward needs completion_ids=[[...]] or completion_tokens=[...] per completion")
             completion_tokens = [len(ids) for ids in completion_ids]
-        if len(completion_tokens) != len(completions):
+        if completions is not None and len(completion_tokens) != len(completions):
             raise ValueError(f"{len(completion_tokens)} token counts for {len(completions)} completions")
         return overlong_penalties(completion_tokens, max_tokens, buffer_tokens)
 
