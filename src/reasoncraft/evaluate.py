@@ -17,17 +17,16 @@ Outputs in `out_dir`: samples.jsonl (one ScoredSample per line), summary.json, t
 from __future__ import annotations
 
 import json
-import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from .backends.base import Backend, Completion, SamplingParams
+from .backends.base import Backend, SamplingParams
 from .metrics import ks_up_to, maj_at_k, pass_at_k
 from .record import RunRecord
-from .rewards.base import is_failure
-from .samples import CompletionCache, JsonlStore, ScoredSample, encode_reward, sample_key
-from .tasks.base import Problem, Task
+from .samples import CompletionCache, JsonlStore, ScoredSample, sample_key
+from .sampling import sample_and_score
+from .tasks.base import Task
 
 PRESETS: dict[str, dict] = {
     # DeepSeek-R1's protocol: temperature 0.6, top-p 0.95, 64 samples, pass@1 averaged, cons@64 (= maj@64).
@@ -98,50 +97,6 @@ def backend_hash(backend: Backend) -> str:
     return f"server:{backend.model_id}"
 
 
-def _completion_from_cache(data: dict) -> Completion:
-    return Completion(**data)
-
-
-def _generate_missing(
-    backend: Backend,
-    prompts: list[Any],
-    sampling: SamplingParams,
-    keys: list[list[str]],
-    cache: CompletionCache,
-) -> int:
-    """Generate every prompt that lacks a cached sample; cache all its samples at once. Returns tokens made."""
-    todo = [i for i, ks in enumerate(keys) if any(cache.get(k) is None for k in ks)]
-    if not todo:
-        return 0
-    draw = replace(sampling, n=1) if sampling.greedy else sampling
-    outputs = backend.generate([prompts[i] for i in todo], draw)
-    items, made = [], 0
-    for i, completions in zip(todo, outputs):
-        if sampling.greedy:  # every greedy sample is the same: copy the one drawn
-            completions = [replace(completions[0], sample_index=j) for j in range(sampling.n)]
-        for key, c in zip(keys[i], completions):
-            made += c.completion_tokens
-            items.append((key, c.to_dict()))
-    cache.put_many(items)
-    return made
-
-
-def _score(task: Task, problem: Problem, prompt: Any, completions: list[Completion], sampling: SamplingParams,
-           keys: list[str], model_id: str) -> list[ScoredSample]:
-    scored = []
-    for c, score, key in zip(completions, task.score_many(problem, [c.text for c in completions]), keys):
-        failed = score.reward if is_failure(score.reward) else None
-        scored.append(ScoredSample(
-            problem_id=problem.id, task=task.name, prompt=prompt, completion=c.text, token_ids=c.token_ids,
-            prompt_tokens=c.prompt_tokens, completion_tokens=c.completion_tokens, finish_reason=c.finish_reason,
-            extracted=score.extracted, reward=None if failed is not None else score.reward, correct=score.correct,
-            breakdown={name: encode_reward(v) for name, v in score.breakdown.items()},
-            failure=failed.reason if failed is not None else None, sampling=sampling.to_dict(),
-            sample_index=c.sample_index, seed=sampling.seed, model=model_id, key=key,
-        ))
-    return scored
-
-
 def summarize(task: str, samples: list[ScoredSample], n: int, wall_s: float, new_tokens: int) -> dict:
     """Metrics of one task's scored samples (n per problem, in problem order)."""
     from .rewards import math_equal
@@ -198,18 +153,13 @@ def evaluate_task(
     settings = sampling.to_dict()
     keys = [[sample_key(model_hash, prompt, settings, i) for i in range(sampling.n)] for prompt in prompts]
     bar = progress.add_task(f"{task.name}", total=len(problems)) if progress is not None else None
-    started, made = time.perf_counter(), 0
-    for start in range(0, len(problems), batch_problems):
-        batch = slice(start, start + batch_problems)
-        made += _generate_missing(backend, prompts[batch], sampling, keys[batch], cache)
-        if progress is not None:
-            progress.update(bar, advance=len(prompts[batch]))
-    wall = time.perf_counter() - started
-    scored: list[ScoredSample] = []
-    for problem, prompt, ks in zip(problems, prompts, keys):
-        completions = [_completion_from_cache(cache.get(k)) for k in ks]
-        scored.extend(_score(task, problem, prompt, completions, sampling, ks, backend.model_id))
-    return TaskResult(task.name, scored, summarize(task.name, scored, sampling.n, wall, made))
+    advance = (lambda done, *_: progress.update(bar, advance=len(done))) if progress is not None else None
+    drawn = sample_and_score(backend, task, problems, prompts, sampling, keys=keys, cache=cache,
+                             batch_problems=batch_problems, on_batch=advance)
+    if progress is not None:
+        progress.update(bar, completed=len(problems))
+    scored = drawn.flat()
+    return TaskResult(task.name, scored, summarize(task.name, scored, sampling.n, drawn.generate_s, drawn.new_tokens))
 
 
 def evaluate(

@@ -76,3 +76,6 @@ def gsm8k_accuracy_reward(completions: Sequence, answer: Sequence | None = None,
     [1.0, 1.0]
     """
     return score_answers(completions, answer, _gsm8k_extract)
+
+
+gsm8k_accuracy_reward.extract = _gsm8k_extract  # how it reads the answer; Task.extract shows the same

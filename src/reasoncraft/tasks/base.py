@@ -13,6 +13,10 @@ the first n problems of a split, so a smaller limit is always a prefix of a larg
 Reward fields: `reward_fields(problem)` gives the keyword fields for one problem
 (`{"answer": "42"}`, `{"numbers": [3, 5, 7], "target": 22}`); the reward contract takes them as
 per-completion lists, which `call_reward` builds.
+
+Reward set: `RewardSet` is the one description of how completions are scored (reward names,
+functions, weights, and which reward decides `correct`); a task's own set comes from
+`Task.reward_set()`, a trainer builds one from its config, and both score through `RewardSet.score`.
 """
 
 from __future__ import annotations
@@ -82,6 +86,76 @@ def verdict(reward: Any) -> bool | None:
     return float(reward) >= 1.0
 
 
+@dataclass(frozen=True)
+class RewardSet:
+    """The rewards a completion is scored with: names, functions, weights, and the reward that decides `correct`.
+
+    `score` calls each reward once for a whole batch of completions (of one or many problems; `fields` are
+    per-completion lists) and returns one `Score` each: `reward` is the weighted sum of the rewards that
+    apply (None when none applies; the first `RewardFailure` when any failed), `correct` the verdict of
+    the deciding reward, `breakdown` every reward's value.
+
+    >>> rs = RewardSet.of(["accuracy"])
+    >>> [(s.reward, s.correct) for s in rs.score(["Answer: 4", "Answer: 5"], {"answer": ["4", "4"]})]
+    [(1.0, True), (0.0, False)]
+    """
+
+    names: tuple[str, ...]
+    fns: tuple[Callable[..., list], ...]
+    weights: tuple[float, ...]
+    correct: str
+
+    def __post_init__(self) -> None:
+        if not self.names:
+            raise ValueError("a reward set needs at least one reward")
+        if not len(self.names) == len(self.fns) == len(self.weights):
+            raise ValueError(f"a reward set needs one function and one weight per name: got {len(self.names)} names, "
+                             f"{len(self.fns)} functions and {len(self.weights)} weights")
+        if len(set(self.names)) != len(self.names):
+            raise ValueError(f"reward names must be unique: got {list(self.names)}")
+        if self.correct not in self.names:
+            raise ValueError(f"the reward deciding `correct` ({self.correct!r}) is not in the set {list(self.names)}")
+
+    @classmethod
+    def of(cls, names: Sequence[str], fns: Sequence[Callable] | None = None, weights: Sequence[float] | None = None,
+           correct: str | None = None) -> "RewardSet":
+        """A set from reward names (functions looked up with `get_reward` unless given; weights default to 1;
+        `correct` defaults to the first name)."""
+        names = tuple(names)
+        fns = tuple(fns) if fns is not None else tuple(get_reward(name) for name in names)
+        weights = tuple(float(w) for w in weights) if weights is not None else (1.0,) * len(names)
+        return cls(names, fns, weights, correct if correct is not None else (names[0] if names else ""))
+
+    def values(self, completions: Sequence[str], fields: dict[str, list]) -> dict[str, list]:
+        """Reward name -> one value per completion (one call per reward)."""
+        out = {}
+        for name, fn in zip(self.names, self.fns):
+            values = fn(list(completions), **fields)
+            if len(values) != len(completions):
+                raise ValueError(f"reward {name!r} returned {len(values)} values for {len(completions)} completions")
+            out[name] = values
+        return out
+
+    def total(self, breakdown: dict) -> float | None | RewardFailure:
+        """The weighted sum of the rewards that apply; None when none applies; a failure when any failed."""
+        failed = [v for v in breakdown.values() if is_failure(v)]
+        if failed:
+            return failed[0]
+        applied = [w * v for name, w in zip(self.names, self.weights) if (v := breakdown[name]) is not None]
+        return sum(applied) if applied else None
+
+    def score(self, completions: Sequence[str], fields: dict[str, list],
+              extract: Callable[[str], str | None] | None = None) -> list[Score]:
+        """Score completions with per-completion `fields`; `extract` gives each `Score.extracted`."""
+        values = self.values(completions, fields)
+        scores = []
+        for i, completion in enumerate(completions):
+            breakdown = {name: vals[i] for name, vals in values.items()}
+            extracted = extract(completion) if extract is not None else None
+            scores.append(Score(self.total(breakdown), extracted, verdict(breakdown[self.correct]), breakdown))
+        return scores
+
+
 class Task:
     """Base class. Subclasses set `name` and `default_template` and implement `_split`.
 
@@ -132,31 +206,32 @@ class Task:
     def reward_fields(self, problem: Problem) -> dict:
         return {"answer": problem.answer}
 
+    def scoring_fields(self, problem: Problem) -> dict:
+        """Every field a reward may read for `problem`: the question (model-based rewards judge an answer
+        against it) and the task's `reward_fields`."""
+        return {"question": problem.question, **self.reward_fields(problem)}
+
     def rewards(self) -> dict[str, Callable[..., list]]:
         """Reward name -> function; the first entry is the primary reward."""
         return {self.primary_reward: get_reward(self.primary_reward)}
 
-    def extract(self, completion: str) -> str | None:
-        """The answer shown in `Score.extracted`, read as the primary reward reads it."""
-        from ..rewards.extract import extract_answer, last_number
+    def reward_set(self) -> RewardSet:
+        """The task's rewards as a `RewardSet`: weights 1, the first (primary) reward decides `correct`."""
+        rewards = self.rewards()
+        return RewardSet.of(list(rewards), list(rewards.values()))
 
-        answer = extract_answer(completion)
-        if answer is None and self.primary_reward == "gsm8k_accuracy":  # its last-number fallback
-            return last_number(completion)
-        return answer
+    def extract(self, completion: str) -> str | None:
+        """The answer shown in `Score.extracted`, read as the primary reward reads it: with the reward's own
+        `extract` attribute when it has one (GSM8K's last-number fallback), else `extract_answer`."""
+        from ..rewards.extract import extract_answer
+
+        reader = getattr(next(iter(self.rewards().values())), "extract", None) or extract_answer
+        return reader(completion)
 
     def score_many(self, problem: Problem, completions: Sequence[str]) -> list[Score]:
-        """Score several completions of one problem (one reward call per reward)."""
-        fields = self.reward_fields(problem)
-        rewards = self.rewards()
-        values = {name: call_reward(fn, completions, fields) for name, fn in rewards.items()}
-        primary = next(iter(rewards))
-        scores = []
-        for i, completion in enumerate(completions):
-            breakdown = {name: vals[i] for name, vals in values.items()}
-            reward = breakdown[primary]
-            scores.append(Score(reward, self.extract(completion), verdict(reward), breakdown))
-        return scores
+        """Score several completions of one problem through the task's reward set (one call per reward)."""
+        fields = {k: [v] * len(completions) for k, v in self.scoring_fields(problem).items()}
+        return self.reward_set().score(completions, fields, self.extract)
 
     def score(self, problem: Problem, completion: str) -> Score:
         return self.score_many(problem, [completion])[0]
