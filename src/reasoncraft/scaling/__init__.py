@@ -16,34 +16,65 @@ The math (aggregation, voting, selection) is in `core`, pure; `compute_optimal` 
 difficulty-binned strategy selection; `sweep` runs `reasoncraft scale`.
 """
 
+from dataclasses import dataclass, field
+
 from .base import Candidate, Outcome, Solved, Strategy, Usage, timed_solve
 from .beam_search import BeamSearch
 from .budget_forcing import BudgetForcing
 from .dvts import DVTS
 from .sampling import BestOfN, ChainOfThought, Direct, Greedy, SampleThenSelect, SelfConsistency
 
-STRATEGIES: dict[str, type] = {
-    "direct": Direct,
-    "cot": ChainOfThought,
-    "greedy": Greedy,
-    "majority": SelfConsistency,
-    "best-of-n": BestOfN,
-    "beam": BeamSearch,
-    "dvts": DVTS,
-    "budget": BudgetForcing,
+
+@dataclass(frozen=True)
+class Registered:
+    """A registered strategy: its class, fixed constructor options, and how a budget of n is spent on it.
+
+    `spend` is "pooled" (picks among the first n of one shared draw of N samples per problem), "once"
+    (one completion: budget 1 only) or "searched" (its own generation at each budget).
+    """
+
+    cls: type
+    spend: str
+    options: dict = field(default_factory=dict)
+
+
+# The one strategy registry: `reasoncraft scale` (scaling/sweep.py) and library users both read it.
+STRATEGIES: dict[str, Registered] = {
+    "cot": Registered(ChainOfThought, "pooled"),
+    "majority": Registered(SelfConsistency, "pooled"),
+    "best-of-n": Registered(BestOfN, "pooled"),
+    "weighted-best-of-n": Registered(BestOfN, "pooled", {"weighted": True}),
+    "greedy": Registered(Greedy, "once"),
+    "direct": Registered(Direct, "once"),
+    "beam": Registered(BeamSearch, "searched"),
+    "dvts": Registered(DVTS, "searched"),
+    "budget": Registered(BudgetForcing, "searched"),
 }
+ALIASES = {"beam-search": "beam", "budget-forcing": "budget", "self-consistency": "majority"}
+
+
+def strategy_name(name: str) -> str:
+    """The registered name of `name` (aliases resolved), or a ValueError listing the known names."""
+    resolved = ALIASES.get(name, name)
+    if resolved not in STRATEGIES:
+        raise ValueError(f"unknown scaling strategy {name!r}: use one of {', '.join(STRATEGIES)} "
+                         f"(or {', '.join(ALIASES)})")
+    return resolved
 
 
 def get_strategy(name: str) -> type:
-    """The strategy class registered as `name`."""
-    try:
-        return STRATEGIES[name]
-    except KeyError:
-        raise ValueError(f"unknown scaling strategy {name!r}: use one of {', '.join(STRATEGIES)}") from None
+    """The strategy class registered as `name` (or an alias of it)."""
+    return STRATEGIES[strategy_name(name)].cls
+
+
+def strategies_spent(spend: str) -> tuple[str, ...]:
+    """The registered names whose budget is spent as `spend` ("pooled", "once" or "searched")."""
+    return tuple(name for name, entry in STRATEGIES.items() if entry.spend == spend)
 
 
 __all__ = [
-    "STRATEGIES", "get_strategy", "Candidate", "Outcome", "Solved", "Strategy", "Usage", "timed_solve",
+    "STRATEGIES", "ALIASES", "Registered", "get_strategy", "strategy_name", "strategies_spent",
+    "Candidate", "Outcome", "Solved", "Strategy", "Usage", "timed_solve",
     "Direct", "ChainOfThought", "Greedy", "SelfConsistency", "BestOfN", "SampleThenSelect",
     "BeamSearch", "DVTS", "BudgetForcing",
 ]

@@ -31,19 +31,18 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..backends.base import Completion
-from ..samples import JsonlStore
+from ..samples import CompletionCache, JsonlStore, sample_key
+from ..sampling import sample_and_score
+from . import ALIASES, STRATEGIES, strategies_spent
 from . import compute_optimal as co
 from .base import Outcome
-from .budget_forcing import BudgetForcing
-from .beam_search import BeamSearch
-from .dvts import DVTS
-from .sampling import BestOfN, ChainOfThought, Direct, Greedy, SelfConsistency
+from .sampling import SelfConsistency
 
-POOLED = ("cot", "majority", "best-of-n", "weighted-best-of-n")
-SINGLE = ("greedy", "direct")
-SEARCHED = ("beam", "dvts", "budget")
-KNOWN = POOLED + SINGLE + SEARCHED
-ALIASES = {"beam-search": "beam", "budget-forcing": "budget", "self-consistency": "majority"}
+# How each registered strategy spends a budget (the registry in scaling/__init__.py says it).
+POOLED = strategies_spent("pooled")
+SINGLE = strategies_spent("once")
+SEARCHED = strategies_spent("searched")
+KNOWN = tuple(STRATEGIES)
 
 
 @dataclass
@@ -170,12 +169,11 @@ class Sweep:
     def pool(self, split: str, problems: Sequence[Any]) -> dict[str, list[dict]]:
         """N samples per problem with their verdicts: {problem id: [sample dicts with 'correct']}.
 
-        Samples live in the completion cache that `reasoncraft eval` uses (same keys: model weights,
-        prompt, sampling without n, sample index), so either command reuses the other's samples and a
-        killed run loses at most the batch in flight.
+        Drawn and scored by `sampling.sample_and_score` through the completion cache that `reasoncraft
+        eval` uses (same keys: model weights, prompt, sampling without n, sample index), so either command
+        reuses the other's samples and a killed run loses at most the batch in flight.
         """
         from ..evaluate import backend_hash
-        from ..samples import CompletionCache, sample_key
 
         if split in self._pools:
             return self._pools[split]
@@ -185,20 +183,12 @@ class Sweep:
         cache = CompletionCache(self.cache_dir, model_hash)
         prompts = [self.task.prompt(p, self.template) for p in problems]
         keys = [[sample_key(model_hash, pr, sampling.to_dict(), i) for i in range(sampling.n)] for pr in prompts]
-        todo = [i for i, ks in enumerate(keys) if any(cache.get(k) is None for k in ks)]
-        started = time.perf_counter()
-        for start in range(0, len(todo), self.config.batch):
-            batch = todo[start : start + self.config.batch]
-            groups = self.backend.generate([prompts[i] for i in batch], sampling)
-            cache.put_many([(k, c.to_dict()) for i, group in zip(batch, groups) for k, c in zip(keys[i], group)])
-            for group in groups:
-                self._charge(group)
-        self.pool_wall_s[split] = time.perf_counter() - started
-        out = {}
-        for problem, ks in zip(problems, keys):
-            group = [Completion(**cache.get(k)) for k in ks]
-            verdicts = self.task.score_many(problem, [c.text for c in group])
-            out[problem.id] = [{**_sample_dict(c), "correct": bool(v.correct)} for c, v in zip(group, verdicts)]
+        drawn = sample_and_score(self.backend, self.task, problems, prompts, sampling, keys=keys, cache=cache,
+                                 batch_problems=self.config.batch,
+                                 on_batch=lambda _, groups, __: [self._charge(group) for group in groups])
+        self.pool_wall_s[split] = drawn.generate_s
+        out = {problem.id: [{**_sample_dict(s), "correct": bool(s.correct)} for s in samples]
+               for problem, samples in zip(problems, drawn.samples)}
         self._pools[split] = out
         return out
 
@@ -241,25 +231,29 @@ class Sweep:
     def build(self, name: str, n: int, problems: Sequence[Any]) -> Any | None:
         """The strategy `name` at budget n, or None where the budget does not apply to it."""
         c = self.config
+        entry = STRATEGIES[name]
+
+        def make(**settings: Any) -> Any:
+            return entry.cls(**entry.options, **settings)
+
         sampled = dict(temperature=c.temperature, max_new_tokens=c.max_new_tokens, seed=c.seed, template=self.template)
         if name == "cot":
-            return ChainOfThought(**sampled) if n == 1 else None
+            return make(**sampled) if n == 1 else None
         if name == "majority":
-            return SelfConsistency(n=n, **sampled)
+            return make(n=n, **sampled)
         if name in ("best-of-n", "weighted-best-of-n"):
-            return BestOfN(n=n, scorer=self.outcome_scorer(problems), weighted=name.startswith("weighted"), **sampled)
+            return make(n=n, scorer=self.outcome_scorer(problems), **sampled)
         if name == "greedy":
-            return Greedy(max_new_tokens=c.max_new_tokens, template=self.template) if n == 1 else None
+            return make(max_new_tokens=c.max_new_tokens, template=self.template) if n == 1 else None
         if name == "direct":
-            return Direct(template="direct") if n == 1 else None
+            return make(template="direct") if n == 1 else None
         if name == "budget":
-            return BudgetForcing(thinking_tokens=c.budget_unit * n, num_waits=n - 1, template=self.template)
+            return make(thinking_tokens=c.budget_unit * n, num_waits=n - 1, template=self.template)
         if n < 2:
             return None
-        search = dict(scorer=self.step_scorer(problems), n=n, separator=c.step_delimiter, beam_width=min(c.beam_width, n), aggregation=c.aggregation, max_steps=c.max_steps,
-                      max_step_tokens=c.max_new_tokens, max_final_tokens=c.max_new_tokens, temperature=c.temperature,
-                      seed=c.seed, template=self.template)
-        return BeamSearch(**search) if name == "beam" else DVTS(**search)
+        return make(scorer=self.step_scorer(problems), n=n, separator=c.step_delimiter, beam_width=min(c.beam_width, n),
+                    aggregation=c.aggregation, max_steps=c.max_steps, max_step_tokens=c.max_new_tokens,
+                    max_final_tokens=c.max_new_tokens, temperature=c.temperature, seed=c.seed, template=self.template)
 
     def run(self, split: str, name: str, n: int, problems: Sequence[Any], pool: dict[str, list[dict]] | None) -> list[dict] | None:
         """Per-problem results of strategy `name` at budget n (resumed from disk where present)."""
@@ -307,9 +301,9 @@ class Sweep:
         return results
 
 
-def _sample_dict(c: Completion) -> dict:
-    return {"text": c.text, "prompt_tokens": c.prompt_tokens, "completion_tokens": c.completion_tokens,
-            "finish_reason": c.finish_reason, "sample_index": c.sample_index}
+def _sample_dict(s: Any) -> dict:
+    return {"text": s.completion, "prompt_tokens": s.prompt_tokens, "completion_tokens": s.completion_tokens,
+            "finish_reason": s.finish_reason, "sample_index": s.sample_index}
 
 
 def _completion(s: dict) -> Completion:
