@@ -2,7 +2,6 @@
 one step on 2 processes x 1 prompt equals one step on 1 process x 2 prompts."""
 
 import json
-import socket
 import subprocess
 import sys
 import textwrap
@@ -11,11 +10,13 @@ from pathlib import Path
 import pytest
 import torch
 
+from helpers import free_port
+
 _SCRIPT = textwrap.dedent("""
     import os, sys, torch
     sys.path.insert(0, {tests!r})
     from pathlib import Path
-    from test_grpo_trainer import run, tiny_config
+    from helpers import run, tiny_config
     world = int(os.environ.get("WORLD_SIZE", "1"))
     # the global batch is fixed: 2 prompts x 4 completions, split over the processes
     model, summary = run(tiny_config(Path({tmp!r}) / f"world{{world}}", steps=2, batch_size=8 // world, num_generations=4,
@@ -26,19 +27,13 @@ _SCRIPT = textwrap.dedent("""
 """)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_two_gloo_processes_match_one_process(tmp_path):
     script = tmp_path / "train.py"
     script.write_text(_SCRIPT.format(tests=str(Path(__file__).parent), tmp=str(tmp_path)))
     single = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
     assert single.returncode == 0, single.stderr[-2000:]
     launched = subprocess.run(
-        [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", str(_free_port()), str(script)],
+        [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", str(free_port()), str(script)],
         capture_output=True, text=True, timeout=300, env={**__import__("os").environ, "OMP_NUM_THREADS": "1"})
     assert launched.returncode == 0, launched.stderr[-3000:]
     rank0, rank1 = torch.load(tmp_path / "weights-2-0.pt"), torch.load(tmp_path / "weights-2-1.pt")
@@ -62,7 +57,7 @@ _SHARDED = textwrap.dedent("""
     import os, sys
     sys.path.insert(0, {tests!r})
     from pathlib import Path
-    from test_grpo_trainer import run, tiny_config
+    from helpers import run, tiny_config
     steps, resume = int(sys.argv[1]), sys.argv[2] or None
     world = int(os.environ.get("WORLD_SIZE", "1"))  # one process: the same global batch, unsharded
     config = tiny_config(Path({tmp!r}) / sys.argv[3], steps=steps, batch_size=8 // world, num_generations=4,
@@ -74,7 +69,7 @@ _SHARDED = textwrap.dedent("""
 
 def _launch(script, *args):
     done = subprocess.run(
-        [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", str(_free_port()),
+        [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", str(free_port()),
          str(script), *map(str, args)], capture_output=True, text=True, timeout=300,
         env={**__import__("os").environ, "OMP_NUM_THREADS": "1"})
     assert done.returncode == 0, done.stderr[-3000:]
@@ -118,7 +113,7 @@ def test_fsdp_on_two_gloo_processes_trains_checkpoints_and_resumes(tmp_path):
 
 def test_fsdp_on_one_process_is_refused_with_the_fix(tmp_path):
     from reasoncraft.train.config import ConfigError
-    from test_grpo_trainer import run, tiny_config
+    from helpers import run, tiny_config
 
     with pytest.raises(ConfigError, match="torchrun --nproc_per_node"):
         run(tiny_config(tmp_path, fsdp=True))

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from helpers import run, sevens, tiny_config
 from reasoncraft.rewards.base import RewardFailure
 from reasoncraft.tasks import get_task
 from reasoncraft.testing import tiny_model
@@ -22,26 +23,6 @@ from reasoncraft.train.grpo_batch import Rollout, completion_logprobs, pad_rollo
 from reasoncraft.train.grpo_config import GRPOConfig
 
 TIMING = {"step_time", "generation_time", "tokens_per_s", "train_seconds"}
-
-
-def sevens(completions, **fields):
-    """Trivially learnable: the share of characters that are the digit 7."""
-    return [c.count("7") / max(len(c), 1) for c in completions]
-
-
-def tiny_config(tmp_path, **overrides):
-    values = dict(model="tiny", steps=4, batch_size=8, num_generations=4, micro_batch_size=8, max_completion_length=6,
-                  learning_rate=3e-2, eval_problems=0, out_dir=str(tmp_path / "run"), rewards=["sevens"],
-                  save_model=False, log_samples_steps=0, num_threads=1)
-    values.update(overrides)
-    return GRPOConfig(**values)
-
-
-def run(config, reward=sevens, **kwargs):
-    model, tok = tiny_model("llama")
-    summary = train_grpo(config, model=model, tokenizer=tok, task=get_task("arith-sum-2d"), reward_fns=[reward],
-                         log=lambda m: None, **kwargs)
-    return model, summary
 
 
 def metrics(path):
@@ -151,7 +132,7 @@ def test_missing_resume_path_fails_loudly(tmp_path):
 _CHILD = textwrap.dedent("""
     import sys
     sys.path.insert(0, {tests!r})
-    from test_grpo_trainer import run, tiny_config
+    from helpers import run, tiny_config
     from pathlib import Path
     run(tiny_config(Path({tmp!r}), steps=6, save_steps=1, keep_checkpoints=3))
 """)
@@ -194,7 +175,7 @@ _KILL_WHILE_SAVING = textwrap.dedent("""
         if "step-000003" in str(path) and str(path).endswith("scheduler.pt"):
             os.kill(os.getpid(), signal.SIGKILL)  # die half-way through writing checkpoint 3
     torch.save = dying_save
-    from test_grpo_trainer import run, tiny_config
+    from helpers import run, tiny_config
     run(tiny_config(Path({tmp!r}), steps=4, save_steps=1, keep_checkpoints=5))
 """)
 

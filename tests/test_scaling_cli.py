@@ -36,7 +36,7 @@ def test_scale_command_takes_a_reward_model_folder_and_a_step_delimiter(tmp_path
     from reasoncraft.backends import HFBackend
     from reasoncraft.testing import tiny_model
 
-    from test_scorers_registry import save_step_tag_prm
+    from helpers import save_step_tag_prm
 
     monkeypatch.setattr(HFBackend, "from_name", classmethod(lambda cls, name, **kw: HFBackend(*tiny_model("llama"), model_id=name)))
     save_step_tag_prm(tmp_path / "prm")

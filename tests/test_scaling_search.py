@@ -11,7 +11,7 @@ from reasoncraft.scaling import DVTS, BeamSearch
 from reasoncraft.scaling.core import split_steps
 from reasoncraft.scorers import ArithmeticVerifier
 
-from test_scaling_fakes import ScriptedBackend, TablePRM, seeded_unit
+from helpers import ScriptedBackend, TablePRM, seeded_unit
 
 # A two-level tree: four first steps a0..a3, two second steps b{j}{i} under each, then "Answer: {j}{i}".
 TABLE = {

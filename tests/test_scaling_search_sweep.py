@@ -10,8 +10,7 @@ import pytest
 
 from reasoncraft.scaling.sweep import ScaleConfig, run_scale
 
-from test_scaling_fakes import ScriptedBackend, seeded_unit
-from test_scorers_registry import save_step_tag_prm
+from helpers import ScriptedBackend, save_step_tag_prm, seeded_unit
 
 
 def newline_adder(prompt, i, seed):

@@ -8,7 +8,7 @@ from reasoncraft.rewards import math_equal
 from reasoncraft.scaling import BestOfN, BudgetForcing, Direct, Greedy, SelfConsistency
 from reasoncraft.scorers.base import ScorerUsage
 
-from test_scaling_fakes import ScriptedBackend
+from helpers import ScriptedBackend
 
 
 def by_index(replies):

@@ -9,7 +9,7 @@ import pytest
 
 from reasoncraft.scaling.sweep import ScaleConfig, run_scale
 
-from test_scaling_fakes import ScriptedBackend, seeded_unit
+from helpers import ScriptedBackend, seeded_unit
 
 
 def noisy_adder(prompt, i, seed):

@@ -7,7 +7,7 @@ import pytest
 from reasoncraft.scaling import BestOfN, BeamSearch
 from reasoncraft.scorers import LLMJudge, OutcomeAsSteps, parse_verdict, self_evaluation
 
-from test_scaling_fakes import ScriptedBackend, seeded_unit
+from helpers import ScriptedBackend, seeded_unit
 
 
 def judge_of_sums(prompt, i, seed):

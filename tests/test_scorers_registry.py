@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from helpers import save_classification_prm, save_orm, save_step_tag_prm
 from reasoncraft.models import REWARD_MODELS, ModelLoadError, check_reward_model_name, load_reward_model
 from reasoncraft.scorers import ClassificationPRM, SequenceClassificationORM, StepTagPRM, load_scorer
-from reasoncraft.testing import tiny_classifier, tiny_model
 
 QUESTIONS = ["What is 12 + 7?", "What is 3 + 4?"]
 SOLUTIONS = [["12 + 7 = 19", "Answer: 19"], ["3 + 4 = 8", "Answer: 8"]]
@@ -16,29 +16,6 @@ SOLUTIONS = [["12 + 7 = 19", "Answer: 19"], ["3 + 4 = 8", "Answer: 8"]]
 
 def flat(rows):
     return [x for row in rows for x in row]
-
-
-def save_step_tag_prm(folder):
-    model, tokenizer = tiny_model("llama")
-    tokenizer.add_special_tokens({"additional_special_tokens": ["ки"]})
-    model.resize_token_embeddings(len(tokenizer))
-    model.save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return model.eval(), tokenizer
-
-
-def save_classification_prm(folder):
-    model, tokenizer = tiny_classifier("token", 2, special_tokens=("<extra_0>",))
-    model.save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return model, tokenizer
-
-
-def save_orm(folder):
-    model, tokenizer = tiny_classifier("sequence", 1, arch="llama")
-    model.save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return model, tokenizer
 
 
 def test_a_step_tag_prm_folder_loads_as_math_shepherd_and_scores_like_the_adapter(tmp_path):

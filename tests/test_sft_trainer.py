@@ -8,20 +8,12 @@ from pathlib import Path
 import pytest
 import torch
 
+from helpers import MEMORISE, conversation, write_jsonl
 from reasoncraft.testing import tiny_model, tiny_tokenizer
 from reasoncraft.train.batching import IGNORE_INDEX, Example, collate_packed, pack, tokenize_chat
 from reasoncraft.train.config import ConfigError
 from reasoncraft.train.sft import completion_nll, distill_kl, mix, row_forward, train_sft
 from reasoncraft.train.sft_config import SFTConfig
-
-
-def conversation(q: str, a: str) -> list[dict]:
-    return [{"role": "user", "content": q}, {"role": "assistant", "content": a}]
-
-
-def write_jsonl(path: Path, conversations) -> Path:
-    path.write_text("".join(json.dumps({"messages": m}) + "\n" for m in conversations))
-    return path
 
 
 def test_prompt_tokens_carry_no_loss_on_a_hand_built_batch():
@@ -80,11 +72,6 @@ def test_mixture_weights_take_subsets_and_repeats():
     mixed = mix([("r", list(range(10)), 0.3), ("o", list(range(4)), 2.0)], seed=1)
     assert sum(s == "r" for s, _ in mixed) == 3 and sum(s == "o" for s, _ in mixed) == 8
     assert mixed == mix([("r", list(range(10)), 0.3), ("o", list(range(4)), 2.0)], seed=1)
-
-
-MEMORISE = [conversation(f"What is {a} + {b}?", f"{a} + {b} = {a + b}. Answer: {a + b}")
-            for a, b in [(3, 4), (12, 7), (5, 9), (20, 13), (8, 8), (6, 15), (11, 2), (9, 14),
-                         (17, 3), (4, 16), (2, 19), (13, 13), (7, 10), (18, 1), (15, 5), (10, 6)]]
 
 
 def test_tiny_model_memorises_16_examples(tmp_path):

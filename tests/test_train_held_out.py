@@ -1,7 +1,6 @@
 """The trainers' held-out evaluation is `reasoncraft eval`'s: same prompts, completions, scores and metrics."""
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,7 @@ from reasoncraft.tasks import get_task
 from reasoncraft.testing import tiny_model
 from reasoncraft.train.held_out import held_out_eval
 
-sys.path.insert(0, str(Path(__file__).parent))
-from test_grpo_trainer import run, tiny_config  # noqa: E402
+from helpers import run, tiny_config  # noqa: E402
 
 
 def _samples(folder: Path) -> list[dict]:

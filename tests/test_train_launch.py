@@ -3,7 +3,6 @@ processes; launches that the trainers cannot honour (FSDP, DeepSpeed, multi-proc
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -11,18 +10,13 @@ from pathlib import Path
 import pytest
 import torch
 
+from helpers import free_port
 from reasoncraft.train import distributed
 from reasoncraft.train.config import ConfigError
 from reasoncraft.train.sft import train_sft
 from reasoncraft.train.sft_config import SFTConfig
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_accelerate_launch_with_the_shipped_config_trains_on_two_processes(tmp_path):
@@ -35,7 +29,7 @@ def test_accelerate_launch_with_the_shipped_config_trains_on_two_processes(tmp_p
     out = tmp_path / "run"
     command = [sys.executable, "-m", "accelerate.commands.launch", "--config_file",
                str(ROOT / "configs" / "accelerate" / "multi_gpu.yaml"), "--num_processes", "2",
-               "--main_process_port", str(_free_port()), "-m", "reasoncraft.cli", "train", "grpo",
+               "--main_process_port", str(free_port()), "-m", "reasoncraft.cli", "train", "grpo",
                f"model={tmp_path / 'tiny'}", "steps=2", "batch_size=4", "num_generations=2", "micro_batch_size=4",
                "max_completion_length=4", "eval_problems=2", "learning_rate=1e-2", "save_steps=-1", "num_threads=1",
                "log_samples_steps=0", "device=cpu", f"out_dir={out}"]

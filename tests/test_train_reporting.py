@@ -3,7 +3,6 @@
 import glob
 import json
 import struct
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,7 @@ from reasoncraft.train.config import ConfigError, load_config
 from reasoncraft.train.grpo_config import GRPOConfig
 from reasoncraft.train.sft_config import SFTConfig
 
-sys.path.insert(0, str(Path(__file__).parent))
-from test_grpo_trainer import run, sevens, tiny_config  # noqa: E402
+from helpers import run, sevens, tiny_config  # noqa: E402
 
 from reasoncraft.tasks import get_task  # noqa: E402
 from reasoncraft.testing import tiny_model  # noqa: E402
@@ -117,7 +115,7 @@ def _wandb_history(run_dir: Path) -> list[dict]:
 def test_sft_metrics_reach_tensorboard_and_offline_wandb(tmp_path, monkeypatch):
     pytest.importorskip("tensorboard")
     pytest.importorskip("wandb")
-    from test_sft_trainer import MEMORISE, write_jsonl
+    from helpers import MEMORISE, write_jsonl
 
     from reasoncraft.train.sft import train_sft
 
