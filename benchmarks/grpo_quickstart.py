@@ -41,7 +41,7 @@ def main() -> None:
     from reasoncraft.backends import HFBackend
     from reasoncraft.models import load_model
     from reasoncraft.tasks import get_task
-    from reasoncraft.train.config import load_config
+    from reasoncraft.config import load_config
     from reasoncraft.train.grpo import train_grpo
     from reasoncraft.train.held_out import held_out_eval
     from reasoncraft.train.grpo_config import GRPOConfig

@@ -148,7 +148,7 @@ def test_cold_start_recipe_runs_with_an_in_process_teacher_folder(tmp_path):
     """The R1 cold-start recipe on a (tiny, untrained) checkpoint: every trace is judged, counted and priced."""
     from reasoncraft.data.distill import DistillConfig, run_distill
     from reasoncraft.testing import tiny_model
-    from reasoncraft.train.config import load_config
+    from reasoncraft.config import load_config
 
     model, tok = tiny_model("qwen2")
     model.save_pretrained(tmp_path / "ckpt")

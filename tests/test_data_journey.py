@@ -11,7 +11,7 @@ from reasoncraft.data.distill import DistillConfig, run_distill
 from reasoncraft.data.generate import generate_traces, read_records
 from reasoncraft.data.journey import build_journeys
 from reasoncraft.tasks import get_task
-from reasoncraft.train.config import ConfigError
+from reasoncraft.config import ConfigError
 
 
 def test_search_teacher_journey_holds_dead_ends_and_the_shortcut_path():

@@ -112,7 +112,7 @@ def test_fsdp_on_two_gloo_processes_trains_checkpoints_and_resumes(tmp_path):
 
 
 def test_fsdp_on_one_process_is_refused_with_the_fix(tmp_path):
-    from reasoncraft.train.config import ConfigError
+    from reasoncraft.config import ConfigError
     from helpers import run, tiny_config
 
     with pytest.raises(ConfigError, match="torchrun --nproc_per_node"):

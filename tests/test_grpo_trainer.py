@@ -17,7 +17,7 @@ from reasoncraft.rewards.base import RewardFailure
 from reasoncraft.tasks import get_task
 from reasoncraft.testing import tiny_model
 from reasoncraft.train.checkpoint import CheckpointError
-from reasoncraft.train.config import ConfigError, load_config
+from reasoncraft.config import ConfigError, load_config
 from reasoncraft.train.grpo import train_grpo
 from reasoncraft.train.grpo_batch import Rollout, completion_logprobs, pad_rollouts, shared_prompt_logprobs
 from reasoncraft.train.grpo_config import GRPOConfig

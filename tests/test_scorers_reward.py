@@ -26,7 +26,7 @@ from reasoncraft.scorers.reward import (  # noqa: E402
 )
 from reasoncraft.tasks import get_task  # noqa: E402
 from reasoncraft.testing import tiny_classifier, tiny_model, tiny_tokenizer  # noqa: E402
-from reasoncraft.train.config import ConfigError  # noqa: E402
+from reasoncraft.config import ConfigError  # noqa: E402
 from reasoncraft.train.grpo import RewardFailureRateExceeded, train_grpo  # noqa: E402
 from reasoncraft.train.grpo_config import GRPOConfig  # noqa: E402
 
@@ -199,7 +199,7 @@ def test_config_entries_are_checked_with_a_fix(entry, message):
 
 
 def test_config_names_weights_and_round_trip(tmp_path):
-    from reasoncraft.train.config import load_config, save_config
+    from reasoncraft.config import load_config, save_config
 
     config = GRPOConfig(rewards=["accuracy", "format"], reward_weights=[1.0, 0.5],
                         reward_models=[{"kind": "judge", "base_url": "http://127.0.0.1:1/v1", "weight": 0.25},

@@ -11,7 +11,7 @@ import torch
 from helpers import MEMORISE, conversation, write_jsonl
 from reasoncraft.testing import tiny_model, tiny_tokenizer
 from reasoncraft.train.batching import IGNORE_INDEX, Example, collate_packed, pack, tokenize_chat
-from reasoncraft.train.config import ConfigError
+from reasoncraft.config import ConfigError
 from reasoncraft.train.sft import completion_nll, distill_kl, mix, row_forward, train_sft
 from reasoncraft.train.sft_config import SFTConfig
 

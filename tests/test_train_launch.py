@@ -12,7 +12,7 @@ import torch
 
 from helpers import free_port
 from reasoncraft.train import distributed
-from reasoncraft.train.config import ConfigError
+from reasoncraft.config import ConfigError
 from reasoncraft.train.sft import train_sft
 from reasoncraft.train.sft_config import SFTConfig
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from reasoncraft.train.checkpoint import CheckpointError, load_checkpoint, resolve_checkpoint, save_checkpoint
-from reasoncraft.train.config import ConfigError, load_config, save_config
+from reasoncraft.config import ConfigError, load_config, save_config
 from reasoncraft.train.grpo_config import GRPOConfig
 from reasoncraft.train.metrics import MetricsLog, plot_metrics, reflection_rate
 from reasoncraft.train.optim import build_optimizer, guarded_step, lr_factor

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reasoncraft.train import loggers
-from reasoncraft.train.config import ConfigError, load_config
+from reasoncraft.config import ConfigError, load_config
 from reasoncraft.train.grpo_config import GRPOConfig
 from reasoncraft.train.sft_config import SFTConfig
 

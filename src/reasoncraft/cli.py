@@ -27,7 +27,7 @@ def train_grpo_command(
     show_config: bool = typer.Option(False, "--show-config", help="List every config key with its help, then exit."),
 ) -> None:
     """GRPO (pure RL with rule-based rewards, R1-Zero style): evaluate, train, evaluate again, plot."""
-    from .train.config import ConfigError, describe, load_config
+    from .config import ConfigError, describe, load_config
     from .train.grpo_config import GRPOConfig
 
     if show_config:
@@ -48,7 +48,7 @@ def train_grpo_command(
 
 def _load_or_exit(cls, config: Optional[str], overrides: Optional[list[str]]):
     """A config dataclass from an optional YAML file and key=value overrides; a bad value is a usage error."""
-    from .train.config import ConfigError, load_config
+    from .config import ConfigError, load_config
 
     if config is not None and "=" in config:  # only overrides were given
         overrides, config = [config, *(overrides or [])], None
@@ -66,7 +66,7 @@ def train_sft_command(
     show_config: bool = typer.Option(False, "--show-config", help="List every config key with its help, then exit."),
 ) -> None:
     """Supervised fine-tuning on chat `messages` JSONL (completion-only loss, packed), optionally with KL to a teacher."""
-    from .train.config import describe
+    from .config import describe
     from .train.sft_config import SFTConfig
 
     if show_config:
@@ -88,7 +88,7 @@ def distill_command(
     """Build an SFT set from a teacher: k traces per problem, verified, filtered, deduplicated, decontaminated.
     Rerun the same command to resume after a crash."""
     from .data.distill import DistillConfig, run_distill
-    from .train.config import describe
+    from .config import describe
 
     if show_config:
         typer.echo(describe(DistillConfig))

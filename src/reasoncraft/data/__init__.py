@@ -2,7 +2,7 @@
 readability filters and journey traces.
 
     from reasoncraft.data.distill import DistillConfig, run_distill
-    from reasoncraft.train.config import load_config
+    from reasoncraft.config import load_config
     report = run_distill(load_config(DistillConfig, "configs/distill_countdown_journey.yaml"))
 
 or `reasoncraft distill configs/distill_countdown_journey.yaml [key=value ...]`, then

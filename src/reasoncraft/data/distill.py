@@ -21,17 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from ..train.config import help_field as _h
-
-from ..train.config import ConfigError
+from ..config import ConfigError, config_dict, help_field as _h, save_config
 
 SOLVERS = ("countdown-dfs-journey", "countdown-dfs-shortcut")
 
 
-
-
 @dataclass
 class DistillConfig:
+    """Every setting of `reasoncraft distill`; validated once here, saved as config.yaml beside the outputs."""
+
     task: str = _h("Task the problems come from (reasoncraft.tasks.get_task).", "countdown-3")
     task_options: dict = _h("Keyword options of the task, e.g. {max_target: 50} or {data_path: x.jsonl}.", factory=dict)
     split: str = _h("Split the problems come from (never an evaluation split).", "train")
@@ -60,10 +58,10 @@ class DistillConfig:
     layout: str = _h("Trace layout required: r1 (think/answer), answer, boxed or none.", "none")
     near_threshold: Optional[float] = _h("Jaccard similarity at which a trace is a near duplicate (None: off).", 0.8)
     keep_unverified: bool = _h("Keep traces the verifier could not judge.", False)
-    decontam_tasks: Optional[list] = _h("Evaluation tasks to decontaminate against (None: every registered task).", None)
+    decontam_tasks: Optional[list[str]] = _h("Evaluation tasks to decontaminate against (None: every registered task).", None)
     decontam_task_options: dict = _h("Per-task options for those, e.g. {math500: {data_path: math500.jsonl}} (the "
                                      "source task gets task_options unless given here).", factory=dict)
-    decontam_splits: list = _h("Splits of those tasks to decontaminate against (add dev when it tunes anything).",
+    decontam_splits: list[str] = _h("Splits of those tasks to decontaminate against (add dev when it tunes anything).",
                                factory=lambda: ["test"])
     remove_overlap: float = _h("Share of an eval item's 8-grams at which a record is removed.", 0.5)
     flag_overlap: float = _h("Share of an eval item's 8-grams at which a record is flagged.", 0.2)
@@ -127,7 +125,6 @@ def run_distill(config: DistillConfig, *, teacher: Any = None, task: Any = None,
     from ..backends import SamplingParams
     from ..record import Price, RunRecord
     from ..tasks import get_task
-    from ..train.config import config_dict, save_config
     from .decontam import Decontaminator, eval_sets_from_tasks
     from .filters import Readability
     from .generate import generate_traces, read_records

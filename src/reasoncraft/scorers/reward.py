@@ -40,7 +40,7 @@ from typing import Any, Optional, Sequence
 
 from ..rewards.base import RewardFailure, RewardFn
 from ..rewards.text import completion_text
-from ..train.config import help_field as _h
+from ..config import help_field as _h
 
 __all__ = [
     "scorer_reward",

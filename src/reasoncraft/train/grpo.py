@@ -35,7 +35,7 @@ import torch
 from . import distributed, fsdp
 from . import grpo_loss as L
 from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
-from .config import ConfigError, config_dict
+from ..config import ConfigError, config_dict
 from .grpo_batch import Rollout, attention_kind, completion_logprobs, micro_batches, micro_batches_by_group, pad_rollouts, shared_prompt_logprobs
 from .grpo_config import GRPOConfig
 from .grpo_rollouts import ProblemStream, RewardFailureRateExceeded, score_completions  # noqa: F401 (re-exported)
@@ -300,7 +300,7 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
     from ..record import RunRecord, count_parameters
     from ..rewards.base import get_reward
     from ..scorers.reward import reward_model_fns
-    from .config import save_config
+    from ..config import save_config
 
     if resume is not None:
         resolve_checkpoint(resume)  # fail loudly before spending minutes loading a model

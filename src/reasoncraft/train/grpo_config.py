@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from .config import ConfigError, help_field as _h
+from ..config import ConfigError, LoRASection, OptimizerSection, RunSection, help_field as _h, need, redefault
 from .loggers import normalize_report_to
 
 # The names reasoncraft.train.grpo_loss implements (kept here so reading a config needs no torch).
@@ -21,10 +21,10 @@ AGGREGATIONS = ("grpo", "bnpo", "dr_grpo", "dapo")
 ADVANTAGES = ("grpo", "reinforce")
 
 
-
-
 @dataclass
-class GRPOConfig:
+class GRPOConfig(RunSection, LoRASection, OptimizerSection):
+    """Every setting of a GRPO run; the optimizer, LoRA and run sections are shared with SFT (reasoncraft.config)."""
+
     # what to train on
     model: str = _h("Catalogue name, local folder, .gguf file or hub id of the policy.", "smollm2-135m")
     task: str = _h("Task name (reasoncraft.tasks.get_task).", "arith-sum-2d")
@@ -34,8 +34,8 @@ class GRPOConfig:
     eval_split: str = _h("Held-out split evaluated greedily before and after training.", "test")
     eval_problems: int = _h("Held-out problems to evaluate before and after training (0 = skip).", 200)
     eval_max_new_tokens: Optional[int] = _h("Token limit for evaluation (default: max_completion_length).", None)
-    rewards: list = _h("Reward names (reasoncraft.rewards.get_reward), summed with reward_weights.", factory=lambda: ["accuracy"])
-    reward_weights: Optional[list] = _h("One weight per reward (default: all 1).", None)
+    rewards: list[str] = _h("Reward names (reasoncraft.rewards.get_reward), summed with reward_weights.", factory=lambda: ["accuracy"])
+    reward_weights: Optional[list[float]] = _h("One weight per reward (default: all 1).", None)
     max_reward_failure_rate: float = _h("Abort a step when more than this share of reward calls fail (infrastructure).", 0.1)
     reward_models: list = _h("Model-based rewards through scorers, added to `rewards`: entries like {kind: judge, base_url: URL, weight: 0.5} or {kind: orm, model: FOLDER} (docs/rewards.md).", factory=list)
     # sizes
@@ -59,49 +59,25 @@ class GRPOConfig:
     dynamic_sampling: bool = _h("DAPO: drop groups whose rewards are all equal and sample more prompts to refill.", False)
     max_refill_rounds: int = _h("Extra sampling rounds dynamic sampling may spend per step.", 3)
     overlong_buffer: int = _h("DAPO soft overlong penalty: tokens before the limit where it starts (0 = off).", 0)
-    # optimisation
-    learning_rate: float = _h("Peak learning rate (AdamW).", 1e-5)
-    weight_decay: float = _h("AdamW weight decay.", 0.0)
-    adam_beta1: float = _h("AdamW beta1.", 0.9)
-    adam_beta2: float = _h("AdamW beta2.", 0.99)
-    warmup_steps: int = _h("Optimizer steps of linear warm-up.", 0)
-    lr_schedule: str = _h("Decay after warm-up: constant, linear or cosine.", "constant")
-    max_grad_norm: float = _h("Clip the gradient norm to this (0 = no clipping).", 1.0)
+    # optimisation (learning rate, schedule, clipping: OptimizerSection)
     share_prompt_forward: bool = _h("Encode each group's prompt once in the training forward (needs micro_batch_size % G == 0).", True)
-    gradient_checkpointing: bool = _h("Recompute activations in the backward pass (saves memory, costs time).", False)
     fsdp: bool = _h("Shard parameters, gradients and AdamW state over the processes (FSDP2) under torchrun / accelerate "
                     "launch with several processes; full fine-tuning, in-process rollouts. See docs/training.md.", False)
     fsdp_reshard_after_forward: bool = _h("With fsdp: free gathered weights after each forward (ZeRO-3-like); False keeps "
                                           "them until the backward (ZeRO-2-like: more memory, less communication).", True)
-    # LoRA (peft); lora_r = 0 trains every parameter
-    lora_r: int = _h("LoRA rank (0 = full fine-tuning).", 0)
-    lora_alpha: int = _h("LoRA alpha.", 32)
-    lora_dropout: float = _h("LoRA dropout.", 0.0)
-    lora_target_modules: list = _h("Module names LoRA adapts.", factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
     # rollouts on inference servers (vLLM / SGLang through the OpenAI-compatible backend)
     rollout_server: Optional[str] = _h("Base URL(s) of OpenAI-compatible servers to sample rollouts on (comma-separated); default: in-process.", None)
     rollout_model: Optional[str] = _h("Model name the servers serve (default: model).", None)
     weight_sync: Optional[str] = _h("How updated weights reach the servers: 'lora' (vLLM runtime LoRA) or 'disk' (SGLang). Default: lora if lora_r else disk.", None)
     sync_dir: Optional[str] = _h("Folder the servers can read where pushed weights are written (default: out_dir/weights_sync).", None)
     importance_cap: float = _h("Cap of the per-token importance weight correcting server rollouts (truncated IS).", 2.0)
-    # run mechanics
-    seed: int = _h("Seed of data order, sampling and initialisation.", 0)
-    out_dir: str = _h("Run folder: metrics.jsonl, metrics.png, checkpoints/, model/, run.json.", "runs/grpo")
-    save_steps: int = _h("Checkpoint every this many steps (0 = only at the end, -1 = never).", 0)
-    keep_checkpoints: int = _h("Checkpoints to keep (older ones are deleted).", 2)
-    save_model: bool = _h("Save the final policy as a Hugging Face folder under out_dir/model.", True)
+    # run mechanics (seed, out_dir, checkpoints, device, threads, trackers: RunSection)
+    out_dir: str = redefault(RunSection, "out_dir", "runs/grpo")
     log_samples_steps: int = _h("Write sample completions every this many steps (0 = never).", 10)
-    device: Optional[str] = _h("cpu or cuda (default: cuda when present).", None)
-    dtype: Optional[str] = _h("float32 or bfloat16 (default: bf16 on GPU, fp32 on CPU).", None)
-    num_threads: int = _h("torch CPU threads (0 = torch's default).", 0)
     generation_batch_rows: int = _h("Most sequences decoded at once by the in-process backend.", 64)
-    report_to: list = _h("Trackers the per-step metrics also go to, beside metrics.jsonl: tensorboard, wandb (TRL's name; W&B reads its WANDB_* environment).", factory=list)
 
     def __post_init__(self) -> None:
-        def need(cond: bool, message: str) -> None:
-            if not cond:
-                raise ConfigError(message)
-
+        super().__post_init__()  # the shared sections' own rules
         for name in ("steps", "batch_size", "num_generations", "micro_batch_size", "mu", "max_completion_length"):
             need(getattr(self, name) >= 1, f"{name} must be >= 1: got {getattr(self, name)}")
         need(self.num_generations >= 2 or self.advantage == "reinforce",
@@ -116,7 +92,6 @@ class GRPOConfig:
              f"unknown scale_rewards {self.scale_rewards!r}: use group, batch or none")
         need(not (self.advantage == "reinforce" and self.scale_rewards != "none"),
              "advantage=reinforce uses a plain mean baseline: set scale_rewards=none")
-        need(self.lr_schedule in ("constant", "linear", "cosine"), f"unknown lr_schedule {self.lr_schedule!r}")
         need(self.epsilon > 0 and (self.epsilon_high is None or self.epsilon_high > 0), "epsilon and epsilon_high must be > 0")
         need(self.beta >= 0, f"beta must be >= 0: got {self.beta}")
         need(self.temperature > 0, f"temperature must be > 0 for rollouts (GRPO needs samples, not greedy): got {self.temperature}")
@@ -136,7 +111,6 @@ class GRPOConfig:
         need(len(set(self.reward_names)) == len(self.reward_names),
              f"reward names must be unique: got {self.reward_names}; give each reward_models entry its own name")
         need(self.prompt_format in ("chat", "text"), f"prompt_format must be chat or text: got {self.prompt_format!r}")
-        need(self.lora_r >= 0, "lora_r must be >= 0 (0 = full fine-tuning)")
         need(self.weight_sync in (None, "lora", "disk"), f"weight_sync must be lora or disk: got {self.weight_sync!r}")
         need(not (self.weight_sync == "lora" and not self.lora_r), "weight_sync=lora pushes a LoRA adapter: set lora_r > 0")
         need(self.importance_cap >= 1, f"importance_cap must be >= 1: got {self.importance_cap}")

@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 from typing import Any, Protocol, Sequence
 
-from .config import ConfigError
+from ..config import ConfigError
 
 # name in report_to -> (module that must be importable, pip package that provides it)
 BACKENDS = {"tensorboard": ("tensorboard", "tensorboard"), "wandb": ("wandb", "wandb")}

@@ -39,7 +39,7 @@ import torch
 
 from .batching import IGNORE_INDEX, Example, collate_packed, pack, pack_best_fit, shifted_targets, tokenize_chat
 from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
-from .config import ConfigError, config_dict, save_config
+from ..config import ConfigError, config_dict, save_config
 from .fused_loss import fused_head, fused_linear_nll, head_is_exact
 from .held_out import brief, eval_scalars, held_out_eval
 from .loggers import open_sinks, require_backends

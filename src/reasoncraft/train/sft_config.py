@@ -13,14 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from .config import ConfigError, help_field as _h
+from ..config import LoRASection, OptimizerSection, RunSection, help_field as _h, need, redefault
 from .loggers import normalize_report_to
 
 
-
-
 @dataclass
-class SFTConfig:
+class SFTConfig(RunSection, LoRASection, OptimizerSection):
+    """Every setting of an SFT run; the optimizer, LoRA and run sections are shared with GRPO (reasoncraft.config)."""
+
     # what to train on
     model: str = _h("Catalogue name, local folder, .gguf file or hub id of the student.", "smollm2-135m")
     datasets: list = _h("JSONL files in the chat `messages` format (reasoncraft distill's sft.jsonl, TRL/open-r1 data); "
@@ -38,26 +38,16 @@ class SFTConfig:
     gradient_accumulation_steps: int = _h("Rows whose gradients are summed into one optimizer step.", 1)
     epochs: float = _h("Passes over the mixed data (ignored when max_steps is set).", 1.0)
     max_steps: Optional[int] = _h("Optimizer steps to run (default: from epochs).", None)
-    # optimisation
-    learning_rate: float = _h("Peak learning rate (AdamW).", 2e-5)
-    weight_decay: float = _h("AdamW weight decay.", 0.0)
-    adam_beta1: float = _h("AdamW beta1.", 0.9)
-    adam_beta2: float = _h("AdamW beta2.", 0.999)
-    warmup_steps: int = _h("Optimizer steps of linear warm-up.", 0)
-    lr_schedule: str = _h("Decay after warm-up: constant, linear or cosine.", "cosine")
-    max_grad_norm: float = _h("Clip the gradient norm to this (0 = no clipping).", 1.0)
-    gradient_checkpointing: bool = _h("Recompute activations in the backward pass (saves memory, costs time).", False)
+    # optimisation (weight decay, warm-up, clipping: OptimizerSection), with SFT's own defaults
+    learning_rate: float = redefault(OptimizerSection, "learning_rate", 2e-5)
+    adam_beta2: float = redefault(OptimizerSection, "adam_beta2", 0.999)
+    lr_schedule: str = redefault(OptimizerSection, "lr_schedule", "cosine")
     autocast_bf16: bool = _h("Mixed precision: forward and backward under torch.autocast(bfloat16), weights, gradients and "
                              "AdamW kept in the model's dtype (TRL's bf16=True, its default). Faster on GPUs and on CPUs "
                              "with AMX/AVX512-BF16; the loss is still computed in fp32.", False)
     loss_chunk_tokens: int = _h("Positions per chunk of the LM head fused with the cross-entropy: the (tokens x vocabulary) "
                                 "logits are never held at once, which lowers peak memory (train/fused_loss.py). 0 computes "
                                 "the logits of all completion positions at once; distillation always does.", 256)
-    # LoRA (peft); lora_r = 0 trains every parameter
-    lora_r: int = _h("LoRA rank (0 = full fine-tuning).", 0)
-    lora_alpha: int = _h("LoRA alpha.", 32)
-    lora_dropout: float = _h("LoRA dropout.", 0.0)
-    lora_target_modules: list = _h("Module names LoRA adapts.", factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"])
     # classical distillation (Hinton et al. 2015) from a teacher's logits
     teacher: Optional[str] = _h("Teacher model for KL distillation on the completion tokens (must share the tokenizer).", None)
     distill_alpha: float = _h("Weight of the KL term: loss = (1 - alpha) * CE + alpha * T^2 * KL(teacher || student).", 0.5)
@@ -69,24 +59,13 @@ class SFTConfig:
     eval_split: str = _h("Split to evaluate on.", "test")
     eval_problems: int = _h("Problems to evaluate.", 200)
     eval_max_new_tokens: int = _h("Token limit per evaluation answer.", 512)
-    # run mechanics
-    seed: int = _h("Seed of the data order and of dropout.", 0)
-    out_dir: str = _h("Run folder: metrics.jsonl, metrics.png, checkpoints/, model/, run.json.", "runs/sft")
-    save_steps: int = _h("Checkpoint every this many steps (0 = only at the end, -1 = never).", 0)
-    keep_checkpoints: int = _h("Checkpoints to keep (older ones are deleted).", 2)
-    save_model: bool = _h("Save the final model as a Hugging Face folder under out_dir/model.", True)
+    # run mechanics (seed, checkpoints, device, threads, trackers: RunSection)
+    out_dir: str = redefault(RunSection, "out_dir", "runs/sft")
     merge_lora: bool = _h("Merge a LoRA adapter into the saved model (False keeps the adapter folder).", True)
     log_steps: int = _h("Print a line every this many steps.", 1)
-    device: Optional[str] = _h("cpu or cuda (default: cuda when present).", None)
-    dtype: Optional[str] = _h("float32 or bfloat16 (default: bf16 on GPU, fp32 on CPU).", None)
-    num_threads: int = _h("torch CPU threads (0 = torch's default).", 0)
-    report_to: list = _h("Trackers the per-step metrics also go to, beside metrics.jsonl: tensorboard, wandb (TRL's name; W&B reads its WANDB_* environment).", factory=list)
 
     def __post_init__(self) -> None:
-        def need(cond: bool, message: str) -> None:
-            if not cond:
-                raise ConfigError(message)
-
+        super().__post_init__()  # the shared sections' own rules
         for name in ("max_seq_length", "micro_batch_tokens", "gradient_accumulation_steps"):
             need(getattr(self, name) >= 1, f"{name} must be >= 1: got {getattr(self, name)}")
         need(self.micro_batch_tokens >= self.max_seq_length,
@@ -94,9 +73,7 @@ class SFTConfig:
         need(self.max_steps is None or self.max_steps >= 1, f"max_steps must be >= 1 or None: got {self.max_steps}")
         need(self.epochs > 0, f"epochs must be > 0: got {self.epochs}")
         need(self.packing in ("bfd", "greedy", "none"), f"packing must be bfd, greedy or none: got {self.packing!r}")
-        need(self.lr_schedule in ("constant", "linear", "cosine"), f"unknown lr_schedule {self.lr_schedule!r}")
         need(self.loss_chunk_tokens >= 0, f"loss_chunk_tokens must be >= 0 (0 = no chunking): got {self.loss_chunk_tokens}")
-        need(self.lora_r >= 0, "lora_r must be >= 0 (0 = full fine-tuning)")
         need(0 <= self.distill_alpha <= 1, f"distill_alpha must be in [0, 1]: got {self.distill_alpha}")
         need(self.distill_temperature > 0, f"distill_temperature must be > 0: got {self.distill_temperature}")
         for entry in self.datasets:
