@@ -10,10 +10,12 @@ needed to audit and filter it later:
      "tokens": {"prompt", "completion"}, "finish_reason", "sample_index",
      "teacher": {"id", "kind", "sampling", "template"}, "answer"}
 
-Crash-safe and resumable: records are appended to a `samples.JsonlStore` (flushed and fsynced per
-batch of problems, a truncated last line skipped), each keyed by `samples.sample_key(teacher,
-prompt, sampling, sample index)`. A rerun reads the keys already on disk and generates only the
-missing ones, so a run killed at any moment and rerun ends with exactly one record per key.
+Drawn and scored by `sampling.sample_and_score` (the path evaluation, scaling and GRPO use), with the
+records on disk as its cache. Crash-safe and resumable: records are appended to a
+`samples.JsonlStore` (flushed and fsynced per batch of problems, a truncated last line skipped), each
+keyed by `samples.sample_key(teacher, prompt, sampling, sample index)`. A rerun reads the keys already
+on disk and generates only the missing ones, so a run killed at any moment and rerun ends with
+exactly one record per key.
 
 Faults: a backend with `generate_results` (the OpenAI backend) reports a prompt whose request
 failed after its retries as a typed error; that prompt's records are not written (the next run
@@ -23,14 +25,16 @@ client made on the way (read from its log records).
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence, runtime_checkable
 
-from ..backends.base import Backend, SamplingParams
-from ..samples import JsonlStore, encode_reward, sample_key
+from ..backends.base import Backend, Completion, SamplingParams
+from ..samples import JsonlStore, ScoredSample, sample_key
+from ..sampling import sample_and_score
 
 
 @runtime_checkable
@@ -78,25 +82,46 @@ def trace_keys(teacher_hash: str, prompt: Any, sampling: SamplingParams, k: int)
     return [sample_key(teacher_hash, prompt, settings, i) for i in range(k)]
 
 
-def trace_record(task: Any, problem: Any, prompt: list[dict], text: str, *, key: str, sample_index: int,
-                 score: Any, prompt_tokens: int | None, completion_tokens: int | None, finish_reason: str,
-                 teacher: dict) -> dict:
-    """One trace as an SFT record in the chat `messages` format, with its verdict and token counts."""
+def trace_record(problem: Any, sample: ScoredSample, teacher: dict) -> dict:
+    """One scored sample as an SFT record in the chat `messages` format, with its verdict and token counts."""
     return {
-        "key": key,
+        "key": sample.key,
         "problem_id": problem.id,
-        "task": task.name,
+        "task": sample.task,
         "question": problem.question,  # as the task states it: what decontamination compares
-        "messages": [*prompt, {"role": "assistant", "content": text}],
-        "completion": text,
+        "messages": [*sample.prompt, {"role": "assistant", "content": sample.completion}],
+        "completion": sample.completion,
         "answer": problem.answer,
-        "verdict": {"correct": score.correct, "reward": encode_reward(score.reward), "extracted": score.extracted,
-                    "breakdown": {k: encode_reward(v) for k, v in score.breakdown.items()}},
-        "tokens": {"prompt": prompt_tokens, "completion": completion_tokens},
-        "finish_reason": finish_reason,
-        "sample_index": sample_index,
+        "verdict": {"correct": sample.correct,
+                    "reward": {"failure": sample.failure} if sample.failure is not None else sample.reward,
+                    "extracted": sample.extracted, "breakdown": sample.breakdown},
+        "tokens": {"prompt": sample.prompt_tokens, "completion": sample.completion_tokens},
+        "finish_reason": sample.finish_reason,
+        "sample_index": sample.sample_index,
         "teacher": teacher,
     }
+
+
+class RecordsCache:
+    """The trace records on disk as `sample_and_score`'s cache: a key with a record is never drawn again.
+
+    New records are written with their verdicts by `generate_traces` after each batch is scored, so
+    `put_many` (raw completions, before scoring) keeps nothing.
+    """
+
+    def __init__(self, records: dict[str, dict]):
+        self.records = records
+
+    def get(self, key: str) -> dict | None:
+        r = self.records.get(key)
+        if r is None:
+            return None
+        return {"text": r["completion"], "token_ids": [], "prompt_tokens": r["tokens"]["prompt"],
+                "completion_tokens": r["tokens"]["completion"], "finish_reason": r["finish_reason"],
+                "sample_index": r["sample_index"]}
+
+    def put_many(self, items: list[tuple[str, dict]]) -> None:
+        pass
 
 
 def read_records(path: str | Path) -> tuple[dict[str, dict], int]:
@@ -136,13 +161,6 @@ class RetryCounter(logging.Handler):
         logger.setLevel(self._level)
 
 
-def _generate_batch(teacher: Backend, prompts: list, sampling: SamplingParams) -> list:
-    """Completions per prompt, or a typed error for a prompt whose request failed (servers only)."""
-    if hasattr(teacher, "generate_results"):
-        return teacher.generate_results(prompts, sampling)
-    return teacher.generate(prompts, sampling)
-
-
 def generate_traces(
     task: Any,
     problems: Sequence[Any],
@@ -180,11 +198,30 @@ def generate_traces(
     started = time.perf_counter()
     prompts = [task.prompt(p, template) for p in problems]
     keys = [trace_keys(teacher_hash, prompt, key_sampling, k) for prompt in prompts]
-    todo = [i for i in range(len(problems)) if any(key not in existing for key in keys[i])]
+    to_draw = sum(1 for key_list in keys if any(key not in existing for key in key_list))
+
+    def write(indices: list[int], completions: list[list[Completion]], samples: list[list[ScoredSample]]) -> None:
+        fresh = []
+        for i, group, scored in zip(indices, completions, samples):
+            for c, sample in zip(group, scored):
+                # Every generated token costs, also a sample whose key a killed run had already written.
+                report.prompt_tokens += c.prompt_tokens or 0
+                report.completion_tokens += c.completion_tokens or 0
+                if sample.key not in existing:
+                    existing[sample.key] = trace_record(problems[i], sample, teacher_info)
+                    fresh.append(existing[sample.key])
+        store.append(fresh)  # one flush + fsync per batch: a kill loses at most this batch
+        report.records_written += len(fresh)
+        done[0] += len(indices)
+        log(f"traces: {done[0]}/{to_draw} problems to do, {report.records_written} records written")
+
+    done = [0]
+    backend = SolverBackend(teacher, problems, prompts, count_tokens) if is_solver else teacher
     with RetryCounter(report.retries):
-        _generate_todo(task, problems, teacher, is_solver, prompts, keys, todo, existing, store, report, k=k,
-                       sampling=sampling, batch_problems=batch_problems, count_tokens=count_tokens,
-                       teacher_info=teacher_info, log=log)
+        # A solver's k traces differ by sample index even when the sampling settings say greedy.
+        sample_and_score(backend, task, problems, prompts, sampling, keys=keys, cache=RecordsCache(existing),
+                         batch_problems=batch_problems, copy_greedy=not is_solver, score_cached=False,
+                         failures=report.failures, on_batch=write)
     report.records_total = sum(1 for key_list in keys for key in key_list if key in existing)
     report.correct = sum(1 for key_list in keys for key in key_list
                          if key in existing and existing[key]["verdict"]["correct"] is True)
@@ -194,54 +231,24 @@ def generate_traces(
     return report
 
 
-def _generate_todo(task: Any, problems: Sequence[Any], teacher: Any, is_solver: bool, prompts: list, keys: list,
-                   todo: list[int], existing: dict, store: JsonlStore, report: GenerationReport, *, k: int,
-                   sampling: SamplingParams, batch_problems: int, count_tokens: Callable[[str], int] | None,
-                   teacher_info: dict, log: Callable[[str], None]) -> None:
-    """Generate, verify and append the missing traces of the problems in `todo`, batch by batch."""
-    for start in range(0, len(todo), batch_problems):
-        batch = todo[start:start + batch_problems]
-        if is_solver:
-            outputs = [[_solver_completion(teacher, problems[i], j, prompts[i], count_tokens) for j in range(k)]
-                       for i in batch]
-        else:
-            outputs = _generate_batch(teacher, [prompts[i] for i in batch], sampling)
-        fresh = []
-        for i, completions in zip(batch, outputs):
-            if isinstance(completions, Exception):
-                name = type(completions).__name__
-                report.failures[name] = report.failures.get(name, 0) + 1
-                continue
-            scores = task.score_many(problems[i], [c.text for c in completions])
-            for c, score in zip(completions, scores):
-                # Every generated token costs, also a sample whose key a killed run had already written.
-                report.prompt_tokens += c.prompt_tokens or 0
-                report.completion_tokens += c.completion_tokens or 0
-                key = keys[i][c.sample_index]
-                if key in existing:
-                    continue
-                rec = trace_record(task, problems[i], prompts[i], c.text, key=key, sample_index=c.sample_index,
-                                   score=score, prompt_tokens=c.prompt_tokens, completion_tokens=c.completion_tokens,
-                                   finish_reason=c.finish_reason, teacher=teacher_info)
-                fresh.append(rec)
-                existing[key] = rec
-        store.append(fresh)  # one flush + fsync per batch: a kill loses at most this batch
-        report.records_written += len(fresh)
-        log(f"traces: {start + len(batch)}/{len(todo)} problems to do, {report.records_written} records written")
+class SolverBackend:
+    """A programmatic teacher as a backend: each prompt's k traces are `solver.solve(problem, j)`, j < k.
 
+    `count_tokens` counts a trace's tokens (None when not given: a solver reports none)."""
 
-@dataclass
-class _SolverCompletion:
-    text: str
-    sample_index: int
-    prompt_tokens: int | None
-    completion_tokens: int | None
-    finish_reason: str = "stop"
+    def __init__(self, solver: Solver, problems: Sequence[Any], prompts: Sequence[list[dict]],
+                 count_tokens: Callable[[str], int] | None):
+        self.solver, self.model_id, self.count_tokens = solver, solver.model_id, count_tokens
+        self.problems = {json.dumps(prompt, sort_keys=True): problem for prompt, problem in zip(prompts, problems)}
 
+    def generate(self, prompts: Sequence[list[dict]], sampling: SamplingParams) -> list[list[Completion]]:
+        out = []
+        for prompt in prompts:
+            problem = self.problems[json.dumps(prompt, sort_keys=True)]
+            prompt_tokens = self._count("".join(m["content"] for m in prompt))
+            texts = [self.solver.solve(problem, j) for j in range(sampling.n)]
+            out.append([Completion(text, [], prompt_tokens, self._count(text), "stop", j) for j, text in enumerate(texts)])
+        return out
 
-def _solver_completion(solver: Solver, problem: Any, index: int, prompt: list[dict],
-                       count_tokens: Callable[[str], int] | None) -> _SolverCompletion:
-    text = solver.solve(problem, index)
-    prompt_text = "".join(m["content"] for m in prompt)
-    return _SolverCompletion(text, index, count_tokens(prompt_text) if count_tokens else None,
-                             count_tokens(text) if count_tokens else None)
+    def _count(self, text: str) -> int | None:
+        return self.count_tokens(text) if self.count_tokens else None
