@@ -51,6 +51,10 @@ def _sft_recipe(cfg: dict, examples: int | None) -> list[str]:
     ]
 
 
+def _other_recipe(cfg: dict, trainer: str) -> list[str]:
+    return [f"**Recipe:** `reasoncraft train {trainer}`, {_tuning(cfg)}; every setting is in the resolved config below."]
+
+
 def _tuning(cfg: dict) -> str:
     return f"LoRA r={cfg['lora_r']} alpha={cfg['lora_alpha']}" if cfg.get("lora_r") else "full fine-tuning"
 
@@ -78,15 +82,20 @@ def _evaluation_lines(cfg: dict, evaluation: dict, trainer: str) -> list[str]:
 
 
 def model_card(config: Any, metrics: Sequence[dict], evaluation: dict, trainer: str, examples: int | None = None) -> str:
-    """A README.md for the saved policy: the recipe (GRPO or SFT), its data, final metrics and evaluation.
+    """A README.md for the saved policy: the recipe, its data, final metrics and evaluation.
 
-    `trainer` is "grpo" or "sft"; `examples` is the number of SFT examples after mixing.
+    `trainer` names the command (`train <trainer>`): "grpo" and "sft" get their recipe and data in words, any
+    other trainer a line naming its command (its settings are in the resolved config the card ends with);
+    `examples` is the number of SFT examples after mixing.
     """
-    if trainer not in ("grpo", "sft"):
-        raise ValueError(f"trainer must be grpo or sft: got {trainer!r}")
     cfg = dataclasses.asdict(config) if dataclasses.is_dataclass(config) else dict(config)
     last = metrics[-1] if metrics else {}
-    recipe = _grpo_recipe(cfg) if trainer == "grpo" else _sft_recipe(cfg, examples)
+    if trainer == "grpo":
+        recipe = _grpo_recipe(cfg)
+    elif trainer == "sft":
+        recipe = _sft_recipe(cfg, examples)
+    else:
+        recipe = _other_recipe(cfg, trainer)
     lines = [
         "---", "library_name: transformers", "tags: [reasoncraft, " + trainer + "]", "---", "",
         f"# {cfg.get('model', 'policy')} trained with reasoncraft `train {trainer}`", "",

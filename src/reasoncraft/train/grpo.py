@@ -18,6 +18,8 @@ Where this departs from the paper:
 
 Rollouts come from the in-process `HFBackend`, which shares the policy's weights (no copy, no
 sync), shares each prompt's prefill among its G samples and drops finished samples from the batch.
+Everything around the algorithm (output folder, seed, run record, metrics, checkpoints and exact resume,
+held-out evaluation before and after, the exported model) is the shared run lifecycle of `run.py`.
 
 Launch:  reasoncraft train grpo configs/r1_zero_quickstart.yaml [key=value ...] [--resume RUN_DIR]
 or from Python: `train_grpo(load_config(GRPOConfig, path, overrides))`.
@@ -34,16 +36,14 @@ import torch
 
 from . import distributed, fsdp
 from . import grpo_loss as L
-from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
-from ..config import ConfigError, config_dict
 from .grpo_batch import Rollout, attention_kind, completion_logprobs, micro_batches, micro_batches_by_group, pad_rollouts, shared_prompt_logprobs
 from .grpo_config import GRPOConfig
 from .grpo_rollouts import ProblemStream, RewardFailureRateExceeded, score_completions  # noqa: F401 (re-exported)
-from .held_out import brief, eval_scalars, held_out_eval
+from .held_out import held_out_eval
 from .lora import apply_lora, enable_gradient_checkpointing
-from .loggers import open_sinks, require_backends
-from .metrics import MetricsLog, plot_metrics, reflection_rate
+from .metrics import reflection_rate
 from .optim import build_optimizer, guarded_step
+from .run import TrainingRun
 
 
 # --- prompts and held-out evaluation ------------------------------------------------------------------
@@ -54,18 +54,19 @@ def make_prompt(task: Any, problem: Any, template: str, prompt_format: str = "ch
     return task.prompt(problem, template) if prompt_format == "chat" else task.prompt_text(problem, template)
 
 
-def _held_out(backend: Any, task: Any, config: GRPOConfig, when: str, main: bool = True) -> dict:
-    """Greedy held-out evaluation through reasoncraft.evaluate (as `reasoncraft eval` computes it).
+def held_out_evaluator(backend: Any, task: Any, config: GRPOConfig) -> Callable[[str, Path], dict] | None:
+    """Greedy held-out evaluation of the task's eval split through reasoncraft.evaluate (as `reasoncraft eval`
+    computes it), for `TrainingRun.held_out`; None when eval_problems is 0."""
+    if not config.eval_problems:
+        return None
 
-    A sharded model needs every process in each forward: the other processes evaluate too (the same
-    greedy completions) and write into a scratch folder."""
-    import tempfile
+    def evaluate(when: str, folder: Path) -> dict:
+        return held_out_eval(backend, task, split=config.eval_split, limit=config.eval_problems, template=config.template,
+                             max_new_tokens=config.eval_max_new_tokens or config.max_completion_length,
+                             out_dir=folder, prompt_format=config.prompt_format,
+                             batch_problems=config.generation_batch_rows, command=f"train grpo: held-out evaluation {when}")
 
-    folder = Path(config.out_dir) / "eval" / when if main else Path(tempfile.mkdtemp(prefix=f"grpo-eval-{when}-"))
-    return held_out_eval(backend, task, split=config.eval_split, limit=config.eval_problems, template=config.template,
-                         max_new_tokens=config.eval_max_new_tokens or config.max_completion_length,
-                         out_dir=folder, prompt_format=config.prompt_format,
-                         batch_problems=config.generation_batch_rows, command=f"train grpo: held-out evaluation {when}")
+    return evaluate
 
 
 # --- the loop ----------------------------------------------------------------------------------------
@@ -193,7 +194,7 @@ def policy_update(model: Any, reference: Any, rollouts: list[Rollout], config: G
     total_rows = len(rollouts)
     local_tokens = float(sum(len(r.completion_ids) for r in rollouts))
     # dapo divides by the tokens of the whole global batch, per process (gradients are then averaged)
-    world = 1 if not distributed.active() else __import__("torch").distributed.get_world_size()
+    world = torch.distributed.get_world_size() if distributed.active() else 1
     total_tokens = distributed.all_reduce_sum(local_tokens) / world
     acc = {"loss": 0.0, "tokens": 0.0, "clip_low": 0.0, "clip_high": 0.0, "kl": 0.0, "entropy": 0.0, "gap": 0.0, "is_weight": 0.0}
     device = params[0].device
@@ -297,26 +298,13 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
     """
     from ..backends import HFBackend
     from ..models import weights_hash
-    from ..record import RunRecord, count_parameters
+    from ..record import count_parameters
     from ..rewards.base import get_reward
     from ..scorers.reward import reward_model_fns
-    from ..config import save_config
 
-    if resume is not None:
-        resolve_checkpoint(resume)  # fail loudly before spending minutes loading a model
-    require_backends(config.report_to)  # a missing tracker fails before the model loads, too
-    rank, world = distributed.init()
-    main, sharded = rank == 0, config.fsdp
-    if sharded and world < 2:
-        raise ConfigError("fsdp shards the model over processes: launch with torchrun --nproc_per_node N or accelerate "
-                          "launch (see docs/training.md), or set fsdp=false for one process")
-    if not main:
-        log = lambda message: None  # noqa: E731 - one process speaks
-    out = Path(config.out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if config.num_threads:
-        torch.set_num_threads(config.num_threads)
-    torch.manual_seed(config.seed)
+    # checks the resume path, trackers and launch before any model loads; joins the process group; seeds
+    run = TrainingRun("train grpo", config, resume=resume, sharded=config.fsdp, log=log)
+    rank, world, main, sharded, log = run.rank, run.world, run.main, run.sharded, run.log
     if task is None:
         from ..tasks import get_task
 
@@ -338,40 +326,24 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
 
         rollout_backend = backend_from_url(config.rollout_server, config.rollout_model or config.model)
         pusher = WeightPusher(rollout_backend, config.weight_sync or ("lora" if config.lora_r else "disk"),
-                              config.sync_dir or out / "weights_sync")
+                              config.sync_dir or run.out / "weights_sync")
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer, scheduler = build_optimizer(params, config.learning_rate, config.weight_decay,
                                            (config.adam_beta1, config.adam_beta2), config.warmup_steps,
                                            config.optimizer_steps, config.lr_schedule)
-    if main:
-        save_config(config, out / "config.yaml")
-    distributed.barrier()
-    record = RunRecord("train grpo", config_dict(config), out, devices=world)
-    record.set_model(config.model, model_hash, n_parameters)
     log(f"GRPO: {config.steps} steps x {config.batch_size} completions = {config.prompts_per_step} prompts x "
         f"G={config.num_generations}; derived: {config.derived()}; trainable parameters: {sum(p.numel() for p in params):,}")
+    # config saved, run record and metrics log opened; on resume: weights, optimizer, RNGs and data position back
+    data_state = run.start(model, optimizer, scheduler, model_id=config.model, weights_sha256=model_hash,
+                           parameters=n_parameters)
+    if run.resume is not None and pusher is not None and main:
+        pusher.push(model, run.step)  # the servers must sample from the resumed weights
+    stream = ProblemStream(task.problems(config.train_split), config.seed, **(data_state or {}))
+    evaluate = held_out_evaluator(backend, task, config)
+    run.held_out("before", evaluate, step=0)
 
-    start_step, data_state, evaluation, train_seconds = 0, {"epoch": 0, "index": 0}, {}, 0.0
-    if resume is not None:
-        state = load_checkpoint(resume, model=model, optimizer=optimizer, scheduler=scheduler, sharded=sharded)
-        start_step, data_state, evaluation = state["step"], state["data"], state.get("evaluation", {})
-        train_seconds = state.get("train_seconds", 0.0)
-        log(f"resumed from {state['checkpoint']} at step {start_step}")
-        if pusher is not None and main:
-            pusher.push(model, start_step)  # the servers must sample from the resumed weights
-    stream = ProblemStream(task.problems(config.train_split), config.seed, **data_state)
-    if (main or sharded) and config.eval_problems and "before" not in evaluation:
-        evaluation["before"] = _held_out(backend, task, config, "before", main)
-        log(f"held-out before: {brief(evaluation['before'])}")
-
-    resume_step = start_step if resume is not None else None
-    metrics_log = MetricsLog(out / "metrics.jsonl", resume_step=resume_step,
-                             sinks=open_sinks(config.report_to, out, config_dict(config), resume_step)) if main else None
-    if main and "before" in evaluation and resume is None:
-        metrics_log.report(eval_scalars(evaluation["before"]), 0)
     model.train()
-    checkpoints = out / "checkpoints"
-    for step in range(start_step + 1, config.steps + 1):
+    for step in range(run.step + 1, config.steps + 1):
         started = time.perf_counter()
         rollouts, sampled = sample_step(rollout_backend, task, stream, config, step, reward_fns, rank, world,
                                         local=backend if pusher is not None else None)
@@ -392,51 +364,22 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
                 pusher.push(model, step)
             distributed.barrier()
         elapsed = time.perf_counter() - started
-        train_seconds += elapsed
         completion_tokens = sum(len(r.completion_ids) for r in sampled["first_round"])
         metrics = step_metrics(step, rollouts, sampled, update, config) if rollouts else {"step": step, "no_groups": True}
         metrics.update({"lr": scheduler.get_last_lr()[0], "step_time": elapsed, "generation_time": generated - started,
-                        "tokens_per_s": completion_tokens / elapsed, "train_seconds": train_seconds})
-        metrics = distributed.mean_over_processes(metrics)
-        if main:
-            metrics_log.write(metrics)
+                        "tokens_per_s": completion_tokens / elapsed})
         training_tokens = config.mu * sum(len(r.prompt_ids) + len(r.completion_ids) for r in rollouts)
-        record.add_tokens(*(int(distributed.all_reduce_sum(n)) for n in (sampled["prompt_tokens"], completion_tokens, training_tokens)))
+        metrics = run.log_step(metrics, seconds=elapsed, prompt_tokens=sampled["prompt_tokens"],
+                               completion_tokens=completion_tokens, training_tokens=training_tokens)  # averaged
         if metrics.get("skipped"):
             log(f"step {step}: non-finite loss or gradient, update skipped (loss={metrics.get('loss')}, grad_norm={metrics.get('grad_norm')})")
         log(f"step {step}/{config.steps} reward {metrics.get('reward', float('nan')):.3f} len "
             f"{metrics.get('completion_length_mean', 0):.1f} loss {metrics.get('loss', 0):.4f} {elapsed:.1f}s")
         if main and config.log_samples_steps and step % config.log_samples_steps == 0:
-            _log_samples(out / "samples.jsonl", step, sampled["first_round"], tokenizer)
-        if config.save_steps >= 0 and ((config.save_steps and step % config.save_steps == 0) or step == config.steps):
-            full = fsdp.full_states(model, optimizer) if sharded else (None, None)  # collective: every process
-            if main:
-                save_checkpoint(checkpoints, step, model=model, optimizer=optimizer, scheduler=scheduler,
-                                state={"data": stream.state(), "evaluation": evaluation, "train_seconds": train_seconds},
-                                config_yaml=(out / "config.yaml").read_text(), keep=config.keep_checkpoints,
-                                model_state=full[0], optimizer_state=full[1])
-            distributed.barrier()
+            _log_samples(run.out / "samples.jsonl", step, sampled["first_round"], tokenizer)
+        run.checkpoint(step, last_step=config.steps, data=stream.state())  # when due; collective under FSDP
 
     model.eval()
-    distributed.barrier()
-    if (main or sharded) and config.eval_problems:
-        evaluation["after"] = _held_out(backend, task, config, "after", main)
-    final_state = fsdp.full_states(model)[0] if sharded and config.save_model else None  # collective
-    if not main:
-        return {"rank": rank, "steps": config.steps, "train_seconds": round(train_seconds, 2)}
-    if config.eval_problems:
-        log(f"held-out after: {brief(evaluation['after'])}")
-        metrics_log.report(eval_scalars(evaluation["after"]), config.steps)
-    metrics_log.close()
-    rows = metrics_log.read()
-    plot = plot_metrics(rows, out / "metrics.png", PLOT_KEYS)
-    if config.save_model:
-        from .export import save_policy
-
-        save_policy(model, tokenizer, out / "model", config=config, metrics=rows, evaluation=evaluation, state_dict=final_state)
-    summary = {"evaluation": evaluation, "steps": config.steps, "train_seconds": round(train_seconds, 2),
-               "final_metrics": rows[-1] if rows else {}, "metrics": str(out / "metrics.jsonl"),
-               "plot": str(plot) if plot else None}
-    record.finish(**{"train": summary})
-    (out / "summary.json").write_text(json.dumps(summary, indent=2))
-    return summary
+    run.held_out("after", evaluate, step=config.steps)
+    # metrics.png, the model folder with its card, summary.json and run.json
+    return run.finish(tokenizer, steps=config.steps, plot_keys=PLOT_KEYS)

@@ -13,9 +13,9 @@ students, which are "only SFT, no RL". This trainer does that step:
   completion token go through the LM head, so prompt logits are never computed, and the head is fused with
   the cross-entropy in chunks (`fused_loss.py`), so the completion logits are never held whole either;
 * several datasets are mixed with weights, full fine-tuning or LoRA, gradient accumulation, and the
-  shared mechanics of `train/`: config (`config.py`), checkpoint and exact resume (`checkpoint.py`),
-  metrics (`metrics.py`), AdamW and the guarded step (`optim.py`), the final Hugging Face folder
-  (`export.py`);
+  shared mechanics of `train/`: the run lifecycle (`run.py`: output folder, seed, run record, metrics and
+  trackers, checkpoints and exact resume, held-out evaluation before and after, the final Hugging Face
+  folder with its model card), AdamW and the guarded step (`optim.py`);
 * optional classical distillation (Hinton et al. 2015): with `teacher` set, the loss is
   (1 - alpha) * CE + alpha * T^2 * KL(p_teacher^T || p_student^T) on the same completion tokens,
   which needs the teacher and student to share a tokenizer (checked). The article contrasts this
@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import random
 import time
 from pathlib import Path
@@ -37,15 +36,13 @@ from typing import Any, Callable, Sequence
 
 import torch
 
+from ..config import ConfigError
 from .batching import IGNORE_INDEX, Example, collate_packed, pack, pack_best_fit, shifted_targets, tokenize_chat
-from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
-from ..config import ConfigError, config_dict, save_config
 from .fused_loss import fused_head, fused_linear_nll, head_is_exact
-from .held_out import brief, eval_scalars, held_out_eval
-from .loggers import open_sinks, require_backends
-from .metrics import MetricsLog, plot_metrics
+from .held_out import held_out_eval
 from .lora import apply_lora, enable_gradient_checkpointing
 from .optim import build_optimizer, guarded_step
+from .run import TrainingRun
 from .sft_config import SFTConfig
 
 # --- the loss: pure functions of tensors ----------------------------------------------------------
@@ -285,8 +282,9 @@ def _loss_head(model: Any, examples: Sequence[Example], chunk_tokens: int, disti
     return head, f"LM head fused with the cross-entropy in chunks of {chunk_tokens} positions"
 
 
-def _evaluator(config: SFTConfig, model: Any, tokenizer: Any) -> Callable[[str], dict] | None:
-    """Greedy held-out evaluation of the configured task through reasoncraft.evaluate, or None."""
+def held_out_evaluator(config: SFTConfig, model: Any, tokenizer: Any) -> Callable[[str, Path], dict] | None:
+    """Greedy held-out evaluation of the configured task through reasoncraft.evaluate, for `TrainingRun.held_out`;
+    None without an eval_task."""
     if not config.eval_task:
         return None
     from ..backends import HFBackend
@@ -296,15 +294,10 @@ def _evaluator(config: SFTConfig, model: Any, tokenizer: Any) -> Callable[[str],
     policy = model.get_base_model() if hasattr(model, "get_base_model") else model  # LoRA: the adapted base model
     backend = HFBackend(policy, tokenizer, model_id=config.model)
 
-    def evaluate(when: str) -> dict:
-        was_training = model.training
-        model.eval()
-        try:
-            return held_out_eval(backend, task, split=config.eval_split, limit=config.eval_problems,
-                                 template=config.eval_template, max_new_tokens=config.eval_max_new_tokens,
-                                 out_dir=Path(config.out_dir) / "eval" / when, command=f"train sft: held-out evaluation {when}")
-        finally:
-            model.train(was_training)
+    def evaluate(when: str, folder: Path) -> dict:
+        return held_out_eval(backend, task, split=config.eval_split, limit=config.eval_problems,
+                             template=config.eval_template, max_new_tokens=config.eval_max_new_tokens,
+                             out_dir=folder, command=f"train sft: held-out evaluation {when}")
 
     return evaluate
 
@@ -316,22 +309,12 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
               resume: str | None = None, log: Callable[[str], None] = print) -> dict:
     """Run SFT as configured; return a summary. `model`/`tokenizer`/`teacher` override the config (tests)."""
     from ..models import load_model, weights_hash
-    from ..record import RunRecord, count_parameters
-    from .export import save_policy
+    from ..record import count_parameters
 
-    if resume is not None:
-        resolve_checkpoint(resume)  # fail before loading anything
-    require_backends(config.report_to)
-    if int(os.environ.get("WORLD_SIZE", "1")) > 1:
-        raise ConfigError("train sft runs on one process (each of several would train its own copy into the same "
-                          "out_dir): launch it without torchrun/accelerate; see docs/training.md")
     if not config.datasets:
         raise ConfigError("datasets is empty: name at least one JSONL file of chat `messages` (e.g. reasoncraft distill's sft.jsonl)")
-    out = Path(config.out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    if config.num_threads:
-        torch.set_num_threads(config.num_threads)
-    torch.manual_seed(config.seed)
+    # checks the resume path, trackers and launch (one process) before any model loads; folder, threads, seed
+    run = TrainingRun("train sft", config, resume=resume, one_process=True, log=log)
     if model is None:
         model, tokenizer = load_model(config.model, dtype=config.dtype, device=config.device)
     device = next(model.parameters()).device
@@ -351,31 +334,19 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
     optimizer, scheduler = build_optimizer(params, config.learning_rate, config.weight_decay,
                                            (config.adam_beta1, config.adam_beta2), config.warmup_steps, steps,
                                            config.lr_schedule)
-    save_config(config, out / "config.yaml")
-    record = RunRecord("train sft", config_dict(config), out)
-    record.set_model(config.model, weights_hash(model), count_parameters(model))
     log(f"SFT: {len(examples)} examples packed into {len(stream.rows)} rows of <= {config.micro_batch_tokens} tokens; "
         f"{steps} optimizer steps of {config.gradient_accumulation_steps} rows; trainable parameters "
         f"{sum(p.numel() for p in params):,}; attention {'block-diagonal mask' if block_mask else 'position ids'}; "
         f"loss: {loss_kind}")
-    start, train_seconds = 0, 0.0
-    if resume is not None:
-        state = load_checkpoint(resume, model=model, optimizer=optimizer, scheduler=scheduler)
-        start, train_seconds = state["step"], state.get("train_seconds", 0.0)
-        stream = PackedStream(examples, config.micro_batch_tokens, config.seed, **state["data"], packing=config.packing)
-        log(f"resumed from {state['checkpoint']} at step {start}")
-    evaluate = _evaluator(config, model, tokenizer)
-    evaluation = state.get("evaluation", {}) if resume is not None else {}
-    if evaluate is not None and "before" not in evaluation:
-        evaluation["before"] = evaluate("before")
-        log(f"held-out before: {brief(evaluation['before'])}")
-    resume_step = start if resume is not None else None
-    metrics_log = MetricsLog(out / "metrics.jsonl", resume_step=resume_step,
-                             sinks=open_sinks(config.report_to, out, config_dict(config), resume_step))
-    if "before" in evaluation and resume is None:
-        metrics_log.report(eval_scalars(evaluation["before"]), 0)
+    # config saved, run record and metrics log opened; on resume: weights, optimizer, RNGs and data position back
+    data_state = run.start(model, optimizer, scheduler, model_id=config.model, weights_sha256=weights_hash(model),
+                           parameters=count_parameters(model))
+    if data_state is not None:
+        stream = PackedStream(examples, config.micro_batch_tokens, config.seed, **data_state, packing=config.packing)
+    evaluate = held_out_evaluator(config, model, tokenizer)
+    run.held_out("before", evaluate, step=0)
     model.train()
-    for step in range(start + 1, steps + 1):
+    for step in range(run.step + 1, steps + 1):
         started = time.perf_counter()
         rows = [stream.take() for _ in range(config.gradient_accumulation_steps)]
         result = sft_step(model, rows, optimizer=optimizer, scheduler=scheduler, params=params,
@@ -383,34 +354,17 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
                           alpha=config.distill_alpha, temperature=config.distill_temperature,
                           autocast_bf16=config.autocast_bf16, head=head, chunk_tokens=config.loss_chunk_tokens)
         elapsed = time.perf_counter() - started
-        train_seconds += elapsed
         metrics = {"step": step, **result, "lr": scheduler.get_last_lr()[0], "epoch": stream.epoch,
-                   "step_time": elapsed, "tokens_per_s": result["train_tokens"] / elapsed, "train_seconds": train_seconds}
-        metrics_log.write(metrics)
-        record.add_tokens(training=result["train_tokens"])
+                   "step_time": elapsed, "tokens_per_s": result["train_tokens"] / elapsed}
+        metrics = run.log_step(metrics, seconds=elapsed, training_tokens=result["train_tokens"])
         if result["skipped"]:
             log(f"step {step}: non-finite loss or gradient, update skipped")
         if config.log_steps and step % config.log_steps == 0:
             log(f"step {step}/{steps} loss {result['loss']:.4f} grad_norm {result['grad_norm']:.3f} "
                 f"{metrics['tokens_per_s']:.0f} tok/s")
-        if config.save_steps >= 0 and ((config.save_steps and step % config.save_steps == 0) or step == steps):
-            save_checkpoint(out / "checkpoints", step, model=model, optimizer=optimizer, scheduler=scheduler,
-                            state={"data": stream.state(), "train_seconds": train_seconds, "evaluation": evaluation},
-                            config_yaml=(out / "config.yaml").read_text(), keep=config.keep_checkpoints)
+        run.checkpoint(step, last_step=steps, data=stream.state())  # when due
     model.eval()
-    if evaluate is not None:
-        evaluation["after"] = evaluate("after")
-        log(f"held-out after: {brief(evaluation['after'])}")
-        metrics_log.report(eval_scalars(evaluation["after"]), steps)
-    metrics_log.close()
-    rows_logged = metrics_log.read()
-    plot = plot_metrics(rows_logged, out / "metrics.png", PLOT_KEYS)
-    if config.save_model:
-        save_policy(model, tokenizer, out / "model", config=config, metrics=rows_logged, evaluation=evaluation,
-                    merge_lora=config.merge_lora, trainer="sft", examples=len(examples))
-    summary = {"evaluation": evaluation, "steps": steps, "examples": len(examples), "rows_per_epoch": len(stream.rows),
-               "train_seconds": round(train_seconds, 2), "final_metrics": rows_logged[-1] if rows_logged else {},
-               "plot": str(plot) if plot else None, "model": str(out / "model") if config.save_model else None}
-    record.finish(train=summary)
-    (out / "summary.json").write_text(json.dumps(summary, indent=2))
-    return summary
+    run.held_out("after", evaluate, step=steps)
+    # metrics.png, the model folder with its card, summary.json and run.json
+    return run.finish(tokenizer, steps=steps, plot_keys=PLOT_KEYS, merge_lora=config.merge_lora,
+                      examples=len(examples), rows_per_epoch=len(stream.rows))
