@@ -1,5 +1,7 @@
 """Test tiers: the default suite runs on the CPU with tiny random models; `slow` loads the real
-embedded default model (and runs in CI); `gpu` runs only where CUDA is present."""
+embedded default model and `dist` launches several training processes (both run in CI; leave them
+out locally with `-m "not dist and not slow"`); `gpu` runs only where CUDA is present.
+Builders that several test modules share live in tests/helpers.py."""
 
 from __future__ import annotations
 

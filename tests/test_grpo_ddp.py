@@ -27,6 +27,7 @@ _SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.dist
 def test_two_gloo_processes_match_one_process(tmp_path):
     script = tmp_path / "train.py"
     script.write_text(_SCRIPT.format(tests=str(Path(__file__).parent), tmp=str(tmp_path)))
@@ -80,6 +81,7 @@ def _metrics(folder):
     return [{k: v for k, v in r.items() if k not in ("step_time", "generation_time", "tokens_per_s", "train_seconds")} for r in rows]
 
 
+@pytest.mark.dist
 def test_fsdp_on_two_gloo_processes_trains_checkpoints_and_resumes(tmp_path):
     """fsdp=true shards the model over 2 CPU processes: its first step equals one unsharded process on the
     same global batch, it writes full checkpoints and a normal model folder, and a run resumed from its

@@ -19,6 +19,7 @@ from reasoncraft.train.sft_config import SFTConfig
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.dist
 def test_accelerate_launch_with_the_shipped_config_trains_on_two_processes(tmp_path):
     pytest.importorskip("accelerate")
     from reasoncraft.testing import tiny_model
