@@ -74,7 +74,7 @@ def fixed_loss_ours(model, tokenizer, task) -> dict:
     prompt_ids, completion_ids, rewards = fixed_batch(tokenizer, task)
     G = 4
     advantages = L.group_advantages(rewards, G)
-    rollouts = [Rollout(i // G, p, c, [], "", "stop", float(r), float(a))
+    rollouts = [Rollout(i // G, p, c, [], reward=float(r), advantage=float(a))
                 for i, (p, c, r, a) in enumerate(zip(prompt_ids, completion_ids, rewards, advantages))]
     model.train()
     device = next(model.parameters()).device

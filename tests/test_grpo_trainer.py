@@ -53,7 +53,7 @@ def test_shared_prompt_forward_equals_full_forward(arch, attention):
     model, tok = tiny_model(arch, attn_implementation=attention)
     model.train()
     torch.manual_seed(0)
-    rollouts = [Rollout(g, prompt, torch.randint(20, 200, (1 + 2 * i,)).tolist(), [], "", "stop")
+    rollouts = [Rollout(g, prompt, torch.randint(20, 200, (1 + 2 * i,)).tolist(), [])
                 for g, prompt in enumerate([[5, 6, 7, 8, 9], [10, 11, 12]]) for i in range(3)]
     batch = pad_rollouts(rollouts, tok.pad_token_id)
     full, _ = completion_logprobs(model, batch, 0.7, False)

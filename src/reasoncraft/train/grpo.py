@@ -38,7 +38,7 @@ from . import distributed, fsdp
 from . import grpo_loss as L
 from .grpo_batch import Rollout, attention_kind, completion_logprobs, micro_batches, micro_batches_by_group, pad_rollouts, shared_prompt_logprobs
 from .grpo_config import GRPOConfig
-from .grpo_rollouts import ProblemStream, RewardFailureRateExceeded, score_completions  # noqa: F401 (re-exported)
+from .grpo_rollouts import ProblemStream, RewardFailureRateExceeded, make_prompt, sample_step  # noqa: F401 (re-exported)
 from .held_out import held_out_eval
 from .lora import apply_lora, enable_gradient_checkpointing
 from .metrics import reflection_rate
@@ -47,11 +47,6 @@ from .run import TrainingRun
 
 
 # --- prompts and held-out evaluation ------------------------------------------------------------------
-
-
-def make_prompt(task: Any, problem: Any, template: str, prompt_format: str = "chat") -> Any:
-    """Chat messages for instruct models, or the template's single string for base models."""
-    return task.prompt(problem, template) if prompt_format == "chat" else task.prompt_text(problem, template)
 
 
 def held_out_evaluator(backend: Any, task: Any, config: GRPOConfig) -> Callable[[str, Path], dict] | None:
@@ -96,88 +91,6 @@ def _reference_logprobs(model: Any, reference: Any, batch: dict, temperature: fl
             return completion_logprobs(reference, batch, temperature, False)[0]
         with model.disable_adapter():  # LoRA: the base weights are the reference policy
             return completion_logprobs(model, batch, temperature, False)[0]
-
-
-def sample_step(backend: Any, task: Any, stream: ProblemStream, config: GRPOConfig, step: int,
-                reward_fns: list, rank: int = 0, world: int = 1, local: Any = None) -> tuple[list[Rollout], dict]:
-    """Sample, score and (with dynamic sampling) filter one step's rollouts; return them and stats.
-
-    With several processes, each takes its own B of the B * world prompts drawn from the shared stream.
-    """
-    from ..backends import SamplingParams
-    from ..rewards.length import overlong_penalties
-
-    B, G = config.prompts_per_step, config.num_generations
-    kept: list[Rollout] = []
-    stats = {"reward_failures": 0, "reward_calls": 0, "zero_variance_groups": 0, "groups_sampled": 0,
-             "dropped_failed_groups": 0, "prompt_tokens": 0}
-    means_sum: dict[str, list[float]] = {}
-    first_round: list[Rollout] = []
-    for round_ in range(1 + (config.max_refill_rounds if config.dynamic_sampling else 0)):
-        problems = stream.take(B * world)[rank * B : (rank + 1) * B]
-        sampling = SamplingParams(n=G, temperature=config.temperature, top_p=config.top_p, top_k=config.top_k,
-                                  max_new_tokens=config.max_completion_length, logprobs=True,
-                                  seed=config.seed * 1_000_003 + step * 101 + round_)
-        prompts = [make_prompt(task, p, config.template, config.prompt_format) for p in problems]
-        outputs = backend.generate(prompts, sampling)
-        rollouts, fields = [], {}
-        for g, (problem, prompt, completions) in enumerate(zip(problems, prompts, outputs)):
-            stats["prompt_tokens"] += completions[0].prompt_tokens
-            # the question lets model-based rewards (scorers/reward.py) judge an answer against its problem
-            for name, value in {"question": problem.question, **task.reward_fields(problem)}.items():
-                fields.setdefault(name, []).extend([value] * G)
-            for c in completions:
-                rollouts.append(_rollout(g, c, prompt, local) if local is not None
-                                else Rollout(g, c.prompt_token_ids, c.token_ids, c.logprobs or [], c.text, c.finish_reason))
-        total, valid, means, failures = score_completions(
-            reward_fns, config.weights, config.reward_names, [r.text for r in rollouts], fields)
-        stats["reward_failures"] += failures
-        stats["reward_calls"] += len(rollouts) * len(reward_fns)
-        if stats["reward_failures"] > config.max_reward_failure_rate * stats["reward_calls"]:
-            raise RewardFailureRateExceeded(
-                f"step {step}: {stats['reward_failures']} of {stats['reward_calls']} reward calls failed, above "
-                f"max_reward_failure_rate={config.max_reward_failure_rate}; fix the reward infrastructure "
-                "(checker, sandbox, judge server) or raise the limit")
-        for k, v in means.items():
-            means_sum.setdefault(k, []).append(v)
-        if config.overlong_buffer:
-            penalties = overlong_penalties([len(r.completion_ids) for r in rollouts], config.max_completion_length,
-                                           config.overlong_buffer)
-            total = total + torch.tensor(penalties)  # (N,)
-        for r, value in zip(rollouts, total.tolist()):
-            r.reward = value
-        if round_ == 0:
-            first_round = rollouts
-        stats["groups_sampled"] += B
-        flat = torch.tensor([r.reward for r in rollouts])  # (B*G,)
-        zero_var = L.zero_variance_groups(flat, G).tolist()  # (B,)
-        stats["zero_variance_groups"] += sum(zero_var)
-        group_ok = valid.view(B, G).all(dim=1).tolist()  # (B,) a failed reward removes its group
-        stats["dropped_failed_groups"] += B - sum(group_ok)
-        for g in range(B):
-            if group_ok[g] and not (config.dynamic_sampling and zero_var[g]):
-                kept.extend(r for r in rollouts[g * G : (g + 1) * G])
-        if len(kept) >= B * G:
-            break
-    kept = kept[: B * G]
-    # Stats describe what the policy produced in the first round (not the filtered set), so that
-    # accuracy and lengths are comparable with and without dynamic sampling.
-    stats["reward_means"] = {k: sum(v) / len(v) for k, v in means_sum.items()}
-    stats["first_round"] = first_round
-    return kept, stats
-
-
-def _rollout(group: int, c: Any, prompt: Any, local: Any) -> Rollout:
-    """A server's completion as a Rollout: its token ids when it returned them (vLLM), else the text
-    re-tokenised locally (SGLang, hosted APIs), in which case its log-probabilities no longer align
-    with the tokens and the off-policy correction is off for it."""
-    prompt_ids = c.prompt_token_ids or local.encode(prompt)
-    if c.token_ids:
-        return Rollout(group, prompt_ids, c.token_ids, c.logprobs or [], c.text, c.finish_reason)
-    ids = local.tokenizer(c.text, add_special_tokens=False)["input_ids"]
-    if c.finish_reason == "stop" and local.tokenizer.eos_token_id is not None:
-        ids = ids + [local.tokenizer.eos_token_id]
-    return Rollout(group, prompt_ids, ids or [local.tokenizer.eos_token_id], [], c.text, c.finish_reason)
 
 
 def assign_advantages(rollouts: list[Rollout], config: GRPOConfig) -> None:

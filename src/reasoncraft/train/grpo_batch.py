@@ -1,6 +1,6 @@
 """Turning sampled rollouts into training tensors, and the policy's log-probabilities of them.
 
-Part of the GRPO trainer (`grpo.py`): a `Rollout` is one sampled completion with what the loss
+Part of the GRPO trainer (`grpo.py`): a `Rollout` is one scored sample with what the loss
 needs; `pad_rollouts` lays a micro-batch out so every completion starts at the same column;
 `completion_logprobs` runs the model over it (the LM head only on completion positions);
 `shared_prompt_logprobs` does the same with each group's prompt encoded once and no padding.
@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 import torch
 
+from ..samples import ScoredSample
 from . import grpo_loss as L
 
 
@@ -21,16 +22,25 @@ from . import grpo_loss as L
 
 @dataclass
 class Rollout:
-    """One sampled completion, with what the loss needs."""
+    """One scored sample (`samples.ScoredSample`: text, finish reason, reward breakdown, verdict), with what
+    the loss needs: the token ids as the sampler saw them, its log-probabilities, the training reward and
+    the advantage."""
 
     group: int  # index of its prompt within the step
     prompt_ids: list[int]
     completion_ids: list[int]
     sample_logprobs: list[float]
-    text: str
-    finish_reason: str
-    reward: float = 0.0
+    sample: ScoredSample | None = None  # None only for tensor-layout tests and benchmarks
+    reward: float = 0.0  # the reward set's weighted sum (plus any overlong penalty): what advantages use
     advantage: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return self.sample.completion if self.sample is not None else ""
+
+    @property
+    def finish_reason(self) -> str:
+        return self.sample.finish_reason if self.sample is not None else ""
 
 
 def pad_rollouts(rollouts: Sequence[Rollout], pad_id: int) -> dict[str, torch.Tensor]:
