@@ -147,6 +147,17 @@ for _t in (
         description="Code tasks (humaneval, mbpp, code-stdio): the program in the last ```python block.",
     ),
     Template(
+        name="multiple-choice",
+        user=(
+            "Answer the following multiple choice question. The last line of your response should be of the "
+            "following format: 'Answer: $LETTER' (without quotes) where LETTER is one of {letters}. Think step by "
+            "step before answering.\n\n{question}\n\n{options}"
+        ),
+        description="Multiple choice (tasks.multiple_choice): fields question, options (A) ... lines), letters; "
+                    "'Answer: LETTER' on the last line.",
+        source="openai/simple-evals (the multiple-choice query the DeepSeek-R1 report's GPQA numbers use)",
+    ),
+    Template(
         name="judge",
         user=(
             "Here is a problem and a proposed solution.\n\nProblem: {question}\n\nSolution: {solution}\n\n"

@@ -15,7 +15,7 @@ from typing import Callable
 _EXACT: dict[str, Callable] = {}
 _PREFIX: dict[str, Callable] = {}
 _EXAMPLES: dict[str, list[str]] = {}
-_BUILTIN_MODULES = ("arithmetic", "math", "countdown", "custom", "gym", "code")
+_BUILTIN_MODULES = ("arithmetic", "math", "countdown", "custom", "gym", "code", "multiple_choice")
 
 
 def register_task(name: str, *, prefix: bool = False, examples: list[str] | None = None) -> Callable:
