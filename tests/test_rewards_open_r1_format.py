@@ -65,7 +65,8 @@ def test_open_r1_format_rejects_its_cases_and_so_does_format(text):
 # (text, open-r1's verdict, reasoncraft's verdict): each line is one documented difference
 DIFFERENCES = [
     ("<think>\n\n</think>\n<answer>\n4\n</answer>", 1.0, 0.0),  # (a) empty think block
-    ("<think>\na\n</think>\n<answer>\n4\n</answer>\n<think>\nb\n</think>\n<answer>\n5\n</answer>", 1.0, 0.0),  # (b) repeated
+    # (b) repeated blocks
+    ("<think>\na\n</think>\n<answer>\n4\n</answer>\n<think>\nb\n</think>\n<answer>\n5\n</answer>", 1.0, 0.0),
     ("<think>\nhm\n</think>\n<answer>\n4 or 5\n</answer>", 1.0, 0.0),  # (b) an "A or B" hedge
     ("<think>\nhm\n</think>\n<answer>\n4\n</answer>\nP.S. or maybe 5", 1.0, 0.0),  # (c) text after the answer
     ("<think>2 + 2 = 4</think><answer>4</answer>", 0.0, 1.0),  # (d) no newlines around the tags
@@ -81,7 +82,8 @@ def test_format_is_stricter_than_open_r1_where_documented(text, open_r1, strict)
 # ----- code_format -------------------------------------------------------------------------------------
 
 CODE_WELL_FORMED = [  # open-r1's cases, language python
-    "<think>\nLet's solve this\nStep 1: First step\n</think>\n<answer>\n```python\ndef hello():\n    print('world')\n```\n</answer>",
+    "<think>\nLet's solve this\nStep 1: First step\n</think>\n<answer>\n```python\ndef hello():\n"
+    "    print('world')\n```\n</answer>",
     "<think>\nHere's an example:\n```python\nx = 1\n```\nNow the solution:\n</think>\n<answer>\n```python\n"
     "def solution():\n    return 42\n```\n</answer>",
     "<think>\nHere's the analysis\n</think>\n<answer>\n```python\nclass Solution:\n    def __init__(self):\n"

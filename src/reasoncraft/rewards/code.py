@@ -195,8 +195,10 @@ def _judge_all(completions: list, code_tests: list | None, to_reward, stop_on_fa
 def has_code_block(text: str, language: str = "python") -> bool:
     """True when `text` holds a closed fenced block tagged `language` (for Python also `py`, `python3`).
 
-    >>> has_code_block("```python\\nx = 1\\n```"), has_code_block("```\\nx = 1\\n```"), has_code_block("```js\\n1\\n```", "js")
-    (True, False, True)
+    >>> has_code_block("```python\\nx = 1\\n```"), has_code_block("```\\nx = 1\\n```")
+    (True, False)
+    >>> has_code_block("```js\\n1\\n```", "js")
+    True
     """
     language = language.lower()
     accepted = _PYTHON_TAGS if language in _PYTHON_TAGS else (language,)
@@ -217,7 +219,8 @@ def make_code_format_reward(language: str = "python") -> RewardFn:
     def code_format_reward(completions: Sequence, language: Sequence | None = None, **fields) -> list[float]:
         languages = list(language) if language is not None else [default_language] * len(completions)
         if len(languages) != len(completions):
-            raise ValueError(f"language has {len(languages)} entries for {len(completions)} completions; they must align")
+            raise ValueError(f"language has {len(languages)} entries for {len(completions)} completions; "
+                             "they must align")
         out = []
         for completion, lang in zip(completions, languages):
             text = completion_text(completion)

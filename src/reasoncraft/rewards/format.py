@@ -73,7 +73,8 @@ def open_r1_format_reward(completions: Sequence, **fields) -> list[float]:
     """open-r1's format rule: 1.0 when the text starts `<think>\\n...\\n</think>\\n<answer>\\n...\\n</answer>`
     and ends there or at a newline. Looser than `format` (see the module docstring).
 
-    >>> open_r1_format_reward(["<think>\\nx\\n</think>\\n<answer>\\n4\\n</answer>", "<think>x</think><answer>4</answer>",
+    >>> open_r1_format_reward(["<think>\\nx\\n</think>\\n<answer>\\n4\\n</answer>",
+    ...                        "<think>x</think><answer>4</answer>",
     ...                        "<think>\\n\\n</think>\\n<answer>\\n3 or 4\\n</answer>\\nanything"])
     [1.0, 0.0, 1.0]
     """

@@ -5,14 +5,14 @@ penalty and the n-gram repetition penalty. Each is a pure function under the con
   ("Step 2:", a numbered line "2.", a "-" or "*" bullet line, "First,", "Second,", "Next,", "Finally,").
   open-r1's pattern anchors "2." only at the very start of the text (no MULTILINE flag); here a
   numbered item counts at the start of any line, as its docstring intends.
-- `cosine` (Yeo et al. 2025, "Demystifying Long Chain-of-Thought Reasoning in LLMs", sec. 4.1): with
+- `cosine` (Yeo et al. 2025, "Demystifying Long Chain-of-Thought Reasoning in LLMs", arXiv 2502.03373): with
   CosFn(t, T, eta_min, eta_max) = eta_min + (eta_max - eta_min) (1 + cos(t pi / T)) / 2, a completion
   of length L_gen under L_max scores CosFn(L_gen, L_max, r_L^c, r_0^c) when correct and
   CosFn(L_gen, L_max, r_L^w, r_0^w) when wrong (r_0 is the reward at length 0, r_L at L_max), and
   r_e when it reaches L_max and r_e is set. Short right answers earn most, short wrong ones lose
   most. Departure from open-r1: there cos keeps turning past L_max (a completion of 2 L_max scores
   like an empty one); here L_gen is clipped to L_max.
-- `length` (Kimi k1.5, Team et al. 2025, sec. 2.3.3): over the k completions of one problem, with
+- `length` (Kimi k1.5, Kimi Team 2025, arXiv 2501.12599): over the k completions of one problem, with
   lambda_i = 0.5 - (len_i - min_len) / (max_len - min_len), a correct completion scores lambda_i and a
   wrong one min(0, lambda_i); all 0 when every length is equal. It needs the group, see below.
 - `repetition_penalty` (Yeo et al. 2025, appendix C.2): (1 - distinct n-grams / n-grams) * P_max with
@@ -86,7 +86,8 @@ def completion_lengths(completions: Sequence, completion_ids=None, completion_to
         completion_tokens = [len(ids) for ids in completion_ids]
     if completion_tokens is not None:
         if len(completion_tokens) != len(completions):
-            raise ValueError(f"{len(completion_tokens)} token counts for {len(completions)} completions; they must align")
+            raise ValueError(f"{len(completion_tokens)} token counts for {len(completions)} completions; "
+                             "they must align")
         return [int(n) for n in completion_tokens], "tokens"
     return [len(completion_text(c)) for c in completions], "chars"
 
@@ -135,9 +136,11 @@ def make_cosine_reward(
     if unit not in ("chars", "tokens"):
         raise ValueError(f"unit must be 'chars' or 'tokens': got {unit!r}")
 
-    def cosine_reward(completions: Sequence, answer=None, completion_ids=None, completion_tokens=None, **fields) -> list:
+    def cosine_reward(completions: Sequence, answer=None, completion_ids=None, completion_tokens=None,
+                      **fields) -> list:
         if unit == "tokens" and completion_ids is None and completion_tokens is None:
-            raise TypeError("a cosine reward with unit='tokens' needs completion_ids=[[...]] or completion_tokens=[...]")
+            raise TypeError("a cosine reward with unit='tokens' needs completion_ids=[[...]] or "
+                            "completion_tokens=[...]")
         ids, tokens = (completion_ids, completion_tokens) if unit == "tokens" else (None, None)
         lengths, _ = completion_lengths(completions, ids, tokens)
         out: list = []

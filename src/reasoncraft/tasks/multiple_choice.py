@@ -51,7 +51,8 @@ _GPQA_WRONG = ("Incorrect Answer 1", "Incorrect Answer 2", "Incorrect Answer 3")
 def shuffle_choices(choices: list[str], gold: int, seed: int, key: str) -> tuple[list[str], int]:
     """`choices` in an order drawn from (seed, key), and the gold choice's new index.
 
-    >>> shuffle_choices(["right", "w1", "w2", "w3"], 0, seed=0, key="q1") == shuffle_choices(["right", "w1", "w2", "w3"], 0, 0, "q1")
+    >>> options = ["right", "w1", "w2", "w3"]
+    >>> shuffle_choices(options, 0, seed=0, key="q1") == shuffle_choices(options, 0, seed=0, key="q1")
     True
     >>> sorted(shuffle_choices(["right", "w1", "w2", "w3"], 0, seed=0, key="q1")[0])
     ['right', 'w1', 'w2', 'w3']
