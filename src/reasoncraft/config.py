@@ -307,13 +307,17 @@ def resolve_values(cls: type, path: str | Path | None = None, overrides: Sequenc
 
 
 def build(cls: type[C], values: Mapping[str, Any]) -> C:
-    """`cls(**values)` with a missing required field named; `__post_init__` checks the rest."""
+    """`cls(**values)` with a missing required field named; `__post_init__` checks the rest.
+
+    A config whose values depend on which ones a user stated (a preset under explicit settings) defines a
+    classmethod `from_values(values)`, which is called instead.
+    """
     missing = [f.name for f in dataclasses.fields(cls) if f.name not in values
                and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
     if missing:
         raise ConfigError(f"{missing[0]} is required: give it in the config file or as {missing[0]}=...")
     try:
-        return cls(**values)
+        return cls.from_values(values) if hasattr(cls, "from_values") else cls(**values)
     except TypeError as exc:
         raise ConfigError(str(exc)) from exc
 

@@ -22,63 +22,12 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .backends.base import Backend, SamplingParams
+from .eval_config import PRESETS, EvalConfig  # noqa: F401 (the config of `reasoncraft eval`, importable from here too)
 from .metrics import ks_up_to, maj_at_k, pass_at_k
 from .record import RunRecord
 from .samples import CompletionCache, JsonlStore, ScoredSample, sample_key
 from .sampling import sample_and_score
 from .tasks.base import Task
-
-PRESETS: dict[str, dict] = {
-    # DeepSeek-R1's protocol: temperature 0.6, top-p 0.95, 64 samples, pass@1 averaged, cons@64 (= maj@64).
-    "r1": {"temperature": 0.6, "top_p": 0.95, "samples": 64, "max_new_tokens": 32768},
-    "greedy": {"temperature": 0.0, "samples": 1},
-}
-
-
-@dataclass
-class EvalConfig:
-    """Everything `reasoncraft eval` needs; validated once here, saved in run.json."""
-
-    tasks: list[str]  # task specs for get_task, e.g. ["arith-sum-2d", "math500"]
-    model: str | None = "smollm2-135m"  # in-process: catalogue name, .gguf, folder or hub id; with base_url: served name
-    base_url: str | None = None  # OpenAI-compatible server URL(s), comma-separated (vLLM, SGLang, hosted)
-    samples: int = 1  # samples per problem (N)
-    temperature: float = 0.0
-    top_p: float = 1.0
-    top_k: int = 0
-    max_new_tokens: int = 512
-    seed: int = 0
-    split: str = "test"
-    limit: int | None = None  # first `limit` problems of each task
-    template: str | None = None  # prompt template name (default: each task's own)
-    task_options: dict = None  # keyword options for get_task (e.g. data_path, seed)
-    batch_problems: int = 16  # problems per generate call
-    preset: str | None = None
-
-    def __post_init__(self) -> None:
-        self.task_options = dict(self.task_options or {})
-        if not self.tasks:
-            raise ValueError("name at least one task: --task arith-sum-2d (see `reasoncraft tasks`)")
-        if self.model is None and self.base_url is None:
-            raise ValueError("give --model (in-process model) or --base-url (an OpenAI-compatible server)")
-        if self.samples < 1:
-            raise ValueError(f"--samples must be >= 1: got {self.samples}")
-        if self.batch_problems < 1:
-            raise ValueError(f"--batch-problems must be >= 1: got {self.batch_problems}")
-
-    @classmethod
-    def resolve(cls, preset: str | None, **given) -> "EvalConfig":
-        """Explicit options win over the preset, the preset over the defaults (None means not given)."""
-        if preset is not None and preset not in PRESETS:
-            raise ValueError(f"unknown preset {preset!r}: use one of {', '.join(PRESETS)}")
-        values = dict(PRESETS.get(preset, {}))
-        values.update({k: v for k, v in given.items() if v is not None})
-        return cls(preset=preset, **values)
-
-    def sampling(self) -> SamplingParams:
-        return SamplingParams(n=self.samples, temperature=self.temperature, top_p=self.top_p, top_k=self.top_k,
-                              max_new_tokens=self.max_new_tokens, seed=self.seed)
-
 
 @dataclass
 class TaskResult:

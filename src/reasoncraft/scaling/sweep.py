@@ -51,7 +51,7 @@ class ScaleConfig:
 
     model: str = field(default="smollm2-135m", metadata={"help": "Catalogue name, .gguf, local folder or hub id."})
     task: str = field(default="arith-sum-2d", metadata={"help": "Task name (reasoncraft.tasks)."})
-    strategies: tuple[str, ...] = field(default=("greedy", "majority", "best-of-n", "beam", "dvts"), metadata={"help": f"Any of {', '.join(KNOWN)} (or {', '.join(ALIASES)})."})
+    strategies: tuple[str, ...] = field(default=("greedy", "majority", "best-of-n", "beam", "dvts"), metadata={"help": f"Any of {', '.join(KNOWN)} (or {', '.join(ALIASES)}); on the command line one per --strategy.", "cli": ("--strategy", "-s")})
     max_n: int = field(default=16, metadata={"help": "Largest budget N; budgets are 1, 2, 4, ... N."})
     limit: int = field(default=100, metadata={"help": "Test problems."})
     dev_limit: int = field(default=0, metadata={"help": "Dev problems for compute-optimal selection (0 = no compute-optimal curve)."})
@@ -60,7 +60,7 @@ class ScaleConfig:
     max_new_tokens: int = field(default=128, metadata={"help": "Token limit of one completion."})
     scorer: str = field(default="rules", metadata={"help": "Verifier for best-of-n and search: rules (arithmetic step verifier), oracle (the task's own check), or a reward model: a name from models.REWARD_MODELS, a local folder or a hub id."})
     scorer_kind: str | None = field(default=None, metadata={"help": "Adapter of a reward-model scorer: step-tag, classification or orm (default: from its catalogue entry or config)."})
-    step_delimiter: str = field(default="\n\n", metadata={"help": "Where one step ends, for search and for scoring steps (a blank line, as search-and-learn)."})
+    step_delimiter: str = field(default="\n\n", metadata={"help": "Where one step ends, for search and for scoring steps (a blank line, as search-and-learn; escapes such as \\n on the command line).", "escapes": True})
     aggregation: str = field(default="last", metadata={"help": "Step-score aggregation: last, min or prod."})
     beam_width: int = field(default=4, metadata={"help": "M for beam search and DVTS."})
     max_steps: int = field(default=8, metadata={"help": "Search iterations of beam search and DVTS."})
@@ -71,7 +71,7 @@ class ScaleConfig:
     min_bin_size: int = field(default=10, metadata={"help": "A difficulty bin with fewer dev problems joins its smaller neighbour."})
     seed: int = field(default=0, metadata={"help": "Sampling seed."})
     batch: int = field(default=16, metadata={"help": "Problems per batch (a killed run loses at most one batch)."})
-    out_dir: str = field(default="runs/scale", metadata={"help": "Where results, cache, table, plot and run.json go."})
+    out_dir: str = field(default="runs/scale", metadata={"help": "Where results, cache, table, plot, run.json and config.yaml go.", "cli": ("--out", "--out-dir")})
     cache_dir: str | None = field(default=None, metadata={"help": "Completion cache shared with eval (default: the eval cache)."})
     device: str | None = field(default=None, metadata={"help": "cpu or cuda (default: cuda when present)."})
 

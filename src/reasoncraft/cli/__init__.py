@@ -1,0 +1,30 @@
+"""The command line: a thin layer over the library. Only this package parses command lines.
+
+One small module per command or group of commands; this file only assembles them into `app` (the
+`reasoncraft` console script), so a new command is a new module plus one line here. Each command
+builds its config through `reasoncraft.config` (the options of `eval` and `scale` are derived from
+their config dataclasses by `options.py`), then calls one library function. Heavy imports happen
+inside the commands so that `reasoncraft --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from . import distill, eval, info, scale, train
+
+app = typer.Typer(
+    help="reasoncraft: build and compare reasoning LLMs (inference-time scaling, GRPO, SFT, distillation).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(train.train_app, name="train")
+app.command("distill")(distill.distill_command)
+app.command("models")(info.models)
+app.command("generate")(info.generate)
+app.command("eval")(eval.eval_command)
+app.command("demo")(info.demo)
+app.command("tasks")(info.tasks_command)
+app.command("scale")(scale.scale_command)
+
+__all__ = ["app"]

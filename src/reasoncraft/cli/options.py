@@ -1,0 +1,177 @@
+"""Command-line options derived from a config dataclass, and the one way every command loads its config.
+
+A command's options are not written twice: `config_command(EvalConfig, run)` builds a typer command
+whose options are the dataclass's fields (name, type, default and help string from the field), plus
+an optional YAML file and `key=value` overrides as arguments. What a user states is resolved by
+`reasoncraft.config` in one order: the file, then the overrides, then the options typed on the
+command line; defaults fill the rest. A field's metadata may name its options (`cli=("--out",)`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import json
+import typing
+from typing import Any, Callable, Optional
+
+import typer
+
+from ..config import (ConfigError, build, describe, field_default, field_types, ordered_fields, parse_text,
+                      resolve_values, type_name, unescape)
+
+_SCALARS = (str, int, float)
+_RESERVED = ("ctx", "config", "overrides", "show_config")
+
+
+def _optional(kind: Any) -> tuple[Any, bool]:
+    """(the type inside Optional[...], whether None is allowed)."""
+    args = typing.get_args(kind)
+    if type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        return (rest[0] if len(rest) == 1 else kind), True
+    return kind, False
+
+
+def _is_list_of_scalars(kind: Any) -> bool:
+    origin, args = typing.get_origin(kind), [a for a in typing.get_args(kind) if a is not Ellipsis]
+    return origin in (list, tuple) and len(args) == 1 and args[0] in _SCALARS
+
+
+def _shape(kind: Any) -> str:
+    """How a field is typed on a command line: scalar, flag, many (repeatable option), pairs (key=value), text."""
+    inner, _ = _optional(kind)
+    if inner is bool:
+        return "flag"
+    if inner in _SCALARS:
+        return "scalar"
+    if _is_list_of_scalars(inner):
+        return "many"
+    if typing.get_origin(inner) is dict or inner is dict:
+        return "pairs"
+    return "text"  # Literal, lists of mappings...: written as in a config file and read by the config loader
+
+
+def _names(f: dataclasses.Field) -> tuple[str, ...]:
+    return tuple(f.metadata.get("cli") or ("--" + f.name.replace("_", "-"),))
+
+
+def option_parameter(f: dataclasses.Field, kind: Any) -> inspect.Parameter:
+    """The typer option of one config field: its names, type, default (shown in --help) and help string."""
+    shape, names, default = _shape(kind), _names(f), field_default(f)
+    if default is dataclasses.MISSING:  # required: from the file, an override or this option (the loader checks)
+        default = None
+    help_text = f.metadata.get("help", "")
+    inner, optional = _optional(kind)
+    if shape == "flag":
+        flag = names[0].lstrip("-")
+        option = typer.Option(default, f"--{flag}/--no-{flag}", *names[1:], help=help_text)
+        annotation: Any = bool
+    elif shape == "scalar":
+        option = typer.Option(default, *names, help=help_text, show_default=default is not None)
+        annotation = Optional[inner] if optional or default is None else inner
+    elif shape == "many":
+        item = [a for a in typing.get_args(inner) if a is not Ellipsis][0]
+        shown = ", ".join(str(v) for v in default) if default else False
+        option = typer.Option(list(default) if default else None, *names, help=help_text + " Repeatable.",
+                              show_default=shown)
+        annotation = Optional[list[item]]
+    elif shape == "pairs":
+        option = typer.Option(None, *names, help=help_text + " Repeatable key=value.", show_default=False)
+        annotation = Optional[list[str]]
+    else:
+        shown = json.dumps(default) if default is not None else False
+        option = typer.Option(None, *names, help=f"{help_text} ({type_name(kind)}, written as in a config file.)",
+                              show_default=shown)
+        annotation = Optional[str]
+    return inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
+
+
+def key_values(pairs: list[str], name: str) -> dict:
+    """key=value pairs into a dict; values that parse as JSON (numbers, true, lists) are converted."""
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"{name}: expected key=value, got {pair!r}")
+        try:
+            values[key.replace("-", "_")] = json.loads(value)
+        except json.JSONDecodeError:
+            values[key.replace("-", "_")] = value
+    return values
+
+
+def from_command_line(f: dataclasses.Field, kind: Any, value: Any) -> Any:
+    """An option's parsed value as the field's value (the config loader then checks its type)."""
+    shape = _shape(kind)
+    if shape == "pairs":
+        return key_values(list(value or []), _names(f)[0])
+    if shape == "text":
+        return parse_text(value, kind, f.name, escapes=bool(f.metadata.get("escapes")))
+    if shape == "many":
+        return list(value or [])
+    if isinstance(value, str) and f.metadata.get("escapes"):
+        return unescape(value)
+    return value
+
+
+def load_or_exit(cls: type, path: Optional[str], overrides: Optional[list[str]], given: dict | None = None) -> Any:
+    """The config from an optional YAML file, `key=value` overrides and options; a bad value is a usage error."""
+    overrides = list(overrides or [])
+    if path is not None and "=" in path:  # only overrides were given
+        overrides, path = [path, *overrides], None
+    try:
+        return build(cls, resolve_values(cls, path, overrides, given))
+    except ValueError as exc:  # ConfigError, or a rule a config's __post_init__ checks
+        raise typer.BadParameter(str(exc)) from exc
+
+
+def config_arguments(example: str) -> list[inspect.Parameter]:
+    """The positional YAML file and `key=value` overrides, and --show-config, that every config command takes."""
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    return [
+        inspect.Parameter("ctx", keyword, annotation=typer.Context),
+        inspect.Parameter("config", keyword, annotation=Optional[str],
+                          default=typer.Argument(None, help=f"YAML config, e.g. {example}.", show_default=False)),
+        inspect.Parameter("overrides", keyword, annotation=Optional[list[str]],
+                          default=typer.Argument(None, help="key=value overrides (any config key), after the file.",
+                                                 show_default=False)),
+        inspect.Parameter("show_config", keyword, annotation=bool,
+                          default=typer.Option(False, "--show-config", help="List every config key with its type, "
+                                               "default and help, then exit.")),
+    ]
+
+
+def _typed_by_user(ctx: typer.Context, name: str) -> bool:
+    """Whether the option was typed on the command line (not its default): those win over the file and overrides.
+
+    (Compared by name: typer ships its own copy of click, whose ParameterSource is not click's.)
+    """
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT")
+
+
+def config_command(cls: type, run: Callable[[Any], None], *, doc: str, example: str,
+                   options: bool = True) -> Callable[..., None]:
+    """A typer command for `cls`: [CONFIG.yaml] [key=value ...], plus one option per field when `options`."""
+    kinds = field_types(cls)
+    fields = [f for f in ordered_fields(cls) if options and f.metadata.get("cli", True) is not False]
+    clash = [f.name for f in fields if f.name in _RESERVED]
+    assert not clash, f"config fields {clash} clash with the command's own parameters"
+    parameters = config_arguments(example) + [option_parameter(f, kinds[f.name]) for f in fields]
+
+    def command(**kwargs: Any) -> None:
+        ctx: typer.Context = kwargs["ctx"]
+        if kwargs["show_config"]:
+            typer.echo(describe(cls))
+            return
+        try:
+            given = {f.name: from_command_line(f, kinds[f.name], kwargs[f.name]) for f in fields
+                     if _typed_by_user(ctx, f.name)}
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from exc
+        run(load_or_exit(cls, kwargs["config"], kwargs["overrides"], given))
+
+    command.__signature__ = inspect.Signature(parameters)  # what typer reads to build the options
+    command.__doc__ = doc
+    return command

@@ -1,0 +1,90 @@
+"""The configuration of `reasoncraft eval`: one dataclass, loadable from YAML and `key=value` overrides.
+
+Kept apart from the runner (`evaluate.py`) so that reading or checking a config, and building the
+command line from it, imports nothing of the evaluation machinery. The command-line options of
+`reasoncraft eval` are derived from these fields (`reasoncraft.cli.options`); `cli` in a field's
+metadata keeps the option names the command has always had (`--task`, `-t`, `--out`).
+
+Presets set several sampling settings at once; what a user states (on the command line or in a
+file) wins over the preset, the preset over the defaults.
+
+Launch:  reasoncraft eval --task arith-sum-2d --samples 4 --temperature 0.7    or
+         reasoncraft eval configs/eval_quickstart.yaml [key=value ...]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .backends.base import SamplingParams
+from .config import ConfigError, help_field as _h
+
+PRESETS: dict[str, dict] = {
+    # DeepSeek-R1's protocol: temperature 0.6, top-p 0.95, 64 samples, pass@1 averaged, cons@64 (= maj@64).
+    "r1": {"temperature": 0.6, "top_p": 0.95, "samples": 64, "max_new_tokens": 32768},
+    "greedy": {"temperature": 0.0, "samples": 1},
+}
+
+
+@dataclass
+class EvalConfig:
+    """Everything `reasoncraft eval` needs; validated once here, saved in run.json and as config.yaml."""
+
+    tasks: list[str] = _h("Task spec, e.g. arith-sum-2d, math500, gsm8k (see `reasoncraft tasks`).",
+                          required=True, cli=("--task", "-t"))
+    model: str | None = _h("In-process: catalogue name, .gguf file, folder or hub id; with base_url: the model name "
+                           "the server serves.", "smollm2-135m")
+    base_url: str | None = _h("OpenAI-compatible server URL(s), comma-separated (vLLM, SGLang, hosted).", None)
+    samples: int = _h("Samples per problem, N (pass@k and maj@k for k = 1, 2, 4, ... N).", 1)
+    temperature: float = _h("Sampling temperature; 0 = greedy.", 0.0)
+    top_p: float = _h("Nucleus sampling mass.", 1.0)
+    top_k: int = _h("Top-k sampling; 0 = off.", 0)
+    max_new_tokens: int = _h("Token limit per completion.", 512)
+    seed: int = _h("Sampling seed.", 0)
+    split: str = _h("Task split: test or dev.", "test")
+    limit: int | None = _h("Evaluate only the first LIMIT problems of each task (default: all).", None)
+    template: str | None = _h("Prompt template name (default: each task's own).", None)
+    task_options: dict[str, Any] = _h("Keyword options of every task, e.g. data_path=gsm8k.jsonl (on the command line "
+                                      "one key=value per --task-option).", factory=dict, cli=("--task-option",))
+    batch_problems: int = _h("Problems per generation batch (a killed run loses at most one batch).", 16)
+    preset: str | None = _h("Sampling preset: r1 (T=0.6, top-p 0.95, 64 samples, cons@64) or greedy; settings "
+                            "given explicitly win over it.", None)
+    out_dir: str = _h("Output folder: samples.jsonl, summary.json, table.md, run.json, config.yaml.", "runs/eval",
+                      cli=("--out", "--out-dir"))
+    cache_dir: str | None = _h("Completion cache shared by eval and scale (default: under REASONCRAFT_HOME).", None)
+    device: str | None = _h("cpu or cuda (default: cuda when present).", None)
+    price_per_hour: float = _h("Device price per hour, for the cost in run.json.", 0.0)
+    price_per_million_tokens: float = _h("Price per million completion tokens (hosted APIs).", 0.0)
+    progress: bool = _h("Show a progress bar with ETA.", True)
+
+    def __post_init__(self) -> None:
+        self.task_options = dict(self.task_options or {})
+        if not self.tasks:
+            raise ConfigError("name at least one task: --task arith-sum-2d (see `reasoncraft tasks`)")
+        if self.model is None and self.base_url is None:
+            raise ConfigError("give --model (in-process model) or --base-url (an OpenAI-compatible server)")
+        if self.samples < 1:
+            raise ConfigError(f"--samples must be >= 1: got {self.samples}")
+        if self.batch_problems < 1:
+            raise ConfigError(f"--batch-problems must be >= 1: got {self.batch_problems}")
+        if self.preset is not None and self.preset not in PRESETS:
+            raise ConfigError(f"unknown preset {self.preset!r}: use one of {', '.join(PRESETS)}")
+
+    @classmethod
+    def resolve(cls, preset: str | None, **given) -> "EvalConfig":
+        """Explicit options win over the preset, the preset over the defaults (None means not given)."""
+        return cls.from_values({"preset": preset, **{k: v for k, v in given.items() if v is not None}})
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> "EvalConfig":
+        """The config from the values a user stated (file, overrides, options), the preset under them."""
+        values = dict(values)
+        preset = values.pop("preset", None)
+        if preset is not None and preset not in PRESETS:
+            raise ConfigError(f"unknown preset {preset!r}: use one of {', '.join(PRESETS)}")
+        return cls(preset=preset, **{**PRESETS.get(preset, {}), **values})
+
+    def sampling(self) -> SamplingParams:
+        return SamplingParams(n=self.samples, temperature=self.temperature, top_p=self.top_p, top_k=self.top_k,
+                              max_new_tokens=self.max_new_tokens, seed=self.seed)
