@@ -138,12 +138,23 @@ def sevens(completions, **fields):
 
 def tiny_config(tmp_path, **overrides) -> GRPOConfig:
     """A GRPO config that trains the tiny model for 4 steps on `sevens`, writing under `tmp_path / "run"`."""
-    values = dict(model="tiny", steps=4, batch_size=8, num_generations=4, micro_batch_size=8, max_completion_length=6,
-                  learning_rate=3e-2, eval_problems=0, out_dir=str(tmp_path / "run"), rewards=["sevens"],
-                  save_model=False, log_samples_steps=0, num_threads=1)
+    values = dict(
+        model="tiny",
+        steps=4,
+        batch_size=8,
+        num_generations=4,
+        micro_batch_size=8,
+        max_completion_length=6,
+        learning_rate=3e-2,
+        eval_problems=0,
+        out_dir=str(tmp_path / "run"),
+        rewards=["sevens"],
+        save_model=False,
+        log_samples_steps=0,
+        num_threads=1,
+    )
     values.update(overrides)
     return GRPOConfig(**values)
-
 
 
 def run(config, reward=sevens, **kwargs):
@@ -151,8 +162,15 @@ def run(config, reward=sevens, **kwargs):
     from reasoncraft.train.grpo import train_grpo  # imports torch: heavy, and only the GRPO tests need it
 
     model, tok = tiny_model("llama")
-    summary = train_grpo(config, model=model, tokenizer=tok, task=get_task("arith-sum-2d"), reward_fns=[reward],
-                         log=lambda m: None, **kwargs)
+    summary = train_grpo(
+        config,
+        model=model,
+        tokenizer=tok,
+        task=get_task("arith-sum-2d"),
+        reward_fns=[reward],
+        log=lambda m: None,
+        **kwargs,
+    )
     return model, summary
 
 
@@ -170,9 +188,27 @@ def write_jsonl(path: Path, conversations) -> Path:
     return path
 
 
-MEMORISE = [conversation(f"What is {a} + {b}?", f"{a} + {b} = {a + b}. Answer: {a + b}")
-            for a, b in [(3, 4), (12, 7), (5, 9), (20, 13), (8, 8), (6, 15), (11, 2), (9, 14),
-                         (17, 3), (4, 16), (2, 19), (13, 13), (7, 10), (18, 1), (15, 5), (10, 6)]]
+MEMORISE = [
+    conversation(f"What is {a} + {b}?", f"{a} + {b} = {a + b}. Answer: {a + b}")
+    for a, b in [
+        (3, 4),
+        (12, 7),
+        (5, 9),
+        (20, 13),
+        (8, 8),
+        (6, 15),
+        (11, 2),
+        (9, 14),
+        (17, 3),
+        (4, 16),
+        (2, 19),
+        (13, 13),
+        (7, 10),
+        (18, 1),
+        (15, 5),
+        (10, 6),
+    ]
+]
 
 
 # ---------------------------------------------------------------------------------------------------------------
