@@ -23,11 +23,13 @@ from typing import Any, Sequence
 
 from .backends.base import Backend, SamplingParams
 from .eval_config import PRESETS, EvalConfig  # noqa: F401 (the config of `reasoncraft eval`, importable from here too)
-from .metrics import ks_up_to, maj_at_k, pass_at_k
+from .math.stats import ks_up_to, pass_at_k
+from .math.votes import maj_at_k
 from .record import RunRecord
 from .samples import CompletionCache, JsonlStore, ScoredSample, sample_key
 from .sampling import sample_and_score
 from .tasks.base import Task
+
 
 @dataclass
 class TaskResult:

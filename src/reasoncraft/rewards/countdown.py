@@ -40,6 +40,7 @@ import re
 from fractions import Fraction
 from typing import Sequence
 
+from ..math.arith import COUNTDOWN, parse_exact
 from ..prompts import TINYZERO_ASSISTANT_PREFIX
 from .base import register_reward
 from .extract import answer_tags
@@ -197,83 +198,22 @@ def countdown_tinyzero_reward(completions: Sequence, numbers=None, target=None, 
 
 
 # -- strict default -------------------------------------------------------------------------------
-_STRICT_TOKEN = re.compile(r"[ \t\r\n]*(?:(0(?![0-9])|[1-9][0-9]*)|([-+*/()]))")  # no leading zeros: "025" is not 25
-MAX_STRICT_CHARS = 1_000
-
-
-def _strict_tokens(expression: str) -> list[str] | None:
-    tokens, pos = [], 0
-    expression = expression.rstrip(" \t\r\n")
-    while pos < len(expression):
-        m = _STRICT_TOKEN.match(expression, pos)
-        if m is None:
-            return None
-        tokens.append(m.group(1) or m.group(2))
-        pos = m.end()
-    return tokens
-
-
 def strict_countdown_value(expression: str) -> tuple[Fraction, list[int]] | None:
     """Parse `expression` as integers joined by binary + - * / with parentheses (no unary signs,
     no decimals, no leading zeros) and return its exact value and the integers it uses, or None.
+
+    The parser is `reasoncraft.math.arith` in its `COUNTDOWN` dialect.
 
     >>> strict_countdown_value("(6 - 2) * 3 / 4")
     (Fraction(3, 1), [6, 2, 3, 4])
     >>> strict_countdown_value("-2 + 5"), strict_countdown_value("2 ** 3"), strict_countdown_value("4 / (2 - 2)")
     (None, None, None)
     """
-    if len(expression) > MAX_STRICT_CHARS:
-        return None
-    tokens = _strict_tokens(expression)
-    if not tokens:
-        return None
-    used: list[int] = []
-    pos = 0
-
-    # expr := term (('+'|'-') term)* ; term := atom (('*'|'/') atom)* ; atom := INT | '(' expr ')'
-    def atom() -> Fraction:
-        nonlocal pos
-        if pos >= len(tokens):
-            raise ValueError("expression ends early")
-        tok = tokens[pos]
-        pos += 1
-        if tok.isdigit():
-            used.append(int(tok))
-            return Fraction(int(tok))
-        if tok == "(":
-            value = expr()
-            if pos >= len(tokens) or tokens[pos] != ")":
-                raise ValueError("unclosed parenthesis")
-            pos += 1
-            return value
-        raise ValueError(f"unexpected {tok!r}")
-
-    def term() -> Fraction:
-        nonlocal pos
-        value = atom()
-        while pos < len(tokens) and tokens[pos] in "*/":
-            op = tokens[pos]
-            pos += 1
-            right = atom()
-            value = value * right if op == "*" else value / right  # ZeroDivisionError -> invalid
-        return value
-
-    def expr() -> Fraction:
-        nonlocal pos
-        value = term()
-        while pos < len(tokens) and tokens[pos] in "+-":
-            op = tokens[pos]
-            pos += 1
-            value = value + term() if op == "+" else value - term()
-        return value
-
     try:
-        value = expr()
-    except (ValueError, ZeroDivisionError, RecursionError):
+        parsed = parse_exact(expression, COUNTDOWN)
+    except (ValueError, ZeroDivisionError, RecursionError):  # RecursionError: nesting past Python's limit
         return None
-    if pos != len(tokens):
-        return None
-    return value, used
+    return parsed.value, [int(n) for n in parsed.numbers]
 
 
 def _strict_score(text: str, numbers: Sequence[int], target) -> float:

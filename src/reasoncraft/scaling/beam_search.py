@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..backends.base import Backend, Prompt
-from . import core
+from ..math.select import expansion_counts, top_k_indices
+from ..math.steps import aggregate
 from .base import Candidate, Outcome, Usage, check_batch, default_extract, ended_on_stop_string, expand, render_prompt
 from .search import SearchSettings, choose_final, score_partials
 
@@ -57,7 +58,7 @@ class BeamSearch(SearchSettings):
             for p, beams in enumerate(parents):
                 if beams:
                     steps_taken[p] += 1
-                for beam, count in zip(beams, core.expansion_counts(len(beams), self.n) if beams else []):
+                for beam, count in zip(beams, expansion_counts(len(beams), self.n) if beams else []):
                     requests.append((p, texts[p] + beam, count))
                     owners.append((p, beam))
             if not requests:
@@ -78,19 +79,19 @@ class BeamSearch(SearchSettings):
             )
             active: list[list[tuple[str, float]]] = [[] for _ in prompts]
             for (p, text, done), scores in zip(children, step_scores):
-                score = core.aggregate(scores, self.aggregation)
+                score = aggregate(scores, self.aggregation)
                 if done:
                     finished[p].append(Candidate(text, None, score, scores))
                 else:
                     active[p].append((text, score))
             for p, beams in enumerate(active):
-                best = core.top_k_indices([s for _, s in beams], keep)
+                best = top_k_indices([s for _, s in beams], keep)
                 parents[p] = [beams[i][0] for i in best]
         return [self._outcome(f, u, s) for f, u, s in zip(finished, usages, steps_taken)]
 
     def _outcome(self, finished: list[Candidate], usage: Usage, steps: int) -> Outcome:
         extract = self.extract or default_extract()
-        ranked = [finished[i] for i in core.top_k_indices([c.score for c in finished], self.n)]
+        ranked = [finished[i] for i in top_k_indices([c.score for c in finished], self.n)]
         for c in ranked:
             c.answer = extract(c.text)
         if not ranked:

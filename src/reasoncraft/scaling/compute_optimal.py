@@ -39,6 +39,8 @@ import math
 from collections import Counter
 from typing import Mapping, Sequence
 
+from ..math.votes import majority_vote
+
 Results = Mapping[str, Mapping[int, Sequence[tuple[bool, float]]]]
 
 
@@ -55,8 +57,6 @@ def difficulty_from_pilots(pilot_scores: Sequence[Sequence[float]]) -> list[floa
 
 def agreement_scores(pilot_answers: Sequence[str | None], equal) -> list[float]:
     """Label-free pilot scores: 1.0 for pilot samples in the majority's equivalence class, else 0.0."""
-    from .core import majority_vote
-
     vote = majority_vote(pilot_answers, equal)
     if vote.index is None:
         return [0.0] * len(pilot_answers)

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..backends.base import Backend, Prompt
-from . import core
+from ..math.select import argmax_first
+from ..math.steps import aggregate
 from .base import Candidate, Outcome, Usage, check_batch, default_extract, ended_on_stop_string, expand, render_prompt
 from .search import SearchSettings, choose_final, score_partials
 
@@ -68,10 +69,10 @@ class DVTS(SearchSettings):
             for i, tree in enumerate(live):
                 mine = range(i * self.beam_width, (i + 1) * self.beam_width)
                 tree.last = [
-                    Candidate(tree.text + children[j][1], None, core.aggregate(step_scores[j], self.aggregation), step_scores[j])
+                    Candidate(tree.text + children[j][1], None, aggregate(step_scores[j], self.aggregation), step_scores[j])
                     for j in mine
                 ]
-                best = core.argmax_first([c.score for c in tree.last])
+                best = argmax_first([c.score for c in tree.last])
                 step, ends = children[mine[best]][1], children[mine[best]][2]
                 tree.text += step
                 tree.done = ends or (self.stop_at_answer and extract(tree.text) is not None)

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from ..backends.base import Backend, Completion, Prompt, SamplingParams
-from . import core
+from ..math.select import argmax_first, best_of_n
+from ..math.votes import majority_vote, weighted_vote
 from .base import Candidate, Outcome, Usage, check_batch, default_equal, default_extract
 
 
@@ -104,7 +105,7 @@ class SelfConsistency(SampleThenSelect):
     name: str = "majority"
 
     def select(self, question: str, candidates: list[Candidate], usage: Usage) -> tuple[int, dict]:
-        vote = core.majority_vote([c.answer for c in candidates], self.equal or default_equal())
+        vote = majority_vote([c.answer for c in candidates], self.equal or default_equal())
         return (vote.index if vote.index is not None else 0), {"class_sizes": list(vote.weights)}
 
 
@@ -133,10 +134,10 @@ class BestOfN(SampleThenSelect):
         for c, s in zip(candidates, scores):
             c.score = float(s)
         if not self.weighted:
-            return core.best_of_n(scores), {}
-        vote = core.weighted_vote([c.answer for c in candidates], scores, self.equal or default_equal())
+            return best_of_n(scores), {}
+        vote = weighted_vote([c.answer for c in candidates], scores, self.equal or default_equal())
         if vote.index is None:  # no answer extracted anywhere: fall back to the best-scored text
-            return core.best_of_n(scores), {}
+            return best_of_n(scores), {}
         # Within the winning class, return its best-scored member as the chosen text.
-        members = vote.classes[core.argmax_first(vote.weights)]
-        return members[core.argmax_first([scores[i] for i in members])], {"class_weights": list(vote.weights)}
+        members = vote.classes[argmax_first(vote.weights)]
+        return members[argmax_first([scores[i] for i in members])], {"class_weights": list(vote.weights)}

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from ..backends.base import SamplingParams
-from . import core
+from ..math.select import argmax_first, best_of_n
+from ..math.steps import get_aggregation, split_steps
+from ..math.votes import weighted_vote
 from .base import Candidate, Usage, default_equal
 
 SELECTIONS = ("best", "weighted", "majority")
@@ -48,7 +50,7 @@ class SearchSettings:
             raise ValueError(f"{name}: max_steps must be >= 1: got {self.max_steps}")
         if self.select not in SELECTIONS:
             raise ValueError(f"{name}: select must be one of {', '.join(SELECTIONS)}: got {self.select!r}")
-        core.get_aggregation(self.aggregation)
+        get_aggregation(self.aggregation)
 
     def step_sampling(self, iteration: int) -> SamplingParams:
         """One step per sample; the last iteration writes to the end. Each iteration has its own seed."""
@@ -73,7 +75,7 @@ def score_partials(
     """
     if not texts:
         return []
-    steps = [core.split_steps(t, separator) or [t] for t in texts]
+    steps = [split_steps(t, separator) or [t] for t in texts]
     before = scorer.usage.snapshot()
     scores = scorer.score_steps(list(questions), steps)
     spent = scorer.usage.since(before).tokens
@@ -92,11 +94,11 @@ def choose_final(candidates: list[Candidate], select: str, equal: Callable[[str,
     """Index of the final solution: the best-scored one, or the winner of a (weighted) vote over answers."""
     scores = [c.score if c.score is not None else float("-inf") for c in candidates]
     if select == "best":
-        return core.best_of_n(scores)
+        return best_of_n(scores)
     # Weighted voting sums scores; unbounded scores (ORM logits) below 0 count as 0 rather than as votes against.
     weights = [max(s, 0.0) for s in scores] if select == "weighted" else [1.0] * len(candidates)
-    vote = core.weighted_vote([c.answer for c in candidates], weights, equal or default_equal())
+    vote = weighted_vote([c.answer for c in candidates], weights, equal or default_equal())
     if vote.index is None:
-        return core.best_of_n(scores)
-    members = vote.classes[core.argmax_first(vote.weights)]
-    return members[core.argmax_first([scores[i] for i in members])]
+        return best_of_n(scores)
+    members = vote.classes[argmax_first(vote.weights)]
+    return members[argmax_first([scores[i] for i in members])]

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, Sequence, runtime_checkable
 
+from ..math.steps import aggregate, get_aggregation, split_steps
+
 
 @dataclass
 class ScorerUsage:
@@ -72,8 +74,6 @@ class StepsAsOutcome:
     """An outcome scorer from a PRM: split the solution into steps, score them, aggregate (last/min/prod)."""
 
     def __init__(self, prm: StepScorer, aggregation: str = "last", separator: str = "\n\n"):
-        from ..scaling.core import get_aggregation
-
         get_aggregation(aggregation)  # fail early on an unknown name
         self.prm, self.aggregation, self.separator = prm, aggregation, separator
 
@@ -82,8 +82,6 @@ class StepsAsOutcome:
         return self.prm.usage
 
     def score(self, questions: Sequence[str], solutions: Sequence[str]) -> list[float]:
-        from ..scaling.core import aggregate, split_steps
-
         check_lengths(questions, solutions)
         steps = [split_steps(s, self.separator) or [s] for s in solutions]
         return [aggregate(s, self.aggregation) for s in self.prm.score_steps(questions, steps)]

@@ -38,6 +38,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
+from ..math.steps import get_aggregation
 from ..rewards.base import RewardFailure, RewardFn
 from ..rewards.text import completion_text
 from ..config import help_field as _h
@@ -248,7 +249,6 @@ class RewardModelSpec:
             if not spec.model:
                 fail(f"a{'n' * (kind == 'orm')} {kind} needs model: a name from models.REWARD_MODELS, a local folder or a hub id")
             from ..models import ModelLoadError, check_reward_model_name
-            from ..scaling.core import get_aggregation
 
             try:
                 check_reward_model_name(spec.model)

@@ -18,110 +18,29 @@ import re
 from fractions import Fraction
 from typing import Sequence
 
+from ..math.arith import STEP_CLAIMS, parse_exact
 from .base import ScorerUsage, check_lengths
 
-MAX_EXPRESSION_CHARS = 120
-MAX_NUMBER_DIGITS = 24
-MAX_DEPTH = 16
+MAX_EXPRESSION_CHARS = STEP_CLAIMS.max_chars
 
 _EXPR_CHARS = set("0123456789.+-*/() ")
-_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([-+*/()]))")
 _LEADING_NUMBER = re.compile(r"\s*(-?\d+(?:\.\d+)?)(?![\d.])")
 _TIMES = re.compile(r"(?<=[\d)])\s*[xX]\s*(?=[\d(])")
 
 
-class _ParseError(ValueError):
-    pass
-
-
-def _tokenize(text: str) -> list[str]:
-    tokens, pos = [], 0
-    text = text.rstrip()
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m:
-            raise _ParseError(f"unexpected character at {pos}")
-        token = m.group(1) or m.group(2)
-        if m.group(1) and len(token.replace(".", "")) > MAX_NUMBER_DIGITS:
-            raise _ParseError("number too long")
-        tokens.append(token)
-        pos = m.end()
-    return tokens
-
-
 def parse_arithmetic(text: str) -> tuple[Fraction, bool]:
     """The exact value of an expression of numbers, + - * / and parentheses, and whether it has an operator.
+
+    The parser is `reasoncraft.math.arith` in its `STEP_CLAIMS` dialect (decimals and unary minus
+    allowed); it raises ValueError for anything else and ZeroDivisionError for a division by zero.
 
     >>> parse_arithmetic("8 * (5 - 3)")
     (Fraction(16, 1), True)
     >>> parse_arithmetic("2.5")
     (Fraction(5, 2), False)
     """
-    if len(text) > MAX_EXPRESSION_CHARS:
-        raise _ParseError("expression too long")
-    tokens = _tokenize(text)
-    if not tokens:
-        raise _ParseError("empty expression")
-    pos = 0
-    has_op = False
-
-    def peek() -> str | None:
-        return tokens[pos] if pos < len(tokens) else None
-
-    def take() -> str:
-        nonlocal pos
-        pos += 1
-        return tokens[pos - 1]
-
-    def expr(depth: int) -> Fraction:
-        nonlocal has_op
-        value = term(depth)
-        while peek() in ("+", "-"):
-            op = take()
-            has_op = True
-            right = term(depth)
-            value = value + right if op == "+" else value - right
-        return value
-
-    def term(depth: int) -> Fraction:
-        nonlocal has_op
-        value = factor(depth)
-        while peek() in ("*", "/"):
-            op = take()
-            has_op = True
-            right = factor(depth)
-            if op == "*":
-                value = value * right
-            elif right == 0:
-                raise ZeroDivisionError("division by zero")
-            else:
-                value = value / right
-        return value
-
-    def factor(depth: int) -> Fraction:
-        if depth > MAX_DEPTH:
-            raise _ParseError("nested too deeply")
-        token = peek()
-        if token is None:
-            raise _ParseError("expression ends early")
-        if token == "-":
-            take()
-            return -factor(depth + 1)
-        if token == "(":
-            take()
-            value = expr(depth + 1)
-            if peek() != ")":
-                raise _ParseError("unbalanced parenthesis")
-            take()
-            return value
-        if token in "+*/)":
-            raise _ParseError(f"unexpected {token!r}")
-        return Fraction(take())
-
-    value = expr(0)
-    if pos != len(tokens):
-        raise _ParseError("trailing tokens")
-    return value, has_op
+    parsed = parse_exact(text, STEP_CLAIMS)
+    return parsed.value, parsed.has_operator
 
 
 def _normalise(text: str) -> str:
