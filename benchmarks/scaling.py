@@ -119,8 +119,10 @@ class _CachedOnly:
 
     def __init__(self, model_hash: str):
         import reasoncraft.evaluate as evaluate
+        import reasoncraft.scaling.sweep as sweep
 
-        evaluate.backend_hash = lambda backend: model_hash  # the cache is keyed by the weights' hash
+        for module in (evaluate, sweep):  # the cache is keyed by the weights' hash; both look it up
+            module.backend_hash = lambda backend: model_hash
 
     def generate(self, prompts, sampling):
         raise RuntimeError("a sample is missing from the cache: run without --model-hash to generate it")

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from .backends.base import Backend, SamplingParams
+from .backends.base import Backend, SamplingParams, backend_hash
 from .eval_config import PRESETS, EvalConfig  # noqa: F401 (the config of `reasoncraft eval`, importable from here too)
 from .math.stats import ks_up_to, pass_at_k
 from .math.votes import maj_at_k
@@ -36,16 +36,6 @@ class TaskResult:
     task: str
     samples: list[ScoredSample]
     summary: dict
-
-
-def backend_hash(backend: Backend) -> str:
-    """What identifies the weights behind a backend: a hash of the in-process model, else its model id."""
-    model = getattr(backend, "model", None)
-    if model is not None and hasattr(model, "named_parameters"):
-        from .models import weights_hash
-
-        return weights_hash(model)
-    return f"server:{backend.model_id}"
 
 
 def summarize(task: str, samples: list[ScoredSample], n: int, wall_s: float, new_tokens: int) -> dict:

@@ -4,6 +4,7 @@ A backend turns prompts into completions: `generate(prompts, sampling) -> list[l
 one inner list of `sampling.n` completions per prompt, in prompt order. A prompt is either plain
 text (sent as is) or a list of chat messages (`[{"role": "user", "content": ...}]`), which the
 backend renders with the model's chat template. Backends know nothing of tasks, rewards or training.
+`backend_hash` names the weights behind a backend, for caches and run records.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Protocol, Sequence, Union, runtime_checkable
+
+from ..models import weights_hash
 
 Message = dict
 Prompt = Union[str, Sequence[Message]]
@@ -85,3 +88,19 @@ class Backend(Protocol):
 
     def generate(self, prompts: Sequence[Prompt], sampling: SamplingParams) -> list[list[Completion]]:
         ...
+
+
+def backend_hash(backend: Backend) -> str:
+    """What identifies the weights behind a backend: a hash of the in-process model, else its model id.
+
+    Caches of completions key on it, so samples drawn by `eval`, `scale` and the data engine are shared.
+
+    >>> class Server:
+    ...     model_id = "qwen-7b"
+    >>> backend_hash(Server())
+    'server:qwen-7b'
+    """
+    model = getattr(backend, "model", None)
+    if model is not None and hasattr(model, "named_parameters"):
+        return weights_hash(model)
+    return f"server:{backend.model_id}"

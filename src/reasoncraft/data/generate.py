@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol, Sequence, runtime_checkable
 
-from ..backends.base import Backend, Completion, SamplingParams
+from ..backends.base import Backend, Completion, SamplingParams, backend_hash
 from ..samples import JsonlStore, ScoredSample, sample_key
 from ..sampling import sample_and_score
 
@@ -71,8 +71,6 @@ def teacher_id(teacher: Backend | Solver) -> str:
     """What identifies a teacher in the record keys: a weights hash for an in-process model, else its id."""
     if isinstance(teacher, Solver) and not isinstance(teacher, Backend):
         return f"solver:{teacher.model_id}"
-    from ..evaluate import backend_hash
-
     return backend_hash(teacher)
 
 

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..backends.base import Completion
+from ..backends.base import Completion, backend_hash
 from ..samples import CompletionCache, JsonlStore, sample_key
 from ..sampling import sample_and_score
 from . import ALIASES, STRATEGIES, strategies_spent
@@ -173,8 +173,6 @@ class Sweep:
         eval` uses (same keys: model weights, prompt, sampling without n, sample index), so either command
         reuses the other's samples and a killed run loses at most the batch in flight.
         """
-        from ..evaluate import backend_hash
-
         if split in self._pools:
             return self._pools[split]
         sampling = SelfConsistency(n=self.config.max_n, temperature=self.config.temperature,
