@@ -61,6 +61,7 @@ def test_reflection_journeys_from_wrong_and_right_traces(tmp_path):
     assert text.startswith("<think>Just add them. So the answer would be")
     assert f"equals {total}, not {p.fields['target']}" in text and "Wait," in text
     assert text.count("<answer>") == 1 and journeys[0]["verdict"]["correct"] is True
+    assert text.endswith(right[right.index("<answer>"):])  # the journey ends on the right trace's answer
     assert journeys[0]["messages"][-1]["content"] == text
     assert journeys[0]["journey"]["wrong"] != journeys[0]["journey"]["right"]
 

@@ -1,4 +1,5 @@
-"""The LM head fused with the cross-entropy in chunks: the same loss and gradients as full logits, and the trainer's use of it."""
+"""The LM head fused with the cross-entropy in chunks: the same loss and gradients as full logits, and the
+trainer's use of it."""
 
 from __future__ import annotations
 

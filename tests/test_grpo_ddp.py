@@ -19,11 +19,13 @@ _SCRIPT = textwrap.dedent("""
     from helpers import run, tiny_config
     world = int(os.environ.get("WORLD_SIZE", "1"))
     # the global batch is fixed: 2 prompts x 4 completions, split over the processes
-    model, summary = run(tiny_config(Path({tmp!r}) / f"world{{world}}", steps=2, batch_size=8 // world, num_generations=4,
-                                     micro_batch_size=8 // world, save_steps=-1, max_grad_norm=0.0, learning_rate=1e-2),
+    model, summary = run(tiny_config(Path({tmp!r}) / f"world{{world}}", steps=2, batch_size=8 // world,
+                                     num_generations=4, micro_batch_size=8 // world, save_steps=-1, max_grad_norm=0.0,
+                                     learning_rate=1e-2),
                          reward=lambda completions, **fields: [float(len(c)) for c in completions])
     rank = int(os.environ.get("RANK", "0"))
-    torch.save({{k: v.detach().clone() for k, v in model.state_dict().items()}}, Path({tmp!r}) / f"weights-{{world}}-{{rank}}.pt")
+    weights = {{k: v.detach().clone() for k, v in model.state_dict().items()}}
+    torch.save(weights, Path({tmp!r}) / f"weights-{{world}}-{{rank}}.pt")
 """)
 
 

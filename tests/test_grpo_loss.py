@@ -62,7 +62,8 @@ def test_clipped_surrogate_four_cases_and_clip_higher():
     logp, old = logp.T, old.T  # (4, 1)
     adv = torch.tensor([1.0, -1.0, -1.0, 1.0])
     loss, low, high = L.clipped_surrogate(logp, old, adv, 0.2, 0.2)
-    # ratio 1.5,A=+1: -min(1.5, 1.2) ; ratio 1.5,A=-1: -min(-1.5,-1.2) ; 0.5,A=-1: -min(-0.5,-0.8) ; 0.5,A=+1: -min(0.5,0.8)
+    # ratio 1.5,A=+1: -min(1.5, 1.2) ; ratio 1.5,A=-1: -min(-1.5,-1.2)
+    # ratio 0.5,A=-1: -min(-0.5,-0.8) ; ratio 0.5,A=+1: -min(0.5,0.8)
     assert loss[:, 0].tolist() == pytest.approx([-1.2, 1.5, 0.8, -0.5], rel=1e-6)
     assert high[:, 0].tolist() == [True, False, False, False]
     assert low[:, 0].tolist() == [False, False, True, False]

@@ -58,7 +58,7 @@ def test_all_zero_pilots_give_one_bin_and_a_working_curve():
 
 def test_binning_matches_the_brute_force_reference_and_never_splits_a_level():
     rng = random.Random(0)
-    for trial in range(200):
+    for _ in range(200):
         levels = rng.sample([0.0, 0.125, 0.25, 0.5, 0.625, 0.75, 0.875, 1.0], rng.randint(1, 8))
         values = [rng.choice(levels) for _ in range(rng.randint(1, 40))]
         bins = rng.randint(1, 6)

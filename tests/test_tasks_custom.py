@@ -70,7 +70,8 @@ def test_dict_config_and_template_option(capitals):
 
 @pytest.mark.parametrize("mapping,error", [
     ("source: capitals.jsonl\ncolumns: {question: question, answer: target}\n",
-     "column\\(s\\) 'question' named in the task mapping are not in the data; its columns are 'uid', 'prompt', 'target', 'topic'"),
+     "column\\(s\\) 'question' named in the task mapping are not in the data; "
+     "its columns are 'uid', 'prompt', 'target', 'topic'"),
     ("source: capitals.csv\ncolumns: {question: prompt, answer: answer, fields: [year]}\n",
      "column\\(s\\) 'answer', 'year' named in the task mapping are not in the data"),
     ("source: capitals.jsonl\ncolumns: {question: prompt}\n", "needs columns.answer"),
