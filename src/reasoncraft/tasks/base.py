@@ -11,8 +11,8 @@ Splits: every task has "dev" and "test"; procedural tasks (arithmetic, Countdown
 the first n problems of a split, so a smaller limit is always a prefix of a larger one.
 
 Reward fields: `reward_fields(problem)` gives the keyword fields for one problem
-(`{"answer": "42"}`, `{"numbers": [3, 5, 7], "target": 22}`); the reward contract takes them as
-per-completion lists, which `call_reward` builds.
+(`{"answer": "42"}`, `{"numbers": [3, 5, 7], "target": 22}`); `scoring_fields` adds the question.
+The reward contract takes them as per-completion lists (`call_reward` builds them for one problem).
 
 Reward set: `RewardSet` is the one description of how completions are scored (reward names,
 functions, weights, and which reward decides `correct`); a task's own set comes from
