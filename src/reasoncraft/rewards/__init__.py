@@ -14,7 +14,7 @@ from .base import (
     is_failure,
     register_reward,
 )
-from .checker import MathChecker, math_equal, math_equal_many, math_verdict, math_verdicts
+from .checker import MathChecker, math_equal, math_equal_many, math_verdict, math_verdicts, text_equal, text_verdicts
 from .extract import extract_answer
 
 __all__ = [

@@ -17,6 +17,15 @@ Order of work for each (gold, candidate) pair, cheapest first:
 `math_verdict` / `math_verdicts` return True, False or a `RewardFailure` (deadline exceeded, worker
 died); `math_equal` / `math_equal_many` fold failures into False for callers that want a bool.
 Rewards use the verdict forms so that time-outs are counted as failures, never as 0.
+
+Before step 1 both answers are put in one spelling (`normalize.canonical_pair`): plain-text math
+(`sqrt(2)`, `pi`, `**`) in LaTeX, a gold inequality as its interval.
+
+`text_verdicts` / `text_equal` take raw texts instead of answers (a dataset's solution, a model's
+prose): the answer is extracted from each side first (`extract.final_answer`, as Math-Verify's
+`parse` does), then checked as above. The accuracy reward extracts with the stricter
+`extract.extract_answer` (an explicit `<answer>`, `\\boxed{}` or "Answer:" only) and then calls the
+same `math_verdicts`.
 """
 
 from __future__ import annotations
@@ -33,7 +42,8 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from .base import RewardFailure
-from .normalize import cap_violation, cheap_verdict, prepare_for_sympy
+from .extract import final_answer
+from .normalize import canonical_pair, cap_violation, cheap_verdict, prepare_for_sympy
 
 __all__ = [
     "MathChecker",
@@ -42,6 +52,8 @@ __all__ = [
     "math_verdict",
     "math_verdicts",
     "default_checker",
+    "text_verdicts",
+    "text_equal",
 ]
 
 _WORKER = Path(__file__).with_name("_verify_worker.py")
@@ -107,6 +119,7 @@ class MathChecker:
             if cap_violation(candidate) is not None:
                 results[k] = False
                 continue
+            gold, candidate = canonical_pair(gold, candidate)
             quick = cheap_verdict(gold, candidate)
             if quick is not None:
                 results[k] = quick
@@ -287,3 +300,38 @@ def math_equal(gold: str, candidate: str) -> bool:
     False
     """
     return math_verdict(gold, candidate) is True
+
+
+def text_verdicts(pairs: Iterable[tuple[str, str]]) -> list:
+    """`math_verdicts` over raw texts: each side's answer is extracted first (`final_answer`: an
+    `<answer>` tag, the boxed answer or answers, "Answer: ...", the text itself when it is math,
+    else the last math span or number of prose). A prediction without an answer is False; a gold
+    text without one is a RewardFailure.
+
+    >>> text_verdicts([("$\\\\frac{1}{2}$", "Final Answer: The final answer is 1/2. I hope it is correct."),
+    ...                (r"\\boxed{1}, \\boxed{2}", r"$\\{2, 1\\}$"), ("$3$", r"\\boxed{3} or \\boxed{5}")])
+    [True, True, False]
+    """
+    results, asked, where = [], [], []
+    for k, (gold, prediction) in enumerate(pairs):
+        g, p = final_answer(gold), final_answer(prediction)
+        if g is None:
+            results.append(RewardFailure(f"no answer found in the gold text {gold[:60]!r}"))
+        elif p is None:
+            results.append(False)
+        else:
+            results.append(None)
+            asked.append((g, p))
+            where.append(k)
+    for k, verdict in zip(where, math_verdicts(asked)):
+        results[k] = verdict
+    return results
+
+
+def text_equal(gold_text: str, prediction_text: str) -> bool:
+    """True when the answers found in two raw texts are equal (see `text_verdicts`).
+
+    >>> text_equal("$x \\\\ge 5$", "Therefore $x \\\\geq 5$ is the solution."), text_equal("32349", "32, 349")
+    (True, False)
+    """
+    return text_verdicts([(gold_text, prediction_text)])[0] is True

@@ -6,10 +6,16 @@ as written (whitespace trimmed) or `None` when the completion holds no answer of
 - `last_boxed`: the last `\\boxed{...}` / `\\fbox{...}` (nested braces), or `\\boxed 5`;
 - `all_boxed`: every boxed answer, in order (to spot several different boxed answers);
 - `answer_tag` / `answer_tags`: the text inside `<answer>...</answer>`;
-- `after_answer_marker`: the text after the last "Answer:" or "the answer is";
+- `after_answer_marker`: the answer stated after the last "Answer:", "Answer $9$" or "the answer
+  is", up to the end of that sentence ("Final Answer: The largest $n$ is 34." gives 34);
+- `joined_boxed`: several boxed answers that together form one list (`\\boxed{1}, \\boxed{2}`,
+  `\\boxed{6} and \\boxed{8}`), or None when prose separates different ones;
 - `last_number`: a GSM8K-style number (`#### 42`, else the last number; commas, `$`, trailing
   period removed);
-- `extract_answer`: the default chain, in that order of trust.
+- `extract_answer`: the default chain for completions, in that order of trust;
+- `final_answer`: the answer in any raw string, a gold answer or a prediction, as Math-Verify's
+  `parse` reads one: the chain above, else the string itself when it is math, else the last math
+  span or number of a prose text. `math.answers_verdicts` compares two raw strings this way.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ __all__ = [
     "after_answer_marker",
     "last_number",
     "extract_answer",
+    "joined_boxed",
+    "final_answer",
 ]
 
 _BOX_COMMANDS = ("\\boxed", "\\fbox")
@@ -112,12 +120,31 @@ def answer_tag(text: str) -> str | None:
     return tags[-1] if tags else None
 
 
-# "Answer: 12", "Final answer: 12", "the answer is 12", "The final answer is $12$."
-_MARKER = re.compile(r"(?:\banswer\s*(?:is|:)|\banswer\s+is\s*:)", re.IGNORECASE)
+# "Answer: 12", "Final answer: 12", "the answer is 12", "The final answer is $12$.", "Answer $ 9 $"
+_MARKER = re.compile(r"(?:\banswer\s*(?:is|:)|\banswer\s+is\s*:|\banswer\s*(?=\$))", re.IGNORECASE)
+# a sentence ends at a full stop followed by a capital, a tag or the end (never inside 2.5 or 1,000.)
+_SENTENCE_END = re.compile(r"\.(?=\s+[A-Z<]|\s*$)|\s<\|")
+_VERB_IS = re.compile(r"\s(?:is|are|equals|=)\s")
+
+
+def _outside_math(text: str) -> str:
+    """`text` with every `$...$` span blanked out (same length), to search prose only."""
+    return re.sub(r"\$[^$]*\$", lambda m: " " * len(m.group(0)), text)
+
+
+def _answer_in_sentence(sentence: str) -> str:
+    """The answer part of a sentence after a marker: after its last " is " when the sentence is
+    prose ("The largest $n$ is 34" -> "34"), else the sentence itself."""
+    prose = _outside_math(sentence)
+    cuts = list(_VERB_IS.finditer(prose))
+    if cuts and _is_prose(sentence[: cuts[-1].start()]):
+        return sentence[cuts[-1].end() :].strip()
+    return sentence
 
 
 def after_answer_marker(text: str) -> str | None:
-    """Text after the last "Answer:" / "the answer is", up to the end of that line.
+    """The answer after the last "Answer:" / "Answer $...$" / "the answer is", up to the end of
+    that sentence; after a prose subject ("The largest $n$ is 34") only what follows " is ".
 
     A trailing full stop and surrounding `$`/`**` are removed; `\\boxed{}` inside is unwrapped.
 
@@ -127,12 +154,20 @@ def after_answer_marker(text: str) -> str | None:
     '\\\\frac{3}{4}'
     >>> after_answer_marker("The answer is: **7**")
     '7'
+    >>> after_answer_marker("Final Answer: The final answer is 5. I hope it is correct."), after_answer_marker("Answer $ 9 $")
+    ('5', '9')
+    >>> after_answer_marker("Final Answer: The largest $n$ is 34.")
+    '34'
     """
     matches = list(_MARKER.finditer(text))
     if not matches:
         return None
     rest = text[matches[-1].end() :].lstrip(" :\t\r\n")  # "Answer:\n42" puts it on the next line
     line = rest.split("\n", 1)[0].strip()
+    end = _SENTENCE_END.search(_outside_math(line))
+    if end:
+        line = line[: end.start()].strip()
+    line = _answer_in_sentence(line)
     boxed = last_boxed(line)
     if boxed is not None:
         return boxed
@@ -201,3 +236,119 @@ def extract_answer(text: str) -> str | None:
     if boxed is not None:
         return boxed
     return after_answer_marker(text)
+
+
+# --- raw strings: several boxes, prose, the answer as Math-Verify's parse finds it --------------
+
+_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
+_LATEX_WRAPPERS = re.compile(r"\\(?:text|textbf|mathrm|mbox)\s*\{([^{}]*)\}")
+_MATH_SPAN = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.DOTALL)
+_MAX_GAP_WORDS = 3  # "\boxed{1} papers and \boxed{2} bins" joins; a sentence between two boxes does not
+
+
+def _is_prose(text: str) -> bool:
+    """Two or more words of two letters or more outside math spans and LaTeX commands."""
+    bare = _MATH_SPAN.sub(" ", text)
+    bare = re.sub(r"\\(?:begin|end)\{[^{}]*\}(?:\{[^{}]*\})?|\\[A-Za-z]+", " ", bare)
+    return len(_WORD.findall(bare)) >= 2
+
+
+def _box_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, content) of every `\\boxed{}` / `\\fbox{}` group, in order."""
+    spans = []
+    for command in _BOX_COMMANDS:
+        start = 0
+        while (i := text.find(command, start)) != -1:
+            k = i + len(command)
+            while k < len(text) and text[k] == " ":
+                k += 1
+            group = _braced(text, k) if k < len(text) and text[k] == "{" else None
+            if group is None:
+                start = k
+                continue
+            spans.append((i, group[1], group[0].strip()))
+            start = group[1]
+    return sorted(spans)
+
+
+def _gap_words(gap: str) -> int | None:
+    """Words between two boxes that are not separators; None when a sentence ends there."""
+    gap = _LATEX_WRAPPERS.sub(r" \1 ", gap)
+    gap = re.sub(r"\\[A-Za-z]+|\\[()\[\],;:! ]|[$]", " ", gap)
+    if re.search(r"[.!?](\s|$)", gap) or "\n\n" in gap:
+        return None
+    return len(_WORD.findall(gap))
+
+
+def joined_boxed(text: str) -> str | None:
+    """The boxed answers of `text` as one answer: the last box, or the run of boxes that ends with
+    it when only separators ("," "and" "or" `\\quad`, a few words) stand between them, joined
+    with ", ". None when there is no box, or when different answers are boxed apart in prose.
+
+    >>> joined_boxed(r"\\boxed{1}, \\boxed{2}, \\boxed{3}"), joined_boxed(r"$\\boxed{6}$ and $\\boxed{8}$")
+    ('1, 2, 3', '6, 8')
+    >>> joined_boxed(r"\\boxed{1} no no no no no \\boxed{2}") is None, joined_boxed(r"\\boxed{4}. So \\boxed{4}")
+    (True, '4')
+    """
+    spans = _box_spans(text)
+    if not spans:
+        return None
+    run = [spans[-1]]
+    for prev in reversed(spans[:-1]):
+        words = _gap_words(text[prev[1] : run[0][0]])
+        if words is None or words > _MAX_GAP_WORDS:
+            break
+        run.insert(0, prev)
+    answers = [content for _, _, content in run]
+    earlier = {content for _, _, content in spans[: len(spans) - len(run)]}
+    if earlier and (len(run) > 1 or earlier != {answers[0]}):
+        return None  # different answers boxed in different places: no single answer
+    return ", ".join(dict.fromkeys(answers))
+
+
+_PROSE_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:\s*/\s*\d+)?\s*%?|-?\.\d+")
+
+
+def _last_in_prose(text: str) -> str | None:
+    """The last math span or number of a prose text, whichever comes last."""
+    best: tuple[int, str] | None = None
+    for m in _MATH_SPAN.finditer(text):
+        content = next(g for g in m.groups() if g is not None).strip()
+        if content and not _is_prose(content) and re.search(r"[\dA-Za-z\\]", content):
+            best = (m.start(), content)
+    outside = _MATH_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+    numbers = list(_PROSE_NUMBER.finditer(outside))
+    if numbers and (best is None or numbers[-1].start() > best[0]):
+        best = (numbers[-1].start(), numbers[-1].group(0).strip().rstrip(","))
+    if best is None:  # "how many $? just about 1$": the math delimiters wrap prose
+        numbers = list(_PROSE_NUMBER.finditer(text))
+        return numbers[-1].group(0).strip().rstrip(",") if numbers else None
+    return best[1]
+
+
+def final_answer(text: str) -> str | None:
+    """The answer in a raw string, gold or prediction: `<answer>` tag, else the later of the
+    boxed answers (`joined_boxed`) and an "Answer:" statement, else the string itself when it is
+    math, else the last math span or number of the prose.
+
+    >>> final_answer(r"$$\\boxed{2}, \\boxed{3}$$"), final_answer("$x \\\\geq 5$"), final_answer("Therefore $x > 5$ is the solution.")
+    ('2, 3', '$x \\\\geq 5$', 'x > 5')
+    >>> final_answer("So the probability that Alice wins is 2/3. <|im_start|>user")
+    '2/3'
+    """
+    tag = answer_tag(text)
+    if tag is not None:
+        return final_answer(tag) if tag else None
+    spans = _box_spans(text)
+    markers = list(_MARKER.finditer(text))
+    if markers and (not spans or markers[-1].start() > spans[-1][1]):
+        stated = after_answer_marker(text)
+        if stated:
+            return stated
+    if spans:
+        return joined_boxed(text)
+    text = text.strip()
+    lone_dollar = len(re.findall(r"(?<!\\)\$", text)) % 2 == 1  # "costs 2,74 $": currency, not math
+    if not _is_prose(text) and not (lone_dollar and re.search(r"[A-Za-z]{2,}", text)):
+        return text or None
+    return _last_in_prose(text)

@@ -34,6 +34,9 @@ __all__ = [
     "cheap_verdict",
     "cap_violation",
     "prepare_for_sympy",
+    "plain_to_latex",
+    "inequality_as_interval",
+    "canonical_pair",
 ]
 
 MAX_ANSWER_CHARS = 1_000  # MATH-500's longest gold answer is ~70 characters
@@ -131,6 +134,133 @@ def cap_violation(s: str) -> str | None:
     return None
 
 
+# --- plain-text math -> LaTeX ----------------------------------------------------------------
+
+_PLAIN_CONSTANTS = re.compile(r"(?<![\\A-Za-z])(pi|infinity|inf)(?![A-Za-z])")
+_PLAIN_FUNCS = re.compile(r"(?<![\\A-Za-z])(sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|sinh|cosh|tanh|ln|log|exp)(?=\s*\()")
+_PLAIN_RELATIONS = (("<=", "\\le "), (">=", "\\ge "), ("=<", "\\le "), ("=>", "\\ge "), ("!=", "\\ne "), ("≤", "\\le "), ("≥", "\\ge "))
+
+
+def _matching_paren(s: str, open_index: int) -> int | None:
+    depth = 0
+    for i in range(open_index, len(s)):
+        depth += (s[i] == "(") - (s[i] == ")")
+        if depth == 0:
+            return i
+    return None
+
+
+def _parens_to_braces_after(s: str, pattern: str, replacement: str) -> str:
+    """`sqrt(x+1)` -> `\\sqrt{x+1}`, `^(n+1)` -> `^{n+1}`: the parenthesised argument becomes a
+    braced group (innermost first, so nested calls work); an unbalanced one is left alone."""
+    out, i = [], 0
+    regex = re.compile(pattern)
+    while (m := regex.search(s, i)) is not None:
+        close = _matching_paren(s, m.end() - 1)
+        if close is None:
+            break
+        inner = _parens_to_braces_after(s[m.end() : close], pattern, replacement)
+        out.append(s[i : m.start()] + replacement + "{" + inner + "}")
+        i = close + 1
+    out.append(s[i:])
+    return "".join(out)
+
+
+def plain_to_latex(s: str) -> str:
+    """Rewrite plain-text math as models and datasets write it into the LaTeX spelling, by string
+    rules only (nothing is evaluated): `sqrt(...)`, `pi`, `inf`, `sin(...)`, `**`, `^(...)`, `*`
+    before a letter or bracket (an implicit product), `<=`/`>=`/`!=`.
+
+    >>> plain_to_latex("2*sqrt(3)/pi"), plain_to_latex("(3, pi/2)"), plain_to_latex("x**(n+1) >= 2")
+    ('2\\\\sqrt{3}/\\\\pi', '(3, \\\\pi/2)', 'x^{n+1} \\\\ge  2')
+    >>> plain_to_latex(r"\\sqrt{2}+\\pi")  # LaTeX is left as it is
+    '\\\\sqrt{2}+\\\\pi'
+    """
+    if not re.search(r"[A-Za-z*^<>=!≤≥]", s):
+        return s
+    s = s.replace("**", "^")
+    s = _parens_to_braces_after(s, r"(?<![\\A-Za-z])sqrt\s*\(", "\\sqrt")
+    s = re.sub(r"(?<![\\A-Za-z])sqrt(?=\s*[{\d])", r"\\sqrt", s)
+    s = _parens_to_braces_after(s, r"\^\s*\(", "^")
+    s = _PLAIN_FUNCS.sub(r"\\\1", s)
+    s = _PLAIN_CONSTANTS.sub(lambda m: "\\pi " if m.group(1) == "pi" else "\\infty ", s)
+    for plain, latex in _PLAIN_RELATIONS:
+        s = s.replace(plain, latex)
+    s = re.sub(r"(?<=[\w)}])\s*\*\s*(?=[A-Za-z\\(])", "", s)  # 2*\pi -> 2\pi, 2*(x+1) -> 2(x+1)
+    s = s.replace("*", "\\cdot ")
+    return re.sub(r"\\(pi|infty) (?=$|[^A-Za-z])", r"\\\1", s).strip()
+
+
+# --- relations written as intervals ------------------------------------------------------------
+
+_LESS = r"(?:<|\\lt\b|\\leq?\b|\\leqslant\b)"
+_GREATER = r"(?:>|\\gt\b|\\geq?\b|\\geqslant\b)"
+_VARIABLE = r"(?:[A-Za-z](?:_\{?\w+\}?)?(?:\([A-Za-z]\))?)"
+_BOUND = r"(?:[^<>=\\]|\\(?!(?:lt|gt|le|ge)\b)[A-Za-z]+(?![A-Za-z])|\\[{}])+?"  # a command is one token
+_CHAIN = re.compile(rf"^\s*({_BOUND})\s*({_LESS})\s*{_VARIABLE}\s*({_LESS})\s*({_BOUND})\s*$")
+_CHAIN_DOWN = re.compile(rf"^\s*({_BOUND})\s*({_GREATER})\s*{_VARIABLE}\s*({_GREATER})\s*({_BOUND})\s*$")
+_ONE_SIDED = re.compile(rf"^\s*{_VARIABLE}\s*({_LESS}|{_GREATER})\s*({_BOUND})\s*$")
+_ONE_SIDED_BOUND_FIRST = re.compile(rf"^\s*({_BOUND})\s*({_LESS}|{_GREATER})\s*{_VARIABLE}\s*$")
+
+
+def _strict(op: str) -> bool:
+    return op in ("<", ">", "\\lt", "\\gt")
+
+
+def inequality_as_interval(s: str) -> str | None:
+    """The interval a one-variable inequality describes, or None when `s` is not one.
+
+    >>> inequality_as_interval(r"-2 \\le x \\le 7"), inequality_as_interval("x > 5"), inequality_as_interval(r"0<f(x)<1")
+    ('[-2,7]', '(5,\\\\infty)', '(0,1)')
+    >>> inequality_as_interval("x + y < 3") is None, inequality_as_interval("x = 3") is None
+    (True, True)
+    """
+    if not re.search(r"[<>]|\\[lg]", s):
+        return None
+    s = re.sub(r"\\\\(?=[lg])", "\\\\", s.strip())  # `\\le` typed with a doubled backslash
+    m = _CHAIN.match(s)
+    if m:
+        lo, op1, op2, hi = m.groups()
+        return ("(" if _strict(op1.strip()) else "[") + f"{lo.strip()},{hi.strip()}" + (")" if _strict(op2.strip()) else "]")
+    m = _CHAIN_DOWN.match(s)
+    if m:
+        hi, op1, op2, lo = m.groups()
+        return ("(" if _strict(op2.strip()) else "[") + f"{lo.strip()},{hi.strip()}" + (")" if _strict(op1.strip()) else "]")
+    m = _ONE_SIDED.match(s)
+    flipped = None if m else _ONE_SIDED_BOUND_FIRST.match(s)
+    if flipped:  # 5 \le x is x \ge 5
+        bound, op = flipped.group(1).strip(), flipped.group(2).strip()
+        mirror = {"<": ">", ">": "<", "\\lt": "\\gt", "\\gt": "\\lt", "\\le": "\\ge", "\\ge": "\\le", "\\leq": "\\geq",
+                  "\\geq": "\\leq", "\\leqslant": "\\geqslant", "\\geqslant": "\\leqslant"}
+        m, op = True, mirror[op]
+    elif m:
+        op, bound = m.group(1).strip(), m.group(2).strip()
+    if m:
+        if re.match(_LESS, op):
+            return f"(-\\infty,{bound}" + (")" if _strict(op) else "]")
+        return ("(" if _strict(op) else "[") + f"{bound},\\infty)"
+    return None
+
+
+def canonical_pair(gold: str, candidate: str) -> tuple[str, str]:
+    """Both answers with plain-text math in LaTeX spelling, and a gold inequality as the interval
+    it describes. A candidate inequality becomes an interval only when the gold is a relation too:
+    an interval asked for must be given as one (Math-Verify's default,
+    `allow_set_relation_comp=False`).
+
+    >>> canonical_pair(r"-2 \\le x \\le 7", "[-2, 7]"), canonical_pair("[-2, 7]", r"-2 \\le x \\le 7")
+    (('[-2,7]', '[-2, 7]'), ('[-2, 7]', '-2 \\\\le x \\\\le 7'))
+    """
+    if len(gold) > MAX_ANSWER_CHARS or len(candidate) > MAX_ANSWER_CHARS:
+        return gold, candidate  # over the caps: refused elsewhere, not worth rewriting
+    g, c = plain_to_latex(_strip_delimiters(gold)), plain_to_latex(_strip_delimiters(candidate))
+    g_interval = inequality_as_interval(g)
+    if g_interval is not None:
+        c_interval = inequality_as_interval(c)
+        return g_interval, c_interval if c_interval is not None else c
+    return g, c
+
+
 # --- normalisation ---------------------------------------------------------------------------
 
 _SPACING = re.compile(r"(?<!\\)\\[,;:! ]|\\q?quad\b|~|\\displaystyle|\\limits|\\left\b|\\right\b|\\middle\b")
@@ -143,6 +273,46 @@ _ASSIGNMENT = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*(?!.*=)")
 _CHOICE = re.compile(r"^\(?([A-E])\)?$")
 _BASE_NUMBER = re.compile(r"([0-9A-Za-z]+)_\{?(\d+)\}?")
 _MEMBERSHIP = re.compile(r"^[A-Za-z]\s*\\in\s*")
+
+
+_ORDINAL = re.compile(r"^([-+]?\d+)\s*(?:st|nd|rd|th)$")
+_THOUSANDS_SPACED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,])")
+_JOINING_WORD = re.compile(r"\s*,?\s*\b(?:and|or)\b\s*")
+_ITEM_ASSIGNMENT = re.compile(r"^([A-Za-z])(?:_\{?\w+\}?)?(?:\([A-Za-z]\))?=(?!.*=)")
+
+
+def _words_as_commas(s: str) -> str:
+    """Answers joined by words become a comma list: `6 and 8` -> `6,8`, `x=1 or x=2` -> `x=1,x=2`
+    (both parts must be non-empty; "3 or 5" against a single gold answer stays wrong as a list)."""
+    parts = _JOINING_WORD.split(s)
+    if len(parts) < 2 or any(not p.strip() or re.fullmatch(r"[A-Za-z]{2,}(?: [A-Za-z]+)*", p.strip()) for p in parts):
+        return s  # "5 or more", "even and odd": words, not a list of answers
+    return ",".join(p.strip() for p in parts)
+
+
+def _strip_item_assignments(s: str) -> str:
+    """`x=1,x=2` -> `1,2`, `x_1=3,x_2=4` -> `3,4`: the same name assigned in every item of a list."""
+    items = _split_top_commas(s)
+    if len(items) < 2:
+        return s
+    names = [_ITEM_ASSIGNMENT.match(item) for item in items]
+    if not all(names) or len({m.group(1) for m in names}) != 1:
+        return s
+    return ",".join(item[m.end() :] for item, m in zip(items, names))
+
+
+def _split_top_commas(s: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(s):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(s[start:i])
+            start = i + 1
+    parts.append(s[start:])
+    return parts
 
 
 def _strip_delimiters(s: str) -> str:
@@ -187,12 +357,14 @@ def normalize_answer(s: str) -> str:
     s = s.replace("{,}", ",").replace("\\$", "")
     s = _SPACING.sub(" ", s)
     s = _DEGREES.sub("", s)
+    s = re.sub(r"\\(?:text|mbox|mathrm)\s*\{\s*(and|or)\s*\}", r" \1 ", s)  # 6 \text{ and } 8: not a unit
     # units written as text after a number: 10\text{ cm} -> 10
     s = re.sub(r"(?<=[\d}])\s*\\(?:text|mbox|mathrm)\s*\{\s*[A-Za-z][A-Za-z .]*\}\s*(\^?\d)?$", "", s)
     prev = None
     while prev != s:
         prev, s = s, _TEXT_CMD.sub(r"\1", s)
     s = s.strip()
+    s = _ORDINAL.sub(r"\1", s)
     m = _UNIT_WORDS.match(s)
     if m and not {w.lower().strip(".") for w in m.group(2).split()} & _NOT_UNITS:
         s = m.group(1)
@@ -200,9 +372,13 @@ def normalize_answer(s: str) -> str:
     if m and not re.search(r"(?<![A-Za-z\\])%s(?![A-Za-z])" % re.escape(s[0]), s[m.end() :]):
         s = s[m.end() :]  # y = 2x+3 -> 2x+3, but x = 2x+3 is an equation and stays
     s = _MEMBERSHIP.sub("", s)
+    s = _words_as_commas(s)
+    s = _THOUSANDS_SPACED.sub(lambda m: m.group(0).replace(" ", ""), s)  # 1 000 000 is one number
+    s = re.sub(r"(?<=\d)\s+(?=\d)", "\0", s)  # but 6 8 is not 68: keep that space
     # drop spaces, except one that ends a command before a letter (\pi r must not become \pir)
     s = re.sub(r"(\\[A-Za-z]+)\s+(?=[A-Za-z])", r"\1 ", s)
     s = re.sub(r"(?<![A-Za-z])\s+|\s+(?![A-Za-z])", "", s)
+    s = _strip_item_assignments(s.replace("\0", " "))
     s = re.sub(r"\\frac(\d)(\d)", r"\\frac{\1}{\2}", s)
     s = s.rstrip(".")
     while len(s) >= 2 and s[0] == "{" and s[-1] == "}" and _balanced(s[1:-1]):
@@ -223,8 +399,8 @@ class PlainNumber:
     percent: bool  # written with a % sign
 
 
-_INT = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)")
-_DEC = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?\.\d+|[-+]?\d+\.")
+_INT = re.compile(r"[-+]?(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)")  # 0,111 is no thousands grouping
+_DEC = re.compile(r"[-+]?(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)?\.\d+|[-+]?\d+\.")
 _SLASH = re.compile(r"([-+]?\d+)/(\d+)")
 _SCI = re.compile(r"([-+]?\d+(?:\.\d+)?)(?:[eE]|\\times10\^\{?|\\cdot10\^\{?)([-+]?\d{1,3})\}?")
 _FRAC = re.compile(r"([-+]?)\\frac\{([-+]?\d+)\}\{([-+]?\d+)\}")
@@ -285,6 +461,33 @@ def numbers_equal(gold: PlainNumber, candidate: PlainNumber) -> bool:
     return False
 
 
+_SPACED_LIST = re.compile(r"\d\s*,\s+\d")
+_SPACED_DIGITS = re.compile(r"[-+]?\d+(?: \d+)+")
+_WORDS = re.compile(r"[A-Za-z]{3,}(?: [A-Za-z]+)*")
+
+
+def _decimal_comma(s: str) -> PlainNumber | None:
+    """`1,22` or `0,111` read as 1.22 and 0.111: one comma that cannot be a thousands separator."""
+    m = re.fullmatch(r"([-+]?\d+),(\d+)", s)
+    if not m or re.fullmatch(r"[-+]?[1-9]\d{0,2},\d{3}", s):
+        return None
+    return PlainNumber(Fraction(f"{m.group(1)}.{m.group(2)}"), True, False)
+
+
+def _number_lists_equal(g: str, c: str) -> bool | None:
+    """Two bare lists or sets (`1,2,3`, `\\{3,1,2\\}`) of plain numbers, compared as multisets
+    exactly; None unless both are such lists."""
+    items = []
+    for side in (g, c):
+        side = side[2:-2] if side.startswith("\\{") and side.endswith("\\}") else side
+        parts = _split_top_commas(side)
+        numbers = [plain_number(normalize_answer(p)) for p in parts]
+        if len(parts) < 2 or any(n is None or n.percent for n in numbers):
+            return None
+        items.append(sorted(n.value for n in numbers))
+    return items[0] == items[1]
+
+
 def cheap_verdict(gold: str, candidate: str) -> bool | None:
     """True or False when decidable without sympy, else None.
 
@@ -297,8 +500,27 @@ def cheap_verdict(gold: str, candidate: str) -> bool | None:
     if g == c:
         return True
     g_num, c_num = plain_number(g), plain_number(c)
+    # `32, 349` is a list of two numbers, never 32349 with a spaced thousands separator
+    if _SPACED_LIST.search(gold):
+        g_num = None
+    if _SPACED_LIST.search(candidate):
+        c_num = None
+    if (g_num is None) != (c_num is None):  # a decimal comma, read so only against a decimal point
+        if g_num is None and c_num.decimal:
+            g_num = _decimal_comma(g)
+        elif c_num is None and g_num.decimal:
+            c_num = _decimal_comma(c)
     if g_num is not None and c_num is not None:
         return numbers_equal(g_num, c_num)
+    if (g_num is not None and _SPACED_DIGITS.fullmatch(c)) or (c_num is not None and _SPACED_DIGITS.fullmatch(g)):
+        return False  # 6 8 against a number: digits split by a space are not one number
+    lists = _number_lists_equal(g, c)
+    if lists is not None:
+        return lists
+    if _WORDS.fullmatch(g) and _WORDS.fullmatch(c):  # "Even" and "even": a word in another case
+        return g.casefold() == c.casefold()
+    if _CHOICE.fullmatch(g) and re.fullmatch(r"\(?[a-e]\)?", c):  # (b) for the choice B
+        return g == c.strip("()").upper()
     g_base, c_base = _BASE_NUMBER.fullmatch(g), _BASE_NUMBER.fullmatch(c)
     if g_base and c_base and g_base.group(2) == c_base.group(2):  # 4343_6: digits in one base
         return g_base.group(1).lstrip("0") == c_base.group(1).lstrip("0")
