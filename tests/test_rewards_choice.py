@@ -18,41 +18,47 @@ def test_doctests():
     assert result.attempted >= 8 and result.failed == 0
 
 
-@pytest.mark.parametrize("text, expected", [
-    # the spellings the issue names
-    ("Reasoning... so the answer is (B)", "B"),
-    ("B. Because the mass doubles.", "B"),
-    ("Answer: B", "B"),
-    (r"Therefore \boxed{B}", "B"),
-    ("Adding the masses gives 12 kg.\nAnswer: 12 kg", "B"),  # the choice's own text
-    # other usual forms
-    ("<think>compare</think><answer>(C)</answer>", "C"),
-    ("**Answer:** D", "D"),
-    (r"Answer: $\boxed{A}$", "A"),
-    (r"The final answer is $\text{(C)}$.", "C"),
-    ("I think the answer is (d) because it is lightest", "D"),
-    ("The correct option is B.", "B"),
-    ("Answer: option C", "C"),
-    ("Let me check each one.\nThe lightest is the last.\n(D)", "D"),
-    ("Hence option (A) is the one.", "A"),
-    ("Therefore, the answer is C) 7 kg", "C"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the spellings the issue names
+        ("Reasoning... so the answer is (B)", "B"),
+        ("B. Because the mass doubles.", "B"),
+        ("Answer: B", "B"),
+        (r"Therefore \boxed{B}", "B"),
+        ("Adding the masses gives 12 kg.\nAnswer: 12 kg", "B"),  # the choice's own text
+        # other usual forms
+        ("<think>compare</think><answer>(C)</answer>", "C"),
+        ("**Answer:** D", "D"),
+        (r"Answer: $\boxed{A}$", "A"),
+        (r"The final answer is $\text{(C)}$.", "C"),
+        ("I think the answer is (d) because it is lightest", "D"),
+        ("The correct option is B.", "B"),
+        ("Answer: option C", "C"),
+        ("Let me check each one.\nThe lightest is the last.\n(D)", "D"),
+        ("Hence option (A) is the one.", "A"),
+        ("Therefore, the answer is C) 7 kg", "C"),
+    ],
+)
 def test_letter_forms(text, expected):
     assert extract_choice(text, CHOICES) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "Answer: A or B",  # a hedge
-    "Answer: A, C",
-    "Answer: (A)/(B)",
-    r"\boxed{A} ... no wait \boxed{B}",  # two different boxes
-    "<answer>A</answer> Answer: B",  # the places disagree
-    "Comparing (A) and (C), it is hard to say",  # several parenthesised letters
-    "Answer: E",  # not a choice of four
-    "Answer: 5 kg",  # no choice has this text
-    "I have no idea",
-    "A cat sat down.\nThe end",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Answer: A or B",  # a hedge
+        "Answer: A, C",
+        "Answer: (A)/(B)",
+        r"\boxed{A} ... no wait \boxed{B}",  # two different boxes
+        "<answer>A</answer> Answer: B",  # the places disagree
+        "Comparing (A) and (C), it is hard to say",  # several parenthesised letters
+        "Answer: E",  # not a choice of four
+        "Answer: 5 kg",  # no choice has this text
+        "I have no idea",
+        "A cat sat down.\nThe end",
+    ],
+)
 def test_no_choice_is_read(text):
     assert extract_choice(text, CHOICES) is None
 
@@ -66,8 +72,14 @@ def test_letters_follow_the_number_of_choices():
 
 
 def test_choice_accuracy_values():
-    completions = ["Answer: B", "Answer: (C)", "Answer: 12 kg", "Answer: A or B", "Answer: B",
-                   [{"role": "assistant", "content": r"\boxed{b}"}]]
+    completions = [
+        "Answer: B",
+        "Answer: (C)",
+        "Answer: 12 kg",
+        "Answer: A or B",
+        "Answer: B",
+        [{"role": "assistant", "content": r"\boxed{b}"}],
+    ]
     golds = ["B", "B", "B", "B", None, "B"]
     scores = choice_accuracy_reward(completions, answer=golds, choices=[CHOICES] * 6)
     assert scores == [1.0, 0.0, 1.0, 0.0, None, 1.0]

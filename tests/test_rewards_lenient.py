@@ -18,19 +18,22 @@ def test_doctests():
     assert result.attempted >= 6 and result.failed == 0
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("17 + 25 = 42", "42"),
-    ("It costs $1,250 in total.", "1250"),
-    ("The probability is 3/4 overall", "3/4"),
-    ("so x = $\\frac{1}{2}$ and we stop", "\\frac{1}{2}"),
-    ("first $x=3$, then 5 more", "5"),  # the number ends after the span
-    ("We get \\boxed{7} and it took 3 steps", "3"),  # the last thing written, not the box
-    ("3 apples, so \\boxed{\\frac{1}{2}}.", "\\frac{1}{2}"),
-    ("temperature -4.5 degrees", "-4.5"),
-    ("in \\(x^2 + 1\\) form", "x^2 + 1"),
-    ("no answer at all", None),
-    ("version2 and x3", None),  # digits inside words are not numbers
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("17 + 25 = 42", "42"),
+        ("It costs $1,250 in total.", "1250"),
+        ("The probability is 3/4 overall", "3/4"),
+        ("so x = $\\frac{1}{2}$ and we stop", "\\frac{1}{2}"),
+        ("first $x=3$, then 5 more", "5"),  # the number ends after the span
+        ("We get \\boxed{7} and it took 3 steps", "3"),  # the last thing written, not the box
+        ("3 apples, so \\boxed{\\frac{1}{2}}.", "\\frac{1}{2}"),
+        ("temperature -4.5 degrees", "-4.5"),
+        ("in \\(x^2 + 1\\) form", "x^2 + 1"),
+        ("no answer at all", None),
+        ("version2 and x3", None),  # digits inside words are not numbers
+    ],
+)
 def test_last_expression(text, expected):
     assert last_expression(text) == expected
 
@@ -65,15 +68,18 @@ def test_lenient_reports_checker_failure(monkeypatch):
     assert is_failure(scores[0]) and scores[1] == 0.0
 
 
-@pytest.mark.parametrize("completion, failed", [
-    ("17 + 25 = 42", True),
-    ("Answer:", True),
-    ("<answer> </answer>", True),
-    ("<answer>42</answer>", False),
-    (r"so \boxed{42}", False),
-    ("The answer is 42.", False),
-    ([{"role": "assistant", "content": "Answer: 42"}], False),
-])
+@pytest.mark.parametrize(
+    "completion, failed",
+    [
+        ("17 + 25 = 42", True),
+        ("Answer:", True),
+        ("<answer> </answer>", True),
+        ("<answer>42</answer>", False),
+        (r"so \boxed{42}", False),
+        ("The answer is 42.", False),
+        ([{"role": "assistant", "content": "Answer: 42"}], False),
+    ],
+)
 def test_is_format_failure(completion, failed):
     assert is_format_failure(completion) is failed
 

@@ -113,8 +113,10 @@ def test_code_format_languages():
     assert get_reward("code_format:javascript")([chat(JAVASCRIPT)]) == [1.0]
     assert get_reward("code_format")([chat(JAVASCRIPT)]) == [0.0]
     # a per-completion language field wins over the default, as in open-r1
-    assert make_code_format_reward("python")([JAVASCRIPT, CODE_WELL_FORMED[0]], language=["javascript", "python"]) == \
-        [1.0, 1.0]
+    assert make_code_format_reward("python")([JAVASCRIPT, CODE_WELL_FORMED[0]], language=["javascript", "python"]) == [
+        1.0,
+        1.0,
+    ]
     # a code block only in the think block is not an answer
     assert get_reward("code_format")(["<think>```python\nx = 1\n```</think><answer>x is 1</answer>"]) == [0.0]
     assert has_code_block("```py\nx = 1\n```") and not has_code_block("```pythonic\nx = 1\n```")
@@ -124,10 +126,13 @@ def test_code_format_languages():
 
 # ----- pass rate beside pass-all ---------------------------------------------------------------------
 
+
 @pytest.mark.skipif(not SANDBOX, reason="sandbox isolation unavailable here")
 def test_pass_rate_is_the_share_of_tests_and_code_is_pass_all():
-    spec = {"kind": "stdio", "cases": [{"input": "2 3", "output": "5"}, {"input": "4 4", "output": "8"},
-                                       {"input": "1 1", "output": "3"}]}  # the third case is wrong on purpose
+    spec = {
+        "kind": "stdio",
+        "cases": [{"input": "2 3", "output": "5"}, {"input": "4 4", "output": "8"}, {"input": "1 1", "output": "3"}],
+    }  # the third case is wrong on purpose
     adder = "```python\nprint(sum(map(int, input().split())))\n```"
     fives = "```python\nprint(5)\n```"
     completions = [adder, fives, "no code", adder]
@@ -141,14 +146,16 @@ def test_pass_rate_is_the_share_of_tests_and_code_is_pass_all():
 
 # ----- soft overlong penalty, TRL's call ----------------------------------------------------------------
 
+
 def test_overlong_accepts_trl_keyword_call_open_r1_cases():
     reward = make_overlong_reward(max_tokens=100, buffer_tokens=20)
     assert reward(completion_ids=[[1] * 50]) == [0.0]  # 50 <= 80
     assert reward(completion_ids=[[1] * 110]) == [-1.0]
     assert reward(completion_ids=[[1] * 90]) == pytest.approx([-0.5])
     # TRL's full keyword call: prompts, completions and ids together
-    assert reward(prompts=["p", "p"], completions=["a", "b"], completion_ids=[[1] * 85, [1] * 95]) == \
-        pytest.approx([-0.25, -0.75])
+    assert reward(prompts=["p", "p"], completions=["a", "b"], completion_ids=[[1] * 85, [1] * 95]) == pytest.approx(
+        [-0.25, -0.75]
+    )
     # open-r1's function takes the ids as its first positional argument; here the first positional is the
     # completions (the project's contract), so ids must be named
     with pytest.raises(TypeError, match="completion_ids"):

@@ -47,17 +47,21 @@ def test_registered_by_name():
 
 # ----- reasoning_steps -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    # open-r1's cases
-    ("Step 1: First step\nStep 2: Second step\nStep 3: Third step", 1.0),
-    ("First, we do this.\nSecond, we do that.\nFinally, we conclude.", 1.0),
-    ("Step 1: Only step", 1 / 3),
-    ("First, we do this.\nFinally, we conclude.", 2 / 3),
-    ("Just plain text without any clear steps", 0.0),
-    # hand-counted: "Step 1:", the numbered line "2.", the bullet "\n-", "Finally," = 4 markers, capped at 1
-    ("Step 1: a\n2. b\n- c\nFinally, d", 1.0),
-    ("- a\n- b", 1 / 3),  # the first bullet has no newline before it
-])
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # open-r1's cases
+        ("Step 1: First step\nStep 2: Second step\nStep 3: Third step", 1.0),
+        ("First, we do this.\nSecond, we do that.\nFinally, we conclude.", 1.0),
+        ("Step 1: Only step", 1 / 3),
+        ("First, we do this.\nFinally, we conclude.", 2 / 3),
+        ("Just plain text without any clear steps", 0.0),
+        # hand-counted: "Step 1:", the numbered line "2.", the bullet "\n-", "Finally," = 4 markers, capped at 1
+        ("Step 1: a\n2. b\n- c\nFinally, d", 1.0),
+        ("- a\n- b", 1 / 3),  # the first bullet has no newline before it
+    ],
+)
 def test_reasoning_steps_values(text, expected):
     assert reasoning_steps_reward([chat(text)]) == [pytest.approx(expected)]
 
@@ -69,6 +73,7 @@ def test_reasoning_steps_counts_numbered_lines_anywhere():
 
 
 # ----- cosine -----------------------------------------------------------------------------------
+
 
 def test_cosine_scaled_against_hand_values():
     # CosFn(t, T=100): r_0 at 0, r_L at T, the mean of the two at T/2; clipped beyond T
@@ -89,8 +94,9 @@ OPEN_R1_COSINE = [  # (completion, gold, padded length, expected to 2 places); t
 
 @pytest.mark.parametrize("content, gold, length, expected", OPEN_R1_COSINE)
 def test_cosine_open_r1_cases(content, gold, length, expected):
-    reward = make_cosine_reward(max_len=100, correct_at_zero=1.0, correct_at_max=0.5, wrong_at_zero=-1.0,
-                                wrong_at_max=-0.5)
+    reward = make_cosine_reward(
+        max_len=100, correct_at_zero=1.0, correct_at_max=0.5, wrong_at_zero=-1.0, wrong_at_max=-0.5
+    )
     padded = content + " " * (length - len(content))
     assert reward([chat(padded)], answer=[gold])[0] == pytest.approx(expected, abs=0.005)
 
@@ -98,8 +104,9 @@ def test_cosine_open_r1_cases(content, gold, length, expected):
 def test_cosine_units_exceed_none_and_failures(monkeypatch):
     tokens = make_cosine_reward(max_len=10, unit="tokens", exceed=-2.0)
     # 5 of 10 tokens: the midpoint of each curve; 10 tokens: r_e
-    assert tokens(["Answer: 4", "Answer: 5", "Answer: 4"], answer=["4"] * 3, completion_tokens=[5, 5, 10]) == \
-        pytest.approx([0.75, -0.75, -2.0])
+    assert tokens(
+        ["Answer: 4", "Answer: 5", "Answer: 4"], answer=["4"] * 3, completion_tokens=[5, 5, 10]
+    ) == pytest.approx([0.75, -0.75, -2.0])
     assert tokens(["Answer: 4"], answer=["4"], completion_ids=[[7] * 5]) == pytest.approx([0.75])
     with pytest.raises(TypeError, match="completion_ids"):
         tokens(["Answer: 4"], answer=["4"])
@@ -116,6 +123,7 @@ def test_cosine_units_exceed_none_and_failures(monkeypatch):
 
 
 # ----- length (Kimi k1.5) -------------------------------------------------------------------------
+
 
 def test_kimi_length_against_hand_values():
     # min 10, max 30: lambda = 0.5, 0, -0.5; the wrong ones keep min(0, lambda)
@@ -151,12 +159,17 @@ def test_length_unparseable_gold_is_not_counted_as_correct():
 def test_length_is_computed_per_problem_group():
     # Two problems, two samples each; open-r1's batch-wide min/max would mix them (10..200).
     completions = ["Answer: 4"] * 4
-    by_question = length_reward(completions, answer=["4"] * 4, question=["a", "a", "b", "b"],
-                                completion_tokens=[10, 30, 100, 200])
+    by_question = length_reward(
+        completions, answer=["4"] * 4, question=["a", "a", "b", "b"], completion_tokens=[10, 30, 100, 200]
+    )
     assert by_question == pytest.approx([0.5, -0.5, 0.5, -0.5])
     prompts = [[{"role": "user", "content": q}] for q in ("a", "a", "b", "b")]  # TRL passes prompts=
-    by_prompt = length_reward([chat(c) for c in completions], answer=["4"] * 4, prompts=prompts,
-                              completion_ids=[[1] * n for n in (10, 30, 100, 200)])
+    by_prompt = length_reward(
+        [chat(c) for c in completions],
+        answer=["4"] * 4,
+        prompts=prompts,
+        completion_ids=[[1] * n for n in (10, 30, 100, 200)],
+    )
     assert by_prompt == by_question
     one_group = length_reward(completions, answer=["4"] * 4, completion_tokens=[10, 30, 100, 200])
     assert one_group == pytest.approx([0.5, 0.5 - 20 / 190, 0.5 - 90 / 190, -0.5])
@@ -210,3 +223,37 @@ def test_repetition_penalty_hand_values_and_checks():
         make_repetition_penalty_reward(ngram_size=2, max_penalty=1.5)
     with pytest.raises(ValueError, match="ngram_size"):
         make_repetition_penalty_reward(ngram_size=0)
+
+
+def test_length_groups_by_problem_through_sample_and_score():
+    """The real scoring path: two problems' samples scored in one call (as evaluation and GRPO do), the
+    group found from the `question` field that `Task.scoring_fields` passes."""
+    from helpers import ScriptedBackend
+    from reasoncraft.backends.base import SamplingParams
+    from reasoncraft.sampling import sample_and_score
+    from reasoncraft.tasks import get_task
+    from reasoncraft.tasks.base import RewardSet
+
+    task = get_task("arith-sum-2d")
+    problems = task.problems("test", limit=2)
+    gold = {p.question: p.answer for p in problems}
+
+    def respond(prompt: str, index: int, seed) -> str:
+        answer = next(a for q, a in gold.items() if q in prompt)
+        thinking = "Let me add the tens and then the units carefully. " * (1 + 3 * problems_index(prompt))
+        return f"Answer: {answer}<eos>" if index == 0 else f"{thinking}Answer: {answer}<eos>"
+
+    def problems_index(prompt: str) -> int:  # the second problem thinks longer, so lengths differ by problem
+        return next(i for i, p in enumerate(problems) if p.question in prompt)
+
+    drawn = sample_and_score(
+        ScriptedBackend(respond),
+        task,
+        problems,
+        [task.prompt(p) for p in problems],
+        SamplingParams(n=2, temperature=1.0, max_new_tokens=200, seed=0),
+        rewards=RewardSet.of(["accuracy", "length"]),
+    )
+    values = [[s.breakdown["length"] for s in samples] for samples in drawn.samples]
+    assert values == [[0.5, -0.5], [0.5, -0.5]]  # each problem's own min and max; batch-wide would differ
+    assert all(s.correct for samples in drawn.samples for s in samples)

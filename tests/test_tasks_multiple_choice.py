@@ -18,20 +18,40 @@ import reasoncraft.tasks.multiple_choice as mc
 from reasoncraft.tasks import get_task, list_tasks
 
 GENERIC = [
-    {"id": "mass", "question": "Two 6 kg blocks are tied together. What is their total mass?",
-     "choices": ["3 kg", "12 kg", "7 kg", "1 kg"], "answer": "B"},
+    {
+        "id": "mass",
+        "question": "Two 6 kg blocks are tied together. What is their total mass?",
+        "choices": ["3 kg", "12 kg", "7 kg", "1 kg"],
+        "answer": "B",
+    },
     {"id": "sum", "question": "What is 2 + 2?", "choices": ["4", "5", "22"], "answer": "(a)"},
     {"id": "sky", "question": "What colour is a clear daytime sky?", "choices": ["green", "blue"], "answer": "B"},
 ]
-GPQA_FIELDS = ["Record ID", "Question", "Correct Answer", "Incorrect Answer 1", "Incorrect Answer 2",
-               "Incorrect Answer 3", "High-level domain"]
+GPQA_FIELDS = [
+    "Record ID",
+    "Question",
+    "Correct Answer",
+    "Incorrect Answer 1",
+    "Incorrect Answer 2",
+    "Incorrect Answer 3",
+    "High-level domain",
+]
 
 
 def gpqa_rows(n: int = 12) -> list[dict]:
     """Rows in GPQA's raw form (made up here): the correct answer first, as the raw data lists it."""
-    return [{"Record ID": f"rec{i}", "Question": f"Question {i}?", "Correct Answer": f"right {i}",
-             "Incorrect Answer 1": f"wrong {i}a", "Incorrect Answer 2": f"wrong {i}b",
-             "Incorrect Answer 3": f"wrong {i}c", "High-level domain": "Physics"} for i in range(n)]
+    return [
+        {
+            "Record ID": f"rec{i}",
+            "Question": f"Question {i}?",
+            "Correct Answer": f"right {i}",
+            "Incorrect Answer 1": f"wrong {i}a",
+            "Incorrect Answer 2": f"wrong {i}b",
+            "Incorrect Answer 3": f"wrong {i}c",
+            "High-level domain": "Physics",
+        }
+        for i in range(n)
+    ]
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> Path:
@@ -64,23 +84,28 @@ def test_generic_jsonl_reads_choices_and_gold_letters(tmp_path):
 
 def test_csv_with_letter_columns_or_a_json_list(tmp_path):
     rows = [{"question": "What is 2 + 2?", "A": "3", "B": "4", "C": "", "answer": "B"}]
-    task = get_task("multiple-choice", data_path=str(write_csv(tmp_path / "q.csv", rows, ["question", "A", "B", "C",
-                                                                                            "answer"])))
+    task = get_task(
+        "multiple-choice", data_path=str(write_csv(tmp_path / "q.csv", rows, ["question", "A", "B", "C", "answer"]))
+    )
     problem = task.problems()[0]
     assert problem.fields["choices"] == ["3", "4"] and problem.answer == "B"
     listed = [{"question": "What is 2 + 2?", "choices": json.dumps(["4", "5"]), "answer": "A"}]
-    task = get_task("multiple-choice", data_path=str(write_csv(tmp_path / "l.csv", listed, ["question", "choices",
-                                                                                             "answer"])))
+    task = get_task(
+        "multiple-choice", data_path=str(write_csv(tmp_path / "l.csv", listed, ["question", "choices", "answer"]))
+    )
     assert task.problems()[0].fields["choices"] == ["4", "5"]
 
 
-@pytest.mark.parametrize("row, message", [
-    ({"question": "q", "choices": ["a", "b"]}, "'answer' column"),
-    ({"question": "q", "choices": ["a", "b"], "answer": "C"}, "one of A, B"),
-    ({"question": "q", "choices": ["a"], "answer": "A"}, "at least two"),
-    ({"question": "", "choices": ["a", "b"], "answer": "A"}, "no question"),
-    ({"question": "q", "choices": "a, b", "answer": "A"}, "JSON list"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ({"question": "q", "choices": ["a", "b"]}, "'answer' column"),
+        ({"question": "q", "choices": ["a", "b"], "answer": "C"}, "one of A, B"),
+        ({"question": "q", "choices": ["a"], "answer": "A"}, "at least two"),
+        ({"question": "", "choices": ["a", "b"], "answer": "A"}, "no question"),
+        ({"question": "q", "choices": "a, b", "answer": "A"}, "JSON list"),
+    ],
+)
 def test_bad_rows_are_named(tmp_path, row, message):
     task = get_task("multiple-choice", data_path=str(write_jsonl(tmp_path / "bad.jsonl", [row])))
     with pytest.raises(ValueError, match=message):
@@ -102,7 +127,8 @@ def test_gpqa_rows_are_shuffled_per_question_with_a_fixed_seed(tmp_path):
     for row, p in zip(rows, problems):
         letters = "ABCD"
         assert p.id == row["Record ID"] and sorted(p.fields["choices"]) == sorted(
-            [row["Correct Answer"], *(row[f"Incorrect Answer {k}"] for k in (1, 2, 3))])
+            [row["Correct Answer"], *(row[f"Incorrect Answer {k}"] for k in (1, 2, 3))]
+        )
         assert p.fields["choices"][letters.index(p.answer)] == row["Correct Answer"]  # the gold letter follows
         assert p.fields["domain"] == "Physics"
     assert len({p.answer for p in problems}) > 1  # the correct answer is no longer always A
@@ -158,8 +184,12 @@ def test_gpqa_diamond_names_the_hub_dataset_without_a_local_copy(monkeypatch):
 def test_scoring_through_the_task(tmp_path):
     task = get_task("multiple-choice", data_path=str(write_jsonl(tmp_path / "q.jsonl", GENERIC)))
     mass = task.problems()[0]
-    completions = ["Each is 6 kg, so 12 kg.\nAnswer: B", "Answer: (C)", "The total is 12 kg\nAnswer: 12 kg",
-                   "Answer: A or B"]
+    completions = [
+        "Each is 6 kg, so 12 kg.\nAnswer: B",
+        "Answer: (C)",
+        "The total is 12 kg\nAnswer: 12 kg",
+        "Answer: A or B",
+    ]
     scores = task.score_many(mass, completions)
     assert [s.reward for s in scores] == [1.0, 0.0, 1.0, 0.0]
     assert [s.correct for s in scores] == [True, False, True, False]
@@ -172,9 +202,25 @@ def test_eval_command_runs_a_local_multiple_choice_file_on_the_default_model(tmp
     data = write_jsonl(tmp_path / "q.jsonl", GENERIC)
     script = Path(sys.executable).with_name("reasoncraft")
     entry = [str(script)] if script.exists() else [sys.executable, "-m", "reasoncraft.cli"]
-    cmd = [*entry, "eval", "--model", "smollm2-135m", "--task", "multiple-choice", "--task-option",
-           f"data_path={data}", "--max-new-tokens", "24", "--out", str(tmp_path / "run"),
-           "--cache-dir", str(tmp_path / "cache"), "--no-progress", "--device", "cpu"]
+    cmd = [
+        *entry,
+        "eval",
+        "--model",
+        "smollm2-135m",
+        "--task",
+        "multiple-choice",
+        "--task-option",
+        f"data_path={data}",
+        "--max-new-tokens",
+        "24",
+        "--out",
+        str(tmp_path / "run"),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        "--no-progress",
+        "--device",
+        "cpu",
+    ]
     done = subprocess.run(cmd, env=dict(os.environ, HF_HUB_OFFLINE="1"), capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-2000:]
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())[0]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Sequence
+from collections.abc import Sequence
 
 from .base import register_reward
 from .extract import answer_tag, last_boxed
@@ -67,7 +67,7 @@ def letter_of(answer: str, letters: str, choices: Sequence[str] | None = None) -
     body = _unwrap(answer)
     m = re.match(r"([A-Za-z])(?![A-Za-z])", body)
     if m and m.group(1).upper() in letters:
-        rest = body[m.end():]
+        rest = body[m.end() :]
         # a second letter joined by "or", "and", ",", "/": a hedge, not a choice
         if re.match(r"\W*(?:\)|\})?\s*(?:or|and|,|/|&)\s*\(?\s*[A-Za-z](?![A-Za-z])", rest, re.IGNORECASE):
             return None
@@ -92,7 +92,7 @@ def _after_marker(text: str) -> str | None:
     matches = list(_MARKER.finditer(text))
     if not matches:
         return None
-    return text[matches[-1].end():].split("\n", 1)[0].strip() or None
+    return text[matches[-1].end() :].split("\n", 1)[0].strip() or None
 
 
 def extract_choice(text: str, choices: Sequence[str] | None = None) -> str | None:
@@ -138,8 +138,9 @@ def _aligned(name: str, values, n: int) -> list:
 
 
 @register_reward("choice_accuracy")
-def choice_accuracy_reward(completions: Sequence, answer: Sequence | None = None, choices: Sequence | None = None,
-                           **fields) -> list:
+def choice_accuracy_reward(
+    completions: Sequence, answer: Sequence | None = None, choices: Sequence | None = None, **fields
+) -> list:
     """1.0 when the completion's letter (`extract_choice`) is the gold letter `answer`, else 0.0;
     None without a gold letter.
 

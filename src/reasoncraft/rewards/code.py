@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..sandbox import Limits, Sandbox, SandboxPool, SandboxUnavailable, default_sandbox
 from ..sandbox.judge import Verdict, judge_calls, judge_stdio
@@ -46,8 +46,14 @@ from .format import is_well_formed
 from .text import completion_text
 
 __all__ = [
-    "extract_code", "judge_program", "code_reward", "code_pass_rate_reward", "validate_spec", "has_code_block",
-    "make_code_format_reward", "code_format_reward",
+    "extract_code",
+    "judge_program",
+    "code_reward",
+    "code_pass_rate_reward",
+    "validate_spec",
+    "has_code_block",
+    "make_code_format_reward",
+    "code_format_reward",
 ]
 
 _OPENING = re.compile(r"[ \t]*([A-Za-z0-9_+.-]*)[^\n`]*\n")
@@ -64,7 +70,7 @@ def _fenced_blocks(text: str) -> list[tuple[str, str]]:
         end = text.find("```", opening.end())
         if end == -1:  # an unclosed block (a cut-off completion) is not taken as an answer
             break
-        blocks.append((opening.group(1).lower(), text[opening.end():end].rstrip(" \t").removesuffix("\n")))
+        blocks.append((opening.group(1).lower(), text[opening.end() : end].rstrip(" \t").removesuffix("\n")))
         pos = end + 3
     return blocks
 
@@ -101,14 +107,22 @@ def judge_program(sandbox: Sandbox, code: str, spec: dict, stop_on_failure: bool
     if spec["kind"] == "calls":
         program = (spec.get("prefix") or "") + "\n" + code if spec.get("prefix") else code
         return judge_calls(
-            sandbox, program, list(spec["tests"]), setup=spec.get("setup", ""),
-            candidate_setup=spec.get("candidate_setup", ""), remote_names=spec.get("remote_names"),
+            sandbox,
+            program,
+            list(spec["tests"]),
+            setup=spec.get("setup", ""),
+            candidate_setup=spec.get("candidate_setup", ""),
+            remote_names=spec.get("remote_names"),
             limits=Limits(wall_s=float(spec.get("timeout_s", 10.0)), memory_mb=int(spec.get("memory_mb", 512))),
             stop_on_failure=stop_on_failure,
         )
     case_timeout = float(spec.get("case_timeout_s", 4.0))
     return judge_stdio(
-        sandbox, code, list(spec["cases"]), compare=spec.get("compare", "lines"), case_timeout_s=case_timeout,
+        sandbox,
+        code,
+        list(spec["cases"]),
+        compare=spec.get("compare", "lines"),
+        case_timeout_s=case_timeout,
         limits=Limits(wall_s=case_timeout * len(spec["cases"]) + 5.0, memory_mb=int(spec.get("memory_mb", 512))),
         stop_on_failure=stop_on_failure,
     )
@@ -219,8 +233,9 @@ def make_code_format_reward(language: str = "python") -> RewardFn:
     def code_format_reward(completions: Sequence, language: Sequence | None = None, **fields) -> list[float]:
         languages = list(language) if language is not None else [default_language] * len(completions)
         if len(languages) != len(completions):
-            raise ValueError(f"language has {len(languages)} entries for {len(completions)} completions; "
-                             "they must align")
+            raise ValueError(
+                f"language has {len(languages)} entries for {len(completions)} completions; they must align"
+            )
         out = []
         for completion, lang in zip(completions, languages):
             text = completion_text(completion)

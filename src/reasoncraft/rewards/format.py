@@ -23,7 +23,7 @@ structure only; whether the answer is right is `accuracy`'s job.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from .base import register_reward
 from .extract import answer_tag

@@ -15,7 +15,7 @@ contract, for other trainers (TRL passes `completion_ids`).
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 __all__ = ["overlong_penalty", "overlong_penalties", "make_overlong_reward"]
 
@@ -67,11 +67,14 @@ def make_overlong_reward(max_tokens: int, buffer_tokens: int) -> Callable[..., l
     """
     _check(max_tokens, buffer_tokens)
 
-    def overlong_reward(completions: Sequence | None = None, completion_ids=None, completion_tokens=None,
-                        **fields) -> list[float]:
+    def overlong_reward(
+        completions: Sequence | None = None, completion_ids=None, completion_tokens=None, **fields
+    ) -> list[float]:
         if completion_tokens is None:
             if completion_ids is None:
-                raise TypeError("overlong_reward needs completion_ids=[[...]] or completion_tokens=[...] per completion")
+                raise TypeError(
+                    "overlong_reward needs completion_ids=[[...]] or completion_tokens=[...] per completion"
+                )
             completion_tokens = [len(ids) for ids in completion_ids]
         if completions is not None and len(completion_tokens) != len(completions):
             raise ValueError(f"{len(completion_tokens)} token counts for {len(completions)} completions")

@@ -20,7 +20,7 @@ completions the strict rule can read, the two agree by construction.
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from .base import register_reward
 from .extract import all_boxed, extract_answer
@@ -39,7 +39,7 @@ def _boxed_spans(text: str) -> list[tuple[int, str]]:
     """(end position, content) of each `\\boxed{}` / `\\fbox{}` answer."""
     spans = []
     for m in re.finditer(r"\\(?:boxed|fbox)(?![A-Za-z])", text):
-        boxes = all_boxed(text[m.start():])
+        boxes = all_boxed(text[m.start() :])
         if boxes:
             content = boxes[0]
             spans.append((text.find(content, m.end()) + len(content) + 1, content))

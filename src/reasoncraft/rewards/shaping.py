@@ -28,17 +28,18 @@ that reasoncraft's GRPO trainer passes). `length` normalises by the group's rang
 changes its values slightly; `cosine`'s L_max is in the unit chosen by `make_cosine_reward(unit=)`.
 
 The group (Kimi's k samples of one problem): completions are grouped by their `prompts` field (TRL
-passes it) or else their `question` field (reasoncraft's GRPO trainer passes it), so a batch of B
-problems times G samples gets B groups; without either field the whole call is one group, which is
-what evaluation's per-problem call (`tasks.base.call_reward`) gives. open-r1 takes min and max over
-the whole batch, mixing problems.
+passes it) or else their `question` field (every reasoncraft caller passes it: `Task.scoring_fields`,
+used by `sampling.sample_and_score` for evaluation and GRPO alike), so a batch of B problems times G
+samples gets B groups; without either field the whole call is one group (`Task.score_many` on one
+problem). Two problems with the same question text share a group. open-r1 takes min and max over the
+whole batch, mixing problems.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from .base import RewardFn, is_failure, register_reward, register_reward_family
 from .math import score_answers
@@ -86,8 +87,9 @@ def completion_lengths(completions: Sequence, completion_ids=None, completion_to
         completion_tokens = [len(ids) for ids in completion_ids]
     if completion_tokens is not None:
         if len(completion_tokens) != len(completions):
-            raise ValueError(f"{len(completion_tokens)} token counts for {len(completions)} completions; "
-                             "they must align")
+            raise ValueError(
+                f"{len(completion_tokens)} token counts for {len(completions)} completions; they must align"
+            )
         return [int(n) for n in completion_tokens], "tokens"
     return [len(completion_text(c)) for c in completions], "chars"
 
@@ -136,11 +138,13 @@ def make_cosine_reward(
     if unit not in ("chars", "tokens"):
         raise ValueError(f"unit must be 'chars' or 'tokens': got {unit!r}")
 
-    def cosine_reward(completions: Sequence, answer=None, completion_ids=None, completion_tokens=None,
-                      **fields) -> list:
+    def cosine_reward(
+        completions: Sequence, answer=None, completion_ids=None, completion_tokens=None, **fields
+    ) -> list:
         if unit == "tokens" and completion_ids is None and completion_tokens is None:
-            raise TypeError("a cosine reward with unit='tokens' needs completion_ids=[[...]] or "
-                            "completion_tokens=[...]")
+            raise TypeError(
+                "a cosine reward with unit='tokens' needs completion_ids=[[...]] or completion_tokens=[...]"
+            )
         ids, tokens = (completion_ids, completion_tokens) if unit == "tokens" else (None, None)
         lengths, _ = completion_lengths(completions, ids, tokens)
         out: list = []
@@ -196,8 +200,15 @@ def _group_keys(n: int, prompts, question) -> list:
 
 
 @register_reward("length")
-def length_reward(completions: Sequence, answer=None, prompts=None, question=None, completion_ids=None,
-                  completion_tokens=None, **fields) -> list:
+def length_reward(
+    completions: Sequence,
+    answer=None,
+    prompts=None,
+    question=None,
+    completion_ids=None,
+    completion_tokens=None,
+    **fields,
+) -> list:
     """Kimi k1.5's length penalty, computed within each problem's group (see the module docstring).
 
     A completion without a gold answer scores None and one the checker failed on a RewardFailure;

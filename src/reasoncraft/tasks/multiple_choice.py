@@ -70,8 +70,10 @@ def _choices_of(row: dict, where: str) -> list[str]:
             try:
                 choices = json.loads(choices)
             except json.JSONDecodeError:
-                raise ValueError(f"{where}: 'choices' must be a list (in a CSV cell, a JSON list such as "
-                                 '["3 kg", "12 kg"]); or give the choices as columns A, B, C, ...') from None
+                raise ValueError(
+                    f"{where}: 'choices' must be a list (in a CSV cell, a JSON list such as "
+                    '["3 kg", "12 kg"]); or give the choices as columns A, B, C, ...'
+                ) from None
         if not isinstance(choices, list):
             raise ValueError(f"{where}: 'choices' must be a list of the answer options")
         return [str(c) for c in choices]
@@ -88,8 +90,9 @@ def _gold_index(answer: Any, n: int, where: str) -> int:
     letter = str(answer).strip().strip("()").strip().upper()
     letters = choice_letters(n)
     if len(letter) != 1 or letter not in letters:
-        raise ValueError(f"{where}: the answer must be the gold choice's letter, one of {', '.join(letters)}: "
-                         f"got {answer!r}")
+        raise ValueError(
+            f"{where}: the answer must be the gold choice's letter, one of {', '.join(letters)}: got {answer!r}"
+        )
     return letters.index(letter)
 
 
@@ -144,15 +147,24 @@ class MultipleChoiceTask(Task):
     primary_reward = "choice_accuracy"
     splits = ("test",)
 
-    def __init__(self, name: str = "multiple-choice", data_path: str | None = None, template: str | None = None,
-                 reward: str | None = None, seed: int = 0, shuffle: bool = False):
+    def __init__(
+        self,
+        name: str = "multiple-choice",
+        data_path: str | None = None,
+        template: str | None = None,
+        reward: str | None = None,
+        seed: int = 0,
+        shuffle: bool = False,
+    ):
         super().__init__(template, reward)
         self.name, self.data_path, self.seed, self.shuffle = name, data_path, int(seed), bool(shuffle)
         self._cache: list[Problem] | None = None
         if data_path is None and type(self) is MultipleChoiceTask:
-            raise ValueError("the multiple-choice task needs data_path= a .jsonl, .json or .csv file of questions "
-                             "(question, choices or columns A, B, ..., answer letter); on the command line "
-                             "--task-option data_path=FILE")
+            raise ValueError(
+                "the multiple-choice task needs data_path= a .jsonl, .json or .csv file of questions "
+                "(question, choices or columns A, B, ..., answer letter); on the command line "
+                "--task-option data_path=FILE"
+            )
 
     def _rows(self) -> tuple[list[dict], str]:
         path = Path(self.data_path).expanduser()
@@ -172,8 +184,11 @@ class MultipleChoiceTask(Task):
 
     def template_fields(self, problem: Problem) -> dict:
         choices = problem.fields["choices"]
-        return {**super().template_fields(problem), "options": format_options(choices),
-                "letters": choice_letters(len(choices))}
+        return {
+            **super().template_fields(problem),
+            "options": format_options(choices),
+            "letters": choice_letters(len(choices)),
+        }
 
     def reward_fields(self, problem: Problem) -> dict:
         return {"answer": problem.answer, "choices": problem.fields["choices"]}
@@ -185,8 +200,14 @@ class MultipleChoiceTask(Task):
 class GPQADiamond(MultipleChoiceTask):
     """GPQA-Diamond: a local copy (data_path, REASONCRAFT_DATA) or the gated hub dataset."""
 
-    def __init__(self, name: str = "gpqa-diamond", data_path: str | None = None, template: str | None = None,
-                 reward: str | None = None, seed: int = 0):
+    def __init__(
+        self,
+        name: str = "gpqa-diamond",
+        data_path: str | None = None,
+        template: str | None = None,
+        reward: str | None = None,
+        seed: int = 0,
+    ):
         super().__init__(name, data_path, template, reward, seed, shuffle=True)
 
     def _local_file(self) -> Path | None:
@@ -212,8 +233,10 @@ class GPQADiamond(MultipleChoiceTask):
         local = self._local_file()
         if local is not None:
             return read_table(local), str(local)
-        how = (f"the dataset is gated: accept its terms on the hub and log in, or pass data_path= a local copy "
-               f"({' or '.join(GPQA_FILES)}, with GPQA's columns), or set REASONCRAFT_DATA to a folder holding one")
+        how = (
+            f"the dataset is gated: accept its terms on the hub and log in, or pass data_path= a local copy "
+            f"({' or '.join(GPQA_FILES)}, with GPQA's columns), or set REASONCRAFT_DATA to a folder holding one"
+        )
         hub_id, config, split = GPQA_HUB
         return load_hub_rows(hub_id, config, split, how), f"{hub_id} ({config})"
 
