@@ -1,8 +1,8 @@
 """Builders that several test modules share, in one place (tests import them as `from helpers import ...`).
 
-pytest puts this folder on `sys.path` (tests/ has a conftest.py and no `__init__.py`: the default "prepend"
-import mode), and it does not collect this module (its name does not start with `test_`). Scripts that tests
-run in a child process insert the folder themselves: `sys.path.insert(0, str(Path(__file__).parent))`.
+pytest puts this folder on `sys.path` (pyproject.toml's `pythonpath = ["tests"]`, which holds in any import mode),
+and it does not collect this module (its name does not start with `test_`). Scripts that tests run in a child
+process insert the folder themselves: `sys.path.insert(0, str(Path(__file__).parent))`.
 The tiny random models themselves are library code (`reasoncraft.testing`); what is here only wires them.
 
 - Fake backends without a model: `ScriptedBackend`, `TablePRM`, `seeded_unit`.
