@@ -40,6 +40,8 @@ def test_options_are_derived_from_the_config_fields(name, cls, old):
     assert set(old) <= names, set(old) - names
     help_text = CliRunner().invoke(app, [name, "--help"], env={"COLUMNS": "250"}).output
     assert "[default: 16]" in help_text  # defaults are shown (batch_problems for eval, max_n and batch for scale)
+    if name == "scale":
+        assert "[default: (\\n\\n)]" in help_text  # the step delimiter as typed, not as two line breaks
 
 
 def test_eval_help_shows_defaults_and_one_progress_switch():

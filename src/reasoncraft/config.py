@@ -312,10 +312,12 @@ def build(cls: type[C], values: Mapping[str, Any]) -> C:
     A config whose values depend on which ones a user stated (a preset under explicit settings) defines a
     classmethod `from_values(values)`, which is called instead.
     """
-    missing = [f.name for f in dataclasses.fields(cls) if f.name not in values
+    missing = [f for f in dataclasses.fields(cls) if f.name not in values
                and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
     if missing:
-        raise ConfigError(f"{missing[0]} is required: give it in the config file or as {missing[0]}=...")
+        name, option = missing[0].name, (missing[0].metadata.get("cli") or [None])[0]
+        raise ConfigError(f"{name} is required: give it in the config file or as {name}=..."
+                          + (f" (option {option})" if option else ""))
     try:
         return cls.from_values(values) if hasattr(cls, "from_values") else cls(**values)
     except TypeError as exc:

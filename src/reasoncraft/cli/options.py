@@ -68,7 +68,10 @@ def option_parameter(f: dataclasses.Field, kind: Any) -> inspect.Parameter:
         option = typer.Option(default, f"--{flag}/--no-{flag}", *names[1:], help=help_text)
         annotation: Any = bool
     elif shape == "scalar":
-        option = typer.Option(default, *names, help=help_text, show_default=default is not None)
+        shown: Any = default is not None
+        if f.metadata.get("escapes") and isinstance(default, str):  # "\n\n" as typed, not two line breaks
+            shown = default.encode("unicode_escape").decode("ascii")
+        option = typer.Option(default, *names, help=help_text, show_default=shown)
         annotation = Optional[inner] if optional or default is None else inner
     elif shape == "many":
         item = [a for a in typing.get_args(inner) if a is not Ellipsis][0]
