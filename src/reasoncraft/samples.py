@@ -7,7 +7,8 @@ among them, the data engine filters them into SFT sets.
 
 `JsonlStore` is append-only: each batch is written, flushed and fsynced before the call returns,
 so a killed process loses at most the batch in flight; a truncated last line (a kill mid-write) is
-skipped on reading, and the next append starts on a fresh line.
+skipped on reading, and the next append starts on a fresh line. `iter_jsonl` / `read_jsonl` are the
+one JSON Lines reader, tolerant for these stores and strict (file and line named) for a user's file.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .rewards.base import RewardFailure, is_failure
 
@@ -66,6 +67,46 @@ def sample_key(model_hash: str, prompt: Any, sampling: dict, sample_index: int) 
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def iter_jsonl(
+    path: str | Path, hint: str = "", on_bad_line: Callable[[int], None] | None = None
+) -> Iterator[tuple[int, Any]]:
+    """(line number, value) for each line of a JSON Lines file: the one JSONL reader.
+
+    Two uses, two semantics:
+
+    - a file a user gives (task data, SFT data; the default): blank lines are skipped and a line that
+      is not JSON is an error naming the file and the line, with `hint` appended (how to fix it);
+    - our own append-only stores (`JsonlStore`, with `on_bad_line`): a line that does not decode is
+      passed to `on_bad_line(number)` and skipped. A kill mid-write leaves one partial line, and the
+      next append starts on a fresh line after it, so that line can sit anywhere in the file (a blank
+      line does not decode either, and is counted the same way).
+    """
+    if on_bad_line is not None:  # bytes: json.loads finds the encoding of each record itself
+        with open(path, "rb") as handle:
+            for number, raw in enumerate(handle, 1):
+                try:
+                    value = json.loads(raw)
+                except json.JSONDecodeError:
+                    on_bad_line(number)
+                    continue
+                yield number, value
+        return
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg})" + (f"; {hint}" if hint else "")) from None
+            yield number, value
+
+
+def read_jsonl(path: str | Path, hint: str = "", on_bad_line: Callable[[int], None] | None = None) -> list[Any]:
+    """The values of a JSON Lines file, read by `iter_jsonl` (same arguments, same two semantics)."""
+    return [value for _, value in iter_jsonl(path, hint, on_bad_line)]
+
+
 class JsonlStore:
     """Append-only JSON Lines with per-batch fsync; tolerant of a truncated last line."""
 
@@ -76,12 +117,11 @@ class JsonlStore:
     def read(self) -> Iterator[dict]:
         if not self.path.exists():
             return
-        with open(self.path, "rb") as handle:
-            for raw in handle:
-                try:
-                    yield json.loads(raw)
-                except json.JSONDecodeError:
-                    self.skipped_lines += 1  # a kill mid-write leaves one partial line; its batch is redone
+        for _, record in iter_jsonl(self.path, on_bad_line=self._skip):
+            yield record
+
+    def _skip(self, number: int) -> None:
+        self.skipped_lines += 1  # a kill mid-write leaves one partial line; its batch is redone
 
     def append(self, records: Iterable[dict]) -> None:
         lines = [json.dumps(r, default=str) + "\n" for r in records]

@@ -25,6 +25,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from ..samples import read_jsonl
 from .decontam import Decontaminator
 from .dedup import deduplicate
 from .filters import Readability, readability_reasons, rejection_reason
@@ -121,6 +122,5 @@ def to_dataset(path: str | Path) -> Any:
     reads its `messages` column as is); the JSONL keeps every field."""
     import datasets
 
-    with open(path, encoding="utf-8") as handle:
-        rows = [dataset_row(json.loads(line)) for line in handle if line.strip()]
+    rows = [dataset_row(record) for record in read_jsonl(path)]
     return datasets.Dataset.from_list(rows)

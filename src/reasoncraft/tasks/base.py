@@ -22,13 +22,13 @@ functions, weights, and which reward decides `correct`); a task's own set comes 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import random
 import socket
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Sequence
 
+from .. import samples
 from ..prompts import render, render_text
 from ..rewards.base import RewardFailure, get_reward, is_failure
 
@@ -354,14 +354,5 @@ def load_hub_rows(hub_id: str, config: str | None, split: str, how_to_fix: str) 
 
 
 def read_jsonl(path: str) -> list[dict]:
-    """Rows of a JSON Lines file; a malformed line is reported with its number."""
-    rows = []
-    with open(path, encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as e:
-                raise ValueError(f"{path}:{number}: not valid JSON ({e.msg}); each line must be one JSON object") from None
-    return rows
+    """Rows of a task's JSON Lines file; a malformed line is reported with its number."""
+    return samples.read_jsonl(path, hint="each line must be one JSON object")

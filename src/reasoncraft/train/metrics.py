@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from ..samples import read_jsonl
+
 # The "aha" signal of R1-Zero: words with which a model checks or revises its own reasoning.
 REFLECTION_PATTERN = re.compile(
     r"\b(wait|verify|verifying|double[- ]check|let me check|let me re-?check|re-?evaluate|re-?examine|hmm|mistake)\b",
@@ -45,9 +47,8 @@ class MetricsLog:
         self.sinks = list(sinks)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if resume_step is not None and self.path.exists():
-            kept = [line for line in self.path.read_text().splitlines()
-                    if line.strip() and json.loads(line).get("step", 0) <= resume_step]
-            self.path.write_text("".join(line + "\n" for line in kept))
+            kept = [row for row in read_jsonl(self.path, on_bad_line=_partial_line) if row.get("step", 0) <= resume_step]
+            self.path.write_text("".join(json.dumps(row) + "\n" for row in kept))
         elif resume_step is None and self.path.exists():
             self.path.unlink()  # a fresh run in an old folder starts a fresh log
 
@@ -78,7 +79,11 @@ def read_metrics(path: str | Path) -> list[dict[str, Any]]:
     path = Path(path)
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return read_jsonl(path, on_bad_line=_partial_line)
+
+
+def _partial_line(number: int) -> None:
+    """A kill mid-write leaves a partial last line in our own log: it is skipped, like the step it held."""
 
 
 def plot_metrics(rows: Iterable[dict[str, Any]], path: str | Path, keys: Sequence[str]) -> Path | None:

@@ -27,7 +27,6 @@ or from Python: `train_sft(load_config(SFTConfig, path, overrides))`.
 
 from __future__ import annotations
 
-import json
 import math
 import random
 import time
@@ -37,6 +36,7 @@ from typing import Any, Callable, Sequence
 import torch
 
 from ..config import ConfigError
+from ..samples import iter_jsonl
 from .batching import IGNORE_INDEX, Example, collate_packed, pack, pack_best_fit, shifted_targets, tokenize_chat
 from .fused_loss import fused_head, fused_linear_nll, head_is_exact
 from .held_out import held_out_eval
@@ -75,17 +75,10 @@ def distill_kl(student_logits: torch.Tensor, teacher_logits: torch.Tensor, targe
 def read_messages(path: str | Path, field: str = "messages") -> list[list[dict]]:
     """The conversations of a JSONL file; a row without `field` is an error naming the line."""
     rows = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-            if field not in row:
-                raise ValueError(f"{path}:{number}: no {field!r} column; set messages_field to the column of chat messages")
-            rows.append(row[field])
+    for number, row in iter_jsonl(path):
+        if field not in row:
+            raise ValueError(f"{path}:{number}: no {field!r} column; set messages_field to the column of chat messages")
+        rows.append(row[field])
     if not rows:
         raise ValueError(f"{path} holds no examples")
     return rows
