@@ -9,8 +9,10 @@ import pytest
 
 import reasoncraft.rewards.checker as checker_module
 from reasoncraft.rewards import MathChecker, RewardFailure, is_failure, math_equal, math_equal_many, math_verdict
+from reasoncraft.rewards.checker import text_equal, text_verdicts
 
 FIXTURE = Path(__file__).parent / "fixtures" / "math_equal_pairs.jsonl"
+CASES = Path(__file__).parent / "fixtures" / "checker_cases"
 ATTACKS = {
     "tower10": r"\boxed{10^{10^{10^{10}}}}",
     "tower5": "5^{5^{5^{5^5}}}",
@@ -36,9 +38,95 @@ def test_agreement_with_hand_labels_and_no_false_positive():
     pairs = load_pairs()
     verdicts = math_equal_many([(p["gold"], p["candidate"]) for p in pairs])
     wrong = [(p["gold"], p["candidate"], p["label"]) for p, v in zip(pairs, verdicts) if v != p["label"]]
-    false_positives = [w for w in wrong if not w[2]]
+    assert wrong == []  # 1.000: in-sample, the checker was fixed against these pairs
+
+
+def load_cases(name: str) -> tuple[dict, list[dict]]:
+    lines = (CASES / f"{name}.jsonl").read_text().splitlines()
+    return json.loads(lines[0]), [json.loads(line) for line in lines[1:] if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def case_verdicts():
+    """Every case of both files, checked in one batch as raw texts (answer extracted first)."""
+    out = {}
+    for name in ("mathverify", "others"):
+        _, cases = load_cases(name)
+        out[name] = list(zip(cases, text_verdicts([(c["gold"], c["candidate"]) for c in cases])))
+    return out
+
+
+def _score(rows) -> tuple[float, list, list]:
+    wrong = [(c["gold"][:80], c["candidate"][:80]) for c, v in rows if (v is True) != c["label"]]
+    false_positives = [(c["gold"][:80], c["candidate"][:80]) for c, v in rows if v is True and not c["label"]]
+    return 1 - len(wrong) / len(rows), wrong, false_positives
+
+
+def test_case_files_name_their_sources_and_split_before_use():
+    for name in ("mathverify", "others"):
+        header, cases = load_cases(name)
+        sources = [header["_header"]] if "repository" in header["_header"] else [
+            v for v in header["_header"].values() if isinstance(v, dict) and "repository" in v]
+        assert sources and all(len(s["commit"]) == 40 and s["licence"] for s in sources)
+        assert {c["split"] for c in cases} == {"dev", "heldout"} and header["n"] == len(cases)
+        assert sum(c["split"] == "heldout" for c in cases) == header["heldout"]
+        assert {c["source"] for c in cases} <= {s["repository"] for s in sources}
+    assert len(load_cases("mathverify")[1]) >= 250
+
+
+def test_math_verify_suite_as_its_tests_call_it(case_verdicts):
+    """Math-Verify's own cases on raw gold and prediction strings: >= 95% agreement, no false positive."""
+    agreement, wrong, false_positives = _score(case_verdicts["mathverify"])
     assert false_positives == []
-    assert 1 - len(wrong) / len(pairs) >= 0.99, wrong
+    assert agreement >= 0.95, wrong
+
+
+@pytest.mark.parametrize("name, floor", [("mathverify", 0.92), ("others", 0.84)])
+def test_held_out_cases(case_verdicts, name, floor):
+    """Cases the checker was never fixed against. No false positive; agreement at least what was
+    measured when the split was first scored (0.925-0.933 under load, and 0.846): the issue's 0.99
+    is not reached. The message gives counts only, so that a failure does not show the cases."""
+    agreement, wrong, false_positives = _score([r for r in case_verdicts[name] if r[0]["split"] == "heldout"])
+    assert len(false_positives) == 0, f"{len(false_positives)} held-out false positives"
+    assert agreement >= floor, f"held-out agreement {agreement:.3f} ({len(wrong)} wrong)"
+
+
+@pytest.mark.parametrize(
+    "gold, prediction, expected",
+    [
+        # relaxations, each a general rule
+        (r"(3, \frac{\pi}{2})", "(3, pi/2)", True),  # plain-text math inside a tuple
+        (r"2\sqrt{3}", "2*sqrt(3)", True),
+        (r"[2, \infty)", "x >= 2", False),  # an interval asked for: a relation is not accepted
+        (r"x \ge 2", "[2, inf)", True),  # a relation asked for: its interval is
+        (r"0 < f(x) < 1", "(0, 1)", True),
+        (r"\{1, 2, 3\}", r"\boxed{1}, \boxed{2}, \boxed{3}", True),
+        (r"6, 8", r"6 \text{ and } 8", True),
+        ("x=1, x=2", "x = 2 or x = 1", True),
+        ("1.22", "1,22", True),
+        ("0.111", "0,111", True),
+        ("1000", "1 000", True),
+        (r"\text{Even}", "even", True),
+        ("5", "5th", True),
+        ("12", "12 inches", True),
+        ("5", "Final Answer: The final answer is 5. I hope it is correct.", True),
+        ("34", "Final Answer: The largest $n$ is 34.", True),
+        ("9", "Answer $ 9 $", True),
+        # counter-cases that must stay wrong
+        ("3", "3 or 5", False),
+        ("3", r"\boxed{3} and \boxed{5}", False),
+        ("3", r"\boxed{3}. Wait, no: the count is \boxed{5}", False),
+        ("32349", "32, 349", False),
+        ("68", "6 8", False),
+        ("1000", "1.000", False),
+        ("1, 2, 3", "1, 2", False),
+        ("[1, 2]", "(1, 2]", False),
+        ("(1, 2]", "(1, 2)", False),
+        ("x > 2", "[2, inf)", False),
+    ],
+)
+def test_relaxations_and_their_counter_cases(gold, prediction, expected):
+    assert text_equal(gold, prediction) is expected
 
 
 def _run_in_thread(fn, *args):
