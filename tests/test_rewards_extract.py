@@ -173,3 +173,96 @@ def test_cheap_verdict_decides_numbers_and_defers_expressions():
 )
 def test_cap_violation(text, refused):
     assert (cap_violation(text) is not None) == refused
+
+
+# --- raw texts: the answer sentence after a marker, joined boxes, prose ------------------------
+
+from reasoncraft.rewards.extract import final_answer, joined_boxed  # noqa: E402
+from reasoncraft.rewards.normalize import canonical_pair, inequality_as_interval, plain_to_latex  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Final Answer: The final answer is 5. I hope it is correct.", "5"),
+        ("Final Answer: The largest $n$ is 34.", "34"),
+        ("Answer $ 9 $", "9"),
+        ("so the answer is 12,000,023. I hope it is correct. <|im_start|>user", "12,000,023"),
+        ("Answer: 2.5 cm", "2.5 cm"),  # units are the checker's business, not the extractor's
+    ],
+)
+def test_answer_marker_takes_the_answer_not_the_sentence(text, expected):
+    assert after_answer_marker(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (r"\boxed{1}, \boxed{2}, \boxed{3}", "1, 2, 3"),
+        (r"\(\boxed{1}\) and \(\boxed{-2}\).", "1, -2"),
+        (r"$$\boxed{(3, 3)} \text{ for part (a) and } \boxed{(1, 1)}$$", "(3, 3), (1, 1)"),
+        (r"\boxed{4}. Checking again, \boxed{4}", "4"),  # the same answer twice is one answer
+        (r"\boxed{1} no no no no no \boxed{2}", None),  # different answers apart in prose
+        (r"first \boxed{2}. Then the total is \boxed{5} and \boxed{6}", None),
+        ("no box", None),
+    ],
+)
+def test_joined_boxed(text, expected):
+    assert joined_boxed(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("<answer>\\boxed{7}</answer>", "7"),
+        (r"We get \boxed{200} and later \boxed{255}. Final Answer: The final answer is $10,455$. I hope it is correct.", "10,455"),
+        ("Therefore $x \\geq 5$ is the solution.", "x \\geq 5"),
+        ("the probability that Alice wins the game is 2/3. <|im_start|>user", "2/3"),
+        ("It increases by 100%.", "100%"),
+        ("Soucis : 2,74 $ a..", "2,74"),  # a lone dollar sign is currency, not a math delimiter
+        ("$\\frac{1}{2}$", "$\\frac{1}{2}$"),  # math as it is: the checker strips the delimiters
+        ("19, 46, and 82", "19, 46, and 82"),
+    ],
+)
+def test_final_answer(text, expected):
+    assert final_answer(text) == expected
+
+
+@pytest.mark.parametrize(
+    "plain, latex",
+    [
+        ("sqrt(2)/2", r"\sqrt{2}/2"),
+        ("sqrt(x+sqrt(3))", r"\sqrt{x+\sqrt{3}}"),
+        ("2*pi", r"2\pi"),
+        ("2*3", r"2\cdot 3"),
+        ("x**2 + 1", "x^2 + 1"),
+        ("e^(i*pi)", r"e^{i\pi}"),
+        ("sin(x)", r"\sin(x)"),
+        ("(-inf, 3]", r"(-\infty, 3]"),
+        ("spin", "spin"),  # no constant inside a word
+        (r"\frac{\pi}{2}", r"\frac{\pi}{2}"),
+    ],
+)
+def test_plain_to_latex(plain, latex):
+    assert plain_to_latex(plain) == latex
+
+
+@pytest.mark.parametrize(
+    "relation, interval",
+    [
+        (r"-2 \le x \le 7", "[-2,7]"),
+        ("3 > y > -1", "(-1,3)"),
+        (r"x \geq 5", r"[5,\infty)"),
+        (r"5 \leq x", r"[5,\infty)"),
+        ("t < 0", r"(-\infty,0)"),
+        ("x + y < 3", None),
+        ("x = 3", None),
+    ],
+)
+def test_inequality_as_interval(relation, interval):
+    assert inequality_as_interval(relation) == interval
+
+
+def test_canonical_pair_turns_only_a_gold_relation_into_an_interval():
+    assert canonical_pair("x > 1", "(1, oo)")[0] == r"(1,\infty)"
+    assert canonical_pair("(1, 2)", "1 < x < 2") == ("(1, 2)", "1 < x < 2")

@@ -110,3 +110,26 @@ def test_never_rules_out_a_math500_gold_against_itself():
         assert cheap_verdict(gold, gold) is True, gold
         g = normalize_answer(gold)
         assert numeric_verdict(g, g) is not False, gold
+
+
+@pytest.mark.parametrize(
+    "gold, candidate, verdict",
+    [
+        ("1.22", "1,22", True),  # a decimal comma, read so against a decimal point
+        ("1000.99", "1000,99", True),
+        ("1.000", "1,000", False),  # 1,000 is a thousands grouping: never 1.000
+        ("32349", "32, 349", False),  # a list, not a spaced thousands separator
+        ("1000", "1 000", True),
+        ("68", "6 8", False),
+        ("1,2", "1.2", True),  # the other side's decimal point says how to read the comma
+        ("1,2", "12", False),  # without one, 1,2 stays a list
+        (r"\{3,1,2\}", "1, 2, 3", True),  # number sets compared exactly, order aside
+        ("1, 2, 3", "1, 2", False),
+        ("1, 2", "1, 2, 2", False),  # multisets
+        ("Even", "EVEN", True),
+        ("B", "(b)", True),
+        ("5", "5th", True),
+    ],
+)
+def test_cheap_relaxations_and_counter_cases(gold, candidate, verdict):
+    assert cheap_verdict(gold, candidate) is verdict
