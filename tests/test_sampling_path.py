@@ -105,7 +105,8 @@ def test_cache_wins_and_only_missing_problems_are_drawn(tmp_path):
             from reasoncraft.backends.base import Completion
 
             self.prompts.extend(prompts)
-            return [[Completion(f"Answer: {len(self.prompts)}{j}", [j], 3, 1, "stop", j) for j in range(sampling_params.n)]
+            return [[Completion(f"Answer: {len(self.prompts)}{j}", [j], 3, 1, "stop", j)
+                     for j in range(sampling_params.n)]
                     for _ in prompts]
 
     task = get_task("arith-sum-2d")

@@ -90,18 +90,42 @@ def sample_and_score(
         raise ValueError(f"one prompt per problem: got {len(prompts)} prompts for {len(problems)} problems")
     if keys is None:
         if cache is not None:
-            raise ValueError("a cache needs the samples' keys: pass keys=[[sample_key(...) for each sample] per problem]")
+            raise ValueError("a cache needs the samples' keys: pass keys=[[sample_key(...) per sample] per problem]")
         keys = [[""] * n for _ in problems]
     if any(len(ks) != n for ks in keys):
         raise ValueError(f"every problem needs sampling.n={n} keys")
     if batch_problems is not None and batch_problems < 1:
         raise ValueError(f"batch_problems must be >= 1: got {batch_problems}")
     rewards = rewards or task.reward_set()
+    settings = sampling.to_dict()
     drawn = Drawn([[] for _ in problems], [[] for _ in problems])
+
+    def score(indices: list[int], fresh: list[list[Completion]]) -> list[list[ScoredSample]]:
+        """Score the samples of problems `indices` in one call per reward; keep them in `drawn`."""
+        groups = []
+        for i, completions in zip(indices, fresh):
+            if cache is not None:  # the cache wins: a key cached before this call keeps its first completion
+                completions = [Completion(**got) if (got := cache.get(k)) is not None else c
+                               for k, c in zip(keys[i], completions or [None] * n)]
+            groups.append(completions)
+        fields: dict[str, list] = {}
+        for i, group in zip(indices, groups):
+            for name, value in task.scoring_fields(problems[i]).items():
+                fields.setdefault(name, []).extend([value] * len(group))
+        texts = [c.text for group in groups for c in group]
+        scores = iter(rewards.score(texts, fields, task.extract) if texts else [])
+        out = []
+        for i, group in zip(indices, groups):
+            samples = [_scored_sample(task.name, problems[i], prompts[i], c, next(scores), settings, sampling.seed,
+                                      backend.model_id, key) for c, key in zip(group, keys[i])]
+            drawn.samples[i], drawn.completions[i] = samples, group
+            out.append(samples)
+        return out
+
     todo = [i for i, ks in enumerate(keys) if cache is None or any(cache.get(k) is None for k in ks)]
     copying = copy_greedy and sampling.greedy
     draw = replace(sampling, n=1) if copying else sampling
-    size = batch_problems or max(len(todo), 1)
+    size = batch_problems or max(len(problems), 1)
     for start in range(0, len(todo), size):
         batch = todo[start : start + size]
         started = time.perf_counter()
@@ -119,16 +143,15 @@ def sample_and_score(
             fresh.append(completions)
         if cache is not None:
             cache.put_many([(k, c.to_dict()) for i, cs in zip(done, fresh) for k, c in zip(keys[i], cs)])
-        scored = _score_problems(backend, task, rewards, problems, prompts, sampling, keys, cache, done, fresh, drawn)
+        scored = score(done, fresh)
         if on_batch is not None:
             on_batch(done, fresh, scored)
     if score_cached:
-        drawn_before = set(todo)
-        cached = [i for i in range(len(problems)) if i not in drawn_before]
+        drew = set(todo)
+        cached = [i for i in range(len(problems)) if i not in drew]
         for start in range(0, len(cached), size):
             batch = cached[start : start + size]
-            _score_problems(backend, task, rewards, problems, prompts, sampling, keys, cache, batch,
-                            [[] for _ in batch], drawn)
+            score(batch, [[] for _ in batch])
     return drawn
 
 
@@ -137,33 +160,6 @@ def _generate(backend: Backend, prompts: list, sampling: SamplingParams, typed_e
     if typed_errors and hasattr(backend, "generate_results"):
         return backend.generate_results(prompts, sampling)
     return backend.generate(prompts, sampling)
-
-
-def _score_problems(backend: Backend, task: Task, rewards: RewardSet, problems: Sequence[Problem],
-                    prompts: Sequence[Any], sampling: SamplingParams, keys: Sequence[Sequence[str]],
-                    cache: SampleCache | None, indices: list[int], fresh: list[list[Completion]],
-                    drawn: Drawn) -> list[list[ScoredSample]]:
-    """Score the samples of problems `indices` in one reward call per reward; store them in `drawn`."""
-    groups = []
-    for i, completions in zip(indices, fresh):
-        if cache is not None:  # the cache wins: a key cached before this call keeps its first completion
-            completions = [Completion(**got) if (got := cache.get(k)) is not None else c
-                           for k, c in zip(keys[i], completions or [None] * len(keys[i]))]
-        groups.append(completions)
-    texts = [c.text for group in groups for c in group]
-    fields: dict[str, list] = {}
-    for i, group in zip(indices, groups):
-        for name, value in task.scoring_fields(problems[i]).items():
-            fields.setdefault(name, []).extend([value] * len(group))
-    scores = iter(rewards.score(texts, fields, task.extract) if texts else [])
-    settings = sampling.to_dict()
-    out = []
-    for i, group in zip(indices, groups):
-        samples = [_scored_sample(task.name, problems[i], prompts[i], c, next(scores), settings, sampling.seed,
-                                  backend.model_id, key) for c, key in zip(group, keys[i])]
-        drawn.samples[i], drawn.completions[i] = samples, group
-        out.append(samples)
-    return out
 
 
 def _scored_sample(task_name: str, problem: Problem, prompt: Any, c: Completion, score: Any, settings: dict,

@@ -245,7 +245,8 @@ class SolverBackend:
             problem = self.problems[json.dumps(prompt, sort_keys=True)]
             prompt_tokens = self._count("".join(m["content"] for m in prompt))
             texts = [self.solver.solve(problem, j) for j in range(sampling.n)]
-            out.append([Completion(text, [], prompt_tokens, self._count(text), "stop", j) for j, text in enumerate(texts)])
+            out.append([Completion(text, [], prompt_tokens, self._count(text), "stop", j)
+                        for j, text in enumerate(texts)])
         return out
 
     def _count(self, text: str) -> int | None:
