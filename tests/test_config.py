@@ -172,3 +172,21 @@ def test_acceptance_steps_thirty_fails_before_any_compute(tmp_path, monkeypatch)
     assert result.exit_code == 2, result.output
     assert "steps: 'thirty' is not a valid int" in result.output and str(path) in " ".join(result.output.split())
     assert not (tmp_path / "run").exists()
+
+
+COMMAND_CONFIGS = {"train grpo": GRPOConfig, "train sft": SFTConfig, "distill": DistillConfig}
+
+
+def test_every_shipped_config_loads_as_the_command_it_names():
+    import re
+
+    from reasoncraft.eval_config import EvalConfig
+    from reasoncraft.scaling.sweep import ScaleConfig
+
+    classes = {**COMMAND_CONFIGS, "eval": EvalConfig, "scale": ScaleConfig}
+    paths = sorted(Path("configs").glob("*.yaml"))
+    assert paths
+    for path in paths:  # each recipe says how it is run: "reasoncraft <command> configs/<this file>"
+        match = re.search(rf"reasoncraft ({'|'.join(classes)}) {re.escape(path.as_posix())}", path.read_text())
+        assert match, f"{path} names no `reasoncraft <command> {path}` line"
+        assert isinstance(load_config(classes[match.group(1)], path), classes[match.group(1)])
