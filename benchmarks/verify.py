@@ -5,7 +5,14 @@ Pairs: every MATH-500 gold answer (../shared/data/math500.jsonl) paired with an 
 equivalent rewriting and a wrong answer, in equal thirds, built here deterministically; the labels
 are known by construction. Pairs are shuffled with a fixed seed so that neither arm gains from
 order. A second, smaller quality check runs each arm on the hand-labelled pairs in
-tests/fixtures/math_equal_pairs.jsonl.
+tests/fixtures/math_equal_pairs.jsonl (in-sample for ours: the checker was fixed against them).
+
+Agreement on cases from other projects' test suites (tests/fixtures/checker_cases/: Math-Verify's
+own suite; lighteval, simple-evals and MATH's tests), on raw gold and prediction strings, reported
+for the dev half (ours was fixed against it) and the held-out half (never fixed against) apart:
+ours = `text_verdicts` (answer extracted, then checked), one call per pair so that the slowest pair
+is timed; Math-Verify = `verify(parse(gold), parse(pred))` with its defaults, as its tests call it
+(its default parse includes sympy's `parse_expr`, acceptable on this fixed data, not on model text).
 
 Arms:
 - ours: `math_equal_many(pairs)` (batched; the accuracy reward calls it this way), and the same
@@ -33,6 +40,8 @@ from common import peak_rss_mb, run_arm, summary, versions, write_result  # noqa
 
 DATA = HERE.parent.parent / "shared" / "data" / "math500.jsonl"
 FIXTURE = HERE.parent / "tests" / "fixtures" / "math_equal_pairs.jsonl"
+CASES = HERE.parent / "tests" / "fixtures" / "checker_cases"
+CASE_FILES = ("mathverify", "others")
 SEED = 0
 
 
@@ -119,6 +128,48 @@ def load_fixture() -> list[dict]:
     return [json.loads(line) for line in FIXTURE.read_text().splitlines() if line.strip()]
 
 
+def load_cases(name: str) -> list[dict]:
+    lines = (CASES / f"{name}.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines[1:] if line.strip()]  # line 0: sources and split seed
+
+
+def case_agreement(arm: str) -> dict:
+    """Agreement on each case file, dev and held-out apart, on raw strings; slowest pair for ours."""
+    if arm == "ours":
+        from reasoncraft.rewards.checker import text_verdicts
+
+        text_verdicts([("1", "1+0*x")])  # worker start-up is not charged to a pair
+
+        def check_one(g, p):
+            return text_verdicts([(g, p)])[0] is True
+    else:
+        import logging
+
+        from math_verify import parse, verify
+
+        logging.getLogger("math_verify").setLevel(logging.ERROR)
+
+        def check_one(g, p):
+            return bool(verify(parse(g), parse(p)))
+
+    out = {}
+    for name in CASE_FILES:
+        cases = load_cases(name)
+        verdicts, seconds = [], []
+        for c in cases:
+            start = time.perf_counter()
+            verdicts.append(check_one(c["gold"], c["candidate"]))
+            seconds.append(time.perf_counter() - start)
+        out[name] = {"max_seconds_per_pair": max(seconds), "total_seconds": sum(seconds)}
+        for split in ("dev", "heldout", "all"):
+            pick = [(v, c) for v, c in zip(verdicts, cases) if split == "all" or c["split"] == split]
+            quality = _quality([v for v, _ in pick], [c for _, c in pick])
+            if split == "heldout":  # counts only: the held-out cases are not to be read while fixing
+                quality["disagreements"] = len(quality["disagreements"])
+            out[name][split] = quality
+    return out
+
+
 # --- arms (each runs in its own process) --------------------------------------------------------
 
 
@@ -176,6 +227,7 @@ def run_one_arm(arm: str, repeats: int) -> dict:
     fixture = load_fixture()
     fresh()
     fixture_verdicts = check([(p["gold"], p["candidate"]) for p in fixture])
+    cases = case_agreement(arm) if arm in ("ours", "mathverify_boxed") else None
     import resource
 
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
@@ -187,10 +239,24 @@ def run_one_arm(arm: str, repeats: int) -> dict:
         "peak_mem_worker_mb": round(children, 1) if arm.startswith("ours") else 0,
         "math500": _quality(verdicts, pairs),
         "fixture": _quality(fixture_verdicts, fixture),
+        "cases": cases,
     }
 
 
 # --- driver ----------------------------------------------------------------------------------
+
+
+def _cases_line(ours: dict, base: dict) -> str:
+    parts = []
+    for name, label in (("mathverify", "Math-Verify's suite"), ("others", "lighteval/simple-evals/MATH cases")):
+        o, b = ours["cases"][name], base["cases"][name]
+        parts.append(
+            f"{label} (raw strings; ours vs Math-Verify direct): all {o['all']['agreement']:.4f} vs {b['all']['agreement']:.4f} "
+            f"(n={o['all']['n']}, false positives {o['all']['false_positives']} vs {b['all']['false_positives']}), "
+            f"dev {o['dev']['agreement']:.4f}, **held-out {o['heldout']['agreement']:.4f}** vs {b['heldout']['agreement']:.4f} "
+            f"(n={o['heldout']['n']}, false positives {o['heldout']['false_positives']}); slowest pair {o['max_seconds_per_pair']:.2f} s"
+        )
+    return "; ".join(parts) + "."
 
 
 def main() -> None:
@@ -210,6 +276,9 @@ def main() -> None:
         arms[arm] = run_arm(__file__, ["--arm", arm, "--repeats", str(args.repeats)])
         print(f"{arm}: {arms[arm]['median']:.0f} checks/s, math500 agreement {arms[arm]['math500']['agreement']:.4f}, "
               f"fixture agreement {arms[arm]['fixture']['agreement']:.4f}", flush=True)
+        for name, got in (arms[arm].get("cases") or {}).items():
+            print(f"  {name}: dev {got['dev']['agreement']:.4f}, held-out {got['heldout']['agreement']:.4f} "
+                  f"(FP {got['all']['false_positives']}), slowest {got['max_seconds_per_pair']:.2f} s", flush=True)
     load_end = os.getloadavg()
     ours, base = arms["ours"], arms["mathverify_boxed"]
 
@@ -219,6 +288,8 @@ def main() -> None:
             record["peak_mem_worker_mb"] = a["peak_mem_worker_mb"]
         record["math500"] = a["math500"]
         record["fixture"] = a["fixture"]
+        if a.get("cases"):
+            record["cases"] = a["cases"]
         return ({"name": name} if name else {}) | record
 
     kinds = {k: sum(p["kind"] == k for p in pairs) for k in ("identical", "rewritten", "wrong")}
@@ -234,7 +305,9 @@ def main() -> None:
             f"{kinds['identical']} identical / {kinds['rewritten']} rewritten-equivalent / {kinds['wrong']} wrong, "
             f"shuffled (seed {SEED}); {args.repeats} timed passes per arm after a 30-pair warm-up, each arm in its own "
             "process; ours = math_equal_many (batched) with a fresh worker per pass, start-up not timed; "
-            f"plus agreement on the {len(load_fixture())} hand-labelled pairs of tests/fixtures/math_equal_pairs.jsonl"
+            f"plus agreement on the {len(load_fixture())} hand-labelled pairs of tests/fixtures/math_equal_pairs.jsonl, "
+            "and on the cases of tests/fixtures/checker_cases/ (raw strings; dev and held-out halves apart; ours: "
+            "text_verdicts one pair per call; Math-Verify: verify(parse(g), parse(p)) with its defaults)"
         ),
         "metric": "checks per second (higher is better); agreement with the known labels",
         "ours": arm_record(ours),
@@ -259,7 +332,7 @@ def main() -> None:
         f"(false positives {ours['math500']['false_positives']} vs {base['math500']['false_positives']}); "
         f"on {ours['fixture']['n']} hand-labelled pairs {ours['fixture']['agreement']:.4f} vs {base['fixture']['agreement']:.4f} "
         f"($-wrapped Math-Verify {arms['mathverify_dollar']['fixture']['agreement']:.4f}). Only {sent_to_sympy} of "
-        f"{len(pairs)} pairs reach sympy in ours: the speed is the cheap paths. Target 5x.",
+        f"{len(pairs)} pairs reach sympy in ours: the speed is the cheap paths. Target 5x. " + _cases_line(ours, base),
     )
     print(f"wrote {path}")
 
