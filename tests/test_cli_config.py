@@ -19,11 +19,12 @@ from reasoncraft.scaling.sweep import ScaleConfig
 # every option name the commands had before their options were derived (tests, README and docs use them)
 EVAL_OPTIONS = ["--task", "-t", "--model", "--base-url", "--samples", "--temperature", "--top-p", "--top-k",
                 "--max-new-tokens", "--seed", "--split", "--limit", "--template", "--task-option", "--preset",
-                "--batch-problems", "--out", "--cache-dir", "--device", "--price-per-hour", "--price-per-million-tokens",
-                "--no-progress"]
-SCALE_OPTIONS = ["--model", "--task", "--strategy", "-s", "--max-n", "--limit", "--dev-limit", "--scorer", "--scorer-kind",
-                 "--step-delimiter", "--pilot", "--difficulty", "--bins", "--min-bin-size", "--aggregation", "--beam-width",
-                 "--temperature", "--max-new-tokens", "--seed", "--out", "--cache-dir", "--device"]
+                "--batch-problems", "--out", "--cache-dir", "--device", "--price-per-hour",
+                "--price-per-million-tokens", "--no-progress"]
+SCALE_OPTIONS = ["--model", "--task", "--strategy", "-s", "--max-n", "--limit", "--dev-limit", "--scorer",
+                 "--scorer-kind", "--step-delimiter", "--pilot", "--difficulty", "--bins", "--min-bin-size",
+                 "--aggregation", "--beam-width", "--temperature", "--max-new-tokens", "--seed", "--out", "--cache-dir",
+                 "--device"]
 
 
 def _command(name: str):

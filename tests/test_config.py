@@ -5,15 +5,26 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal
 
 import pytest
 import yaml
 from typer.testing import CliRunner
 
 from reasoncraft.cli import app
-from reasoncraft.config import (ConfigError, LoRASection, OptimizerSection, RunSection, coerce, config_dict, describe,
-                                help_field, load_config, parse_text, save_config)
+from reasoncraft.config import (
+    ConfigError,
+    LoRASection,
+    OptimizerSection,
+    RunSection,
+    coerce,
+    config_dict,
+    describe,
+    help_field,
+    load_config,
+    parse_text,
+    save_config,
+)
 from reasoncraft.data.distill import DistillConfig
 from reasoncraft.train.grpo_config import GRPOConfig
 from reasoncraft.train.sft_config import SFTConfig
@@ -24,7 +35,7 @@ class Example:
     name: str = help_field("A name.", required=True)
     steps: int = help_field("Steps.", 3)
     rate: float = help_field("A rate.", 0.1)
-    limit: Optional[int] = help_field("A limit.", None)
+    limit: int | None = help_field("A limit.", None)
     flag: bool = help_field("A flag.", False)
     items: list[str] = help_field("Items.", factory=list)
     weights: dict[str, float] = help_field("Weights.", factory=dict)
@@ -76,7 +87,7 @@ def test_numbers_for_ints_only_when_exact():
             coerce(bad, int, "k")
     with pytest.raises(ConfigError, match="is not a valid float"):
         coerce(True, float, "rate")
-    assert parse_text("none", Optional[str], "template") is None and parse_text("a: b", str, "text") == "a: b"
+    assert parse_text("none", str | None, "template") is None and parse_text("a: b", str, "text") == "a: b"
     assert parse_text("\\n\\n", str, "delimiter", escapes=True) == "\n\n"
 
 
@@ -89,7 +100,7 @@ def test_yaml_errors_name_the_file_and_the_line(tmp_path):
         load_config(Example, write(tmp_path, "name: x\nsteps: 1\nsteps: 2\n"))
     with pytest.raises(ConfigError, match="must hold a mapping"):
         load_config(Example, write(tmp_path, "- a\n- b\n"))
-    with pytest.raises(ConfigError, match=r"unknown config key 'stpes' in config file .*line 2; did you mean 'steps'\?"):
+    with pytest.raises(ConfigError, match=r"unknown config key 'stpes' in config file .*line 2; did you mean 'steps'"):
         load_config(Example, write(tmp_path, "name: x\nstpes: 1\n"))
     with pytest.raises(ConfigError, match="name is required"):
         load_config(Example, write(tmp_path, "steps: 1\n"))
@@ -105,11 +116,13 @@ def test_trainers_compose_the_shared_sections_with_flat_keys():
     assert issubclass(GRPOConfig, OptimizerSection) and issubclass(SFTConfig, LoRASection)
     # each trainer keeps its own defaults where they differ
     grpo, sft = GRPOConfig(), SFTConfig()
-    assert (grpo.learning_rate, grpo.adam_beta2, grpo.lr_schedule, grpo.out_dir) == (1e-5, 0.99, "constant", "runs/grpo")
+    assert (grpo.learning_rate, grpo.adam_beta2, grpo.lr_schedule) == (1e-5, 0.99, "constant")
+    assert grpo.out_dir == "runs/grpo"
     assert (sft.learning_rate, sft.adam_beta2, sft.lr_schedule, sft.out_dir) == (2e-5, 0.999, "cosine", "runs/sft")
     # the command's own keys come first in what is saved and shown, then the sections'
     keys = list(config_dict(grpo))
-    assert keys[0] == "model" and keys.index("steps") < keys.index("learning_rate") < keys.index("lora_r") < keys.index("seed")
+    assert keys[0] == "model"
+    assert keys.index("steps") < keys.index("learning_rate") < keys.index("lora_r") < keys.index("seed")
     assert describe(SFTConfig).splitlines()[0].startswith("model (str, default 'smollm2-135m'):")
 
 
@@ -127,7 +140,7 @@ def test_section_rules_apply_to_every_trainer(cls, values, message):
 
 
 def test_resolved_configs_round_trip(tmp_path):
-    for cls, overrides in ((GRPOConfig, ["learning_rate=3e-6", "rewards=[accuracy, format]", "reward_weights=[1, 0.5]"]),
+    for cls, overrides in ((GRPOConfig, ["learning_rate=3e-6", "rewards=[accuracy, format]", "reward_weights=[1, .5]"]),
                            (SFTConfig, ["datasets=[a.jsonl, {path: b.jsonl, weight: 0.5}]", "max_steps=4"]),
                            (DistillConfig, ["limit=none", "decontam_tasks=[countdown-3]", "k=2"])):
         config = load_config(cls, None, overrides)

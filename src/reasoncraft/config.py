@@ -30,8 +30,9 @@ import math
 import re
 import types
 import typing
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal, Mapping, Sequence, TypeVar
+from typing import Any, Literal, TypeVar
 
 C = TypeVar("C")
 
@@ -456,6 +457,7 @@ class RunSection(_Section):
 
     def __post_init__(self) -> None:
         need(bool(self.out_dir), "out_dir must name a folder for the run's outputs")
-        need(self.save_steps >= -1, f"save_steps must be >= -1 (0 = only at the end, -1 = never): got {self.save_steps}")
+        need(self.save_steps >= -1,
+             f"save_steps must be >= -1 (0 = only at the end, -1 = never): got {self.save_steps}")
         need(self.num_threads >= 0, f"num_threads must be >= 0 (0 = torch's default): got {self.num_threads}")
         super().__post_init__()

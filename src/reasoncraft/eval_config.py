@@ -14,11 +14,13 @@ Launch:  reasoncraft eval --task arith-sum-2d --samples 4 --temperature 0.7    o
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from .backends.base import SamplingParams
-from .config import ConfigError, help_field as _h
+from .config import ConfigError
+from .config import help_field as _h
 
 PRESETS: dict[str, dict] = {
     # DeepSeek-R1's protocol: temperature 0.6, top-p 0.95, 64 samples, pass@1 averaged, cons@64 (= maj@64).
@@ -72,12 +74,12 @@ class EvalConfig:
             raise ConfigError(f"unknown preset {self.preset!r}: use one of {', '.join(PRESETS)}")
 
     @classmethod
-    def resolve(cls, preset: str | None, **given) -> "EvalConfig":
+    def resolve(cls, preset: str | None, **given) -> EvalConfig:
         """Explicit options win over the preset, the preset over the defaults (None means not given)."""
         return cls.from_values({"preset": preset, **{k: v for k, v in given.items() if v is not None}})
 
     @classmethod
-    def from_values(cls, values: Mapping[str, Any]) -> "EvalConfig":
+    def from_values(cls, values: Mapping[str, Any]) -> EvalConfig:
         """The config from the values a user stated (file, overrides, options), the preset under them."""
         values = dict(values)
         preset = values.pop("preset", None)

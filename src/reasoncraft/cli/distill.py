@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from ..config import describe
@@ -12,8 +10,8 @@ from .options import load_or_exit
 
 
 def distill_command(
-    config: Optional[str] = typer.Argument(None, help="YAML recipe, e.g. configs/distill_countdown_journey.yaml."),
-    overrides: Optional[list[str]] = typer.Argument(None, help="key=value overrides, e.g. k=8 teacher=smollm2-135m."),
+    config: str | None = typer.Argument(None, help="YAML recipe, e.g. configs/distill_countdown_journey.yaml."),
+    overrides: list[str] | None = typer.Argument(None, help="key=value overrides, e.g. k=8 teacher=smollm2-135m."),
     show_config: bool = typer.Option(False, "--show-config", help="List every config key with its type, default and "
                                      "help, then exit."),
 ) -> None:
@@ -26,4 +24,5 @@ def distill_command(
     from ..data.distill import run_distill
 
     report = run_distill(resolved, log=typer.echo)
-    typer.echo(f"traces.jsonl, sft.jsonl ({report['filtering']['kept']} records), report.json and run.json in {resolved.out_dir}/")
+    kept = report["filtering"]["kept"]
+    typer.echo(f"traces.jsonl, sft.jsonl ({kept} records), report.json and run.json in {resolved.out_dir}/")

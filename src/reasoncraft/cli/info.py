@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 
@@ -32,7 +30,7 @@ def generate(
     temperature: float = typer.Option(0.0, help="0 = greedy."),
     max_new_tokens: int = typer.Option(128, help="Token limit per completion."),
     seed: int = typer.Option(0, help="Sampling seed."),
-    device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cuda when present)."),
+    device: str | None = typer.Option(None, help="cpu or cuda (default: cuda when present)."),
 ) -> None:
     """Sample completions from a model with the in-process backend."""
     from ..backends import HFBackend, SamplingParams
@@ -49,7 +47,7 @@ def generate(
 def demo(
     model: str = typer.Option("smollm2-135m", help="Catalogue name, .gguf, folder or hub id."),
     problems: int = typer.Option(8, help="How many generated 2-digit sums to solve."),
-    device: Optional[str] = typer.Option(None, help="cpu or cuda (default: cuda when present)."),
+    device: str | None = typer.Option(None, help="cpu or cuda (default: cuda when present)."),
 ) -> None:
     """One minute of mechanics: the default model solves generated sums with chain-of-thought."""
     from ..recipes.demo import run_demo

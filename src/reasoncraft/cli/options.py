@@ -13,12 +13,23 @@ import dataclasses
 import inspect
 import json
 import typing
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 import typer
 
-from ..config import (ConfigError, build, describe, field_default, field_types, ordered_fields, parse_text,
-                      resolve_values, type_name, unescape)
+from ..config import (
+    ConfigError,
+    build,
+    describe,
+    field_default,
+    field_types,
+    ordered_fields,
+    parse_text,
+    resolve_values,
+    type_name,
+    unescape,
+)
 
 _SCALARS = (str, int, float)
 _RESERVED = ("ctx", "config", "overrides", "show_config")
@@ -72,21 +83,21 @@ def option_parameter(f: dataclasses.Field, kind: Any) -> inspect.Parameter:
         if f.metadata.get("escapes") and isinstance(default, str):  # "\n\n" as typed, not two line breaks
             shown = default.encode("unicode_escape").decode("ascii")
         option = typer.Option(default, *names, help=help_text, show_default=shown)
-        annotation = Optional[inner] if optional or default is None else inner
+        annotation = inner | None if optional or default is None else inner
     elif shape == "many":
         item = [a for a in typing.get_args(inner) if a is not Ellipsis][0]
         shown = ", ".join(str(v) for v in default) if default else False
         option = typer.Option(list(default) if default else None, *names, help=help_text + " Repeatable.",
                               show_default=shown)
-        annotation = Optional[list[item]]
+        annotation = list[item] | None
     elif shape == "pairs":
         option = typer.Option(None, *names, help=help_text + " Repeatable key=value.", show_default=False)
-        annotation = Optional[list[str]]
+        annotation = list[str] | None
     else:
         shown = json.dumps(default) if default is not None else False
         option = typer.Option(None, *names, help=f"{help_text} ({type_name(kind)}, written as in a config file.)",
                               show_default=shown)
-        annotation = Optional[str]
+        annotation = str | None
     return inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
 
 
@@ -118,7 +129,7 @@ def from_command_line(f: dataclasses.Field, kind: Any, value: Any) -> Any:
     return value
 
 
-def load_or_exit(cls: type, path: Optional[str], overrides: Optional[list[str]], given: dict | None = None) -> Any:
+def load_or_exit(cls: type, path: str | None, overrides: list[str] | None, given: dict | None = None) -> Any:
     """The config from an optional YAML file, `key=value` overrides and options; a bad value is a usage error."""
     overrides = list(overrides or [])
     if path is not None and "=" in path:  # only overrides were given
@@ -134,9 +145,9 @@ def config_arguments(example: str) -> list[inspect.Parameter]:
     keyword = inspect.Parameter.KEYWORD_ONLY
     return [
         inspect.Parameter("ctx", keyword, annotation=typer.Context),
-        inspect.Parameter("config", keyword, annotation=Optional[str],
+        inspect.Parameter("config", keyword, annotation=str | None,
                           default=typer.Argument(None, help=f"YAML config, e.g. {example}.", show_default=False)),
-        inspect.Parameter("overrides", keyword, annotation=Optional[list[str]],
+        inspect.Parameter("overrides", keyword, annotation=list[str] | None,
                           default=typer.Argument(None, help="key=value overrides (any config key), after the file.",
                                                  show_default=False)),
         inspect.Parameter("show_config", keyword, annotation=bool,

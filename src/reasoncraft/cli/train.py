@@ -1,8 +1,6 @@
-"""`reasoncraft train grpo` and `reasoncraft train sft`: a YAML recipe plus `key=value` overrides, then one trainer call."""
+"""`reasoncraft train grpo` and `train sft`: a YAML recipe plus `key=value` overrides, then one trainer call."""
 
 from __future__ import annotations
-
-from typing import Optional
 
 import typer
 
@@ -18,9 +16,9 @@ CONFIG_HELP = "List every config key with its type, default and help, then exit.
 
 @train_app.command("grpo")
 def train_grpo_command(
-    config: Optional[str] = typer.Argument(None, help="YAML recipe, e.g. configs/r1_zero_quickstart.yaml."),
-    overrides: Optional[list[str]] = typer.Argument(None, help="key=value overrides, e.g. learning_rate=2e-5 steps=50."),
-    resume: Optional[str] = typer.Option(None, help="Run folder or checkpoint to continue exactly from."),
+    config: str | None = typer.Argument(None, help="YAML recipe, e.g. configs/r1_zero_quickstart.yaml."),
+    overrides: list[str] | None = typer.Argument(None, help="key=value overrides, e.g. learning_rate=2e-5 steps=50."),
+    resume: str | None = typer.Option(None, help="Run folder or checkpoint to continue exactly from."),
     show_config: bool = typer.Option(False, "--show-config", help=CONFIG_HELP),
 ) -> None:
     """GRPO (pure RL with rule-based rewards, R1-Zero style): evaluate, train, evaluate again, plot."""
@@ -32,17 +30,21 @@ def train_grpo_command(
 
     summary = train_grpo(resolved, resume=resume, log=typer.echo)
     if "evaluation" in summary:  # the main process's summary (other ranks of a multi-process launch stay quiet)
-        typer.echo(f"metrics, plot, checkpoints and run record in {resolved.out_dir}/; evaluation: {summary['evaluation']}")
+        typer.echo(f"metrics, plot, checkpoints and run record in {resolved.out_dir}/; "
+                   f"evaluation: {summary['evaluation']}")
 
 
 @train_app.command("sft")
 def train_sft_command(
-    config: Optional[str] = typer.Argument(None, help="YAML recipe, e.g. configs/sft_countdown_shortcut.yaml."),
-    overrides: Optional[list[str]] = typer.Argument(None, help="key=value overrides, e.g. learning_rate=1e-5 max_steps=50."),
-    resume: Optional[str] = typer.Option(None, help="Run folder or checkpoint to continue exactly from."),
+    config: str | None = typer.Argument(None, help="YAML recipe, e.g. configs/sft_countdown_shortcut.yaml."),
+    overrides: list[str] | None = typer.Argument(
+        None, help="key=value overrides, e.g. learning_rate=1e-5 max_steps=50."
+    ),
+    resume: str | None = typer.Option(None, help="Run folder or checkpoint to continue exactly from."),
     show_config: bool = typer.Option(False, "--show-config", help=CONFIG_HELP),
 ) -> None:
-    """Supervised fine-tuning on chat `messages` JSONL (completion-only loss, packed), optionally with KL to a teacher."""
+    """Supervised fine-tuning on chat `messages` JSONL (completion-only loss, packed), optionally with KL to a teacher.
+    """
     if show_config:
         typer.echo(describe(SFTConfig))
         return
@@ -50,4 +52,5 @@ def train_sft_command(
     from ..train.sft import train_sft  # torch and transformers
 
     summary = train_sft(resolved, resume=resume, log=typer.echo)
-    typer.echo(f"model, metrics, checkpoints and run record in {resolved.out_dir}/; final: {summary['final_metrics'].get('loss')}")
+    loss = summary["final_metrics"].get("loss")
+    typer.echo(f"model, metrics, checkpoints and run record in {resolved.out_dir}/; final: {loss}")
