@@ -57,6 +57,8 @@ def test_letter_forms(text, expected):
         "Answer: 5 kg",  # no choice has this text
         "I have no idea",
         "A cat sat down.\nThe end",
+        "We compare the masses.\nA cat would weigh less.",  # a capital starting the last sentence is no letter
+        "Answer: the lighter one",  # an answer in its place that names no choice
     ],
 )
 def test_no_choice_is_read(text):
@@ -67,6 +69,8 @@ def test_letters_follow_the_number_of_choices():
     assert choice_letters(2) == "AB" and choice_letters(10) == "ABCDEFGHIJ"
     assert extract_choice("Answer: C", ["yes", "no"]) is None
     assert extract_choice("Answer: J") == "J"  # without choices: A-J (MMLU-Pro's ten)
+    assert extract_choice("It is heavy.\nI think so") is None  # "I" is a letter of A-J, not a choice here
+    assert extract_choice("Answer: B because the mass doubles", CHOICES) == "B"
     with pytest.raises(ValueError, match="2 to 26"):
         choice_letters(1)
 

@@ -6,7 +6,8 @@
    last "Answer:" / "the answer is" / "the correct option (choice) is", to the end of that line.
    That text is read as a letter at its start in any of the usual spellings (`B`, `(B)`, `B.`, `B)`, `B:`, `**B**`,
    `\\text{B}`, `option B`), else as one choice's own text (`42 m/s` when choice B is `42 m/s`);
-2. else the last non-empty line, read the same way (a completion ending in `(C)` or `C.`);
+2. when none of those places holds an answer, the last non-empty line (a completion ending in `(C)`,
+   `C.` or a choice's text; a letter there must stand alone or open an option, not start a sentence);
 3. else the one letter written in parentheses anywhere (`I pick (B) here`); when several different
    parenthesised letters appear (options restated, compared) nothing is read.
 
@@ -56,13 +57,19 @@ def _normalise_text(text: str) -> str:
     return re.sub(r"[\s$*.]+", " ", text).strip().lower()
 
 
-def letter_of(answer: str, letters: str, choices: Sequence[str] | None = None) -> str | None:
+def letter_of(answer: str, letters: str, choices: Sequence[str] | None = None, marked: bool = True) -> str | None:
     """The letter an answer string names: a letter at its start, or one choice's exact text.
+
+    `marked=False` is for text that no answer marker introduced (a completion's last line): there a
+    letter must stand alone or be followed by `)`, `.`, `:`, so that "A cat sat down" or "I think so"
+    do not read as choices.
 
     >>> [letter_of(a, "ABCD") for a in ["B", "(C)", "D. 42", "**A**", "\\\\text{B}", "Option c", "E", "Because"]]
     ['B', 'C', 'D', 'A', 'B', 'C', None, None]
     >>> letter_of("A or B", "ABCD"), letter_of("42 m/s", "ABCD", ["7 m/s", "42 m/s", "1 m/s", "0"])
     (None, 'B')
+    >>> letter_of("B because it doubles", "ABCD"), letter_of("A cat sat down", "ABCD", marked=False)
+    ('B', None)
     """
     body = _unwrap(answer)
     m = re.match(r"([A-Za-z])(?![A-Za-z])", body)
@@ -71,8 +78,9 @@ def letter_of(answer: str, letters: str, choices: Sequence[str] | None = None) -
         # a second letter joined by "or", "and", ",", "/": a hedge, not a choice
         if re.match(r"\W*(?:\)|\})?\s*(?:or|and|,|/|&)\s*\(?\s*[A-Za-z](?![A-Za-z])", rest, re.IGNORECASE):
             return None
-        # "A." and "A)" open an option; a bare lowercase word ("a cat") is not a letter
-        if m.group(1).isupper() or re.match(r"\s*(?:[).:\]}]|$)", rest):
+        # "A." and "A)" open an option; a lowercase letter before a word ("a cat") is not one, nor,
+        # outside an answer's place, a capital before a word ("A cat", "I think")
+        if re.match(r"\s*(?:[).:\]}*]|$)", rest) or (marked and m.group(1).isupper()):
             return m.group(1).upper()
     if choices:
         target = _normalise_text(answer)
@@ -121,7 +129,7 @@ def extract_choice(text: str, choices: Sequence[str] | None = None) -> str | Non
     # 2. the last line
     lines = [line for line in text.strip().splitlines() if line.strip()]
     if lines:
-        last = letter_of(lines[-1], letters, choices)
+        last = letter_of(lines[-1], letters, choices, marked=False)
         if last is not None and len(lines[-1].strip()) <= 40:
             return last
     # 3. the one parenthesised letter
