@@ -17,14 +17,54 @@ from reasoncraft.eval_config import EvalConfig
 from reasoncraft.scaling.sweep import ScaleConfig
 
 # every option name the commands had before their options were derived (tests, README and docs use them)
-EVAL_OPTIONS = ["--task", "-t", "--model", "--base-url", "--samples", "--temperature", "--top-p", "--top-k",
-                "--max-new-tokens", "--seed", "--split", "--limit", "--template", "--task-option", "--preset",
-                "--batch-problems", "--out", "--cache-dir", "--device", "--price-per-hour",
-                "--price-per-million-tokens", "--no-progress"]
-SCALE_OPTIONS = ["--model", "--task", "--strategy", "-s", "--max-n", "--limit", "--dev-limit", "--scorer",
-                 "--scorer-kind", "--step-delimiter", "--pilot", "--difficulty", "--bins", "--min-bin-size",
-                 "--aggregation", "--beam-width", "--temperature", "--max-new-tokens", "--seed", "--out", "--cache-dir",
-                 "--device"]
+EVAL_OPTIONS = [
+    "--task",
+    "-t",
+    "--model",
+    "--base-url",
+    "--samples",
+    "--temperature",
+    "--top-p",
+    "--top-k",
+    "--max-new-tokens",
+    "--seed",
+    "--split",
+    "--limit",
+    "--template",
+    "--task-option",
+    "--preset",
+    "--batch-problems",
+    "--out",
+    "--cache-dir",
+    "--device",
+    "--price-per-hour",
+    "--price-per-million-tokens",
+    "--no-progress",
+]
+SCALE_OPTIONS = [
+    "--model",
+    "--task",
+    "--strategy",
+    "-s",
+    "--max-n",
+    "--limit",
+    "--dev-limit",
+    "--scorer",
+    "--scorer-kind",
+    "--step-delimiter",
+    "--pilot",
+    "--difficulty",
+    "--bins",
+    "--min-bin-size",
+    "--aggregation",
+    "--beam-width",
+    "--temperature",
+    "--max-new-tokens",
+    "--seed",
+    "--out",
+    "--cache-dir",
+    "--device",
+]
 
 
 def _command(name: str):
@@ -56,14 +96,17 @@ def tiny_backend(monkeypatch):
     from reasoncraft.backends import HFBackend
     from reasoncraft.testing import tiny_model
 
-    monkeypatch.setattr(HFBackend, "from_name", classmethod(lambda cls, name, **kw: HFBackend(*tiny_model("llama"),
-                                                                                             model_id=name)))
+    monkeypatch.setattr(
+        HFBackend, "from_name", classmethod(lambda cls, name, **kw: HFBackend(*tiny_model("llama"), model_id=name))
+    )
 
 
 def test_eval_from_a_file_with_overrides_and_options(tmp_path, tiny_backend):
     config = tmp_path / "eval.yaml"
-    config.write_text(f"tasks: [arith-sum-2d]\nmodel: tiny\nsamples: 2\ntemperature: 1.0\nmax_new_tokens: 4\n"
-                      f"limit: 2\nout_dir: {tmp_path / 'run'}\ncache_dir: {tmp_path / 'cache'}\nprogress: false\n")
+    config.write_text(
+        f"tasks: [arith-sum-2d]\nmodel: tiny\nsamples: 2\ntemperature: 1.0\nmax_new_tokens: 4\n"
+        f"limit: 2\nout_dir: {tmp_path / 'run'}\ncache_dir: {tmp_path / 'cache'}\nprogress: false\n"
+    )
     result = CliRunner().invoke(app, ["eval", str(config), "samples=3", "top_p=9e-1", "--limit", "3", "--seed", "5"])
     assert result.exit_code == 0, result.output
     assert "| arith-sum-2d | 3 | 3 |" in result.output  # 3 problems (the option), 3 samples (the override)
@@ -87,8 +130,11 @@ def test_eval_config_errors_come_before_the_model(tmp_path, monkeypatch):
     config.write_text("tasks: [arith-sum-2d]\nsamples: many\n")
     result = CliRunner().invoke(app, ["eval", str(config), f"out_dir={tmp_path / 'run'}"], env={"COLUMNS": "250"})
     assert result.exit_code == 2 and "samples: 'many' is not a valid int" in result.output
-    result = CliRunner().invoke(app, ["eval", "--task", "arith-sum-2d", "--task-option", "nonsense", "--out",
-                                      str(tmp_path / "run")], env={"COLUMNS": "250"})
+    result = CliRunner().invoke(
+        app,
+        ["eval", "--task", "arith-sum-2d", "--task-option", "nonsense", "--out", str(tmp_path / "run")],
+        env={"COLUMNS": "250"},
+    )
     assert result.exit_code == 2 and "expected key=value" in result.output
     result = CliRunner().invoke(app, ["eval", "--out", str(tmp_path / "run")], env={"COLUMNS": "250"})
     assert result.exit_code == 2 and "tasks is required" in result.output
@@ -105,8 +151,10 @@ def test_a_preset_sits_under_what_the_user_states(tmp_path):
 
 def test_scale_from_a_file_with_an_escaped_delimiter_override(tmp_path, tiny_backend):
     config = tmp_path / "scale.yaml"
-    config.write_text(f"model: tiny\nstrategies: [greedy, self-consistency]\nmax_n: 2\nlimit: 2\nmax_new_tokens: 4\n"
-                      f"out_dir: {tmp_path / 'run'}\ncache_dir: {tmp_path / 'cache'}\n")
+    config.write_text(
+        f"model: tiny\nstrategies: [greedy, self-consistency]\nmax_n: 2\nlimit: 2\nmax_new_tokens: 4\n"
+        f"out_dir: {tmp_path / 'run'}\ncache_dir: {tmp_path / 'cache'}\n"
+    )
     result = CliRunner().invoke(app, ["scale", str(config), "step_delimiter=\\n", "--seed", "3"])
     assert result.exit_code == 0, result.output
     assert "| majority | 2 |" in result.output
@@ -115,15 +163,17 @@ def test_scale_from_a_file_with_an_escaped_delimiter_override(tmp_path, tiny_bac
     assert json.loads((tmp_path / "run" / "run.json").read_text())["config"]["seed"] == 3
 
 
-@pytest.mark.parametrize("path, cls", [("configs/eval_quickstart.yaml", EvalConfig),
-                                       ("configs/scale_quickstart.yaml", ScaleConfig)])
+@pytest.mark.parametrize(
+    "path, cls", [("configs/eval_quickstart.yaml", EvalConfig), ("configs/scale_quickstart.yaml", ScaleConfig)]
+)
 def test_the_example_configs_load(path, cls):
     assert isinstance(load_config(cls, path), cls)
 
 
 def test_module_entry_point_runs_the_same_app():
-    result = subprocess.run([sys.executable, "-m", "reasoncraft.cli", "--help"], capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "reasoncraft.cli", "--help"], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     for command in ("eval", "scale", "train", "distill", "generate"):
         assert command in result.stdout

@@ -50,29 +50,48 @@ def write(tmp_path: Path, text: str, name: str = "c.yaml") -> Path:
 
 
 def test_yaml_values_are_coerced_like_overrides(tmp_path):
-    path = write(tmp_path, "name: x\nsteps: '30'\nrate: 1e-5\nlimit: null\nflag: 'yes'\nitems: one\n"
-                           "weights: {a: 1}\nmode: slow\nshape: [2, '3']\n")
+    path = write(
+        tmp_path,
+        "name: x\nsteps: '30'\nrate: 1e-5\nlimit: null\nflag: 'yes'\nitems: one\n"
+        "weights: {a: 1}\nmode: slow\nshape: [2, '3']\n",
+    )
     config = load_config(Example, path)
     assert yaml.safe_load("rate: 1e-5")["rate"] == "1e-5"  # why coercion is needed: YAML 1.1 reads it as a string
     assert (config.steps, config.rate, config.limit, config.flag) == (30, 1e-5, None, True)
     assert type(config.rate) is float and type(config.steps) is int
     assert (config.items, config.weights, config.mode, config.shape) == (["one"], {"a": 1.0}, "slow", (2, 3))
-    again = load_config(Example, None, ["name=x", "steps=30", "rate=1e-5", "limit=none", "flag=yes", "items=one",
-                                        "weights={a: 1}", "mode=slow", "shape=[2, 3]"])
+    again = load_config(
+        Example,
+        None,
+        [
+            "name=x",
+            "steps=30",
+            "rate=1e-5",
+            "limit=none",
+            "flag=yes",
+            "items=one",
+            "weights={a: 1}",
+            "mode=slow",
+            "shape=[2, 3]",
+        ],
+    )
     assert again == config
 
 
-@pytest.mark.parametrize("text, message", [
-    ("steps: thirty", "steps: 'thirty' is not a valid int (config file {path}, line 2)"),
-    ("steps: 2.5", "steps: 2.5 is not a valid int"),
-    ("steps: '2.5'", "steps: '2.5' is not a valid int"),
-    ("rate: fast", "rate: 'fast' is not a valid float"),
-    ("flag: maybe", "flag: 'maybe' is not a valid bool"),
-    ("mode: medium", "mode: 'medium' is not a valid one of 'fast', 'slow'"),
-    ("weights: [1]", "weights: [1] is not a valid mapping of str to float"),
-    ("name: no", "name: False is not a valid str (config file {path}, line 1); quote it to mean the word"),
-    ("limit: [1]", "limit: [1] is not a valid int or None"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("steps: thirty", "steps: 'thirty' is not a valid int (config file {path}, line 2)"),
+        ("steps: 2.5", "steps: 2.5 is not a valid int"),
+        ("steps: '2.5'", "steps: '2.5' is not a valid int"),
+        ("rate: fast", "rate: 'fast' is not a valid float"),
+        ("flag: maybe", "flag: 'maybe' is not a valid bool"),
+        ("mode: medium", "mode: 'medium' is not a valid one of 'fast', 'slow'"),
+        ("weights: [1]", "weights: [1] is not a valid mapping of str to float"),
+        ("name: no", "name: False is not a valid str (config file {path}, line 1); quote it to mean the word"),
+        ("limit: [1]", "limit: [1] is not a valid int or None"),
+    ],
+)
 def test_a_wrong_type_names_the_field_the_value_and_the_type(tmp_path, text, message):
     path = write(tmp_path, text if text.startswith("name") else f"name: x\n{text}\n")
     with pytest.raises(ConfigError) as info:
@@ -126,23 +145,28 @@ def test_trainers_compose_the_shared_sections_with_flat_keys():
     assert describe(SFTConfig).splitlines()[0].startswith("model (str, default 'smollm2-135m'):")
 
 
-@pytest.mark.parametrize("cls, values, message", [
-    (GRPOConfig, {"lr_schedule": "step"}, "unknown lr_schedule 'step': use one of constant, linear, cosine"),
-    (SFTConfig, {"adam_beta2": 1.0}, r"adam_beta2 must be in \[0, 1\)"),
-    (SFTConfig, {"lora_r": 8, "lora_target_modules": []}, "lora_target_modules is empty"),
-    (GRPOConfig, {"lora_dropout": 1.5}, "lora_dropout must be in"),
-    (SFTConfig, {"save_steps": -2}, "save_steps must be >= -1"),
-    (GRPOConfig, {"max_grad_norm": -1.0}, "max_grad_norm must be >= 0"),
-])
+@pytest.mark.parametrize(
+    "cls, values, message",
+    [
+        (GRPOConfig, {"lr_schedule": "step"}, "unknown lr_schedule 'step': use one of constant, linear, cosine"),
+        (SFTConfig, {"adam_beta2": 1.0}, r"adam_beta2 must be in \[0, 1\)"),
+        (SFTConfig, {"lora_r": 8, "lora_target_modules": []}, "lora_target_modules is empty"),
+        (GRPOConfig, {"lora_dropout": 1.5}, "lora_dropout must be in"),
+        (SFTConfig, {"save_steps": -2}, "save_steps must be >= -1"),
+        (GRPOConfig, {"max_grad_norm": -1.0}, "max_grad_norm must be >= 0"),
+    ],
+)
 def test_section_rules_apply_to_every_trainer(cls, values, message):
     with pytest.raises(ConfigError, match=message):
         cls(**values)
 
 
 def test_resolved_configs_round_trip(tmp_path):
-    for cls, overrides in ((GRPOConfig, ["learning_rate=3e-6", "rewards=[accuracy, format]", "reward_weights=[1, .5]"]),
-                           (SFTConfig, ["datasets=[a.jsonl, {path: b.jsonl, weight: 0.5}]", "max_steps=4"]),
-                           (DistillConfig, ["limit=none", "decontam_tasks=[countdown-3]", "k=2"])):
+    for cls, overrides in (
+        (GRPOConfig, ["learning_rate=3e-6", "rewards=[accuracy, format]", "reward_weights=[1, .5]"]),
+        (SFTConfig, ["datasets=[a.jsonl, {path: b.jsonl, weight: 0.5}]", "max_steps=4"]),
+        (DistillConfig, ["limit=none", "decontam_tasks=[countdown-3]", "k=2"]),
+    ):
         config = load_config(cls, None, overrides)
         assert load_config(cls, save_config(config, tmp_path / f"{cls.__name__}.yaml")) == config
 
@@ -153,9 +177,21 @@ def _tiny_run_yaml(tmp_path: Path, **lines: str) -> Path:
     model, tokenizer = tiny_model("llama")
     model.save_pretrained(tmp_path / "tiny")
     tokenizer.save_pretrained(tmp_path / "tiny")
-    values = dict(model=str(tmp_path / "tiny"), task="arith-sum-2d", steps="1", batch_size="4", num_generations="2",
-                  micro_batch_size="4", max_completion_length="4", eval_problems="0", save_model="false",
-                  log_samples_steps="0", device="cpu", num_threads="1", out_dir=str(tmp_path / "run"))
+    values = dict(
+        model=str(tmp_path / "tiny"),
+        task="arith-sum-2d",
+        steps="1",
+        batch_size="4",
+        num_generations="2",
+        micro_batch_size="4",
+        max_completion_length="4",
+        eval_problems="0",
+        save_model="false",
+        log_samples_steps="0",
+        device="cpu",
+        num_threads="1",
+        out_dir=str(tmp_path / "run"),
+    )
     values.update(lines)
     return write(tmp_path, "".join(f"{key}: {value}\n" for key, value in values.items()), "grpo.yaml")
 

@@ -279,8 +279,9 @@ def read_yaml(path: str | Path) -> tuple[dict, dict[str, int]]:
     return data, lines
 
 
-def resolve_values(cls: type, path: str | Path | None = None, overrides: Sequence[str] = (),
-                   given: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def resolve_values(
+    cls: type, path: str | Path | None = None, overrides: Sequence[str] = (), given: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """The typed values of `cls`'s fields that a YAML file, `key=value` overrides and `given` set (later wins).
 
     `given` holds values a caller already parsed (command-line options); they are checked like the rest.
@@ -313,12 +314,17 @@ def build(cls: type[C], values: Mapping[str, Any]) -> C:
     A config whose values depend on which ones a user stated (a preset under explicit settings) defines a
     classmethod `from_values(values)`, which is called instead.
     """
-    missing = [f for f in dataclasses.fields(cls) if f.name not in values
-               and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    missing = [
+        f
+        for f in dataclasses.fields(cls)
+        if f.name not in values and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
     if missing:
         name, option = missing[0].name, (missing[0].metadata.get("cli") or [None])[0]
-        raise ConfigError(f"{name} is required: give it in the config file or as {name}=..."
-                          + (f" (option {option})" if option else ""))
+        raise ConfigError(
+            f"{name} is required: give it in the config file or as {name}=..."
+            + (f" (option {option})" if option else "")
+        )
     try:
         return cls.from_values(values) if hasattr(cls, "from_values") else cls(**values)
     except TypeError as exc:
@@ -335,11 +341,16 @@ def ordered_fields(cls: Any) -> list[dataclasses.Field]:
 
     (A dataclass puts inherited fields first; the sections are the background, not the headline.)
     """
-    shared = [f.name for base in reversed(type.mro(cls if isinstance(cls, type) else type(cls))[1:])
-              if dataclasses.is_dataclass(base) and issubclass(base, _Section) for f in dataclasses.fields(base)]
+    shared = [
+        f.name
+        for base in reversed(type.mro(cls if isinstance(cls, type) else type(cls))[1:])
+        if dataclasses.is_dataclass(base) and issubclass(base, _Section)
+        for f in dataclasses.fields(base)
+    ]
     fields = dataclasses.fields(cls)
-    return [f for f in fields if f.name not in shared] + sorted((f for f in fields if f.name in shared),
-                                                                key=lambda f: shared.index(f.name))
+    return [f for f in fields if f.name not in shared] + sorted(
+        (f for f in fields if f.name in shared), key=lambda f: shared.index(f.name)
+    )
 
 
 def config_dict(config: Any) -> dict:
@@ -408,8 +419,9 @@ class OptimizerSection(_Section):
     warmup_steps: int = help_field("Optimizer steps of linear warm-up.", 0)
     lr_schedule: str = help_field("Decay after warm-up: constant, linear or cosine.", "constant")
     max_grad_norm: float = help_field("Clip the gradient norm to this (0 = no clipping).", 1.0)
-    gradient_checkpointing: bool = help_field("Recompute activations in the backward pass (saves memory, costs time).",
-                                              False)
+    gradient_checkpointing: bool = help_field(
+        "Recompute activations in the backward pass (saves memory, costs time).", False
+    )
 
     def __post_init__(self) -> None:
         need(self.learning_rate >= 0, f"learning_rate must be >= 0: got {self.learning_rate}")
@@ -417,8 +429,10 @@ class OptimizerSection(_Section):
         for name in ("adam_beta1", "adam_beta2"):
             need(0 <= getattr(self, name) < 1, f"{name} must be in [0, 1): got {getattr(self, name)}")
         need(self.warmup_steps >= 0, f"warmup_steps must be >= 0: got {self.warmup_steps}")
-        need(self.lr_schedule in LR_SCHEDULES,
-             f"unknown lr_schedule {self.lr_schedule!r}: use one of {', '.join(LR_SCHEDULES)}")
+        need(
+            self.lr_schedule in LR_SCHEDULES,
+            f"unknown lr_schedule {self.lr_schedule!r}: use one of {', '.join(LR_SCHEDULES)}",
+        )
         need(self.max_grad_norm >= 0, f"max_grad_norm must be >= 0 (0 = no clipping): got {self.max_grad_norm}")
         super().__post_init__()
 
@@ -435,8 +449,10 @@ class LoRASection(_Section):
     def __post_init__(self) -> None:
         need(self.lora_r >= 0, "lora_r must be >= 0 (0 = full fine-tuning)")
         need(0 <= self.lora_dropout < 1, f"lora_dropout must be in [0, 1): got {self.lora_dropout}")
-        need(not self.lora_r or bool(self.lora_target_modules),
-             "lora_target_modules is empty: name the modules LoRA adapts (e.g. [q_proj, v_proj]) or set lora_r=0")
+        need(
+            not self.lora_r or bool(self.lora_target_modules),
+            "lora_target_modules is empty: name the modules LoRA adapts (e.g. [q_proj, v_proj]) or set lora_r=0",
+        )
         super().__post_init__()
 
 
@@ -452,12 +468,16 @@ class RunSection(_Section):
     device: str | None = help_field("cpu or cuda (default: cuda when present).", None)
     dtype: str | None = help_field("float32 or bfloat16 (default: bf16 on GPU, fp32 on CPU).", None)
     num_threads: int = help_field("torch CPU threads (0 = torch's default).", 0)
-    report_to: list[str] = help_field("Trackers the per-step metrics also go to, beside metrics.jsonl: tensorboard, "
-                                      "wandb (TRL's name; W&B reads its WANDB_* environment).", factory=list)
+    report_to: list[str] = help_field(
+        "Trackers the per-step metrics also go to, beside metrics.jsonl: tensorboard, "
+        "wandb (TRL's name; W&B reads its WANDB_* environment).",
+        factory=list,
+    )
 
     def __post_init__(self) -> None:
         need(bool(self.out_dir), "out_dir must name a folder for the run's outputs")
-        need(self.save_steps >= -1,
-             f"save_steps must be >= -1 (0 = only at the end, -1 = never): got {self.save_steps}")
+        need(
+            self.save_steps >= -1, f"save_steps must be >= -1 (0 = only at the end, -1 = never): got {self.save_steps}"
+        )
         need(self.num_threads >= 0, f"num_threads must be >= 0 (0 = torch's default): got {self.num_threads}")
         super().__post_init__()

@@ -33,10 +33,13 @@ PRESETS: dict[str, dict] = {
 class EvalConfig:
     """Everything `reasoncraft eval` needs; validated once here, saved in run.json and as config.yaml."""
 
-    tasks: list[str] = _h("Task spec, e.g. arith-sum-2d, math500, gsm8k (see `reasoncraft tasks`).",
-                          required=True, cli=("--task", "-t"))
-    model: str | None = _h("In-process: catalogue name, .gguf file, folder or hub id; with base_url: the model name "
-                           "the server serves.", "smollm2-135m")
+    tasks: list[str] = _h(
+        "Task spec, e.g. arith-sum-2d, math500, gsm8k (see `reasoncraft tasks`).", required=True, cli=("--task", "-t")
+    )
+    model: str | None = _h(
+        "In-process: catalogue name, .gguf file, folder or hub id; with base_url: the model name the server serves.",
+        "smollm2-135m",
+    )
     base_url: str | None = _h("OpenAI-compatible server URL(s), comma-separated (vLLM, SGLang, hosted).", None)
     samples: int = _h("Samples per problem, N (pass@k and maj@k for k = 1, 2, 4, ... N).", 1)
     temperature: float = _h("Sampling temperature; 0 = greedy.", 0.0)
@@ -47,13 +50,23 @@ class EvalConfig:
     split: str = _h("Task split: test or dev.", "test")
     limit: int | None = _h("Evaluate only the first LIMIT problems of each task (default: all).", None)
     template: str | None = _h("Prompt template name (default: each task's own).", None)
-    task_options: dict[str, Any] = _h("Keyword options of every task, e.g. data_path=gsm8k.jsonl (on the command line "
-                                      "one key=value per --task-option).", factory=dict, cli=("--task-option",))
+    task_options: dict[str, Any] = _h(
+        "Keyword options of every task, e.g. data_path=gsm8k.jsonl (on the command line "
+        "one key=value per --task-option).",
+        factory=dict,
+        cli=("--task-option",),
+    )
     batch_problems: int = _h("Problems per generation batch (a killed run loses at most one batch).", 16)
-    preset: str | None = _h("Sampling preset: r1 (T=0.6, top-p 0.95, 64 samples, cons@64) or greedy; settings "
-                            "given explicitly win over it.", None)
-    out_dir: str = _h("Output folder: samples.jsonl, summary.json, table.md, run.json, config.yaml.", "runs/eval",
-                      cli=("--out", "--out-dir"))
+    preset: str | None = _h(
+        "Sampling preset: r1 (T=0.6, top-p 0.95, 64 samples, cons@64) or greedy; settings "
+        "given explicitly win over it.",
+        None,
+    )
+    out_dir: str = _h(
+        "Output folder: samples.jsonl, summary.json, table.md, run.json, config.yaml.",
+        "runs/eval",
+        cli=("--out", "--out-dir"),
+    )
     cache_dir: str | None = _h("Completion cache shared by eval and scale (default: under REASONCRAFT_HOME).", None)
     device: str | None = _h("cpu or cuda (default: cuda when present).", None)
     price_per_hour: float = _h("Device price per hour, for the cost in run.json.", 0.0)
@@ -88,5 +101,11 @@ class EvalConfig:
         return cls(preset=preset, **{**PRESETS.get(preset, {}), **values})
 
     def sampling(self) -> SamplingParams:
-        return SamplingParams(n=self.samples, temperature=self.temperature, top_p=self.top_p, top_k=self.top_k,
-                              max_new_tokens=self.max_new_tokens, seed=self.seed)
+        return SamplingParams(
+            n=self.samples,
+            temperature=self.temperature,
+            top_p=self.top_p,
+            top_k=self.top_k,
+            max_new_tokens=self.max_new_tokens,
+            seed=self.seed,
+        )

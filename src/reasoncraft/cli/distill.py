@@ -12,8 +12,9 @@ from .options import load_or_exit
 def distill_command(
     config: str | None = typer.Argument(None, help="YAML recipe, e.g. configs/distill_countdown_journey.yaml."),
     overrides: list[str] | None = typer.Argument(None, help="key=value overrides, e.g. k=8 teacher=smollm2-135m."),
-    show_config: bool = typer.Option(False, "--show-config", help="List every config key with its type, default and "
-                                     "help, then exit."),
+    show_config: bool = typer.Option(
+        False, "--show-config", help="List every config key with its type, default and help, then exit."
+    ),
 ) -> None:
     """Build an SFT set from a teacher: k traces per problem, verified, filtered, deduplicated, decontaminated.
     Rerun the same command to resume after a crash."""

@@ -18,13 +18,21 @@ def run(config: EvalConfig) -> None:
 
     save_config(config, Path(config.out_dir) / "config.yaml")
     price = Price(per_hour=config.price_per_hour, per_million_completion_tokens=config.price_per_million_tokens)
-    run_eval(config, config.out_dir, device=config.device, price=price, cache_dir=config.cache_dir,
-             show_progress=config.progress)
+    run_eval(
+        config,
+        config.out_dir,
+        device=config.device,
+        price=price,
+        cache_dir=config.cache_dir,
+        show_progress=config.progress,
+    )
     typer.echo((Path(config.out_dir) / "table.md").read_text())
     typer.echo(f"samples, summary, config and run record in {config.out_dir}/")
 
 
 eval_command = config_command(
-    EvalConfig, run, example="configs/eval_quickstart.yaml",
+    EvalConfig,
+    run,
+    example="configs/eval_quickstart.yaml",
     doc="Evaluate a model or a server on tasks: pass@1, pass@k, maj@k, tokens, cost. Rerun to resume.",
 )

@@ -87,16 +87,18 @@ def option_parameter(f: dataclasses.Field, kind: Any) -> inspect.Parameter:
     elif shape == "many":
         item = [a for a in typing.get_args(inner) if a is not Ellipsis][0]
         shown = ", ".join(str(v) for v in default) if default else False
-        option = typer.Option(list(default) if default else None, *names, help=help_text + " Repeatable.",
-                              show_default=shown)
+        option = typer.Option(
+            list(default) if default else None, *names, help=help_text + " Repeatable.", show_default=shown
+        )
         annotation = list[item] | None
     elif shape == "pairs":
         option = typer.Option(None, *names, help=help_text + " Repeatable key=value.", show_default=False)
         annotation = list[str] | None
     else:
         shown = json.dumps(default) if default is not None else False
-        option = typer.Option(None, *names, help=f"{help_text} ({type_name(kind)}, written as in a config file.)",
-                              show_default=shown)
+        option = typer.Option(
+            None, *names, help=f"{help_text} ({type_name(kind)}, written as in a config file.)", show_default=shown
+        )
         annotation = str | None
     return inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
 
@@ -145,14 +147,28 @@ def config_arguments(example: str) -> list[inspect.Parameter]:
     keyword = inspect.Parameter.KEYWORD_ONLY
     return [
         inspect.Parameter("ctx", keyword, annotation=typer.Context),
-        inspect.Parameter("config", keyword, annotation=str | None,
-                          default=typer.Argument(None, help=f"YAML config, e.g. {example}.", show_default=False)),
-        inspect.Parameter("overrides", keyword, annotation=list[str] | None,
-                          default=typer.Argument(None, help="key=value overrides (any config key), after the file.",
-                                                 show_default=False)),
-        inspect.Parameter("show_config", keyword, annotation=bool,
-                          default=typer.Option(False, "--show-config", help="List every config key with its type, "
-                                               "default and help, then exit.")),
+        inspect.Parameter(
+            "config",
+            keyword,
+            annotation=str | None,
+            default=typer.Argument(None, help=f"YAML config, e.g. {example}.", show_default=False),
+        ),
+        inspect.Parameter(
+            "overrides",
+            keyword,
+            annotation=list[str] | None,
+            default=typer.Argument(
+                None, help="key=value overrides (any config key), after the file.", show_default=False
+            ),
+        ),
+        inspect.Parameter(
+            "show_config",
+            keyword,
+            annotation=bool,
+            default=typer.Option(
+                False, "--show-config", help="List every config key with its type, default and help, then exit."
+            ),
+        ),
     ]
 
 
@@ -165,8 +181,9 @@ def _typed_by_user(ctx: typer.Context, name: str) -> bool:
     return source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT")
 
 
-def config_command(cls: type, run: Callable[[Any], None], *, doc: str, example: str,
-                   options: bool = True) -> Callable[..., None]:
+def config_command(
+    cls: type, run: Callable[[Any], None], *, doc: str, example: str, options: bool = True
+) -> Callable[..., None]:
     """A typer command for `cls`: [CONFIG.yaml] [key=value ...], plus one option per field when `options`."""
     kinds = field_types(cls)
     fields = [f for f in ordered_fields(cls) if options and f.metadata.get("cli", True) is not False]
@@ -180,8 +197,11 @@ def config_command(cls: type, run: Callable[[Any], None], *, doc: str, example: 
             typer.echo(describe(cls))
             return
         try:
-            given = {f.name: from_command_line(f, kinds[f.name], kwargs[f.name]) for f in fields
-                     if _typed_by_user(ctx, f.name)}
+            given = {
+                f.name: from_command_line(f, kinds[f.name], kwargs[f.name])
+                for f in fields
+                if _typed_by_user(ctx, f.name)
+            }
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from exc
         run(load_or_exit(cls, kwargs["config"], kwargs["overrides"], given))

@@ -22,6 +22,8 @@ def run(config: ScaleConfig) -> None:
 
 
 scale_command = config_command(
-    ScaleConfig, run, example="configs/scale_quickstart.yaml",
+    ScaleConfig,
+    run,
+    example="configs/scale_quickstart.yaml",
     doc="Inference-time scaling: accuracy against generated tokens per problem, per strategy and budget.",
 )

@@ -30,8 +30,9 @@ def train_grpo_command(
 
     summary = train_grpo(resolved, resume=resume, log=typer.echo)
     if "evaluation" in summary:  # the main process's summary (other ranks of a multi-process launch stay quiet)
-        typer.echo(f"metrics, plot, checkpoints and run record in {resolved.out_dir}/; "
-                   f"evaluation: {summary['evaluation']}")
+        typer.echo(
+            f"metrics, plot, checkpoints and run record in {resolved.out_dir}/; evaluation: {summary['evaluation']}"
+        )
 
 
 @train_app.command("sft")
@@ -43,8 +44,7 @@ def train_sft_command(
     resume: str | None = typer.Option(None, help="Run folder or checkpoint to continue exactly from."),
     show_config: bool = typer.Option(False, "--show-config", help=CONFIG_HELP),
 ) -> None:
-    """Supervised fine-tuning on chat `messages` JSONL (completion-only loss, packed), optionally with KL to a teacher.
-    """
+    """Supervised fine-tuning on chat `messages` JSONL (completion-only loss, packed), optionally with teacher KL."""
     if show_config:
         typer.echo(describe(SFTConfig))
         return

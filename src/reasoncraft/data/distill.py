@@ -17,11 +17,13 @@ Launch:  reasoncraft distill configs/distill_countdown_journey.yaml [key=value .
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
-from ..config import ConfigError, config_dict, help_field as _h, save_config
+from ..config import ConfigError, config_dict, save_config
+from ..config import help_field as _h
 
 SOLVERS = ("countdown-dfs-journey", "countdown-dfs-shortcut")
 
@@ -33,11 +35,13 @@ class DistillConfig:
     task: str = _h("Task the problems come from (reasoncraft.tasks.get_task).", "countdown-3")
     task_options: dict = _h("Keyword options of the task, e.g. {max_target: 50} or {data_path: x.jsonl}.", factory=dict)
     split: str = _h("Split the problems come from (never an evaluation split).", "train")
-    limit: Optional[int] = _h("Use the first LIMIT problems of the split (None: all).", 256)
-    template: Optional[str] = _h("Prompt template (default: the task's).", None)
-    teacher: str = _h("Model name/folder/hub id, the served model name with base_url, or a solver: "
-                      + ", ".join(SOLVERS) + ".", "countdown-dfs-shortcut")
-    base_url: Optional[str] = _h("OpenAI-compatible server URL(s) for the teacher (vLLM, SGLang, hosted).", None)
+    limit: int | None = _h("Use the first LIMIT problems of the split (None: all).", 256)
+    template: str | None = _h("Prompt template (default: the task's).", None)
+    teacher: str = _h(
+        "Model name/folder/hub id, the served model name with base_url, or a solver: " + ", ".join(SOLVERS) + ".",
+        "countdown-dfs-shortcut",
+    )
+    base_url: str | None = _h("OpenAI-compatible server URL(s) for the teacher (vLLM, SGLang, hosted).", None)
     max_concurrency: int = _h("Requests in flight to the server.", 32)
     k: int = _h("Traces per problem.", 4)
     temperature: float = _h("Teacher sampling temperature (R1 distillation: 0.6).", 0.6)
@@ -45,24 +49,36 @@ class DistillConfig:
     max_new_tokens: int = _h("Token limit per trace.", 1024)
     seed: int = _h("Sampling seed.", 0)
     batch_problems: int = _h("Problems per generation batch (one fsync per batch).", 16)
-    count_tokens_with: Optional[str] = _h("Model (catalogue name or folder) whose tokenizer counts a solver's trace "
-                                          "tokens for the length filter, e.g. the student (model teachers count their own).", None)
+    count_tokens_with: str | None = _h(
+        "Model (catalogue name or folder) whose tokenizer counts a solver's trace "
+        "tokens for the length filter, e.g. the student (model teachers count their own).",
+        None,
+    )
     journeys: bool = _h("Also build reflection journeys from each problem's wrong and right traces.", False)
     journeys_per_problem: int = _h("Journeys per problem with both a wrong and a right trace.", 1)
-    journey_reflections: str = _h("Who writes a journey's reflection: verifier (the checker's finding) or teacher "
-                                  "(the teacher model, from the journey-reflection prompt; needs a model teacher).", "verifier")
+    journey_reflections: str = _h(
+        "Who writes a journey's reflection: verifier (the checker's finding) or teacher "
+        "(the teacher model, from the journey-reflection prompt; needs a model teacher).",
+        "verifier",
+    )
     script: str = _h("Expected script of the reasoning for the language filter ('' = off).", "LATIN")
     min_script_share: float = _h("Least share of letters in that script.", 0.95)
     min_tokens: int = _h("Shortest trace kept, in tokens.", 1)
     max_tokens: int = _h("Longest trace kept, in tokens.", 16384)
     layout: str = _h("Trace layout required: r1 (think/answer), answer, boxed or none.", "none")
-    near_threshold: Optional[float] = _h("Jaccard similarity at which a trace is a near duplicate (None: off).", 0.8)
+    near_threshold: float | None = _h("Jaccard similarity at which a trace is a near duplicate (None: off).", 0.8)
     keep_unverified: bool = _h("Keep traces the verifier could not judge.", False)
-    decontam_tasks: Optional[list[str]] = _h("Evaluation tasks to decontaminate against (None: every registered task).", None)
-    decontam_task_options: dict = _h("Per-task options for those, e.g. {math500: {data_path: math500.jsonl}} (the "
-                                     "source task gets task_options unless given here).", factory=dict)
-    decontam_splits: list[str] = _h("Splits of those tasks to decontaminate against (add dev when it tunes anything).",
-                               factory=lambda: ["test"])
+    decontam_tasks: list[str] | None = _h(
+        "Evaluation tasks to decontaminate against (None: every registered task).", None
+    )
+    decontam_task_options: dict = _h(
+        "Per-task options for those, e.g. {math500: {data_path: math500.jsonl}} (the "
+        "source task gets task_options unless given here).",
+        factory=dict,
+    )
+    decontam_splits: list[str] = _h(
+        "Splits of those tasks to decontaminate against (add dev when it tunes anything).", factory=lambda: ["test"]
+    )
     remove_overlap: float = _h("Share of an eval item's 8-grams at which a record is removed.", 0.5)
     flag_overlap: float = _h("Share of an eval item's 8-grams at which a record is flagged.", 0.2)
     flag_containment: float = _h("Share of an eval item's 3-grams at which a record is flagged.", 0.6)
@@ -70,7 +86,7 @@ class DistillConfig:
     price_per_million_prompt_tokens: float = _h("Teacher price per million prompt tokens, for run.json.", 0.0)
     price_per_million_completion_tokens: float = _h("Teacher price per million completion tokens.", 0.0)
     price_per_hour: float = _h("Device price per hour.", 0.0)
-    device: Optional[str] = _h("cpu or cuda for an in-process teacher (default: cuda when present).", None)
+    device: str | None = _h("cpu or cuda for an in-process teacher (default: cuda when present).", None)
     out_dir: str = _h("Output folder: traces.jsonl, sft.jsonl, report.json, run.json, config.yaml.", "runs/distill")
 
     def __post_init__(self) -> None:
@@ -115,12 +131,20 @@ def load_tokenizer(name: str) -> Any:
 
     folder = catalogue_folder(name) if name in CATALOGUE else _Path(name)
     if not folder.is_dir():
-        raise ConfigError(f"count_tokens_with={name!r} is neither a catalogue model ({', '.join(CATALOGUE)}) nor a folder")
+        raise ConfigError(
+            f"count_tokens_with={name!r} is neither a catalogue model ({', '.join(CATALOGUE)}) nor a folder"
+        )
     return AutoTokenizer.from_pretrained(folder, local_files_only=True)
 
 
-def run_distill(config: DistillConfig, *, teacher: Any = None, task: Any = None,
-                count_tokens: Callable[[str], int] | None = None, log: Callable[[str], None] = print) -> dict:
+def run_distill(
+    config: DistillConfig,
+    *,
+    teacher: Any = None,
+    task: Any = None,
+    count_tokens: Callable[[str], int] | None = None,
+    log: Callable[[str], None] = print,
+) -> dict:
     """Generate, filter and write the SFT set as configured; return the report. Rerun to resume."""
     from ..backends import SamplingParams
     from ..record import Price, RunRecord
@@ -137,7 +161,9 @@ def run_distill(config: DistillConfig, *, teacher: Any = None, task: Any = None,
     task = task or get_task(config.task, **config.task_options)
     teacher = teacher or make_teacher(config)
     problems = task.problems(config.split, config.limit)
-    price = Price(config.price_per_hour, config.price_per_million_prompt_tokens, config.price_per_million_completion_tokens)
+    price = Price(
+        config.price_per_hour, config.price_per_million_prompt_tokens, config.price_per_million_completion_tokens
+    )
     record = RunRecord("distill", config_dict(config), out, price=price)
     record.set_model(teacher.model_id)
     tokenizer = getattr(teacher, "tokenizer", None)
@@ -145,38 +171,83 @@ def run_distill(config: DistillConfig, *, teacher: Any = None, task: Any = None,
         tokenizer = load_tokenizer(config.count_tokens_with)
     if count_tokens is None and tokenizer is not None:
         count_tokens = lambda text: len(tokenizer.encode(text, add_special_tokens=False))  # noqa: E731
-    sampling = SamplingParams(n=config.k, temperature=config.temperature, top_p=config.top_p,
-                              max_new_tokens=config.max_new_tokens, seed=config.seed)
-    generation = generate_traces(task, problems, teacher, out / "traces.jsonl", k=config.k, sampling=sampling,
-                                 template=config.template, batch_problems=config.batch_problems,
-                                 count_tokens=count_tokens, record=record, log=log)
+    sampling = SamplingParams(
+        n=config.k,
+        temperature=config.temperature,
+        top_p=config.top_p,
+        max_new_tokens=config.max_new_tokens,
+        seed=config.seed,
+    )
+    generation = generate_traces(
+        task,
+        problems,
+        teacher,
+        out / "traces.jsonl",
+        k=config.k,
+        sampling=sampling,
+        template=config.template,
+        batch_problems=config.batch_problems,
+        count_tokens=count_tokens,
+        record=record,
+        log=log,
+    )
     log(f"generation: {generation.to_dict()}")
     wanted = {p.id for p in problems}
     records = [r for r in read_records(out / "traces.jsonl")[0].values() if r["problem_id"] in wanted]
     reflect = teacher_reflections(teacher) if config.journey_reflections == "teacher" else None
-    journeys = (build_journeys(task, records, {p.id: p for p in problems}, config.journeys_per_problem, reflect)
-                if config.journeys else [])
+    journeys = (
+        build_journeys(task, records, {p.id: p for p in problems}, config.journeys_per_problem, reflect)
+        if config.journeys
+        else []
+    )
     # The task the data comes from is checked against its own test split with the same options
     # (countdown-3 with max_target=50 has another test split than countdown-3's default).
     decontam_options = {config.task: config.task_options, **config.decontam_task_options}
     eval_sets, unavailable = eval_sets_from_tasks(config.decontam_tasks, decontam_options, config.decontam_splits)
     if unavailable:
-        log(f"WARNING: decontamination did NOT check against {', '.join(sorted(unavailable))} (their data could not be "
-            "read here; report.json decontamination_unavailable says why and how to provide each)")
+        log(
+            f"WARNING: decontamination did NOT check against {', '.join(sorted(unavailable))} (their data could not be "
+            "read here; report.json decontamination_unavailable says why and how to provide each)"
+        )
         for name, reason in unavailable.items():
             log(f"  {name}: {reason}")
-    decontaminator = Decontaminator(eval_sets, remove_overlap=config.remove_overlap, flag_overlap=config.flag_overlap,
-                                    flag_containment=config.flag_containment) if eval_sets else None
-    rules = Readability(config.script, config.min_script_share, config.min_tokens, config.max_tokens, True, config.layout)
-    kept, filtering = build_sft_set(records + journeys, rules=rules, decontaminator=decontaminator,
-                                    near_threshold=config.near_threshold, keep_unverified=config.keep_unverified,
-                                    drop_flagged=config.drop_flagged, count_tokens=count_tokens)
+    decontaminator = (
+        Decontaminator(
+            eval_sets,
+            remove_overlap=config.remove_overlap,
+            flag_overlap=config.flag_overlap,
+            flag_containment=config.flag_containment,
+        )
+        if eval_sets
+        else None
+    )
+    rules = Readability(
+        config.script, config.min_script_share, config.min_tokens, config.max_tokens, True, config.layout
+    )
+    kept, filtering = build_sft_set(
+        records + journeys,
+        rules=rules,
+        decontaminator=decontaminator,
+        near_threshold=config.near_threshold,
+        keep_unverified=config.keep_unverified,
+        drop_flagged=config.drop_flagged,
+        count_tokens=count_tokens,
+    )
     write_jsonl_atomic(kept, out / "sft.jsonl")
-    report = {"generation": generation.to_dict(), "journeys": len(journeys), "filtering": filtering,
-              "decontamination_sets": {name: len(rows) for name, rows in eval_sets.items()},
-              "decontamination_unavailable": unavailable}
+    report = {
+        "generation": generation.to_dict(),
+        "journeys": len(journeys),
+        "filtering": filtering,
+        "decontamination_sets": {name: len(rows) for name, rows in eval_sets.items()},
+        "decontamination_unavailable": unavailable,
+    }
     (out / "report.json").write_text(json.dumps(report, indent=2))
-    record.finish(distill={k: v for k, v in report.items() if k != "filtering"} | {
-        "kept": filtering["kept"], "dropped": filtering["dropped"]})
-    log(f"sft set: {filtering['kept']} of {filtering['input']} records kept -> {out / 'sft.jsonl'}; dropped {filtering['dropped']}")
+    record.finish(
+        distill={k: v for k, v in report.items() if k != "filtering"}
+        | {"kept": filtering["kept"], "dropped": filtering["dropped"]}
+    )
+    log(
+        f"sft set: {filtering['kept']} of {filtering['input']} records kept -> {out / 'sft.jsonl'}; "
+        f"dropped {filtering['dropped']}"
+    )
     return report

@@ -11,9 +11,9 @@ users can carry their configs over.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
-from ..config import ConfigError, LoRASection, OptimizerSection, RunSection, help_field as _h, need, redefault
+from ..config import ConfigError, LoRASection, OptimizerSection, RunSection, need, redefault
+from ..config import help_field as _h
 from .loggers import normalize_report_to
 
 # The names reasoncraft.train.grpo_loss implements (kept here so reading a config needs no torch).
@@ -29,20 +29,33 @@ class GRPOConfig(RunSection, LoRASection, OptimizerSection):
     model: str = _h("Catalogue name, local folder, .gguf file or hub id of the policy.", "smollm2-135m")
     task: str = _h("Task name (reasoncraft.tasks.get_task).", "arith-sum-2d")
     template: str = _h("Prompt template name (reasoncraft.prompts).", "arithmetic")
-    prompt_format: str = _h("'chat' (messages through the model's chat template) or 'text' (the template's single-string base-model form).", "chat")
+    prompt_format: str = _h(
+        "'chat' (messages through the model's chat template) or 'text' (the template's single-string base-model form).",
+        "chat",
+    )
     train_split: str = _h("Task split that training problems are drawn from.", "train")
     eval_split: str = _h("Held-out split evaluated greedily before and after training.", "test")
     eval_problems: int = _h("Held-out problems to evaluate before and after training (0 = skip).", 200)
-    eval_max_new_tokens: Optional[int] = _h("Token limit for evaluation (default: max_completion_length).", None)
-    rewards: list[str] = _h("Reward names (reasoncraft.rewards.get_reward), summed with reward_weights.", factory=lambda: ["accuracy"])
-    reward_weights: Optional[list[float]] = _h("One weight per reward (default: all 1).", None)
-    max_reward_failure_rate: float = _h("Abort a step when more than this share of reward calls fail (infrastructure).", 0.1)
-    reward_models: list = _h("Model-based rewards through scorers, added to `rewards`: entries like {kind: judge, base_url: URL, weight: 0.5} or {kind: orm, model: FOLDER} (docs/rewards.md).", factory=list)
+    eval_max_new_tokens: int | None = _h("Token limit for evaluation (default: max_completion_length).", None)
+    rewards: list[str] = _h(
+        "Reward names (reasoncraft.rewards.get_reward), summed with reward_weights.", factory=lambda: ["accuracy"]
+    )
+    reward_weights: list[float] | None = _h("One weight per reward (default: all 1).", None)
+    max_reward_failure_rate: float = _h(
+        "Abort a step when more than this share of reward calls fail (infrastructure).", 0.1
+    )
+    reward_models: list = _h(
+        "Model-based rewards through scorers, added to `rewards`: entries like {kind: judge, base_url: URL, "
+        "weight: 0.5} or {kind: orm, model: FOLDER} (docs/rewards.md).",
+        factory=list,
+    )
     # sizes
     steps: int = _h("Training steps; each samples one batch of rollouts.", 30)
     batch_size: int = _h("Completions sampled per step (prompts per step = batch_size / num_generations).", 16)
     num_generations: int = _h("G: completions per prompt (a group).", 8)
-    micro_batch_size: int = _h("Completions per forward/backward pass; gradients accumulate over batch_size / this.", 16)
+    micro_batch_size: int = _h(
+        "Completions per forward/backward pass; gradients accumulate over batch_size / this.", 16
+    )
     mu: int = _h("Optimizer steps per batch of rollouts (GRPO's mu; TRL's num_iterations).", 1)
     max_completion_length: int = _h("Token limit per sampled completion.", 48)
     # sampling
@@ -54,22 +67,42 @@ class GRPOConfig(RunSection, LoRASection, OptimizerSection):
     scale_rewards: str = _h("Divide advantages by the std of the 'group', the 'batch', or 'none' (Dr. GRPO).", "group")
     loss_type: str = _h("Token aggregation: grpo, bnpo, dr_grpo or dapo (TRL's names).", "grpo")
     epsilon: float = _h("Lower clip range of the importance ratio (1 - epsilon).", 0.2)
-    epsilon_high: Optional[float] = _h("Upper clip range (1 + epsilon_high); DAPO's clip-higher uses 0.28. Default: epsilon.", None)
+    epsilon_high: float | None = _h(
+        "Upper clip range (1 + epsilon_high); DAPO's clip-higher uses 0.28. Default: epsilon.", None
+    )
     beta: float = _h("KL coefficient to the reference policy (k3). 0 loads no reference model.", 0.0)
-    dynamic_sampling: bool = _h("DAPO: drop groups whose rewards are all equal and sample more prompts to refill.", False)
+    dynamic_sampling: bool = _h(
+        "DAPO: drop groups whose rewards are all equal and sample more prompts to refill.", False
+    )
     max_refill_rounds: int = _h("Extra sampling rounds dynamic sampling may spend per step.", 3)
     overlong_buffer: int = _h("DAPO soft overlong penalty: tokens before the limit where it starts (0 = off).", 0)
     # optimisation (learning rate, schedule, clipping: OptimizerSection)
-    share_prompt_forward: bool = _h("Encode each group's prompt once in the training forward (needs micro_batch_size % G == 0).", True)
-    fsdp: bool = _h("Shard parameters, gradients and AdamW state over the processes (FSDP2) under torchrun / accelerate "
-                    "launch with several processes; full fine-tuning, in-process rollouts. See docs/training.md.", False)
-    fsdp_reshard_after_forward: bool = _h("With fsdp: free gathered weights after each forward (ZeRO-3-like); False keeps "
-                                          "them until the backward (ZeRO-2-like: more memory, less communication).", True)
+    share_prompt_forward: bool = _h(
+        "Encode each group's prompt once in the training forward (needs micro_batch_size % G == 0).", True
+    )
+    fsdp: bool = _h(
+        "Shard parameters, gradients and AdamW state over the processes (FSDP2) under torchrun / accelerate "
+        "launch with several processes; full fine-tuning, in-process rollouts. See docs/training.md.",
+        False,
+    )
+    fsdp_reshard_after_forward: bool = _h(
+        "With fsdp: free gathered weights after each forward (ZeRO-3-like); False keeps "
+        "them until the backward (ZeRO-2-like: more memory, less communication).",
+        True,
+    )
     # rollouts on inference servers (vLLM / SGLang through the OpenAI-compatible backend)
-    rollout_server: Optional[str] = _h("Base URL(s) of OpenAI-compatible servers to sample rollouts on (comma-separated); default: in-process.", None)
-    rollout_model: Optional[str] = _h("Model name the servers serve (default: model).", None)
-    weight_sync: Optional[str] = _h("How updated weights reach the servers: 'lora' (vLLM runtime LoRA) or 'disk' (SGLang). Default: lora if lora_r else disk.", None)
-    sync_dir: Optional[str] = _h("Folder the servers can read where pushed weights are written (default: out_dir/weights_sync).", None)
+    rollout_server: str | None = _h(
+        "Base URL(s) of OpenAI-compatible servers to sample rollouts on (comma-separated); default: in-process.", None
+    )
+    rollout_model: str | None = _h("Model name the servers serve (default: model).", None)
+    weight_sync: str | None = _h(
+        "How updated weights reach the servers: 'lora' (vLLM runtime LoRA) or 'disk' (SGLang). "
+        "Default: lora if lora_r else disk.",
+        None,
+    )
+    sync_dir: str | None = _h(
+        "Folder the servers can read where pushed weights are written (default: out_dir/weights_sync).", None
+    )
     importance_cap: float = _h("Cap of the per-token importance weight correcting server rollouts (truncated IS).", 2.0)
     # run mechanics (seed, out_dir, checkpoints, device, threads, trackers: RunSection)
     out_dir: str = redefault(RunSection, "out_dir", "runs/grpo")
@@ -80,43 +113,80 @@ class GRPOConfig(RunSection, LoRASection, OptimizerSection):
         super().__post_init__()  # the shared sections' own rules
         for name in ("steps", "batch_size", "num_generations", "micro_batch_size", "mu", "max_completion_length"):
             need(getattr(self, name) >= 1, f"{name} must be >= 1: got {getattr(self, name)}")
-        need(self.num_generations >= 2 or self.advantage == "reinforce",
-             f"num_generations must be >= 2 for group-relative advantages: got {self.num_generations} (or set advantage=reinforce)")
-        need(self.batch_size % self.num_generations == 0,
-             f"num_generations must divide batch_size: got {self.num_generations} and {self.batch_size}")
-        need(self.batch_size % self.micro_batch_size == 0,
-             f"micro_batch_size must divide batch_size: got {self.micro_batch_size} and {self.batch_size}")
-        need(self.loss_type in AGGREGATIONS, f"unknown loss_type {self.loss_type!r}: use one of {', '.join(AGGREGATIONS)}")
+        need(
+            self.num_generations >= 2 or self.advantage == "reinforce",
+            f"num_generations must be >= 2 for group-relative advantages: got {self.num_generations} "
+            "(or set advantage=reinforce)",
+        )
+        need(
+            self.batch_size % self.num_generations == 0,
+            f"num_generations must divide batch_size: got {self.num_generations} and {self.batch_size}",
+        )
+        need(
+            self.batch_size % self.micro_batch_size == 0,
+            f"micro_batch_size must divide batch_size: got {self.micro_batch_size} and {self.batch_size}",
+        )
+        need(
+            self.loss_type in AGGREGATIONS,
+            f"unknown loss_type {self.loss_type!r}: use one of {', '.join(AGGREGATIONS)}",
+        )
         need(self.advantage in ADVANTAGES, f"unknown advantage {self.advantage!r}: use one of {', '.join(ADVANTAGES)}")
-        need(self.scale_rewards in ("group", "batch", "none"),
-             f"unknown scale_rewards {self.scale_rewards!r}: use group, batch or none")
-        need(not (self.advantage == "reinforce" and self.scale_rewards != "none"),
-             "advantage=reinforce uses a plain mean baseline: set scale_rewards=none")
-        need(self.epsilon > 0 and (self.epsilon_high is None or self.epsilon_high > 0), "epsilon and epsilon_high must be > 0")
+        need(
+            self.scale_rewards in ("group", "batch", "none"),
+            f"unknown scale_rewards {self.scale_rewards!r}: use group, batch or none",
+        )
+        need(
+            not (self.advantage == "reinforce" and self.scale_rewards != "none"),
+            "advantage=reinforce uses a plain mean baseline: set scale_rewards=none",
+        )
+        need(
+            self.epsilon > 0 and (self.epsilon_high is None or self.epsilon_high > 0),
+            "epsilon and epsilon_high must be > 0",
+        )
         need(self.beta >= 0, f"beta must be >= 0: got {self.beta}")
-        need(self.temperature > 0, f"temperature must be > 0 for rollouts (GRPO needs samples, not greedy): got {self.temperature}")
-        need(0 <= self.overlong_buffer < self.max_completion_length,
-             f"overlong_buffer must be in [0, max_completion_length={self.max_completion_length}): got {self.overlong_buffer}")
+        need(
+            self.temperature > 0,
+            f"temperature must be > 0 for rollouts (GRPO needs samples, not greedy): got {self.temperature}",
+        )
+        need(
+            0 <= self.overlong_buffer < self.max_completion_length,
+            f"overlong_buffer must be in [0, max_completion_length={self.max_completion_length}): "
+            f"got {self.overlong_buffer}",
+        )
         need(0 <= self.max_reward_failure_rate <= 1, "max_reward_failure_rate must be in [0, 1]")
         need(bool(self.rewards), "rewards must name at least one reward function")
         if self.reward_weights is not None:
-            need(len(self.reward_weights) == len(self.rewards),
-                 f"reward_weights needs one weight per reward: got {len(self.reward_weights)} weights for {len(self.rewards)} rewards")
+            need(
+                len(self.reward_weights) == len(self.rewards),
+                f"reward_weights needs one weight per reward: got {len(self.reward_weights)} weights "
+                f"for {len(self.rewards)} rewards",
+            )
         from ..scorers.reward import parse_reward_models  # checked here; loaded or connected when training starts
 
         try:
             self.reward_models = [spec.to_dict() for spec in parse_reward_models(self.reward_models)]
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
-        need(len(set(self.reward_names)) == len(self.reward_names),
-             f"reward names must be unique: got {self.reward_names}; give each reward_models entry its own name")
+        need(
+            len(set(self.reward_names)) == len(self.reward_names),
+            f"reward names must be unique: got {self.reward_names}; give each reward_models entry its own name",
+        )
         need(self.prompt_format in ("chat", "text"), f"prompt_format must be chat or text: got {self.prompt_format!r}")
         need(self.weight_sync in (None, "lora", "disk"), f"weight_sync must be lora or disk: got {self.weight_sync!r}")
-        need(not (self.weight_sync == "lora" and not self.lora_r), "weight_sync=lora pushes a LoRA adapter: set lora_r > 0")
+        need(
+            not (self.weight_sync == "lora" and not self.lora_r),
+            "weight_sync=lora pushes a LoRA adapter: set lora_r > 0",
+        )
         need(self.importance_cap >= 1, f"importance_cap must be >= 1: got {self.importance_cap}")
-        need(not (self.fsdp and self.lora_r), "fsdp shards full fine-tuning; LoRA adapters are small: set lora_r=0 or fsdp=false")
-        need(not (self.fsdp and self.rollout_server), "fsdp with rollout_server is not supported (the weight push reads "
-             "unsharded weights): sample in-process (rollout_server=null) or train without fsdp")
+        need(
+            not (self.fsdp and self.lora_r),
+            "fsdp shards full fine-tuning; LoRA adapters are small: set lora_r=0 or fsdp=false",
+        )
+        need(
+            not (self.fsdp and self.rollout_server),
+            "fsdp with rollout_server is not supported (the weight push reads "
+            "unsharded weights): sample in-process (rollout_server=null) or train without fsdp",
+        )
         self.report_to = normalize_report_to(self.report_to)
 
     # derived sizes: stated once above, computed here, printed at start
@@ -139,8 +209,9 @@ class GRPOConfig(RunSection, LoRASection, OptimizerSection):
     @property
     def weights(self) -> list[float]:
         """One weight per entry of `reward_names`."""
-        return ([float(w) for w in (self.reward_weights or [1.0] * len(self.rewards))]
-                + [float(entry["weight"]) for entry in self.reward_models])
+        return [float(w) for w in (self.reward_weights or [1.0] * len(self.rewards))] + [
+            float(entry["weight"]) for entry in self.reward_models
+        ]
 
     @property
     def reward_names(self) -> list[str]:
@@ -148,5 +219,9 @@ class GRPOConfig(RunSection, LoRASection, OptimizerSection):
         return [*self.rewards, *(entry.get("name") or entry["kind"] for entry in self.reward_models)]
 
     def derived(self) -> dict:
-        return {"prompts_per_step": self.prompts_per_step, "accumulation_steps": self.accumulation_steps,
-                "optimizer_steps": self.optimizer_steps, "epsilon_high": self.clip_high}
+        return {
+            "prompts_per_step": self.prompts_per_step,
+            "accumulation_steps": self.accumulation_steps,
+            "optimizer_steps": self.optimizer_steps,
+            "epsilon_high": self.clip_high,
+        }

@@ -11,9 +11,9 @@ Field names follow TRL's SFTConfig where one exists (`max_seq_length`, `gradient
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
-from ..config import LoRASection, OptimizerSection, RunSection, help_field as _h, need, redefault
+from ..config import LoRASection, OptimizerSection, RunSection, need, redefault
+from ..config import help_field as _h
 from .loggers import normalize_report_to
 
 
@@ -23,39 +23,54 @@ class SFTConfig(RunSection, LoRASection, OptimizerSection):
 
     # what to train on
     model: str = _h("Catalogue name, local folder, .gguf file or hub id of the student.", "smollm2-135m")
-    datasets: list = _h("JSONL files in the chat `messages` format (reasoncraft distill's sft.jsonl, TRL/open-r1 data); "
-                        "an entry may be {path: x.jsonl, weight: 0.5}: weight w takes w times the file's examples per "
-                        "epoch (a seeded subset below 1, repeats above), as R1 mixed reasoning and other data.",
-                        factory=list)
+    datasets: list = _h(
+        "JSONL files in the chat `messages` format (reasoncraft distill's sft.jsonl, TRL/open-r1 data); "
+        "an entry may be {path: x.jsonl, weight: 0.5}: weight w takes w times the file's examples per "
+        "epoch (a seeded subset below 1, repeats above), as R1 mixed reasoning and other data.",
+        factory=list,
+    )
     messages_field: str = _h("Column holding the chat messages.", "messages")
     max_seq_length: int = _h("Longest example in tokens; longer completions are cut at the right.", 1024)
     # sizes
     micro_batch_tokens: int = _h("Packing budget: tokens per padding-free row (one forward/backward).", 2048)
-    packing: str = _h("How examples fill rows: bfd (best-fit decreasing, fuller rows; rows shuffled), greedy (in shuffled "
-                      "order) or none (one example per row, in a seeded order that only depends on how many examples "
-                      "there are: with gradient_accumulation_steps=k, every step sees k examples, the same k for two "
-                      "datasets of the same problems in the same order).", "bfd")
+    packing: str = _h(
+        "How examples fill rows: bfd (best-fit decreasing, fuller rows; rows shuffled), greedy (in shuffled "
+        "order) or none (one example per row, in a seeded order that only depends on how many examples "
+        "there are: with gradient_accumulation_steps=k, every step sees k examples, the same k for two "
+        "datasets of the same problems in the same order).",
+        "bfd",
+    )
     gradient_accumulation_steps: int = _h("Rows whose gradients are summed into one optimizer step.", 1)
     epochs: float = _h("Passes over the mixed data (ignored when max_steps is set).", 1.0)
-    max_steps: Optional[int] = _h("Optimizer steps to run (default: from epochs).", None)
+    max_steps: int | None = _h("Optimizer steps to run (default: from epochs).", None)
     # optimisation (weight decay, warm-up, clipping: OptimizerSection), with SFT's own defaults
     learning_rate: float = redefault(OptimizerSection, "learning_rate", 2e-5)
     adam_beta2: float = redefault(OptimizerSection, "adam_beta2", 0.999)
     lr_schedule: str = redefault(OptimizerSection, "lr_schedule", "cosine")
-    autocast_bf16: bool = _h("Mixed precision: forward and backward under torch.autocast(bfloat16), weights, gradients and "
-                             "AdamW kept in the model's dtype (TRL's bf16=True, its default). Faster on GPUs and on CPUs "
-                             "with AMX/AVX512-BF16; the loss is still computed in fp32.", False)
-    loss_chunk_tokens: int = _h("Positions per chunk of the LM head fused with the cross-entropy: the (tokens x vocabulary) "
-                                "logits are never held at once, which lowers peak memory (train/fused_loss.py). 0 computes "
-                                "the logits of all completion positions at once; distillation always does.", 256)
+    autocast_bf16: bool = _h(
+        "Mixed precision: forward and backward under torch.autocast(bfloat16), weights, gradients and "
+        "AdamW kept in the model's dtype (TRL's bf16=True, its default). Faster on GPUs and on CPUs "
+        "with AMX/AVX512-BF16; the loss is still computed in fp32.",
+        False,
+    )
+    loss_chunk_tokens: int = _h(
+        "Positions per chunk of the LM head fused with the cross-entropy: the (tokens x vocabulary) "
+        "logits are never held at once, which lowers peak memory (train/fused_loss.py). 0 computes "
+        "the logits of all completion positions at once; distillation always does.",
+        256,
+    )
     # classical distillation (Hinton et al. 2015) from a teacher's logits
-    teacher: Optional[str] = _h("Teacher model for KL distillation on the completion tokens (must share the tokenizer).", None)
-    distill_alpha: float = _h("Weight of the KL term: loss = (1 - alpha) * CE + alpha * T^2 * KL(teacher || student).", 0.5)
+    teacher: str | None = _h(
+        "Teacher model for KL distillation on the completion tokens (must share the tokenizer).", None
+    )
+    distill_alpha: float = _h(
+        "Weight of the KL term: loss = (1 - alpha) * CE + alpha * T^2 * KL(teacher || student).", 0.5
+    )
     distill_temperature: float = _h("Temperature T of both distributions in the KL term.", 1.0)
     # held-out evaluation before and after training (greedy, scored by the task)
-    eval_task: Optional[str] = _h("Task to evaluate greedily before and after training (None: no evaluation).", None)
+    eval_task: str | None = _h("Task to evaluate greedily before and after training (None: no evaluation).", None)
     eval_task_options: dict = _h("Keyword options of the evaluation task, e.g. {max_target: 50}.", factory=dict)
-    eval_template: Optional[str] = _h("Prompt template for the evaluation (default: the task's).", None)
+    eval_template: str | None = _h("Prompt template for the evaluation (default: the task's).", None)
     eval_split: str = _h("Split to evaluate on.", "test")
     eval_problems: int = _h("Problems to evaluate.", 200)
     eval_max_new_tokens: int = _h("Token limit per evaluation answer.", 512)
@@ -68,19 +83,29 @@ class SFTConfig(RunSection, LoRASection, OptimizerSection):
         super().__post_init__()  # the shared sections' own rules
         for name in ("max_seq_length", "micro_batch_tokens", "gradient_accumulation_steps"):
             need(getattr(self, name) >= 1, f"{name} must be >= 1: got {getattr(self, name)}")
-        need(self.micro_batch_tokens >= self.max_seq_length,
-             f"micro_batch_tokens must hold the longest example: got {self.micro_batch_tokens} < max_seq_length={self.max_seq_length}")
+        need(
+            self.micro_batch_tokens >= self.max_seq_length,
+            f"micro_batch_tokens must hold the longest example: got {self.micro_batch_tokens} "
+            f"< max_seq_length={self.max_seq_length}",
+        )
         need(self.max_steps is None or self.max_steps >= 1, f"max_steps must be >= 1 or None: got {self.max_steps}")
         need(self.epochs > 0, f"epochs must be > 0: got {self.epochs}")
         need(self.packing in ("bfd", "greedy", "none"), f"packing must be bfd, greedy or none: got {self.packing!r}")
-        need(self.loss_chunk_tokens >= 0, f"loss_chunk_tokens must be >= 0 (0 = no chunking): got {self.loss_chunk_tokens}")
+        need(
+            self.loss_chunk_tokens >= 0,
+            f"loss_chunk_tokens must be >= 0 (0 = no chunking): got {self.loss_chunk_tokens}",
+        )
         need(0 <= self.distill_alpha <= 1, f"distill_alpha must be in [0, 1]: got {self.distill_alpha}")
         need(self.distill_temperature > 0, f"distill_temperature must be > 0: got {self.distill_temperature}")
         for entry in self.datasets:
-            need(isinstance(entry, str) or (isinstance(entry, dict) and "path" in entry),
-                 f"each datasets entry is a path or {{path: ..., weight: ...}}: got {entry!r}")
-            need(not isinstance(entry, dict) or float(entry.get("weight", 1.0)) >= 0,
-                 f"dataset weights must be >= 0: got {entry!r}")
+            need(
+                isinstance(entry, str) or (isinstance(entry, dict) and "path" in entry),
+                f"each datasets entry is a path or {{path: ..., weight: ...}}: got {entry!r}",
+            )
+            need(
+                not isinstance(entry, dict) or float(entry.get("weight", 1.0)) >= 0,
+                f"dataset weights must be >= 0: got {entry!r}",
+            )
         self.report_to = normalize_report_to(self.report_to)
 
     def dataset_weights(self) -> list[tuple[str, float]]:
