@@ -10,6 +10,6 @@ __all__ = ["load_model", "__version__"]
 
 def load_model(name_or_path: str = "smollm2-135m", dtype=None, device=None):
     """Return `(model, tokenizer)`; see `reasoncraft.models.load_model`."""
-    from .models import load_model as _load
+    from .models import load_model as _load  # lazy: `import reasoncraft.<any room>` runs this file; keep it bare
 
     return _load(name_or_path, dtype=dtype, device=device)

@@ -19,6 +19,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,6 @@ class Price:
 
 def library_versions() -> dict[str, str]:
     """Versions of the libraries that shape results; only those already imported or importable cheaply."""
-    from importlib import metadata
-
     versions = {"python": platform.python_version()}
     for name in _LIBRARIES:
         try:

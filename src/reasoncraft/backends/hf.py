@@ -30,6 +30,7 @@ from typing import Any, Iterator, Sequence
 
 import torch
 
+from ..models import load_model
 from .base import Completion, Prompt, SamplingParams
 
 
@@ -153,8 +154,6 @@ class HFBackend:
 
     @classmethod
     def from_name(cls, name_or_path: str, dtype: Any = None, device: str | None = None, **kwargs: Any) -> "HFBackend":
-        from ..models import load_model
-
         model, tokenizer = load_model(name_or_path, dtype=dtype, device=device)
         return cls(model, tokenizer, model_id=name_or_path, **kwargs)
 

@@ -28,7 +28,9 @@ from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator, Sequence
+from urllib.parse import urlparse
 
+from ..tasks import get_task, list_tasks
 from .dedup import words
 
 
@@ -131,8 +133,6 @@ def offline_requested() -> bool:
 
 def hub_reachable(timeout: float = 3.0) -> bool:
     """One TCP connection to the hub (HF_ENDPOINT, else huggingface.co): False offline, in at most `timeout` s."""
-    from urllib.parse import urlparse
-
     url = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
     port = url.port or (80 if url.scheme == "http" else 443)
     try:
@@ -180,8 +180,6 @@ def hub_offline() -> Iterator[None]:
 def _read_sets(specs: Sequence[str], task_options: dict[str, dict], splits: Sequence[str],
                sets: dict[str, list[tuple[str, str]]]) -> dict[str, str]:
     """Add each task's evaluation problems to `sets`; return {task: why it could not be read}."""
-    from ..tasks import get_task
-
     failed: dict[str, str] = {}
     for spec in specs:
         try:
@@ -205,8 +203,6 @@ def eval_sets_from_tasks(tasks: Sequence[str] | None = None, task_options: dict[
     not be read is in the second dict with the reason and how to provide it, never silently skipped;
     the caller must say those sets were not checked.
     """
-    from ..tasks import list_tasks
-
     specs = list(tasks) if tasks is not None else list_tasks()
     sets: dict[str, list[tuple[str, str]]] = {}
     with hub_offline():

@@ -17,6 +17,8 @@ import struct
 from functools import lru_cache
 from typing import Callable, Sequence
 
+import numpy as np
+
 _WORD = re.compile(r"\w+|[^\w\s]")
 _PRIME = (1 << 31) - 1  # a Mersenne prime
 
@@ -77,8 +79,6 @@ def minhash(items: set[str], num_perm: int = 64, seed: int = 1) -> tuple[int, ..
 
     Values and coefficients stay below 2^31, so a x + b fits in int64 and numpy computes all at once.
     """
-    import numpy as np
-
     a, b = (np.array(v, dtype=np.int64)[:, None] for v in _permutations(num_perm, seed))  # (P, 1)
     values = np.array([_hash32(s) % _PRIME for s in items] or [0], dtype=np.int64)[None, :]  # (1, S)
     return tuple(((a * values + b) % _PRIME).min(axis=1).tolist())  # (P,)

@@ -19,6 +19,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
+from ..rewards.extract import after_answer_marker, last_boxed
+from ..rewards.format import format_reward
+
 FORMATS = ("r1", "answer", "boxed", "none")
 
 
@@ -76,16 +79,10 @@ def format_ok(text: str, layout: str) -> bool:
     if layout == "none":
         return True
     if layout == "r1":
-        from ..rewards.format import format_reward
-
         return format_reward([text])[0] == 1.0
     if layout == "answer":
-        from ..rewards.extract import after_answer_marker
-
         return after_answer_marker(text) is not None
     if layout == "boxed":
-        from ..rewards.extract import last_boxed
-
         return last_boxed(text) is not None
     raise ValueError(f"unknown trace format {layout!r}: use one of {', '.join(FORMATS)}")
 

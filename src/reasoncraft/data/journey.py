@@ -21,6 +21,11 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Sequence
 
+from ..backends import SamplingParams
+from ..prompts import render
+from ..rewards.countdown import strict_countdown_value
+from ..samples import encode_reward
+
 _THINK = re.compile(r"<think>(.*?)</think>", re.DOTALL)
 _ANSWER_MARKER = re.compile(r"(?:final answer|answer)\s*[:：]", re.IGNORECASE)
 
@@ -64,8 +69,6 @@ def diagnose(problem: Any, extracted: str | None) -> str:
         return "I never reached a clear final answer"
     fields = problem.fields or {}
     if "numbers" in fields and "target" in fields:
-        from ..rewards.countdown import strict_countdown_value
-
         parsed = strict_countdown_value(extracted)
         if parsed is None:
             return f"{extracted} is not a valid expression of the numbers with + - * /"
@@ -103,9 +106,6 @@ def teacher_reflections(backend: Any, max_new_tokens: int = 96) -> Callable[[lis
     must derive the answer in the right attempt, not read it in the reflection); `build_journeys`
     then falls back to the verifier's diagnosis.
     """
-    from ..backends import SamplingParams
-    from ..prompts import render
-
     def reflect(items: list[tuple]) -> list[str | None]:
         if not items:
             return []
@@ -130,8 +130,6 @@ def build_journeys(task: Any, records: Sequence[dict], problems: dict[str, Any],
     by `task` (its verdict is its own, not the right trace's). The reflection is the verifier's
     diagnosis, or what `reflect` (e.g. `teacher_reflections(backend)`) writes where it writes one.
     """
-    from ..samples import encode_reward
-
     if per_problem < 1:
         raise ValueError(f"per_problem must be >= 1: got {per_problem}")
     by_problem: dict[str, dict[str, list[dict]]] = {}

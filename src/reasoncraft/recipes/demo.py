@@ -11,6 +11,7 @@ import time
 from typing import Callable
 
 from ..backends import SamplingParams
+from ..tasks import get_task
 
 
 def run_demo(
@@ -22,8 +23,7 @@ def run_demo(
     echo: Callable[[str], None] = print,
 ) -> dict:
     """Solve `problems` test problems greedily with the chain-of-thought template; print and return the tally."""
-    from ..backends.hf import HFBackend
-    from ..tasks import get_task
+    from ..backends.hf import HFBackend  # lazy: heavy (hf.py imports torch)
 
     started = time.perf_counter()
     backend = HFBackend.from_name(model, device=device)

@@ -277,8 +277,8 @@ def serve(socket_path: str, caller_pid: int) -> None:
     Unix socket carrying the config path and the run's three pipe ends; the server answers
     "pid N" at once and "exit STATUS" when L ends. It dies with its caller (parent-death signal).
     """
-    import select
-    import socket
+    import select  # lazy: only the fork server uses it; a direct launch starts with the least
+    import socket  # lazy: as above
 
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != caller_pid:  # the caller died before the death signal was set

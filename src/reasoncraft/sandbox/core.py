@@ -33,6 +33,7 @@ from pathlib import Path
 
 from .cgroups import CgroupLayout, RunCgroups, detect_layout
 from .forkserver import ForkServer
+from .probe import PROBE_SOURCE, verify_probe
 
 __all__ = ["Limits", "RunResult", "Sandbox", "SandboxUnavailable", "SandboxError", "STOP_REASONS"]
 
@@ -178,8 +179,6 @@ class Sandbox:
             return self._checked
 
     def _self_test(self) -> tuple[str, str]:
-        from .probe import PROBE_SOURCE, verify_probe
-
         if sys.platform != "linux":
             return "unsafe", f"platform {sys.platform} has no Linux namespaces"
         if os.geteuid() != 0:

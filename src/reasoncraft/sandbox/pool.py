@@ -34,7 +34,7 @@ class SandboxPool:
     """
 
     def __init__(self, sandbox: Sandbox | None = None, workers: int | None = None) -> None:
-        from . import default_sandbox
+        from . import default_sandbox  # lazy: breaks the cycle sandbox/__init__ -> pool -> sandbox/__init__
 
         self.sandbox = sandbox or default_sandbox()
         self.workers = workers or _default_workers()

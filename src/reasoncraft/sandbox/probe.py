@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 __all__ = ["PROBE_SOURCE", "verify_probe"]
 
 # Runs under `python3 -I -S` inside the sandbox and prints one JSON object.
@@ -37,8 +39,6 @@ def verify_probe(result, uid: int) -> str:
     >>> verify_probe(R(), 65534)
     'probe did not run (sandbox_error): unshare: EPERM'
     """
-    import json
-
     if not result.ok:
         return f"probe did not run ({result.stop_reason}): {result.detail or result.stderr[-300:]}"
     try:

@@ -15,10 +15,12 @@ text concatenation, as search-and-learn does with vLLM.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable, Protocol, Sequence
 
 from ..backends.base import Backend, Completion, Prompt, SamplingParams
+from ..rewards import math_equal
+from ..rewards.extract import extract_answer
 
 
 @dataclass
@@ -98,15 +100,11 @@ def timed_solve(strategy: Strategy, backend: Backend, prompts: Sequence[Prompt],
 
 
 def default_extract() -> Callable[[str], str | None]:
-    from ..rewards.extract import extract_answer
-
     return extract_answer
 
 
 def default_equal() -> Callable[[str, str], bool]:
     """The project's one equivalence checker; strategies never bring a second one."""
-    from ..rewards import math_equal
-
     return math_equal
 
 
@@ -181,6 +179,4 @@ def expand(
 
 
 def _with_n(sampling: SamplingParams, n: int) -> SamplingParams:
-    from dataclasses import replace
-
     return replace(sampling, n=n)

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any, Sequence
 
+from ..backends.base import SamplingParams
+from ..prompts import get_template, render
 from .base import ScorerUsage, check_lengths
 
 _YES = re.compile(r"^\W*(yes|correct|true|\(?a\)?)(\W|$)", re.IGNORECASE)
@@ -60,9 +62,6 @@ class LLMJudge:
         undecided: float = 0.5,
         seed: int = 0,
     ):
-        from ..backends.base import SamplingParams
-        from ..prompts import get_template
-
         get_template(template)  # fail early on an unknown name
         if n > 1 and temperature == 0:
             raise ValueError(f"n={n} judge samples at temperature 0 would all agree: set temperature > 0 or n=1")
@@ -71,8 +70,6 @@ class LLMJudge:
         self.usage = ScorerUsage()
 
     def score(self, questions: Sequence[str], solutions: Sequence[str]) -> list[float]:
-        from ..prompts import render
-
         check_lengths(questions, solutions)
         if not questions:
             return []

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..models import load_reward_model
 from .hf import ClassificationPRM, SequenceClassificationORM, StepTagPRM
 
 ADAPTERS: dict[str, type] = {"step-tag": StepTagPRM, "classification": ClassificationPRM, "orm": SequenceClassificationORM}
@@ -26,8 +27,6 @@ def load_scorer(
     name_or_path: str, kind: str | None = None, device: str | None = None, dtype: Any = None, batch_size: int = 8, **options: Any
 ) -> Any:
     """The adapter over a loaded reward model; `options` override the catalogue's adapter settings (e.g. step_tag)."""
-    from ..models import load_reward_model
-
     model, tokenizer, kind, defaults = load_reward_model(name_or_path, kind=kind, dtype=dtype, device=device)
     return ADAPTERS[kind](model, tokenizer, batch_size=batch_size, **{**defaults, **options})
 

@@ -39,9 +39,14 @@ from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
 from ..math.steps import get_aggregation
+from ..models import ModelLoadError, check_reward_model_name, load_model
+from ..prompts import get_template
 from ..rewards.base import RewardFailure, RewardFn
 from ..rewards.text import completion_text
 from ..config import help_field as _h
+from .base import StepsAsOutcome
+from .judge import LLMJudge
+from .registry import is_process_scorer, load_scorer
 
 __all__ = [
     "scorer_reward",
@@ -123,7 +128,7 @@ class FailureIsolatingBackend:
 def _is_outage(exc: BaseException) -> bool:
     """A server-side failure that a retry later might not meet (not a wrong key, not a bug)."""
     try:
-        from ..backends.openai.errors import BackendAuthError, BackendError
+        from ..backends.openai.errors import BackendAuthError, BackendError  # lazy: heavy (the client needs httpx)
     except ImportError:  # no HTTP client installed: nothing here can be a server failure
         return False
     return isinstance(exc, BackendError) and not isinstance(exc, BackendAuthError)
@@ -248,8 +253,6 @@ class RewardModelSpec:
         if kind in ("orm", "prm"):
             if not spec.model:
                 fail(f"a{'n' * (kind == 'orm')} {kind} needs model: a name from models.REWARD_MODELS, a local folder or a hub id")
-            from ..models import ModelLoadError, check_reward_model_name
-
             try:
                 check_reward_model_name(spec.model)
                 get_aggregation(spec.aggregation)
@@ -274,8 +277,6 @@ class RewardModelSpec:
         if not 0 <= spec.undecided <= 1 or spec.request_timeout <= 0 or spec.temperature < 0:
             fail("need 0 <= undecided <= 1, request_timeout > 0 and temperature >= 0")
         if kind == "judge":
-            from ..prompts import get_template
-
             try:
                 get_template(spec.template)
             except KeyError as exc:
@@ -297,8 +298,6 @@ def parse_reward_models(entries: Any) -> list[RewardModelSpec]:
 
 def load_orm(name_or_path: str, device: str | None = None, batch_size: int = 8) -> Any:
     """An outcome reward model (one-logit sequence classifier) in its adapter, loaded by `models`."""
-    from .registry import load_scorer
-
     scorer = load_scorer(name_or_path, kind="orm", device=device, batch_size=batch_size)
     config = scorer.model.config
     if config.num_labels != 1:
@@ -311,26 +310,20 @@ def load_orm(name_or_path: str, device: str | None = None, batch_size: int = 8) 
 
 def build_reward_model(spec: RewardModelSpec) -> RewardFn:
     """The reward function of one checked entry: loads the ORM, or makes the judge's client."""
-    from .judge import LLMJudge
-
     if spec.kind == "orm":
         return scorer_reward(load_orm(spec.model, spec.device, spec.batch_size), spec.metric_name, sigmoid=spec.sigmoid)
     if spec.kind == "prm":
-        from .base import StepsAsOutcome
-        from .registry import is_process_scorer, load_scorer
-
         prm = load_scorer(spec.model, device=spec.device, batch_size=spec.batch_size)
         if not is_process_scorer(prm):
             raise ValueError(f"prm model {spec.model!r} is an outcome reward model: use kind: orm")
         return scorer_reward(StepsAsOutcome(prm, spec.aggregation, separator=spec.step_delimiter), spec.metric_name)
     if spec.base_url:
-        from ..backends.openai import backend_from_url
+        from ..backends.openai import backend_from_url  # lazy: heavy (the client needs httpx)
 
         backend = backend_from_url(spec.base_url, spec.model, api_key_env=spec.api_key_env, max_retries=spec.max_retries,
                                    request_timeout=spec.request_timeout, max_concurrency=spec.max_concurrency)
     else:
-        from ..backends import HFBackend
-        from ..models import load_model
+        from ..backends import HFBackend  # lazy: heavy (hf.py imports torch)
 
         backend = HFBackend(*load_model(spec.model), model_id=spec.model)
     judge = LLMJudge(FailureIsolatingBackend(backend), template=spec.template, n=spec.n, temperature=spec.temperature,

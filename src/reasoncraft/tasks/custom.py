@@ -31,6 +31,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from ..prompts import get_template
 from ..rewards.base import get_reward
 from .base import Problem, Task, load_hub_rows, read_jsonl
@@ -161,8 +163,6 @@ class CustomTask(Task):
 
 
 def load_task_config(path: str | Path) -> dict:
-    import yaml
-
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"task mapping {str(path)!r} does not exist")

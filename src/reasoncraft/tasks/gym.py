@@ -24,6 +24,8 @@ import json
 import random
 from typing import Any, Sequence
 
+from ..rewards.extract import extract_answer
+from ..rewards.text import completion_text
 from .base import Problem, Task, draw_split, split_seed
 from .registry import register_task
 
@@ -84,9 +86,6 @@ class ReasoningGymTask(Task):
     def reasoning_gym_reward(self, completions: Sequence, answer: Sequence, question: Sequence,
                              rg_metadata: Sequence, **fields) -> list[float]:
         """The generator's `score_answer` on the extracted answer (0.0 when none is found)."""
-        from ..rewards.extract import extract_answer
-        from ..rewards.text import completion_text
-
         scores = []
         for completion, gold, q, metadata in zip(completions, answer, question, rg_metadata):
             extracted = extract_answer(completion_text(completion))

@@ -7,6 +7,7 @@ echoes it back.
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from pathlib import Path
@@ -46,11 +47,9 @@ def resolve_api_key(
         if not path.is_file():
             raise FileNotFoundError(f"api_key_file {path} does not exist; write the key on its first line")
         if path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH):
-            import logging
-
             logging.getLogger(__name__).warning("key file %s is readable by others; run: chmod 600 %s", path, path)
         if path.suffix in (".yaml", ".yml", ".json"):  # a config file with an `api_key` entry
-            import yaml  # JSON is YAML
+            import yaml  # JSON is YAML  # lazy: only a key kept in a config file needs a YAML parser
 
             config = yaml.safe_load(path.read_text()) or {}
             value = config.get("api_key") if isinstance(config, dict) else None
