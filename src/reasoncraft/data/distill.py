@@ -22,8 +22,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..backends import SamplingParams
 from ..config import ConfigError, config_dict, save_config
 from ..config import help_field as _h
+from ..models import CATALOGUE, catalogue_folder
+from ..record import Price, RunRecord
+from ..tasks import get_task
+from .countdown import CountdownSearchTeacher
+from .decontam import Decontaminator, eval_sets_from_tasks
+from .filters import Readability
+from .generate import generate_traces, read_records
+from .journey import build_journeys, teacher_reflections
+from .pipeline import build_sft_set, write_jsonl_atomic
 
 SOLVERS = ("countdown-dfs-journey", "countdown-dfs-shortcut")
 
@@ -109,27 +119,21 @@ class DistillConfig:
 def make_teacher(config: DistillConfig) -> Any:
     """The teacher the config names: a solver, a server backend, or an in-process model."""
     if config.teacher in SOLVERS:
-        from .countdown import CountdownSearchTeacher
-
         return CountdownSearchTeacher(config.teacher.rsplit("-", 1)[1])
     if config.base_url:
-        from ..backends.openai import OpenAIBackend
+        from ..backends.openai import OpenAIBackend  # lazy: heavy (the client needs httpx)
 
         return OpenAIBackend(config.base_url.split(","), config.teacher, max_concurrency=config.max_concurrency)
-    from ..backends import HFBackend
+    from ..backends import HFBackend  # lazy: heavy (hf.py imports torch)
 
     return HFBackend.from_name(config.teacher, device=config.device)
 
 
 def load_tokenizer(name: str) -> Any:
     """The tokenizer of a catalogue model or a local Hugging Face folder (no weights are loaded)."""
-    from pathlib import Path as _Path
-
     from transformers import AutoTokenizer
 
-    from ..models import CATALOGUE, catalogue_folder
-
-    folder = catalogue_folder(name) if name in CATALOGUE else _Path(name)
+    folder = catalogue_folder(name) if name in CATALOGUE else Path(name)
     if not folder.is_dir():
         raise ConfigError(
             f"count_tokens_with={name!r} is neither a catalogue model ({', '.join(CATALOGUE)}) nor a folder"
@@ -146,15 +150,6 @@ def run_distill(
     log: Callable[[str], None] = print,
 ) -> dict:
     """Generate, filter and write the SFT set as configured; return the report. Rerun to resume."""
-    from ..backends import SamplingParams
-    from ..record import Price, RunRecord
-    from ..tasks import get_task
-    from .decontam import Decontaminator, eval_sets_from_tasks
-    from .filters import Readability
-    from .generate import generate_traces, read_records
-    from .journey import build_journeys, teacher_reflections
-    from .pipeline import build_sft_set, write_jsonl_atomic
-
     out = Path(config.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     save_config(config, out / "config.yaml")
