@@ -65,7 +65,9 @@ def build_data(style: str, train: int, out: Path, model: str) -> Path:
 def same_problems(paths: dict[str, Path]) -> int:
     """Keep only the problems every SFT set still holds (a filter may drop a long journey), in place, in the
     same order (by problem id), so a seeded order visits the same problems in every set."""
-    rows = {style: sorted((json.loads(line) for line in path.read_text().splitlines()), key=lambda r: str(r["problem_id"]))
+    from reasoncraft.samples import read_jsonl
+
+    rows = {style: sorted(read_jsonl(path), key=lambda r: str(r["problem_id"]))
             for style, path in paths.items()}
     shared = set.intersection(*({r["problem_id"] for r in rs} for rs in rows.values()))
     for style, path in paths.items():
@@ -88,6 +90,7 @@ def evaluate(model: str, limit: int) -> list[int]:
 
 def arm_student(model: str, data: str, seed: int, steps: int, limit: int, out: str, threads: int,
                 problems_per_step: int) -> dict:
+    from reasoncraft.train.metrics import read_metrics
     from reasoncraft.train.sft import train_sft
     from reasoncraft.train.sft_config import SFTConfig
 
@@ -98,7 +101,7 @@ def arm_student(model: str, data: str, seed: int, steps: int, limit: int, out: s
                        warmup_steps=max(1, steps // 10), lr_schedule="cosine", seed=seed, save_steps=-1, device="cpu",
                        num_threads=threads, out_dir=out, log_steps=0)
     summary = train_sft(config, log=lambda m: None)
-    logged = [json.loads(line) for line in (Path(out) / "metrics.jsonl").read_text().splitlines()]
+    logged = read_metrics(Path(out) / "metrics.jsonl")
     trained = sum(row.get("train_tokens", 0) for row in logged)
     return {"correct": evaluate(str(Path(out) / "model"), limit), "final_loss": summary["final_metrics"].get("loss"),
             "train_tokens": trained}

@@ -130,8 +130,8 @@ class _CachedOnly:
 
 def quality(limit: int, samples: int, k: int, dev_limit: int, model_hash: str | None = None) -> dict:
     from reasoncraft.backends import HFBackend
+    from reasoncraft.math import equivalence_classes, paired_bootstrap, subsampled_vote_accuracy
     from reasoncraft.rewards import math_equal
-    from reasoncraft.scaling import core
     from reasoncraft.scaling.base import default_extract
     from reasoncraft.scaling.sweep import ScaleConfig, Sweep, run_scale
 
@@ -149,14 +149,14 @@ def quality(limit: int, samples: int, k: int, dev_limit: int, model_hash: str | 
     maj, greedy_correct = [], []
     for i, p in enumerate(problems):
         answers = [extract(s["text"]) for s in pool[p.id]]
-        classes = core.equivalence_classes(answers, math_equal)
+        classes = equivalence_classes(answers, math_equal)
         class_of = {m: c for c, members in enumerate(classes) for m in members}
         ids = [class_of.get(j) for j in range(len(answers))]
-        maj.append(core.subsampled_vote_accuracy(ids, [s["correct"] for s in pool[p.id]], k=k, draws=200, seed=i))
+        maj.append(subsampled_vote_accuracy(ids, [s["correct"] for s in pool[p.id]], k=k, draws=200, seed=i))
         greedy_correct.append(float(greedy[p.id]["correct"]))
-    ci = core.paired_bootstrap(maj, greedy_correct, draws=10_000, seed=0)
-    maj_ci = core.paired_bootstrap(maj, [0.0] * len(maj), draws=10_000, seed=1)
-    greedy_ci = core.paired_bootstrap(greedy_correct, [0.0] * len(maj), draws=10_000, seed=2)
+    ci = paired_bootstrap(maj, greedy_correct, draws=10_000, seed=0)
+    maj_ci = paired_bootstrap(maj, [0.0] * len(maj), draws=10_000, seed=1)
+    greedy_ci = paired_bootstrap(greedy_correct, [0.0] * len(maj), draws=10_000, seed=2)
     png = RESULTS / "scaling.png"
     png.write_bytes(Path(summary["plot"]).read_bytes())
     pass1 = statistics.mean(s["correct"] for p in problems for s in pool[p.id])
