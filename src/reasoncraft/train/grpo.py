@@ -46,7 +46,7 @@ from .optim import build_optimizer, guarded_step
 from .run import TrainingRun
 
 
-# --- prompts and held-out evaluation ------------------------------------------------------------------
+# --- held-out evaluation ------------------------------------------------------------------------------
 
 
 def held_out_evaluator(backend: Any, task: Any, config: GRPOConfig) -> Callable[[str, Path], dict] | None:
