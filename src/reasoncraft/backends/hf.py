@@ -33,7 +33,6 @@ import torch
 from ..models import load_model
 from .base import Completion, Prompt, SamplingParams
 
-
 # --- pure sampling math ---------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@
 The HF adapters import torch only when they score.
 """
 
-from .base import OutcomeAsSteps, OutcomeScorer, ScorerUsage, StepScorer, StepsAsOutcome
+from .base import OutcomeAsSteps, OutcomeScorer, ScorerUsage, StepsAsOutcome, StepScorer
 from .hf import ClassificationPRM, SequenceClassificationORM, StepTagPRM
 from .judge import LLMJudge, parse_verdict, self_evaluation
 from .registry import ADAPTERS, is_process_scorer, load_scorer

@@ -38,12 +38,12 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
+from ..config import help_field as _h
 from ..math.steps import get_aggregation
 from ..models import ModelLoadError, check_reward_model_name, load_model
 from ..prompts import get_template
 from ..rewards.base import RewardFailure, RewardFn
 from ..rewards.text import completion_text
-from ..config import help_field as _h
 from .base import StepsAsOutcome
 from .judge import LLMJudge
 from .registry import is_process_scorer, load_scorer
