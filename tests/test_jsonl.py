@@ -27,7 +27,9 @@ def test_a_users_file_names_file_and_line_of_a_bad_line_in_the_middle(tmp_path):
 
 def test_each_caller_keeps_its_message(tmp_path):
     path = _write(tmp_path / "bad.jsonl", '{"messages": []}\n{"messages": \n')
-    with pytest.raises(ValueError, match=r"bad\.jsonl:2: not valid JSON \(Expecting value\); each line must be one JSON"):
+    with pytest.raises(
+        ValueError, match=r"bad\.jsonl:2: not valid JSON \(Expecting value\); each line must be one JSON"
+    ):
         read_task_rows(str(path))
     with pytest.raises(ValueError) as err:
         read_messages(path)

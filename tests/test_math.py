@@ -9,7 +9,14 @@ from fractions import Fraction
 
 import pytest
 
-from reasoncraft.math import COUNTDOWN, STEP_CLAIMS, ArithmeticParseError, maj_at_k, parse_exact, subsampled_vote_accuracy
+from reasoncraft.math import (
+    COUNTDOWN,
+    STEP_CLAIMS,
+    ArithmeticParseError,
+    maj_at_k,
+    parse_exact,
+    subsampled_vote_accuracy,
+)
 
 MODULES = ["arith", "select", "stats", "steps", "votes"]
 
@@ -33,8 +40,21 @@ STEP_CLAIMS_ACCEPT = [
     ("05 + 1", Fraction(6)),
     ("1 +" + " " * 116 + "1", Fraction(2)),  # 120 characters
 ]
-STEP_CLAIMS_REJECT = ["", "1 +", "+1", "2 ** 3", "2 ^ 3", "abs(1)", "1.", "9" * 25, "-" * 17 + "1",
-                      "(" * 17 + "1" + ")" * 17, "1 +" + " " * 117 + "1", "(1 + 2", "1 2"]
+STEP_CLAIMS_REJECT = [
+    "",
+    "1 +",
+    "+1",
+    "2 ** 3",
+    "2 ^ 3",
+    "abs(1)",
+    "1.",
+    "9" * 25,
+    "-" * 17 + "1",
+    "(" * 17 + "1" + ")" * 17,
+    "1 +" + " " * 117 + "1",
+    "(1 + 2",
+    "1 2",
+]
 COUNTDOWN_ACCEPT = [
     ("(6 - 2) * 3 / 4", Fraction(3), [6, 2, 3, 4]),
     ("0 + 10", Fraction(10), [0, 10]),
@@ -42,8 +62,20 @@ COUNTDOWN_ACCEPT = [
     ("(" * 100 + "1" + ")" * 100, Fraction(1), [1]),  # no nesting cap below Python's recursion limit
     ("1" + " + 1" * 249 + " " * 3, Fraction(250), [1] * 250),  # 1,000 characters
 ]
-COUNTDOWN_REJECT = ["", "05 + 1", "1.5 + 1", "-1 + 2", "1 + -2", "\u0663 + 1", "1\u00a0+ 2", "1\x0b+ 2",
-                    "2 ** 3", "1 + 1 = 2", "1" + " + 1" * 249 + " " * 4, "(1 + 2"]
+COUNTDOWN_REJECT = [
+    "",
+    "05 + 1",
+    "1.5 + 1",
+    "-1 + 2",
+    "1 + -2",
+    "\u0663 + 1",
+    "1\u00a0+ 2",
+    "1\x0b+ 2",
+    "2 ** 3",
+    "1 + 1 = 2",
+    "1" + " + 1" * 249 + " " * 4,
+    "(1 + 2",
+]
 
 
 @pytest.mark.parametrize("text, value", STEP_CLAIMS_ACCEPT)

@@ -77,7 +77,11 @@ def _tokens(text: str, dialect: Dialect) -> list[tuple[str, bool]]:
         if not m:
             raise ArithmeticParseError(f"unexpected character at {pos}")
         number = m.group(1)
-        if number and dialect.max_number_digits is not None and len(number.replace(".", "")) > dialect.max_number_digits:
+        if (
+            number
+            and dialect.max_number_digits is not None
+            and len(number.replace(".", "")) > dialect.max_number_digits
+        ):
             raise ArithmeticParseError("number too long")
         tokens.append((number, True) if number else (m.group(2), False))
         pos = m.end()

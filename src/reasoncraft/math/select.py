@@ -6,7 +6,7 @@ on sort stability or on the order of a dict. NaN counts as the lowest score.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 __all__ = ["argmax_first", "top_k_indices", "best_of_n", "expansion_counts"]
 

@@ -13,9 +13,17 @@ steps, rewards never do, and this package is the one room every other room may i
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
-__all__ = ["split_steps", "aggregate_last", "aggregate_min", "aggregate_prod", "AGGREGATIONS", "get_aggregation", "aggregate"]
+__all__ = [
+    "split_steps",
+    "aggregate_last",
+    "aggregate_min",
+    "aggregate_prod",
+    "AGGREGATIONS",
+    "get_aggregation",
+    "aggregate",
+]
 
 
 def split_steps(text: str, separator: str = "\n\n") -> list[str]:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 import operator
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from .select import argmax_first
 
