@@ -215,7 +215,11 @@ def test_joined_boxed(text, expected):
     "text, expected",
     [
         ("<answer>\\boxed{7}</answer>", "7"),
-        (r"We get \boxed{200} and later \boxed{255}. Final Answer: The final answer is $10,455$. I hope it is correct.", "10,455"),
+        (
+            r"We get \boxed{200} and later \boxed{255}. "
+            r"Final Answer: The final answer is $10,455$. I hope it is correct.",
+            "10,455",
+        ),
         ("Therefore $x \\geq 5$ is the solution.", "x \\geq 5"),
         ("the probability that Alice wins the game is 2/3. <|im_start|>user", "2/3"),
         ("It increases by 100%.", "100%"),

@@ -154,8 +154,10 @@ def after_answer_marker(text: str) -> str | None:
     '\\\\frac{3}{4}'
     >>> after_answer_marker("The answer is: **7**")
     '7'
-    >>> after_answer_marker("Final Answer: The final answer is 5. I hope it is correct."), after_answer_marker("Answer $ 9 $")
-    ('5', '9')
+    >>> after_answer_marker("Final Answer: The final answer is 5. I hope it is correct.")
+    '5'
+    >>> after_answer_marker("Answer $ 9 $")
+    '9'
     >>> after_answer_marker("Final Answer: The largest $n$ is 34.")
     '34'
     """
@@ -331,8 +333,10 @@ def final_answer(text: str) -> str | None:
     boxed answers (`joined_boxed`) and an "Answer:" statement, else the string itself when it is
     math, else the last math span or number of the prose.
 
-    >>> final_answer(r"$$\\boxed{2}, \\boxed{3}$$"), final_answer("$x \\\\geq 5$"), final_answer("Therefore $x > 5$ is the solution.")
-    ('2, 3', '$x \\\\geq 5$', 'x > 5')
+    >>> final_answer(r"$$\\boxed{2}, \\boxed{3}$$"), final_answer("$x \\\\geq 5$")
+    ('2, 3', '$x \\\\geq 5$')
+    >>> final_answer("Therefore $x > 5$ is the solution.")
+    'x > 5'
     >>> final_answer("So the probability that Alice wins is 2/3. <|im_start|>user")
     '2/3'
     """

@@ -137,8 +137,12 @@ def cap_violation(s: str) -> str | None:
 # --- plain-text math -> LaTeX ----------------------------------------------------------------
 
 _PLAIN_CONSTANTS = re.compile(r"(?<![\\A-Za-z])(pi|infinity|inf)(?![A-Za-z])")
-_PLAIN_FUNCS = re.compile(r"(?<![\\A-Za-z])(sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|sinh|cosh|tanh|ln|log|exp)(?=\s*\()")
-_PLAIN_RELATIONS = (("<=", "\\le "), (">=", "\\ge "), ("=<", "\\le "), ("=>", "\\ge "), ("!=", "\\ne "), ("≤", "\\le "), ("≥", "\\ge "))
+_PLAIN_FUNCS = re.compile(
+    r"(?<![\\A-Za-z])(sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|sinh|cosh|tanh|ln|log|exp)(?=\s*\()"
+)
+_PLAIN_RELATIONS = (
+    ("<=", "\\le "), (">=", "\\ge "), ("=<", "\\le "), ("=>", "\\ge "), ("!=", "\\ne "), ("≤", "\\le "), ("≥", "\\ge ")
+)
 
 
 def _matching_paren(s: str, open_index: int) -> int | None:
@@ -207,11 +211,17 @@ def _strict(op: str) -> bool:
     return op in ("<", ">", "\\lt", "\\gt")
 
 
+def _interval(lo: str, hi: str, open_lo: bool, open_hi: bool) -> str:
+    return ("(" if open_lo else "[") + f"{lo.strip()},{hi.strip()}" + (")" if open_hi else "]")
+
+
 def inequality_as_interval(s: str) -> str | None:
     """The interval a one-variable inequality describes, or None when `s` is not one.
 
-    >>> inequality_as_interval(r"-2 \\le x \\le 7"), inequality_as_interval("x > 5"), inequality_as_interval(r"0<f(x)<1")
-    ('[-2,7]', '(5,\\\\infty)', '(0,1)')
+    >>> inequality_as_interval(r"-2 \\le x \\le 7"), inequality_as_interval(r"0<f(x)<1")
+    ('[-2,7]', '(0,1)')
+    >>> inequality_as_interval("x > 5")
+    '(5,\\\\infty)'
     >>> inequality_as_interval("x + y < 3") is None, inequality_as_interval("x = 3") is None
     (True, True)
     """
@@ -221,11 +231,11 @@ def inequality_as_interval(s: str) -> str | None:
     m = _CHAIN.match(s)
     if m:
         lo, op1, op2, hi = m.groups()
-        return ("(" if _strict(op1.strip()) else "[") + f"{lo.strip()},{hi.strip()}" + (")" if _strict(op2.strip()) else "]")
+        return _interval(lo, hi, _strict(op1.strip()), _strict(op2.strip()))
     m = _CHAIN_DOWN.match(s)
     if m:
         hi, op1, op2, lo = m.groups()
-        return ("(" if _strict(op2.strip()) else "[") + f"{lo.strip()},{hi.strip()}" + (")" if _strict(op1.strip()) else "]")
+        return _interval(lo, hi, _strict(op2.strip()), _strict(op1.strip()))
     m = _ONE_SIDED.match(s)
     flipped = None if m else _ONE_SIDED_BOUND_FIRST.match(s)
     if flipped:  # 5 \le x is x \ge 5
