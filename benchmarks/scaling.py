@@ -148,18 +148,18 @@ def quality(limit: int, samples: int, k: int, dev_limit: int, model_hash: str | 
     extract = default_extract()
     maj, greedy_correct = [], []
     for i, p in enumerate(problems):
-        answers = [extract(s["text"]) for s in pool[p.id]]
+        answers = [extract(s.completion) for s in pool[p.id]]
         classes = equivalence_classes(answers, math_equal)
         class_of = {m: c for c, members in enumerate(classes) for m in members}
         ids = [class_of.get(j) for j in range(len(answers))]
-        maj.append(subsampled_vote_accuracy(ids, [s["correct"] for s in pool[p.id]], k=k, draws=200, seed=i))
+        maj.append(subsampled_vote_accuracy(ids, [bool(s.correct) for s in pool[p.id]], k=k, draws=200, seed=i))
         greedy_correct.append(float(greedy[p.id]["correct"]))
     ci = paired_bootstrap(maj, greedy_correct, draws=10_000, seed=0)
     maj_ci = paired_bootstrap(maj, [0.0] * len(maj), draws=10_000, seed=1)
     greedy_ci = paired_bootstrap(greedy_correct, [0.0] * len(maj), draws=10_000, seed=2)
     png = RESULTS / "scaling.png"
     png.write_bytes(Path(summary["plot"]).read_bytes())
-    pass1 = statistics.mean(s["correct"] for p in problems for s in pool[p.id])
+    pass1 = statistics.mean(bool(s.correct) for p in problems for s in pool[p.id])
     return {
         "setting": f"arith-sum-2d test, first {limit} problems, smollm2-135m (catalogue GGUF weights) on CPU, template "
                    f"'arithmetic', max 128 new tokens; greedy decoding vs one draw of {samples} samples/problem at T=0.7, "

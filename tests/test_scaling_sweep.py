@@ -64,7 +64,7 @@ def test_oracle_best_of_n_equals_coverage(tmp_path):
     pool = sweep.pool("test", sweep.task.problems("test", limit=6))  # from the cache: nothing new is drawn
     best = {r["n"]: r["accuracy"] for r in summary["rows"]}
     for n in (1, 2, 4):
-        coverage = sum(any(s["correct"] for s in samples[:n]) for samples in pool.values()) / len(pool)
+        coverage = sum(any(s.correct for s in samples[:n]) for samples in pool.values()) / len(pool)
         assert best[n] == pytest.approx(coverage)  # a perfect verifier finds a right sample whenever one exists
     assert best[1] < best[4]
 

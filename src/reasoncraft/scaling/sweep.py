@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..backends.base import Completion, backend_hash
-from ..samples import CompletionCache, JsonlStore, sample_key
+from ..samples import CompletionCache, JsonlStore, ScoredSample, sample_key
 from ..sampling import sample_and_score
 from . import ALIASES, STRATEGIES, strategies_spent
 from . import compute_optimal as co
@@ -152,7 +152,7 @@ class Sweep:
             self.cache_dir = reasoncraft_home() / "cache" / "completions"  # the eval cache
         else:
             self.cache_dir = Path(config.cache_dir)
-        self._pools: dict[str, dict[str, list[dict]]] = {}
+        self._pools: dict[str, dict[str, list[ScoredSample]]] = {}
         self._reward_model: Any = None
         # Results are reused only by a run with the same settings (budgets, limits and strategies may change).
         varying = ("strategies", "max_n", "limit", "dev_limit", "batch", "out_dir", "cache_dir", "device", "pilot", "bins",
@@ -166,8 +166,8 @@ class Sweep:
         self.pool_wall_s: dict[str, float] = {}
 
     # -- the shared draw of N samples --------------------------------------------------------------
-    def pool(self, split: str, problems: Sequence[Any]) -> dict[str, list[dict]]:
-        """N samples per problem with their verdicts: {problem id: [sample dicts with 'correct']}.
+    def pool(self, split: str, problems: Sequence[Any]) -> dict[str, list[ScoredSample]]:
+        """N scored samples per problem, in sample order: {problem id: [ScoredSample, ...]}.
 
         Drawn and scored by `sampling.sample_and_score` through the completion cache that `reasoncraft
         eval` uses (same keys: model weights, prompt, sampling without n, sample index), so either command
@@ -185,10 +185,8 @@ class Sweep:
                                  batch_problems=self.config.batch,
                                  on_batch=lambda _, groups, __: [self._charge(group) for group in groups])
         self.pool_wall_s[split] = drawn.generate_s
-        out = {problem.id: [{**_sample_dict(s), "correct": bool(s.correct)} for s in samples]
-               for problem, samples in zip(problems, drawn.samples)}
-        self._pools[split] = out
-        return out
+        self._pools[split] = {problem.id: samples for problem, samples in zip(problems, drawn.samples)}
+        return self._pools[split]
 
     def _charge(self, group: Sequence[Completion]) -> None:
         if self.record is not None and group:
@@ -253,7 +251,8 @@ class Sweep:
                     aggregation=c.aggregation, max_steps=c.max_steps, max_step_tokens=c.max_new_tokens,
                     max_final_tokens=c.max_new_tokens, temperature=c.temperature, seed=c.seed, template=self.template)
 
-    def run(self, split: str, name: str, n: int, problems: Sequence[Any], pool: dict[str, list[dict]] | None) -> list[dict] | None:
+    def run(self, split: str, name: str, n: int, problems: Sequence[Any],
+            pool: dict[str, list[ScoredSample]] | None) -> list[dict] | None:
         """Per-problem results of strategy `name` at budget n (resumed from disk where present)."""
         strategy = self.build(name, n, problems)
         if strategy is None:
@@ -283,7 +282,7 @@ class Sweep:
         return [have[p.id] for p in problems]
 
     def _row(self, problem: Any, outcome: Outcome, wall: float, pool: dict | None) -> dict:
-        known = {s["text"]: s["correct"] for s in pool[problem.id]} if pool else {}
+        known = {s.completion: bool(s.correct) for s in pool[problem.id]} if pool else {}
         correct = known[outcome.text] if outcome.text in known else bool(self.task.score(problem, outcome.text).correct)
         return {"id": problem.id, "correct": correct, "answer": outcome.answer, **outcome.usage.to_dict(), "wall_s": wall}
 
@@ -299,13 +298,8 @@ class Sweep:
         return results
 
 
-def _sample_dict(s: Any) -> dict:
-    return {"text": s.completion, "prompt_tokens": s.prompt_tokens, "completion_tokens": s.completion_tokens,
-            "finish_reason": s.finish_reason, "sample_index": s.sample_index}
-
-
-def _completion(s: dict) -> Completion:
-    return Completion(s["text"], [], s["prompt_tokens"], s["completion_tokens"], s["finish_reason"], s["sample_index"])
+def _completion(s: ScoredSample) -> Completion:
+    return Completion(s.completion, s.token_ids, s.prompt_tokens, s.completion_tokens, s.finish_reason, s.sample_index)
 
 
 def summarize(results: dict[str, dict[int, list[dict]]]) -> list[dict]:
@@ -337,14 +331,15 @@ def pilot_difficulty(pool: dict, problems: Sequence[Any], pilot: int, scorer: An
     extract, equal = default_extract(), default_equal()
     firsts = [pool[p.id][:pilot] for p in problems]
     if scorer is None:
-        scores = [co.agreement_scores([extract(s["text"]) for s in first], equal) for first in firsts]
+        scores = [co.agreement_scores([extract(s.completion) for s in first], equal) for first in firsts]
         spent = 0.0
     else:
         before = scorer.usage.snapshot()
-        flat = scorer.score([p.question for p, first in zip(problems, firsts) for _ in first], [s["text"] for first in firsts for s in first])
+        flat = scorer.score([p.question for p, first in zip(problems, firsts) for _ in first],
+                            [s.completion for first in firsts for s in first])
         scores = [flat[i * pilot : (i + 1) * pilot] for i in range(len(problems))]
         spent = scorer.usage.since(before).tokens / max(len(problems), 1)
-    tokens = [float(sum(s["completion_tokens"] for s in first)) for first in firsts]
+    tokens = [float(sum(s.completion_tokens for s in first)) for first in firsts]
     return co.difficulty_from_pilots(scores), tokens, spent
 
 
@@ -354,7 +349,8 @@ def reused_pilot_tokens(results: dict, pool: dict, problems: Sequence[Any], pilo
     for name, by_n in results.items():
         if name in POOLED:
             for n in by_n:
-                out.setdefault(name, {})[n] = [float(sum(s["completion_tokens"] for s in pool[p.id][: min(n, pilot)])) for p in problems]
+                out.setdefault(name, {})[n] = [float(sum(s.completion_tokens for s in pool[p.id][: min(n, pilot)]))
+                                               for p in problems]
     return out
 
 
