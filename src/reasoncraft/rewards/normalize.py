@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .numeric import numeric_verdict
+from .numeric import _split_top, numeric_verdict
 
 __all__ = [
     "MAX_ANSWER_CHARS",
@@ -302,27 +302,13 @@ def _words_as_commas(s: str) -> str:
 
 def _strip_item_assignments(s: str) -> str:
     """`x=1,x=2` -> `1,2`, `x_1=3,x_2=4` -> `3,4`: the same name assigned in every item of a list."""
-    items = _split_top_commas(s)
+    items = _split_top(s, ",")
     if len(items) < 2:
         return s
     names = [_ITEM_ASSIGNMENT.match(item) for item in items]
     if not all(names) or len({m.group(1) for m in names}) != 1:
         return s
     return ",".join(item[m.end() :] for item, m in zip(items, names))
-
-
-def _split_top_commas(s: str) -> list[str]:
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(s):
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append(s[start:i])
-            start = i + 1
-    parts.append(s[start:])
-    return parts
 
 
 def _strip_delimiters(s: str) -> str:
@@ -490,7 +476,7 @@ def _number_lists_equal(g: str, c: str) -> bool | None:
     items = []
     for side in (g, c):
         side = side[2:-2] if side.startswith("\\{") and side.endswith("\\}") else side
-        parts = _split_top_commas(side)
+        parts = _split_top(side, ",")
         numbers = [plain_number(normalize_answer(p)) for p in parts]
         if len(parts) < 2 or any(n is None or n.percent for n in numbers):
             return None
