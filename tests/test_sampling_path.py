@@ -13,6 +13,7 @@ import pytest
 from helpers import run, tiny_config
 from reasoncraft import sampling
 from reasoncraft.backends import HFBackend, SamplingParams
+from reasoncraft.backends.base import Completion
 from reasoncraft.samples import CompletionCache, ScoredSample
 from reasoncraft.tasks import get_task
 from reasoncraft.tasks.base import RewardSet
@@ -102,8 +103,6 @@ def test_cache_wins_and_only_missing_problems_are_drawn(tmp_path):
             self.prompts = []
 
         def generate(self, prompts, sampling_params):
-            from reasoncraft.backends.base import Completion
-
             self.prompts.extend(prompts)
             return [[Completion(f"Answer: {len(self.prompts)}{j}", [j], 3, 1, "stop", j)
                      for j in range(sampling_params.n)]
@@ -130,3 +129,65 @@ def test_cache_wins_and_only_missing_problems_are_drawn(tmp_path):
         applied = [w * s.breakdown[n] for n, w in zip(rewards.names, rewards.weights) if s.breakdown[n] is not None]
         assert s.reward == sum(applied)
     assert cache.get("1-1")["text"] == "Answer: 21" and cache.get("1-0")["text"] == "Answer: old"
+
+
+class _Scripted:
+    """A backend whose i-th prompt of a call answers "Answer: <call>.<i>.<sample>"; prompt "fail" fails."""
+
+    model_id = "scripted"
+
+    def __init__(self):
+        self.calls = []
+
+    def generate(self, prompts, sampling_params):
+        self.calls.append((list(prompts), sampling_params))
+        return [[Completion(f"Answer: {len(self.calls)}.{i}.{j}", [j], 2, 1, "stop", j)
+                 for j in range(sampling_params.n)] for i, _ in enumerate(prompts)]
+
+    def generate_results(self, prompts, sampling_params):
+        out = self.generate([p for p in prompts if p != "fail"], sampling_params)
+        return [RuntimeError("server gave up") if p == "fail" else out.pop(0) for p in prompts]
+
+
+def test_greedy_draws_once_and_copies_unless_told_not_to():
+    task = get_task("arith-sum-2d")
+    problems = task.problems("test", 2)
+    greedy = SamplingParams(n=3, temperature=0.0)
+    backend = _Scripted()
+    drawn = sampling.sample_and_score(backend, task, problems, ["a", "b"], greedy)
+    assert [s.n for _, s in backend.calls] == [1]
+    assert [[(s.completion, s.sample_index) for s in g] for g in drawn.samples] == \
+        [[("Answer: 1.0.0", j) for j in range(3)], [("Answer: 1.1.0", j) for j in range(3)]]
+    backend = _Scripted()
+    drawn = sampling.sample_and_score(backend, task, problems, ["a", "b"], greedy, copy_greedy=False)
+    assert [s.n for _, s in backend.calls] == [3] and drawn.samples[0][2].completion == "Answer: 1.0.2"
+
+
+def test_failed_requests_are_counted_and_left_out_and_batches_are_kept():
+    task = get_task("arith-sum-2d")
+    problems = task.problems("test", 3)
+    backend, failures, seen = _Scripted(), {}, []
+    drawn = sampling.sample_and_score(backend, task, problems, ["a", "fail", "c"], SamplingParams(n=2),
+                                      batch_problems=2, failures=failures,
+                                      on_batch=lambda indices, *_: seen.append(indices))
+    assert failures == {"RuntimeError": 1} and seen == [[0], [2]]
+    assert [len(g) for g in drawn.samples] == [2, 0, 2] and [len(p) for p, _ in backend.calls] == [1, 1]
+
+
+def test_reward_set_checks_and_failures():
+    from reasoncraft.rewards.base import RewardFailure
+
+    with pytest.raises(ValueError, match="one function and one weight per name"):
+        RewardSet(("accuracy",), (), (1.0,), "accuracy")
+    with pytest.raises(ValueError, match="not in the set"):
+        RewardSet.of(["accuracy"], correct="format")
+    with pytest.raises(ValueError, match="returned 1 values for 2 completions"):
+        RewardSet.of(["short"], [lambda completions, **f: [1.0]]).score(["a", "b"], {})
+
+    def flaky(completions, **fields):
+        return [RewardFailure("judge timeout"), None]
+
+    rs = RewardSet.of(["accuracy", "flaky"], [RewardSet.of(["accuracy"]).fns[0], flaky], [1.0, 2.0])
+    failed, fine = rs.score(["Answer: 4", "Answer: 4"], {"answer": ["4", "4"]})
+    assert failed.reward == RewardFailure("judge timeout") and failed.correct is True
+    assert fine.reward == 1.0 and fine.breakdown == {"accuracy": 1.0, "flaky": None}

@@ -5,9 +5,10 @@ scores each completion with the task's rewards (the same functions training uses
 pass@1 (mean over the N samples), unbiased pass@k and maj@k for k = 1, 2, 4, ... N, mean completion
 tokens, extraction-failure rate, scoring-failure count, wall time and tokens/s.
 
-Resumable: raw completions go to a `CompletionCache` keyed by (model weights, prompt, sampling,
-sample index) as soon as each batch is generated, so a rerun of the same command reuses finished
-samples verbatim and a killed run loses at most the batch in flight. Scoring is recomputed from the
+Samples are drawn and scored by `sampling.sample_and_score`, the path scaling, the data engine and
+GRPO share. Resumable: raw completions go to a `CompletionCache` keyed by (model weights, prompt,
+sampling, sample index) as soon as each batch is generated, so a rerun of the same command reuses
+finished samples verbatim and a killed run loses at most the batch in flight. Scoring is recomputed from the
 cached text (it is cheap and deterministic). With greedy decoding one sample is drawn per problem
 and copied N times, since every greedy sample is the same.
 
