@@ -100,8 +100,10 @@ def write_result(result: dict, line: str) -> Path:
     RESULTS_DIR.mkdir(exist_ok=True)
     path = RESULTS_DIR / f"{result['name']}.json"
     path.write_text(json.dumps(result, indent=2) + "\n")
-    header = "# Benchmark results\n\nOne line per result, newest first. JSON with every number: `benchmarks/results/`.\n\n"
+    header = (
+        "# Benchmark results\n\nOne line per result, newest first. JSON with every number: `benchmarks/results/`.\n\n"
+    )
     old = RESULTS_MD.read_text() if RESULTS_MD.exists() else header
-    body = old[len(header):] if old.startswith(header) else old
+    body = old[len(header) :] if old.startswith(header) else old
     RESULTS_MD.write_text(header + f"- {result['date']} {line}\n" + body)
     return path

@@ -29,8 +29,13 @@ PROMPTS, SAMPLES, MAX_NEW, TEMPERATURE, TOP_P = 8, 8, 128, 0.7, 0.95
 def messages() -> list[list[dict]]:
     pairs = [(23, 45), (17, 68), (52, 39), (81, 14), (36, 27), (64, 95), (11, 88), (73, 46)][:PROMPTS]
     return [
-        [{"role": "user", "content": f"What is {a} + {b}? Think step by step, then give the final answer "
-                                     "as a number after 'Answer:'"}]
+        [
+            {
+                "role": "user",
+                "content": f"What is {a} + {b}? Think step by step, then give the final answer "
+                "as a number after 'Answer:'",
+            }
+        ]
         for a, b in pairs
     ]
 
@@ -63,9 +68,17 @@ def arm(name: str, repeats: int, model_spec: str, device: str, dtype: str) -> di
         batch = tok.pad({"input_ids": [backend.encode(m) for m in chats]}, return_tensors="pt").to(device)
         torch.manual_seed(seed)
         with torch.inference_mode():
-            out = model.generate(**batch, do_sample=True, temperature=TEMPERATURE, top_p=TOP_P, top_k=0,
-                                 max_new_tokens=max_new, num_return_sequences=SAMPLES, pad_token_id=tok.pad_token_id)
-        return out[:, batch["input_ids"].shape[1]:].tolist()
+            out = model.generate(
+                **batch,
+                do_sample=True,
+                temperature=TEMPERATURE,
+                top_p=TOP_P,
+                top_k=0,
+                max_new_tokens=max_new,
+                num_return_sequences=SAMPLES,
+                pad_token_id=tok.pad_token_id,
+            )
+        return out[:, batch["input_ids"].shape[1] :].tolist()
 
     fn = ours if name == "ours" else baseline
     sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
@@ -109,26 +122,38 @@ def main() -> None:
         "device": device_name() if args.device.startswith("cuda") else f"cpu, {os.cpu_count()} cores",
         "versions": versions(),
         "setting": f"{model_label(args.model)}, {args.dtype}, {PROMPTS} chat prompts x {SAMPLES} samples x up to "
-                   f"{MAX_NEW} new tokens, temperature {TEMPERATURE}, top-p {TOP_P}, one batch of "
-                   f"{PROMPTS * SAMPLES} rows per arm, {args.repeats} timed repeats after a warm-up",
+        f"{MAX_NEW} new tokens, temperature {TEMPERATURE}, top-p {TOP_P}, one batch of "
+        f"{PROMPTS * SAMPLES} rows per arm, {args.repeats} timed repeats after a warm-up",
         "metric": "useful tokens/s (tokens up to and including end-of-sequence; higher is better)",
-        "ours": {**ours, "peak_mem_mb": arms["ours"]["peak_mem_mb"], "seconds_per_1k_tokens": summary(per_k["ours"]),
-                 "useful_tokens": arms["ours"]["useful_tokens"]},
-        "baseline": {"name": "transformers model.generate(num_return_sequences=8)", **base,
-                     "peak_mem_mb": arms["baseline"]["peak_mem_mb"], "seconds_per_1k_tokens": summary(per_k["baseline"]),
-                     "useful_tokens": arms["baseline"]["useful_tokens"]},
+        "ours": {
+            **ours,
+            "peak_mem_mb": arms["ours"]["peak_mem_mb"],
+            "seconds_per_1k_tokens": summary(per_k["ours"]),
+            "useful_tokens": arms["ours"]["useful_tokens"],
+        },
+        "baseline": {
+            "name": "transformers model.generate(num_return_sequences=8)",
+            **base,
+            "peak_mem_mb": arms["baseline"]["peak_mem_mb"],
+            "seconds_per_1k_tokens": summary(per_k["baseline"]),
+            "useful_tokens": arms["baseline"]["useful_tokens"],
+        },
         "speedup": ours["median"] / base["median"],
         "target": 1.5,
         "load": {"start": load_before, "end": os.getloadavg()},
     }
     mem = " GPU" if args.device.startswith("cuda") else " RSS"
-    write_result(result, (
-        f"generation ({result['device']}): hf backend {ours['median']:.1f} useful tok/s "
-        f"(min {ours['min']:.1f}, max {ours['max']:.1f}, peak {arms['ours']['peak_mem_mb']:.0f} MB{mem}) vs "
-        f"model.generate {base['median']:.1f} (min {base['min']:.1f}, max {base['max']:.1f}, peak "
-        f"{arms['baseline']['peak_mem_mb']:.0f} MB{mem}): {result['speedup']:.2f}x (target 1.5x). {result['setting']}. "
-        f"Load average at start/end {load_before[0]:.1f}/{result['load']['end'][0]:.1f} (shared machine)."
-    ))
+    write_result(
+        result,
+        (
+            f"generation ({result['device']}): hf backend {ours['median']:.1f} useful tok/s "
+            f"(min {ours['min']:.1f}, max {ours['max']:.1f}, peak {arms['ours']['peak_mem_mb']:.0f} MB{mem}) vs "
+            f"model.generate {base['median']:.1f} (min {base['min']:.1f}, max {base['max']:.1f}, peak "
+            f"{arms['baseline']['peak_mem_mb']:.0f} MB{mem}): {result['speedup']:.2f}x (target 1.5x). "
+            f"{result['setting']}. "
+            f"Load average at start/end {load_before[0]:.1f}/{result['load']['end'][0]:.1f} (shared machine)."
+        ),
+    )
     print(json.dumps(result, indent=2))
 
 

@@ -39,12 +39,12 @@ def main() -> None:
     import torch
 
     from reasoncraft.backends import HFBackend
+    from reasoncraft.config import load_config
     from reasoncraft.models import load_model
     from reasoncraft.tasks import get_task
-    from reasoncraft.config import load_config
     from reasoncraft.train.grpo import train_grpo
-    from reasoncraft.train.held_out import held_out_eval
     from reasoncraft.train.grpo_config import GRPOConfig
+    from reasoncraft.train.held_out import held_out_eval
 
     load_start = os.getloadavg()
     base_config = load_config(GRPOConfig, args.config, args.overrides)
@@ -55,9 +55,17 @@ def main() -> None:
     eval_tokens = base_config.eval_max_new_tokens or base_config.max_completion_length
 
     def held_out(model, template, folder):  # exactly as `reasoncraft eval` computes it (reasoncraft.evaluate)
-        return held_out_eval(HFBackend(model, tokenizer, model_id=base_config.model), task, split=base_config.eval_split,
-                             limit=base_config.eval_problems, template=template, max_new_tokens=eval_tokens,
-                             out_dir=Path(args.out) / folder, prompt_format=base_config.prompt_format)
+        return held_out_eval(
+            HFBackend(model, tokenizer, model_id=base_config.model),
+            task,
+            split=base_config.eval_split,
+            limit=base_config.eval_problems,
+            template=template,
+            max_new_tokens=eval_tokens,
+            out_dir=Path(args.out) / folder,
+            prompt_format=base_config.prompt_format,
+        )
+
     base_model, tokenizer = load_model(base_config.model, dtype=base_config.dtype, device=base_config.device)
     started = time.perf_counter()
     before = held_out(base_model, base_config.template, "eval_before")
@@ -65,15 +73,34 @@ def main() -> None:
 
     seeds = []
     for seed in args.seeds:
-        config = load_config(GRPOConfig, args.config, [*args.overrides, f"seed={seed}", "eval_problems=0", "save_steps=-1",
-                                                       "save_model=false", f"out_dir={args.out}/seed{seed}"])
+        config = load_config(
+            GRPOConfig,
+            args.config,
+            [
+                *args.overrides,
+                f"seed={seed}",
+                "eval_problems=0",
+                "save_steps=-1",
+                "save_model=false",
+                f"out_dir={args.out}/seed{seed}",
+            ],
+        )
         model = copy.deepcopy(base_model)
         summary = train_grpo(config, model=model, tokenizer=tokenizer, task=task)
         model.eval()
         after = held_out(model, config.template, f"seed{seed}/eval_after")
-        seeds.append({"seed": seed, "train_seconds": summary["train_seconds"], "after": after,
-                      "gain": after["accuracy"] - before["accuracy"]})
-        print(f"seed {seed}: after {after}, gain {seeds[-1]['gain']:+.3f}, training {summary['train_seconds']:.0f} s", flush=True)
+        seeds.append(
+            {
+                "seed": seed,
+                "train_seconds": summary["train_seconds"],
+                "after": after,
+                "gain": after["accuracy"] - before["accuracy"],
+            }
+        )
+        print(
+            f"seed {seed}: after {after}, gain {seeds[-1]['gain']:+.3f}, training {summary['train_seconds']:.0f} s",
+            flush=True,
+        )
         del model
 
     gains = [s["gain"] for s in seeds]
@@ -82,28 +109,43 @@ def main() -> None:
         "name": "grpo_quickstart",
         "device": device_name() + f", {base_config.num_threads or torch.get_num_threads()} threads",
         "versions": versions(),
-        "setting": (f"{base_config.model}, {base_config.task} with template {base_config.template!r} and its chat template; "
-                    f"{base_config.steps} steps x {base_config.batch_size} completions (G={base_config.num_generations}), "
-                    f"{base_config.max_completion_length} new tokens, lr {base_config.learning_rate}, loss {base_config.loss_type}, "
-                    f"beta {base_config.beta}; greedy held-out accuracy on {len(problems)} '{base_config.eval_split}' problems; "
-                    f"overrides {args.overrides}"),
+        "setting": (
+            f"{base_config.model}, {base_config.task} with template {base_config.template!r} and its chat template; "
+            f"{base_config.steps} steps x {base_config.batch_size} completions (G={base_config.num_generations}), "
+            f"{base_config.max_completion_length} new tokens, lr {base_config.learning_rate}, loss "
+            f"{base_config.loss_type}, "
+            f"beta {base_config.beta}; greedy held-out accuracy on {len(problems)} '{base_config.eval_split}' "
+            "problems; "
+            f"overrides {args.overrides}"
+        ),
         "metric": "held-out greedy accuracy gain (after - before), per seed",
         "before": before,
         "seeds": seeds,
-        "ours": {"median": statistics.median(gains), "min": min(gains), "max": max(gains), "mean": statistics.mean(gains)},
+        "ours": {
+            "median": statistics.median(gains),
+            "min": min(gains),
+            "max": max(gains),
+            "mean": statistics.mean(gains),
+        },
         "train_seconds": {"median": statistics.median(train_s), "min": min(train_s), "max": max(train_s)},
-        "baseline": {"name": "TRL GRPOTrainer (reported in issue 8, not rerun here)", "gain": 0.30, "train_seconds": 750},
+        "baseline": {
+            "name": "TRL GRPOTrainer (reported in issue 8, not rerun here)",
+            "gain": 0.30,
+            "train_seconds": 750,
+        },
         "target": {"mean_gain": 0.20, "each_seed_positive": True, "train_seconds_max": 400},
         "load": {"start": load_start, "end": os.getloadavg()},
     }
     print(json.dumps(result, indent=2))
     if not args.no_write:
-        line = (f"grpo_quickstart ({result['device']}): held-out accuracy {before['accuracy']:.3f} -> "
-                f"{', '.join(format(s['after']['accuracy'], '.3f') for s in seeds)} (seeds {args.seeds}; mean gain "
-                f"{result['ours']['mean']:+.3f}); training {result['train_seconds']['median']:.0f} s median "
-                f"({min(train_s):.0f}-{max(train_s):.0f}); extraction failures {before['extraction_failure_rate']:.2f} -> "
-                f"{statistics.mean(s['after']['extraction_failure_rate'] for s in seeds):.2f}; load "
-                f"{load_start[0]:.1f}->{os.getloadavg()[0]:.1f} (shared machine)")
+        line = (
+            f"grpo_quickstart ({result['device']}): held-out accuracy {before['accuracy']:.3f} -> "
+            f"{', '.join(format(s['after']['accuracy'], '.3f') for s in seeds)} (seeds {args.seeds}; mean gain "
+            f"{result['ours']['mean']:+.3f}); training {result['train_seconds']['median']:.0f} s median "
+            f"({min(train_s):.0f}-{max(train_s):.0f}); extraction failures {before['extraction_failure_rate']:.2f} -> "
+            f"{statistics.mean(s['after']['extraction_failure_rate'] for s in seeds):.2f}; load "
+            f"{load_start[0]:.1f}->{os.getloadavg()[0]:.1f} (shared machine)"
+        )
         write_result(result, line)
 
 

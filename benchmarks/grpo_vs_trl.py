@@ -38,8 +38,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import device_name, load_bench_model, peak_memory_mb, run_arm, versions, write_result  # noqa: E402
 
-SETTING = dict(batch_size=16, num_generations=8, max_completion_length=48, learning_rate=1e-5, temperature=1.0,
-               loss_type="dapo", beta=0.0, mu=1, template="arithmetic", task="arith-sum-2d")
+SETTING = dict(
+    batch_size=16,
+    num_generations=8,
+    max_completion_length=48,
+    learning_rate=1e-5,
+    temperature=1.0,
+    loss_type="dapo",
+    beta=0.0,
+    mu=1,
+    template="arithmetic",
+    task="arith-sum-2d",
+)
 
 
 def fixed_batch(tokenizer, task):
@@ -51,12 +61,16 @@ def fixed_batch(tokenizer, task):
     prompt_ids, completion_ids, rewards = [], [], []
     for problem in problems:
         messages = task.prompt(problem, SETTING["template"])
-        ids = tokenizer(tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True),
-                        add_special_tokens=False)["input_ids"]
+        ids = tokenizer(
+            tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True),
+            add_special_tokens=False,
+        )["input_ids"]
         for k, text in enumerate(texts):
             prompt_ids.append(ids)
             completion = text.format(problem.answer, problem.answer)
-            completion_ids.append(tokenizer(completion, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id])
+            completion_ids.append(
+                tokenizer(completion, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
+            )
             rewards.append(1.0 if k < 2 else 0.0)
     return prompt_ids, completion_ids, torch.tensor(rewards)
 
@@ -74,15 +88,28 @@ def fixed_loss_ours(model, tokenizer, task) -> dict:
     prompt_ids, completion_ids, rewards = fixed_batch(tokenizer, task)
     G = 4
     advantages = L.group_advantages(rewards, G)
-    rollouts = [Rollout(i // G, p, c, [], reward=float(r), advantage=float(a))
-                for i, (p, c, r, a) in enumerate(zip(prompt_ids, completion_ids, rewards, advantages))]
+    rollouts = [
+        Rollout(i // G, p, c, [], reward=float(r), advantage=float(a))
+        for i, (p, c, r, a) in enumerate(zip(prompt_ids, completion_ids, rewards, advantages))
+    ]
     model.train()
     device = next(model.parameters()).device
     advantages = advantages.to(device)
-    logp, _, batch = shared_prompt_logprobs(model, rollouts, G, tokenizer.pad_token_id, SETTING["temperature"], False, device)
+    logp, _, batch = shared_prompt_logprobs(
+        model, rollouts, G, tokenizer.pad_token_id, SETTING["temperature"], False, device
+    )
     mask = batch["completion_mask"]
-    loss, _ = L.policy_loss(logp, logp.detach(), advantages, mask, L.AGGREGATIONS[SETTING["loss_type"]], eps_low=0.2,
-                            eps_high=0.2, max_completion_length=SETTING["max_completion_length"], global_tokens=float(mask.sum()))
+    loss, _ = L.policy_loss(
+        logp,
+        logp.detach(),
+        advantages,
+        mask,
+        L.AGGREGATIONS[SETTING["loss_type"]],
+        eps_low=0.2,
+        eps_high=0.2,
+        max_completion_length=SETTING["max_completion_length"],
+        global_tokens=float(mask.sum()),
+    )
     loss.backward()
     norm = _grad_norm(model)
     model.zero_grad(set_to_none=True)
@@ -99,11 +126,15 @@ def fixed_loss_trl(trainer, model, tokenizer, task) -> dict:
     advantages = ((grouped - grouped.mean(1, keepdim=True)) / (grouped.std(1, keepdim=True) + 1e-4)).view(-1)
     P, T = max(map(len, prompt_ids)), max(map(len, completion_ids))
     pad = tokenizer.pad_token_id
-    inputs = {"prompt_ids": torch.full((len(prompt_ids), P), pad), "prompt_mask": torch.zeros(len(prompt_ids), P, dtype=torch.long),
-              "completion_ids": torch.full((len(prompt_ids), T), pad), "completion_mask": torch.zeros(len(prompt_ids), T, dtype=torch.long)}
+    inputs = {
+        "prompt_ids": torch.full((len(prompt_ids), P), pad),
+        "prompt_mask": torch.zeros(len(prompt_ids), P, dtype=torch.long),
+        "completion_ids": torch.full((len(prompt_ids), T), pad),
+        "completion_mask": torch.zeros(len(prompt_ids), T, dtype=torch.long),
+    }
     for i, (p, c) in enumerate(zip(prompt_ids, completion_ids)):
-        inputs["prompt_ids"][i, P - len(p):] = torch.tensor(p)
-        inputs["prompt_mask"][i, P - len(p):] = 1
+        inputs["prompt_ids"][i, P - len(p) :] = torch.tensor(p)
+        inputs["prompt_mask"][i, P - len(p) :] = 1
         inputs["completion_ids"][i, : len(c)] = torch.tensor(c)
         inputs["completion_mask"][i, : len(c)] = 1
     inputs["advantages"] = advantages
@@ -131,15 +162,30 @@ def arm_ours(steps: int, model_name: str, threads: int, device: str, dtype: str)
     fixed = fixed_loss_ours(model, tokenizer, task)
     model.to(getattr(torch, dtype))
     with tempfile.TemporaryDirectory() as out:
-        config = GRPOConfig(model=model_name, steps=steps, micro_batch_size=SETTING["batch_size"], eval_problems=0,
-                            save_steps=-1, save_model=False, log_samples_steps=0, out_dir=out, num_threads=threads,
-                            device=device, dtype=dtype,
-                            **{k: v for k, v in SETTING.items()})
+        config = GRPOConfig(
+            model=model_name,
+            steps=steps,
+            micro_batch_size=SETTING["batch_size"],
+            eval_problems=0,
+            save_steps=-1,
+            save_model=False,
+            log_samples_steps=0,
+            out_dir=out,
+            num_threads=threads,
+            device=device,
+            dtype=dtype,
+            **{k: v for k, v in SETTING.items()},
+        )
         train_grpo(config, model=model, tokenizer=tokenizer, task=task, log=lambda m: None)
         rows = [json.loads(line) for line in Path(out, "metrics.jsonl").read_text().splitlines()]
     times = [r["step_time"] for r in rows]
     tokens = [r["completion_length_mean"] * SETTING["batch_size"] for r in rows]
-    return {"step_times": times, "completion_tokens": tokens, "peak_mem_mb": peak_memory_mb(device), "fixed_batch": fixed}
+    return {
+        "step_times": times,
+        "completion_tokens": tokens,
+        "peak_mem_mb": peak_memory_mb(device),
+        "fixed_batch": fixed,
+    }
 
 
 def arm_trl(steps: int, model_name: str, threads: int, device: str, dtype: str) -> dict:
@@ -180,35 +226,73 @@ def arm_trl(steps: int, model_name: str, threads: int, device: str, dtype: str) 
 
     with tempfile.TemporaryDirectory() as out:
         args = GRPOConfig(
-            output_dir=out, per_device_train_batch_size=SETTING["batch_size"], num_generations=SETTING["num_generations"],
-            max_completion_length=SETTING["max_completion_length"], learning_rate=SETTING["learning_rate"],
-            temperature=SETTING["temperature"], loss_type=SETTING["loss_type"], beta=SETTING["beta"],
-            num_iterations=SETTING["mu"], max_steps=steps, logging_steps=1, report_to=[], save_strategy="no",
-            use_cpu=device == "cpu", bf16=False, gradient_accumulation_steps=1, lr_scheduler_type="constant", warmup_steps=0,
-            adam_beta2=0.99, weight_decay=0.0, max_grad_norm=1.0, seed=0, shuffle_dataset=False,
+            output_dir=out,
+            per_device_train_batch_size=SETTING["batch_size"],
+            num_generations=SETTING["num_generations"],
+            max_completion_length=SETTING["max_completion_length"],
+            learning_rate=SETTING["learning_rate"],
+            temperature=SETTING["temperature"],
+            loss_type=SETTING["loss_type"],
+            beta=SETTING["beta"],
+            num_iterations=SETTING["mu"],
+            max_steps=steps,
+            logging_steps=1,
+            report_to=[],
+            save_strategy="no",
+            use_cpu=device == "cpu",
+            bf16=False,
+            gradient_accumulation_steps=1,
+            lr_scheduler_type="constant",
+            warmup_steps=0,
+            adam_beta2=0.99,
+            weight_decay=0.0,
+            max_grad_norm=1.0,
+            seed=0,
+            shuffle_dataset=False,
         )
-        trainer = GRPOTrainer(model=model, reward_funcs=[reward], args=args, train_dataset=data,
-                              processing_class=tokenizer, callbacks=[Timer()])
+        trainer = GRPOTrainer(
+            model=model,
+            reward_funcs=[reward],
+            args=args,
+            train_dataset=data,
+            processing_class=tokenizer,
+            callbacks=[Timer()],
+        )
         fixed = fixed_loss_trl(trainer, model, tokenizer, task)
         model.to(getattr(torch, dtype))  # both arms train the same weights in `dtype`; the fixed batch ran in fp32
         trainer.train()
-    return {"step_times": times, "completion_tokens": tokens, "peak_mem_mb": peak_memory_mb(device), "fixed_batch": fixed}
+    return {
+        "step_times": times,
+        "completion_tokens": tokens,
+        "peak_mem_mb": peak_memory_mb(device),
+        "fixed_batch": fixed,
+    }
 
 
 def pool(runs: list[dict]) -> dict:
     """One arm's runs (alternating with the other arm's) as one: steps after each run's warm-up step."""
-    return {"step_times": [t for r in runs for t in r["step_times"][1:]],
-            "completion_tokens": [n for r in runs for n in r["completion_tokens"][1:]],
-            "peak_mem_mb": max(r["peak_mem_mb"] for r in runs), "fixed_batch": runs[0]["fixed_batch"], "runs": runs}
+    return {
+        "step_times": [t for r in runs for t in r["step_times"][1:]],
+        "completion_tokens": [n for r in runs for n in r["completion_tokens"][1:]],
+        "peak_mem_mb": max(r["peak_mem_mb"] for r in runs),
+        "fixed_batch": runs[0]["fixed_batch"],
+        "runs": runs,
+    }
 
 
 def summarise(arm: dict) -> dict:
     times, tokens = arm["step_times"], arm["completion_tokens"]  # warm-up steps already dropped by `pool`
     per_k = [1000 * t / max(n, 1) for t, n in zip(times, tokens)]
-    return {"median": statistics.median(per_k), "min": min(per_k), "max": max(per_k),
-            "s_per_step": {"median": statistics.median(times), "min": min(times), "max": max(times)},
-            "completion_tokens_per_step": statistics.median(tokens), "peak_mem_mb": round(arm["peak_mem_mb"]),
-            "fixed_batch": arm["fixed_batch"], "raw": arm}
+    return {
+        "median": statistics.median(per_k),
+        "min": min(per_k),
+        "max": max(per_k),
+        "s_per_step": {"median": statistics.median(times), "min": min(times), "max": max(times)},
+        "completion_tokens_per_step": statistics.median(tokens),
+        "peak_mem_mb": round(arm["peak_mem_mb"]),
+        "fixed_batch": arm["fixed_batch"],
+        "raw": arm,
+    }
 
 
 def main() -> None:
@@ -222,12 +306,24 @@ def main() -> None:
     parser.add_argument("--dtype", default="float32", help="training dtype (bfloat16 on a GPU)")
     args = parser.parse_args()
     if args.arm:
-        result = (arm_ours if args.arm == "ours" else arm_trl)(args.steps, args.model, args.threads, args.device, args.dtype)
+        result = (arm_ours if args.arm == "ours" else arm_trl)(
+            args.steps, args.model, args.threads, args.device, args.dtype
+        )
         print(json.dumps(result))
         return
     load_start = os.getloadavg()
-    common = ["--steps", str(args.steps), "--model", args.model, "--threads", str(args.threads),
-              "--device", args.device, "--dtype", args.dtype]
+    common = [
+        "--steps",
+        str(args.steps),
+        "--model",
+        args.model,
+        "--threads",
+        str(args.threads),
+        "--device",
+        args.device,
+        "--dtype",
+        args.dtype,
+    ]
     cuda = args.device.startswith("cuda")
     runs: dict[str, list[dict]] = {"ours": [], "trl": []}
     for _ in range(args.rounds):  # alternate the arms so that a change of machine load hits both
@@ -240,26 +336,40 @@ def main() -> None:
     speedup = trl["median"] / ours["median"]
     result = {
         "name": "grpo_vs_trl" + ("_cuda" if cuda else ""),
-        "device": device_name() if cuda else device_name() + f", {args.threads} threads", "versions": versions("trl"),
-        "setting": (f"{args.model} {args.dtype}, 2-digit sums, chat template, {SETTING['batch_size']} completions/step = "
-                    f"{SETTING['batch_size'] // SETTING['num_generations']} prompts x G={SETTING['num_generations']}, "
-                    f"max {SETTING['max_completion_length']} new tokens, lr {SETTING['learning_rate']}, mu {SETTING['mu']}, "
-                    f"beta {SETTING['beta']}, loss {SETTING['loss_type']}, T={SETTING['temperature']}; {args.rounds} alternating runs x "
-                    f"{args.steps} steps per arm, the first step of each run is warm-up"),
+        "device": device_name() if cuda else device_name() + f", {args.threads} threads",
+        "versions": versions("trl"),
+        "setting": (
+            f"{args.model} {args.dtype}, 2-digit sums, chat template, {SETTING['batch_size']} completions/step = "
+            f"{SETTING['batch_size'] // SETTING['num_generations']} prompts x G={SETTING['num_generations']}, "
+            f"max {SETTING['max_completion_length']} new tokens, lr {SETTING['learning_rate']}, mu {SETTING['mu']}, "
+            f"beta {SETTING['beta']}, loss {SETTING['loss_type']}, T={SETTING['temperature']}; {args.rounds} "
+            "alternating runs x "
+            f"{args.steps} steps per arm, the first step of each run is warm-up"
+        ),
         "metric": "seconds per 1,000 completion tokens (lower is better)",
         "ours": {k: v for k, v in ours.items() if k != "raw"},
         "baseline": {"name": "TRL GRPOTrainer", **{k: v for k, v in trl.items() if k != "raw"}},
-        "speedup": speedup, "target": 2.0,
-        "fixed_batch_loss": {"ours": a, "trl": b, "loss_rel_diff": loss_rel, "grad_norm_rel_diff": grad_rel,
-                             "equal_within_1e-4": loss_rel <= 1e-4 and grad_rel <= 1e-4},
+        "speedup": speedup,
+        "target": 2.0,
+        "fixed_batch_loss": {
+            "ours": a,
+            "trl": b,
+            "loss_rel_diff": loss_rel,
+            "grad_norm_rel_diff": grad_rel,
+            "equal_within_1e-4": loss_rel <= 1e-4 and grad_rel <= 1e-4,
+        },
         "load": {"start": load_start, "end": os.getloadavg()},
         "raw": {"ours": ours["raw"], "trl": trl["raw"]},
     }
-    line = (f"grpo_vs_trl ({result['device']}): {ours['median']:.2f} s per 1k completion tokens vs TRL "
-            f"{trl['median']:.2f} ({speedup:.2f}x; s/step {ours['s_per_step']['median']:.1f} vs "
-            f"{trl['s_per_step']['median']:.1f}); peak {'GPU memory' if cuda else 'RSS'} {ours['peak_mem_mb']} vs {trl['peak_mem_mb']} MB; fixed-batch "
-            f"loss rel diff {loss_rel:.1e}, grad-norm rel diff {grad_rel:.1e}; load {load_start[0]:.1f}->{os.getloadavg()[0]:.1f}"
-            f"; {result['setting']}")
+    line = (
+        f"grpo_vs_trl ({result['device']}): {ours['median']:.2f} s per 1k completion tokens vs TRL "
+        f"{trl['median']:.2f} ({speedup:.2f}x; s/step {ours['s_per_step']['median']:.1f} vs "
+        f"{trl['s_per_step']['median']:.1f}); peak {'GPU memory' if cuda else 'RSS'} {ours['peak_mem_mb']} vs "
+        f"{trl['peak_mem_mb']} MB; fixed-batch "
+        f"loss rel diff {loss_rel:.1e}, grad-norm rel diff {grad_rel:.1e}; load "
+        f"{load_start[0]:.1f}->{os.getloadavg()[0]:.1f}"
+        f"; {result['setting']}"
+    )
     print(json.dumps({k: v for k, v in result.items() if k != "raw"}, indent=2))
     write_result(result, line)
 

@@ -72,8 +72,10 @@ def arm(name: str, workers: int, runs: int, humaneval: str) -> dict:
         check = lambda p: p.returncode == 0 and p.stdout == "1\n"  # noqa: E731
     else:
         rows = _humaneval_rows(humaneval, runs)
-        argvs = [[PYTHON, "-c", r["prompt"] + r["canonical_solution"] + "\n" + r["test"] +
-                  f"\ncheck({r['entry_point']})\n"] for r in rows]
+        argvs = [
+            [PYTHON, "-c", r["prompt"] + r["canonical_solution"] + "\n" + r["test"] + f"\ncheck({r['entry_point']})\n"]
+            for r in rows
+        ]
         check = lambda p: p.returncode == 0  # noqa: E731
     run = lambda argv: subprocess.run(argv, capture_output=True, text=True, timeout=30)  # noqa: E731
     with ThreadPoolExecutor(workers) as ex:
@@ -85,15 +87,29 @@ def arm(name: str, workers: int, runs: int, humaneval: str) -> dict:
 
 
 def run_arm_in_subprocess(name: str, args) -> dict:
-    cmd = [sys.executable, __file__, "--arm", name, "--workers", str(args.workers), "--runs",
-           str(args.humaneval_runs if "humaneval" in name else args.runs), "--humaneval", args.humaneval]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--arm",
+        name,
+        "--workers",
+        str(args.workers),
+        "--runs",
+        str(args.humaneval_runs if "humaneval" in name else args.runs),
+        "--humaneval",
+        args.humaneval,
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def summary(values: list[float]) -> dict:
-    return {"median": round(statistics.median(values), 2), "min": round(min(values), 2),
-            "max": round(max(values), 2), "runs": [round(v, 2) for v in values]}
+    return {
+        "median": round(statistics.median(values), 2),
+        "min": round(min(values), 2),
+        "max": round(max(values), 2),
+        "runs": [round(v, 2) for v in values],
+    }
 
 
 def main() -> None:
@@ -130,9 +146,11 @@ def main() -> None:
         "date": datetime.date.today().isoformat(),
         "device": f"cpu, {os.cpu_count()} cores, {args.workers} workers ({platform.machine()})",
         "versions": {"python": platform.python_version(), "sandbox_python": PYTHON},
-        "setting": (f"{args.runs} trivial programs (print(1)) and {args.humaneval_runs} HumanEval canonical "
-                    f"solutions per repeat, {args.workers} concurrent runs, {args.repeats} repeats, each arm "
-                    "in its own subprocess after a warm-up"),
+        "setting": (
+            f"{args.runs} trivial programs (print(1)) and {args.humaneval_runs} HumanEval canonical "
+            f"solutions per repeat, {args.workers} concurrent runs, {args.repeats} repeats, each arm "
+            "in its own subprocess after a warm-up"
+        ),
         "metric": "programs per second (higher is better)",
         "ours": {"name": "reasoncraft.sandbox, trivial program", **rates["isolated-trivial"]},
         "baseline": {"name": "plain subprocess.run, trivial program", **rates["plain-trivial"]},
@@ -142,7 +160,9 @@ def main() -> None:
         "humaneval": {
             "ours": {"name": "judged in the sandbox", **rates["isolated-humaneval"]},
             "baseline": {"name": "plain subprocess, one process per problem", **rates["plain-humaneval"]},
-        } if "isolated-humaneval" in rates else None,
+        }
+        if "isolated-humaneval" in rates
+        else None,
         "load": {"start": [round(x, 2) for x in load_start], "end": [round(x, 2) for x in load_end]},
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
-SPEED = dict(problems=8, n=4, beam_width=2, max_steps=4, max_step_tokens=48, max_final_tokens=48, temperature=0.7, seed=0)
+SPEED = dict(
+    problems=8, n=4, beam_width=2, max_steps=4, max_step_tokens=48, max_final_tokens=48, temperature=0.7, seed=0
+)
 
 
 def _problems(limit: int):
@@ -88,7 +90,10 @@ def speed(repeats: int) -> dict:
         for mode in ("batched", "single"):
             proc = subprocess.run(
                 [sys.executable, __file__, "--arm", f"{search}:{mode}", "--repeats", str(repeats)],
-                capture_output=True, text=True, check=True, cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
             )
             arms[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
             print(f"{search} {mode}: {arms[mode]['problems_per_s']}", flush=True)
@@ -97,19 +102,30 @@ def speed(repeats: int) -> dict:
         same_text = sum(a == b for a, b in zip(ours["texts"], base["texts"]))
         out[search] = {
             "metric": "problems per second (higher is better)",
-            "ours": {"name": f"{search}, all {SPEED['problems']} problems batched", **_spread(ours["problems_per_s"]),
-                     "peak_mem_mb": round(ours["peak_mem_mb"]), "accuracy": ours["accuracy"],
-                     "completion_tokens": ours["completion_tokens"]},
-            "baseline": {"name": f"{search}, one problem at a time (search-and-learn's path)", **_spread(base["problems_per_s"]),
-                         "peak_mem_mb": round(base["peak_mem_mb"]), "accuracy": base["accuracy"],
-                         "completion_tokens": base["completion_tokens"]},
+            "ours": {
+                "name": f"{search}, all {SPEED['problems']} problems batched",
+                **_spread(ours["problems_per_s"]),
+                "peak_mem_mb": round(ours["peak_mem_mb"]),
+                "accuracy": ours["accuracy"],
+                "completion_tokens": ours["completion_tokens"],
+            },
+            "baseline": {
+                "name": f"{search}, one problem at a time (search-and-learn's path)",
+                **_spread(base["problems_per_s"]),
+                "peak_mem_mb": round(base["peak_mem_mb"]),
+                "accuracy": base["accuracy"],
+                "completion_tokens": base["completion_tokens"],
+            },
             "speedup": statistics.median(ours["problems_per_s"]) / statistics.median(base["problems_per_s"]),
             "same_answers": f"{same}/{SPEED['problems']}",
             "same_texts": f"{same_text}/{SPEED['problems']}",
         }
-    return {"setting": f"arith-sum-2d test, {SPEED['problems']} problems, smollm2-135m on CPU, rule-based step verifier, "
-                       f"n={SPEED['n']}, M={SPEED['beam_width']}, {SPEED['max_steps']} steps of <= {SPEED['max_step_tokens']} tokens, "
-                       f"T={SPEED['temperature']}, aggregation last, {repeats} repeats after a warm-up", **out}
+    return {
+        "setting": f"arith-sum-2d test, {SPEED['problems']} problems, smollm2-135m on CPU, rule-based step verifier, "
+        f"n={SPEED['n']}, M={SPEED['beam_width']}, {SPEED['max_steps']} steps of <= {SPEED['max_step_tokens']} tokens, "
+        f"T={SPEED['temperature']}, aggregation last, {repeats} repeats after a warm-up",
+        **out,
+    }
 
 
 class _CachedOnly:
@@ -137,8 +153,15 @@ def quality(limit: int, samples: int, k: int, dev_limit: int, model_hash: str | 
 
     backend = HFBackend.from_name("smollm2-135m", device="cpu") if model_hash is None else _CachedOnly(model_hash)
     run_dir = ROOT / "runs" / "bench-scaling"
-    config = ScaleConfig(strategies=("direct", "greedy", "majority", "best-of-n", "weighted-best-of-n"), max_n=samples,
-                         limit=limit, dev_limit=dev_limit, temperature=0.7, max_new_tokens=128, out_dir=str(run_dir))
+    config = ScaleConfig(
+        strategies=("direct", "greedy", "majority", "best-of-n", "weighted-best-of-n"),
+        max_n=samples,
+        limit=limit,
+        dev_limit=dev_limit,
+        temperature=0.7,
+        max_new_tokens=128,
+        out_dir=str(run_dir),
+    )
     started = time.perf_counter()
     summary = run_scale(config, backend=backend)
     sweep = Sweep(config, backend)
@@ -162,13 +185,20 @@ def quality(limit: int, samples: int, k: int, dev_limit: int, model_hash: str | 
     pass1 = statistics.mean(bool(s.correct) for p in problems for s in pool[p.id])
     return {
         "setting": f"arith-sum-2d test, first {limit} problems, smollm2-135m (catalogue GGUF weights) on CPU, template "
-                   f"'arithmetic', max 128 new tokens; greedy decoding vs one draw of {samples} samples/problem at T=0.7, "
-                   f"maj@{k} = mean over 200 random {k}-subsets per problem, votes grouped by math_equal; "
-                   f"paired bootstrap over problems (10,000 draws)",
+        f"'arithmetic', max 128 new tokens; greedy decoding vs one draw of {samples} samples/problem at T=0.7, "
+        f"maj@{k} = mean over 200 random {k}-subsets per problem, votes grouped by math_equal; "
+        f"paired bootstrap over problems (10,000 draws)",
         "metric": "accuracy (fraction of problems right)",
-        "ours": {"name": f"maj@{k} (self-consistency)", "accuracy": statistics.mean(maj),
-                 "ci95": [maj_ci["low"], maj_ci["high"]]},
-        "baseline": {"name": "greedy pass@1", "accuracy": statistics.mean(greedy_correct), "ci95": [greedy_ci["low"], greedy_ci["high"]]},
+        "ours": {
+            "name": f"maj@{k} (self-consistency)",
+            "accuracy": statistics.mean(maj),
+            "ci95": [maj_ci["low"], maj_ci["high"]],
+        },
+        "baseline": {
+            "name": "greedy pass@1",
+            "accuracy": statistics.mean(greedy_correct),
+            "ci95": [greedy_ci["low"], greedy_ci["high"]],
+        },
         "difference": {"mean": ci["diff"], "ci95": [ci["low"], ci["high"]]},
         "sampled_pass_at_1": pass1,
         "table": summary["rows"],
@@ -205,8 +235,14 @@ def main() -> None:
     path = RESULTS / "scaling.json"
     result = json.loads(path.read_text()) if path.exists() else {}
     load_start = os.getloadavg()
-    result.update({"name": "scaling", "date": date.today().isoformat(), "device": f"cpu, {os.cpu_count()} cores (shared)",
-                   "versions": _versions()})
+    result.update(
+        {
+            "name": "scaling",
+            "date": date.today().isoformat(),
+            "device": f"cpu, {os.cpu_count()} cores (shared)",
+            "versions": _versions(),
+        }
+    )
     if args.part in ("speed", "all"):
         result["speed"] = speed(args.repeats)
         result["speed"]["load"] = {"start": load_start, "end": os.getloadavg()}

@@ -56,22 +56,45 @@ def main() -> None:
     load_start = os.getloadavg()
     backend = HFBackend.from_name("smollm2-135m", device="cpu")
     if args.cached_only:
+
         def refuse(*_, **__):
             raise RuntimeError("--cached-only: this sweep is not fully cached; rerun without it, under the heavy lock")
 
         backend.generate = refuse
     runs = {}
     for difficulty in ("agreement", "verifier"):  # verifier last: its plot and summary stay in --out
-        config = ScaleConfig(model="smollm2-135m", task="arith-sum-2d", strategies=STRATEGIES, max_n=args.max_n,
-                             limit=args.limit, dev_limit=args.dev_limit, difficulty=difficulty, out_dir=args.out, device="cpu")
+        config = ScaleConfig(
+            model="smollm2-135m",
+            task="arith-sum-2d",
+            strategies=STRATEGIES,
+            max_n=args.max_n,
+            limit=args.limit,
+            dev_limit=args.dev_limit,
+            difficulty=difficulty,
+            out_dir=args.out,
+            device="cpu",
+        )
         runs[difficulty] = run_scale(config, backend=backend)
     load_end = os.getloadavg()
 
     summary = runs["verifier"]
     rows, optimal = summary["rows"], summary["compute_optimal"]
     fixed = {name: curve(rows, name) for name in STRATEGIES}
-    keep = ("difficulty", "pilot", "pilot_tokens", "edges", "bins_requested", "bins_effective", "min_bin_size",
-            "dev_bin_sizes", "test_bin_sizes", "points", "choices", "savings", "savings_vs")
+    keep = (
+        "difficulty",
+        "pilot",
+        "pilot_tokens",
+        "edges",
+        "bins_requested",
+        "bins_effective",
+        "min_bin_size",
+        "dev_bin_sizes",
+        "test_bin_sizes",
+        "points",
+        "choices",
+        "savings",
+        "savings_vs",
+    )
     from datetime import date
 
     result = {
@@ -80,10 +103,12 @@ def main() -> None:
         "device": f"{device_name()}, 1 torch thread",
         "versions": versions(),
         "model": {"name": "smollm2-135m", "weights_sha256": weights_hash(backend.model)},
-        "setting": (f"arith-sum-2d, first {args.limit} test and {args.dev_limit} dev problems, smollm2-135m, T=0.7, "
-                    f"<= 128 new tokens, n = 1..{args.max_n} from one draw of {args.max_n} samples per problem; rule-based "
-                    f"arithmetic verifier; {config.pilot} pilot samples (the draw's first), {config.bins} bins requested, "
-                    f"min {config.min_bin_size} dev problems per bin"),
+        "setting": (
+            f"arith-sum-2d, first {args.limit} test and {args.dev_limit} dev problems, smollm2-135m, T=0.7, "
+            f"<= 128 new tokens, n = 1..{args.max_n} from one draw of {args.max_n} samples per problem; rule-based "
+            f"arithmetic verifier; {config.pilot} pilot samples (the draw's first), {config.bins} bins requested, "
+            f"min {config.min_bin_size} dev problems per bin"
+        ),
         "metric": "test accuracy against mean generated policy tokens per problem (compute-optimal: pilots included)",
         "config": asdict(config),
         "ours": {k: optimal[k] for k in keep},

@@ -2,8 +2,8 @@
 
 One command (run it under the heavy lock on a shared machine):
 
-    flock /tmp/reasoncraft-heavy.lock .venv/bin/python benchmarks/sft.py [--steps 12] [--repeats 3] [--precision fp32|bf16]
-        [--gradient-checkpointing on|off]
+    flock /tmp/reasoncraft-heavy.lock .venv/bin/python benchmarks/sft.py [--steps 12] [--repeats 3]
+        [--precision fp32|bf16] [--gradient-checkpointing on|off]
 
 Both arms fine-tune the same model (default SmolLM2-135M-Instruct, fp32 weights on the CPU) on the same
 Countdown-4 journey traces (written by the depth-first-search teacher, no model needed), with the
@@ -55,11 +55,15 @@ def traces(limit: int) -> list[list[dict]]:
 
     task = get_task("countdown-4", max_target=50)
     teacher = CountdownSearchTeacher("journey")
-    return [task.prompt(p) + [{"role": "assistant", "content": teacher.solve(p, 0)}]
-            for p in task.problems("train", limit=limit)]
+    return [
+        task.prompt(p) + [{"role": "assistant", "content": teacher.solve(p, 0)}]
+        for p in task.problems("train", limit=limit)
+    ]
 
 
-def arm_ours(steps: int, model_name: str, threads: int, row_tokens: int, precision: str, checkpointing: str = "on") -> dict:
+def arm_ours(
+    steps: int, model_name: str, threads: int, row_tokens: int, precision: str, checkpointing: str = "on"
+) -> dict:
     import torch
 
     from reasoncraft.train.sft import train_sft
@@ -69,20 +73,39 @@ def arm_ours(steps: int, model_name: str, threads: int, row_tokens: int, precisi
     folder = Path(tempfile.mkdtemp())
     data = folder / "d.jsonl"
     data.write_text("".join(json.dumps({"messages": m}) + "\n" for m in traces(200)))
-    config = SFTConfig(model=model_name, datasets=[str(data)], max_seq_length=row_tokens, micro_batch_tokens=row_tokens,
-                       max_steps=steps, learning_rate=LEARNING_RATE, lr_schedule="constant", save_steps=-1,
-                       autocast_bf16=precision == "bf16", gradient_checkpointing=checkpointing == "on",
-                       save_model=False, device="cpu", dtype="float32", num_threads=threads, out_dir=str(folder / "run"),
-                       log_steps=0)
+    config = SFTConfig(
+        model=model_name,
+        datasets=[str(data)],
+        max_seq_length=row_tokens,
+        micro_batch_tokens=row_tokens,
+        max_steps=steps,
+        learning_rate=LEARNING_RATE,
+        lr_schedule="constant",
+        save_steps=-1,
+        autocast_bf16=precision == "bf16",
+        gradient_checkpointing=checkpointing == "on",
+        save_model=False,
+        device="cpu",
+        dtype="float32",
+        num_threads=threads,
+        out_dir=str(folder / "run"),
+        log_steps=0,
+    )
     train_sft(config, log=lambda m: None)
     rows = [json.loads(line) for line in (folder / "run" / "metrics.jsonl").read_text().splitlines()][1:]
     tokens = sum(r["train_tokens"] for r in rows)
     seconds = sum(r["step_time"] for r in rows)
-    return {"tokens_per_s": tokens / seconds, "tokens_per_step": tokens / len(rows), "s_per_step": seconds / len(rows),
-            "peak_mem_mb": round(peak_rss_mb())}
+    return {
+        "tokens_per_s": tokens / seconds,
+        "tokens_per_step": tokens / len(rows),
+        "s_per_step": seconds / len(rows),
+        "peak_mem_mb": round(peak_rss_mb()),
+    }
 
 
-def arm_trl(steps: int, model_name: str, threads: int, row_tokens: int, precision: str, checkpointing: str = "on") -> dict:
+def arm_trl(
+    steps: int, model_name: str, threads: int, row_tokens: int, precision: str, checkpointing: str = "on"
+) -> dict:
     import datasets
     import torch
     from transformers import TrainerCallback
@@ -105,44 +128,95 @@ def arm_trl(steps: int, model_name: str, threads: int, row_tokens: int, precisio
                 marks.append((time.perf_counter(), 0))
 
     out = tempfile.mkdtemp()
-    args = SFTConfig(output_dir=out, max_steps=steps, per_device_train_batch_size=1, gradient_accumulation_steps=1,
-                     learning_rate=LEARNING_RATE, lr_scheduler_type="constant", packing=True, packing_strategy="bfd",
-                     max_length=row_tokens, completion_only_loss=True, save_strategy="no", report_to=[],
-                     logging_steps=1, use_cpu=True, include_num_input_tokens_seen="non_padding",
-                     dataloader_num_workers=0, seed=0, bf16=precision == "bf16",
-                     gradient_checkpointing=checkpointing == "on")
-    trainer = SFTTrainer(model=model, args=args, train_dataset=datasets.Dataset.from_list(rows),
-                         processing_class=tokenizer, callbacks=[Start(), Clock()])
+    args = SFTConfig(
+        output_dir=out,
+        max_steps=steps,
+        per_device_train_batch_size=1,
+        gradient_accumulation_steps=1,
+        learning_rate=LEARNING_RATE,
+        lr_scheduler_type="constant",
+        packing=True,
+        packing_strategy="bfd",
+        max_length=row_tokens,
+        completion_only_loss=True,
+        save_strategy="no",
+        report_to=[],
+        logging_steps=1,
+        use_cpu=True,
+        include_num_input_tokens_seen="non_padding",
+        dataloader_num_workers=0,
+        seed=0,
+        bf16=precision == "bf16",
+        gradient_checkpointing=checkpointing == "on",
+    )
+    trainer = SFTTrainer(
+        model=model,
+        args=args,
+        train_dataset=datasets.Dataset.from_list(rows),
+        processing_class=tokenizer,
+        callbacks=[Start(), Clock()],
+    )
     trainer.train()
     # marks[0] is the start of step 1, marks[1] its end; time the steps after the first.
     (t1, n1), (t_end, n_end) = marks[1], marks[-1]
     timed = len(marks) - 2
-    return {"tokens_per_s": (n_end - n1) / (t_end - t1), "tokens_per_step": (n_end - n1) / timed,
-            "s_per_step": (t_end - t1) / timed, "peak_mem_mb": round(peak_rss_mb())}
+    return {
+        "tokens_per_s": (n_end - n1) / (t_end - t1),
+        "tokens_per_step": (n_end - n1) / timed,
+        "s_per_step": (t_end - t1) / timed,
+        "peak_mem_mb": round(peak_rss_mb()),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--arm", choices=["ours", "trl"], help="internal: run one arm and print its JSON")
-    parser.add_argument("--steps", type=int, default=12, help="optimizer steps per arm (the first is warm-up); rows vary in length, so time enough of them")
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=12,
+        help="optimizer steps per arm (the first is warm-up); rows vary in length, so time enough of them",
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--model", default="smollm2-135m")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--row-tokens", type=int, default=1024, help="packed row size (tokens per optimizer step)")
-    parser.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
-                        help="fp32 in both arms, or bfloat16 autocast in both (TRL's default is bf16)")
-    parser.add_argument("--gradient-checkpointing", choices=["on", "off"], default="on",
-                        help="recompute activations in the backward pass, in both arms (TRL's SFTConfig defaults to on)")
+    parser.add_argument(
+        "--precision",
+        choices=["fp32", "bf16"],
+        default="fp32",
+        help="fp32 in both arms, or bfloat16 autocast in both (TRL's default is bf16)",
+    )
+    parser.add_argument(
+        "--gradient-checkpointing",
+        choices=["on", "off"],
+        default="on",
+        help="recompute activations in the backward pass, in both arms (TRL's SFTConfig defaults to on)",
+    )
     args = parser.parse_args()
     if args.arm:
         arm = arm_ours if args.arm == "ours" else arm_trl
-        print(json.dumps(arm(args.steps, args.model, args.threads, args.row_tokens, args.precision,
-                             args.gradient_checkpointing)))
+        print(
+            json.dumps(
+                arm(args.steps, args.model, args.threads, args.row_tokens, args.precision, args.gradient_checkpointing)
+            )
+        )
         return
     load_start = os.getloadavg()
-    common = ["--steps", str(args.steps), "--model", args.model, "--threads", str(args.threads),
-              "--row-tokens", str(args.row_tokens), "--precision", args.precision,
-              "--gradient-checkpointing", args.gradient_checkpointing]
+    common = [
+        "--steps",
+        str(args.steps),
+        "--model",
+        args.model,
+        "--threads",
+        str(args.threads),
+        "--row-tokens",
+        str(args.row_tokens),
+        "--precision",
+        args.precision,
+        "--gradient-checkpointing",
+        args.gradient_checkpointing,
+    ]
     raw: dict[str, list[dict]] = {"ours": [], "trl": []}
     for _ in range(args.repeats):  # alternate, so a change in machine load hits both arms
         for name in ("ours", "trl"):
@@ -151,36 +225,50 @@ def main() -> None:
     def stats(name: str) -> dict:
         runs = raw[name]
         mem = [r["peak_mem_mb"] for r in runs]
-        return {**summary([r["tokens_per_s"] for r in runs]), "peak_mem_mb": max(mem),
-                "peak_mem": {"median": statistics.median(mem), "min": min(mem), "max": max(mem), "runs": mem},
-                "tokens_per_step": statistics.median(r["tokens_per_step"] for r in runs),
-                "s_per_step": statistics.median(r["s_per_step"] for r in runs)}
+        return {
+            **summary([r["tokens_per_s"] for r in runs]),
+            "peak_mem_mb": max(mem),
+            "peak_mem": {"median": statistics.median(mem), "min": min(mem), "max": max(mem), "runs": mem},
+            "tokens_per_step": statistics.median(r["tokens_per_step"] for r in runs),
+            "s_per_step": statistics.median(r["s_per_step"] for r in runs),
+        }
 
     ours, trl = stats("ours"), stats("trl")
     speedup = ours["median"] / trl["median"]
     load_end = os.getloadavg()
     checkpointing = args.gradient_checkpointing == "on"
     result = {
-        "name": "sft" + ("_bf16" if args.precision == "bf16" else "") + ("_no_checkpointing" if not checkpointing else ""), "device": device_name() + f", {args.threads} threads",
+        "name": "sft"
+        + ("_bf16" if args.precision == "bf16" else "")
+        + ("_no_checkpointing" if not checkpointing else ""),
+        "device": device_name() + f", {args.threads} threads",
         "versions": versions("trl", "peft"),
-        "setting": (f"{args.model} full fine-tuning, {PRECISION[args.precision]} in both arms, on Countdown-4 journey "
-                    f"traces (chat template, completion-only loss), packed padding-free rows of <= {args.row_tokens} "
-                    f"tokens, 1 row per optimizer step, lr {LEARNING_RATE} constant, fused AdamW in both, gradient "
-                    f"checkpointing {args.gradient_checkpointing} in both; {args.steps} "
-                    f"steps per arm, first is warm-up; {args.repeats} repeats, arms alternating. Both pack "
-                    "best-fit-decreasing and keep packed examples apart (TRL through transformers' position-id block "
-                    "mask, ours with an explicit one); rows of one example are unmasked in both."),
+        "setting": (
+            f"{args.model} full fine-tuning, {PRECISION[args.precision]} in both arms, on Countdown-4 journey "
+            f"traces (chat template, completion-only loss), packed padding-free rows of <= {args.row_tokens} "
+            f"tokens, 1 row per optimizer step, lr {LEARNING_RATE} constant, fused AdamW in both, gradient "
+            f"checkpointing {args.gradient_checkpointing} in both; {args.steps} "
+            f"steps per arm, first is warm-up; {args.repeats} repeats, arms alternating. Both pack "
+            "best-fit-decreasing and keep packed examples apart (TRL through transformers' position-id block "
+            "mask, ours with an explicit one); rows of one example are unmasked in both."
+        ),
         "metric": "non-padding training tokens per second (higher is better)",
-        "ours": ours, "baseline": {"name": "TRL SFTTrainer (packing=True, bfd)", **trl},
-        "speedup": speedup, "target": 1.0,
-        "load": {"start": load_start, "end": load_end}, "raw": raw,
+        "ours": ours,
+        "baseline": {"name": "TRL SFTTrainer (packing=True, bfd)", **trl},
+        "speedup": speedup,
+        "target": 1.0,
+        "load": {"start": load_start, "end": load_end},
+        "raw": raw,
     }
-    line = (f"sft ({result['device']}): {ours['median']:.0f} non-padding training tokens/s vs TRL SFTTrainer "
-            f"{trl['median']:.0f} ({speedup:.2f}x; ours {ours['min']:.0f}-{ours['max']:.0f}, TRL {trl['min']:.0f}-{trl['max']:.0f}); "
-            f"peak RSS (max over {args.repeats} runs) {ours['peak_mem_mb']} vs {trl['peak_mem_mb']} MB (ours "
-            f"{ours['peak_mem']['min']}-{ours['peak_mem']['max']}, TRL {trl['peak_mem']['min']}-{trl['peak_mem']['max']}); "
-            f"{args.model}, {PRECISION[args.precision]}, gradient checkpointing {args.gradient_checkpointing} in both "
-            f"arms, packed rows <= {args.row_tokens} tokens; load {load_start[0]:.1f}->{load_end[0]:.1f} (shared machine)")
+    line = (
+        f"sft ({result['device']}): {ours['median']:.0f} non-padding training tokens/s vs TRL SFTTrainer "
+        f"{trl['median']:.0f} ({speedup:.2f}x; ours {ours['min']:.0f}-{ours['max']:.0f}, TRL "
+        f"{trl['min']:.0f}-{trl['max']:.0f}); "
+        f"peak RSS (max over {args.repeats} runs) {ours['peak_mem_mb']} vs {trl['peak_mem_mb']} MB (ours "
+        f"{ours['peak_mem']['min']}-{ours['peak_mem']['max']}, TRL {trl['peak_mem']['min']}-{trl['peak_mem']['max']}); "
+        f"{args.model}, {PRECISION[args.precision]}, gradient checkpointing {args.gradient_checkpointing} in both "
+        f"arms, packed rows <= {args.row_tokens} tokens; load {load_start[0]:.1f}->{load_end[0]:.1f} (shared machine)"
+    )
     print(json.dumps({k: v for k, v in result.items() if k != "raw"}, indent=2))
     write_result(result, line)
 

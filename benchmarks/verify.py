@@ -251,10 +251,13 @@ def _cases_line(ours: dict, base: dict) -> str:
     for name, label in (("mathverify", "Math-Verify's suite"), ("others", "lighteval/simple-evals/MATH cases")):
         o, b = ours["cases"][name], base["cases"][name]
         parts.append(
-            f"{label} (raw strings; ours vs Math-Verify direct): all {o['all']['agreement']:.4f} vs {b['all']['agreement']:.4f} "
+            f"{label} (raw strings; ours vs Math-Verify direct): all {o['all']['agreement']:.4f} vs "
+            f"{b['all']['agreement']:.4f} "
             f"(n={o['all']['n']}, false positives {o['all']['false_positives']} vs {b['all']['false_positives']}), "
-            f"dev {o['dev']['agreement']:.4f}, **held-out {o['heldout']['agreement']:.4f}** vs {b['heldout']['agreement']:.4f} "
-            f"(n={o['heldout']['n']}, false positives {o['heldout']['false_positives']}); slowest pair {o['max_seconds_per_pair']:.2f} s"
+            f"dev {o['dev']['agreement']:.4f}, **held-out {o['heldout']['agreement']:.4f}** vs "
+            f"{b['heldout']['agreement']:.4f} "
+            f"(n={o['heldout']['n']}, false positives {o['heldout']['false_positives']}); slowest pair "
+            f"{o['max_seconds_per_pair']:.2f} s"
         )
     return "; ".join(parts) + "."
 
@@ -274,11 +277,17 @@ def main() -> None:
     arms = {}
     for arm in ("mathverify_boxed", "mathverify_dollar", "ours", "ours_per_call"):
         arms[arm] = run_arm(__file__, ["--arm", arm, "--repeats", str(args.repeats)])
-        print(f"{arm}: {arms[arm]['median']:.0f} checks/s, math500 agreement {arms[arm]['math500']['agreement']:.4f}, "
-              f"fixture agreement {arms[arm]['fixture']['agreement']:.4f}", flush=True)
+        print(
+            f"{arm}: {arms[arm]['median']:.0f} checks/s, math500 agreement {arms[arm]['math500']['agreement']:.4f}, "
+            f"fixture agreement {arms[arm]['fixture']['agreement']:.4f}",
+            flush=True,
+        )
         for name, got in (arms[arm].get("cases") or {}).items():
-            print(f"  {name}: dev {got['dev']['agreement']:.4f}, held-out {got['heldout']['agreement']:.4f} "
-                  f"(FP {got['all']['false_positives']}), slowest {got['max_seconds_per_pair']:.2f} s", flush=True)
+            print(
+                f"  {name}: dev {got['dev']['agreement']:.4f}, held-out {got['heldout']['agreement']:.4f} "
+                f"(FP {got['all']['false_positives']}), slowest {got['max_seconds_per_pair']:.2f} s",
+                flush=True,
+            )
     load_end = os.getloadavg()
     ours, base = arms["ours"], arms["mathverify_boxed"]
 
@@ -305,7 +314,8 @@ def main() -> None:
             f"{kinds['identical']} identical / {kinds['rewritten']} rewritten-equivalent / {kinds['wrong']} wrong, "
             f"shuffled (seed {SEED}); {args.repeats} timed passes per arm after a 30-pair warm-up, each arm in its own "
             "process; ours = math_equal_many (batched) with a fresh worker per pass, start-up not timed; "
-            f"plus agreement on the {len(load_fixture())} hand-labelled pairs of tests/fixtures/math_equal_pairs.jsonl, "
+            f"plus agreement on the {len(load_fixture())} hand-labelled pairs of "
+            "tests/fixtures/math_equal_pairs.jsonl, "
             "and on the cases of tests/fixtures/checker_cases/ (raw strings; dev and held-out halves apart; ours: "
             "text_verdicts one pair per call; Math-Verify: verify(parse(g), parse(p)) with its defaults)"
         ),
@@ -314,7 +324,9 @@ def main() -> None:
         "baseline": arm_record(base, "Math-Verify direct: verify(parse('\\boxed{g}'), parse('\\boxed{c}'))"),
         "other_arms": {
             "ours_per_call": arm_record(arms["ours_per_call"], "math_equal called once per pair"),
-            "mathverify_dollar": arm_record(arms["mathverify_dollar"], "Math-Verify direct with '$g$' / '$c$' wrapping"),
+            "mathverify_dollar": arm_record(
+                arms["mathverify_dollar"], "Math-Verify direct with '$g$' / '$c$' wrapping"
+            ),
         },
         "speedup": ours["median"] / base["median"],
         "speedup_per_call": arms["ours_per_call"]["median"] / base["median"],
@@ -330,7 +342,8 @@ def main() -> None:
         f"(per-call math_equal {result['speedup_per_call']:.1f}x); agreement on {len(pairs)} MATH-500 pairs "
         f"{ours['math500']['agreement']:.4f} vs {base['math500']['agreement']:.4f} "
         f"(false positives {ours['math500']['false_positives']} vs {base['math500']['false_positives']}); "
-        f"on {ours['fixture']['n']} hand-labelled pairs {ours['fixture']['agreement']:.4f} vs {base['fixture']['agreement']:.4f} "
+        f"on {ours['fixture']['n']} hand-labelled pairs {ours['fixture']['agreement']:.4f} vs "
+        f"{base['fixture']['agreement']:.4f} "
         f"($-wrapped Math-Verify {arms['mathverify_dollar']['fixture']['agreement']:.4f}). Only {sent_to_sympy} of "
         f"{len(pairs)} pairs reach sympy in ours: the speed is the cheap paths. Target 5x. " + _cases_line(ours, base),
     )

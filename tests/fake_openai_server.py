@@ -31,8 +31,9 @@ import json
 import os
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
-from typing import Any, Sequence
+from typing import Any
 
 REASONS = {
     200: "OK",
@@ -137,7 +138,7 @@ class FakeOpenAIServer:
         with self._lock:
             return [r for r in self.log if r["key"] == prompt_key(prompt)]
 
-    def start(self) -> "FakeOpenAIServer":
+    def start(self) -> FakeOpenAIServer:
         ready = threading.Event()
         self._thread = threading.Thread(target=self._serve, args=(ready,), daemon=True)
         self._thread.start()
@@ -154,7 +155,7 @@ class FakeOpenAIServer:
         if self._thread is not None:
             self._thread.join(timeout=10)
 
-    def __enter__(self) -> "FakeOpenAIServer":
+    def __enter__(self) -> FakeOpenAIServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

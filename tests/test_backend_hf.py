@@ -38,13 +38,17 @@ def test_greedy_matches_model_generate_batched_and_alone(tiny):
     encoded = [backend.encode(p) for p in PROMPTS]
     # Reference 1: each prompt alone through model.generate.
     for ids, completions in zip(encoded, out):
-        ref = model.generate(torch.tensor([ids]), attention_mask=torch.ones(1, len(ids), dtype=torch.long),
-                             max_new_tokens=24, do_sample=False)[0, len(ids):].tolist()
+        ref = model.generate(
+            torch.tensor([ids]),
+            attention_mask=torch.ones(1, len(ids), dtype=torch.long),
+            max_new_tokens=24,
+            do_sample=False,
+        )[0, len(ids) :].tolist()
         assert completions[0].token_ids == ref
     # Reference 2: the whole left-padded batch through model.generate.
     tok.padding_side = "left"
     batch = tok.pad({"input_ids": encoded}, return_tensors="pt")
-    ref = model.generate(**batch, max_new_tokens=24, do_sample=False)[:, batch["input_ids"].shape[1]:]
+    ref = model.generate(**batch, max_new_tokens=24, do_sample=False)[:, batch["input_ids"].shape[1] :]
     for row, completions in zip(ref.tolist(), out):
         assert completions[0].token_ids == row[: len(completions[0].token_ids)]
 
@@ -146,7 +150,7 @@ def test_greedy_matches_generate_on_cuda():
     backend = HFBackend(model, tok)
     ids = backend.encode(PROMPTS[0])
     out = backend.generate(PROMPTS[:1], SamplingParams(temperature=0, max_new_tokens=16))[0][0]
-    ref = model.generate(torch.tensor([ids], device="cuda"), max_new_tokens=16, do_sample=False)[0, len(ids):]
+    ref = model.generate(torch.tensor([ids], device="cuda"), max_new_tokens=16, do_sample=False)[0, len(ids) :]
     assert out.token_ids == ref.tolist()
 
 

@@ -10,7 +10,7 @@ import random
 import pytest
 
 from reasoncraft.data.decontam import Decontaminator, eval_sets_from_tasks
-from reasoncraft.data.dedup import deduplicate, near_duplicates
+from reasoncraft.data.dedup import near_duplicates
 from reasoncraft.data.filters import Readability, readability_reasons
 from reasoncraft.data.pipeline import build_sft_set
 
@@ -51,9 +51,15 @@ def test_near_duplicates_against_a_plain_pairwise_loop():
 
 
 def _record(key, question, completion, correct=True, tokens=10):
-    return {"key": key, "problem_id": key, "messages": [{"role": "user", "content": question},
-            {"role": "assistant", "content": completion}], "completion": completion,
-            "verdict": {"correct": correct}, "tokens": {"completion": tokens}, "finish_reason": "stop"}
+    return {
+        "key": key,
+        "problem_id": key,
+        "messages": [{"role": "user", "content": question}, {"role": "assistant", "content": completion}],
+        "completion": completion,
+        "verdict": {"correct": correct},
+        "tokens": {"completion": tokens},
+        "finish_reason": "stop",
+    }
 
 
 def test_build_sft_set_counts_each_reason():
@@ -81,8 +87,17 @@ def _math500(shared_data):
     return {"math500/test": [(r["id"], r["problem"]) for r in rows]}
 
 
-SYNONYMS = {"find": "determine", "what": "which", "compute": "calculate", "number": "value", "the": "this",
-            "is": "equals", "of": "for", "how": "in what way", "many": "numerous"}
+SYNONYMS = {
+    "find": "determine",
+    "what": "which",
+    "compute": "calculate",
+    "number": "value",
+    "the": "this",
+    "is": "equals",
+    "of": "for",
+    "how": "in what way",
+    "many": "numerous",
+}
 
 
 def reword(text: str, changes: int = 3) -> str:
@@ -105,10 +120,15 @@ def test_math500_planted_problems_are_removed_and_reworded_copies_flagged(shared
     assert sum(a != b for a, b in zip(planted, reworded)) >= 35
     gsm = [json.loads(line) for line in (shared_data / "gsm8k_train_sample.jsonl").read_text().splitlines()[:300]]
     clean = [r["problem"] for r in gsm]
-    records = ([_record(f"planted{i}", t, "x Answer: 1") for i, t in enumerate(planted)]
-               + [_record(f"reworded{i}", f"Solve this. {t}", f"y{i} Answer: 1") for i, t in enumerate(reworded)
-                  if t not in planted]
-               + [_record(f"clean{i}", t, f"z{i} Answer: 1") for i, t in enumerate(clean)])
+    records = (
+        [_record(f"planted{i}", t, "x Answer: 1") for i, t in enumerate(planted)]
+        + [
+            _record(f"reworded{i}", f"Solve this. {t}", f"y{i} Answer: 1")
+            for i, t in enumerate(reworded)
+            if t not in planted
+        ]
+        + [_record(f"clean{i}", t, f"z{i} Answer: 1") for i, t in enumerate(clean)]
+    )
     kept, report = build_sft_set(records, rules=Readability(script="", layout="none"), decontaminator=decontaminator)
     verdicts = {item["key"]: item["verdict"] for item in report["contamination"]["items"]}
     assert all(verdicts.get(f"planted{i}") == "removed" for i in range(40))
@@ -124,10 +144,15 @@ def test_math500_planted_problems_are_removed_and_reworded_copies_flagged(shared
     strict = Decontaminator(sets, remove_overlap=1.0)
     assert all(strict.check(t).verdict == "removed" for t in planted)
     assert all(strict.check(f"Solve this. {t}").verdict == "flagged" for t in reworded if t not in planted)
-    print({"planted_removed": 40, "reworded": len(reworded_keys),
-           "reworded_flagged": sum(verdicts[k] == "flagged" for k in reworded_keys),
-           "reworded_removed": sum(verdicts[k] == "removed" for k in reworded_keys),
-           "gsm8k_false_positives": len(false_positives)})
+    print(
+        {
+            "planted_removed": 40,
+            "reworded": len(reworded_keys),
+            "reworded_flagged": sum(verdicts[k] == "flagged" for k in reworded_keys),
+            "reworded_removed": sum(verdicts[k] == "removed" for k in reworded_keys),
+            "gsm8k_false_positives": len(false_positives),
+        }
+    )
 
 
 def test_eval_sets_come_from_the_tasks_and_missing_ones_are_reported():
@@ -151,8 +176,12 @@ def test_to_dataset_reads_records_whose_extra_fields_differ(tmp_path):
     from reasoncraft.data.pipeline import to_dataset, write_jsonl_atomic
 
     a = {**_record("a", "q1", "c1"), "verdict": {"correct": True, "reward": 1.0, "breakdown": {"accuracy": 1.0}}}
-    b = {**_record("b", "q2", "c2"), "verdict": {"correct": True, "reward": {"failure": "x"}, "breakdown": {"code": 0.5}},
-         "journey": {"reflection": "teacher"}, "teacher": {"id": "t"}}
+    b = {
+        **_record("b", "q2", "c2"),
+        "verdict": {"correct": True, "reward": {"failure": "x"}, "breakdown": {"code": 0.5}},
+        "journey": {"reflection": "teacher"},
+        "teacher": {"id": "t"},
+    }
     path = write_jsonl_atomic([a, b], tmp_path / "sft.jsonl")
     dataset = to_dataset(path)
     assert dataset["key"] == ["a", "b"] and dataset["journey"] == [None, "teacher"]
@@ -203,9 +232,18 @@ def test_offline_mode_is_honoured_without_probing_and_a_local_copy_is_checked(tm
     sets, unavailable = eval_sets_from_tasks(["humaneval"])
     assert sets == {} and "humaneval" in unavailable and "data_path" in unavailable["humaneval"]
     local = tmp_path / "humaneval.jsonl"
-    local.write_text(json.dumps({"task_id": "HumanEval/0", "prompt": "def add(a, b):\n    \"\"\"Add two numbers a and b.\"\"\"\n",
-                                 "canonical_solution": "    return a + b\n", "entry_point": "add",
-                                 "test": "def check(candidate):\n    assert candidate(1, 2) == 3\n"}) + "\n")
+    local.write_text(
+        json.dumps(
+            {
+                "task_id": "HumanEval/0",
+                "prompt": 'def add(a, b):\n    """Add two numbers a and b."""\n',
+                "canonical_solution": "    return a + b\n",
+                "entry_point": "add",
+                "test": "def check(candidate):\n    assert candidate(1, 2) == 3\n",
+            }
+        )
+        + "\n"
+    )
     sets, unavailable = eval_sets_from_tasks(["humaneval"], {"humaneval": {"data_path": str(local)}})
     assert unavailable == {} and [item_id for item_id, _ in sets["humaneval/test"]] == ["HumanEval/0"]
     planted = f"Here is a task. {sets['humaneval/test'][0][1]}"

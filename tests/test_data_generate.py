@@ -14,15 +14,23 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from fake_openai_server import FakeOpenAIServer, prompt_key  # noqa: E402
-
+from fake_openai_server import FakeOpenAIServer  # noqa: E402
 from reasoncraft.backends import HFBackend, SamplingParams  # noqa: E402
 from reasoncraft.data.countdown import CountdownSearchTeacher  # noqa: E402
 from reasoncraft.data.generate import generate_traces, read_records, teacher_id, trace_keys  # noqa: E402
 from reasoncraft.tasks import get_task  # noqa: E402
 
-FAST = dict(request_timeout=0.5, connect_timeout=0.5, max_retries=3, backoff_base=0.02, backoff_cap=0.1,
-            request_deadline=4.0, breaker_threshold=1000, watchdog_window=None, api_key_env=None)
+FAST = dict(
+    request_timeout=0.5,
+    connect_timeout=0.5,
+    max_retries=3,
+    backoff_base=0.02,
+    backoff_cap=0.1,
+    request_deadline=4.0,
+    breaker_threshold=1000,
+    watchdog_window=None,
+    api_key_env=None,
+)
 
 
 def lines_by_key(path: Path) -> Counter:
@@ -110,9 +118,14 @@ def test_sigkill_and_faults_leave_exactly_one_record_per_key(tmp_path):
         server.inject(prompts[3], "500")
         server.inject(prompts[5], "hang")
         server.inject(prompts[7], "drop")
-        server.inject(prompts[20], "500", "500", "500", "500")  # 1 + max_retries attempts: the run that meets it fails it
-        child = subprocess.Popen([sys.executable, "-c", CHILD, server.base_url, str(out), repr(FAST)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        server.inject(
+            prompts[20], "500", "500", "500", "500"
+        )  # 1 + max_retries attempts: the run that meets it fails it
+        child = subprocess.Popen(
+            [sys.executable, "-c", CHILD, server.base_url, str(out), repr(FAST)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and (not out.exists() or len(out.read_bytes().splitlines()) < 6):
             time.sleep(0.05)
@@ -140,22 +153,38 @@ def test_sigkill_and_faults_leave_exactly_one_record_per_key(tmp_path):
     assert faults == {"429": 1, "429:0.1": 1, "500": 5, "hang": 1, "drop": 1}
     # Retries the reruns saw never exceed the faults served (the killed child's are lost with it).
     assert sum(first.retries.values()) + sum(rerun.retries.values()) <= sum(faults.values())
-    print({"injected_faults_served": dict(faults), "records_before_kill": sum(killed_at.values()),
-           "first_rerun": first.to_dict(), "second_rerun_written": rerun.records_written})
+    print(
+        {
+            "injected_faults_served": dict(faults),
+            "records_before_kill": sum(killed_at.values()),
+            "first_rerun": first.to_dict(),
+            "second_rerun_written": rerun.records_written,
+        }
+    )
 
 
 def test_cold_start_recipe_runs_with_an_in_process_teacher_folder(tmp_path):
     """The R1 cold-start recipe on a (tiny, untrained) checkpoint: every trace is judged, counted and priced."""
+    from reasoncraft.config import load_config
     from reasoncraft.data.distill import DistillConfig, run_distill
     from reasoncraft.testing import tiny_model
-    from reasoncraft.config import load_config
 
     model, tok = tiny_model("qwen2")
     model.save_pretrained(tmp_path / "ckpt")
     tok.save_pretrained(tmp_path / "ckpt")
-    config = load_config(DistillConfig, "configs/distill_r1_cold_start.yaml", [
-        f"teacher={tmp_path / 'ckpt'}", "limit=3", "k=2", "max_new_tokens=8", "device=cpu",
-        "price_per_million_completion_tokens=1.5", f"out_dir={tmp_path / 'run'}"])
+    config = load_config(
+        DistillConfig,
+        "configs/distill_r1_cold_start.yaml",
+        [
+            f"teacher={tmp_path / 'ckpt'}",
+            "limit=3",
+            "k=2",
+            "max_new_tokens=8",
+            "device=cpu",
+            "price_per_million_completion_tokens=1.5",
+            f"out_dir={tmp_path / 'run'}",
+        ],
+    )
     report = run_distill(config, log=lambda m: None)
     generation, filtering = report["generation"], report["filtering"]
     assert generation["records_total"] == 6 and generation["completion_tokens"] > 0

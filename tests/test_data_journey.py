@@ -6,12 +6,12 @@ import json
 
 import pytest
 
+from reasoncraft.config import ConfigError
 from reasoncraft.data.countdown import CountdownSearchTeacher, dfs
 from reasoncraft.data.distill import DistillConfig, run_distill
 from reasoncraft.data.generate import generate_traces, read_records
 from reasoncraft.data.journey import build_journeys
 from reasoncraft.tasks import get_task
-from reasoncraft.config import ConfigError
 
 
 def test_search_teacher_journey_holds_dead_ends_and_the_shortcut_path():
@@ -50,7 +50,11 @@ def test_reflection_journeys_from_wrong_and_right_traces(tmp_path):
         model_id = "two-attempts"
 
         def solve(self, problem, sample_index):
-            return wrong if sample_index == 0 and problem.id == p.id else CountdownSearchTeacher("shortcut").solve(problem, 0)
+            return (
+                wrong
+                if sample_index == 0 and problem.id == p.id
+                else CountdownSearchTeacher("shortcut").solve(problem, 0)
+            )
 
     generate_traces(task, problems, TwoAttempts(), tmp_path / "t.jsonl", k=2)
     records = list(read_records(tmp_path / "t.jsonl")[0].values())
@@ -61,15 +65,23 @@ def test_reflection_journeys_from_wrong_and_right_traces(tmp_path):
     assert text.startswith("<think>Just add them. So the answer would be")
     assert f"equals {total}, not {p.fields['target']}" in text and "Wait," in text
     assert text.count("<answer>") == 1 and journeys[0]["verdict"]["correct"] is True
-    assert text.endswith(right[right.index("<answer>"):])  # the journey ends on the right trace's answer
+    assert text.endswith(right[right.index("<answer>") :])  # the journey ends on the right trace's answer
     assert journeys[0]["messages"][-1]["content"] == text
     assert journeys[0]["journey"]["wrong"] != journeys[0]["journey"]["right"]
 
 
 def test_distill_end_to_end_with_a_solver(tmp_path):
-    config = DistillConfig(task="countdown-3", task_options={"max_target": 50}, limit=12, k=2,
-                           teacher="countdown-dfs-journey", layout="r1", decontam_tasks=["countdown-3", "arith-sum-2d"],
-                           price_per_million_completion_tokens=2.0, out_dir=str(tmp_path / "run"))
+    config = DistillConfig(
+        task="countdown-3",
+        task_options={"max_target": 50},
+        limit=12,
+        k=2,
+        teacher="countdown-dfs-journey",
+        layout="r1",
+        decontam_tasks=["countdown-3", "arith-sum-2d"],
+        price_per_million_completion_tokens=2.0,
+        out_dir=str(tmp_path / "run"),
+    )
     report = run_distill(config, count_tokens=lambda t: len(t.split()), log=lambda m: None)
     out = tmp_path / "run"
     rows = [json.loads(line) for line in (out / "sft.jsonl").read_text().splitlines()]
@@ -99,7 +111,6 @@ def test_teacher_written_reflections_are_used_unless_they_leak_the_answer(tmp_pa
 
     sys.path.insert(0, str(Path(__file__).parent))
     from fake_openai_server import FakeOpenAIServer
-
     from reasoncraft.backends.openai import OpenAIBackend
     from reasoncraft.data.journey import teacher_reflections
     from reasoncraft.prompts import render
@@ -107,8 +118,10 @@ def test_teacher_written_reflections_are_used_unless_they_leak_the_answer(tmp_pa
     task = get_task("countdown-3", max_target=50)
     problems = task.problems("train", limit=2)
     right = {p.id: CountdownSearchTeacher("shortcut").solve(p, 0) for p in problems}
-    wrong = {p.id: "<think>Just add them.</think>\n<answer>" + " + ".join(map(str, p.fields["numbers"])) + "</answer>"
-             for p in problems}
+    wrong = {
+        p.id: "<think>Just add them.</think>\n<answer>" + " + ".join(map(str, p.fields["numbers"])) + "</answer>"
+        for p in problems
+    }
 
     class TwoAttempts:
         model_id = "two-attempts"
@@ -124,10 +137,27 @@ def test_teacher_written_reflections_are_used_unless_they_leak_the_answer(tmp_pa
         # The teacher's reply for problem 1 states the gold answer: it must not be used.
         from reasoncraft.data.journey import diagnose
 
-        prompt_1 = render("journey-reflection", question=leaky.question, wrong=wrong[leaky.id],
-                          diagnosis=diagnose(leaky, " + ".join(map(str, leaky.fields["numbers"]))), right=right[leaky.id])
-        server.replay([prompt_1], [[{"text": f"I should have written {leaky.answer}", "token_ids": [1], "prompt_tokens": 3,
-                                     "completion_tokens": 1, "finish_reason": "stop"}]])
+        prompt_1 = render(
+            "journey-reflection",
+            question=leaky.question,
+            wrong=wrong[leaky.id],
+            diagnosis=diagnose(leaky, " + ".join(map(str, leaky.fields["numbers"]))),
+            right=right[leaky.id],
+        )
+        server.replay(
+            [prompt_1],
+            [
+                [
+                    {
+                        "text": f"I should have written {leaky.answer}",
+                        "token_ids": [1],
+                        "prompt_tokens": 3,
+                        "completion_tokens": 1,
+                        "finish_reason": "stop",
+                    }
+                ]
+            ],
+        )
         backend = OpenAIBackend(server.base_url, "fake-model", api_key_env=None)
         journeys = build_journeys(task, journeys_in, {p.id: p for p in problems}, reflect=teacher_reflections(backend))
     by_problem = {j["problem_id"]: j for j in journeys}
@@ -147,13 +177,22 @@ def test_distill_decontaminates_against_the_source_tasks_own_test_split(tmp_path
         name, default_template, splits = task.name, task.default_template, task.splits
 
         def problems(self, split, limit=None):
-            return ([test_problem] + task.problems("train", limit=3)) if split == "train" else task.problems(split, limit)
+            return (
+                ([test_problem] + task.problems("train", limit=3)) if split == "train" else task.problems(split, limit)
+            )
 
         def __getattr__(self, attr):
             return getattr(task, attr)
 
-    config = DistillConfig(task="countdown-3", task_options={"max_target": 50}, limit=4, k=1,
-                           teacher="countdown-dfs-shortcut", decontam_tasks=["countdown-3"], out_dir=str(tmp_path))
+    config = DistillConfig(
+        task="countdown-3",
+        task_options={"max_target": 50},
+        limit=4,
+        k=1,
+        teacher="countdown-dfs-shortcut",
+        decontam_tasks=["countdown-3"],
+        out_dir=str(tmp_path),
+    )
     report = run_distill(config, task=PlantingTask(), log=lambda m: None)
     assert report["filtering"]["dropped"] == {"contamination:removed": 1}
     assert report["filtering"]["contamination"]["items"][0]["problem_id"] == test_problem.id

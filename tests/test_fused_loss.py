@@ -14,13 +14,16 @@ from reasoncraft.train.fused_loss import fused_head, fused_linear_nll, head_is_e
 from reasoncraft.train.sft import sft_step, train_sft
 from reasoncraft.train.sft_config import SFTConfig
 
-CHATS = [[{"role": "user", "content": f"What is {a} + {b}?"}, {"role": "assistant", "content": f"{a} + {b} = {a + b}"}]
-         for a, b in ((2, 3), (7, 1), (4, 4), (9, 6), (5, 8), (1, 1))]
+CHATS = [
+    [{"role": "user", "content": f"What is {a} + {b}?"}, {"role": "assistant", "content": f"{a} + {b} = {a + b}"}]
+    for a, b in ((2, 3), (7, 1), (4, 4), (9, 6), (5, 8), (1, 1))
+]
 
 
 def reference(hidden: torch.Tensor, weight: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    return torch.nn.functional.cross_entropy((hidden @ weight.T).float(), targets, ignore_index=IGNORE_INDEX,
-                                             reduction="sum")
+    return torch.nn.functional.cross_entropy(
+        (hidden @ weight.T).float(), targets, ignore_index=IGNORE_INDEX, reduction="sum"
+    )
 
 
 @pytest.mark.parametrize("chunk", [1, 5, 8, 1000])
@@ -84,8 +87,18 @@ def test_an_sft_step_moves_the_weights_as_the_logits_path_does(tied, checkpointi
         params = [p for p in model.parameters() if p.requires_grad]
         optimizer = torch.optim.SGD(params, lr=1.0)
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 1.0)
-        out = sft_step(model, [examples[:3], examples[3:]], optimizer=optimizer, scheduler=scheduler, params=params,
-                       max_grad_norm=0.0, block_mask=True, device="cpu", head=head, chunk_tokens=7)
+        out = sft_step(
+            model,
+            [examples[:3], examples[3:]],
+            optimizer=optimizer,
+            scheduler=scheduler,
+            params=params,
+            max_grad_norm=0.0,
+            block_mask=True,
+            device="cpu",
+            head=head,
+            chunk_tokens=7,
+        )
         results.append((out["loss"], [p.detach().clone() for p in params]))
     (loss_a, params_a), (loss_b, params_b) = results
     assert loss_b == pytest.approx(loss_a, rel=1e-5)
@@ -103,8 +116,16 @@ def test_a_model_that_rescales_its_logits_falls_back_to_full_logits(tmp_path):
     data = tmp_path / "d.jsonl"
     data.write_text("".join(json.dumps({"messages": m}) + "\n" for m in CHATS))
     lines: list[str] = []
-    config = SFTConfig(model="tiny", datasets=[str(data)], max_seq_length=64, micro_batch_tokens=128, max_steps=1,
-                       out_dir=str(tmp_path / "run"), save_model=False, num_threads=1)
+    config = SFTConfig(
+        model="tiny",
+        datasets=[str(data)],
+        max_seq_length=64,
+        micro_batch_tokens=128,
+        max_steps=1,
+        out_dir=str(tmp_path / "run"),
+        save_model=False,
+        num_threads=1,
+    )
     train_sft(config, model=model, tokenizer=tok, log=lines.append)
     assert "not its decoder times a plain LM head" in lines[0]
     model, tok = tiny_model("llama")
@@ -127,8 +148,17 @@ def test_lora_uses_the_fused_loss_and_matches_the_logits_path():
         optimizer = torch.optim.SGD(params, lr=1.0)
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 1.0)
         examples = [tokenize_chat(tok, m) for m in CHATS]
-        out = sft_step(model, [examples], optimizer=optimizer, scheduler=scheduler, params=params, max_grad_norm=0.0,
-                       block_mask=True, device="cpu", head=head if fused else None)
+        out = sft_step(
+            model,
+            [examples],
+            optimizer=optimizer,
+            scheduler=scheduler,
+            params=params,
+            max_grad_norm=0.0,
+            block_mask=True,
+            device="cpu",
+            head=head if fused else None,
+        )
         losses.append((out["loss"], [p.detach().clone() for p in params]))
     assert losses[1][0] == pytest.approx(losses[0][0], rel=1e-5)
     assert all(torch.allclose(a, b, atol=1e-6) for a, b in zip(losses[0][1], losses[1][1]))

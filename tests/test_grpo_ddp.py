@@ -36,8 +36,21 @@ def test_two_gloo_processes_match_one_process(tmp_path):
     single = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
     assert single.returncode == 0, single.stderr[-2000:]
     launched = subprocess.run(
-        [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", str(free_port()), str(script)],
-        capture_output=True, text=True, timeout=300, env={**__import__("os").environ, "OMP_NUM_THREADS": "1"})
+        [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--nproc_per_node",
+            "2",
+            "--master_port",
+            str(free_port()),
+            str(script),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "OMP_NUM_THREADS": "1"},
+    )
     assert launched.returncode == 0, launched.stderr[-3000:]
     rank0, rank1 = torch.load(tmp_path / "weights-2-0.pt"), torch.load(tmp_path / "weights-2-1.pt")
     assert all(torch.equal(rank0[k], rank1[k]) for k in rank0)  # the processes stay in lockstep
@@ -72,15 +85,31 @@ _SHARDED = textwrap.dedent("""
 
 def _launch(script, *args):
     done = subprocess.run(
-        [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--master_port", str(free_port()),
-         str(script), *map(str, args)], capture_output=True, text=True, timeout=300,
-        env={**__import__("os").environ, "OMP_NUM_THREADS": "1"})
+        [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--nproc_per_node",
+            "2",
+            "--master_port",
+            str(free_port()),
+            str(script),
+            *map(str, args),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "OMP_NUM_THREADS": "1"},
+    )
     assert done.returncode == 0, done.stderr[-3000:]
 
 
 def _metrics(folder):
     rows = [json.loads(line) for line in (folder / "metrics.jsonl").read_text().splitlines()]
-    return [{k: v for k, v in r.items() if k not in ("step_time", "generation_time", "tokens_per_s", "train_seconds")} for r in rows]
+    return [
+        {k: v for k, v in r.items() if k not in ("step_time", "generation_time", "tokens_per_s", "train_seconds")}
+        for r in rows
+    ]
 
 
 @pytest.mark.dist
@@ -92,7 +121,9 @@ def test_fsdp_on_two_gloo_processes_trains_checkpoints_and_resumes(tmp_path):
     script.write_text(_SHARDED.format(tests=str(Path(__file__).parent), tmp=str(tmp_path)))
     _launch(script, 2, "", "full")
     full = tmp_path / "full" / "run"
-    single = subprocess.run([sys.executable, str(script), "1", "", "single"], capture_output=True, text=True, timeout=300)
+    single = subprocess.run(
+        [sys.executable, str(script), "1", "", "single"], capture_output=True, text=True, timeout=300
+    )
     assert single.returncode == 0, single.stderr[-2000:]
     _launch(script, 1, "", "part")
     _launch(script, 2, tmp_path / "part" / "run" / "checkpoints" / "step-000001", "part")
@@ -116,8 +147,8 @@ def test_fsdp_on_two_gloo_processes_trains_checkpoints_and_resumes(tmp_path):
 
 
 def test_fsdp_on_one_process_is_refused_with_the_fix(tmp_path):
-    from reasoncraft.config import ConfigError
     from helpers import run, tiny_config
+    from reasoncraft.config import ConfigError
 
     with pytest.raises(ConfigError, match="torchrun --nproc_per_node"):
         run(tiny_config(tmp_path, fsdp=True))

@@ -136,12 +136,23 @@ def test_policy_loss_gradient_is_minus_advantage_over_length():
 def test_policy_loss_adds_beta_times_k3():
     logp = torch.tensor([[0.0, 0.0]])
     ref = torch.tensor([[-1.0, 0.0]])
-    loss, stats = L.policy_loss(logp, logp, torch.tensor([0.0]), torch.ones(1, 2), L.aggregate_bnpo,
-                                eps_low=0.2, eps_high=0.2, beta=0.5, ref_logp=ref)
+    loss, stats = L.policy_loss(
+        logp,
+        logp,
+        torch.tensor([0.0]),
+        torch.ones(1, 2),
+        L.aggregate_bnpo,
+        eps_low=0.2,
+        eps_high=0.2,
+        beta=0.5,
+        ref_logp=ref,
+    )
     assert loss.item() == pytest.approx(0.5 * math.exp(-1) / 2)
     assert stats["kl_sum"].item() == pytest.approx(math.exp(-1))
     with pytest.raises(ValueError, match="reference"):
-        L.policy_loss(logp, logp, torch.tensor([0.0]), torch.ones(1, 2), L.aggregate_bnpo, eps_low=0.2, eps_high=0.2, beta=0.5)
+        L.policy_loss(
+            logp, logp, torch.tensor([0.0]), torch.ones(1, 2), L.aggregate_bnpo, eps_low=0.2, eps_high=0.2, beta=0.5
+        )
 
 
 def test_zero_variance_groups():

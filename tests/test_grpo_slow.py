@@ -8,9 +8,19 @@ from reasoncraft.train.grpo_config import GRPOConfig
 
 @pytest.mark.slow
 def test_two_steps_on_the_default_model(tmp_path):
-    config = GRPOConfig(steps=2, batch_size=8, num_generations=4, micro_batch_size=8, max_completion_length=16,
-                        eval_problems=0, save_steps=-1, save_model=False, log_samples_steps=0, num_threads=1,
-                        out_dir=str(tmp_path / "run"))
+    config = GRPOConfig(
+        steps=2,
+        batch_size=8,
+        num_generations=4,
+        micro_batch_size=8,
+        max_completion_length=16,
+        eval_problems=0,
+        save_steps=-1,
+        save_model=False,
+        log_samples_steps=0,
+        num_threads=1,
+        out_dir=str(tmp_path / "run"),
+    )
     summary = train_grpo(config, log=lambda m: None)
     row = summary["final_metrics"]
     assert row["step"] == 2

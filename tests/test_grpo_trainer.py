@@ -13,11 +13,11 @@ import pytest
 import torch
 
 from helpers import run, sevens, tiny_config
+from reasoncraft.config import ConfigError, load_config
 from reasoncraft.rewards.base import RewardFailure
 from reasoncraft.tasks import get_task
 from reasoncraft.testing import tiny_model
 from reasoncraft.train.checkpoint import CheckpointError
-from reasoncraft.config import ConfigError, load_config
 from reasoncraft.train.grpo import train_grpo
 from reasoncraft.train.grpo_batch import Rollout, completion_logprobs, pad_rollouts, shared_prompt_logprobs
 from reasoncraft.train.grpo_config import GRPOConfig
@@ -26,7 +26,9 @@ TIMING = {"step_time", "generation_time", "tokens_per_s", "train_seconds"}
 
 
 def metrics(path):
-    return [{k: v for k, v in json.loads(line).items() if k not in TIMING} for line in Path(path).read_text().splitlines()]
+    return [
+        {k: v for k, v in json.loads(line).items() if k not in TIMING} for line in Path(path).read_text().splitlines()
+    ]
 
 
 def test_every_parameter_changes_and_reward_rises(tmp_path):
@@ -37,8 +39,18 @@ def test_every_parameter_changes_and_reward_rises(tmp_path):
     rewards = [m["reward"] for m in metrics(tmp_path / "run" / "metrics.jsonl")]
     assert sum(rewards[-4:]) / 4 > sum(rewards[:4]) / 4 + 0.3, rewards
     row = summary["final_metrics"]
-    for key in ("reward/sevens", "completion_length_mean", "completion_length_max", "clipped_share",
-                "zero_variance_group_share", "clip_fraction", "entropy", "reflection_rate", "logprob_gap", "grad_norm"):
+    for key in (
+        "reward/sevens",
+        "completion_length_mean",
+        "completion_length_max",
+        "clipped_share",
+        "zero_variance_group_share",
+        "clip_fraction",
+        "entropy",
+        "reflection_rate",
+        "logprob_gap",
+        "grad_norm",
+    ):
         assert key in row
     assert row["logprob_gap"] < 1e-4  # the sampler's log-probs are the trainer's (mu = 1 needs no recomputation)
     assert (tmp_path / "run" / "metrics.png").stat().st_size > 1000
@@ -53,8 +65,11 @@ def test_shared_prompt_forward_equals_full_forward(arch, attention):
     model, tok = tiny_model(arch, attn_implementation=attention)
     model.train()
     torch.manual_seed(0)
-    rollouts = [Rollout(g, prompt, torch.randint(20, 200, (1 + 2 * i,)).tolist(), [])
-                for g, prompt in enumerate([[5, 6, 7, 8, 9], [10, 11, 12]]) for i in range(3)]
+    rollouts = [
+        Rollout(g, prompt, torch.randint(20, 200, (1 + 2 * i,)).tolist(), [])
+        for g, prompt in enumerate([[5, 6, 7, 8, 9], [10, 11, 12]])
+        for i in range(3)
+    ]
     batch = pad_rollouts(rollouts, tok.pad_token_id)
     full, _ = completion_logprobs(model, batch, 0.7, False)
     (full * batch["completion_mask"]).sum().backward()
@@ -67,13 +82,16 @@ def test_shared_prompt_forward_equals_full_forward(arch, attention):
     assert all(torch.allclose(g, p.grad, atol=1e-4) for g, p in zip(grads, model.parameters()))
 
 
-@pytest.mark.parametrize("overrides", [
-    dict(loss_type="dapo", epsilon_high=0.28, dynamic_sampling=True, overlong_buffer=2, scale_rewards="none"),
-    dict(loss_type="dr_grpo", scale_rewards="none", mu=2, micro_batch_size=4, share_prompt_forward=False),
-    dict(loss_type="bnpo", beta=0.1),
-    dict(advantage="reinforce", scale_rewards="none", loss_type="grpo", lora_r=4, beta=0.05),
-    dict(prompt_format="text", template="r1-zero", warmup_steps=1, lr_schedule="cosine"),
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        dict(loss_type="dapo", epsilon_high=0.28, dynamic_sampling=True, overlong_buffer=2, scale_rewards="none"),
+        dict(loss_type="dr_grpo", scale_rewards="none", mu=2, micro_batch_size=4, share_prompt_forward=False),
+        dict(loss_type="bnpo", beta=0.1),
+        dict(advantage="reinforce", scale_rewards="none", loss_type="grpo", lora_r=4, beta=0.05),
+        dict(prompt_format="text", template="r1-zero", warmup_steps=1, lr_schedule="cosine"),
+    ],
+)
 def test_variants_train(tmp_path, overrides):
     _, summary = run(tiny_config(tmp_path, steps=2, **overrides))
     row = summary["final_metrics"]
@@ -119,7 +137,12 @@ def test_config_validation_messages(tmp_path):
     yaml_path = tmp_path / "c.yaml"
     yaml_path.write_text("steps: 7\nrewards: [accuracy, format]\n")
     config = load_config(GRPOConfig, yaml_path, ["learning_rate=2e-5", "dynamic_sampling=true", "epsilon_high=none"])
-    assert (config.steps, config.rewards, config.learning_rate, config.dynamic_sampling) == (7, ["accuracy", "format"], 2e-5, True)
+    assert (config.steps, config.rewards, config.learning_rate, config.dynamic_sampling) == (
+        7,
+        ["accuracy", "format"],
+        2e-5,
+        True,
+    )
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(GRPOConfig, tmp_path / "missing.yaml")
 
@@ -202,8 +225,9 @@ def test_rollouts_on_a_server_with_weights_pushed_each_step(tmp_path, flavour):
 
     with FakeOpenAIServer(flavour=flavour, model="tiny") as server:
         extra = dict(lora_r=4, weight_sync="lora") if flavour == "vllm" else dict(weight_sync="disk")
-        config = tiny_config(tmp_path, steps=2, rollout_server=server.base_url, rollout_model="tiny",
-                             max_completion_length=12, **extra)
+        config = tiny_config(
+            tmp_path, steps=2, rollout_server=server.base_url, rollout_model="tiny", max_completion_length=12, **extra
+        )
         _, summary = run(config, reward=lambda completions, **f: [float(len(c) % 5) for c in completions])
         sync = tmp_path / "run" / "weights_sync"
         if flavour == "vllm":
@@ -245,10 +269,19 @@ def test_bf16_training_with_gradient_checkpointing_on_cuda(tmp_path):
         pytest.skip("needs CUDA")
     model, tok = tiny_model("llama")
     model = model.to("cuda", torch.bfloat16)
-    config = tiny_config(tmp_path, steps=15, batch_size=16, num_generations=8, micro_batch_size=16,
-                         gradient_checkpointing=True, device="cuda", dtype="bfloat16")
-    summary = train_grpo(config, model=model, tokenizer=tok, task=get_task("arith-sum-2d"), reward_fns=[sevens],
-                         log=lambda m: None)
+    config = tiny_config(
+        tmp_path,
+        steps=15,
+        batch_size=16,
+        num_generations=8,
+        micro_batch_size=16,
+        gradient_checkpointing=True,
+        device="cuda",
+        dtype="bfloat16",
+    )
+    summary = train_grpo(
+        config, model=model, tokenizer=tok, task=get_task("arith-sum-2d"), reward_fns=[sevens], log=lambda m: None
+    )
     rows = metrics(tmp_path / "run" / "metrics.jsonl")
     rewards = [r["reward"] for r in rows]
     assert sum(rewards[-4:]) / 4 > sum(rewards[:4]) / 4 + 0.2, rewards

@@ -16,7 +16,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fake_openai_server import FakeOpenAIServer, fake_sample  # noqa: E402
-
 from reasoncraft.backends import Backend, Completion, SamplingParams  # noqa: E402
 from reasoncraft.backends.openai import (  # noqa: E402
     BackendAuthError,

@@ -30,7 +30,17 @@ def test_fixture_is_varied_and_large_enough():
     pairs = load_pairs()
     categories = {p["category"] for p in pairs}
     assert len(pairs) >= 150
-    assert {"fraction", "decimal", "interval", "several", "matrix", "units_text", "percent", "degrees", "equation"} <= categories
+    assert {
+        "fraction",
+        "decimal",
+        "interval",
+        "several",
+        "matrix",
+        "units_text",
+        "percent",
+        "degrees",
+        "equation",
+    } <= categories
     assert 0.3 < sum(p["label"] for p in pairs) / len(pairs) < 0.8  # both labels well represented
 
 
@@ -65,8 +75,11 @@ def _score(rows) -> tuple[float, list, list]:
 def test_case_files_name_their_sources_and_split_before_use():
     for name in ("mathverify", "others"):
         header, cases = load_cases(name)
-        sources = [header["_header"]] if "repository" in header["_header"] else [
-            v for v in header["_header"].values() if isinstance(v, dict) and "repository" in v]
+        sources = (
+            [header["_header"]]
+            if "repository" in header["_header"]
+            else [v for v in header["_header"].values() if isinstance(v, dict) and "repository" in v]
+        )
         assert sources and all(len(s["commit"]) == 40 and s["licence"] for s in sources)
         assert {c["split"] for c in cases} == {"dev", "heldout"} and header["n"] == len(cases)
         assert sum(c["split"] == "heldout" for c in cases) == header["heldout"]

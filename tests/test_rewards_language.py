@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from reasoncraft.config import load_config
 from reasoncraft.rewards import get_reward
 from reasoncraft.rewards.language import (
     SUPPORTED_LANGUAGES,
@@ -14,7 +15,6 @@ from reasoncraft.rewards.language import (
     make_language_consistency_reward,
     word_languages,
 )
-from reasoncraft.config import load_config
 from reasoncraft.train.grpo_config import GRPOConfig
 
 ENGLISH = "<think>Let me add 12 and 7. First 12 + 7 = 19, so the answer is 19.</think><answer>19</answer>"

@@ -1,5 +1,7 @@
 """The reward contract, the default rewards and the reward-hacking fixtures."""
 
+import dataclasses
+
 import pytest
 
 from reasoncraft.rewards import RewardFailure, available_rewards, get_reward, is_failure, register_reward
@@ -87,7 +89,11 @@ def test_or_is_only_a_hedge_when_the_gold_answer_has_none():
 
 
 def test_gsm8k_accuracy_falls_back_to_last_number():
-    assert gsm8k_accuracy_reward(["so she pays $1,200.", "#### 18", "Answer: 5"], answer=["1200", "18", "6"]) == [1.0, 1.0, 0.0]
+    assert gsm8k_accuracy_reward(["so she pays $1,200.", "#### 18", "Answer: 5"], answer=["1200", "18", "6"]) == [
+        1.0,
+        1.0,
+        0.0,
+    ]
 
 
 def test_format_reward_cases():
@@ -115,7 +121,8 @@ def test_tag_count_partial_credit_but_repeats_earn_nothing():
 def test_overlong_penalty_against_hand_values():
     # DAPO eq. 13 with L_max = 10, L_cache = 4: free up to 6 tokens, then (6 - L) / 4, -1 at 10 and beyond
     assert overlong_penalties([3, 6, 7, 9, 10, 12], max_tokens=10, buffer_tokens=4) == pytest.approx(
-        [0.0, 0.0, -0.25, -0.75, -1.0, -1.0])
+        [0.0, 0.0, -0.25, -0.75, -1.0, -1.0]
+    )
     with pytest.raises(ValueError, match="buffer_tokens"):
         overlong_penalties([1], max_tokens=10, buffer_tokens=0)
 
@@ -151,8 +158,8 @@ def test_reward_failure_is_never_a_score():
         bool(failure)
     with pytest.raises(TypeError):
         float(failure)
-    with pytest.raises(Exception):
-        failure.reason = "other"  # frozen
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        failure.reason = "other"
 
 
 def test_long_completions_are_scored_quickly():

@@ -30,8 +30,10 @@ try:
 except SandboxUnavailable:
     AVAILABLE = False
 
-pytestmark = pytest.mark.skipif(not AVAILABLE, reason="sandbox isolation unavailable here (needs root, "
-                                "namespaces, cgroups); test_sandbox_core checks the refusal")
+pytestmark = pytest.mark.skipif(
+    not AVAILABLE,
+    reason="sandbox isolation unavailable here (needs root, namespaces, cgroups); test_sandbox_core checks the refusal",
+)
 
 RUNNER = r"""
 import json, os, sys
@@ -96,7 +98,10 @@ def attack(code: str, *, kind: str = "run", tests=None, limits=None, expect_pass
     try:
         proc = subprocess.run(
             ["sh", "-c", f'{joins}; exec "$0" -c "$1"', sys.executable, RUNNER],
-            input=json.dumps(spec), capture_output=True, text=True, timeout=limits["wall_s"] + 30,
+            input=json.dumps(spec),
+            capture_output=True,
+            text=True,
+            timeout=limits["wall_s"] + 30,
         )
         deadline = time.monotonic() + 2.0
         while outer.pids() and time.monotonic() < deadline:
@@ -122,12 +127,14 @@ CANARY = f"hf_canary_{uuid.uuid4().hex}"
 
 
 def test_controls_honest_programs_pass_through_the_same_harness():
-    attack("print(sum(map(int, input().split())))", kind="stdio",
-           tests=[{"input": "1 2", "output": "3"}], expect_pass=True)
+    attack(
+        "print(sum(map(int, input().split())))", kind="stdio", tests=[{"input": "1 2", "output": "3"}], expect_pass=True
+    )
     attack("def add(a, b):\n    return a + b\n", kind="calls", tests=ADD_TESTS, expect_pass=True)
     # closing its own stdout is no reason to fail an otherwise correct function
-    attack("import os\nos.close(1)\ndef add(a, b):\n    return a + b\n", kind="calls", tests=ADD_TESTS,
-           expect_pass=True)
+    attack(
+        "import os\nos.close(1)\ndef add(a, b):\n    return a + b\n", kind="calls", tests=ADD_TESTS, expect_pass=True
+    )
 
 
 def test_fork_bomb_is_contained():
@@ -285,6 +292,7 @@ def test_ctypes_cannot_regain_privileges():
 
 # ----- forging a pass: the verdict is decided outside the candidate's process --------------------
 
+
 def test_exit_zero_before_the_tests_fails():
     attack("import sys\nsys.exit(0)\ndef add(a, b):\n    return a + b\n", kind="calls", tests=ADD_TESTS)
     attack("import os\nos._exit(0)\n", kind="calls", tests=ADD_TESTS)
@@ -335,13 +343,7 @@ def test_ctypes_forged_verdict_fails():
 
 
 def test_returning_an_object_that_equals_everything_fails():
-    code = (
-        "class Anything:\n"
-        "    def __eq__(self, other):\n"
-        "        return True\n"
-        "def add(a, b):\n"
-        "    return Anything()\n"
-    )
+    code = "class Anything:\n    def __eq__(self, other):\n        return True\ndef add(a, b):\n    return Anything()\n"
     attack(code, kind="calls", tests=ADD_TESTS)
     liar = (  # a subclass of a plain type travels as its plain value: the forged __eq__ stays behind
         "class Liar(int):\n"
@@ -371,7 +373,7 @@ def test_garbage_on_the_protocol_channel_is_a_failure_not_an_infrastructure_erro
         "def add(a, b):\n"
         "    for fd in range(3, 32):\n"
         "        try:\n"
-        "            os.write(fd, b'{\"ok\": true, \"value\": [\"nope\"]}\\n')\n"
+        '            os.write(fd, b\'{"ok": true, "value": ["nope"]}\\n\')\n'
         "        except OSError:\n"
         "            pass\n"
         "    return a + b\n"

@@ -64,6 +64,7 @@ def broken(code: str, names: list[str]) -> str:
 
 # ----- extraction and the reward contract (no sandbox needed for these) ---------------------------
 
+
 def test_extract_code_takes_the_last_python_block():
     text = "<think>```python\nx = 1\n```</think>\n```py\ny = 2\n```\n```text\nnot code\n```"
     assert extract_code(text) == "y = 2"
@@ -87,11 +88,16 @@ def test_reward_rejects_malformed_specs_by_name():
 
 # ----- judged in the sandbox ------------------------------------------------------------------
 
+
 @needs_sandbox
 def test_registered_code_reward_scores_a_batch():
     spec = {"kind": "stdio", "cases": [{"input": "2 3\n", "output": "5\n"}, {"input": "0 0", "output": "0"}]}
-    completions = [fenced("print(sum(map(int, input().split())))"), fenced("print(5)"),
-                   fenced("import sys; sys.exit(0)"), "I cannot code"]
+    completions = [
+        fenced("print(sum(map(int, input().split())))"),
+        fenced("print(5)"),
+        fenced("import sys; sys.exit(0)"),
+        "I cannot code",
+    ]
     assert get_reward("code")(completions, code_tests=[spec] * 4) == [1.0, 0.0, 0.0, 0.0]
 
 
@@ -119,11 +125,15 @@ def test_stdio_examples_pass_with_their_solutions_and_fail_when_wrong():
 
 def _acceptance(task, problems, names_of):
     with SandboxPool() as pool:
+
         def one(sandbox, p):
             spec = task.tests_spec(p)
             names = names_of(p)
-            return (judge_program(sandbox, p.answer, spec),
-                    judge_program(sandbox, broken(p.answer, names), spec) if names else None)
+            return (
+                judge_program(sandbox, p.answer, spec),
+                judge_program(sandbox, broken(p.answer, names), spec) if names else None,
+            )
+
         results = pool.map(one, problems)
     failed_good = [p.id for p, (good, _) in zip(problems, results) if not good.passed]
     passed_broken = [p.id for p, (_, bad) in zip(problems, results) if bad is not None and bad.passed]
@@ -203,8 +213,11 @@ class ReplayBackend:
             row = []
             for i in range(sampling.n):
                 reply = self.respond(text, i)
-                row.append(Completion(reply, [1] * len(reply.split()) + [0], len(text.split()),
-                                      len(reply.split()) + 1, "stop", i))
+                row.append(
+                    Completion(
+                        reply, [1] * len(reply.split()) + [0], len(text.split()), len(reply.split()) + 1, "stop", i
+                    )
+                )
             out.append(row)
         return out
 
@@ -217,12 +230,23 @@ def test_pass_at_k_through_the_evaluator(tmp_path):
     task = get_task("code-stdio")
     solutions = {p.question: p.answer for p in task.problems("test")}
     # Samples 0 and 1 are right, 2 prints a prefix-matching PASS, 3 has no code: 2 of 4 correct.
-    replies = [lambda q: fenced(solutions[q]), lambda q: fenced(solutions[q]),
-               lambda q: fenced("print('PASS')"), lambda q: "I would loop over the input."]
+    replies = [
+        lambda q: fenced(solutions[q]),
+        lambda q: fenced(solutions[q]),
+        lambda q: fenced("print('PASS')"),
+        lambda q: "I would loop over the input.",
+    ]
     backend = ReplayBackend(lambda text, i: replies[i](next(q for q in solutions if q in text)))
     config = EvalConfig(tasks=["code-stdio"], samples=4, temperature=1.0, max_new_tokens=64)
-    [result] = evaluate(backend, [task], config.sampling(), tmp_path, record=RunRecord("t", {}, tmp_path),
-                        cache_dir=tmp_path / "cache", show_progress=False)
+    [result] = evaluate(
+        backend,
+        [task],
+        config.sampling(),
+        tmp_path,
+        record=RunRecord("t", {}, tmp_path),
+        cache_dir=tmp_path / "cache",
+        show_progress=False,
+    )
     assert len(result.samples) == 4 * len(solutions)
     assert result.summary["pass@1"] == 0.5
     assert result.summary["pass@k"][4] == 1.0

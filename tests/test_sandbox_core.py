@@ -41,8 +41,9 @@ def _package_copy_readable_by_anyone() -> Path:
 
 @needs_sandbox
 def test_run_python_returns_output_exit_code_and_stdin():
-    r = run_python("import sys\nprint(sys.stdin.read().upper())\nsys.stderr.write('e')\nsys.exit(3)",
-                   stdin="hello", timeout_s=5)
+    r = run_python(
+        "import sys\nprint(sys.stdin.read().upper())\nsys.stderr.write('e')\nsys.exit(3)", stdin="hello", timeout_s=5
+    )
     assert (r.stdout, r.stderr, r.exit_code, r.timed_out, r.stop_reason) == ("HELLO\n", "e", 3, False, "exit")
     assert r.isolation == "namespaces" and not r.ok
 
@@ -63,9 +64,12 @@ def test_generic_run_takes_argv_and_files():
 
 @needs_sandbox
 def test_program_runs_unprivileged_without_capabilities_in_its_own_pid_namespace():
-    r = run_python("import os\nst=open('/proc/self/status').read()\n"
-                   "print(os.getuid(), os.getppid(), st.split('CapEff:')[1].split()[0],"
-                   " st.split('NoNewPrivs:')[1].split()[0])", timeout_s=5)
+    r = run_python(
+        "import os\nst=open('/proc/self/status').read()\n"
+        "print(os.getuid(), os.getppid(), st.split('CapEff:')[1].split()[0],"
+        " st.split('NoNewPrivs:')[1].split()[0])",
+        timeout_s=5,
+    )
     uid, ppid, cap, nnp = r.stdout.split()
     assert (uid, ppid, int(cap, 16), nnp) == ("65534", "1", 0, "1")
 
@@ -74,8 +78,9 @@ def test_program_runs_unprivileged_without_capabilities_in_its_own_pid_namespace
 def test_file_size_and_disk_limits():
     r = run_python("open('big', 'wb').write(b'x' * (3 * 2**20))", limits=Limits(wall_s=5, max_file_mb=1))
     assert not r.ok and "File too large" in r.stderr
-    r = run_python("for i in range(8):\n    open(f'f{i}', 'wb').write(b'x' * 2**20)",
-                   limits=Limits(wall_s=5, disk_mb=4))
+    r = run_python(
+        "for i in range(8):\n    open(f'f{i}', 'wb').write(b'x' * 2**20)", limits=Limits(wall_s=5, disk_mb=4)
+    )
     assert not r.ok and "No space left" in r.stderr
 
 
@@ -116,9 +121,25 @@ def test_refuses_without_isolation_unless_allowed():
         "print('UNSAFE', r.isolation, r.stdout.strip())\n"
     )
     try:
-        proc = subprocess.run(["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups",
-                               "/usr/bin/python3", "-I", "-c", script], cwd=package_root, capture_output=True,
-                              text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
+        proc = subprocess.run(
+            [
+                "setpriv",
+                "--reuid",
+                "65534",
+                "--regid",
+                "65534",
+                "--clear-groups",
+                "/usr/bin/python3",
+                "-I",
+                "-c",
+                script,
+            ],
+            cwd=package_root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={"PATH": "/usr/bin:/bin"},
+        )
     finally:
         shutil.rmtree(package_root)
     assert proc.returncode == 0, proc.stderr
@@ -131,8 +152,9 @@ def test_refuses_without_isolation_unless_allowed():
 def test_pool_runs_in_parallel_and_one_hang_costs_one_result():
     with SandboxPool(workers=2) as pool:
         start = time.monotonic()
-        results = pool.run_python_many(["import time; time.sleep(30)"] + [f"print({i})" for i in range(6)],
-                                       limits=Limits(wall_s=2))
+        results = pool.run_python_many(
+            ["import time; time.sleep(30)"] + [f"print({i})" for i in range(6)], limits=Limits(wall_s=2)
+        )
         elapsed = time.monotonic() - start
     assert results[0].stop_reason == "wall_timeout"
     assert [r.stdout.strip() for r in results[1:]] == [str(i) for i in range(6)]

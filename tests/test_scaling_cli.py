@@ -19,10 +19,32 @@ def test_scale_command_runs_and_writes_its_outputs(tmp_path, monkeypatch):
 
     monkeypatch.setattr(HFBackend, "from_name", classmethod(lambda cls, name, **kw: tiny(name, **kw)))
     out = tmp_path / "scale"
-    result = CliRunner().invoke(app, [
-        "scale", "--model", "tiny", "--limit", "3", "--max-n", "2", "-s", "greedy", "-s", "majority", "-s", "beam",
-        "--beam-width", "2", "--max-new-tokens", "8", "--out", str(out), "--cache-dir", str(tmp_path / "cache"),
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "scale",
+            "--model",
+            "tiny",
+            "--limit",
+            "3",
+            "--max-n",
+            "2",
+            "-s",
+            "greedy",
+            "-s",
+            "majority",
+            "-s",
+            "beam",
+            "--beam-width",
+            "2",
+            "--max-new-tokens",
+            "8",
+            "--out",
+            str(out),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "| majority | 2 |" in result.output
     assert (out / "scale.png").exists()
@@ -33,19 +55,43 @@ def test_scale_command_runs_and_writes_its_outputs(tmp_path, monkeypatch):
 
 
 def test_scale_command_takes_a_reward_model_folder_and_a_step_delimiter(tmp_path, monkeypatch):
+    from helpers import save_step_tag_prm
     from reasoncraft.backends import HFBackend
     from reasoncraft.testing import tiny_model
 
-    from helpers import save_step_tag_prm
-
-    monkeypatch.setattr(HFBackend, "from_name", classmethod(lambda cls, name, **kw: HFBackend(*tiny_model("llama"), model_id=name)))
+    monkeypatch.setattr(
+        HFBackend, "from_name", classmethod(lambda cls, name, **kw: HFBackend(*tiny_model("llama"), model_id=name))
+    )
     save_step_tag_prm(tmp_path / "prm")
     out = tmp_path / "scale"
-    result = CliRunner().invoke(app, [
-        "scale", "--model", "tiny", "--limit", "2", "--max-n", "2", "-s", "best-of-n", "-s", "beam-search",
-        "--beam-width", "2", "--max-new-tokens", "6", "--scorer", str(tmp_path / "prm"), "--step-delimiter", "\\n",
-        "--out", str(out), "--cache-dir", str(tmp_path / "cache"),
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "scale",
+            "--model",
+            "tiny",
+            "--limit",
+            "2",
+            "--max-n",
+            "2",
+            "-s",
+            "best-of-n",
+            "-s",
+            "beam-search",
+            "--beam-width",
+            "2",
+            "--max-new-tokens",
+            "6",
+            "--scorer",
+            str(tmp_path / "prm"),
+            "--step-delimiter",
+            "\\n",
+            "--out",
+            str(out),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "| beam | 2 |" in result.output
     record = json.loads((out / "run.json").read_text())

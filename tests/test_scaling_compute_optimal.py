@@ -106,8 +106,16 @@ def test_curve_picks_per_bin_on_dev_and_applies_on_test():
         "greedy": {2: [(False, 12.0), (True, 12.0), (False, 12.0)]},
         "majority": {2: [(True, 36.0), (False, 36.0), (True, 36.0)]},
     }
-    curve = co.optimal_curve(dev, test, dev_difficulty, test_difficulty, [1, 2], bins=2, min_bin_size=1,
-                             baseline={1: [(False, 18.0)] * 3, 2: [(True, 36.0), (True, 36.0), (False, 36.0)]})
+    curve = co.optimal_curve(
+        dev,
+        test,
+        dev_difficulty,
+        test_difficulty,
+        [1, 2],
+        bins=2,
+        min_bin_size=1,
+        baseline={1: [(False, 18.0)] * 3, 2: [(True, 36.0), (True, 36.0), (False, 36.0)]},
+    )
     assert curve["edges"] == [0.25] and curve["dev_bin_sizes"] == [2, 2] and curve["test_bin_sizes"] == [2, 1]
     assert curve["choices"] == {2: {"0": "greedy", "1": "majority"}}
     # test: problem 0 (hard) majority right at 36; problems 1, 2 (easy) greedy: right, wrong at 12 each.

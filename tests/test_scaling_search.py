@@ -7,17 +7,24 @@ import itertools
 
 import pytest
 
+from helpers import ScriptedBackend, TablePRM, seeded_unit
 from reasoncraft.scaling import DVTS, BeamSearch
 from reasoncraft.scaling.core import split_steps
 from reasoncraft.scorers import ArithmeticVerifier
 
-from helpers import ScriptedBackend, TablePRM, seeded_unit
-
 # A two-level tree: four first steps a0..a3, two second steps b{j}{i} under each, then "Answer: {j}{i}".
 TABLE = {
-    "a0": 0.6, "a1": 0.9, "a2": 0.3, "a3": 0.1,
-    "b00": 0.95, "b01": 0.5, "b10": 0.7, "b11": 0.62,
-    "Answer: 00": 0.9, "Answer: 10": 0.8, "Answer: 11": 0.4,
+    "a0": 0.6,
+    "a1": 0.9,
+    "a2": 0.3,
+    "a3": 0.1,
+    "b00": 0.95,
+    "b01": 0.5,
+    "b10": 0.7,
+    "b11": 0.62,
+    "Answer: 00": 0.9,
+    "Answer: 10": 0.8,
+    "Answer: 11": 0.4,
 }
 
 
@@ -109,7 +116,9 @@ def test_batched_beam_search_on_a_tiny_model_matches_one_at_a_time():
     backend = HFBackend(model, tokenizer)
     prompts = [f"What is {a} + {b}?\n" for a, b in [(12, 7), (3, 4), (20, 5)]]
     for strategy in (BeamSearch, DVTS):
-        search = strategy(scorer=ArithmeticVerifier(), n=4, beam_width=2, max_steps=3, max_step_tokens=6, max_final_tokens=6)
+        search = strategy(
+            scorer=ArithmeticVerifier(), n=4, beam_width=2, max_steps=3, max_step_tokens=6, max_final_tokens=6
+        )
         batched = search.solve(backend, prompts, prompts)
         single = [search.solve(backend, [p], [p])[0] for p in prompts]
         assert [o.text for o in batched] == [o.text for o in single]

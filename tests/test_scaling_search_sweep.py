@@ -8,9 +8,8 @@ import re
 
 import pytest
 
-from reasoncraft.scaling.sweep import ScaleConfig, run_scale
-
 from helpers import ScriptedBackend, save_step_tag_prm, seeded_unit
+from reasoncraft.scaling.sweep import ScaleConfig, run_scale
 
 
 def newline_adder(prompt, i, seed):
@@ -24,8 +23,15 @@ def newline_adder(prompt, i, seed):
 
 
 def config(tmp_path, **kw):
-    base = dict(strategies=("greedy", "majority", "beam-search", "dvts", "budget-forcing"), max_n=4, limit=4,
-                beam_width=2, max_steps=3, out_dir=str(tmp_path / "run"), cache_dir=str(tmp_path / "cache"))
+    base = dict(
+        strategies=("greedy", "majority", "beam-search", "dvts", "budget-forcing"),
+        max_n=4,
+        limit=4,
+        beam_width=2,
+        max_steps=3,
+        out_dir=str(tmp_path / "run"),
+        cache_dir=str(tmp_path / "cache"),
+    )
     base.update(kw)
     return ScaleConfig(**base)
 
@@ -39,7 +45,9 @@ def test_search_strategies_give_rows_at_several_budgets_beside_sampling(tmp_path
     assert {n for s, n in rows if s == "budget"} == {1, 2, 4} and {n for s, n in rows if s == "majority"} == {1, 2, 4}
     for key in [("beam", 2), ("beam", 4), ("dvts", 4), ("budget", 4)]:
         assert rows[key]["completion_tokens"] > 0 and rows[key]["prompt_tokens"] > 0
-    assert rows[("beam", 4)]["completion_tokens"] > rows[("beam", 2)]["completion_tokens"]  # a bigger budget spends more
+    assert (
+        rows[("beam", 4)]["completion_tokens"] > rows[("beam", 2)]["completion_tokens"]
+    )  # a bigger budget spends more
     table = (tmp_path / "run" / "table.md").read_text()
     assert "| dvts | 4 |" in table and "| budget | 2 |" in table
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from helpers import ScriptedBackend
 from reasoncraft.rewards import math_equal
 from reasoncraft.scaling import BestOfN, BudgetForcing, Direct, Greedy, SelfConsistency
 from reasoncraft.scorers.base import ScorerUsage
-
-from helpers import ScriptedBackend
 
 
 def by_index(replies):
@@ -17,7 +16,13 @@ def by_index(replies):
 
 
 def test_self_consistency_votes_by_equivalence_and_counts_tokens():
-    replies = ["so Answer: 3<eos>", "Answer: 1/2<eos>", "Answer: 0.5<eos>", "Answer: 3<eos>", "Answer: \\frac{1}{2}<eos>"]
+    replies = [
+        "so Answer: 3<eos>",
+        "Answer: 1/2<eos>",
+        "Answer: 0.5<eos>",
+        "Answer: 3<eos>",
+        "Answer: \\frac{1}{2}<eos>",
+    ]
     backend = by_index(replies)
     (outcome,) = SelfConsistency(n=5, temperature=0.7).solve(backend, ["What is 1/2?"], ["What is 1/2?"])
     assert math_equal("0.5", outcome.answer)
@@ -105,7 +110,9 @@ def test_budget_forcing_respects_the_cap():
 
 
 def test_budget_forcing_batches_problems_and_keeps_them_apart():
-    backend = ScriptedBackend(lambda p, i, s: " 7<eos>" if p.endswith("Answer:") else ("a " * (3 if "A?" in p else 20)) + "</think>")
+    backend = ScriptedBackend(
+        lambda p, i, s: " 7<eos>" if p.endswith("Answer:") else ("a " * (3 if "A?" in p else 20)) + "</think>"
+    )
     outcomes = BudgetForcing(thinking_tokens=8, num_waits=1).solve(backend, ["A?", "B?"], ["A?", "B?"])
     assert [o.info["waits"] for o in outcomes] == [1, 0]
     assert [o.info["thinking_tokens"] for o in outcomes] == [8, 8]

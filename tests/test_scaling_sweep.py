@@ -7,9 +7,8 @@ import re
 
 import pytest
 
-from reasoncraft.scaling.sweep import ScaleConfig, run_scale
-
 from helpers import ScriptedBackend, seeded_unit
+from reasoncraft.scaling.sweep import ScaleConfig, run_scale
 
 
 def noisy_adder(prompt, i, seed):
@@ -24,8 +23,16 @@ def noisy_adder(prompt, i, seed):
 
 
 def config(tmp_path, **kw):
-    base = dict(strategies=("greedy", "direct", "majority", "best-of-n", "beam", "dvts", "budget"), max_n=4, limit=6,
-                dev_limit=6, beam_width=2, max_steps=3, out_dir=str(tmp_path / "run"), cache_dir=str(tmp_path / "cache"))
+    base = dict(
+        strategies=("greedy", "direct", "majority", "best-of-n", "beam", "dvts", "budget"),
+        max_n=4,
+        limit=6,
+        dev_limit=6,
+        beam_width=2,
+        max_steps=3,
+        out_dir=str(tmp_path / "run"),
+        cache_dir=str(tmp_path / "cache"),
+    )
     base.update(kw)
     return ScaleConfig(**base)
 
@@ -40,12 +47,20 @@ def test_scale_writes_table_plot_record_and_compute_optimal(tmp_path):
     rows = {(r["strategy"], r["n"]): r for r in summary["rows"]}
     assert {n for s, n in rows if s == "majority"} == {1, 2, 4}
     assert {n for s, n in rows if s == "beam"} == {2, 4} and ("greedy", 1) in rows and ("greedy", 2) not in rows
-    assert rows[("majority", 4)]["completion_tokens"] == pytest.approx(4 * rows[("majority", 1)]["completion_tokens"], rel=0.3)
+    assert rows[("majority", 4)]["completion_tokens"] == pytest.approx(
+        4 * rows[("majority", 1)]["completion_tokens"], rel=0.3
+    )
     assert rows[("beam", 2)]["scorer_tokens"] == 0  # the rule verifier reads no tokens
     optimal = summary["compute_optimal"]
     assert len(optimal["points"]) == 3 and optimal["baseline"] == "best-of-n"
     assert all(set(c.values()) <= summary_strategies(summary) for c in optimal["choices"].values())
-    assert set(optimal["choices"][2].values()) <= {"majority", "best-of-n", "beam", "dvts", "budget"}  # no greedy at n=2
+    assert set(optimal["choices"][2].values()) <= {
+        "majority",
+        "best-of-n",
+        "beam",
+        "dvts",
+        "budget",
+    }  # no greedy at n=2
     assert optimal["difficulty"] == "verifier" and optimal["pilot_tokens"] > 0
     assert sum(optimal["dev_bin_sizes"]) == 6 and min(optimal["dev_bin_sizes"]) >= 1
     assert optimal["bins_effective"] == len(optimal["dev_bin_sizes"]) == len(optimal["edges"]) + 1

@@ -43,9 +43,14 @@ def test_classification_prm_matches_the_qwen_prm_recipe_and_is_causal():
     scores = prm.score_steps(QUESTIONS, SOLUTIONS)
     sep = tokenizer.convert_tokens_to_ids("<extra_0>")
     for question, steps, got in zip(QUESTIONS, SOLUTIONS, scores):
-        messages = [{"role": "system", "content": ClassificationPRM.SYSTEM}, {"role": "user", "content": question},
-                    {"role": "assistant", "content": "<extra_0>".join(steps) + "<extra_0>"}]
-        ids = torch.tensor([tokenizer.encode(tokenizer.apply_chat_template(messages, tokenize=False), add_special_tokens=False)])
+        messages = [
+            {"role": "system", "content": ClassificationPRM.SYSTEM},
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": "<extra_0>".join(steps) + "<extra_0>"},
+        ]
+        ids = torch.tensor(
+            [tokenizer.encode(tokenizer.apply_chat_template(messages, tokenize=False), add_special_tokens=False)]
+        )
         with torch.no_grad():
             probs = model(ids).logits.softmax(dim=-1)
         assert got == pytest.approx(probs[0, :, 1][ids[0] == sep].tolist(), abs=1e-5)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from reasoncraft.scaling import BestOfN, BeamSearch
-from reasoncraft.scorers import LLMJudge, OutcomeAsSteps, parse_verdict, self_evaluation
-
 from helpers import ScriptedBackend, seeded_unit
+from reasoncraft.scaling import BeamSearch, BestOfN
+from reasoncraft.scorers import LLMJudge, OutcomeAsSteps, parse_verdict, self_evaluation
 
 
 def judge_of_sums(prompt, i, seed):
@@ -16,12 +15,18 @@ def judge_of_sums(prompt, i, seed):
     solution = text.split("Solution:")[-1].split("Proposed Answer:")[-1]
     if seeded_unit(seed, text, i) < 0.2:
         return "Hmm, hard to say<eos>"
-    return ("Yes<eos>" if "19" in solution else "No<eos>")
+    return "Yes<eos>" if "19" in solution else "No<eos>"
 
 
 def test_parse_verdict():
     assert [parse_verdict(r) for r in ["Yes.", "no", "(A) True", "B", "Correct!", "It depends"]] == [
-        True, False, True, False, True, None]
+        True,
+        False,
+        True,
+        False,
+        True,
+        None,
+    ]
 
 
 def test_judge_scores_by_fraction_of_yes_and_counts_its_tokens():
@@ -41,7 +46,9 @@ def test_self_evaluation_asks_the_policy_p_true():
 
 
 def test_judge_drives_best_of_n_and_step_search():
-    policy = ScriptedBackend(lambda p, i, s: ["12 + 7 = 18\n\nAnswer: 18<eos>", "12 + 7 = 19\n\nAnswer: 19<eos>"][i % 2])
+    policy = ScriptedBackend(
+        lambda p, i, s: ["12 + 7 = 18\n\nAnswer: 18<eos>", "12 + 7 = 19\n\nAnswer: 19<eos>"][i % 2]
+    )
     judge = LLMJudge(ScriptedBackend(judge_of_sums))
     assert BestOfN(n=2, scorer=judge).solve(policy, ["What is 12 + 7?"], ["What is 12 + 7?"])[0].answer == "19"
 

@@ -54,10 +54,18 @@ def test_kind_can_be_forced_and_adapter_options_overridden(tmp_path):
 def test_catalogue_names_resolve_to_the_model_cards_settings():
     assert REWARD_MODELS["math-shepherd-mistral-7b-prm"].hub_id == "peiyi9979/math-shepherd-mistral-7b-prm"
     assert REWARD_MODELS["math-shepherd-mistral-7b-prm"].kind == "step-tag"
-    assert dict(REWARD_MODELS["math-shepherd-mistral-7b-prm"].adapter) == {"step_tag": "ки", "good_token": "+", "bad_token": "-"}
+    assert dict(REWARD_MODELS["math-shepherd-mistral-7b-prm"].adapter) == {
+        "step_tag": "ки",
+        "good_token": "+",
+        "bad_token": "-",
+    }
     qwen = REWARD_MODELS["qwen2.5-math-prm-7b"]
     assert (qwen.hub_id, qwen.kind, dict(qwen.adapter), qwen.trust_remote_code) == (
-        "Qwen/Qwen2.5-Math-PRM-7B", "classification", {"separator": "<extra_0>"}, True)
+        "Qwen/Qwen2.5-Math-PRM-7B",
+        "classification",
+        {"separator": "<extra_0>"},
+        True,
+    )
     for name in REWARD_MODELS:
         check_reward_model_name(name)  # no load, no hub
 

@@ -13,8 +13,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fake_openai_server import FakeOpenAIServer  # noqa: E402
-
 from reasoncraft.backends.openai import BackendAuthError, backend_from_url  # noqa: E402
+from reasoncraft.config import ConfigError  # noqa: E402
 from reasoncraft.prompts import render  # noqa: E402
 from reasoncraft.rewards import RewardFailure, is_failure  # noqa: E402
 from reasoncraft.scorers import LLMJudge, SequenceClassificationORM, StepTagPRM  # noqa: E402
@@ -26,7 +26,6 @@ from reasoncraft.scorers.reward import (  # noqa: E402
 )
 from reasoncraft.tasks import get_task  # noqa: E402
 from reasoncraft.testing import tiny_classifier, tiny_model, tiny_tokenizer  # noqa: E402
-from reasoncraft.config import ConfigError  # noqa: E402
 from reasoncraft.train.grpo import RewardFailureRateExceeded, train_grpo  # noqa: E402
 from reasoncraft.train.grpo_config import GRPOConfig  # noqa: E402
 
@@ -59,13 +58,27 @@ class JudgeServer(FakeOpenAIServer):
         prompt = json.loads(key)[-1]["content"]
         solution = prompt.split("\n\nSolution: ", 1)[1].rsplit("\n\nIs the solution correct?", 1)[0]
         verdict = "Yes" if even_length(solution) else "No"
-        return [{"text": verdict, "token_ids": list(verdict.encode()), "finish_reason": "stop", "logprobs": None,
-                 "prompt_token_ids": [1, 2, 3]}] * body.get("n", 1)
+        return [
+            {
+                "text": verdict,
+                "token_ids": list(verdict.encode()),
+                "finish_reason": "stop",
+                "logprobs": None,
+                "prompt_token_ids": [1, 2, 3],
+            }
+        ] * body.get("n", 1)
 
 
 def judge_entry(server, **extra):
-    return {"kind": "judge", "base_url": server.base_url, "model": server.model, "max_retries": 0,
-            "request_timeout": 5.0, "api_key_env": None, **extra}
+    return {
+        "kind": "judge",
+        "base_url": server.base_url,
+        "model": server.model,
+        "max_retries": 0,
+        "request_timeout": 5.0,
+        "api_key_env": None,
+        **extra,
+    }
 
 
 def tiny_orm_folder(tmp_path) -> Path:
@@ -90,7 +103,9 @@ def test_orm_reward_equals_one_at_a_time_forward_passes(tmp_path):
         with torch.no_grad():
             expected = model(torch.tensor([ids])).logits[0, 0].item()
         assert value == pytest.approx(expected, abs=1e-5)
-    squashed = scorer_reward(SequenceClassificationORM(model, tokenizer, batch_size=8), "orm", sigmoid=True)(SOLUTIONS, question=QUESTIONS)
+    squashed = scorer_reward(SequenceClassificationORM(model, tokenizer, batch_size=8), "orm", sigmoid=True)(
+        SOLUTIONS, question=QUESTIONS
+    )
     assert squashed == pytest.approx([1 / (1 + torch.exp(torch.tensor(-v)).item()) for v in got])
     # TRL passes the prompts (chat messages) instead of a question field
     prompts = [[{"role": "system", "content": "Think."}, {"role": "user", "content": q}] for q in QUESTIONS]
@@ -105,8 +120,15 @@ def test_orm_folder_with_several_labels_is_refused(tmp_path):
     from transformers import Qwen2Config, Qwen2ForSequenceClassification
 
     tokenizer = tiny_tokenizer()
-    config = Qwen2Config(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
-                         num_attention_heads=2, num_key_value_heads=1, num_labels=2)
+    config = Qwen2Config(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        num_labels=2,
+    )
     Qwen2ForSequenceClassification(config).save_pretrained(tmp_path / "two")
     tokenizer.save_pretrained(tmp_path / "two")
     with pytest.raises(ValueError, match="one logit"):
@@ -119,7 +141,13 @@ def test_prm_reward_aggregates_step_scores(tmp_path):
     model.resize_token_embeddings(len(tokenizer))
     model.save_pretrained(tmp_path / "prm")
     tokenizer.save_pretrained(tmp_path / "prm")
-    entry = {"kind": "prm", "model": str(tmp_path / "prm"), "aggregation": "min", "step_delimiter": "\n", "device": "cpu"}
+    entry = {
+        "kind": "prm",
+        "model": str(tmp_path / "prm"),
+        "aggregation": "min",
+        "step_delimiter": "\n",
+        "device": "cpu",
+    }
     reward = build_reward_model(parse_reward_models([entry])[0])
     solutions = ["12 + 7 = 19\nAnswer: 19", "3 + 4 = 8\nso 4 + 3 = 7\nAnswer: 7", "10"]
     steps = [s.split("\n") for s in solutions]
@@ -175,23 +203,26 @@ def test_a_wrong_key_is_raised_not_counted(monkeypatch):
 # --- the config entry -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("entry, message", [
-    ("judge", "each entry is a mapping"),
-    ({"kind": "rm", "model": "x"}, "kind must be one of orm, prm, judge"),
-    ({"kind": "judge", "base_url": "http://h/v1", "wieght": 2}, "did you mean 'weight'"),
-    ({"kind": "orm"}, "an orm needs model"),
-    ({"kind": "orm", "model": "no-such-folder"}, "not a known reward model"),
-    ({"kind": "judge"}, "needs base_url"),
-    ({"kind": "orm", "model": "m/x", "base_url": "http://h/v1"}, "'base_url' does not apply to kind orm"),
-    ({"kind": "judge", "model": "m/x", "max_retries": 1}, "set base_url too"),
-    ({"kind": "judge", "base_url": "h:8000/v1"}, "must start with http"),
-    ({"kind": "judge", "base_url": "http://h/v1", "n": 4}, "set temperature > 0"),
-    ({"kind": "judge", "base_url": "http://h/v1", "template": "nope"}, "nope"),
-    ({"kind": "orm", "model": "m/x", "batch_size": 0}, "batch_size must be an integer >= 1"),
-    ({"kind": "orm", "model": "m/x", "aggregation": "min"}, "'aggregation' does not apply to kind orm"),
-    ({"kind": "prm", "model": "m/x", "aggregation": "mean"}, "unknown step-score aggregation 'mean'"),
-    ({"kind": "orm", "model": "m/x", "weight": "high"}, "weight must be a number"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ("judge", "each entry is a mapping"),
+        ({"kind": "rm", "model": "x"}, "kind must be one of orm, prm, judge"),
+        ({"kind": "judge", "base_url": "http://h/v1", "wieght": 2}, "did you mean 'weight'"),
+        ({"kind": "orm"}, "an orm needs model"),
+        ({"kind": "orm", "model": "no-such-folder"}, "not a known reward model"),
+        ({"kind": "judge"}, "needs base_url"),
+        ({"kind": "orm", "model": "m/x", "base_url": "http://h/v1"}, "'base_url' does not apply to kind orm"),
+        ({"kind": "judge", "model": "m/x", "max_retries": 1}, "set base_url too"),
+        ({"kind": "judge", "base_url": "h:8000/v1"}, "must start with http"),
+        ({"kind": "judge", "base_url": "http://h/v1", "n": 4}, "set temperature > 0"),
+        ({"kind": "judge", "base_url": "http://h/v1", "template": "nope"}, "nope"),
+        ({"kind": "orm", "model": "m/x", "batch_size": 0}, "batch_size must be an integer >= 1"),
+        ({"kind": "orm", "model": "m/x", "aggregation": "min"}, "'aggregation' does not apply to kind orm"),
+        ({"kind": "prm", "model": "m/x", "aggregation": "mean"}, "unknown step-score aggregation 'mean'"),
+        ({"kind": "orm", "model": "m/x", "weight": "high"}, "weight must be a number"),
+    ],
+)
 def test_config_entries_are_checked_with_a_fix(entry, message):
     with pytest.raises(ConfigError, match=message) as info:
         GRPOConfig(reward_models=[entry])
@@ -201,9 +232,14 @@ def test_config_entries_are_checked_with_a_fix(entry, message):
 def test_config_names_weights_and_round_trip(tmp_path):
     from reasoncraft.config import load_config, save_config
 
-    config = GRPOConfig(rewards=["accuracy", "format"], reward_weights=[1.0, 0.5],
-                        reward_models=[{"kind": "judge", "base_url": "http://127.0.0.1:1/v1", "weight": 0.25},
-                                       {"kind": "orm", "model": "owner/rm", "name": "rm", "sigmoid": True}])
+    config = GRPOConfig(
+        rewards=["accuracy", "format"],
+        reward_weights=[1.0, 0.5],
+        reward_models=[
+            {"kind": "judge", "base_url": "http://127.0.0.1:1/v1", "weight": 0.25},
+            {"kind": "orm", "model": "owner/rm", "name": "rm", "sigmoid": True},
+        ],
+    )
     assert config.reward_names == ["accuracy", "format", "judge", "rm"]
     assert config.weights == [1.0, 0.5, 0.25, 1.0]
     again = load_config(GRPOConfig, save_config(config, tmp_path / "config.yaml"))
@@ -216,17 +252,29 @@ def test_config_names_weights_and_round_trip(tmp_path):
 
 
 def grpo_config(tmp_path, **overrides):
-    values = dict(model="tiny", steps=2, batch_size=8, num_generations=4, micro_batch_size=8, max_completion_length=6,
-                  learning_rate=1e-2, eval_problems=0, out_dir=str(tmp_path / "run"), save_model=False,
-                  log_samples_steps=0, num_threads=1)
+    values = dict(
+        model="tiny",
+        steps=2,
+        batch_size=8,
+        num_generations=4,
+        micro_batch_size=8,
+        max_completion_length=6,
+        learning_rate=1e-2,
+        eval_problems=0,
+        out_dir=str(tmp_path / "run"),
+        save_model=False,
+        log_samples_steps=0,
+        num_threads=1,
+    )
     values.update(overrides)
     return GRPOConfig(**values)
 
 
 def grpo(config, reward, name):
     model, tok = tiny_model("llama")
-    summary = train_grpo(config, model=model, tokenizer=tok, task=get_task("arith-sum-2d"), reward_fns=[reward],
-                         log=lambda m: None)
+    summary = train_grpo(
+        config, model=model, tokenizer=tok, task=get_task("arith-sum-2d"), reward_fns=[reward], log=lambda m: None
+    )
     rows = [json.loads(line) for line in (Path(config.out_dir) / "metrics.jsonl").read_text().splitlines()]
     return model, summary, rows
 
@@ -237,8 +285,11 @@ def reference_even(completions, **fields):
 
 def test_grpo_step_with_an_orm_reward_from_the_config(tmp_path):
     folder = tiny_orm_folder(tmp_path)
-    config = grpo_config(tmp_path, rewards=["even"],
-                         reward_models=[{"kind": "orm", "model": str(folder), "weight": 0.5, "device": "cpu"}])
+    config = grpo_config(
+        tmp_path,
+        rewards=["even"],
+        reward_models=[{"kind": "orm", "model": str(folder), "weight": 0.5, "device": "cpu"}],
+    )
     model0, _ = tiny_model("llama")
     model, _, rows = grpo(config, reference_even, "even")
     for row in rows:  # the total is the weighted sum of the components (no reward is None here)

@@ -16,17 +16,39 @@ def test_distill_then_train_sft_from_the_command_line(tmp_path):
     model, tok = tiny_model("qwen2")
     model.save_pretrained(tmp_path / "tiny")
     tok.save_pretrained(tmp_path / "tiny")
-    result = runner.invoke(app, ["distill", "configs/distill_countdown_shortcut.yaml", "limit=8",
-                                 f"out_dir={data_dir}", "decontam_tasks=[countdown-3]",
-                                 f"count_tokens_with={tmp_path / 'tiny'}"])
+    result = runner.invoke(
+        app,
+        [
+            "distill",
+            "configs/distill_countdown_shortcut.yaml",
+            "limit=8",
+            f"out_dir={data_dir}",
+            "decontam_tasks=[countdown-3]",
+            f"count_tokens_with={tmp_path / 'tiny'}",
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in (data_dir / "sft.jsonl").read_text().splitlines()]
     assert len(rows) == 8 and all(r["verdict"]["correct"] for r in rows)
-    assert all(r["tokens"]["completion"] == len(tok(r["completion"], add_special_tokens=False)["input_ids"]) for r in rows)
+    assert all(
+        r["tokens"]["completion"] == len(tok(r["completion"], add_special_tokens=False)["input_ids"]) for r in rows
+    )
     run = tmp_path / "sft"
-    result = runner.invoke(app, ["train", "sft", f"model={tmp_path / 'tiny'}", f"datasets=[{data_dir / 'sft.jsonl'}]",
-                                 "max_steps=2", "max_seq_length=256", "micro_batch_tokens=512", "device=cpu",
-                                 "num_threads=1", f"out_dir={run}"])
+    result = runner.invoke(
+        app,
+        [
+            "train",
+            "sft",
+            f"model={tmp_path / 'tiny'}",
+            f"datasets=[{data_dir / 'sft.jsonl'}]",
+            "max_steps=2",
+            "max_seq_length=256",
+            "micro_batch_tokens=512",
+            "device=cpu",
+            "num_threads=1",
+            f"out_dir={run}",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert (run / "model" / "config.json").exists() and (run / "run.json").exists()
     bad = runner.invoke(app, ["train", "sft", "max_seq_lenght=8"])

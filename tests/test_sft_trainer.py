@@ -9,9 +9,9 @@ import pytest
 import torch
 
 from helpers import MEMORISE, conversation, write_jsonl
+from reasoncraft.config import ConfigError
 from reasoncraft.testing import tiny_model, tiny_tokenizer
 from reasoncraft.train.batching import IGNORE_INDEX, Example, collate_packed, pack, tokenize_chat
-from reasoncraft.config import ConfigError
 from reasoncraft.train.sft import completion_nll, distill_kl, mix, row_forward, train_sft
 from reasoncraft.train.sft_config import SFTConfig
 
@@ -83,9 +83,19 @@ def test_tiny_model_memorises_16_examples(tmp_path):
     data = write_jsonl(tmp_path / "d.jsonl", MEMORISE)
     # Cosine decay lets the weights settle: at a constant 5e-3, Adam keeps oscillating late in training, and
     # a change of 1e-7 in one step's loss (a different attention kernel) moved the ending from 16/16 to 14/16.
-    config = SFTConfig(model="tiny", datasets=[str(data)], max_seq_length=64, micro_batch_tokens=256,
-                       gradient_accumulation_steps=2, max_steps=200, learning_rate=5e-3, lr_schedule="cosine", num_threads=1,
-                       out_dir=str(tmp_path / "run"), log_steps=0)
+    config = SFTConfig(
+        model="tiny",
+        datasets=[str(data)],
+        max_seq_length=64,
+        micro_batch_tokens=256,
+        gradient_accumulation_steps=2,
+        max_steps=200,
+        learning_rate=5e-3,
+        lr_schedule="cosine",
+        num_threads=1,
+        out_dir=str(tmp_path / "run"),
+        log_steps=0,
+    )
     summary = train_sft(config, model=model, tokenizer=tok, log=lambda m: None)
     assert summary["final_metrics"]["loss"] < 0.2
     trained, trained_tok = load_model(str(tmp_path / "run" / "model"), device="cpu")  # the saved HF folder
@@ -111,8 +121,18 @@ def _final_weights(run: Path) -> dict:
 
 def test_exact_resume_matches_an_uninterrupted_run(tmp_path):
     data = write_jsonl(tmp_path / "d.jsonl", MEMORISE)
-    common = dict(model="tiny", datasets=[str(data)], max_seq_length=64, micro_batch_tokens=96,
-                  gradient_accumulation_steps=2, max_steps=6, learning_rate=1e-3, save_steps=3, log_steps=1, num_threads=1)
+    common = dict(
+        model="tiny",
+        datasets=[str(data)],
+        max_seq_length=64,
+        micro_batch_tokens=96,
+        gradient_accumulation_steps=2,
+        max_steps=6,
+        learning_rate=1e-3,
+        save_steps=3,
+        log_steps=1,
+        num_threads=1,
+    )
     model, tok = tiny_model("llama")
     train_sft(SFTConfig(**common, out_dir=str(tmp_path / "straight")), model=model, tokenizer=tok, log=lambda m: None)
 
@@ -136,10 +156,22 @@ def test_lora_trains_only_adapters_and_saves_a_merged_model(tmp_path):
     data = write_jsonl(tmp_path / "d.jsonl", MEMORISE[:4])
     model, tok = tiny_model("qwen2")
     before = {k: v.clone() for k, v in model.state_dict().items()}
-    config = SFTConfig(model="tiny", datasets=[{"path": str(data), "weight": 1.0}], max_seq_length=64,
-                       micro_batch_tokens=128, max_steps=3, learning_rate=1e-2, lora_r=4, out_dir=str(tmp_path / "run"),
-                       gradient_checkpointing=True, eval_task="arith-sum-2d", eval_problems=3, eval_max_new_tokens=6,
-                       log_steps=0, num_threads=1)
+    config = SFTConfig(
+        model="tiny",
+        datasets=[{"path": str(data), "weight": 1.0}],
+        max_seq_length=64,
+        micro_batch_tokens=128,
+        max_steps=3,
+        learning_rate=1e-2,
+        lora_r=4,
+        out_dir=str(tmp_path / "run"),
+        gradient_checkpointing=True,
+        eval_task="arith-sum-2d",
+        eval_problems=3,
+        eval_max_new_tokens=6,
+        log_steps=0,
+        num_threads=1,
+    )
     summary = train_sft(config, model=model, tokenizer=tok, log=lambda m: None)
     assert set(summary["evaluation"]) == {"before", "after"} and summary["evaluation"]["after"]["problems"] == 3
     card = (tmp_path / "run" / "model" / "README.md").read_text()
@@ -159,9 +191,19 @@ def test_kl_distillation_from_the_same_model_starts_at_zero_and_tokenizers_must_
     data = write_jsonl(tmp_path / "d.jsonl", MEMORISE[:4])
     model, tok = tiny_model("llama")
     teacher, _ = tiny_model("llama")  # same seed: same weights as the student at step 0
-    config = SFTConfig(model="tiny", datasets=[str(data)], max_seq_length=64, micro_batch_tokens=256, max_steps=2,
-                       teacher="tiny-teacher", distill_alpha=1.0, out_dir=str(tmp_path / "run"), save_model=False,
-                       log_steps=0, num_threads=1)
+    config = SFTConfig(
+        model="tiny",
+        datasets=[str(data)],
+        max_seq_length=64,
+        micro_batch_tokens=256,
+        max_steps=2,
+        teacher="tiny-teacher",
+        distill_alpha=1.0,
+        out_dir=str(tmp_path / "run"),
+        save_model=False,
+        log_steps=0,
+        num_threads=1,
+    )
     train_sft(config, model=model, tokenizer=tok, teacher=teacher, log=lambda m: None)
     rows = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
     assert rows[0]["kl"] == pytest.approx(0.0, abs=1e-6) and rows[0]["loss"] == pytest.approx(0.0, abs=1e-6)
@@ -220,8 +262,16 @@ def test_gradient_accumulation_equals_one_big_row():
         params = [p for p in model.parameters() if p.requires_grad]
         optimizer = torch.optim.SGD(params, lr=1.0)
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 1.0)
-        out = sft_step(model, rows, optimizer=optimizer, scheduler=scheduler, params=params, max_grad_norm=0.0,
-                       block_mask=True, device="cpu")
+        out = sft_step(
+            model,
+            rows,
+            optimizer=optimizer,
+            scheduler=scheduler,
+            params=params,
+            max_grad_norm=0.0,
+            block_mask=True,
+            device="cpu",
+        )
         results.append((out, [p.detach().clone() for p in params]))
     (split, split_params), (whole, whole_params) = results
     assert split["completion_tokens"] == whole["completion_tokens"]
@@ -235,7 +285,8 @@ def test_a_template_that_drops_the_reasoning_is_refused():
     tok.chat_template = (
         "{% for m in messages %}{% set c = m['content'] %}{% if m['role'] == 'assistant' and '</think>' in c %}"
         "{% set c = c.split('</think>')[-1] %}{% endif %}{{ '<|im_start|>' + m['role'] + '\\n' + c + '<|im_end|>\\n' }}"
-        "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}")
+        "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+    )
     with pytest.raises(ValueError, match="changes the assistant message"):
         tokenize_chat(tok, conversation("2 + 2?", "<think>2 + 2 = 4</think><answer>4</answer>"))
     assert sum(tokenize_chat(tok, conversation("2 + 2?", "<answer>4</answer>")).loss_mask) > 0
@@ -251,14 +302,25 @@ def test_packed_rows_and_memorisation_on_cuda(tmp_path):
     a, b = (tokenize_chat(tok, m) for m in MEMORISE[:2])
     batch = {k: v.to("cuda") for k, v in collate_packed([a, b]).items()}
     with torch.no_grad():
-        packed = model(input_ids=batch["input_ids"], position_ids=batch["position_ids"],
-                       attention_mask=batch["attention_mask"]).logits[0]
+        packed = model(
+            input_ids=batch["input_ids"], position_ids=batch["position_ids"], attention_mask=batch["attention_mask"]
+        ).logits[0]
         alone = torch.cat([model(input_ids=torch.tensor([e.input_ids], device="cuda")).logits[0] for e in (a, b)])
     assert torch.allclose(packed, alone, atol=1e-4)
     data = write_jsonl(tmp_path / "d.jsonl", MEMORISE)
-    config = SFTConfig(model="tiny", datasets=[str(data)], max_seq_length=64, micro_batch_tokens=256,
-                       gradient_accumulation_steps=2, max_steps=200, learning_rate=5e-3, lr_schedule="constant",
-                       out_dir=str(tmp_path / "run"), log_steps=0, save_model=False)
+    config = SFTConfig(
+        model="tiny",
+        datasets=[str(data)],
+        max_seq_length=64,
+        micro_batch_tokens=256,
+        gradient_accumulation_steps=2,
+        max_steps=200,
+        learning_rate=5e-3,
+        lr_schedule="constant",
+        out_dir=str(tmp_path / "run"),
+        log_steps=0,
+        save_model=False,
+    )
     summary = train_sft(config, model=model, tokenizer=tok, log=lambda m: None)
     assert summary["final_metrics"]["loss"] < 0.2
 
@@ -291,8 +353,9 @@ def _old_path_loss(model, row):
             if owner[q] == owner[k]:
                 mask[0, 0, q, k] = 0.0
     positions = [i for e in row for i in range(len(e))]
-    logits = model(input_ids=torch.tensor([ids]), position_ids=torch.tensor([positions]), attention_mask=mask,
-                   use_cache=False).logits[0]  # (L, V)
+    logits = model(
+        input_ids=torch.tensor([ids]), position_ids=torch.tensor([positions]), attention_mask=mask, use_cache=False
+    ).logits[0]  # (L, V)
     nll, count = torch.zeros(()), 0
     for t in range(L - 1):
         e_next = row[owner[t + 1]]
@@ -335,17 +398,35 @@ def test_bf16_autocast_is_close_to_fp32_and_trains(tmp_path):
         params = [p for p in model.parameters() if p.requires_grad]
         optimizer = torch.optim.SGD(params, lr=0.0)
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: 1.0)
-        losses[autocast] = sft_step(model, [examples[:2], examples[2:]], optimizer=optimizer, scheduler=scheduler,
-                                    params=params, max_grad_norm=1.0, block_mask=True, device="cpu",
-                                    autocast_bf16=autocast)
+        losses[autocast] = sft_step(
+            model,
+            [examples[:2], examples[2:]],
+            optimizer=optimizer,
+            scheduler=scheduler,
+            params=params,
+            max_grad_norm=1.0,
+            block_mask=True,
+            device="cpu",
+            autocast_bf16=autocast,
+        )
         assert all(p.dtype == torch.float32 for p in params)
     assert losses[True]["loss"] == pytest.approx(losses[False]["loss"], rel=2e-2)
     assert losses[True]["loss"] != losses[False]["loss"]  # bf16 really ran
     model, tok = tiny_model("llama")
     data = write_jsonl(tmp_path / "d.jsonl", MEMORISE)
-    config = SFTConfig(model="tiny", datasets=[str(data)], max_seq_length=64, micro_batch_tokens=256, max_steps=30,
-                       learning_rate=5e-3, autocast_bf16=True, out_dir=str(tmp_path / "run"), log_steps=0,
-                       save_model=False, num_threads=1)
+    config = SFTConfig(
+        model="tiny",
+        datasets=[str(data)],
+        max_seq_length=64,
+        micro_batch_tokens=256,
+        max_steps=30,
+        learning_rate=5e-3,
+        autocast_bf16=True,
+        out_dir=str(tmp_path / "run"),
+        log_steps=0,
+        save_model=False,
+        num_threads=1,
+    )
     train_sft(config, model=model, tokenizer=tok, log=lambda m: None)
     rows = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
     assert rows[-1]["loss"] < 0.5 * rows[0]["loss"]

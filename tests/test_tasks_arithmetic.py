@@ -6,8 +6,16 @@ import pytest
 
 from reasoncraft.tasks import get_task, list_tasks
 
-SPECS = ["arith-sum-1d", "arith-sum-2d", "arith-diff-2d", "arith-prod-1d", "arith-prod-2d", "arith-mix-2d-3t",
-         "arith-word-1d", "arith-word-2d-3s"]
+SPECS = [
+    "arith-sum-1d",
+    "arith-sum-2d",
+    "arith-diff-2d",
+    "arith-prod-1d",
+    "arith-prod-2d",
+    "arith-mix-2d-3t",
+    "arith-word-1d",
+    "arith-word-2d-3s",
+]
 SMALL = {"test_size": 60, "dev_size": 30, "train_size": 200}
 
 
@@ -95,7 +103,9 @@ def test_one_digit_sums_space_is_covered_without_repeats():
 def test_prompt_uses_the_arithmetic_template():
     task = get_task("arith-sum-2d")
     p = task.problems("test", 1)[0]
-    assert task.prompt(p) == [{"role": "user", "content": f"{p.question} Give the final answer as a number after 'Answer:'."}]
+    assert task.prompt(p) == [
+        {"role": "user", "content": f"{p.question} Give the final answer as a number after 'Answer:'."}
+    ]
     assert task.prompt(p, template="direct")[0]["content"].startswith(p.question)
     assert get_task("arith-sum-2d", template="cot").prompt(p)[0]["content"].endswith("after 'Answer:'.")
 

@@ -37,15 +37,26 @@ def _tinyzero_prompt(record) -> str:
         return render_text("tinyzero-countdown", numbers=record["numbers"], target=record["target"])
     system, user = render("tinyzero-countdown", numbers=record["numbers"], target=record["target"])
     prefix = get_template("tinyzero-countdown").assistant_prefix
-    return (f"<|im_start|>system\n{system['content']}<|im_end|>\n<|im_start|>user\n{user['content']}<|im_end|>\n"
-            f"<|im_start|>assistant\n{prefix}")
+    return (
+        f"<|im_start|>system\n{system['content']}<|im_end|>\n<|im_start|>user\n{user['content']}<|im_end|>\n"
+        f"<|im_start|>assistant\n{prefix}"
+    )
 
 
 def test_fixture_is_big_and_varied():
     assert len(RECORDS) >= 200
     cases = {r["case"] for r in RECORDS}
-    for case in ("correct", "wrong_value", "number_reused", "number_missing", "disallowed_letters", "no_tags",
-                 "several_tags_last_right", "several_tags_last_wrong", "not_last_line"):
+    for case in (
+        "correct",
+        "wrong_value",
+        "number_reused",
+        "number_missing",
+        "disallowed_letters",
+        "no_tags",
+        "several_tags_last_right",
+        "several_tags_last_wrong",
+        "not_last_line",
+    ):
         assert case in cases
     assert {r["tinyzero_score"] for r in RECORDS} == {0, 0.1, 1.0}
 
@@ -67,8 +78,11 @@ def test_tinyzero_preset_reproduces_tinyzero_on_full_sequences():
 
 def test_tinyzero_reward_on_completions_alone_matches():
     records = [r for r in RECORDS if r["completion"] is not None]
-    got = countdown_tinyzero_reward([r["completion"] for r in records], numbers=[r["numbers"] for r in records],
-                                    target=[r["target"] for r in records])
+    got = countdown_tinyzero_reward(
+        [r["completion"] for r in records],
+        numbers=[r["numbers"] for r in records],
+        target=[r["target"] for r in records],
+    )
     assert got == [r["tinyzero_score"] for r in records]
     assert get_reward("countdown_tinyzero") is countdown_tinyzero_reward
 
@@ -117,13 +131,19 @@ def test_strict_default_reward(completion, numbers, target, want, why):
 
 def test_strict_reward_on_the_fixture_never_exceeds_tinyzero_and_rejects_several_tags():
     records = [r for r in RECORDS if r["completion"] is not None and isinstance(r["target"], int)]
-    strict = countdown_reward([r["completion"] for r in records], numbers=[r["numbers"] for r in records],
-                              target=[r["target"] for r in records])
+    strict = countdown_reward(
+        [r["completion"] for r in records],
+        numbers=[r["numbers"] for r in records],
+        target=[r["target"] for r in records],
+    )
     for r, s in zip(records, strict):
         assert s in (0.0, 1.0)
         if s == 1.0:
-            assert r["tinyzero_score"] == 1.0 or r["case"] in ("not_last_line", "not_last_line_trailing_newline",
-                                                              "multiline_answer"), r
+            assert r["tinyzero_score"] == 1.0 or r["case"] in (
+                "not_last_line",
+                "not_last_line_trailing_newline",
+                "multiline_answer",
+            ), r
         if r["case"].startswith("several_tags") or r["case"] in ("assistant_in_reply", "unary_minus", "nested_tags"):
             assert s == 0.0, r
 
@@ -157,6 +177,7 @@ def test_strict_value_parser():
 
 def _solvable(numbers, target) -> bool:
     """Brute force over every order and pairing: can all numbers reach target with + - * / ?"""
+
     def reach(values):
         if len(values) == 1:
             return values[0] == target
@@ -167,11 +188,14 @@ def _solvable(numbers, target) -> bool:
             if any(reach(rest + [o]) for o in outs):
                 return True
         return False
+
     return reach([Fraction(n) for n in numbers])
 
 
-@pytest.mark.parametrize("spec,options", [("countdown", {}), ("countdown-3", {"max_number": 20, "max_target": 50}),
-                                          ("countdown-tinyzero-4", {})])
+@pytest.mark.parametrize(
+    "spec,options",
+    [("countdown", {}), ("countdown-3", {"max_number": 20, "max_target": 50}), ("countdown-tinyzero-4", {})],
+)
 def test_generator_problems_are_solvable_and_splits_disjoint(spec, options):
     task = get_task(spec, test_size=40, dev_size=20, train_size=100, **options)
     seen = {}

@@ -6,8 +6,15 @@ from reasoncraft.tasks import get_task
 
 pytest.importorskip("reasoning_gym")
 
-SUMS = {"min_terms": 2, "max_terms": 2, "min_digits": 2, "max_digits": 2, "operators": ("+",),
-        "allow_parentheses": False, "allow_negation": False}
+SUMS = {
+    "min_terms": 2,
+    "max_terms": 2,
+    "min_digits": 2,
+    "max_digits": 2,
+    "operators": ("+",),
+    "allow_parentheses": False,
+    "allow_negation": False,
+}
 
 
 def test_two_digit_sums_from_reasoning_gym():

@@ -82,13 +82,21 @@ def test_scoring_hand_written_completions(shared_data):
 
 
 def test_hub_rows_are_normalised():
-    math_row = {"problem": "What is $1/2 + 1/2$?", "solution": "... \\boxed{1}", "answer": "1", "subject": "Algebra",
-                "level": 1, "unique_id": "test/algebra/1.json"}
+    math_row = {
+        "problem": "What is $1/2 + 1/2$?",
+        "solution": "... \\boxed{1}",
+        "answer": "1",
+        "subject": "Algebra",
+        "level": 1,
+        "unique_id": "test/algebra/1.json",
+    }
     p = row_to_problem(math_row, 0, "math500_test")
     assert (p.id, p.question, p.answer, p.fields["level"]) == ("test/algebra/1.json", math_row["problem"], "1", 1)
     gsm = row_to_problem({"question": "How many?", "answer": "3 + 4 = <<3+4=7>>7\n#### 1,007"}, 3, "gsm8k_test")
     assert (gsm.id, gsm.answer, gsm.fields["solution"]) == ("gsm8k_test_0003", "1007", "3 + 4 = <<3+4=7>>7")
-    aime = row_to_problem({"id": 60, "problem": "Find N.", "answer": "033", "url": "u", "year": "2024"}, 0, "aime24", True)
+    aime = row_to_problem(
+        {"id": 60, "problem": "Find N.", "answer": "033", "url": "u", "year": "2024"}, 0, "aime24", True
+    )
     assert (aime.id, aime.answer, aime.fields) == ("60", "33", {"url": "u"})
     assert normalise_answer(27.0, True) == "27" and normalise_answer("0", True) == "0"
     assert normalise_answer("3.5", True) == "3.5" and normalise_answer(" 1,000 ", False) == "1,000"
@@ -97,7 +105,9 @@ def test_hub_rows_are_normalised():
 def test_missing_columns_are_named(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"prompt": "x", "solution": "y"}\n')
-    with pytest.raises(ValueError, match="needs a 'problem' \\(or 'question'\\) and an 'answer' column; it has prompt, solution"):
+    with pytest.raises(
+        ValueError, match="needs a 'problem' \\(or 'question'\\) and an 'answer' column; it has prompt, solution"
+    ):
         get_task("math500", data_path=str(bad)).problems("test")
     with pytest.raises(FileNotFoundError, match="neither a file nor a folder"):
         get_task("math500", data_path=str(tmp_path / "missing.jsonl")).problems("test")
@@ -127,6 +137,8 @@ def test_unreachable_hub_fails_at_once_naming_data_path(monkeypatch):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("HF_ENDPOINT", "https://127.0.0.1:9")  # nothing listens there
     start = time.monotonic()
-    with pytest.raises(RuntimeError, match="math500: no local copy found and cannot reach the Hugging Face hub.*--data-path"):
+    with pytest.raises(
+        RuntimeError, match="math500: no local copy found and cannot reach the Hugging Face hub.*--data-path"
+    ):
         get_task("math500").problems("test")
     assert time.monotonic() - start < 5

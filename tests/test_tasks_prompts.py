@@ -67,7 +67,9 @@ def test_arithmetic_and_cot_wording():
     assert render("arithmetic", question="What is 2 + 3?")[0]["content"] == (
         "What is 2 + 3? Give the final answer as a number after 'Answer:'."
     )
-    assert render("cot", question="Q")[0]["content"].endswith("Think step by step, then give the final answer after 'Answer:'.")
+    assert render("cot", question="Q")[0]["content"].endswith(
+        "Think step by step, then give the final answer after 'Answer:'."
+    )
     assert render("math-boxed", question="Q")[0]["content"].endswith("put your final answer within \\boxed{}.")
 
 

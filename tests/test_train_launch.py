@@ -8,11 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import torch
 
 from helpers import free_port
-from reasoncraft.train import distributed
 from reasoncraft.config import ConfigError
+from reasoncraft.train import distributed
 from reasoncraft.train.sft import train_sft
 from reasoncraft.train.sft_config import SFTConfig
 
@@ -28,14 +27,42 @@ def test_accelerate_launch_with_the_shipped_config_trains_on_two_processes(tmp_p
     model.save_pretrained(tmp_path / "tiny")
     tok.save_pretrained(tmp_path / "tiny")
     out = tmp_path / "run"
-    command = [sys.executable, "-m", "accelerate.commands.launch", "--config_file",
-               str(ROOT / "configs" / "accelerate" / "multi_gpu.yaml"), "--num_processes", "2",
-               "--main_process_port", str(free_port()), "-m", "reasoncraft.cli", "train", "grpo",
-               f"model={tmp_path / 'tiny'}", "steps=2", "batch_size=4", "num_generations=2", "micro_batch_size=4",
-               "max_completion_length=4", "eval_problems=2", "learning_rate=1e-2", "save_steps=-1", "num_threads=1",
-               "log_samples_steps=0", "device=cpu", f"out_dir={out}"]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=tmp_path,
-                          env={**os.environ, "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""})
+    command = [
+        sys.executable,
+        "-m",
+        "accelerate.commands.launch",
+        "--config_file",
+        str(ROOT / "configs" / "accelerate" / "multi_gpu.yaml"),
+        "--num_processes",
+        "2",
+        "--main_process_port",
+        str(free_port()),
+        "-m",
+        "reasoncraft.cli",
+        "train",
+        "grpo",
+        f"model={tmp_path / 'tiny'}",
+        "steps=2",
+        "batch_size=4",
+        "num_generations=2",
+        "micro_batch_size=4",
+        "max_completion_length=4",
+        "eval_problems=2",
+        "learning_rate=1e-2",
+        "save_steps=-1",
+        "num_threads=1",
+        "log_samples_steps=0",
+        "device=cpu",
+        f"out_dir={out}",
+    ]
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env={**os.environ, "OMP_NUM_THREADS": "1", "CUDA_VISIBLE_DEVICES": ""},
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
     assert [r["step"] for r in rows] == [1, 2]  # one process writes the log

@@ -45,16 +45,25 @@ def train_toy(config: ToyConfig, *, resume=None, stop_after: int | None = None, 
     model, tokenizer = tiny_model("llama")
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0 / (1 + step))
-    data = run.start(model, optimizer, scheduler, model_id=config.model,
-                     parameters=sum(p.numel() for p in model.parameters()))
+    data = run.start(
+        model, optimizer, scheduler, model_id=config.model, parameters=sum(p.numel() for p in model.parameters())
+    )
     position = data["rows_seen"] if data else 0
     backend, task = HFBackend(model, tokenizer, model_id=config.model), get_task(config.eval_task)
 
     def evaluate(when, folder):
         if evaluated is not None:
             evaluated.append(when)
-        return held_out_eval(backend, task, split=config.eval_split, limit=config.eval_problems, template=None,
-                             max_new_tokens=4, out_dir=folder, command=f"train toy: held-out evaluation {when}")
+        return held_out_eval(
+            backend,
+            task,
+            split=config.eval_split,
+            limit=config.eval_problems,
+            template=None,
+            max_new_tokens=4,
+            out_dir=folder,
+            command=f"train toy: held-out evaluation {when}",
+        )
 
     run.held_out("before", evaluate, step=0)
     model.train()
@@ -68,8 +77,11 @@ def train_toy(config: ToyConfig, *, resume=None, stop_after: int | None = None, 
         scheduler.step()
         optimizer.zero_grad()
         position += ROWS
-        run.log_step({"step": step, "loss": float(loss.detach()), "lr": scheduler.get_last_lr()[0]},
-                     seconds=time.perf_counter() - started, training_tokens=ids.numel())
+        run.log_step(
+            {"step": step, "loss": float(loss.detach()), "lr": scheduler.get_last_lr()[0]},
+            seconds=time.perf_counter() - started,
+            training_tokens=ids.numel(),
+        )
         if step == stop_after:
             raise Stop(step)
         run.checkpoint(step, last_step=STEPS, data={"rows_seen": position})
@@ -79,7 +91,9 @@ def train_toy(config: ToyConfig, *, resume=None, stop_after: int | None = None, 
 
 
 def rows(path):
-    return [{k: v for k, v in json.loads(line).items() if k != "train_seconds"} for line in path.read_text().splitlines()]
+    return [
+        {k: v for k, v in json.loads(line).items() if k != "train_seconds"} for line in path.read_text().splitlines()
+    ]
 
 
 def test_start_log_checkpoint_stop_resume_finish(tmp_path):

@@ -6,12 +6,12 @@ import math
 import pytest
 import torch
 
-from reasoncraft.train.checkpoint import CheckpointError, load_checkpoint, resolve_checkpoint, save_checkpoint
 from reasoncraft.config import ConfigError, load_config, save_config
+from reasoncraft.testing import tiny_model
+from reasoncraft.train.checkpoint import CheckpointError, load_checkpoint, resolve_checkpoint, save_checkpoint
 from reasoncraft.train.grpo_config import GRPOConfig
 from reasoncraft.train.metrics import MetricsLog, plot_metrics, reflection_rate
 from reasoncraft.train.optim import build_optimizer, guarded_step, lr_factor
-from reasoncraft.testing import tiny_model
 
 
 def _trained_state(seed=0):
@@ -27,8 +27,15 @@ def _trained_state(seed=0):
 def test_checkpoint_round_trip_restores_everything(tmp_path):
     model, optimizer, scheduler = _trained_state()
     torch.manual_seed(123)
-    save_checkpoint(tmp_path, 7, model=model, optimizer=optimizer, scheduler=scheduler,
-                    state={"data": {"epoch": 1, "index": 5}}, config_yaml="steps: 9\n")
+    save_checkpoint(
+        tmp_path,
+        7,
+        model=model,
+        optimizer=optimizer,
+        scheduler=scheduler,
+        state={"data": {"epoch": 1, "index": 5}},
+        config_yaml="steps: 9\n",
+    )
     expected_draw = torch.rand(3)
     fresh, _ = tiny_model("llama", seed=1)
     opt2, sched2 = build_optimizer(fresh.parameters(), 1e-3, 0.0, (0.9, 0.99), 2, 10, "cosine")
@@ -45,7 +52,9 @@ def test_checkpoint_round_trip_restores_everything(tmp_path):
 def test_latest_pointer_and_retention(tmp_path):
     model, optimizer, scheduler = _trained_state()
     for step in (1, 2, 3):
-        save_checkpoint(tmp_path, step, model=model, optimizer=optimizer, scheduler=scheduler, state={}, config_yaml="", keep=2)
+        save_checkpoint(
+            tmp_path, step, model=model, optimizer=optimizer, scheduler=scheduler, state={}, config_yaml="", keep=2
+        )
     assert (tmp_path / "latest").read_text().strip() == "step-000003"
     assert sorted(p.name for p in tmp_path.glob("step-*")) == ["step-000002", "step-000003"]
     assert resolve_checkpoint(tmp_path).name == "step-000003"

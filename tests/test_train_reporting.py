@@ -7,16 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from reasoncraft.train import loggers
-from reasoncraft.config import ConfigError, load_config
-from reasoncraft.train.grpo_config import GRPOConfig
-from reasoncraft.train.sft_config import SFTConfig
-
 from helpers import run, sevens, tiny_config  # noqa: E402
-
+from reasoncraft.config import ConfigError, load_config
 from reasoncraft.tasks import get_task  # noqa: E402
 from reasoncraft.testing import tiny_model  # noqa: E402
+from reasoncraft.train import loggers
 from reasoncraft.train.grpo import train_grpo  # noqa: E402
+from reasoncraft.train.grpo_config import GRPOConfig
+from reasoncraft.train.sft_config import SFTConfig
 
 
 def test_report_to_is_validated_at_the_edge():
@@ -53,7 +51,8 @@ def test_grpo_metrics_and_evaluation_reach_tensorboard(tmp_path):
     before, after = summary["evaluation"]["before"], summary["evaluation"]["after"]
     assert scalars["eval/accuracy"] == pytest.approx({0: before["accuracy"], 3: after["accuracy"]})
     assert scalars["eval/extraction_failure_rate"] == pytest.approx(
-        {0: before["extraction_failure_rate"], 3: after["extraction_failure_rate"]})
+        {0: before["extraction_failure_rate"], 3: after["extraction_failure_rate"]}
+    )
 
 
 def test_resumed_run_hides_the_killed_runs_steps_in_tensorboard(tmp_path):
@@ -69,7 +68,9 @@ def test_resumed_run_hides_the_killed_runs_steps_in_tensorboard(tmp_path):
 
     def train(**kwargs):
         model, tok = tiny_model("llama")
-        return train_grpo(config, model=model, tokenizer=tok, task=get_task("arith-sum-2d"), reward_fns=[sevens], **kwargs)
+        return train_grpo(
+            config, model=model, tokenizer=tok, task=get_task("arith-sum-2d"), reward_fns=[sevens], **kwargs
+        )
 
     with pytest.raises(Crash):
         train(log=crash_after_step_3)  # steps 1-3 logged, checkpoint at step 2
@@ -107,8 +108,9 @@ def _wandb_history(run_dir: Path) -> list[dict]:
             record.ParseFromString(pending)
             pending = b""
             if record.WhichOneof("record_type") == "history":
-                history.append({item.key or "/".join(item.nested_key): json.loads(item.value_json)
-                                for item in record.history.item})
+                history.append(
+                    {item.key or "/".join(item.nested_key): json.loads(item.value_json) for item in record.history.item}
+                )
     return history
 
 
@@ -116,7 +118,6 @@ def test_sft_metrics_reach_tensorboard_and_offline_wandb(tmp_path, monkeypatch):
     pytest.importorskip("tensorboard")
     pytest.importorskip("wandb")
     from helpers import MEMORISE, write_jsonl
-
     from reasoncraft.train.sft import train_sft
 
     for variable in ("WANDB_PROJECT", "WANDB_DIR", "WANDB_RUN_ID", "WANDB_RESUME"):
@@ -125,9 +126,19 @@ def test_sft_metrics_reach_tensorboard_and_offline_wandb(tmp_path, monkeypatch):
     monkeypatch.setenv("WANDB_SILENT", "true")
     data = write_jsonl(tmp_path / "d.jsonl", MEMORISE[:4])
     model, tok = tiny_model("llama")
-    config = SFTConfig(model="tiny", datasets=[str(data)], max_seq_length=64, micro_batch_tokens=128, max_steps=3,
-                       learning_rate=1e-3, out_dir=str(tmp_path / "run"), save_model=False, log_steps=0, num_threads=1,
-                       report_to=["tensorboard", "wandb"])
+    config = SFTConfig(
+        model="tiny",
+        datasets=[str(data)],
+        max_seq_length=64,
+        micro_batch_tokens=128,
+        max_steps=3,
+        learning_rate=1e-3,
+        out_dir=str(tmp_path / "run"),
+        save_model=False,
+        log_steps=0,
+        num_threads=1,
+        report_to=["tensorboard", "wandb"],
+    )
     train_sft(config, model=model, tokenizer=tok, log=lambda m: None)
     rows = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
     scalars = _tensorboard_scalars(tmp_path / "run" / "tensorboard")

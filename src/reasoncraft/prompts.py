@@ -154,7 +154,7 @@ for _t in (
             "step before answering.\n\n{question}\n\n{options}"
         ),
         description="Multiple choice (tasks.multiple_choice): fields question, options (A) ... lines), letters; "
-                    "'Answer: LETTER' on the last line.",
+        "'Answer: LETTER' on the last line.",
         source="openai/simple-evals (the multiple-choice query the DeepSeek-R1 report's GPQA numbers use)",
     ),
     Template(
@@ -181,7 +181,9 @@ for _t in (
             "A correct solution:\n{right}\n\nWrite one or two sentences, as the solver noticing its own mistake "
             "in the first attempt, that say what went wrong in it. Do not give the final answer."
         ),
-        description="Journey learning (data.journey): fields question, wrong, diagnosis, right; reply is the reflection.",
+        description=(
+            "Journey learning (data.journey): fields question, wrong, diagnosis, right; reply is the reflection."
+        ),
         source="O1 Replication Journey (arXiv 2410.18982): reflections written by a model",
     ),
 ):
@@ -199,7 +201,8 @@ def _format(text: str, template: Template, fields: dict) -> str:
     missing = sorted(f for _, f, _, _ in string.Formatter().parse(text) if f and f not in fields)
     if missing:
         raise KeyError(
-            f"prompt template {template.name!r} needs field(s) {', '.join(missing)}; got {', '.join(sorted(fields)) or 'none'}"
+            f"prompt template {template.name!r} needs field(s) {', '.join(missing)}; got "
+            f"{', '.join(sorted(fields)) or 'none'}"
         )
     return text.format(**fields)
 

@@ -121,7 +121,11 @@ class RunRecord:
             "started": datetime.fromtimestamp(self.started, timezone.utc).isoformat(),
             "wall_s": round(wall, 3),
             "device_hours": device_hours,
-            "tokens": {"prompt": self.prompt_tokens, "completion": self.completion_tokens, "training": self.training_tokens},
+            "tokens": {
+                "prompt": self.prompt_tokens,
+                "completion": self.completion_tokens,
+                "training": self.training_tokens,
+            },
             "flops_estimate": self.flops,
             "price": vars(self.price),
             "cost": self.price.cost(device_hours, self.prompt_tokens, self.completion_tokens),

@@ -16,9 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from .rewards.base import RewardFailure, is_failure
 
@@ -98,7 +99,9 @@ def iter_jsonl(
             try:
                 value = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise ValueError(f"{path}:{number}: not valid JSON ({exc.msg})" + (f"; {hint}" if hint else "")) from None
+                raise ValueError(
+                    f"{path}:{number}: not valid JSON ({exc.msg})" + (f"; {hint}" if hint else "")
+                ) from None
             yield number, value
 
 

@@ -22,8 +22,9 @@ there by error type and left out (its samples come back empty and stay uncached,
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol
 
 from .backends.base import Backend, Completion, SamplingParams
 from .rewards.base import is_failure
@@ -105,8 +106,10 @@ def sample_and_score(
         groups = []
         for i, completions in zip(indices, fresh):
             if cache is not None:  # the cache wins: a key cached before this call keeps its first completion
-                completions = [Completion(**got) if (got := cache.get(k)) is not None else c
-                               for k, c in zip(keys[i], completions or [None] * n)]
+                completions = [
+                    Completion(**got) if (got := cache.get(k)) is not None else c
+                    for k, c in zip(keys[i], completions or [None] * n)
+                ]
             groups.append(completions)
         fields: dict[str, list] = {}
         for i, group in zip(indices, groups):
@@ -116,8 +119,12 @@ def sample_and_score(
         scores = iter(rewards.score(texts, fields, task.extract) if texts else [])
         out = []
         for i, group in zip(indices, groups):
-            samples = [_scored_sample(task.name, problems[i], prompts[i], c, next(scores), settings, sampling.seed,
-                                      backend.model_id, key) for c, key in zip(group, keys[i])]
+            samples = [
+                _scored_sample(
+                    task.name, problems[i], prompts[i], c, next(scores), settings, sampling.seed, backend.model_id, key
+                )
+                for c, key in zip(group, keys[i])
+            ]
             drawn.samples[i], drawn.completions[i] = samples, group
             out.append(samples)
         return out
@@ -162,14 +169,35 @@ def _generate(backend: Backend, prompts: list, sampling: SamplingParams, typed_e
     return backend.generate(prompts, sampling)
 
 
-def _scored_sample(task_name: str, problem: Problem, prompt: Any, c: Completion, score: Any, settings: dict,
-                   seed: int, model_id: str, key: str) -> ScoredSample:
+def _scored_sample(
+    task_name: str,
+    problem: Problem,
+    prompt: Any,
+    c: Completion,
+    score: Any,
+    settings: dict,
+    seed: int,
+    model_id: str,
+    key: str,
+) -> ScoredSample:
     failed = score.reward if is_failure(score.reward) else None
     return ScoredSample(
-        problem_id=problem.id, task=task_name, prompt=prompt, completion=c.text, token_ids=c.token_ids,
-        prompt_tokens=c.prompt_tokens, completion_tokens=c.completion_tokens, finish_reason=c.finish_reason,
-        extracted=score.extracted, reward=None if failed is not None else score.reward, correct=score.correct,
+        problem_id=problem.id,
+        task=task_name,
+        prompt=prompt,
+        completion=c.text,
+        token_ids=c.token_ids,
+        prompt_tokens=c.prompt_tokens,
+        completion_tokens=c.completion_tokens,
+        finish_reason=c.finish_reason,
+        extracted=score.extracted,
+        reward=None if failed is not None else score.reward,
+        correct=score.correct,
         breakdown={name: encode_reward(v) for name, v in score.breakdown.items()},
-        failure=failed.reason if failed is not None else None, sampling=settings,
-        sample_index=c.sample_index, seed=seed, model=model_id, key=key,
+        failure=failed.reason if failed is not None else None,
+        sampling=settings,
+        sample_index=c.sample_index,
+        seed=seed,
+        model=model_id,
+        key=key,
     )

@@ -8,7 +8,7 @@ step costs well under a second on a CPU.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 CHATML_TEMPLATE = (
@@ -33,17 +33,19 @@ _QWEN2_SPLIT = (
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _trained_tokenizer_json(vocab_size: int) -> str:
     from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
 
     tokenizer = Tokenizer(models.BPE())
     # Qwen2's split (digits one by one, as SmolLM2 also does), then bytes: transformers rebuilds this
     # exact pre-tokenizer when it reloads a qwen2 folder, so a saved tiny model round-trips.
-    tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.Split(Regex(_QWEN2_SPLIT), behavior="isolated"),
-        pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
-    ])
+    tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
+        [
+            pre_tokenizers.Split(Regex(_QWEN2_SPLIT), behavior="isolated"),
+            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
+        ]
+    )
     tokenizer.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size,
@@ -102,27 +104,45 @@ def tiny_model(arch: str = "llama", seed: int = 0, vocab_size: int = 320, **over
     return model, tokenizer
 
 
-def tiny_classifier(head: str, num_labels: int, arch: str = "qwen2", special_tokens: tuple[str, ...] = (),
-                    seed: int = 0) -> tuple[Any, Any]:
+def tiny_classifier(
+    head: str, num_labels: int, arch: str = "qwen2", special_tokens: tuple[str, ...] = (), seed: int = 0
+) -> tuple[Any, Any]:
     """A seeded random 2-layer reward-model shape and its tiny tokenizer (with `special_tokens` added):
     `head="token"` is a per-token classifier (Qwen2.5-Math-PRM's kind), `head="sequence"` an outcome
     reward model (one score per sequence)."""
     import torch
-    from transformers import (LlamaConfig, LlamaForSequenceClassification, LlamaForTokenClassification, Qwen2Config,
-                              Qwen2ForSequenceClassification, Qwen2ForTokenClassification)
+    from transformers import (
+        LlamaConfig,
+        LlamaForSequenceClassification,
+        LlamaForTokenClassification,
+        Qwen2Config,
+        Qwen2ForSequenceClassification,
+        Qwen2ForTokenClassification,
+    )
 
-    classes = {("qwen2", "token"): (Qwen2Config, Qwen2ForTokenClassification),
-               ("qwen2", "sequence"): (Qwen2Config, Qwen2ForSequenceClassification),
-               ("llama", "token"): (LlamaConfig, LlamaForTokenClassification),
-               ("llama", "sequence"): (LlamaConfig, LlamaForSequenceClassification)}
+    classes = {
+        ("qwen2", "token"): (Qwen2Config, Qwen2ForTokenClassification),
+        ("qwen2", "sequence"): (Qwen2Config, Qwen2ForSequenceClassification),
+        ("llama", "token"): (LlamaConfig, LlamaForTokenClassification),
+        ("llama", "sequence"): (LlamaConfig, LlamaForSequenceClassification),
+    }
     if (arch, head) not in classes:
-        raise ValueError(f"unknown tiny classifier {arch!r}/{head!r}: arch is llama or qwen2, head is token or sequence")
+        raise ValueError(
+            f"unknown tiny classifier {arch!r}/{head!r}: arch is llama or qwen2, head is token or sequence"
+        )
     tokenizer = tiny_tokenizer()
     if special_tokens:
         tokenizer.add_special_tokens({"additional_special_tokens": list(special_tokens)})
     config_class, model_class = classes[(arch, head)]
     torch.manual_seed(seed)
-    config = config_class(vocab_size=len(tokenizer), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
-                          num_attention_heads=4, num_key_value_heads=2, num_labels=num_labels,
-                          pad_token_id=tokenizer.pad_token_id)
+    config = config_class(
+        vocab_size=len(tokenizer),
+        hidden_size=64,
+        intermediate_size=128,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        num_labels=num_labels,
+        pad_token_id=tokenizer.pad_token_id,
+    )
     return model_class(config).eval(), tokenizer

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import torch
 
@@ -152,7 +153,7 @@ class HFBackend:
             raise ValueError("the tokenizer has neither a pad nor an eos token: set tokenizer.pad_token")
 
     @classmethod
-    def from_name(cls, name_or_path: str, dtype: Any = None, device: str | None = None, **kwargs: Any) -> "HFBackend":
+    def from_name(cls, name_or_path: str, dtype: Any = None, device: str | None = None, **kwargs: Any) -> HFBackend:
         model, tokenizer = load_model(name_or_path, dtype=dtype, device=device)
         return cls(model, tokenizer, model_id=name_or_path, **kwargs)
 
@@ -200,7 +201,9 @@ class HFBackend:
             mask[i, width - len(ids) :] = 1
         input_ids, mask = input_ids.to(self.device), mask.to(self.device)
         positions = (mask.cumsum(-1) - 1).masked_fill(mask == 0, 1)  # as model.generate builds them
-        out = self.model(input_ids=input_ids, attention_mask=mask, position_ids=positions, use_cache=True, logits_to_keep=1)
+        out = self.model(
+            input_ids=input_ids, attention_mask=mask, position_ids=positions, use_cache=True, logits_to_keep=1
+        )
         return out.logits[:, -1, :], self._cache_of(out), mask
 
     def _cache_of(self, out: Any) -> Any:
@@ -249,7 +252,10 @@ class HFBackend:
             mask = torch.cat([mask, mask.new_ones((len(active), 1))], dim=-1)  # (B, L+t)
             positions = positions + 1
             out = self.model(
-                input_ids=tokens[:, None], attention_mask=mask, position_ids=positions, use_cache=True,
+                input_ids=tokens[:, None],
+                attention_mask=mask,
+                position_ids=positions,
+                use_cache=True,
                 **{self._cache_arg: cache},
             )
             logits, cache = out.logits[:, -1, :], self._cache_of(out)
@@ -276,7 +282,9 @@ class HFBackend:
             row.finish_reason = "length"
         return row.finish_reason
 
-    def _completions(self, rows: list[_Row], prompt_ids: list[list[int]], n: int, logprobs: bool) -> list[list[Completion]]:
+    def _completions(
+        self, rows: list[_Row], prompt_ids: list[list[int]], n: int, logprobs: bool
+    ) -> list[list[Completion]]:
         grouped: list[list[Completion]] = [[] for _ in prompt_ids]
         for row in rows:
             text = row.text if row.text is not None else self.tokenizer.decode(row.tokens, skip_special_tokens=True)

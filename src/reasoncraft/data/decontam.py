@@ -25,9 +25,9 @@ import os
 import socket
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator, Sequence
 from urllib.parse import urlparse
 
 from ..tasks import get_task, list_tasks
@@ -39,7 +39,7 @@ def ngrams(tokens: Sequence[str], n: int) -> set[tuple[str, ...]]:
     >>> sorted(ngrams(["a", "b", "c"], 2))
     [('a', 'b'), ('b', 'c')]
     """
-    return {tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
 @dataclass(frozen=True)
@@ -85,12 +85,22 @@ class _GramIndex:
 class Decontaminator:
     """Checks training texts against evaluation sets; see the module docstring for the rules."""
 
-    def __init__(self, eval_sets: dict[str, Sequence[tuple[str, str]]], *, n: int = 8, remove_overlap: float = 0.5,
-                 flag_overlap: float = 0.2, flag_containment: float = 0.6, max_document_frequency: int = 20):
+    def __init__(
+        self,
+        eval_sets: dict[str, Sequence[tuple[str, str]]],
+        *,
+        n: int = 8,
+        remove_overlap: float = 0.5,
+        flag_overlap: float = 0.2,
+        flag_containment: float = 0.6,
+        max_document_frequency: int = 20,
+    ):
         if n < 1:
             raise ValueError(f"n-gram size must be >= 1: got {n}")
         if not 0 < remove_overlap <= 1 or not 0 < flag_containment <= 1:
-            raise ValueError(f"remove_overlap and flag_containment must be in (0, 1]: got {remove_overlap}, {flag_containment}")
+            raise ValueError(
+                f"remove_overlap and flag_containment must be in (0, 1]: got {remove_overlap}, {flag_containment}"
+            )
         if not 0 < flag_overlap <= remove_overlap:
             raise ValueError(f"need 0 < flag_overlap <= remove_overlap: got {flag_overlap} and {remove_overlap}")
         self.remove_overlap, self.flag_overlap, self.flag_containment = remove_overlap, flag_overlap, flag_containment
@@ -115,15 +125,21 @@ class Decontaminator:
             else:
                 continue
             match = Match(*self.items[i], round(overlap, 4), round(containment, 4), verdict)
-            if best is None or (match.verdict, match.overlap, match.containment) > (best.verdict, best.overlap, best.containment):
+            if best is None or (match.verdict, match.overlap, match.containment) > (
+                best.verdict,
+                best.overlap,
+                best.containment,
+            ):
                 best = match
         return best
 
 
 OFFLINE_VARIABLES = ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE")
 
-HOW_TO_PROVIDE = ("give the decontamination a local copy: decontam_task_options {task: {data_path: FILE.jsonl}} "
-                  "(distill config; eval_sets_from_tasks' task_options), or REASONCRAFT_DATA=FOLDER for the math sets")
+HOW_TO_PROVIDE = (
+    "give the decontamination a local copy: decontam_task_options {task: {data_path: FILE.jsonl}} "
+    "(distill config; eval_sets_from_tasks' task_options), or REASONCRAFT_DATA=FOLDER for the math sets"
+)
 
 
 def offline_requested() -> bool:
@@ -144,8 +160,10 @@ def hub_reachable(timeout: float = 3.0) -> bool:
 
 # Where the hub libraries keep their offline switch once imported; read at import time, so setting the
 # environment alone does not reach an already imported library.
-_OFFLINE_FLAGS = (("huggingface_hub.constants", ("HF_HUB_OFFLINE",)),
-                  ("datasets.config", ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE")))
+_OFFLINE_FLAGS = (
+    ("huggingface_hub.constants", ("HF_HUB_OFFLINE",)),
+    ("datasets.config", ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE")),
+)
 
 
 @contextmanager
@@ -154,9 +172,13 @@ def hub_offline() -> Iterator[None]:
     (no connection retries). Outside, everything is as before, including for a library imported inside."""
     saved_env = {v: os.environ.get(v) for v in OFFLINE_VARIABLES}
     imported_before = {name for name, _ in _OFFLINE_FLAGS if name in sys.modules}
-    saved_flags = [(sys.modules[name], attr, getattr(sys.modules[name], attr))
-                   for name, attrs in _OFFLINE_FLAGS if name in imported_before
-                   for attr in attrs if hasattr(sys.modules[name], attr)]
+    saved_flags = [
+        (sys.modules[name], attr, getattr(sys.modules[name], attr))
+        for name, attrs in _OFFLINE_FLAGS
+        if name in imported_before
+        for attr in attrs
+        if hasattr(sys.modules[name], attr)
+    ]
     os.environ.update({v: "1" for v in OFFLINE_VARIABLES})
     for module, attr, _ in saved_flags:
         setattr(module, attr, True)
@@ -177,23 +199,28 @@ def hub_offline() -> Iterator[None]:
                         setattr(sys.modules[name], attr, offline_requested())
 
 
-def _read_sets(specs: Sequence[str], task_options: dict[str, dict], splits: Sequence[str],
-               sets: dict[str, list[tuple[str, str]]]) -> dict[str, str]:
+def _read_sets(
+    specs: Sequence[str], task_options: dict[str, dict], splits: Sequence[str], sets: dict[str, list[tuple[str, str]]]
+) -> dict[str, str]:
     """Add each task's evaluation problems to `sets`; return {task: why it could not be read}."""
     failed: dict[str, str] = {}
     for spec in specs:
         try:
             task = get_task(spec, **task_options.get(spec, {}))
-            read = {f"{spec}/{split}": [(p.id, p.question) for p in task.problems(split)]
-                    for split in splits if split in task.splits}
+            read = {
+                f"{spec}/{split}": [(p.id, p.question) for p in task.problems(split)]
+                for split in splits
+                if split in task.splits
+            }
             sets.update(read)
         except Exception as exc:  # noqa: BLE001 - reported to the caller, never swallowed
             failed[spec] = f"{type(exc).__name__}: {exc}"
     return failed
 
 
-def eval_sets_from_tasks(tasks: Sequence[str] | None = None, task_options: dict[str, dict] | None = None,
-                         splits: Sequence[str] = ("test",)) -> tuple[dict[str, list[tuple[str, str]]], dict[str, str]]:
+def eval_sets_from_tasks(
+    tasks: Sequence[str] | None = None, task_options: dict[str, dict] | None = None, splits: Sequence[str] = ("test",)
+) -> tuple[dict[str, list[tuple[str, str]]], dict[str, str]]:
     """The evaluation problems of `tasks` (default: every registered task), read through the tasks.
 
     Returns ({"<task>/<split>": [(problem id, question), ...]}, {task: why it could not be read}).
@@ -211,6 +238,8 @@ def eval_sets_from_tasks(tasks: Sequence[str] | None = None, task_options: dict[
         if hub_reachable():
             failed = _read_sets(list(failed), task_options or {}, splits, sets)
         else:
-            failed = {spec: f"{reason} (read from local files and caches only: the Hugging Face hub is unreachable)"
-                      for spec, reason in failed.items()}
+            failed = {
+                spec: f"{reason} (read from local files and caches only: the Hugging Face hub is unreachable)"
+                for spec, reason in failed.items()
+            }
     return sets, {spec: f"{reason}; to check against it, {HOW_TO_PROVIDE}" for spec, reason in failed.items()}

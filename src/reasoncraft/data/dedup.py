@@ -14,8 +14,8 @@ import hashlib
 import random
 import re
 import struct
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -50,7 +50,7 @@ def shingles(text: str, n: int = 5) -> set[str]:
     tokens = words(text)
     if len(tokens) < n:
         return {" ".join(tokens)} if tokens else set()
-    return {" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)}
+    return {" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
 def jaccard(a: set, b: set) -> float:
@@ -70,8 +70,10 @@ def _hash32(text: str) -> int:
 @lru_cache(maxsize=8)
 def _permutations(num_perm: int, seed: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
     rng = random.Random(seed)
-    return (tuple(rng.randrange(1, _PRIME) for _ in range(num_perm)),
-            tuple(rng.randrange(0, _PRIME) for _ in range(num_perm)))
+    return (
+        tuple(rng.randrange(1, _PRIME) for _ in range(num_perm)),
+        tuple(rng.randrange(0, _PRIME) for _ in range(num_perm)),
+    )
 
 
 def minhash(items: set[str], num_perm: int = 64, seed: int = 1) -> tuple[int, ...]:
@@ -99,11 +101,13 @@ def exact_duplicates(texts: Sequence[str]) -> list[int | None]:
     return out
 
 
-def near_duplicates(texts: Sequence[str], threshold: float = 0.8, n: int = 5, bands: int = 16,
-                    rows: int = 4) -> list[int | None]:
+def near_duplicates(
+    texts: Sequence[str], threshold: float = 0.8, n: int = 5, bands: int = 16, rows: int = 4
+) -> list[int | None]:
     """For each text, an earlier kept text with word-n-gram Jaccard >= threshold (None: it is kept).
 
-    >>> near_duplicates(["the cat sat on the mat today", "the cat sat on the mat today!", "dogs bark loudly at night"], n=2)
+    >>> texts = ["the cat sat on the mat today", "the cat sat on the mat today!", "dogs bark loudly at night"]
+    >>> near_duplicates(texts, n=2)
     [None, 0, None]
     """
     if not 0 < threshold <= 1:
@@ -113,7 +117,7 @@ def near_duplicates(texts: Sequence[str], threshold: float = 0.8, n: int = 5, ba
     out: list[int | None] = []
     for i, items in enumerate(sets):
         signature = minhash(items, bands * rows)
-        keys = [(b, signature[b * rows:(b + 1) * rows]) for b in range(bands)]
+        keys = [(b, signature[b * rows : (b + 1) * rows]) for b in range(bands)]
         candidates = sorted({j for key in keys for j in buckets.get(key, [])})
         match = next((j for j in candidates if jaccard(items, sets[j]) >= threshold), None)
         out.append(match)
@@ -123,8 +127,9 @@ def near_duplicates(texts: Sequence[str], threshold: float = 0.8, n: int = 5, ba
     return out
 
 
-def deduplicate(records: Sequence[dict], text: Callable[[dict], str], near_threshold: float | None = 0.8
-                ) -> tuple[list[dict], dict[str, int]]:
+def deduplicate(
+    records: Sequence[dict], text: Callable[[dict], str], near_threshold: float | None = 0.8
+) -> tuple[list[dict], dict[str, int]]:
     """Drop exact, then near duplicates of `text(record)`; return the kept records and the counts."""
     texts = [text(r) for r in records]
     exact = exact_duplicates(texts)

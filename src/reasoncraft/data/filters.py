@@ -16,8 +16,8 @@ returns why a trace fails (an empty list keeps it), so a filter report can count
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..rewards.extract import after_answer_marker, last_boxed
 from ..rewards.format import format_reward
@@ -108,8 +108,13 @@ class Readability:
             raise ValueError(f"layout must be one of {', '.join(FORMATS)}: got {self.layout!r}")
 
 
-def readability_reasons(text: str, completion_tokens: int | None, finish_reason: str, rules: Readability,
-                        count_tokens: Callable[[str], int] | None = None) -> list[str]:
+def readability_reasons(
+    text: str,
+    completion_tokens: int | None,
+    finish_reason: str,
+    rules: Readability,
+    count_tokens: Callable[[str], int] | None = None,
+) -> list[str]:
     """Why a trace fails the readability rules (empty: it passes).
 
     >>> readability_reasons("<think>x</think><answer>4</answer>", 5, "stop", Readability(layout="r1"))

@@ -28,9 +28,10 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from ..backends.base import Backend, Completion, SamplingParams, backend_hash
 from ..samples import JsonlStore, ScoredSample, sample_key
@@ -43,8 +44,7 @@ class Solver(Protocol):
 
     model_id: str
 
-    def solve(self, problem: Any, sample_index: int) -> str:
-        ...
+    def solve(self, problem: Any, sample_index: int) -> str: ...
 
 
 @dataclass
@@ -90,9 +90,12 @@ def trace_record(problem: Any, sample: ScoredSample, teacher: dict) -> dict:
         "messages": [*sample.prompt, {"role": "assistant", "content": sample.completion}],
         "completion": sample.completion,
         "answer": problem.answer,
-        "verdict": {"correct": sample.correct,
-                    "reward": {"failure": sample.failure} if sample.failure is not None else sample.reward,
-                    "extracted": sample.extracted, "breakdown": sample.breakdown},
+        "verdict": {
+            "correct": sample.correct,
+            "reward": {"failure": sample.failure} if sample.failure is not None else sample.reward,
+            "extracted": sample.extracted,
+            "breakdown": sample.breakdown,
+        },
         "tokens": {"prompt": sample.prompt_tokens, "completion": sample.completion_tokens},
         "finish_reason": sample.finish_reason,
         "sample_index": sample.sample_index,
@@ -114,9 +117,14 @@ class RecordsCache:
         r = self.records.get(key)
         if r is None:
             return None
-        return {"text": r["completion"], "token_ids": [], "prompt_tokens": r["tokens"]["prompt"],
-                "completion_tokens": r["tokens"]["completion"], "finish_reason": r["finish_reason"],
-                "sample_index": r["sample_index"]}
+        return {
+            "text": r["completion"],
+            "token_ids": [],
+            "prompt_tokens": r["tokens"]["prompt"],
+            "completion_tokens": r["tokens"]["completion"],
+            "finish_reason": r["finish_reason"],
+            "sample_index": r["sample_index"],
+        }
 
     def put_many(self, items: list[tuple[str, dict]]) -> None:
         pass
@@ -145,7 +153,7 @@ class RetryCounter(logging.Handler):
             name = type(record.args[-1]).__name__
             self.counts[name] = self.counts.get(name, 0) + 1
 
-    def __enter__(self) -> "RetryCounter":
+    def __enter__(self) -> RetryCounter:
         logger = logging.getLogger(self.LOGGER)
         self._level = logger.level
         if not logger.isEnabledFor(logging.INFO):
@@ -186,8 +194,13 @@ def generate_traces(
     sampling = SamplingParams(**{**(sampling or SamplingParams()).to_dict(), "n": k})
     is_solver = isinstance(teacher, Solver) and not isinstance(teacher, Backend)
     teacher_hash = teacher_id(teacher)
-    teacher_info = {"id": teacher.model_id, "hash": teacher_hash, "kind": "solver" if is_solver else "backend",
-                    "sampling": {} if is_solver else sampling.to_dict(), "template": template or task.default_template}
+    teacher_info = {
+        "id": teacher.model_id,
+        "hash": teacher_hash,
+        "kind": "solver" if is_solver else "backend",
+        "sampling": {} if is_solver else sampling.to_dict(),
+        "template": template or task.default_template,
+    }
     # A solver's output does not depend on sampling settings, so they stay out of its keys.
     key_sampling = SamplingParams(n=k, temperature=0.0, max_new_tokens=1) if is_solver else sampling
     store = JsonlStore(out_path)
@@ -217,12 +230,24 @@ def generate_traces(
     backend = SolverBackend(teacher, problems, prompts, count_tokens) if is_solver else teacher
     with RetryCounter(report.retries):
         # A solver's k traces differ by sample index even when the sampling settings say greedy.
-        sample_and_score(backend, task, problems, prompts, sampling, keys=keys, cache=RecordsCache(existing),
-                         batch_problems=batch_problems, copy_greedy=not is_solver, score_cached=False,
-                         failures=report.failures, on_batch=write)
+        sample_and_score(
+            backend,
+            task,
+            problems,
+            prompts,
+            sampling,
+            keys=keys,
+            cache=RecordsCache(existing),
+            batch_problems=batch_problems,
+            copy_greedy=not is_solver,
+            score_cached=False,
+            failures=report.failures,
+            on_batch=write,
+        )
     report.records_total = sum(1 for key_list in keys for key in key_list if key in existing)
-    report.correct = sum(1 for key_list in keys for key in key_list
-                         if key in existing and existing[key]["verdict"]["correct"] is True)
+    report.correct = sum(
+        1 for key_list in keys for key in key_list if key in existing and existing[key]["verdict"]["correct"] is True
+    )
     report.wall_s = round(time.perf_counter() - started, 3)
     if record is not None:
         record.add_tokens(prompt=report.prompt_tokens, completion=report.completion_tokens)
@@ -234,8 +259,13 @@ class SolverBackend:
 
     `count_tokens` counts a trace's tokens (None when not given: a solver reports none)."""
 
-    def __init__(self, solver: Solver, problems: Sequence[Any], prompts: Sequence[list[dict]],
-                 count_tokens: Callable[[str], int] | None):
+    def __init__(
+        self,
+        solver: Solver,
+        problems: Sequence[Any],
+        prompts: Sequence[list[dict]],
+        count_tokens: Callable[[str], int] | None,
+    ):
         self.solver, self.model_id, self.count_tokens = solver, solver.model_id, count_tokens
         self.problems = {json.dumps(prompt, sort_keys=True): problem for prompt, problem in zip(prompts, problems)}
 
@@ -245,8 +275,9 @@ class SolverBackend:
             problem = self.problems[json.dumps(prompt, sort_keys=True)]
             prompt_tokens = self._count("".join(m["content"] for m in prompt))
             texts = [self.solver.solve(problem, j) for j in range(sampling.n)]
-            out.append([Completion(text, [], prompt_tokens, self._count(text), "stop", j)
-                        for j, text in enumerate(texts)])
+            out.append(
+                [Completion(text, [], prompt_tokens, self._count(text), "stop", j) for j, text in enumerate(texts)]
+            )
         return out
 
     def _count(self, text: str) -> int | None:

@@ -11,15 +11,17 @@ both a wrong and a right trace (verified by the task's scorer):
 The reflection is written from the verifier's own evidence (`diagnose`): for Countdown, what the
 expression really equals or which numbers it misuses; for answer-checked tasks, that the answer
 does not survive the check. Or a model writes it (`teacher_reflections`, the `journey-reflection`
-prompt), given the attempt, the checker's finding and the right solution. It never states the gold answer, so the student cannot learn to
-copy an answer it has not derived. Only the right attempt's answer appears as an answer, so the
-journey scores as the right trace does (its answer block or "Answer:" line is the only one).
+prompt), given the attempt, the checker's finding and the right solution. It never states the gold
+answer, so the student cannot learn to copy an answer it has not derived. Only the right attempt's
+answer appears as an answer, so the journey scores as the right trace does (its answer block or
+"Answer:" line is the only one).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..backends import SamplingParams
 from ..prompts import render
@@ -83,9 +85,12 @@ def diagnose(problem: Any, extracted: str | None) -> str:
 def journey_text(wrong: str, wrong_extracted: str | None, right: str, reflection: str) -> str:
     """Join a wrong attempt, a reflection and the right attempt into one trace (layout of the right one).
 
-    >>> journey_text("<think>3*5+2</think><answer>3 * 5 + 2</answer>", "3 * 5 + 2",
-    ...              "<think>(3+5)*2</think><answer>(3 + 5) * 2</answer>", "3 * 5 + 2 equals 17, not 16")
-    '<think>3*5+2 So the answer would be 3 * 5 + 2.\\nWait, 3 * 5 + 2 equals 17, not 16. Let me go back and redo it.\\n(3+5)*2</think>\\n<answer>(3 + 5) * 2</answer>'
+    >>> text = journey_text("<think>3*5+2</think><answer>3 * 5 + 2</answer>", "3 * 5 + 2",
+    ...                     "<think>(3+5)*2</think><answer>(3 + 5) * 2</answer>", "3 * 5 + 2 equals 17, not 16")
+    >>> text.split("\\n")  # doctest: +NORMALIZE_WHITESPACE
+    ['<think>3*5+2 So the answer would be 3 * 5 + 2.',
+     'Wait, 3 * 5 + 2 equals 17, not 16. Let me go back and redo it.',
+     '(3+5)*2</think>', '<answer>(3 + 5) * 2</answer>']
     """
     attempt = reasoning_part(wrong)
     if wrong_extracted is not None:
@@ -93,7 +98,7 @@ def journey_text(wrong: str, wrong_extracted: str | None, right: str, reflection
     turn = f"Wait, {reflection}. Let me go back and redo it."
     m = _THINK.search(right)
     if m:  # keep the think/answer layout: the journey lives inside the one think block
-        rest = right[m.end():].strip()
+        rest = right[m.end() :].strip()
         return f"<think>{attempt}\n{turn}\n{m.group(1).strip()}</think>\n{rest}"
     return f"{attempt}\n{turn}\n{right.strip()}"
 
@@ -106,10 +111,13 @@ def teacher_reflections(backend: Any, max_new_tokens: int = 96) -> Callable[[lis
     must derive the answer in the right attempt, not read it in the reflection); `build_journeys`
     then falls back to the verifier's diagnosis.
     """
+
     def reflect(items: list[tuple]) -> list[str | None]:
         if not items:
             return []
-        prompts = [render("journey-reflection", question=p.question, wrong=w, diagnosis=d, right=r) for p, w, d, r in items]
+        prompts = [
+            render("journey-reflection", question=p.question, wrong=w, diagnosis=d, right=r) for p, w, d, r in items
+        ]
         outputs = backend.generate(prompts, SamplingParams(temperature=0.0, max_new_tokens=max_new_tokens))
         replies = []
         for (problem, *_), (completion, *_) in zip(items, outputs):
@@ -121,8 +129,13 @@ def teacher_reflections(backend: Any, max_new_tokens: int = 96) -> Callable[[lis
     return reflect
 
 
-def build_journeys(task: Any, records: Sequence[dict], problems: dict[str, Any], per_problem: int = 1,
-                   reflect: Callable[[list[tuple]], list[str | None]] | None = None) -> list[dict]:
+def build_journeys(
+    task: Any,
+    records: Sequence[dict],
+    problems: dict[str, Any],
+    per_problem: int = 1,
+    reflect: Callable[[list[tuple]], list[str | None]] | None = None,
+) -> list[dict]:
     """Journey records from trace records (see `data.generate`): for each problem with both a wrong
     and a right trace, up to `per_problem` journeys pairing its i-th wrong with its i-th right trace.
 
@@ -141,27 +154,45 @@ def build_journeys(task: Any, records: Sequence[dict], problems: dict[str, Any],
     pairs = []
     for problem_id, group in by_problem.items():
         if problem_id not in problems:
-            raise KeyError(f"trace for problem {problem_id!r} but no such problem was given: pass the problems the traces came from")
-        chosen = list(zip(sorted(group["wrong"], key=lambda r: r["sample_index"]),
-                          sorted(group["right"], key=lambda r: r["sample_index"])))[:per_problem]
+            raise KeyError(
+                f"trace for problem {problem_id!r} but no such problem was given: pass the problems the traces "
+                "came from"
+            )
+        chosen = list(
+            zip(
+                sorted(group["wrong"], key=lambda r: r["sample_index"]),
+                sorted(group["right"], key=lambda r: r["sample_index"]),
+            )
+        )[:per_problem]
         pairs += [(problems[problem_id], wrong, right) for wrong, right in chosen]
     diagnoses = [diagnose(problem, wrong["verdict"]["extracted"]) for problem, wrong, _ in pairs]
-    written = reflect([(p, w["completion"], d, r["completion"]) for (p, w, r), d in zip(pairs, diagnoses)]) if reflect else []
+    written = (
+        reflect([(p, w["completion"], d, r["completion"]) for (p, w, r), d in zip(pairs, diagnoses)]) if reflect else []
+    )
     out = []
     for i, ((problem, wrong, right), diagnosis) in enumerate(zip(pairs, diagnoses)):
         by_teacher = i < len(written) and bool(written[i])
         reflection = written[i] if by_teacher else diagnosis
         text = journey_text(wrong["completion"], wrong["verdict"]["extracted"], right["completion"], reflection)
         score = task.score(problem, text)
-        out.append({
-            **right,
-            "verdict": {"correct": score.correct, "reward": encode_reward(score.reward), "extracted": score.extracted,
-                        "breakdown": {k: encode_reward(v) for k, v in score.breakdown.items()}},
-            "key": f"journey:{wrong['key'][:16]}:{right['key'][:16]}",
-            "messages": [*right["messages"][:-1], {"role": "assistant", "content": text}],
-            "completion": text,
-            "tokens": {"prompt": right["tokens"]["prompt"], "completion": None},
-            "journey": {"wrong": wrong["key"], "right": right["key"],
-                        "reflection": "teacher" if by_teacher else "verifier"},
-        })
+        out.append(
+            {
+                **right,
+                "verdict": {
+                    "correct": score.correct,
+                    "reward": encode_reward(score.reward),
+                    "extracted": score.extracted,
+                    "breakdown": {k: encode_reward(v) for k, v in score.breakdown.items()},
+                },
+                "key": f"journey:{wrong['key'][:16]}:{right['key'][:16]}",
+                "messages": [*right["messages"][:-1], {"role": "assistant", "content": text}],
+                "completion": text,
+                "tokens": {"prompt": right["tokens"]["prompt"], "completion": None},
+                "journey": {
+                    "wrong": wrong["key"],
+                    "right": right["key"],
+                    "reflection": "teacher" if by_teacher else "verifier",
+                },
+            }
+        )
     return out

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..samples import read_jsonl
 from .decontam import Decontaminator
@@ -46,10 +47,16 @@ def _count(counts: dict, reason: str) -> None:
     counts[reason] = counts.get(reason, 0) + 1
 
 
-def build_sft_set(records: Sequence[dict], *, rules: Readability | None = None,
-                  decontaminator: Decontaminator | None = None, near_threshold: float | None = 0.8,
-                  keep_unverified: bool = False, drop_flagged: bool = False,
-                  count_tokens: Callable[[str], int] | None = None) -> tuple[list[dict], dict]:
+def build_sft_set(
+    records: Sequence[dict],
+    *,
+    rules: Readability | None = None,
+    decontaminator: Decontaminator | None = None,
+    near_threshold: float | None = 0.8,
+    keep_unverified: bool = False,
+    drop_flagged: bool = False,
+    count_tokens: Callable[[str], int] | None = None,
+) -> tuple[list[dict], dict]:
     """Filter trace records into an SFT set; return (kept records, report of counts and flagged items)."""
     rules = rules or Readability()
     dropped: dict[str, int] = {}
@@ -59,8 +66,9 @@ def build_sft_set(records: Sequence[dict], *, rules: Readability | None = None,
         if reason is not None:
             _count(dropped, reason)
             continue
-        reasons = readability_reasons(r["completion"], r["tokens"].get("completion"), r.get("finish_reason", "stop"),
-                                      rules, count_tokens)
+        reasons = readability_reasons(
+            r["completion"], r["tokens"].get("completion"), r.get("finish_reason", "stop"), rules, count_tokens
+        )
         if reasons:
             _count(dropped, "readability:" + reasons[0])
             continue
@@ -78,14 +86,23 @@ def build_sft_set(records: Sequence[dict], *, rules: Readability | None = None,
     # A journey contains its right trace word for word: it is deduplicated among journeys only.
     kept = []
     for group in ([r for r in clean if "journey" not in r], [r for r in clean if "journey" in r]):
-        survivors_of_group, dup_counts = deduplicate(group, lambda r: prompt_text(r) + "\n" + r["completion"], near_threshold)
+        survivors_of_group, dup_counts = deduplicate(
+            group, lambda r: prompt_text(r) + "\n" + r["completion"], near_threshold
+        )
         kept += survivors_of_group
         for name, count in dup_counts.items():
             if count:
                 dropped[name] = dropped.get(name, 0) + count
-    report = {"input": len(records), "kept": len(kept), "dropped": dropped,
-              "contamination": {"removed": sum(f["verdict"] == "removed" for f in flagged),
-                                "flagged": sum(f["verdict"] == "flagged" for f in flagged), "items": flagged}}
+    report = {
+        "input": len(records),
+        "kept": len(kept),
+        "dropped": dropped,
+        "contamination": {
+            "removed": sum(f["verdict"] == "removed" for f in flagged),
+            "flagged": sum(f["verdict"] == "flagged" for f in flagged),
+            "items": flagged,
+        },
+    }
     return kept, report
 
 
@@ -109,9 +126,12 @@ def dataset_row(record: dict) -> dict:
     tokens = record.get("tokens", {})
     return {
         "messages": [{"role": m["role"], "content": m["content"]} for m in record["messages"]],
-        "key": record["key"], "problem_id": record.get("problem_id"), "task": record.get("task"),
+        "key": record["key"],
+        "problem_id": record.get("problem_id"),
+        "task": record.get("task"),
         "correct": record.get("verdict", {}).get("correct"),
-        "prompt_tokens": tokens.get("prompt"), "completion_tokens": tokens.get("completion"),
+        "prompt_tokens": tokens.get("prompt"),
+        "completion_tokens": tokens.get("completion"),
         "teacher": record.get("teacher", {}).get("id"),
         "journey": (record.get("journey") or {}).get("reflection"),
     }

@@ -8,7 +8,7 @@ expect a few right answers out of a handful.
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from ..backends import SamplingParams
 from ..tasks import get_task
@@ -42,8 +42,18 @@ def run_demo(
         mark = "right" if score.correct else "wrong"
         echo(f"Q: {problem.question}  gold {problem.answer}  model {score.extracted!r}  [{mark}]")
         echo("   " + completion.text.strip().replace("\n", "\n   "))
-    tally = {"model": model, "task": task_spec, "problems": len(chosen), "right": right,
-             "completion_tokens": tokens, "load_s": load_s, "generate_s": gen_s, "tokens_per_s": tokens / gen_s}
-    echo(f"\n{right}/{len(chosen)} right; {tokens} tokens in {gen_s:.1f} s = {tokens / gen_s:.1f} tokens/s "
-         f"(batched, greedy, {backend.device}); model loaded in {load_s:.1f} s")
+    tally = {
+        "model": model,
+        "task": task_spec,
+        "problems": len(chosen),
+        "right": right,
+        "completion_tokens": tokens,
+        "load_s": load_s,
+        "generate_s": gen_s,
+        "tokens_per_s": tokens / gen_s,
+    }
+    echo(
+        f"\n{right}/{len(chosen)} right; {tokens} tokens in {gen_s:.1f} s = {tokens / gen_s:.1f} tokens/s "
+        f"(batched, greedy, {backend.device}); model loaded in {load_s:.1f} s"
+    )
     return tally

@@ -28,6 +28,8 @@ __all__ = [
     "MathChecker",
     "math_equal",
     "math_equal_many",
+    "text_equal",
+    "text_verdicts",
     "math_verdict",
     "math_verdicts",
     "extract_answer",

@@ -90,7 +90,11 @@ def main() -> None:
                 gold_cache[request["g"]] = gold
             candidate = parse_answer(request["c"])
             same = bool(gold and candidate and verify(gold, candidate, timeout_seconds=inner_timeout))
-            reply = {"i": request["i"], "f": "math-verify time-out"} if flag.hit and not same else {"i": request["i"], "v": same}
+            reply = (
+                {"i": request["i"], "f": "math-verify time-out"}
+                if flag.hit and not same
+                else {"i": request["i"], "v": same}
+            )
         except MemoryError:
             reply = {"i": request["i"], "f": "math-verify ran out of memory"}
         except Exception:  # an answer Math-Verify cannot handle is not equal

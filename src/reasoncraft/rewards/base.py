@@ -23,8 +23,8 @@ with one setting is named `family:setting` (`language_consistency:zh`), built by
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Union
 
 __all__ = [
     "RewardFailure",
@@ -68,7 +68,7 @@ class RewardFailure:
         return hash(("RewardFailure", self.reason))
 
 
-RewardValue = Union[float, None, RewardFailure]
+RewardValue = float | None | RewardFailure
 RewardFn = Callable[..., list]
 
 

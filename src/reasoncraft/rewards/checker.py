@@ -38,8 +38,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from .base import RewardFailure
 from .extract import final_answer

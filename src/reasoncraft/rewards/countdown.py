@@ -37,8 +37,8 @@ import ast
 import math
 import operator
 import re
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Sequence
 
 from ..math.arith import COUNTDOWN, parse_exact
 from ..prompts import TINYZERO_ASSISTANT_PREFIX

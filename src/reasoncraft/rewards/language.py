@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from .base import RewardFn, register_reward, register_reward_family
 from .text import completion_text
@@ -73,8 +73,16 @@ STOP_WORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang
 LATIN_LANGUAGES = tuple(STOP_WORDS)
 
 # script -> the language that owns it (Han and Latin are resolved per sentence)
-_SCRIPT_LANGUAGE = {"hangul": "ko", "cyrillic": "ru", "greek": "el", "arabic": "ar", "hebrew": "he",
-                    "devanagari": "hi", "thai": "th", "kana": "ja"}
+_SCRIPT_LANGUAGE = {
+    "hangul": "ko",
+    "cyrillic": "ru",
+    "greek": "el",
+    "arabic": "ar",
+    "hebrew": "he",
+    "devanagari": "hi",
+    "thai": "th",
+    "kana": "ja",
+}
 SUPPORTED_LANGUAGES = tuple(sorted({*LATIN_LANGUAGES, *_SCRIPT_LANGUAGE.values(), "zh", "ja"}))
 
 # Letter runs by script, most specific first; Han and kana match one character at a time.
@@ -143,7 +151,7 @@ def word_languages(text: str, target: str = "en") -> Counter:
         latin = [run for script, run in runs if script == "latin"]
         if latin:
             counts[_latin_language(latin, target)] += len(latin)
-        for script, run in runs:
+        for script, _ in runs:
             if script == "han":
                 counts["ja" if has_kana else "zh"] += 1
             elif script != "latin":

@@ -9,7 +9,7 @@ number in the text, as GSM8K's own scorer does.
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from .base import RewardFailure, register_reward
 from .checker import math_verdicts

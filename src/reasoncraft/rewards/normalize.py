@@ -117,7 +117,7 @@ def cap_violation(s: str) -> str | None:
         return "code-like text"
     if _nesting_depth(s) > MAX_NESTING:
         return f"nested deeper than {MAX_NESTING}"
-    if re.search(r"\d{%d,}" % (MAX_DIGITS + 1), s):
+    if re.search(rf"\d{{{MAX_DIGITS + 1},}}", s):
         return f"a number longer than {MAX_DIGITS} digits"
     if re.search(r"\d{4,}\s*!|\\(?:Gamma|factorial)", s):
         return "a large factorial"
@@ -141,7 +141,13 @@ _PLAIN_FUNCS = re.compile(
     r"(?<![\\A-Za-z])(sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|sinh|cosh|tanh|ln|log|exp)(?=\s*\()"
 )
 _PLAIN_RELATIONS = (
-    ("<=", "\\le "), (">=", "\\ge "), ("=<", "\\le "), ("=>", "\\ge "), ("!=", "\\ne "), ("≤", "\\le "), ("≥", "\\ge ")
+    ("<=", "\\le "),
+    (">=", "\\ge "),
+    ("=<", "\\le "),
+    ("=>", "\\ge "),
+    ("!=", "\\ne "),
+    ("≤", "\\le "),
+    ("≥", "\\ge "),
 )
 
 
@@ -240,8 +246,18 @@ def inequality_as_interval(s: str) -> str | None:
     flipped = None if m else _ONE_SIDED_BOUND_FIRST.match(s)
     if flipped:  # 5 \le x is x \ge 5
         bound, op = flipped.group(1).strip(), flipped.group(2).strip()
-        mirror = {"<": ">", ">": "<", "\\lt": "\\gt", "\\gt": "\\lt", "\\le": "\\ge", "\\ge": "\\le", "\\leq": "\\geq",
-                  "\\geq": "\\leq", "\\leqslant": "\\geqslant", "\\geqslant": "\\leqslant"}
+        mirror = {
+            "<": ">",
+            ">": "<",
+            "\\lt": "\\gt",
+            "\\gt": "\\lt",
+            "\\le": "\\ge",
+            "\\ge": "\\le",
+            "\\leq": "\\geq",
+            "\\geq": "\\leq",
+            "\\leqslant": "\\geqslant",
+            "\\geqslant": "\\leqslant",
+        }
         m, op = True, mirror[op]
     elif m:
         op, bound = m.group(1).strip(), m.group(2).strip()
@@ -277,7 +293,9 @@ _SPACING = re.compile(r"(?<!\\)\\[,;:! ]|\\q?quad\b|~|\\displaystyle|\\limits|\\
 _DEGREES = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|°|\\degree\b|\\circ\b")
 _TEXT_CMD = re.compile(r"\\(?:text|textbf|textit|textrm|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]*)\}")
 # a number then words of two letters or more: "12 inches", "4 square units" (never "5 x": that is 5x)
-_UNIT_WORDS = re.compile(r"^([-+]?[\d.,/]+|\\frac\{[^{}]*\}\{[^{}]*\})\s+([A-Za-z][A-Za-z.]+(?:\s+[A-Za-z.]{2,})*)(\^?\d)?$")
+_UNIT_WORDS = re.compile(
+    r"^([-+]?[\d.,/]+|\\frac\{[^{}]*\}\{[^{}]*\})\s+([A-Za-z][A-Za-z.]+(?:\s+[A-Za-z.]{2,})*)(\^?\d)?$"
+)
 _NOT_UNITS = {"or", "and", "to", "not", "plus", "minus", "times", "over", "more", "less", "than", "at", "least", "most"}
 _ASSIGNMENT = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*(?!.*=)")
 _CHOICE = re.compile(r"^\(?([A-E])\)?$")
@@ -365,7 +383,7 @@ def normalize_answer(s: str) -> str:
     if m and not {w.lower().strip(".") for w in m.group(2).split()} & _NOT_UNITS:
         s = m.group(1)
     m = _ASSIGNMENT.match(s)
-    if m and not re.search(r"(?<![A-Za-z\\])%s(?![A-Za-z])" % re.escape(s[0]), s[m.end() :]):
+    if m and not re.search(rf"(?<![A-Za-z\\]){re.escape(s[0])}(?![A-Za-z])", s[m.end() :]):
         s = s[m.end() :]  # y = 2x+3 -> 2x+3, but x = 2x+3 is an equation and stays
     s = _MEMBERSHIP.sub("", s)
     s = _words_as_commas(s)

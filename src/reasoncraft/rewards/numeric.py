@@ -8,9 +8,9 @@ and anything it does not understand (equations, unions, `\\log_b`, factorials, `
 
 Covered: numbers, `+ - * / ^`, implicit products (`2\\sqrt{5}`, `3R^2`, `(a+5)(b+2)`), `\\frac`,
 `\\sqrt` and `\\sqrt[n]`, `\\pi`, `e`, `i`, `\\infty`, common functions, `\\pm` (two values); tuples and
-intervals (ordered, bracket types compared), unions of separated intervals, bare lists and `\\{...\\}` sets (unordered), and
-`pmatrix`/`bmatrix` matrices (element-wise). Letters other than `e` and `i` are variables, each set
-to its own fixed value in (1.1, 2.1), so `2x+3` and `3x+2` are told apart.
+intervals (ordered, bracket types compared), unions of separated intervals, bare lists and
+`\\{...\\}` sets (unordered), and `pmatrix`/`bmatrix` matrices (element-wise). Letters other than `e`
+and `i` are variables, each set to its own fixed value in (1.1, 2.1), so `2x+3` and `3x+2` are told apart.
 """
 
 from __future__ import annotations
@@ -23,11 +23,20 @@ __all__ = ["evaluate", "numeric_verdict"]
 
 _TOKEN = re.compile(r"\s*(\d+\.\d*|\.\d+|\d+|\\[A-Za-z]+|\\[{}]|[A-Za-z]|[-+*/^(){}\[\],_!|=<>&])")
 _FUNCS = {
-    "\\sin": cmath.sin, "\\cos": cmath.cos, "\\tan": cmath.tan,
-    "\\cot": lambda z: 1 / cmath.tan(z), "\\sec": lambda z: 1 / cmath.cos(z), "\\csc": lambda z: 1 / cmath.sin(z),
-    "\\arcsin": cmath.asin, "\\arccos": cmath.acos, "\\arctan": cmath.atan,
-    "\\sinh": cmath.sinh, "\\cosh": cmath.cosh, "\\tanh": cmath.tanh,
-    "\\ln": cmath.log, "\\exp": cmath.exp,
+    "\\sin": cmath.sin,
+    "\\cos": cmath.cos,
+    "\\tan": cmath.tan,
+    "\\cot": lambda z: 1 / cmath.tan(z),
+    "\\sec": lambda z: 1 / cmath.cos(z),
+    "\\csc": lambda z: 1 / cmath.sin(z),
+    "\\arcsin": cmath.asin,
+    "\\arccos": cmath.acos,
+    "\\arctan": cmath.atan,
+    "\\sinh": cmath.sinh,
+    "\\cosh": cmath.cosh,
+    "\\tanh": cmath.tanh,
+    "\\ln": cmath.log,
+    "\\exp": cmath.exp,
 }
 _TIMES = {"*", "\\cdot", "\\times"}
 _MAX_MAGNITUDE = 1e100

@@ -14,8 +14,16 @@ from .core import STOP_REASONS, Limits, RunResult, Sandbox, SandboxError, Sandbo
 from .pool import SandboxPool
 
 __all__ = [
-    "STOP_REASONS", "Limits", "RunResult", "Sandbox", "SandboxError", "SandboxUnavailable",
-    "SandboxPool", "default_sandbox", "run", "run_python",
+    "STOP_REASONS",
+    "Limits",
+    "RunResult",
+    "Sandbox",
+    "SandboxError",
+    "SandboxUnavailable",
+    "SandboxPool",
+    "default_sandbox",
+    "run",
+    "run_python",
 ]
 
 _default: Sandbox | None = None
@@ -30,15 +38,27 @@ def default_sandbox() -> Sandbox:
     return _default
 
 
-def run(argv: list[str], *, files: dict[str, str] | None = None, stdin: str | bytes | None = None,
-        limits: Limits | None = None, sandbox: Sandbox | None = None) -> RunResult:
+def run(
+    argv: list[str],
+    *,
+    files: dict[str, str] | None = None,
+    stdin: str | bytes | None = None,
+    limits: Limits | None = None,
+    sandbox: Sandbox | None = None,
+) -> RunResult:
     """Run `argv` in the sandbox; see `Sandbox.run`."""
     return (sandbox or default_sandbox()).run(argv, files=files, stdin=stdin, limits=limits)
 
 
-def run_python(code: str, *, stdin: str | bytes | None = None, timeout_s: float = 10.0,
-               memory_mb: int = 512, limits: Limits | None = None,
-               sandbox: Sandbox | None = None) -> RunResult:
+def run_python(
+    code: str,
+    *,
+    stdin: str | bytes | None = None,
+    timeout_s: float = 10.0,
+    memory_mb: int = 512,
+    limits: Limits | None = None,
+    sandbox: Sandbox | None = None,
+) -> RunResult:
     """Run Python source in the sandbox; `timeout_s` and `memory_mb` set the wall and memory limits
     (pass `limits` for every knob)."""
     if limits is None:

@@ -20,8 +20,12 @@ def send(message):
 
 
 def error_message(exc):
-    return {"ok": False, "error": type(exc).__name__, "message": str(exc)[:500],
-            "trace": traceback.format_exc()[-1500:]}
+    return {
+        "ok": False,
+        "error": type(exc).__name__,
+        "message": str(exc)[:500],
+        "trace": traceback.format_exc()[-1500:],
+    }
 
 
 def main():

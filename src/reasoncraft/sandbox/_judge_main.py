@@ -47,12 +47,14 @@ class Remote:
     """The candidate's process, reached by one request/response pipe pair."""
 
     def __init__(self, argv):
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     start_new_session=True, text=True, encoding="utf-8")
+        self.proc = subprocess.Popen(
+            argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True, text=True, encoding="utf-8"
+        )
         hello = self.receive()
         if not hello.get("ok"):
-            raise CandidateGone(f"solution failed to load: {hello.get('error')}: {hello.get('message')}"
-                                f"\n{hello.get('trace', '')}")
+            raise CandidateGone(
+                f"solution failed to load: {hello.get('error')}: {hello.get('message')}\n{hello.get('trace', '')}"
+            )
         names = hello.get("names")
         self.names = [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
 
@@ -107,8 +109,7 @@ def encode_arg(value):
 
 
 def forward(remote, head, args, kwargs):
-    message = dict(head, args=[encode_arg(a) for a in args],
-                   kwargs={k: encode_arg(v) for k, v in kwargs.items()})
+    message = dict(head, args=[encode_arg(a) for a in args], kwargs={k: encode_arg(v) for k, v in kwargs.items()})
     reply = remote.request(message)
     deref = lambda n, t: RemoteRef(remote, n, t)  # noqa: E731
     try:
@@ -146,6 +147,7 @@ def _unpack(reply, args, deref):
 def remote_function(remote, name):
     def call(*args, **kwargs):
         return forward(remote, {"op": "call", "name": name}, args, kwargs)
+
     call.__name__ = name
     return call
 
@@ -186,8 +188,9 @@ def run_call_mode():
 
 def run_capped(argv, data, timeout_s, cap):
     """Run one stdin/stdout case; return (stdout bytes, status string)."""
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     out = bytearray()
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
@@ -207,7 +210,7 @@ def run_capped(argv, data, timeout_s, cap):
         for key, _ in sel.select(remaining):
             if key.fileobj is proc.stdin:
                 try:
-                    pending = pending[os.write(key.fd, pending[:65536]):]
+                    pending = pending[os.write(key.fd, pending[:65536]) :]
                 except (BlockingIOError, BrokenPipeError, OSError):
                     pending = pending[:0]
                 if not pending:
@@ -245,8 +248,9 @@ def normalise(text, mode):
 def run_stdio_mode():
     passed = 0
     for i, case in enumerate(spec["tests"]):
-        out, status = run_capped(spec["argv"], case["input"].encode(), spec["case_timeout_s"],
-                                 spec.get("max_case_output_bytes", 1_000_000))
+        out, status = run_capped(
+            spec["argv"], case["input"].encode(), spec["case_timeout_s"], spec.get("max_case_output_bytes", 1_000_000)
+        )
         got = out.decode("utf-8", errors="replace")
         ok = status == "ok" and normalise(got, spec["compare"]) == normalise(case["output"], spec["compare"])
         error = "" if ok else (status if status != "ok" else "wrong output")

@@ -51,8 +51,44 @@ SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "ppc64le": 203, "s390x": 217, "r
 # x86_64 numbers; elsewhere the filter is not installed (docs/sandbox.md).
 AUDIT_ARCH_X86_64 = 0xC000003E
 X86_64_DENIED = (
-    272, 308, 165, 166, 155, 161, 101, 250, 248, 249, 321, 298, 323, 246, 320, 175, 313, 176, 304,
-    303, 425, 426, 427, 428, 429, 430, 431, 432, 442, 310, 311, 163, 167, 168, 169, 103, 179, 153,
+    272,
+    308,
+    165,
+    166,
+    155,
+    161,
+    101,
+    250,
+    248,
+    249,
+    321,
+    298,
+    323,
+    246,
+    320,
+    175,
+    313,
+    176,
+    304,
+    303,
+    425,
+    426,
+    427,
+    428,
+    429,
+    430,
+    431,
+    432,
+    442,
+    310,
+    311,
+    163,
+    167,
+    168,
+    169,
+    103,
+    179,
+    153,
 )
 X86_64_CLONE, X86_64_CLONE3 = 56, 435
 NAMESPACE_FLAGS = 0x7E020000  # CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET
@@ -151,12 +187,24 @@ def seccomp_program() -> list[tuple[int, int, int, int]]:
     # 6..6+n-1 denied, A=6+n allow, A+1 ld flags, A+2 jset, A+3 allow, A+4 enosys, A+5 eperm, A+6 kill
     a = 6 + n
     to = lambda target, at: target - at - 1  # noqa: E731
-    prog = [(ld, 0, 0, 4), (jeq, 0, to(a + 6, 1), AUDIT_ARCH_X86_64), (ld, 0, 0, 0),
-            (jge, to(a + 6, 3), 0, 0x40000000), (jeq, to(a + 1, 4), 0, X86_64_CLONE),
-            (jeq, to(a + 4, 5), 0, X86_64_CLONE3)]
+    prog = [
+        (ld, 0, 0, 4),
+        (jeq, 0, to(a + 6, 1), AUDIT_ARCH_X86_64),
+        (ld, 0, 0, 0),
+        (jge, to(a + 6, 3), 0, 0x40000000),
+        (jeq, to(a + 1, 4), 0, X86_64_CLONE),
+        (jeq, to(a + 4, 5), 0, X86_64_CLONE3),
+    ]
     prog += [(jeq, to(a + 5, 6 + i), 0, nr) for i, nr in enumerate(X86_64_DENIED)]
-    prog += [(ret, 0, 0, allow), (ld, 0, 0, 16), (jset, to(a + 5, a + 2), 0, NAMESPACE_FLAGS),
-             (ret, 0, 0, allow), (ret, 0, 0, enosys), (ret, 0, 0, eperm), (ret, 0, 0, kill)]
+    prog += [
+        (ret, 0, 0, allow),
+        (ld, 0, 0, 16),
+        (jset, to(a + 5, a + 2), 0, NAMESPACE_FLAGS),
+        (ret, 0, 0, allow),
+        (ret, 0, 0, enosys),
+        (ret, 0, 0, eperm),
+        (ret, 0, 0, kill),
+    ]
     return prog
 
 
@@ -165,8 +213,7 @@ def install_seccomp() -> None:
         return
 
     class SockFilter(ctypes.Structure):
-        _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte),
-                    ("k", ctypes.c_uint)]
+        _fields_ = [("code", ctypes.c_ushort), ("jt", ctypes.c_ubyte), ("jf", ctypes.c_ubyte), ("k", ctypes.c_uint)]
 
     class SockFprog(ctypes.Structure):
         _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(SockFilter))]

@@ -93,9 +93,7 @@ def _detect_v2() -> CgroupLayout | None:
         except OSError:
             pass
         enabled = (parent / "cgroup.subtree_control").read_text().split()
-        return CgroupLayout(
-            2, parent if "pids" in enabled else None, parent if "memory" in enabled else None
-        )
+        return CgroupLayout(2, parent if "pids" in enabled else None, parent if "memory" in enabled else None)
     return None
 
 

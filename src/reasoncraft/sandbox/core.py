@@ -39,12 +39,17 @@ __all__ = ["Limits", "RunResult", "Sandbox", "SandboxUnavailable", "SandboxError
 
 log = logging.getLogger(__name__)
 
-STOP_REASONS = (
-    "exit", "wall_timeout", "cpu_limit", "memory_limit", "output_limit", "signal", "sandbox_error"
-)
+STOP_REASONS = ("exit", "wall_timeout", "cpu_limit", "memory_limit", "output_limit", "signal", "sandbox_error")
 DEFAULT_RO_BINDS = (
-    "/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32",
-    "/etc/ld.so.cache", "/etc/alternatives",
+    "/usr",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib64",
+    "/lib32",
+    "/libx32",
+    "/etc/ld.so.cache",
+    "/etc/alternatives",
 )
 WORKDIR = "/sandbox"
 SANDBOX_UID = 65534  # nobody; the program never runs as root, even when the caller is root
@@ -77,15 +82,23 @@ class Limits:
     disk_mb: int = 64  # size of the run's private tmpfs root (its folder and /tmp)
 
     def __post_init__(self) -> None:
-        for name in ("wall_s", "memory_mb", "max_processes", "max_output_bytes", "max_file_mb",
-                     "max_open_files", "disk_mb"):
+        for name in (
+            "wall_s",
+            "memory_mb",
+            "max_processes",
+            "max_output_bytes",
+            "max_file_mb",
+            "max_open_files",
+            "disk_mb",
+        ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"Limits.{name} must be positive: got {getattr(self, name)!r}")
         if self.cpu_s is not None and self.cpu_s <= 0:
             raise ValueError(f"Limits.cpu_s must be positive or None: got {self.cpu_s!r}")
         if self.max_open_files < 8:
-            raise ValueError(f"Limits.max_open_files must be >= 8 for an interpreter to start: "
-                             f"got {self.max_open_files}")
+            raise ValueError(
+                f"Limits.max_open_files must be >= 8 for an interpreter to start: got {self.max_open_files}"
+            )
 
     @property
     def cpu_seconds(self) -> int:
@@ -167,8 +180,10 @@ class Sandbox:
             if self._checked is None:
                 self._checked, self._problem = self._self_test()
                 if self._checked == "unsafe":
-                    msg = (f"sandbox isolation is unavailable here ({self._problem}); untrusted code "
-                           "would run with rlimits only")
+                    msg = (
+                        f"sandbox isolation is unavailable here ({self._problem}); untrusted code "
+                        "would run with rlimits only"
+                    )
                     if not self.allow_unsafe:
                         self._checked = None
                         raise SandboxUnavailable(
@@ -190,16 +205,23 @@ class Sandbox:
         try:
             # The probe tests isolation, not the user's interpreter choice: use the system one.
             python = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else self.interpreter()
-            result = self._run_isolated([python, "-I", "-S", "-c", PROBE_SOURCE], {}, None,
-                                        Limits(wall_s=20.0), "namespaces")
+            result = self._run_isolated(
+                [python, "-I", "-S", "-c", PROBE_SOURCE], {}, None, Limits(wall_s=20.0), "namespaces"
+            )
         except (OSError, SandboxError) as exc:
             return "unsafe", f"probe could not start: {exc}"
         problem = verify_probe(result, self.uid)
         return ("unsafe", problem) if problem else ("namespaces", "")
 
     # ----- running -------------------------------------------------------------------------
-    def run(self, argv: list[str], *, files: dict[str, str] | None = None, stdin: str | bytes | None = None,
-            limits: Limits | None = None) -> RunResult:
+    def run(
+        self,
+        argv: list[str],
+        *,
+        files: dict[str, str] | None = None,
+        stdin: str | bytes | None = None,
+        limits: Limits | None = None,
+    ) -> RunResult:
         """Run `argv` inside the sandbox; `files` (relative path -> text) go into its folder.
 
         `stdin=None` gives the program a closed stdin; a string or bytes is fed to it.
@@ -212,13 +234,21 @@ class Sandbox:
         mode = self.check()
         return self._run_isolated(list(argv), files or {}, stdin, limits or Limits(), mode)
 
-    def run_python(self, code: str, *, stdin: str | bytes | None = None, files: dict[str, str] | None = None,
-                   args: list[str] | None = None, limits: Limits | None = None) -> RunResult:
+    def run_python(
+        self,
+        code: str,
+        *,
+        stdin: str | bytes | None = None,
+        files: dict[str, str] | None = None,
+        args: list[str] | None = None,
+        limits: Limits | None = None,
+    ) -> RunResult:
         """Run Python source `code` as `main.py` in the run folder."""
         all_files = dict(files or {})
         all_files["main.py"] = code
-        return self.run([self.interpreter(), "-I", "main.py", *(args or [])], files=all_files,
-                        stdin=stdin, limits=limits)
+        return self.run(
+            [self.interpreter(), "-I", "main.py", *(args or [])], files=all_files, stdin=stdin, limits=limits
+        )
 
     def _run_isolated(self, argv, files, stdin, limits: Limits, mode: str) -> RunResult:
         host_dir = Path(tempfile.mkdtemp(prefix="reasoncraft-sbx-"))
@@ -228,8 +258,13 @@ class Sandbox:
             # +2 for the launcher and the namespace's init, which live in the groups too
             cgroups = RunCgroups(self._layout, limits.max_processes + 2, limits.memory_mb << 20)
         try:
-            env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
-                   "HOME": WORKDIR if isolated else str(host_dir / "work"), "TMPDIR": "/tmp"}
+            env = {
+                "PATH": "/usr/local/bin:/usr/bin:/bin",
+                "LANG": "C.UTF-8",
+                "PYTHONDONTWRITEBYTECODE": "1",
+                "HOME": WORKDIR if isolated else str(host_dir / "work"),
+                "TMPDIR": "/tmp",
+            }
             if not isolated:
                 env["TMPDIR"] = env["HOME"]
             cfg = {
@@ -266,8 +301,9 @@ class Sandbox:
                 self._forkserver = ForkServer(_launcher_python())
             return self._forkserver
 
-    def _supervise(self, cfg, host_dir: Path, stdin, limits: Limits, cgroups: RunCgroups | None,
-                   mode: str) -> RunResult:
+    def _supervise(
+        self, cfg, host_dir: Path, stdin, limits: Limits, cgroups: RunCgroups | None, mode: str
+    ) -> RunResult:
         start = time.monotonic()
         data = stdin.encode() if isinstance(stdin, str) else stdin
         out_r, out_w = os.pipe()
@@ -311,7 +347,7 @@ class Sandbox:
                         continue
                     if key.data == "stdin":
                         try:
-                            pending = pending[os.write(in_w, pending[:65536]):]
+                            pending = pending[os.write(in_w, pending[:65536]) :]
                         except (BlockingIOError, OSError):
                             pending = pending[:0]
                         if not pending:
@@ -327,7 +363,7 @@ class Sandbox:
                         continue
                     total += len(chunk)
                     room = limits.max_output_bytes - (len(out) + len(err))
-                    key.data.extend(chunk[:max(room, 0)])
+                    key.data.extend(chunk[: max(room, 0)])
                     if total > limits.max_output_bytes:
                         reason = "output_limit"
                         break
@@ -341,8 +377,9 @@ class Sandbox:
             for fd in open_fds:
                 os.close(fd)
         wall = time.monotonic() - start
-        return self._result(cfg, host_dir, spawned.status, bytes(out), bytes(err), total, reason,
-                            wall, limits, cgroups, mode)
+        return self._result(
+            cfg, host_dir, spawned.status, bytes(out), bytes(err), total, reason, wall, limits, cgroups, mode
+        )
 
     @staticmethod
     def _kill(pid: int, cgroups: RunCgroups | None) -> None:
@@ -353,8 +390,7 @@ class Sandbox:
         if cgroups is not None:
             cgroups.kill_all()
 
-    def _result(self, cfg, host_dir, launcher_rc, out, err, total, reason, wall, limits,
-                cgroups, mode) -> RunResult:
+    def _result(self, cfg, host_dir, launcher_rc, out, err, total, reason, wall, limits, cgroups, mode) -> RunResult:
         stdout = out.decode("utf-8", errors="replace")
         stderr = err.decode("utf-8", errors="replace")
         try:
@@ -366,9 +402,13 @@ class Sandbox:
         if reason is not None:
             return RunResult(None, timed_out=reason == "wall_timeout", stop_reason=reason, **common)
         if status is None:
-            return RunResult(None, timed_out=False, stop_reason="sandbox_error",
-                             detail=f"launcher exited {launcher_rc} without a status: {stderr[-500:]}",
-                             **common)
+            return RunResult(
+                None,
+                timed_out=False,
+                stop_reason="sandbox_error",
+                detail=f"launcher exited {launcher_rc} without a status: {stderr[-500:]}",
+                **common,
+            )
         raw, cpu = status["status"], status["cpu_s"]
         if os.WIFSIGNALED(raw):
             sig = os.WTERMSIG(raw)
@@ -381,6 +421,7 @@ class Sandbox:
             return RunResult(None, timed_out=False, stop_reason=why, signal=sig, cpu_s=cpu, **common)
         code = os.WEXITSTATUS(raw)
         if code == 126 and "sandbox: cannot start program" in stderr:
-            return RunResult(code, timed_out=False, stop_reason="sandbox_error", cpu_s=cpu,
-                             detail=stderr.strip()[-500:], **common)
+            return RunResult(
+                code, timed_out=False, stop_reason="sandbox_error", cpu_s=cpu, detail=stderr.strip()[-500:], **common
+            )
         return RunResult(code, timed_out=False, stop_reason="exit", cpu_s=cpu, **common)

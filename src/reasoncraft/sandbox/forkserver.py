@@ -72,8 +72,12 @@ class ForkServer:
             try:
                 self._proc = subprocess.Popen(
                     [self.python, "-I", "-S", str(LAUNCHER), self.socket_path, str(os.getpid())],
-                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=None, env={},
-                    close_fds=True, start_new_session=True,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=None,
+                    env={},
+                    close_fds=True,
+                    start_new_session=True,
                 )
                 line = self._proc.stdout.readline()
                 if line != b"ready\n":

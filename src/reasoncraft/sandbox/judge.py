@@ -61,12 +61,25 @@ def _parse(result: RunResult, total: int) -> Verdict:
     errors = [m["error"] for m in lines if not m.get("ok")]
     passed_count = sum(1 for m in lines if m.get("ok"))
     if result.stop_reason == "sandbox_error":
-        return Verdict(False, passed_count, total, errors, result.stop_reason,
-                       infrastructure_error=result.detail or "sandbox error", run=result)
+        return Verdict(
+            False,
+            passed_count,
+            total,
+            errors,
+            result.stop_reason,
+            infrastructure_error=result.detail or "sandbox error",
+            run=result,
+        )
     if done is None and result.stop_reason == "exit":  # the judge itself broke, not the program
-        return Verdict(False, passed_count, total, errors, result.stop_reason, run=result,
-                       infrastructure_error=f"judge exited {result.exit_code} without a verdict: "
-                       f"{result.stderr.strip()[-500:]}")
+        return Verdict(
+            False,
+            passed_count,
+            total,
+            errors,
+            result.stop_reason,
+            run=result,
+            infrastructure_error=f"judge exited {result.exit_code} without a verdict: {result.stderr.strip()[-500:]}",
+        )
     if done is None:  # the run was stopped (wall, memory, output, a signal) before the judge finished
         errors.append(f"judge did not finish: {result.stop_reason}")
         return Verdict(False, passed_count, total, errors, result.stop_reason, run=result)
@@ -76,14 +89,23 @@ def _parse(result: RunResult, total: int) -> Verdict:
 
 def _judge(sandbox: Sandbox, spec: dict, solution: str, extra_files: dict, limits: Limits) -> Verdict:
     files = {"judge.py": _script("_judge_main.py"), "solution.py": solution, **extra_files}
-    result = sandbox.run([sandbox.interpreter(), "-I", "-S", "judge.py"], files=files,
-                         stdin=json.dumps(spec), limits=limits)
+    result = sandbox.run(
+        [sandbox.interpreter(), "-I", "-S", "judge.py"], files=files, stdin=json.dumps(spec), limits=limits
+    )
     return _parse(result, len(spec["tests"]))
 
 
-def judge_calls(sandbox: Sandbox, code: str, tests: list[str], *, setup: str = "",
-                candidate_setup: str = "", remote_names: list[str] | None = None,
-                limits: Limits | None = None, stop_on_failure: bool = True) -> Verdict:
+def judge_calls(
+    sandbox: Sandbox,
+    code: str,
+    tests: list[str],
+    *,
+    setup: str = "",
+    candidate_setup: str = "",
+    remote_names: list[str] | None = None,
+    limits: Limits | None = None,
+    stop_on_failure: bool = True,
+) -> Verdict:
     """Judge function-level `tests` (Python source run in the judge) against `code`.
 
     `setup` runs in the judge before the tests (imports, trusted helper functions); names in
@@ -93,15 +115,28 @@ def judge_calls(sandbox: Sandbox, code: str, tests: list[str], *, setup: str = "
     if not tests:
         raise ValueError("judge_calls needs at least one test")
     python = sandbox.interpreter()
-    spec = {"mode": "call", "tests": tests, "setup": setup, "remote_names": remote_names,
-            "argv": [python, "-I", "call_server.py"], "stop_on_failure": stop_on_failure}
+    spec = {
+        "mode": "call",
+        "tests": tests,
+        "setup": setup,
+        "remote_names": remote_names,
+        "argv": [python, "-I", "call_server.py"],
+        "stop_on_failure": stop_on_failure,
+    }
     extra = {"call_server.py": _script("_call_server.py"), "candidate_setup.py": candidate_setup}
     return _judge(sandbox, spec, code, extra, limits or Limits(wall_s=10.0))
 
 
-def judge_stdio(sandbox: Sandbox, code: str, cases: list[dict], *, compare: str = "lines",
-                case_timeout_s: float = 4.0, limits: Limits | None = None,
-                stop_on_failure: bool = True) -> Verdict:
+def judge_stdio(
+    sandbox: Sandbox,
+    code: str,
+    cases: list[dict],
+    *,
+    compare: str = "lines",
+    case_timeout_s: float = 4.0,
+    limits: Limits | None = None,
+    stop_on_failure: bool = True,
+) -> Verdict:
     """Judge a stdin/stdout program on `cases` ([{"input": str, "output": str}, ...]).
 
     `compare="lines"` compares whole outputs line by line, ignoring trailing whitespace;
@@ -114,8 +149,14 @@ def judge_stdio(sandbox: Sandbox, code: str, cases: list[dict], *, compare: str 
     for i, case in enumerate(cases):
         if not isinstance(case, dict) or not {"input", "output"} <= set(case):
             raise ValueError(f"case {i} must be a dict with 'input' and 'output': got {case!r}")
-    spec = {"mode": "stdio", "tests": cases, "compare": compare, "case_timeout_s": case_timeout_s,
-            "argv": [sandbox.interpreter(), "-I", "solution.py"], "stop_on_failure": stop_on_failure}
+    spec = {
+        "mode": "stdio",
+        "tests": cases,
+        "compare": compare,
+        "case_timeout_s": case_timeout_s,
+        "argv": [sandbox.interpreter(), "-I", "solution.py"],
+        "stop_on_failure": stop_on_failure,
+    }
     if limits is None:
         limits = Limits(wall_s=case_timeout_s * len(cases) + 5.0)
     return _judge(sandbox, spec, code, {}, limits)

@@ -9,8 +9,9 @@ run cannot abort a batch.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Callable, Iterable, TypeVar
+from typing import TypeVar
 
 from .core import RunResult, Sandbox, SandboxUnavailable
 
@@ -66,7 +67,7 @@ class SandboxPool:
     def close(self) -> None:
         self._executor.shutdown(wait=True)
 
-    def __enter__(self) -> "SandboxPool":
+    def __enter__(self) -> SandboxPool:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -79,5 +80,6 @@ def _guarded(sandbox, fn):
     except SandboxUnavailable:
         raise
     except (OSError, RuntimeError) as exc:  # infrastructure failure of this one run
-        return RunResult(None, "", "", timed_out=False, stop_reason="sandbox_error",
-                         detail=f"{type(exc).__name__}: {exc}")
+        return RunResult(
+            None, "", "", timed_out=False, stop_reason="sandbox_error", detail=f"{type(exc).__name__}: {exc}"
+        )

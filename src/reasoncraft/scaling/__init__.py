@@ -57,8 +57,9 @@ def strategy_name(name: str) -> str:
     """The registered name of `name` (aliases resolved), or a ValueError listing the known names."""
     resolved = ALIASES.get(name, name)
     if resolved not in STRATEGIES:
-        raise ValueError(f"unknown scaling strategy {name!r}: use one of {', '.join(STRATEGIES)} "
-                         f"(or {', '.join(ALIASES)})")
+        raise ValueError(
+            f"unknown scaling strategy {name!r}: use one of {', '.join(STRATEGIES)} (or {', '.join(ALIASES)})"
+        )
     return resolved
 
 
@@ -73,8 +74,25 @@ def strategies_spent(spend: str) -> tuple[str, ...]:
 
 
 __all__ = [
-    "STRATEGIES", "ALIASES", "Registered", "get_strategy", "strategy_name", "strategies_spent",
-    "Candidate", "Outcome", "Solved", "Strategy", "Usage", "timed_solve",
-    "Direct", "ChainOfThought", "Greedy", "SelfConsistency", "BestOfN", "SampleThenSelect",
-    "BeamSearch", "DVTS", "BudgetForcing",
+    "STRATEGIES",
+    "ALIASES",
+    "Registered",
+    "get_strategy",
+    "strategy_name",
+    "strategies_spent",
+    "Candidate",
+    "Outcome",
+    "Solved",
+    "Strategy",
+    "Usage",
+    "timed_solve",
+    "Direct",
+    "ChainOfThought",
+    "Greedy",
+    "SelfConsistency",
+    "BestOfN",
+    "SampleThenSelect",
+    "BeamSearch",
+    "DVTS",
+    "BudgetForcing",
 ]

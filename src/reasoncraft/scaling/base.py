@@ -15,8 +15,9 @@ text concatenation, as search-and-learn does with vLLM.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol
 
 from ..backends.base import Backend, Completion, Prompt, SamplingParams
 from ..rewards import math_equal
@@ -39,7 +40,7 @@ class Usage:
             self.completion_tokens += sum(c.completion_tokens for c in group)
             self.requests += 1
 
-    def __add__(self, other: "Usage") -> "Usage":
+    def __add__(self, other: Usage) -> Usage:
         return Usage(*(a + b for a, b in zip(asdict(self).values(), asdict(other).values())))
 
     def to_dict(self) -> dict:
@@ -88,8 +89,7 @@ class Strategy(Protocol):
     name: str
     template: str  # the prompt template (in prompts.py) the strategy expects its prompts to use
 
-    def solve(self, backend: Backend, prompts: Sequence[Prompt], questions: Sequence[str]) -> list[Outcome]:
-        ...
+    def solve(self, backend: Backend, prompts: Sequence[Prompt], questions: Sequence[str]) -> list[Outcome]: ...
 
 
 def timed_solve(strategy: Strategy, backend: Backend, prompts: Sequence[Prompt], questions: Sequence[str]) -> Solved:

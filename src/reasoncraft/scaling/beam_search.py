@@ -28,8 +28,8 @@ Departures from search-and-learn, and why:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from ..backends.base import Backend, Prompt
 from ..math.select import expansion_counts, top_k_indices
@@ -74,8 +74,12 @@ class BeamSearch(SearchSettings):
                     done = done or (self.stop_at_answer and extract(beam + step) is not None)
                     children.append((p, beam + step, done))
             step_scores = score_partials(
-                self.scorer, [questions[p] for p, _, _ in children], [t for _, t, _ in children],
-                [p for p, _, _ in children], usages, self.separator,
+                self.scorer,
+                [questions[p] for p, _, _ in children],
+                [t for _, t, _ in children],
+                [p for p, _, _ in children],
+                usages,
+                self.separator,
             )
             active: list[list[tuple[str, float]]] = [[] for _ in prompts]
             for (p, text, done), scores in zip(children, step_scores):

@@ -18,8 +18,8 @@ All problems advance together, one generation call per round.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 from ..backends.base import Backend, Prompt, SamplingParams
 from .base import Candidate, Outcome, Usage, check_batch, default_extract, expand, render_prompt
@@ -80,7 +80,10 @@ class BudgetForcing:
             still = []
             for remaining, members in sorted(by_budget.items()):
                 sampling = SamplingParams(
-                    temperature=self.temperature, max_new_tokens=remaining, stop=(self.think_close,), seed=self.seed + round_
+                    temperature=self.temperature,
+                    max_new_tokens=remaining,
+                    stop=(self.think_close,),
+                    seed=self.seed + round_,
                 )
                 results = expand(backend, [(p, bases[p] + thinking[p], 1) for p in members], sampling, usages)
                 for p, (c,) in zip(members, results):
@@ -93,9 +96,13 @@ class BudgetForcing:
                         still.append(p)
             live = sorted(still)
             round_ += 1
-        answer_sampling = SamplingParams(temperature=self.temperature, max_new_tokens=self.answer_tokens, seed=self.seed + round_)
+        answer_sampling = SamplingParams(
+            temperature=self.temperature, max_new_tokens=self.answer_tokens, seed=self.seed + round_
+        )
         closing = self.think_close + self.answer_prefix
-        answers = expand(backend, [(p, bases[p] + thinking[p] + closing, 1) for p in range(len(prompts))], answer_sampling, usages)
+        answers = expand(
+            backend, [(p, bases[p] + thinking[p] + closing, 1) for p in range(len(prompts))], answer_sampling, usages
+        )
         extract = self.extract or default_extract()
         outcomes = []
         for p, (c,) in enumerate(answers):

@@ -37,7 +37,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import Counter
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from ..math.votes import majority_vote
 
@@ -175,7 +175,9 @@ def charge_pilots(
     for name, by_budget in results.items():
         for n, rows in by_budget.items():
             if len(rows) != len(pilot_tokens):
-                raise ValueError(f"{name} at n={n} has {len(rows)} problems but there are {len(pilot_tokens)} pilot counts")
+                raise ValueError(
+                    f"{name} at n={n} has {len(rows)} problems but there are {len(pilot_tokens)} pilot counts"
+                )
             shared = reused.get(name, {}).get(n, [0.0] * len(rows))
             out.setdefault(name, {})[n] = [(c, t + p - s) for (c, t), p, s in zip(rows, pilot_tokens, shared)]
     return out
@@ -240,18 +242,25 @@ def compute_savings(optimal: Sequence[tuple[float, float]], baseline: Sequence[t
     out = []
     for tokens, acc in optimal:
         needed = tokens_to_reach(baseline, acc)
-        out.append({
-            "tokens": tokens,
-            "accuracy": acc,
-            "baseline_tokens": needed,
-            "saving": (needed / tokens) if (needed is not None and tokens > 0) else None,
-        })
+        out.append(
+            {
+                "tokens": tokens,
+                "accuracy": acc,
+                "baseline_tokens": needed,
+                "saving": (needed / tokens) if (needed is not None and tokens > 0) else None,
+            }
+        )
     return out
 
 
 def optimal_curve(
-    dev: Results, test: Results, dev_difficulty: Sequence[float], test_difficulty: Sequence[float],
-    budgets: Sequence[int], bins: int, min_bin_size: int,
+    dev: Results,
+    test: Results,
+    dev_difficulty: Sequence[float],
+    test_difficulty: Sequence[float],
+    budgets: Sequence[int],
+    bins: int,
+    min_bin_size: int,
     baseline: Mapping[int, Sequence[tuple[bool, float]]] | None = None,
 ) -> dict:
     """Steps 2-4 on tables already charged for pilots: bins from dev, choices per bin and budget, test points.
@@ -273,7 +282,13 @@ def optimal_curve(
         choices[n] = {str(b): s for b, s in selection.items()}
     curve = [(mean_tokens(rows), accuracy(rows)) for _, rows in sorted((baseline or {}).items())]
     return {
-        "edges": edges, "bins_requested": bins, "bins_effective": len(edges) + 1, "min_bin_size": min_bin_size,
-        "dev_bin_sizes": bin_sizes(dev_bins, len(edges) + 1), "test_bin_sizes": bin_sizes(test_bins, len(edges) + 1),
-        "points": points, "choices": choices, "savings": compute_savings(points, curve) if curve else [],
+        "edges": edges,
+        "bins_requested": bins,
+        "bins_effective": len(edges) + 1,
+        "min_bin_size": min_bin_size,
+        "dev_bin_sizes": bin_sizes(dev_bins, len(edges) + 1),
+        "test_bin_sizes": bin_sizes(test_bins, len(edges) + 1),
+        "points": points,
+        "choices": choices,
+        "savings": compute_savings(points, curve) if curve else [],
     }

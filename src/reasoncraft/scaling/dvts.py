@@ -17,8 +17,8 @@ text share one request so they never draw equal candidates, and score ties keep 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from ..backends.base import Backend, Prompt
 from ..math.select import argmax_first
@@ -61,26 +61,39 @@ class DVTS(SearchSettings):
             for tree, group in zip(live, results):
                 for c in group:
                     at_step_end = ended_on_stop_string(c, backend) and iteration < self.max_steps - 1
-                    children.append((tree, c.text + (self.separator if at_step_end else ""), not at_step_end or not c.text.strip()))
+                    children.append(
+                        (tree, c.text + (self.separator if at_step_end else ""), not at_step_end or not c.text.strip())
+                    )
             step_scores = score_partials(
-                self.scorer, [questions[t.problem] for t, _, _ in children], [t.text + s for t, s, _ in children],
-                [t.problem for t, _, _ in children], usages, self.separator,
+                self.scorer,
+                [questions[t.problem] for t, _, _ in children],
+                [t.text + s for t, s, _ in children],
+                [t.problem for t, _, _ in children],
+                usages,
+                self.separator,
             )
             for i, tree in enumerate(live):
                 mine = range(i * self.beam_width, (i + 1) * self.beam_width)
                 tree.last = [
-                    Candidate(tree.text + children[j][1], None, aggregate(step_scores[j], self.aggregation), step_scores[j])
+                    Candidate(
+                        tree.text + children[j][1], None, aggregate(step_scores[j], self.aggregation), step_scores[j]
+                    )
                     for j in mine
                 ]
                 best = argmax_first([c.score for c in tree.last])
                 step, ends = children[mine[best]][1], children[mine[best]][2]
                 tree.text += step
                 tree.done = ends or (self.stop_at_answer and extract(tree.text) is not None)
-        return [self._outcome([t for t in subtrees if t.problem == p], usages[p], iterations[p], extract) for p in range(len(prompts))]
+        return [
+            self._outcome([t for t in subtrees if t.problem == p], usages[p], iterations[p], extract)
+            for p in range(len(prompts))
+        ]
 
     def _outcome(self, trees: list[_Subtree], usage: Usage, iterations: int, extract) -> Outcome:
         candidates = [c for t in trees for c in t.last]
         for c in candidates:
             c.answer = extract(c.text)
         chosen = candidates[choose_final(candidates, self.select, self.equal)]
-        return Outcome(chosen.answer, chosen.text, candidates, usage, {"iterations": iterations, "subtrees": len(trees)})
+        return Outcome(
+            chosen.answer, chosen.text, candidates, usage, {"iterations": iterations, "subtrees": len(trees)}
+        )

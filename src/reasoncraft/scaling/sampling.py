@@ -14,8 +14,9 @@ is how `reasoncraft scale` serves n = 1, 2, 4, ... N from one cached draw of N s
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..backends.base import Backend, Completion, Prompt, SamplingParams
 from ..math.select import argmax_first, best_of_n

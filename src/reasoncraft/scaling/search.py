@@ -3,8 +3,9 @@ solutions in one batched call, and choosing the final answer among the finished 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..backends.base import SamplingParams
 from ..math.select import argmax_first, best_of_n
@@ -66,7 +67,12 @@ class SearchSettings:
 
 
 def score_partials(
-    scorer: Any, questions: Sequence[str], texts: Sequence[str], owners: Sequence[int], usages: Sequence[Usage], separator: str
+    scorer: Any,
+    questions: Sequence[str],
+    texts: Sequence[str],
+    owners: Sequence[int],
+    usages: Sequence[Usage],
+    separator: str,
 ) -> list[list[float]]:
     """Step scores of each partial solution, in one scorer call for all problems.
 

@@ -26,9 +26,10 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..backends.base import Completion, backend_hash
 from ..samples import CompletionCache, JsonlStore, ScoredSample, sample_key
@@ -51,28 +52,82 @@ class ScaleConfig:
 
     model: str = field(default="smollm2-135m", metadata={"help": "Catalogue name, .gguf, local folder or hub id."})
     task: str = field(default="arith-sum-2d", metadata={"help": "Task name (reasoncraft.tasks)."})
-    strategies: tuple[str, ...] = field(default=("greedy", "majority", "best-of-n", "beam", "dvts"), metadata={"help": f"Any of {', '.join(KNOWN)} (or {', '.join(ALIASES)}); on the command line one per --strategy.", "cli": ("--strategy", "-s")})
+    strategies: tuple[str, ...] = field(
+        default=("greedy", "majority", "best-of-n", "beam", "dvts"),
+        metadata={
+            "help": f"Any of {', '.join(KNOWN)} (or {', '.join(ALIASES)}); on the command line one per --strategy.",
+            "cli": ("--strategy", "-s"),
+        },
+    )
     max_n: int = field(default=16, metadata={"help": "Largest budget N; budgets are 1, 2, 4, ... N."})
     limit: int = field(default=100, metadata={"help": "Test problems."})
-    dev_limit: int = field(default=0, metadata={"help": "Dev problems for compute-optimal selection (0 = no compute-optimal curve)."})
+    dev_limit: int = field(
+        default=0, metadata={"help": "Dev problems for compute-optimal selection (0 = no compute-optimal curve)."}
+    )
     template: str | None = field(default=None, metadata={"help": "Prompt template (default: the task's)."})
     temperature: float = field(default=0.7, metadata={"help": "Sampling temperature of the sampled strategies."})
     max_new_tokens: int = field(default=128, metadata={"help": "Token limit of one completion."})
-    scorer: str = field(default="rules", metadata={"help": "Verifier for best-of-n and search: rules (arithmetic step verifier), oracle (the task's own check), or a reward model: a name from models.REWARD_MODELS, a local folder or a hub id."})
-    scorer_kind: str | None = field(default=None, metadata={"help": "Adapter of a reward-model scorer: step-tag, classification or orm (default: from its catalogue entry or config)."})
-    step_delimiter: str = field(default="\n\n", metadata={"help": "Where one step ends, for search and for scoring steps (a blank line, as search-and-learn; escapes such as \\n on the command line).", "escapes": True})
+    scorer: str = field(
+        default="rules",
+        metadata={
+            "help": (
+                "Verifier for best-of-n and search: rules (arithmetic step verifier), oracle (the task's "
+                "own check), or a reward model: a name from models.REWARD_MODELS, a local folder or a hub "
+                "id."
+            )
+        },
+    )
+    scorer_kind: str | None = field(
+        default=None,
+        metadata={
+            "help": (
+                "Adapter of a reward-model scorer: step-tag, classification or orm (default: from its "
+                "catalogue entry or config)."
+            )
+        },
+    )
+    step_delimiter: str = field(
+        default="\n\n",
+        metadata={
+            "help": (
+                "Where one step ends, for search and for scoring steps (a blank line, as "
+                "search-and-learn; escapes such as \\n on the command line)."
+            ),
+            "escapes": True,
+        },
+    )
     aggregation: str = field(default="last", metadata={"help": "Step-score aggregation: last, min or prod."})
     beam_width: int = field(default=4, metadata={"help": "M for beam search and DVTS."})
     max_steps: int = field(default=8, metadata={"help": "Search iterations of beam search and DVTS."})
     budget_unit: int = field(default=32, metadata={"help": "Budget forcing: thinking cap per unit of n."})
     pilot: int = field(default=4, metadata={"help": "Pilot samples per problem for difficulty (compute-optimal)."})
-    difficulty: str = field(default="auto", metadata={"help": "Pilot difficulty: verifier (1 - mean verifier score, Snell et al.), agreement (1 - share agreeing with the pilot majority), or auto (verifier unless the scorer is the oracle)."})
-    bins: int = field(default=5, metadata={"help": "Difficulty bins requested (compute-optimal); ties can leave fewer."})
-    min_bin_size: int = field(default=10, metadata={"help": "A difficulty bin with fewer dev problems joins its smaller neighbour."})
+    difficulty: str = field(
+        default="auto",
+        metadata={
+            "help": (
+                "Pilot difficulty: verifier (1 - mean verifier score, Snell et al.), agreement (1 - share "
+                "agreeing with the pilot majority), or auto (verifier unless the scorer is the oracle)."
+            )
+        },
+    )
+    bins: int = field(
+        default=5, metadata={"help": "Difficulty bins requested (compute-optimal); ties can leave fewer."}
+    )
+    min_bin_size: int = field(
+        default=10, metadata={"help": "A difficulty bin with fewer dev problems joins its smaller neighbour."}
+    )
     seed: int = field(default=0, metadata={"help": "Sampling seed."})
     batch: int = field(default=16, metadata={"help": "Problems per batch (a killed run loses at most one batch)."})
-    out_dir: str = field(default="runs/scale", metadata={"help": "Where results, cache, table, plot, run.json and config.yaml go.", "cli": ("--out", "--out-dir")})
-    cache_dir: str | None = field(default=None, metadata={"help": "Completion cache shared with eval (default: the eval cache)."})
+    out_dir: str = field(
+        default="runs/scale",
+        metadata={
+            "help": "Where results, cache, table, plot, run.json and config.yaml go.",
+            "cli": ("--out", "--out-dir"),
+        },
+    )
+    cache_dir: str | None = field(
+        default=None, metadata={"help": "Completion cache shared with eval (default: the eval cache)."}
+    )
     device: str | None = field(default=None, metadata={"help": "cpu or cuda (default: cuda when present)."})
 
     def __post_init__(self) -> None:
@@ -85,7 +140,9 @@ class ScaleConfig:
         if self.limit < 1:
             raise ValueError(f"limit must be >= 1 test problem: got {self.limit}")
         if self.scorer in ("rules", "oracle") and self.scorer_kind is not None:
-            raise ValueError(f"scorer_kind applies to a reward-model scorer, not to {self.scorer!r}: drop it or name a reward model")
+            raise ValueError(
+                f"scorer_kind applies to a reward-model scorer, not to {self.scorer!r}: drop it or name a reward model"
+            )
         if self.scorer not in ("rules", "oracle"):
             from ..models import ModelLoadError, check_reward_model_name
 
@@ -102,8 +159,10 @@ class ScaleConfig:
         if self.difficulty not in ("auto", "verifier", "agreement"):
             raise ValueError(f"difficulty must be auto, verifier or agreement: got {self.difficulty!r}")
         if self.difficulty == "verifier" and self.scorer == "oracle":
-            raise ValueError("difficulty=verifier with scorer=oracle would read the gold answers of the test split: "
-                             "use difficulty=agreement (or auto), or a label-free scorer")
+            raise ValueError(
+                "difficulty=verifier with scorer=oracle would read the gold answers of the test split: "
+                "use difficulty=agreement (or auto), or a label-free scorer"
+            )
         if self.bins < 1 or self.min_bin_size < 1:
             raise ValueError(f"bins and min_bin_size must be >= 1: got {self.bins} and {self.min_bin_size}")
 
@@ -155,12 +214,26 @@ class Sweep:
         self._pools: dict[str, dict[str, list[ScoredSample]]] = {}
         self._reward_model: Any = None
         # Results are reused only by a run with the same settings (budgets, limits and strategies may change).
-        varying = ("strategies", "max_n", "limit", "dev_limit", "batch", "out_dir", "cache_dir", "device", "pilot", "bins",
-                   "difficulty", "min_bin_size")
+        varying = (
+            "strategies",
+            "max_n",
+            "limit",
+            "dev_limit",
+            "batch",
+            "out_dir",
+            "cache_dir",
+            "device",
+            "pilot",
+            "bins",
+            "difficulty",
+            "min_bin_size",
+        )
         settings = {k: v for k, v in asdict(config).items() if k not in varying}
         settings["model_id"] = str(getattr(backend, "model_id", ""))
         for key, default in (("scorer_kind", None), ("step_delimiter", "\n\n")):
-            if settings[key] == default:  # left out at their defaults, so results written before they existed stay valid
+            if (
+                settings[key] == default
+            ):  # left out at their defaults, so results written before they existed stay valid
                 del settings[key]
         self.settings_key = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
         self.pool_wall_s: dict[str, float] = {}
@@ -175,15 +248,27 @@ class Sweep:
         """
         if split in self._pools:
             return self._pools[split]
-        sampling = SelfConsistency(n=self.config.max_n, temperature=self.config.temperature,
-                                   max_new_tokens=self.config.max_new_tokens, seed=self.config.seed).sampling()
+        sampling = SelfConsistency(
+            n=self.config.max_n,
+            temperature=self.config.temperature,
+            max_new_tokens=self.config.max_new_tokens,
+            seed=self.config.seed,
+        ).sampling()
         model_hash = backend_hash(self.backend)
         cache = CompletionCache(self.cache_dir, model_hash)
         prompts = [self.task.prompt(p, self.template) for p in problems]
         keys = [[sample_key(model_hash, pr, sampling.to_dict(), i) for i in range(sampling.n)] for pr in prompts]
-        drawn = sample_and_score(self.backend, self.task, problems, prompts, sampling, keys=keys, cache=cache,
-                                 batch_problems=self.config.batch,
-                                 on_batch=lambda _, groups, __: [self._charge(group) for group in groups])
+        drawn = sample_and_score(
+            self.backend,
+            self.task,
+            problems,
+            prompts,
+            sampling,
+            keys=keys,
+            cache=cache,
+            batch_problems=self.config.batch,
+            on_batch=lambda _, groups, __: [self._charge(group) for group in groups],
+        )
         self.pool_wall_s[split] = drawn.generate_s
         self._pools[split] = {problem.id: samples for problem, samples in zip(problems, drawn.samples)}
         return self._pools[split]
@@ -199,7 +284,11 @@ class Sweep:
             from ..scorers import ArithmeticVerifier, load_scorer
 
             c = self.config
-            self._reward_model = ArithmeticVerifier() if c.scorer == "rules" else load_scorer(c.scorer, kind=c.scorer_kind, device=c.device)
+            self._reward_model = (
+                ArithmeticVerifier()
+                if c.scorer == "rules"
+                else load_scorer(c.scorer, kind=c.scorer_kind, device=c.device)
+            )
         return self._reward_model
 
     def outcome_scorer(self, problems: Sequence[Any]) -> Any:
@@ -247,12 +336,23 @@ class Sweep:
             return make(thinking_tokens=c.budget_unit * n, num_waits=n - 1, template=self.template)
         if n < 2:
             return None
-        return make(scorer=self.step_scorer(problems), n=n, separator=c.step_delimiter, beam_width=min(c.beam_width, n),
-                    aggregation=c.aggregation, max_steps=c.max_steps, max_step_tokens=c.max_new_tokens,
-                    max_final_tokens=c.max_new_tokens, temperature=c.temperature, seed=c.seed, template=self.template)
+        return make(
+            scorer=self.step_scorer(problems),
+            n=n,
+            separator=c.step_delimiter,
+            beam_width=min(c.beam_width, n),
+            aggregation=c.aggregation,
+            max_steps=c.max_steps,
+            max_step_tokens=c.max_new_tokens,
+            max_final_tokens=c.max_new_tokens,
+            temperature=c.temperature,
+            seed=c.seed,
+            template=self.template,
+        )
 
-    def run(self, split: str, name: str, n: int, problems: Sequence[Any],
-            pool: dict[str, list[ScoredSample]] | None) -> list[dict] | None:
+    def run(
+        self, split: str, name: str, n: int, problems: Sequence[Any], pool: dict[str, list[ScoredSample]] | None
+    ) -> list[dict] | None:
         """Per-problem results of strategy `name` at budget n (resumed from disk where present)."""
         strategy = self.build(name, n, problems)
         if strategy is None:
@@ -284,7 +384,13 @@ class Sweep:
     def _row(self, problem: Any, outcome: Outcome, wall: float, pool: dict | None) -> dict:
         known = {s.completion: bool(s.correct) for s in pool[problem.id]} if pool else {}
         correct = known[outcome.text] if outcome.text in known else bool(self.task.score(problem, outcome.text).correct)
-        return {"id": problem.id, "correct": correct, "answer": outcome.answer, **outcome.usage.to_dict(), "wall_s": wall}
+        return {
+            "id": problem.id,
+            "correct": correct,
+            "answer": outcome.answer,
+            **outcome.usage.to_dict(),
+            "wall_s": wall,
+        }
 
     # -- everything --------------------------------------------------------------------------------
     def table(self, split: str, problems: Sequence[Any]) -> dict[str, dict[int, list[dict]]]:
@@ -308,19 +414,24 @@ def summarize(results: dict[str, dict[int, list[dict]]]) -> list[dict]:
     for name, by_n in results.items():
         for n, per_problem in sorted(by_n.items()):
             m = len(per_problem)
-            rows.append({
-                "strategy": name, "n": n,
-                "accuracy": sum(r["correct"] for r in per_problem) / m,
-                "completion_tokens": sum(r["completion_tokens"] for r in per_problem) / m,
-                "prompt_tokens": sum(r["prompt_tokens"] for r in per_problem) / m,
-                "scorer_tokens": sum(r["scorer_tokens"] for r in per_problem) / m,
-                "wall_s": sum(r["wall_s"] for r in per_problem) / m,
-                "problems": m,
-            })
+            rows.append(
+                {
+                    "strategy": name,
+                    "n": n,
+                    "accuracy": sum(r["correct"] for r in per_problem) / m,
+                    "completion_tokens": sum(r["completion_tokens"] for r in per_problem) / m,
+                    "prompt_tokens": sum(r["prompt_tokens"] for r in per_problem) / m,
+                    "scorer_tokens": sum(r["scorer_tokens"] for r in per_problem) / m,
+                    "wall_s": sum(r["wall_s"] for r in per_problem) / m,
+                    "problems": m,
+                }
+            )
     return rows
 
 
-def pilot_difficulty(pool: dict, problems: Sequence[Any], pilot: int, scorer: Any = None) -> tuple[list[float], list[float], float]:
+def pilot_difficulty(
+    pool: dict, problems: Sequence[Any], pilot: int, scorer: Any = None
+) -> tuple[list[float], list[float], float]:
     """Per problem: difficulty from its first `pilot` samples, their tokens; and the scorer tokens the pilots cost.
 
     With `scorer` (a label-free outcome scorer), difficulty is 1 - its mean score of the pilots (Snell et
@@ -335,8 +446,10 @@ def pilot_difficulty(pool: dict, problems: Sequence[Any], pilot: int, scorer: An
         spent = 0.0
     else:
         before = scorer.usage.snapshot()
-        flat = scorer.score([p.question for p, first in zip(problems, firsts) for _ in first],
-                            [s.completion for first in firsts for s in first])
+        flat = scorer.score(
+            [p.question for p, first in zip(problems, firsts) for _ in first],
+            [s.completion for first in firsts for s in first],
+        )
         scores = [flat[i * pilot : (i + 1) * pilot] for i in range(len(problems))]
         spent = scorer.usage.since(before).tokens / max(len(problems), 1)
     tokens = [float(sum(s.completion_tokens for s in first)) for first in firsts]
@@ -349,45 +462,85 @@ def reused_pilot_tokens(results: dict, pool: dict, problems: Sequence[Any], pilo
     for name, by_n in results.items():
         if name in POOLED:
             for n in by_n:
-                out.setdefault(name, {})[n] = [float(sum(s.completion_tokens for s in pool[p.id][: min(n, pilot)]))
-                                               for p in problems]
+                out.setdefault(name, {})[n] = [
+                    float(sum(s.completion_tokens for s in pool[p.id][: min(n, pilot)])) for p in problems
+                ]
     return out
 
 
-def compute_optimal_curve(config: ScaleConfig, dev: dict, test: dict, dev_pool: dict, test_pool: dict,
-                          dev_problems: Sequence[Any], test_problems: Sequence[Any], pilot_scorer: Any = None) -> dict:
-    """Snell et al.'s selection: difficulty bins from pilot samples on dev, best strategy per bin and budget, applied on test.
+def compute_optimal_curve(
+    config: ScaleConfig,
+    dev: dict,
+    test: dict,
+    dev_pool: dict,
+    test_pool: dict,
+    dev_problems: Sequence[Any],
+    test_problems: Sequence[Any],
+    pilot_scorer: Any = None,
+) -> dict:
+    """Snell et al.'s selection: difficulty bins from pilot samples on dev, best strategy per bin and
+    budget, applied on test.
 
     Both splits are charged for their pilots (less what pooled strategies reuse) before choosing, so
     ties on dev go to the strategy that is cheaper once the pilots are paid for.
     """
 
     def table(results: dict) -> dict:
-        return {name: {n: [(r["correct"], float(r["completion_tokens"])) for r in rows] for n, rows in by_n.items()}
-                for name, by_n in results.items()}
+        return {
+            name: {n: [(r["correct"], float(r["completion_tokens"])) for r in rows] for n, rows in by_n.items()}
+            for name, by_n in results.items()
+        }
 
     dev_difficulty, dev_pilot_tokens, _ = pilot_difficulty(dev_pool, dev_problems, config.pilot, pilot_scorer)
-    test_difficulty, test_pilot_tokens, scorer_tokens = pilot_difficulty(test_pool, test_problems, config.pilot, pilot_scorer)
-    dev_t = co.charge_pilots(table(dev), dev_pilot_tokens, reused_pilot_tokens(dev, dev_pool, dev_problems, config.pilot))
+    test_difficulty, test_pilot_tokens, scorer_tokens = pilot_difficulty(
+        test_pool, test_problems, config.pilot, pilot_scorer
+    )
+    dev_t = co.charge_pilots(
+        table(dev), dev_pilot_tokens, reused_pilot_tokens(dev, dev_pool, dev_problems, config.pilot)
+    )
     test_plain = table(test)
-    test_t = co.charge_pilots(test_plain, test_pilot_tokens, reused_pilot_tokens(test, test_pool, test_problems, config.pilot))
+    test_t = co.charge_pilots(
+        test_plain, test_pilot_tokens, reused_pilot_tokens(test, test_pool, test_problems, config.pilot)
+    )
     baseline_name = "best-of-n" if "best-of-n" in test_plain else "majority"
-    curve = co.optimal_curve(dev_t, test_t, dev_difficulty, test_difficulty, config.budgets, config.bins,
-                             config.min_bin_size, test_plain.get(baseline_name))
+    curve = co.optimal_curve(
+        dev_t,
+        test_t,
+        dev_difficulty,
+        test_difficulty,
+        config.budgets,
+        config.bins,
+        config.min_bin_size,
+        test_plain.get(baseline_name),
+    )
     # Against every fixed strategy too, not only the named baseline: a strong fixed one can beat the selection.
-    savings_vs = {name: co.compute_savings(curve["points"], [(co.mean_tokens(r), co.accuracy(r)) for _, r in sorted(by_n.items())])
-                  for name, by_n in test_plain.items()}
-    return {"difficulty": "verifier" if pilot_scorer is not None else "agreement", "pilot": config.pilot,
-            "pilot_tokens": co.mean_tokens([(True, t) for t in test_pilot_tokens]), "pilot_scorer_tokens": scorer_tokens,
-            "baseline": baseline_name, **curve, "savings_vs": savings_vs}
+    savings_vs = {
+        name: co.compute_savings(
+            curve["points"], [(co.mean_tokens(r), co.accuracy(r)) for _, r in sorted(by_n.items())]
+        )
+        for name, by_n in test_plain.items()
+    }
+    return {
+        "difficulty": "verifier" if pilot_scorer is not None else "agreement",
+        "pilot": config.pilot,
+        "pilot_tokens": co.mean_tokens([(True, t) for t in test_pilot_tokens]),
+        "pilot_scorer_tokens": scorer_tokens,
+        "baseline": baseline_name,
+        **curve,
+        "savings_vs": savings_vs,
+    }
 
 
 def markdown_table(rows: Sequence[dict]) -> str:
-    lines = ["| strategy | n | accuracy | completion tokens / problem | scorer tokens / problem | problems |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| strategy | n | accuracy | completion tokens / problem | scorer tokens / problem | problems |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for r in rows:
-        lines.append(f"| {r['strategy']} | {r['n']} | {r['accuracy']:.3f} | {r['completion_tokens']:.1f} | "
-                     f"{r['scorer_tokens']:.1f} | {r['problems']} |")
+        lines.append(
+            f"| {r['strategy']} | {r['n']} | {r['accuracy']:.3f} | {r['completion_tokens']:.1f} | "
+            f"{r['scorer_tokens']:.1f} | {r['problems']} |"
+        )
     return "\n".join(lines)
 
 
@@ -442,14 +595,25 @@ def run_scale(config: ScaleConfig, backend: Any = None) -> dict:
         dev_problems = sweep.task.problems("dev", limit=config.dev_limit)
         dev = sweep.table("dev", dev_problems)
         optimal = compute_optimal_curve(
-            config, dev, test, sweep.pool("dev", dev_problems), sweep.pool("test", test_problems),
-            dev_problems, test_problems, sweep.pilot_scorer(),
+            config,
+            dev,
+            test,
+            sweep.pool("dev", dev_problems),
+            sweep.pool("test", test_problems),
+            dev_problems,
+            test_problems,
+            sweep.pilot_scorer(),
         )
     table = markdown_table(rows)
     (out / "table.md").write_text(table + "\n")
     png = plot(rows, optimal, out / "scale.png", f"{config.model} on {config.task} ({config.limit} test problems)")
-    summary = {"rows": rows, "compute_optimal": optimal, "plot": str(png), "wall_s": time.perf_counter() - started,
-               "sample_draw_wall_s": sweep.pool_wall_s}
+    summary = {
+        "rows": rows,
+        "compute_optimal": optimal,
+        "plot": str(png),
+        "wall_s": time.perf_counter() - started,
+        "sample_draw_wall_s": sweep.pool_wall_s,
+    }
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     record.finish(scale=summary)
     return summary

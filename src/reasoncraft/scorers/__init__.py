@@ -16,8 +16,21 @@ from .registry import ADAPTERS, is_process_scorer, load_scorer
 from .rules import ArithmeticVerifier, arithmetic_claims, step_verdict
 
 __all__ = [
-    "StepScorer", "OutcomeScorer", "ScorerUsage", "StepsAsOutcome", "OutcomeAsSteps",
-    "StepTagPRM", "ClassificationPRM", "SequenceClassificationORM",
-    "LLMJudge", "self_evaluation", "parse_verdict",
-    "ArithmeticVerifier", "arithmetic_claims", "step_verdict", "ADAPTERS", "load_scorer", "is_process_scorer",
+    "StepScorer",
+    "OutcomeScorer",
+    "ScorerUsage",
+    "StepsAsOutcome",
+    "OutcomeAsSteps",
+    "StepTagPRM",
+    "ClassificationPRM",
+    "SequenceClassificationORM",
+    "LLMJudge",
+    "self_evaluation",
+    "parse_verdict",
+    "ArithmeticVerifier",
+    "arithmetic_claims",
+    "step_verdict",
+    "ADAPTERS",
+    "load_scorer",
+    "is_process_scorer",
 ]

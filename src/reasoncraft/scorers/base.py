@@ -16,8 +16,9 @@ scorer's compute next to the policy's. `rewards/` stays model-free; these judge 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, Sequence, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from ..math.steps import aggregate, get_aggregation, split_steps
 
@@ -34,10 +35,10 @@ class ScorerUsage:
     def tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
 
-    def snapshot(self) -> "ScorerUsage":
+    def snapshot(self) -> ScorerUsage:
         return ScorerUsage(self.calls, self.prompt_tokens, self.completion_tokens)
 
-    def since(self, before: "ScorerUsage") -> "ScorerUsage":
+    def since(self, before: ScorerUsage) -> ScorerUsage:
         return ScorerUsage(
             self.calls - before.calls,
             self.prompt_tokens - before.prompt_tokens,
@@ -51,8 +52,7 @@ class StepScorer(Protocol):
 
     usage: ScorerUsage
 
-    def score_steps(self, questions: Sequence[str], solutions: Sequence[Sequence[str]]) -> list[list[float]]:
-        ...
+    def score_steps(self, questions: Sequence[str], solutions: Sequence[Sequence[str]]) -> list[list[float]]: ...
 
 
 @runtime_checkable
@@ -61,8 +61,7 @@ class OutcomeScorer(Protocol):
 
     usage: ScorerUsage
 
-    def score(self, questions: Sequence[str], solutions: Sequence[str]) -> list[float]:
-        ...
+    def score(self, questions: Sequence[str], solutions: Sequence[str]) -> list[float]: ...
 
 
 def check_lengths(questions: Sequence, solutions: Sequence) -> None:
@@ -104,7 +103,10 @@ class OutcomeAsSteps:
 
     def score_steps(self, questions: Sequence[str], solutions: Sequence[Sequence[str]]) -> list[list[float]]:
         check_lengths(questions, solutions)
-        keys = [[(q, self.separator.join(steps[: t + 1])) for t in range(len(steps))] for q, steps in zip(questions, solutions)]
+        keys = [
+            [(q, self.separator.join(steps[: t + 1])) for t in range(len(steps))]
+            for q, steps in zip(questions, solutions)
+        ]
         missing = list(dict.fromkeys(k for row in keys for k in row if k not in self._cache))
         if missing:
             for key, value in zip(missing, self.scorer.score([q for q, _ in missing], [p for _, p in missing])):

@@ -17,7 +17,8 @@ counted in `usage.prompt_tokens`.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .base import ScorerUsage, check_lengths
 
@@ -94,7 +95,9 @@ class StepTagPRM(_HFScorer):
 
     def score_steps(self, questions: Sequence[str], solutions: Sequence[Sequence[str]]) -> list[list[float]]:
         check_lengths(questions, solutions)
-        encoded = [self.tokenizer.encode(self.format(q, s), add_special_tokens=True) for q, s in zip(questions, solutions)]
+        encoded = [
+            self.tokenizer.encode(self.format(q, s), add_special_tokens=True) for q, s in zip(questions, solutions)
+        ]
         out: list[list[float]] = []
         for start, batch in self._batches(encoded):
             logits, input_ids = self._forward(batch)  # (B, T, V), (B, T)
@@ -110,7 +113,9 @@ class ClassificationPRM(_HFScorer):
 
     SYSTEM = "Please reason step by step, and put your final answer within \\boxed{}."
 
-    def __init__(self, model: Any, tokenizer: Any, separator: str = "<extra_0>", system: str | None = SYSTEM, batch_size: int = 8):
+    def __init__(
+        self, model: Any, tokenizer: Any, separator: str = "<extra_0>", system: str | None = SYSTEM, batch_size: int = 8
+    ):
         super().__init__(model, tokenizer, batch_size)
         if getattr(tokenizer, "chat_template", None) is None:
             raise ValueError("ClassificationPRM formats a conversation: its tokenizer needs a chat template")
@@ -127,12 +132,16 @@ class ClassificationPRM(_HFScorer):
 
     def score_steps(self, questions: Sequence[str], solutions: Sequence[Sequence[str]]) -> list[list[float]]:
         check_lengths(questions, solutions)
-        encoded = [self.tokenizer.encode(self.format(q, s), add_special_tokens=False) for q, s in zip(questions, solutions)]
+        encoded = [
+            self.tokenizer.encode(self.format(q, s), add_special_tokens=False) for q, s in zip(questions, solutions)
+        ]
         out: list[list[float]] = []
         for start, batch in self._batches(encoded):
             logits, input_ids = self._forward(batch)  # (B, T, 2)
             if logits.shape[-1] != 2:
-                raise ValueError(f"ClassificationPRM needs a 2-way token head; this model's logits have {logits.shape[-1]} classes")
+                raise ValueError(
+                    f"ClassificationPRM needs a 2-way token head; this model's logits have {logits.shape[-1]} classes"
+                )
             positive = logits.softmax(dim=-1)[:, :, 1]  # (B, T) P(step correct)
             for row, steps in enumerate(solutions[start : start + len(batch)]):
                 at_separators = positive[row][input_ids[row] == self.separator_id].tolist()
@@ -151,12 +160,17 @@ class SequenceClassificationORM(_HFScorer):
 
     def score(self, questions: Sequence[str], solutions: Sequence[str]) -> list[float]:
         check_lengths(questions, solutions)
-        encoded = [self.tokenizer.encode(self.format(q, s), add_special_tokens=False) for q, s in zip(questions, solutions)]
+        encoded = [
+            self.tokenizer.encode(self.format(q, s), add_special_tokens=False) for q, s in zip(questions, solutions)
+        ]
         out: list[float] = []
         for _, batch in self._batches(encoded):
             logits, _ = self._forward(batch)  # (B, 1)
             if logits.dim() != 2 or logits.shape[-1] != 1:
-                raise ValueError(f"SequenceClassificationORM needs a one-logit sequence head; got logits of shape {tuple(logits.shape)}")
+                raise ValueError(
+                    "SequenceClassificationORM needs a one-logit sequence head; got logits of shape "
+                    f"{tuple(logits.shape)}"
+                )
             out.extend(logits[:, 0].tolist())
         return out
 

@@ -16,7 +16,8 @@ Prompts live in `prompts.py` ("judge", "self-eval"). A judge is an outcome score
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ..backends.base import SamplingParams
 from ..prompts import get_template, render

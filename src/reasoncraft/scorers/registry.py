@@ -20,11 +20,20 @@ from typing import Any
 from ..models import load_reward_model
 from .hf import ClassificationPRM, SequenceClassificationORM, StepTagPRM
 
-ADAPTERS: dict[str, type] = {"step-tag": StepTagPRM, "classification": ClassificationPRM, "orm": SequenceClassificationORM}
+ADAPTERS: dict[str, type] = {
+    "step-tag": StepTagPRM,
+    "classification": ClassificationPRM,
+    "orm": SequenceClassificationORM,
+}
 
 
 def load_scorer(
-    name_or_path: str, kind: str | None = None, device: str | None = None, dtype: Any = None, batch_size: int = 8, **options: Any
+    name_or_path: str,
+    kind: str | None = None,
+    device: str | None = None,
+    dtype: Any = None,
+    batch_size: int = 8,
+    **options: Any,
 ) -> Any:
     """The adapter over a loaded reward model; `options` override the catalogue's adapter settings (e.g. step_tag)."""
     model, tokenizer, kind, defaults = load_reward_model(name_or_path, kind=kind, dtype=dtype, device=device)

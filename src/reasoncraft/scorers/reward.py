@@ -35,8 +35,9 @@ import dataclasses
 import difflib
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence
+from typing import Any
 
 from ..config import help_field as _h
 from ..math.steps import get_aggregation
@@ -147,8 +148,9 @@ def scorer_reward(scorer: Any, name: str = "model", sigmoid: bool = False) -> Re
     `FailureIsolatingBackend`, for every completion of the call otherwise.
     """
 
-    def model_reward(completions: Sequence, question: Sequence | None = None, prompts: Sequence | None = None,
-                     **fields: Any) -> list:
+    def model_reward(
+        completions: Sequence, question: Sequence | None = None, prompts: Sequence | None = None, **fields: Any
+    ) -> list:
         texts = [completion_text(c) for c in completions]
         questions = completion_questions(len(texts), question, prompts)
         if not texts:
@@ -165,8 +167,10 @@ def scorer_reward(scorer: Any, name: str = "model", sigmoid: bool = False) -> Re
         if failures:
             first = next(iter(failures.values()))
             log.warning("reward %s: %d of %d judge requests failed (first: %s)", name, len(failures), len(texts), first)
-        return [RewardFailure(f"{name}: {failures[i]}") if i in failures else (_sigmoid(s) if sigmoid else float(s))
-                for i, s in enumerate(scores)]
+        return [
+            RewardFailure(f"{name}: {failures[i]}") if i in failures else (_sigmoid(s) if sigmoid else float(s))
+            for i, s in enumerate(scores)
+        ]
 
     model_reward.__qualname__ = model_reward.__name__ = f"{name}_reward"
     return model_reward
@@ -189,21 +193,28 @@ _EXAMPLE = "{kind: judge, base_url: 'http://127.0.0.1:8000/v1', weight: 0.5}"
 class RewardModelSpec:
     """One entry of `reward_models:`; see docs/rewards.md."""
 
-    kind: str = _h("orm: a sequence-classification reward model with one logit, run in-process; prm: a process "
-                   "reward model whose step scores are aggregated; judge: an LLM asked whether the solution is "
-                   "correct (scorers.LLMJudge).", None)
-    model: Optional[str] = _h("orm, prm: a name from models.REWARD_MODELS, a local folder or a hub id. judge: the served model name (default: ask the server), "
-                              "or without base_url a model loaded in-process (reasoncraft.load_model).", None)
+    kind: str = _h(
+        "orm: a sequence-classification reward model with one logit, run in-process; prm: a process "
+        "reward model whose step scores are aggregated; judge: an LLM asked whether the solution is "
+        "correct (scorers.LLMJudge).",
+        None,
+    )
+    model: str | None = _h(
+        "orm, prm: a name from models.REWARD_MODELS, a local folder or a hub id. judge: the served model name "
+        "(default: ask the server), "
+        "or without base_url a model loaded in-process (reasoncraft.load_model).",
+        None,
+    )
     weight: float = _h("Weight of this reward in the sum.", 1.0)
-    name: Optional[str] = _h("Name in the metrics (reward/<name>); default: the kind.", None)
+    name: str | None = _h("Name in the metrics (reward/<name>); default: the kind.", None)
     # orm and prm
     batch_size: int = _h("orm, prm: completions per forward pass.", 8)
-    device: Optional[str] = _h("orm, prm: cpu or cuda (default: cuda when present).", None)
+    device: str | None = _h("orm, prm: cpu or cuda (default: cuda when present).", None)
     sigmoid: bool = _h("orm: map the logit to (0, 1) with a sigmoid (on the scale of 0/1 accuracy).", False)
     aggregation: str = _h("prm: how step scores make the completion's score: last, min or prod.", "last")
     step_delimiter: str = _h("prm: where one step of a completion ends.", "\n\n")
     # judge
-    base_url: Optional[str] = _h("judge: base URL(s) of OpenAI-compatible servers, comma-separated.", None)
+    base_url: str | None = _h("judge: base URL(s) of OpenAI-compatible servers, comma-separated.", None)
     template: str = _h("judge: prompt template (reasoncraft.prompts): judge, or self-eval for P(True).", "judge")
     n: int = _h("judge: verdicts per completion; the score is the share saying correct.", 1)
     temperature: float = _h("judge: sampling temperature (> 0 when n > 1).", 0.0)
@@ -213,8 +224,9 @@ class RewardModelSpec:
     max_retries: int = _h("judge server: retries of a failed request before it counts as a reward failure.", 2)
     request_timeout: float = _h("judge server: seconds one attempt may take.", 120.0)
     max_concurrency: int = _h("judge server: requests in flight at once.", 32)
-    api_key_env: Optional[str] = _h("judge server: environment variable holding the API key (none for a local server).",
-                                    "OPENAI_API_KEY")
+    api_key_env: str | None = _h(
+        "judge server: environment variable holding the API key (none for a local server).", "OPENAI_API_KEY"
+    )
 
     @property
     def metric_name(self) -> str:
@@ -228,7 +240,7 @@ class RewardModelSpec:
         return {k: v for k, v in dataclasses.asdict(self).items() if k in keep}
 
     @classmethod
-    def from_dict(cls, entry: Any, where: str = "reward_models[0]") -> "RewardModelSpec":
+    def from_dict(cls, entry: Any, where: str = "reward_models[0]") -> RewardModelSpec:
         """Check one entry and fill its defaults; every error names the entry and the fix."""
 
         def fail(message: str) -> None:
@@ -240,7 +252,10 @@ class RewardModelSpec:
         for key in entry:
             if key not in known:
                 close = difflib.get_close_matches(str(key), known, n=1)
-                fail(f"unknown key {key!r}" + (f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"))
+                fail(
+                    f"unknown key {key!r}"
+                    + (f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}")
+                )
         kind = entry.get("kind")
         if kind not in KINDS:
             fail(f"kind must be one of {', '.join(KINDS)}: got {kind!r} (e.g. {_EXAMPLE})")
@@ -252,7 +267,10 @@ class RewardModelSpec:
         spec = cls(**entry)
         if kind in ("orm", "prm"):
             if not spec.model:
-                fail(f"a{'n' * (kind == 'orm')} {kind} needs model: a name from models.REWARD_MODELS, a local folder or a hub id")
+                fail(
+                    f"a{'n' * (kind == 'orm')} {kind} needs model: a name from models.REWARD_MODELS, a local "
+                    "folder or a hub id"
+                )
             try:
                 check_reward_model_name(spec.model)
                 get_aggregation(spec.aggregation)
@@ -262,13 +280,20 @@ class RewardModelSpec:
                 fail("step_delimiter must be non-empty, e.g. a blank line")
         if kind == "judge" and not (spec.model or spec.base_url):
             fail("a judge needs base_url (an OpenAI-compatible server) or model (loaded in-process)")
-        if spec.base_url and not all(u.strip().startswith(("http://", "https://"))
-                                     for u in spec.base_url.split(",") if u.strip()):
+        if spec.base_url and not all(
+            u.strip().startswith(("http://", "https://")) for u in spec.base_url.split(",") if u.strip()
+        ):
             fail(f"base_url must start with http:// or https://: got {spec.base_url!r}")
         for key in ("weight", "temperature", "undecided", "request_timeout"):
             if isinstance(getattr(spec, key), bool) or not isinstance(getattr(spec, key), (int, float)):
                 fail(f"{key} must be a number: got {getattr(spec, key)!r}")
-        for key, low in (("batch_size", 1), ("n", 1), ("max_new_tokens", 1), ("max_retries", 0), ("max_concurrency", 1)):
+        for key, low in (
+            ("batch_size", 1),
+            ("n", 1),
+            ("max_new_tokens", 1),
+            ("max_retries", 0),
+            ("max_concurrency", 1),
+        ):
             value = getattr(spec, key)
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 fail(f"{key} must be an integer >= {low}: got {value!r}")
@@ -301,8 +326,10 @@ def load_orm(name_or_path: str, device: str | None = None, batch_size: int = 8) 
     scorer = load_scorer(name_or_path, kind="orm", device=device, batch_size=batch_size)
     config = scorer.model.config
     if config.num_labels != 1:
-        raise ValueError(f"orm model {name_or_path!r} has {config.num_labels} labels; an outcome reward model has one "
-                         "logit (num_labels=1). A PRM scores steps: wrap it in scorers.StepsAsOutcome in code")
+        raise ValueError(
+            f"orm model {name_or_path!r} has {config.num_labels} labels; an outcome reward model has one "
+            "logit (num_labels=1). A PRM scores steps: wrap it in scorers.StepsAsOutcome in code"
+        )
     if config.pad_token_id is None:  # the head reads the last non-pad token, and batches are padded with pad_id
         config.pad_token_id = scorer.pad_id
     return scorer
@@ -320,18 +347,29 @@ def build_reward_model(spec: RewardModelSpec) -> RewardFn:
     if spec.base_url:
         from ..backends.openai import backend_from_url  # lazy: heavy (the client needs httpx)
 
-        backend = backend_from_url(spec.base_url, spec.model, api_key_env=spec.api_key_env, max_retries=spec.max_retries,
-                                   request_timeout=spec.request_timeout, max_concurrency=spec.max_concurrency)
+        backend = backend_from_url(
+            spec.base_url,
+            spec.model,
+            api_key_env=spec.api_key_env,
+            max_retries=spec.max_retries,
+            request_timeout=spec.request_timeout,
+            max_concurrency=spec.max_concurrency,
+        )
     else:
         from ..backends import HFBackend  # lazy: heavy (hf.py imports torch)
 
         backend = HFBackend(*load_model(spec.model), model_id=spec.model)
-    judge = LLMJudge(FailureIsolatingBackend(backend), template=spec.template, n=spec.n, temperature=spec.temperature,
-                     max_new_tokens=spec.max_new_tokens, undecided=spec.undecided)
+    judge = LLMJudge(
+        FailureIsolatingBackend(backend),
+        template=spec.template,
+        n=spec.n,
+        temperature=spec.temperature,
+        max_new_tokens=spec.max_new_tokens,
+        undecided=spec.undecided,
+    )
     return scorer_reward(judge, spec.metric_name)
 
 
 def reward_model_fns(entries: Any) -> list[RewardFn]:
     """The reward functions of a `reward_models:` list, in order."""
     return [build_reward_model(spec) for spec in parse_reward_models(entries)]
-

@@ -15,8 +15,8 @@ downloaded; it checks arithmetic, not whether the arithmetic answers the questio
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from fractions import Fraction
-from typing import Sequence
 
 from ..math.arith import STEP_CLAIMS, parse_exact
 from .base import ScorerUsage, check_lengths

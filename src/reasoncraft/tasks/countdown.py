@@ -143,7 +143,9 @@ class _CountdownData:
     def _problem(self, row: dict, index: int) -> Problem:
         numbers = row.get("nums", row.get("numbers"))
         if numbers is None or "target" not in row:
-            raise ValueError(f"{self.data_path} row {index + 1} needs nums (or numbers) and target; it has {', '.join(row)}")
+            raise ValueError(
+                f"{self.data_path} row {index + 1} needs nums (or numbers) and target; it has {', '.join(row)}"
+            )
         numbers, target = [int(n) for n in numbers], int(row["target"])
         question = f"Using the numbers {numbers}, create an equation that equals {target}."
         return Problem(f"{self.name}-{index}", question, "", {"numbers": numbers, "target": target})
@@ -152,8 +154,11 @@ class _CountdownData:
         if self.splits == ("test",):
             return list(self._rows)
         test_end = TINYZERO_TRAIN_SIZE + TINYZERO_TEST_SIZE
-        bounds = {"train": (0, TINYZERO_TRAIN_SIZE), "test": (TINYZERO_TRAIN_SIZE, test_end),
-                  "dev": (test_end, test_end + DATA_DEV_SIZE)}
+        bounds = {
+            "train": (0, TINYZERO_TRAIN_SIZE),
+            "test": (TINYZERO_TRAIN_SIZE, test_end),
+            "dev": (test_end, test_end + DATA_DEV_SIZE),
+        }
         start, end = bounds[split]
         return self._rows[start:end]
 
@@ -169,7 +174,9 @@ class TinyZeroCountdownDataTask(_CountdownData, TinyZeroCountdownTask):
 _SPEC = re.compile(r"^countdown(-tinyzero)?(?:-(\d+))?$")
 
 
-@register_task("countdown", prefix=True, examples=["countdown", "countdown-3", "countdown-tinyzero", "countdown-tinyzero-4"])
+@register_task(
+    "countdown", prefix=True, examples=["countdown", "countdown-3", "countdown-tinyzero", "countdown-tinyzero-4"]
+)
 def make_countdown(
     spec: str,
     count: int | None = None,
@@ -185,7 +192,9 @@ def make_countdown(
     """Build a Countdown task from ``countdown[-tinyzero][-N]`` and difficulty options."""
     m = _SPEC.match(spec)
     if m is None:
-        raise ValueError(f"unknown Countdown spec {spec!r}: use countdown, countdown-N, countdown-tinyzero or countdown-tinyzero-N")
+        raise ValueError(
+            f"unknown Countdown spec {spec!r}: use countdown, countdown-N, countdown-tinyzero or countdown-tinyzero-N"
+        )
     fixed = int(m.group(2)) if m.group(2) else count
     if fixed is not None and (min_count is not None or max_count is not None):
         raise ValueError("give either count (or the -N suffix) or min_count/max_count, not both")

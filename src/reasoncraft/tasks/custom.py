@@ -68,15 +68,25 @@ def _hub_table(hub: dict, split: str) -> list[dict]:
 class CustomTask(Task):
     """A task built from a YAML (or dict) column mapping; see the module docstring."""
 
-    def __init__(self, config: dict, base_dir: Path | None = None, default_name: str = "custom",
-                 template: str | None = None, data_path: str | None = None):
+    def __init__(
+        self,
+        config: dict,
+        base_dir: Path | None = None,
+        default_name: str = "custom",
+        template: str | None = None,
+        data_path: str | None = None,
+    ):
         unknown = set(config) - _KEYS
         if unknown:
-            raise ValueError(f"unknown key(s) in the task mapping: {', '.join(sorted(unknown))}; known: {', '.join(sorted(_KEYS))}")
+            raise ValueError(
+                f"unknown key(s) in the task mapping: {', '.join(sorted(unknown))}; known: {', '.join(sorted(_KEYS))}"
+            )
         columns = config.get("columns") or {}
         for required in ("question", "answer"):
             if not columns.get(required):
-                raise ValueError(f"the task mapping needs columns.{required}: the name of the column holding the {required}")
+                raise ValueError(
+                    f"the task mapping needs columns.{required}: the name of the column holding the {required}"
+                )
         self.columns = columns
         self.name = str(config.get("name") or default_name)
         super().__init__(template or config.get("template") or "cot")
@@ -125,7 +135,8 @@ class CustomTask(Task):
             missing = [c for c in wanted if c not in rows[0]]
             if missing:
                 raise ValueError(
-                    f"{where}: column(s) {', '.join(map(repr, missing))} named in the task mapping are not in the data; "
+                    f"{where}: column(s) {', '.join(map(repr, missing))} named in the task mapping are not in "
+                    "the data; "
                     f"its columns are {', '.join(map(repr, rows[0]))}. Fix columns: in the task YAML"
                 )
         problems = []
@@ -158,7 +169,9 @@ class CustomTask(Task):
 
     def problems(self, split: str = "test", limit: int | None = None) -> list[Problem]:
         if split == "dev" and "dev" not in self.splits:
-            raise ValueError(f"task {self.name!r} has no dev split: give splits: {{dev: ...}} or dev_fraction: in its YAML")
+            raise ValueError(
+                f"task {self.name!r} has no dev split: give splits: {{dev: ...}} or dev_fraction: in its YAML"
+            )
         return super().problems(split, limit)
 
 

@@ -22,7 +22,8 @@ from __future__ import annotations
 import itertools
 import json
 import random
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ..rewards.extract import extract_answer
 from ..rewards.text import completion_text
@@ -47,11 +48,20 @@ class ReasoningGymTask(Task):
     splits = ("train", "dev", "test")
     primary_reward = "reasoning_gym"
 
-    def __init__(self, spec: str, *, seed: int = 0, test_size: int = 500, dev_size: int = 200,
-                 train_size: int = 10000, template: str | None = None, **config: Any):
+    def __init__(
+        self,
+        spec: str,
+        *,
+        seed: int = 0,
+        test_size: int = 500,
+        dev_size: int = 200,
+        train_size: int = 10000,
+        template: str | None = None,
+        **config: Any,
+    ):
         super().__init__(template)
         rg = _import_reasoning_gym()
-        self.name, self.dataset_name, self.seed, self.config = spec, spec[len("rg:"):], seed, config
+        self.name, self.dataset_name, self.seed, self.config = spec, spec[len("rg:") :], seed, config
         from reasoning_gym.factory import DATASETS
 
         if self.dataset_name not in DATASETS:
@@ -65,26 +75,39 @@ class ReasoningGymTask(Task):
         if split not in self._cache:
             rg = _import_reasoning_gym()
             size = self.sizes[split]
-            source = rg.create_dataset(self.dataset_name, seed=split_seed(self.seed, split) % 2**31,
-                                       size=max(1, 20 * size + 2000), **self.config)
+            source = rg.create_dataset(
+                self.dataset_name,
+                seed=split_seed(self.seed, split) % 2**31,
+                size=max(1, 20 * size + 2000),
+                **self.config,
+            )
             indices = itertools.count()
 
             def draw(_rng) -> tuple[str, Problem]:
                 entry = source[next(indices) % len(source)]
                 self._entries.setdefault(entry["question"], entry)
                 metadata = json.loads(json.dumps(entry.get("metadata", {}), default=str))
-                return entry["question"], Problem("", entry["question"], str(entry["answer"]), {"rg_metadata": metadata})
+                return entry["question"], Problem(
+                    "", entry["question"], str(entry["answer"]), {"rg_metadata": metadata}
+                )
 
             drawn = draw_split(self.name, split, size, draw, random.Random(0))
             prefix = self.name if self.seed == 0 else f"{self.name}-s{self.seed}"
-            self._cache[split] = [Problem(f"{prefix}-{split}-{i}", p.question, p.answer, p.fields) for i, p in enumerate(drawn)]
+            self._cache[split] = [
+                Problem(f"{prefix}-{split}-{i}", p.question, p.answer, p.fields) for i, p in enumerate(drawn)
+            ]
         return list(self._cache[split])
 
     def reward_fields(self, problem: Problem) -> dict:
-        return {"answer": problem.answer, "question": problem.question, "rg_metadata": problem.fields.get("rg_metadata", {})}
+        return {
+            "answer": problem.answer,
+            "question": problem.question,
+            "rg_metadata": problem.fields.get("rg_metadata", {}),
+        }
 
-    def reasoning_gym_reward(self, completions: Sequence, answer: Sequence, question: Sequence,
-                             rg_metadata: Sequence, **fields) -> list[float]:
+    def reasoning_gym_reward(
+        self, completions: Sequence, answer: Sequence, question: Sequence, rg_metadata: Sequence, **fields
+    ) -> list[float]:
         """The generator's `score_answer` on the extracted answer (0.0 when none is found)."""
         scores = []
         for completion, gold, q, metadata in zip(completions, answer, question, rg_metadata):

@@ -10,7 +10,7 @@ modules are imported on first lookup so `import reasoncraft.tasks` stays light.
 from __future__ import annotations
 
 import importlib
-from typing import Callable
+from collections.abc import Callable
 
 _EXACT: dict[str, Callable] = {}
 _PREFIX: dict[str, Callable] = {}

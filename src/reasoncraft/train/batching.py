@@ -19,8 +19,9 @@ Shared by trainers that learn from fixed text (SFT, distillation). Three pure st
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 IGNORE_INDEX = -100
 
@@ -46,21 +47,27 @@ def tokenize_chat(tokenizer: Any, messages: Sequence[dict], max_tokens: int | No
         raise ValueError("an SFT example must end with an assistant message (the completion to learn)")
     prompt = list(messages[:-1])
     full_ids = _ids(tokenizer.apply_chat_template(list(messages), tokenize=True, add_generation_prompt=False))
-    prompt_ids = _ids(tokenizer.apply_chat_template(prompt, tokenize=True, add_generation_prompt=True)) if prompt else []
+    prompt_ids = (
+        _ids(tokenizer.apply_chat_template(prompt, tokenize=True, add_generation_prompt=True)) if prompt else []
+    )
     if full_ids[: len(prompt_ids)] != prompt_ids:
         raise ValueError(
             "the chat template renders the prompt differently inside the full conversation, so the completion "
             "mask cannot be placed; use a template whose rendering of the prompt with add_generation_prompt=True "
-            "is a prefix of the full conversation (ChatML, Llama 3, Qwen2 templates are)")
+            "is a prefix of the full conversation (ChatML, Llama 3, Qwen2 templates are)"
+        )
     content = str(messages[-1].get("content", "")).strip()
-    if content and content[-200:] not in tokenizer.decode(full_ids[len(prompt_ids):]):
+    if content and content[-200:] not in tokenizer.decode(full_ids[len(prompt_ids) :]):
         raise ValueError(
             "the chat template changes the assistant message (some templates, e.g. DeepSeek-R1-Distill's, drop "
             "the <think> reasoning of assistant turns), so training would not see the completion as written; "
-            "set a template that renders assistant content verbatim (tokenizer.chat_template)")
+            "set a template that renders assistant content verbatim (tokenizer.chat_template)"
+        )
     if max_tokens is not None and len(prompt_ids) >= max_tokens:
-        raise ValueError(f"a prompt of {len(prompt_ids)} tokens leaves no room for its completion within "
-                         f"max_seq_length={max_tokens}: raise max_seq_length or drop the example")
+        raise ValueError(
+            f"a prompt of {len(prompt_ids)} tokens leaves no room for its completion within "
+            f"max_seq_length={max_tokens}: raise max_seq_length or drop the example"
+        )
     ids = full_ids[:max_tokens] if max_tokens else full_ids
     mask = [i >= len(prompt_ids) for i in range(len(ids))]
     return Example(ids, mask, source)
@@ -84,8 +91,10 @@ def pack(examples: Sequence[Example], max_tokens: int) -> list[list[Example]]:
     used = 0
     for example in examples:
         if len(example) > max_tokens:
-            raise ValueError(f"an example of {len(example)} tokens exceeds the packing budget {max_tokens}; "
-                             "tokenize with max_tokens <= the budget")
+            raise ValueError(
+                f"an example of {len(example)} tokens exceeds the packing budget {max_tokens}; "
+                "tokenize with max_tokens <= the budget"
+            )
         if current and used + len(example) > max_tokens:
             rows.append(current)
             current, used = [], 0
@@ -111,8 +120,10 @@ def pack_best_fit(examples: Sequence[Example], max_tokens: int) -> list[list[Exa
     for i in order:
         size = len(examples[i])
         if size > max_tokens:
-            raise ValueError(f"an example of {size} tokens exceeds the packing budget {max_tokens}; "
-                             "tokenize with max_tokens <= the budget")
+            raise ValueError(
+                f"an example of {size} tokens exceeds the packing budget {max_tokens}; "
+                "tokenize with max_tokens <= the budget"
+            )
         at = bisect.bisect_left(free, (size, -1))  # the row with the least free room that still fits
         if at == len(free):
             rows.append([examples[i]])

@@ -62,7 +62,9 @@ def set_rng_state(state: dict[str, Any]) -> None:
 def save_weights(model: Any, folder: Path, state_dict: dict | None = None) -> None:
     """A standard Hugging Face folder: the full model, or only the adapter of a peft model.
     `state_dict`: the full tensors of a sharded (FSDP) model, gathered by `fsdp.full_states`."""
-    model.save_pretrained(folder, safe_serialization=True, **({"state_dict": state_dict} if state_dict is not None else {}))
+    model.save_pretrained(
+        folder, safe_serialization=True, **({"state_dict": state_dict} if state_dict is not None else {})
+    )
 
 
 def load_weights(model: Any, folder: Path) -> None:
@@ -97,7 +99,7 @@ def load_weights(model: Any, folder: Path) -> None:
 
 
 def _fsync_tree(folder: Path) -> None:
-    for root, dirs, files in os.walk(folder):
+    for root, _, files in os.walk(folder):
         for name in files:
             fd = os.open(os.path.join(root, name), os.O_RDONLY)
             try:
@@ -177,7 +179,9 @@ def resolve_checkpoint(path: str | Path) -> Path:
     """A checkpoint folder from a run folder, a `checkpoints/` folder or a checkpoint itself; loud if absent."""
     path = Path(path)
     if not path.exists():
-        raise CheckpointError(f"resume path {path} does not exist: pass a run folder or one of its checkpoints/step-* folders")
+        raise CheckpointError(
+            f"resume path {path} does not exist: pass a run folder or one of its checkpoints/step-* folders"
+        )
     for root in (path, path / "checkpoints"):
         if (root / LATEST).is_file():
             name = (root / LATEST).read_text().strip()
@@ -198,8 +202,10 @@ def load_checkpoint(path: str | Path, *, model: Any, optimizer: Any, scheduler: 
     folder = resolve_checkpoint(path)
     state = json.loads((folder / "state.json").read_text())
     if state.get("sharded", False) != sharded:
-        raise CheckpointError(f"{folder} was written by a run with fsdp={state.get('sharded', False)}: resume with the "
-                              "same fsdp setting (the optimizer state is laid out differently)")
+        raise CheckpointError(
+            f"{folder} was written by a run with fsdp={state.get('sharded', False)}: resume with the "
+            "same fsdp setting (the optimizer state is laid out differently)"
+        )
     optimizer_state = torch.load(folder / "optimizer.pt", weights_only=False)
     if sharded:
         from safetensors.torch import load_file

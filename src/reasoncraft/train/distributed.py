@@ -14,7 +14,8 @@ which these trainers do not use, rather than silently training full replicas.
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 
 def init() -> tuple[int, int]:
@@ -24,10 +25,12 @@ def init() -> tuple[int, int]:
 
     for variable, name in (("ACCELERATE_USE_FSDP", "FSDP"), ("ACCELERATE_USE_DEEPSPEED", "DeepSpeed")):
         if os.environ.get(variable, "").lower() == "true":  # set by `accelerate launch` with such a config
-            raise RuntimeError(f"reasoncraft's trainers do not use accelerate's {name} plugin: every process would hold "
-                               "the full model while you expect a sharded one. Launch data-parallel (accelerate launch "
-                               "--config_file configs/accelerate/multi_gpu.yaml, or torchrun) and set fsdp=true in the "
-                               "GRPO config to shard; see docs/training.md")
+            raise RuntimeError(
+                f"reasoncraft's trainers do not use accelerate's {name} plugin: every process would hold "
+                "the full model while you expect a sharded one. Launch data-parallel (accelerate launch "
+                "--config_file configs/accelerate/multi_gpu.yaml, or torchrun) and set fsdp=true in the "
+                "GRPO config to shard; see docs/training.md"
+            )
     world = int(os.environ.get("WORLD_SIZE", "1"))
     if world <= 1:
         return 0, 1
@@ -89,7 +92,9 @@ def mean_over_processes(metrics: dict) -> dict:
     import torch
     import torch.distributed as dist
 
-    keys = sorted(k for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool) and k != "step")
+    keys = sorted(
+        k for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool) and k != "step"
+    )
     t = torch.tensor([float(metrics[k]) for k in keys], dtype=torch.float64)
     dist.all_reduce(t)
     t /= dist.get_world_size()

@@ -23,8 +23,10 @@ def shard(model: Any, reshard_after_forward: bool = True) -> Any:
 
     layers = getattr(getattr(model, "model", None), "layers", None)
     if layers is None:
-        raise ValueError(f"fsdp: cannot find decoder layers at model.model.layers in {type(model).__name__}; "
-                         "only decoder-only transformers models are supported")
+        raise ValueError(
+            f"fsdp: cannot find decoder layers at model.model.layers in {type(model).__name__}; "
+            "only decoder-only transformers models are supported"
+        )
     for layer in layers:
         fully_shard(layer, reshard_after_forward=reshard_after_forward)
     fully_shard(model, reshard_after_forward=reshard_after_forward)
@@ -47,7 +49,9 @@ def full_states(model: Any, optimizer: Any | None = None) -> tuple[dict, dict | 
     return model_state, optimizer_state
 
 
-def load_full_states(model: Any, model_state: dict, optimizer: Any | None = None, optimizer_state: dict | None = None) -> None:
+def load_full_states(
+    model: Any, model_state: dict, optimizer: Any | None = None, optimizer_state: dict | None = None
+) -> None:
     """Load full state dicts (read by every process) into the sharded model and optimizer."""
     from torch.distributed.checkpoint.state_dict import set_model_state_dict, set_optimizer_state_dict
 

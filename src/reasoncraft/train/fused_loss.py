@@ -27,16 +27,22 @@ class _FusedLinearNLL(torch.autograd.Function):
     """Summed NLL of `targets` under softmax(hidden @ weight.T); gradients computed in the forward pass."""
 
     @staticmethod
-    def forward(ctx: Any, hidden: torch.Tensor, weight: torch.Tensor, targets: torch.Tensor, chunk_tokens: int,
-                compute_dtype: torch.dtype) -> torch.Tensor:
+    def forward(
+        ctx: Any,
+        hidden: torch.Tensor,
+        weight: torch.Tensor,
+        targets: torch.Tensor,
+        chunk_tokens: int,
+        compute_dtype: torch.dtype,
+    ) -> torch.Tensor:
         want_h, want_w = ctx.needs_input_grad[0], ctx.needs_input_grad[1]
         w = weight.to(compute_dtype)  # (V, H); a view when the dtypes already match
         grad_h = torch.empty_like(hidden) if want_h else None  # (K, H)
         grad_w = torch.zeros(weight.shape, dtype=torch.float32, device=weight.device) if want_w else None  # (V, H)
         total = torch.zeros((), dtype=torch.float32, device=hidden.device)
         for start in range(0, hidden.shape[0], chunk_tokens):
-            h = hidden[start:start + chunk_tokens].to(compute_dtype)  # (c, H)
-            t = targets[start:start + chunk_tokens]  # (c,)
+            h = hidden[start : start + chunk_tokens].to(compute_dtype)  # (c, H)
+            t = targets[start : start + chunk_tokens]  # (c,)
             keep = t != IGNORE_INDEX  # (c,)
             safe = torch.where(keep, t, 0).unsqueeze(1)  # (c, 1)
             logits = (h @ w.T).float()  # (c, V)
@@ -49,7 +55,7 @@ class _FusedLinearNLL(torch.autograd.Function):
             grad.mul_(keep.unsqueeze(1))  # positions without a target contribute nothing
             grad = grad.to(compute_dtype)
             if want_h:
-                grad_h[start:start + chunk_tokens] = grad @ w  # (c, H)
+                grad_h[start : start + chunk_tokens] = grad @ w  # (c, H)
             if want_w:
                 if compute_dtype == torch.float32:
                     grad_w.addmm_(grad.T, h)  # (V, H)
@@ -70,8 +76,13 @@ class _FusedLinearNLL(torch.autograd.Function):
         return grad_h, grad_w, None, None, None
 
 
-def fused_linear_nll(hidden: torch.Tensor, weight: torch.Tensor, targets: torch.Tensor, chunk_tokens: int = 256,
-                     compute_dtype: torch.dtype | None = None) -> tuple[torch.Tensor, int]:
+def fused_linear_nll(
+    hidden: torch.Tensor,
+    weight: torch.Tensor,
+    targets: torch.Tensor,
+    chunk_tokens: int = 256,
+    compute_dtype: torch.dtype | None = None,
+) -> tuple[torch.Tensor, int]:
     """Summed NLL of the targets that carry loss (IGNORE_INDEX elsewhere), and how many there are.
 
     The same value and gradients as `cross_entropy((hidden @ weight.T).float(), targets, reduction="sum")`,

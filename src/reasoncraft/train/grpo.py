@@ -29,14 +29,23 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import torch
 
 from . import distributed, fsdp
 from . import grpo_loss as L
-from .grpo_batch import Rollout, attention_kind, completion_logprobs, micro_batches, micro_batches_by_group, pad_rollouts, shared_prompt_logprobs
+from .grpo_batch import (
+    Rollout,
+    attention_kind,
+    completion_logprobs,
+    micro_batches,
+    micro_batches_by_group,
+    pad_rollouts,
+    shared_prompt_logprobs,
+)
 from .grpo_config import GRPOConfig
 from .grpo_rollouts import ProblemStream, RewardFailureRateExceeded, make_prompt, sample_step  # noqa: F401 (re-exported)
 from .held_out import held_out_eval
@@ -44,7 +53,6 @@ from .lora import apply_lora, enable_gradient_checkpointing
 from .metrics import reflection_rate
 from .optim import build_optimizer, guarded_step
 from .run import TrainingRun
-
 
 # --- held-out evaluation ------------------------------------------------------------------------------
 
@@ -56,10 +64,18 @@ def held_out_evaluator(backend: Any, task: Any, config: GRPOConfig) -> Callable[
         return None
 
     def evaluate(when: str, folder: Path) -> dict:
-        return held_out_eval(backend, task, split=config.eval_split, limit=config.eval_problems, template=config.template,
-                             max_new_tokens=config.eval_max_new_tokens or config.max_completion_length,
-                             out_dir=folder, prompt_format=config.prompt_format,
-                             batch_problems=config.generation_batch_rows, command=f"train grpo: held-out evaluation {when}")
+        return held_out_eval(
+            backend,
+            task,
+            split=config.eval_split,
+            limit=config.eval_problems,
+            template=config.template,
+            max_new_tokens=config.eval_max_new_tokens or config.max_completion_length,
+            out_dir=folder,
+            prompt_format=config.prompt_format,
+            batch_problems=config.generation_batch_rows,
+            command=f"train grpo: held-out evaluation {when}",
+        )
 
     return evaluate
 
@@ -100,8 +116,17 @@ def assign_advantages(rollouts: list[Rollout], config: GRPOConfig) -> None:
         r.advantage = a
 
 
-def policy_update(model: Any, reference: Any, rollouts: list[Rollout], config: GRPOConfig, optimizer: Any,
-                  scheduler: Any, params: list, pad_id: int, first_iteration: bool) -> dict:
+def policy_update(
+    model: Any,
+    reference: Any,
+    rollouts: list[Rollout],
+    config: GRPOConfig,
+    optimizer: Any,
+    scheduler: Any,
+    params: list,
+    pad_id: int,
+    first_iteration: bool,
+) -> dict:
     """One optimizer step over the rollouts: accumulate micro-batch gradients, clip, step (or skip on NaN/inf)."""
     aggregate = L.AGGREGATIONS[config.loss_type]
     total_rows = len(rollouts)
@@ -109,20 +134,38 @@ def policy_update(model: Any, reference: Any, rollouts: list[Rollout], config: G
     # dapo divides by the tokens of the whole global batch, per process (gradients are then averaged)
     world = torch.distributed.get_world_size() if distributed.active() else 1
     total_tokens = distributed.all_reduce_sum(local_tokens) / world
-    acc = {"loss": 0.0, "tokens": 0.0, "clip_low": 0.0, "clip_high": 0.0, "kl": 0.0, "entropy": 0.0, "gap": 0.0, "is_weight": 0.0}
+    acc = {
+        "loss": 0.0,
+        "tokens": 0.0,
+        "clip_low": 0.0,
+        "clip_high": 0.0,
+        "kl": 0.0,
+        "entropy": 0.0,
+        "gap": 0.0,
+        "is_weight": 0.0,
+    }
     device = params[0].device
     # The shared-prompt forward needs an attention that takes an arbitrary mask; flash kernels do not.
-    shared = (config.share_prompt_forward and not attention_kind(model).startswith("flash")
-              and config.micro_batch_size % config.num_generations == 0)
-    chunks = (micro_batches_by_group(rollouts, config.micro_batch_size, config.num_generations) if shared
-              else micro_batches(rollouts, config.micro_batch_size))
+    shared = (
+        config.share_prompt_forward
+        and not attention_kind(model).startswith("flash")
+        and config.micro_batch_size % config.num_generations == 0
+    )
+    chunks = (
+        micro_batches_by_group(rollouts, config.micro_batch_size, config.num_generations)
+        if shared
+        else micro_batches(rollouts, config.micro_batch_size)
+    )
     for chunk in chunks:
         if shared:
-            logp, entropy, batch = shared_prompt_logprobs(model, chunk, config.num_generations, pad_id,
-                                                          config.temperature, first_iteration, device)  # (n, T)
+            logp, entropy, batch = shared_prompt_logprobs(
+                model, chunk, config.num_generations, pad_id, config.temperature, first_iteration, device
+            )  # (n, T)
         else:
             batch = {k: v.to(device) for k, v in pad_rollouts(chunk, pad_id).items()}
-            logp, entropy = completion_logprobs(model, batch, config.temperature, with_entropy=first_iteration)  # (n, T)
+            logp, entropy = completion_logprobs(
+                model, batch, config.temperature, with_entropy=first_iteration
+            )  # (n, T)
         mask = batch["completion_mask"]  # (n, T)
         advantages = torch.tensor([r.advantage for r in chunk], device=device)  # (n,)
         # mu = 1: the sampling policy is the current one, so ratio = exp(logp - logp.detach()) = 1 exactly;
@@ -138,9 +181,19 @@ def policy_update(model: Any, reference: Any, rollouts: list[Rollout], config: G
             full = {k: v.to(device) for k, v in pad_rollouts(chunk, pad_id).items()}
             ref_logp = _reference_logprobs(model, reference, full, config.temperature)  # (n, T)
         loss, stats = L.policy_loss(
-            logp, old_logp, advantages, mask, aggregate, eps_low=config.epsilon, eps_high=config.clip_high,
-            beta=config.beta, ref_logp=ref_logp, token_weights=token_weights, max_completion_length=config.max_completion_length,
-            global_tokens=total_tokens)
+            logp,
+            old_logp,
+            advantages,
+            mask,
+            aggregate,
+            eps_low=config.epsilon,
+            eps_high=config.clip_high,
+            beta=config.beta,
+            ref_logp=ref_logp,
+            token_weights=token_weights,
+            max_completion_length=config.max_completion_length,
+            global_tokens=total_tokens,
+        )
         n_tokens = float(mask.sum())
         weight = L.micro_batch_weight(config.loss_type, len(chunk), total_rows, n_tokens, local_tokens)
         (loss * weight).backward()
@@ -157,9 +210,15 @@ def policy_update(model: Any, reference: Any, rollouts: list[Rollout], config: G
     loss_all = distributed.all_reduce_sum(acc["loss"])  # every process must agree on skipping
     stepped, grad_norm = guarded_step(optimizer, scheduler, params, config.max_grad_norm, loss_all)
     tokens = max(acc["tokens"], 1.0)
-    out = {"loss": acc["loss"], "grad_norm": grad_norm, "skipped": not stepped,
-           "clip_fraction": (acc["clip_low"] + acc["clip_high"]) / tokens,
-           "clip_low": acc["clip_low"] / tokens, "clip_high": acc["clip_high"] / tokens, "train_tokens": acc["tokens"]}
+    out = {
+        "loss": acc["loss"],
+        "grad_norm": grad_norm,
+        "skipped": not stepped,
+        "clip_fraction": (acc["clip_low"] + acc["clip_high"]) / tokens,
+        "clip_low": acc["clip_low"] / tokens,
+        "clip_high": acc["clip_high"] / tokens,
+        "train_tokens": acc["tokens"],
+    }
     if config.beta:
         out["kl"] = acc["kl"] / tokens
     if config.rollout_server:
@@ -178,17 +237,19 @@ def step_metrics(step: int, rollouts: list[Rollout], sampled: dict, update: dict
     metrics.update(sampled["reward_means"])
     if "reward/accuracy" in metrics:
         metrics["accuracy"] = metrics["reward/accuracy"]
-    metrics.update({
-        "completion_length_mean": sum(lengths) / len(lengths),
-        "completion_length_max": max(lengths),
-        "clipped_share": sum(r.finish_reason == "length" for r in first) / len(first),
-        "zero_variance_group_share": sampled["zero_variance_groups"] / max(sampled["groups_sampled"], 1),
-        "groups_sampled": sampled["groups_sampled"],
-        "groups_trained": len(rollouts) // config.num_generations,
-        "reward_failures": sampled["reward_failures"],
-        "dropped_failed_groups": sampled["dropped_failed_groups"],
-        "reflection_rate": reflection_rate([r.text for r in first]),
-    })
+    metrics.update(
+        {
+            "completion_length_mean": sum(lengths) / len(lengths),
+            "completion_length_max": max(lengths),
+            "clipped_share": sum(r.finish_reason == "length" for r in first) / len(first),
+            "zero_variance_group_share": sampled["zero_variance_groups"] / max(sampled["groups_sampled"], 1),
+            "groups_sampled": sampled["groups_sampled"],
+            "groups_trained": len(rollouts) // config.num_generations,
+            "reward_failures": sampled["reward_failures"],
+            "dropped_failed_groups": sampled["dropped_failed_groups"],
+            "reflection_rate": reflection_rate([r.text for r in first]),
+        }
+    )
     metrics.update(update)
     return metrics
 
@@ -196,15 +257,33 @@ def step_metrics(step: int, rollouts: list[Rollout], sampled: dict, update: dict
 def _log_samples(path: Path, step: int, rollouts: list[Rollout], tokenizer: Any, k: int = 4) -> None:
     with open(path, "a") as handle:
         for r in rollouts[:k]:
-            handle.write(json.dumps({"step": step, "prompt": tokenizer.decode(r.prompt_ids), "completion": r.text,
-                                     "reward": r.reward, "advantage": r.advantage}) + "\n")
+            handle.write(
+                json.dumps(
+                    {
+                        "step": step,
+                        "prompt": tokenizer.decode(r.prompt_ids),
+                        "completion": r.text,
+                        "reward": r.reward,
+                        "advantage": r.advantage,
+                    }
+                )
+                + "\n"
+            )
 
 
 PLOT_KEYS = ("reward", "accuracy", "completion_length_mean", "zero_variance_group_share", "entropy", "clip_fraction")
 
 
-def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, task: Any = None,
-               reward_fns: list | None = None, resume: str | None = None, log: Callable[[str], None] = print) -> dict:
+def train_grpo(
+    config: GRPOConfig,
+    *,
+    model: Any = None,
+    tokenizer: Any = None,
+    task: Any = None,
+    reward_fns: list | None = None,
+    resume: str | None = None,
+    log: Callable[[str], None] = print,
+) -> dict:
     """Run GRPO as configured; return a summary (final metrics, evaluation before and after, paths).
 
     `model`/`tokenizer`, `task` and `reward_fns` override what the config names (tests pass tiny ones).
@@ -238,17 +317,30 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
         from .weight_sync import WeightPusher
 
         rollout_backend = backend_from_url(config.rollout_server, config.rollout_model or config.model)
-        pusher = WeightPusher(rollout_backend, config.weight_sync or ("lora" if config.lora_r else "disk"),
-                              config.sync_dir or run.out / "weights_sync")
+        pusher = WeightPusher(
+            rollout_backend,
+            config.weight_sync or ("lora" if config.lora_r else "disk"),
+            config.sync_dir or run.out / "weights_sync",
+        )
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer, scheduler = build_optimizer(params, config.learning_rate, config.weight_decay,
-                                           (config.adam_beta1, config.adam_beta2), config.warmup_steps,
-                                           config.optimizer_steps, config.lr_schedule)
-    log(f"GRPO: {config.steps} steps x {config.batch_size} completions = {config.prompts_per_step} prompts x "
-        f"G={config.num_generations}; derived: {config.derived()}; trainable parameters: {sum(p.numel() for p in params):,}")
+    optimizer, scheduler = build_optimizer(
+        params,
+        config.learning_rate,
+        config.weight_decay,
+        (config.adam_beta1, config.adam_beta2),
+        config.warmup_steps,
+        config.optimizer_steps,
+        config.lr_schedule,
+    )
+    log(
+        f"GRPO: {config.steps} steps x {config.batch_size} completions = {config.prompts_per_step} prompts x "
+        f"G={config.num_generations}; derived: {config.derived()}; trainable parameters: "
+        f"{sum(p.numel() for p in params):,}"
+    )
     # config saved, run record and metrics log opened; on resume: weights, optimizer, RNGs and data position back
-    data_state = run.start(model, optimizer, scheduler, model_id=config.model, weights_sha256=model_hash,
-                           parameters=n_parameters)
+    data_state = run.start(
+        model, optimizer, scheduler, model_id=config.model, weights_sha256=model_hash, parameters=n_parameters
+    )
     if run.resume is not None and pusher is not None and main:
         pusher.push(model, run.step)  # the servers must sample from the resumed weights
     stream = ProblemStream(task.problems(config.train_split), config.seed, **(data_state or {}))
@@ -258,16 +350,34 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
     model.train()
     for step in range(run.step + 1, config.steps + 1):
         started = time.perf_counter()
-        rollouts, sampled = sample_step(rollout_backend, task, stream, config, step, reward_fns, rank, world,
-                                        local=backend if pusher is not None else None)
+        rollouts, sampled = sample_step(
+            rollout_backend,
+            task,
+            stream,
+            config,
+            step,
+            reward_fns,
+            rank,
+            world,
+            local=backend if pusher is not None else None,
+        )
         generated = time.perf_counter()
         update: dict = {"skipped": False}
         if rollouts:
             assign_advantages(rollouts, config)
             skipped = 0
             for iteration in range(config.mu):  # mu optimizer steps on the same rollouts
-                result = policy_update(model, reference, rollouts, config, optimizer, scheduler, params,
-                                       tokenizer.pad_token_id, first_iteration=iteration == 0)
+                result = policy_update(
+                    model,
+                    reference,
+                    rollouts,
+                    config,
+                    optimizer,
+                    scheduler,
+                    params,
+                    tokenizer.pad_token_id,
+                    first_iteration=iteration == 0,
+                )
                 skipped += result["skipped"]
                 update = result if iteration == 0 else update | {"loss_last": result["loss"]}
             update["skipped"] = skipped > 0
@@ -278,16 +388,34 @@ def train_grpo(config: GRPOConfig, *, model: Any = None, tokenizer: Any = None, 
             distributed.barrier()
         elapsed = time.perf_counter() - started
         completion_tokens = sum(len(r.completion_ids) for r in sampled["first_round"])
-        metrics = step_metrics(step, rollouts, sampled, update, config) if rollouts else {"step": step, "no_groups": True}
-        metrics.update({"lr": scheduler.get_last_lr()[0], "step_time": elapsed, "generation_time": generated - started,
-                        "tokens_per_s": completion_tokens / elapsed})
+        metrics = (
+            step_metrics(step, rollouts, sampled, update, config) if rollouts else {"step": step, "no_groups": True}
+        )
+        metrics.update(
+            {
+                "lr": scheduler.get_last_lr()[0],
+                "step_time": elapsed,
+                "generation_time": generated - started,
+                "tokens_per_s": completion_tokens / elapsed,
+            }
+        )
         training_tokens = config.mu * sum(len(r.prompt_ids) + len(r.completion_ids) for r in rollouts)
-        metrics = run.log_step(metrics, seconds=elapsed, prompt_tokens=sampled["prompt_tokens"],
-                               completion_tokens=completion_tokens, training_tokens=training_tokens)  # averaged
+        metrics = run.log_step(
+            metrics,
+            seconds=elapsed,
+            prompt_tokens=sampled["prompt_tokens"],
+            completion_tokens=completion_tokens,
+            training_tokens=training_tokens,
+        )  # averaged
         if metrics.get("skipped"):
-            log(f"step {step}: non-finite loss or gradient, update skipped (loss={metrics.get('loss')}, grad_norm={metrics.get('grad_norm')})")
-        log(f"step {step}/{config.steps} reward {metrics.get('reward', float('nan')):.3f} len "
-            f"{metrics.get('completion_length_mean', 0):.1f} loss {metrics.get('loss', 0):.4f} {elapsed:.1f}s")
+            log(
+                f"step {step}: non-finite loss or gradient, update skipped (loss={metrics.get('loss')}, "
+                f"grad_norm={metrics.get('grad_norm')})"
+            )
+        log(
+            f"step {step}/{config.steps} reward {metrics.get('reward', float('nan')):.3f} len "
+            f"{metrics.get('completion_length_mean', 0):.1f} loss {metrics.get('loss', 0):.4f} {elapsed:.1f}s"
+        )
         if main and config.log_samples_steps and step % config.log_samples_steps == 0:
             _log_samples(run.out / "samples.jsonl", step, sampled["first_round"], tokenizer)
         run.checkpoint(step, last_step=config.steps, data=stream.state())  # when due; collective under FSDP

@@ -8,14 +8,14 @@ needs; `pad_rollouts` lays a micro-batch out so every completion starts at the s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import torch
 
 from ..samples import ScoredSample
 from . import grpo_loss as L
-
 
 # --- turning rollouts into training tensors ---------------------------------------------------------
 
@@ -66,18 +66,31 @@ def pad_rollouts(rollouts: Sequence[Rollout], pad_id: int) -> dict[str, torch.Te
             sample_logprobs[i, :t] = torch.tensor(r.sample_logprobs)
             has_logprobs[i] = 1
     positions = (attention.cumsum(-1) - 1).clamp(min=0)  # (n, P+T), as the sampler numbered them
-    return {"input_ids": input_ids, "attention_mask": attention, "position_ids": positions,
-            "completion_mask": completion_mask, "sample_logprobs": sample_logprobs, "has_logprobs": has_logprobs}
+    return {
+        "input_ids": input_ids,
+        "attention_mask": attention,
+        "position_ids": positions,
+        "completion_mask": completion_mask,
+        "sample_logprobs": sample_logprobs,
+        "has_logprobs": has_logprobs,
+    }
 
 
-def completion_logprobs(model: Any, batch: dict[str, torch.Tensor], temperature: float, with_entropy: bool) -> tuple[torch.Tensor, torch.Tensor | None]:
+def completion_logprobs(
+    model: Any, batch: dict[str, torch.Tensor], temperature: float, with_entropy: bool
+) -> tuple[torch.Tensor, torch.Tensor | None]:
     """log pi(token) of every completion token under softmax(logits / T), and its entropy (detached).
 
     Only the T + 1 last positions go through the LM head: prompt logits are never computed.
     """
     T = batch["completion_mask"].shape[1]
-    out = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
-                position_ids=batch["position_ids"], use_cache=False, logits_to_keep=T + 1)
+    out = model(
+        input_ids=batch["input_ids"],
+        attention_mask=batch["attention_mask"],
+        position_ids=batch["position_ids"],
+        use_cache=False,
+        logits_to_keep=T + 1,
+    )
     logits = out.logits[:, :-1, :].float() / temperature  # (n, T, V): position t predicts token t+1
     targets = batch["input_ids"][:, -T:]  # (n, T)
     logp = logits.gather(-1, targets[..., None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)  # (n, T)
@@ -118,7 +131,11 @@ def group_rows(chunk: Sequence[Rollout], group_size: int, pad_id: int) -> dict[s
     owner = torch.full((k, L), -2, dtype=torch.long)  # (k, L): -2 marks right padding
     for g in range(k):
         n = len(rows[g])
-        input_ids[g, :n], position_ids[g, :n], owner[g, :n] = torch.tensor(rows[g]), torch.tensor(positions[g]), torch.tensor(owners[g])
+        input_ids[g, :n], position_ids[g, :n], owner[g, :n] = (
+            torch.tensor(rows[g]),
+            torch.tensor(positions[g]),
+            torch.tensor(owners[g]),
+        )
     causal = torch.ones(L, L, dtype=torch.bool).tril()  # (L, L)
     query, key = owner[:, :, None], owner[:, None, :]  # (k, L, 1), (k, 1, L)
     allowed = causal & ((key == -1) | (key == query))  # (k, L, L): the prompt, or the same completion
@@ -126,7 +143,12 @@ def group_rows(chunk: Sequence[Rollout], group_size: int, pad_id: int) -> dict[s
     index = torch.zeros((len(chunk), T), dtype=torch.long)  # (n, T)
     for i, row in enumerate(predictors):
         index[i, : len(row)] = torch.tensor(row) + (i // group_size) * L
-    return {"input_ids": input_ids, "position_ids": position_ids, "attention_mask": allowed[:, None], "predictors": index}
+    return {
+        "input_ids": input_ids,
+        "position_ids": position_ids,
+        "attention_mask": allowed[:, None],
+        "predictors": index,
+    }
 
 
 def attention_kind(model: Any) -> str:
@@ -135,8 +157,15 @@ def attention_kind(model: Any) -> str:
     return getattr(base.config, "_attn_implementation", None) or "sdpa"
 
 
-def shared_prompt_logprobs(model: Any, chunk: Sequence[Rollout], group_size: int, pad_id: int, temperature: float,
-                           with_entropy: bool, device: Any) -> tuple[torch.Tensor, torch.Tensor | None, dict[str, torch.Tensor]]:
+def shared_prompt_logprobs(
+    model: Any,
+    chunk: Sequence[Rollout],
+    group_size: int,
+    pad_id: int,
+    temperature: float,
+    with_entropy: bool,
+    device: Any,
+) -> tuple[torch.Tensor, torch.Tensor | None, dict[str, torch.Tensor]]:
     """As `completion_logprobs`, but each group's prompt goes through the model once and nothing is padded.
 
     Each group is one row (`group_rows`): its prompt, then its G completions back to back, with an
@@ -160,8 +189,13 @@ def shared_prompt_logprobs(model: Any, chunk: Sequence[Rollout], group_size: int
     keep = torch.unique(flat % L_)  # (J,) sorted columns that predict a completion token in some row
     # Through the model's own forward (not its decoder and head separately) so that wrappers (peft,
     # FSDP) see a normal call; `logits_to_keep` as indices sends only those columns to the LM head.
-    out = model(input_ids=rows["input_ids"], attention_mask=mask, position_ids=rows["position_ids"],
-                use_cache=False, logits_to_keep=keep)
+    out = model(
+        input_ids=rows["input_ids"],
+        attention_mask=mask,
+        position_ids=rows["position_ids"],
+        use_cache=False,
+        logits_to_keep=keep,
+    )
     column = torch.searchsorted(keep, flat % L_)  # (K,) where each predictor landed among the kept columns
     logits = out.logits[flat // L_, column].float() / temperature  # (K, V)
     token_logp = logits.gather(-1, completion_ids[real][:, None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)  # (K,)
@@ -169,8 +203,14 @@ def shared_prompt_logprobs(model: Any, chunk: Sequence[Rollout], group_size: int
     entropy = None
     if with_entropy:
         with torch.no_grad():
-            entropy = torch.zeros(real.shape, device=device).masked_scatter(real, L.entropy_from_logits(logits.detach()))  # (n, T)
-    return logp, entropy, {k_: v.to(device) for k_, v in tail.items() if k_ in ("completion_mask", "sample_logprobs", "has_logprobs")}
+            entropy = torch.zeros(real.shape, device=device).masked_scatter(
+                real, L.entropy_from_logits(logits.detach())
+            )  # (n, T)
+    return (
+        logp,
+        entropy,
+        {k_: v.to(device) for k_, v in tail.items() if k_ in ("completion_mask", "sample_logprobs", "has_logprobs")},
+    )
 
 
 def micro_batches_by_group(rollouts: list[Rollout], size: int, group_size: int) -> list[list[Rollout]]:

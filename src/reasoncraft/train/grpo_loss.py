@@ -26,7 +26,7 @@ padded completion length. A mask marks real (non-pad) completion tokens.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 
@@ -46,7 +46,9 @@ def group_advantages(rewards: torch.Tensor, group_size: int, scale: str = "group
     [0.5, -0.5, 0.0, 0.0]
     """
     if rewards.dim() != 1 or rewards.numel() % group_size:
-        raise ValueError(f"rewards must be a flat tensor of B*G values with G={group_size}: got shape {tuple(rewards.shape)}")
+        raise ValueError(
+            f"rewards must be a flat tensor of B*G values with G={group_size}: got shape {tuple(rewards.shape)}"
+        )
     grouped = rewards.view(-1, group_size)  # (B, G)
     centred = (grouped - grouped.mean(dim=1, keepdim=True)).view(-1)  # (N,)
     if scale == "none":
@@ -148,7 +150,9 @@ def aggregate_bnpo(per_token: torch.Tensor, mask: torch.Tensor, **_: float) -> t
     return (per_token * mask).sum() / mask.sum().clamp(min=1.0)
 
 
-def aggregate_dr_grpo(per_token: torch.Tensor, mask: torch.Tensor, *, max_completion_length: int, **_: float) -> torch.Tensor:
+def aggregate_dr_grpo(
+    per_token: torch.Tensor, mask: torch.Tensor, *, max_completion_length: int, **_: float
+) -> torch.Tensor:
     """Sum over real tokens / (N * max_completion_length): a constant divisor, so no length bias (Dr. GRPO)."""
     return (per_token * mask).sum() / (per_token.shape[0] * max_completion_length)
 

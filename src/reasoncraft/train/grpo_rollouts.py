@@ -9,7 +9,8 @@ weighted sum of its rewards (a reward that does not apply adds 0), plus DAPO's o
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import torch
 
@@ -22,7 +23,6 @@ from ..tasks.base import RewardSet
 from . import grpo_loss as L
 from .grpo_batch import Rollout
 from .grpo_config import GRPOConfig
-
 
 # --- scoring ----------------------------------------------------------------------------------------
 
@@ -39,8 +39,9 @@ def training_reward_set(config: GRPOConfig, reward_fns: Sequence, task: Any) -> 
     return RewardSet.of(names, reward_fns, config.weights, correct)
 
 
-def training_rewards(samples: Sequence[ScoredSample], rewards: RewardSet
-                     ) -> tuple[torch.Tensor, torch.Tensor, dict[str, float], int]:
+def training_rewards(
+    samples: Sequence[ScoredSample], rewards: RewardSet
+) -> tuple[torch.Tensor, torch.Tensor, dict[str, float], int]:
     """Weighted reward of each scored sample, from its breakdown.
 
     Returns total rewards (N,), a (N,) bool mask of samples whose every reward was computed, the mean of
@@ -73,8 +74,17 @@ def make_prompt(task: Any, problem: Any, template: str, prompt_format: str = "ch
     return task.prompt(problem, template) if prompt_format == "chat" else task.prompt_text(problem, template)
 
 
-def sample_step(backend: Any, task: Any, stream: ProblemStream, config: GRPOConfig, step: int,
-                reward_fns: list, rank: int = 0, world: int = 1, local: Any = None) -> tuple[list[Rollout], dict]:
+def sample_step(
+    backend: Any,
+    task: Any,
+    stream: ProblemStream,
+    config: GRPOConfig,
+    step: int,
+    reward_fns: list,
+    rank: int = 0,
+    world: int = 1,
+    local: Any = None,
+) -> tuple[list[Rollout], dict]:
     """Sample, score and (with dynamic sampling) filter one step's rollouts; return them and stats.
 
     With several processes, each takes its own B of the B * world prompts drawn from the shared stream.
@@ -83,15 +93,27 @@ def sample_step(backend: Any, task: Any, stream: ProblemStream, config: GRPOConf
     B, G = config.prompts_per_step, config.num_generations
     rewards = training_reward_set(config, reward_fns, task)
     kept: list[Rollout] = []
-    stats = {"reward_failures": 0, "reward_calls": 0, "zero_variance_groups": 0, "groups_sampled": 0,
-             "dropped_failed_groups": 0, "prompt_tokens": 0}
+    stats = {
+        "reward_failures": 0,
+        "reward_calls": 0,
+        "zero_variance_groups": 0,
+        "groups_sampled": 0,
+        "dropped_failed_groups": 0,
+        "prompt_tokens": 0,
+    }
     means_sum: dict[str, list[float]] = {}
     first_round: list[Rollout] = []
     for round_ in range(1 + (config.max_refill_rounds if config.dynamic_sampling else 0)):
         problems = stream.take(B * world)[rank * B : (rank + 1) * B]
-        sampling = SamplingParams(n=G, temperature=config.temperature, top_p=config.top_p, top_k=config.top_k,
-                                  max_new_tokens=config.max_completion_length, logprobs=True,
-                                  seed=config.seed * 1_000_003 + step * 101 + round_)
+        sampling = SamplingParams(
+            n=G,
+            temperature=config.temperature,
+            top_p=config.top_p,
+            top_k=config.top_k,
+            max_new_tokens=config.max_completion_length,
+            logprobs=True,
+            seed=config.seed * 1_000_003 + step * 101 + round_,
+        )
         prompts = [make_prompt(task, p, config.template, config.prompt_format) for p in problems]
         # no cache: every step samples from new weights; one backend call for the whole step
         drawn = sample_and_score(backend, task, problems, prompts, sampling, rewards=rewards, copy_greedy=False)
@@ -106,12 +128,14 @@ def sample_step(backend: Any, task: Any, stream: ProblemStream, config: GRPOConf
             raise RewardFailureRateExceeded(
                 f"step {step}: {stats['reward_failures']} of {stats['reward_calls']} reward calls failed, above "
                 f"max_reward_failure_rate={config.max_reward_failure_rate}; fix the reward infrastructure "
-                "(checker, sandbox, judge server) or raise the limit")
+                "(checker, sandbox, judge server) or raise the limit"
+            )
         for k, v in means.items():
             means_sum.setdefault(k, []).append(v)
         if config.overlong_buffer:
-            penalties = overlong_penalties([len(r.completion_ids) for r in rollouts], config.max_completion_length,
-                                           config.overlong_buffer)
+            penalties = overlong_penalties(
+                [len(r.completion_ids) for r in rollouts], config.max_completion_length, config.overlong_buffer
+            )
             total = total + torch.tensor(penalties)  # (N,)
         for r, value in zip(rollouts, total.tolist()):
             r.reward = value

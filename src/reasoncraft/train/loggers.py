@@ -20,8 +20,9 @@ from __future__ import annotations
 import importlib.util
 import math
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 from ..config import ConfigError
 
@@ -50,14 +51,19 @@ def require_backends(report_to: Sequence[str]) -> None:
     for name in report_to:
         module, package = BACKENDS[name]
         if importlib.util.find_spec(module) is None:
-            raise ConfigError(f"report_to includes {name!r} but the {module!r} package is not installed: "
-                              f"pip install {package} (or remove {name!r} from report_to)")
+            raise ConfigError(
+                f"report_to includes {name!r} but the {module!r} package is not installed: "
+                f"pip install {package} (or remove {name!r} from report_to)"
+            )
 
 
 def scalars(values: dict[str, Any]) -> dict[str, float]:
     """The entries a tracker can plot: finite ints and floats (not bools), without the step itself."""
-    return {k: float(v) for k, v in values.items()
-            if k != "step" and isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)}
+    return {
+        k: float(v)
+        for k, v in values.items()
+        if k != "step" and isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    }
 
 
 class Sink(Protocol):
@@ -92,10 +98,17 @@ class WandbSink:
 
         out_dir = Path(out_dir)
         id_file = out_dir / "wandb_run_id"
-        run_id = id_file.read_text().strip() if resume and id_file.exists() and not os.environ.get("WANDB_RUN_ID") else None
-        self.run = wandb.init(project=os.environ.get("WANDB_PROJECT") or "reasoncraft", name=out_dir.name, config=config,
-                              dir=os.environ.get("WANDB_DIR") or str(out_dir), id=run_id,
-                              resume="allow" if run_id else None)
+        run_id = (
+            id_file.read_text().strip() if resume and id_file.exists() and not os.environ.get("WANDB_RUN_ID") else None
+        )
+        self.run = wandb.init(
+            project=os.environ.get("WANDB_PROJECT") or "reasoncraft",
+            name=out_dir.name,
+            config=config,
+            dir=os.environ.get("WANDB_DIR") or str(out_dir),
+            id=run_id,
+            resume="allow" if run_id else None,
+        )
         id_file.write_text(self.run.id + "\n")
 
     def log(self, values: dict[str, float], step: int) -> None:
@@ -105,7 +118,9 @@ class WandbSink:
         self.run.finish()
 
 
-def open_sinks(report_to: Sequence[str], out_dir: str | Path, config: dict, resume_step: int | None = None) -> list[Sink]:
+def open_sinks(
+    report_to: Sequence[str], out_dir: str | Path, config: dict, resume_step: int | None = None
+) -> list[Sink]:
     """One sink per tracker named in report_to (call on the main process only)."""
     require_backends(report_to)
     sinks: list[Sink] = []

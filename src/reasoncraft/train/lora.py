@@ -3,7 +3,8 @@ checkpointing."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 
 def apply_lora(model: Any, r: int, alpha: int, dropout: float, target_modules: Sequence[str]) -> Any:
@@ -13,10 +14,17 @@ def apply_lora(model: Any, r: int, alpha: int, dropout: float, target_modules: S
     present = {name.rsplit(".", 1)[-1] for name, _ in model.named_modules()}
     missing = [m for m in target_modules if m not in present]
     if len(missing) == len(target_modules):
-        raise ValueError(f"none of lora_target_modules {list(target_modules)} is a module of this model; "
-                         f"its linear layers include {sorted(present)[:12]}")
-    config = LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout,
-                        target_modules=[m for m in target_modules if m in present], task_type="CAUSAL_LM")
+        raise ValueError(
+            f"none of lora_target_modules {list(target_modules)} is a module of this model; "
+            f"its linear layers include {sorted(present)[:12]}"
+        )
+    config = LoraConfig(
+        r=r,
+        lora_alpha=alpha,
+        lora_dropout=dropout,
+        target_modules=[m for m in target_modules if m in present],
+        task_type="CAUSAL_LM",
+    )
     return get_peft_model(model, config)
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from ..samples import read_jsonl
 
@@ -47,7 +48,9 @@ class MetricsLog:
         self.sinks = list(sinks)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if resume_step is not None and self.path.exists():
-            kept = [row for row in read_jsonl(self.path, on_bad_line=_partial_line) if row.get("step", 0) <= resume_step]
+            kept = [
+                row for row in read_jsonl(self.path, on_bad_line=_partial_line) if row.get("step", 0) <= resume_step
+            ]
             self.path.write_text("".join(json.dumps(row) + "\n" for row in kept))
         elif resume_step is None and self.path.exists():
             self.path.unlink()  # a fresh run in an old folder starts a fresh log

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 
-def lr_factor(step: int, warmup_steps: int, total_steps: int, schedule: str = "cosine", min_ratio: float = 0.0) -> float:
+def lr_factor(
+    step: int, warmup_steps: int, total_steps: int, schedule: str = "cosine", min_ratio: float = 0.0
+) -> float:
     """Multiplier of the peak learning rate at optimizer step `step` (0-based).
 
     Linear warm-up over `warmup_steps`, then `constant`, `linear` or `cosine` decay to
@@ -35,8 +38,15 @@ def lr_factor(step: int, warmup_steps: int, total_steps: int, schedule: str = "c
     return min_ratio + (1.0 - min_ratio) * decay
 
 
-def build_optimizer(params: Iterable[Any], lr: float, weight_decay: float, betas: tuple[float, float],
-                    warmup_steps: int, total_steps: int, schedule: str) -> tuple[Any, Any]:
+def build_optimizer(
+    params: Iterable[Any],
+    lr: float,
+    weight_decay: float,
+    betas: tuple[float, float],
+    warmup_steps: int,
+    total_steps: int,
+    schedule: str,
+) -> tuple[Any, Any]:
     import torch
 
     params = [p for p in params if p.requires_grad]
@@ -55,7 +65,9 @@ def build_optimizer(params: Iterable[Any], lr: float, weight_decay: float, betas
     return optimizer, scheduler
 
 
-def guarded_step(optimizer: Any, scheduler: Any, params: list[Any], max_grad_norm: float, loss_value: float) -> tuple[bool, float]:
+def guarded_step(
+    optimizer: Any, scheduler: Any, params: list[Any], max_grad_norm: float, loss_value: float
+) -> tuple[bool, float]:
     """Clip, then step unless the loss or the gradient norm is NaN/inf. Returns (stepped, grad_norm)."""
     import torch
 

@@ -40,8 +40,9 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..config import ConfigError, config_dict, save_config
 from . import distributed, fsdp
@@ -78,8 +79,16 @@ class TrainingRun:
     `one_process`: the trainer cannot run under a multi-process launch (refused before anything starts).
     """
 
-    def __init__(self, command: str, config: Any, *, resume: str | Path | None = None, sharded: bool = False,
-                 one_process: bool = False, log: Callable[[str], None] = print):
+    def __init__(
+        self,
+        command: str,
+        config: Any,
+        *,
+        resume: str | Path | None = None,
+        sharded: bool = False,
+        one_process: bool = False,
+        log: Callable[[str], None] = print,
+    ):
         import torch  # heavy: imported when a run starts, not when the module is
 
         # Every check that needs no model comes first, so that a mistake costs no loading time.
@@ -88,14 +97,18 @@ class TrainingRun:
         require_backends(config.report_to)
         if one_process:
             if int(os.environ.get("WORLD_SIZE", "1")) > 1:
-                raise ConfigError(f"{command} runs on one process (each of several would train its own copy into the "
-                                  "same out_dir): launch it without torchrun/accelerate; see docs/training.md")
+                raise ConfigError(
+                    f"{command} runs on one process (each of several would train its own copy into the "
+                    "same out_dir): launch it without torchrun/accelerate; see docs/training.md"
+                )
             self.rank, self.world = 0, 1
         else:
             self.rank, self.world = distributed.init()
         if sharded and self.world < 2:
-            raise ConfigError("fsdp shards the model over processes: launch with torchrun --nproc_per_node N or "
-                              "accelerate launch (see docs/training.md), or set fsdp=false for one process")
+            raise ConfigError(
+                "fsdp shards the model over processes: launch with torchrun --nproc_per_node N or "
+                "accelerate launch (see docs/training.md), or set fsdp=false for one process"
+            )
         self.command, self.config, self.out = command, config, Path(config.out_dir)
         self.resume, self.sharded, self.main = resume, sharded, self.rank == 0
         self.log = log if self.main else (lambda message: None)  # one process speaks
@@ -108,8 +121,16 @@ class TrainingRun:
             torch.set_num_threads(config.num_threads)
         torch.manual_seed(config.seed)
 
-    def start(self, model: Any, optimizer: Any, scheduler: Any, *, model_id: str, weights_sha256: str | None = None,
-              parameters: int | None = None) -> dict | None:
+    def start(
+        self,
+        model: Any,
+        optimizer: Any,
+        scheduler: Any,
+        *,
+        model_id: str,
+        weights_sha256: str | None = None,
+        parameters: int | None = None,
+    ) -> dict | None:
         """Save the resolved config, open the run record and the metrics log, and restore the checkpoint when
         resuming. Returns the data position saved with that checkpoint (None on a fresh run).
 
@@ -125,8 +146,9 @@ class TrainingRun:
         self.record.set_model(model_id, weights_sha256, parameters)
         data = None
         if self.resume is not None:
-            state = load_checkpoint(self.resume, model=model, optimizer=optimizer, scheduler=scheduler,
-                                    sharded=self.sharded)
+            state = load_checkpoint(
+                self.resume, model=model, optimizer=optimizer, scheduler=scheduler, sharded=self.sharded
+            )
             self.step, data = state["step"], state["data"]
             self.evaluation, self.train_seconds = state.get("evaluation", {}), state.get("train_seconds", 0.0)
             spent = state.get("record", {})  # the tokens and FLOPs counted before the stop
@@ -160,8 +182,15 @@ class TrainingRun:
             self.metrics.report(eval_scalars(result), step)
         return result
 
-    def log_step(self, metrics: dict, *, seconds: float, prompt_tokens: int = 0, completion_tokens: int = 0,
-                 training_tokens: int = 0) -> dict:
+    def log_step(
+        self,
+        metrics: dict,
+        *,
+        seconds: float,
+        prompt_tokens: int = 0,
+        completion_tokens: int = 0,
+        training_tokens: int = 0,
+    ) -> dict:
         """Add the step's time to `train_seconds`, average the metrics over processes, append them to
         metrics.jsonl (and the trackers), and count the tokens of every process in the run record.
         Returns the averaged metrics."""
@@ -183,15 +212,31 @@ class TrainingRun:
         if self.main:
             spent = {name: getattr(self.record, name) for name in RECORD_COUNTS}
             state = {"data": data, "evaluation": self.evaluation, "train_seconds": self.train_seconds, "record": spent}
-            path = save_checkpoint(self.out / "checkpoints", step, model=self.model, optimizer=self.optimizer,
-                                   scheduler=self.scheduler, state=state,
-                                   config_yaml=(self.out / CONFIG_NAME).read_text(), keep=self.config.keep_checkpoints,
-                                   model_state=full[0], optimizer_state=full[1])
+            path = save_checkpoint(
+                self.out / "checkpoints",
+                step,
+                model=self.model,
+                optimizer=self.optimizer,
+                scheduler=self.scheduler,
+                state=state,
+                config_yaml=(self.out / CONFIG_NAME).read_text(),
+                keep=self.config.keep_checkpoints,
+                model_state=full[0],
+                optimizer_state=full[1],
+            )
         distributed.barrier()
         return path
 
-    def finish(self, tokenizer: Any, *, steps: int, plot_keys: Sequence[str], merge_lora: bool = True,
-               examples: int | None = None, **details: Any) -> dict:
+    def finish(
+        self,
+        tokenizer: Any,
+        *,
+        steps: int,
+        plot_keys: Sequence[str],
+        merge_lora: bool = True,
+        examples: int | None = None,
+        **details: Any,
+    ) -> dict:
         """Close the metrics, plot `plot_keys`, export the model folder with its card (when the config's save_model),
         and write summary.json and run.json. `merge_lora` and `examples` go to the export (export.save_policy).
 
@@ -208,13 +253,28 @@ class TrainingRun:
         if save_model:
             from .export import save_policy
 
-            save_policy(self.model, tokenizer, model_dir, config=self.config, metrics=rows, evaluation=self.evaluation,
-                        merge_lora=merge_lora, trainer=self.command.removeprefix("train "), examples=examples,
-                        state_dict=final_state)
-        summary = {"evaluation": self.evaluation, "steps": steps, **details,
-                   "train_seconds": round(self.train_seconds, 2), "final_metrics": rows[-1] if rows else {},
-                   "metrics": str(self.out / METRICS_NAME), "plot": str(plot) if plot else None,
-                   "model": str(model_dir) if save_model else None}
+            save_policy(
+                self.model,
+                tokenizer,
+                model_dir,
+                config=self.config,
+                metrics=rows,
+                evaluation=self.evaluation,
+                merge_lora=merge_lora,
+                trainer=self.command.removeprefix("train "),
+                examples=examples,
+                state_dict=final_state,
+            )
+        summary = {
+            "evaluation": self.evaluation,
+            "steps": steps,
+            **details,
+            "train_seconds": round(self.train_seconds, 2),
+            "final_metrics": rows[-1] if rows else {},
+            "metrics": str(self.out / METRICS_NAME),
+            "plot": str(plot) if plot else None,
+            "model": str(model_dir) if save_model else None,
+        }
         self.record.finish(train=summary)
         (self.out / "summary.json").write_text(json.dumps(summary, indent=2))
         return summary

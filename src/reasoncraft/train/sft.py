@@ -30,8 +30,9 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import torch
 
@@ -57,8 +58,9 @@ def completion_nll(logits: torch.Tensor, targets: torch.Tensor) -> tuple[torch.T
     return nll, int((targets != IGNORE_INDEX).sum())
 
 
-def distill_kl(student_logits: torch.Tensor, teacher_logits: torch.Tensor, targets: torch.Tensor,
-               temperature: float) -> torch.Tensor:
+def distill_kl(
+    student_logits: torch.Tensor, teacher_logits: torch.Tensor, targets: torch.Tensor, temperature: float
+) -> torch.Tensor:
     """Summed KL(p_teacher || p_student) at `temperature` over the positions with a target, times T^2.
 
     T^2 keeps the gradient scale independent of T (Hinton et al. 2015, §2). Shapes: (K, V), (K, V), (K,).
@@ -109,8 +111,15 @@ class PackedStream:
     so two datasets of equally many examples are visited in the same order (same problems per step).
     """
 
-    def __init__(self, examples: Sequence[Example], max_tokens: int, seed: int, epoch: int = 0, row: int = 0,
-                 packing: str = "bfd"):
+    def __init__(
+        self,
+        examples: Sequence[Example],
+        max_tokens: int,
+        seed: int,
+        epoch: int = 0,
+        row: int = 0,
+        packing: str = "bfd",
+    ):
         if not examples:
             raise ValueError("no training examples")
         self.examples, self.max_tokens, self.seed, self.packing = list(examples), max_tokens, seed, packing
@@ -142,8 +151,13 @@ class PackedStream:
 
 
 def load_examples(config: SFTConfig, tokenizer: Any) -> list[Example]:
-    sources = [(str(path), read_messages(path, config.messages_field), weight) for path, weight in config.dataset_weights()]
-    return [tokenize_chat(tokenizer, messages, config.max_seq_length, source) for source, messages in mix(sources, config.seed)]
+    sources = [
+        (str(path), read_messages(path, config.messages_field), weight) for path, weight in config.dataset_weights()
+    ]
+    return [
+        tokenize_chat(tokenizer, messages, config.max_seq_length, source)
+        for source, messages in mix(sources, config.seed)
+    ]
 
 
 def tokenizers_match(a: Any, b: Any) -> bool:
@@ -166,8 +180,12 @@ def _row_inputs(model: Any, batch: dict, block_mask: bool) -> tuple[dict, torch.
     if mask is not None and getattr(model.config, "_attn_implementation", None) != "sdpa":
         dtype = next(model.parameters()).dtype
         mask = torch.zeros(mask.shape, dtype=dtype, device=mask.device).masked_fill(~mask, torch.finfo(dtype).min)
-    inputs = {"input_ids": batch["input_ids"], "position_ids": batch["position_ids"], "attention_mask": mask,
-              "use_cache": False}
+    inputs = {
+        "input_ids": batch["input_ids"],
+        "position_ids": batch["position_ids"],
+        "attention_mask": mask,
+        "use_cache": False,
+    }
     return inputs, keep, targets[keep]
 
 
@@ -178,15 +196,29 @@ def row_forward(model: Any, batch: dict, block_mask: bool) -> tuple[torch.Tensor
 
 
 def row_hidden(decoder: Any, batch: dict, block_mask: bool) -> tuple[torch.Tensor, torch.Tensor]:
-    """The decoder's last hidden states (K, H) at the K positions that predict a completion token, and the targets (K,)."""
+    """The decoder's last hidden states (K, H) at the K positions that predict a completion token,
+    and the targets (K,)."""
     inputs, keep, targets = _row_inputs(decoder, batch, block_mask)
     return decoder(**inputs).last_hidden_state[0, keep], targets  # (K, H), (K,)
 
 
-def sft_step(model: Any, rows: Sequence[list[Example]], *, optimizer: Any, scheduler: Any, params: list,
-             max_grad_norm: float, block_mask: bool, device: Any, teacher: Any = None, alpha: float = 0.0,
-             temperature: float = 1.0, autocast_bf16: bool = False, head: tuple | None = None,
-             chunk_tokens: int = 256) -> dict:
+def sft_step(
+    model: Any,
+    rows: Sequence[list[Example]],
+    *,
+    optimizer: Any,
+    scheduler: Any,
+    params: list,
+    max_grad_norm: float,
+    block_mask: bool,
+    device: Any,
+    teacher: Any = None,
+    alpha: float = 0.0,
+    temperature: float = 1.0,
+    autocast_bf16: bool = False,
+    head: tuple | None = None,
+    chunk_tokens: int = 256,
+) -> dict:
     """Accumulate the gradient of the token-mean loss over `rows`, then one guarded optimizer step.
 
     `autocast_bf16`: the forward passes run under bfloat16 autocast (mixed precision); the loss is fp32.
@@ -203,8 +235,9 @@ def sft_step(model: Any, rows: Sequence[list[Example]], *, optimizer: Any, sched
     batches = [{k: v.to(device) for k, v in collate_packed(r, block_mask).items()} for r in rows]
     total = sum(int((shifted_targets(b["labels"], b["position_ids"]) != IGNORE_INDEX).sum()) for b in batches)
     if total == 0:
-        raise ValueError("an optimizer step holds no completion tokens: every example's completion was cut off; "
-                         "raise max_seq_length")
+        raise ValueError(
+            "an optimizer step holds no completion tokens: every example's completion was cut off; raise max_seq_length"
+        )
     acc = {"loss": 0.0, "nll": 0.0, "kl": 0.0}
     for batch in batches:
         if fused:
@@ -232,8 +265,14 @@ def sft_step(model: Any, rows: Sequence[list[Example]], *, optimizer: Any, sched
         acc["nll"] += float(nll.detach()) / total
     stepped, grad_norm = guarded_step(optimizer, scheduler, params, max_grad_norm, acc["loss"])
     tokens = sum(b["input_ids"].numel() for b in batches)
-    result = {"loss": acc["loss"], "nll": acc["nll"], "grad_norm": grad_norm, "skipped": not stepped,
-              "completion_tokens": total, "train_tokens": tokens}
+    result = {
+        "loss": acc["loss"],
+        "nll": acc["nll"],
+        "grad_norm": grad_norm,
+        "skipped": not stepped,
+        "completion_tokens": total,
+        "train_tokens": tokens,
+    }
     if distilling:
         result["kl"] = acc["kl"]
     return result
@@ -255,14 +294,17 @@ def _load_teacher(config: SFTConfig, tokenizer: Any, teacher: Any, device: Any) 
 
         teacher, teacher_tokenizer = load_model(config.teacher, dtype=config.dtype, device=config.device)
         if not tokenizers_match(tokenizer, teacher_tokenizer):
-            raise ConfigError(f"teacher {config.teacher!r} and student {config.model!r} tokenize differently, so their "
-                              "logits cannot be compared; distil from the teacher's outputs instead (reasoncraft distill, "
-                              "then train sft without teacher)")
+            raise ConfigError(
+                f"teacher {config.teacher!r} and student {config.model!r} tokenize differently, so their "
+                "logits cannot be compared; distil from the teacher's outputs instead (reasoncraft distill, "
+                "then train sft without teacher)"
+            )
     return teacher.to(device).eval().requires_grad_(False)
 
 
-def _loss_head(model: Any, examples: Sequence[Example], chunk_tokens: int, distilling: bool, device: Any
-               ) -> tuple[tuple | None, str]:
+def _loss_head(
+    model: Any, examples: Sequence[Example], chunk_tokens: int, distilling: bool, device: Any
+) -> tuple[tuple | None, str]:
     """(decoder, head weight) for the fused chunked loss, or None; and a phrase for the log saying which loss runs."""
     if not chunk_tokens:
         return None, "cross-entropy on completion logits (loss_chunk_tokens=0)"
@@ -271,7 +313,10 @@ def _loss_head(model: Any, examples: Sequence[Example], chunk_tokens: int, disti
     head = fused_head(model)
     probe = torch.tensor([examples[0].input_ids[:16]], device=device)  # (1, <=16)
     if head is None or not head_is_exact(model, *head, probe):
-        return None, "cross-entropy on completion logits (this model's logits are not its decoder times a plain LM head)"
+        return (
+            None,
+            "cross-entropy on completion logits (this model's logits are not its decoder times a plain LM head)",
+        )
     return head, f"LM head fused with the cross-entropy in chunks of {chunk_tokens} positions"
 
 
@@ -288,9 +333,16 @@ def held_out_evaluator(config: SFTConfig, model: Any, tokenizer: Any) -> Callabl
     backend = HFBackend(policy, tokenizer, model_id=config.model)
 
     def evaluate(when: str, folder: Path) -> dict:
-        return held_out_eval(backend, task, split=config.eval_split, limit=config.eval_problems,
-                             template=config.eval_template, max_new_tokens=config.eval_max_new_tokens,
-                             out_dir=folder, command=f"train sft: held-out evaluation {when}")
+        return held_out_eval(
+            backend,
+            task,
+            split=config.eval_split,
+            limit=config.eval_problems,
+            template=config.eval_template,
+            max_new_tokens=config.eval_max_new_tokens,
+            out_dir=folder,
+            command=f"train sft: held-out evaluation {when}",
+        )
 
     return evaluate
 
@@ -298,14 +350,23 @@ def held_out_evaluator(config: SFTConfig, model: Any, tokenizer: Any) -> Callabl
 PLOT_KEYS = ("loss", "kl", "grad_norm", "lr", "tokens_per_s")
 
 
-def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, teacher: Any = None,
-              resume: str | None = None, log: Callable[[str], None] = print) -> dict:
+def train_sft(
+    config: SFTConfig,
+    *,
+    model: Any = None,
+    tokenizer: Any = None,
+    teacher: Any = None,
+    resume: str | None = None,
+    log: Callable[[str], None] = print,
+) -> dict:
     """Run SFT as configured; return a summary. `model`/`tokenizer`/`teacher` override the config (tests)."""
     from ..models import load_model, weights_hash
     from ..record import count_parameters
 
     if not config.datasets:
-        raise ConfigError("datasets is empty: name at least one JSONL file of chat `messages` (e.g. reasoncraft distill's sft.jsonl)")
+        raise ConfigError(
+            "datasets is empty: name at least one JSONL file of chat `messages` (e.g. reasoncraft distill's sft.jsonl)"
+        )
     # checks the resume path, trackers and launch (one process) before any model loads; folder, threads, seed
     run = TrainingRun("train sft", config, resume=resume, one_process=True, log=log)
     if model is None:
@@ -317,23 +378,38 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
         enable_gradient_checkpointing(model)
     if config.lora_r:
         model = apply_lora(model, config.lora_r, config.lora_alpha, config.lora_dropout, config.lora_target_modules)
-    head, loss_kind = _loss_head(model, examples, config.loss_chunk_tokens,
-                                 teacher is not None and config.distill_alpha > 0, device)
+    head, loss_kind = _loss_head(
+        model, examples, config.loss_chunk_tokens, teacher is not None and config.distill_alpha > 0, device
+    )
     attention = getattr(model.config, "_attn_implementation", "") or ""
     block_mask = not attention.startswith("flash")  # flash kernels read example boundaries from position ids
     stream = PackedStream(examples, config.micro_batch_tokens, config.seed, packing=config.packing)
     steps = _steps(config, len(stream.rows))
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer, scheduler = build_optimizer(params, config.learning_rate, config.weight_decay,
-                                           (config.adam_beta1, config.adam_beta2), config.warmup_steps, steps,
-                                           config.lr_schedule)
-    log(f"SFT: {len(examples)} examples packed into {len(stream.rows)} rows of <= {config.micro_batch_tokens} tokens; "
+    optimizer, scheduler = build_optimizer(
+        params,
+        config.learning_rate,
+        config.weight_decay,
+        (config.adam_beta1, config.adam_beta2),
+        config.warmup_steps,
+        steps,
+        config.lr_schedule,
+    )
+    log(
+        f"SFT: {len(examples)} examples packed into {len(stream.rows)} rows of <= {config.micro_batch_tokens} tokens; "
         f"{steps} optimizer steps of {config.gradient_accumulation_steps} rows; trainable parameters "
         f"{sum(p.numel() for p in params):,}; attention {'block-diagonal mask' if block_mask else 'position ids'}; "
-        f"loss: {loss_kind}")
+        f"loss: {loss_kind}"
+    )
     # config saved, run record and metrics log opened; on resume: weights, optimizer, RNGs and data position back
-    data_state = run.start(model, optimizer, scheduler, model_id=config.model, weights_sha256=weights_hash(model),
-                           parameters=count_parameters(model))
+    data_state = run.start(
+        model,
+        optimizer,
+        scheduler,
+        model_id=config.model,
+        weights_sha256=weights_hash(model),
+        parameters=count_parameters(model),
+    )
     if data_state is not None:
         stream = PackedStream(examples, config.micro_batch_tokens, config.seed, **data_state, packing=config.packing)
     evaluate = held_out_evaluator(config, model, tokenizer)
@@ -342,22 +418,48 @@ def train_sft(config: SFTConfig, *, model: Any = None, tokenizer: Any = None, te
     for step in range(run.step + 1, steps + 1):
         started = time.perf_counter()
         rows = [stream.take() for _ in range(config.gradient_accumulation_steps)]
-        result = sft_step(model, rows, optimizer=optimizer, scheduler=scheduler, params=params,
-                          max_grad_norm=config.max_grad_norm, block_mask=block_mask, device=device, teacher=teacher,
-                          alpha=config.distill_alpha, temperature=config.distill_temperature,
-                          autocast_bf16=config.autocast_bf16, head=head, chunk_tokens=config.loss_chunk_tokens)
+        result = sft_step(
+            model,
+            rows,
+            optimizer=optimizer,
+            scheduler=scheduler,
+            params=params,
+            max_grad_norm=config.max_grad_norm,
+            block_mask=block_mask,
+            device=device,
+            teacher=teacher,
+            alpha=config.distill_alpha,
+            temperature=config.distill_temperature,
+            autocast_bf16=config.autocast_bf16,
+            head=head,
+            chunk_tokens=config.loss_chunk_tokens,
+        )
         elapsed = time.perf_counter() - started
-        metrics = {"step": step, **result, "lr": scheduler.get_last_lr()[0], "epoch": stream.epoch,
-                   "step_time": elapsed, "tokens_per_s": result["train_tokens"] / elapsed}
+        metrics = {
+            "step": step,
+            **result,
+            "lr": scheduler.get_last_lr()[0],
+            "epoch": stream.epoch,
+            "step_time": elapsed,
+            "tokens_per_s": result["train_tokens"] / elapsed,
+        }
         metrics = run.log_step(metrics, seconds=elapsed, training_tokens=result["train_tokens"])
         if result["skipped"]:
             log(f"step {step}: non-finite loss or gradient, update skipped")
         if config.log_steps and step % config.log_steps == 0:
-            log(f"step {step}/{steps} loss {result['loss']:.4f} grad_norm {result['grad_norm']:.3f} "
-                f"{metrics['tokens_per_s']:.0f} tok/s")
+            log(
+                f"step {step}/{steps} loss {result['loss']:.4f} grad_norm {result['grad_norm']:.3f} "
+                f"{metrics['tokens_per_s']:.0f} tok/s"
+            )
         run.checkpoint(step, last_step=steps, data=stream.state())  # when due
     model.eval()
     run.held_out("after", evaluate, step=steps)
     # metrics.png, the model folder with its card, summary.json and run.json
-    return run.finish(tokenizer, steps=steps, plot_keys=PLOT_KEYS, merge_lora=config.merge_lora,
-                      examples=len(examples), rows_per_epoch=len(stream.rows))
+    return run.finish(
+        tokenizer,
+        steps=steps,
+        plot_keys=PLOT_KEYS,
+        merge_lora=config.merge_lora,
+        examples=len(examples),
+        rows_per_epoch=len(stream.rows),
+    )

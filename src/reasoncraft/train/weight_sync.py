@@ -22,7 +22,9 @@ from typing import Any
 class WeightPusher:
     def __init__(self, backend: Any, mode: str, sync_dir: str | Path, keep: int = 2):
         if mode not in ("lora", "disk"):
-            raise ValueError(f"weight_sync must be 'lora' (vLLM runtime LoRA) or 'disk' (SGLang full weights): got {mode!r}")
+            raise ValueError(
+                f"weight_sync must be 'lora' (vLLM runtime LoRA) or 'disk' (SGLang full weights): got {mode!r}"
+            )
         self.backend, self.mode, self.sync_dir, self.keep = backend, mode, Path(sync_dir).resolve(), keep
         self.current: str | None = None
         self.pushed: list[Path] = []

@@ -27,8 +27,9 @@ import asyncio
 import concurrent.futures
 import logging
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import httpx
 
@@ -209,7 +210,7 @@ class OpenAIBackend(WeightUpdates):
             return [_Job(p, 0, sampling.n, sampling.seed) for p in range(num_prompts)]
         return [_Job(p, i, 1, sampling.seed + i) for p in range(num_prompts) for i in range(sampling.n)]
 
-    async def _run_job(self, batch: "_Batch", job: _Job) -> None:
+    async def _run_job(self, batch: _Batch, job: _Job) -> None:
         """Send one job; store its completions (each sample slot exactly once) or its prompt's error."""
         prompt, sampling = batch.prompts[job.prompt_index], batch.sampling
         want_logprobs = (
@@ -283,7 +284,8 @@ class OpenAIBackend(WeightUpdates):
         if choice.reasoning:
             self._warn_once(
                 "reasoning",
-                "the server split off reasoning_content (a --reasoning-parser); Completion.text holds only the final content",
+                "the server split off reasoning_content (a --reasoning-parser); Completion.text holds only the "
+                "final content",
             )
         if parsed.prompt_tokens is None:
             self._warn_once("usage", "the server returned no usage field; prompt_tokens is 0")

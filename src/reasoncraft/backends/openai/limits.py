@@ -19,7 +19,7 @@ import asyncio
 import email.utils
 import random
 import time
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 # --- pure functions ---------------------------------------------------------------------------------
 

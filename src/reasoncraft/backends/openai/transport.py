@@ -21,7 +21,8 @@ import json
 import logging
 import random
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 
@@ -81,7 +82,7 @@ class Transport:
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.key.reveal()}"} if self.key else {}
 
-    def session(self) -> "_Session":
+    def session(self) -> _Session:
         """`async with transport.session() as client:` an httpx client, with the watchdog running."""
         return _Session(self)
 

@@ -85,7 +85,10 @@ class WeightUpdates:
         body: dict[str, Any] = {"model_path": model_path}
         if load_format is not None:
             body["load_format"] = load_format
-        fix = "The endpoint is SGLang's; model_path must be a checkpoint of the served architecture, readable by the server."
+        fix = (
+            "The endpoint is SGLang's; model_path must be a checkpoint of the served architecture, "
+            "readable by the server."
+        )
         replies = self._post_all(lambda e: e.root + "/update_weights_from_disk", body, fix)
         for endpoint, reply in zip(self.endpoints, replies, strict=True):
             if isinstance(reply, dict) and reply.get("success") is False:
