@@ -7,6 +7,7 @@ import json
 import math
 import os
 import random
+import re
 import subprocess
 import sys
 from itertools import combinations
@@ -14,10 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from helpers import ScriptedBackend
+from reasoncraft.backends.base import SamplingParams
 from reasoncraft.evaluate import EvalConfig, evaluate
 from reasoncraft.metrics import ks_up_to, maj_at_k, pass_at_k
 from reasoncraft.record import RunRecord
 from reasoncraft.samples import JsonlStore, sample_key
+from reasoncraft.tasks import get_task
 
 
 def pass_at_k_by_enumeration(n: int, c: int, k: int) -> float:
@@ -122,8 +126,12 @@ evaluate(backend, [get_task("arith-sum-2d")], config.sampling(), out, record=rec
 def _run(tmp_path: Path, out: str, cache: str, kill_after: int) -> subprocess.CompletedProcess:
     script = tmp_path / "runner.py"
     script.write_text(RUNNER)
-    return subprocess.run([sys.executable, str(script), str(tmp_path / out), str(tmp_path / cache), str(kill_after)],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(script), str(tmp_path / out), str(tmp_path / cache), str(kill_after)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def _samples(path: Path) -> list[dict]:
@@ -158,8 +166,16 @@ def test_evaluate_writes_every_output_and_counts_tokens(tmp_path):
     backend = HFBackend(model, tok, model_id="tiny")
     config = EvalConfig(tasks=["arith-sum-2d"], samples=4, temperature=0.0, max_new_tokens=8, limit=5)
     record = RunRecord("test", {"x": 1}, tmp_path)
-    [result] = evaluate(backend, [get_task("arith-sum-2d")], config.sampling(), tmp_path, record=record,
-                        cache_dir=tmp_path / "cache", limit=5, show_progress=False)
+    [result] = evaluate(
+        backend,
+        [get_task("arith-sum-2d")],
+        config.sampling(),
+        tmp_path,
+        record=record,
+        cache_dir=tmp_path / "cache",
+        limit=5,
+        show_progress=False,
+    )
     assert {p.name for p in tmp_path.iterdir()} >= {"samples.jsonl", "summary.json", "table.md", "run.json"}
     assert len(result.samples) == 20
     # Greedy: one draw per problem, copied to every sample index.
@@ -179,7 +195,6 @@ def test_hf_and_a_server_replaying_its_completions_give_identical_scored_samples
     (a fake server on 127.0.0.1 replaying hf's completions) yields the same scored samples."""
     sys.path.insert(0, str(Path(__file__).parent))
     from fake_openai_server import FakeOpenAIServer
-
     from reasoncraft.backends import HFBackend
     from reasoncraft.backends.openai import OpenAIBackend
     from reasoncraft.tasks import get_task
@@ -197,8 +212,16 @@ def test_hf_and_a_server_replaying_its_completions_give_identical_scored_samples
         runs = {}
         for name, backend in (("hf", hf), ("server", server_backend)):
             out = tmp_path / name
-            [result] = evaluate(backend, [task], sampling, out, record=RunRecord("test", {}, out),
-                                cache_dir=tmp_path / f"cache-{name}", limit=6, show_progress=False)
+            [result] = evaluate(
+                backend,
+                [task],
+                sampling,
+                out,
+                record=RunRecord("test", {}, out),
+                cache_dir=tmp_path / f"cache-{name}",
+                limit=6,
+                show_progress=False,
+            )
             runs[name] = [{k: v for k, v in s.to_dict().items() if k not in ("key", "model")} for s in result.samples]
     assert runs["hf"] == runs["server"]
     assert len(runs["hf"]) == 18
@@ -208,9 +231,27 @@ def test_hf_and_a_server_replaying_its_completions_give_identical_scored_samples
 def test_eval_command_on_the_default_model_offline_and_resumed(tmp_path):
     """`reasoncraft eval` as a user runs it, offline on the CPU; the rerun generates nothing new."""
     env = dict(os.environ, HF_HUB_OFFLINE="1")
-    cmd = [sys.executable, "-m", "reasoncraft.cli", "eval", "--model", "smollm2-135m", "--task", "arith-sum-2d",
-           "--limit", "8", "--samples", "2", "--max-new-tokens", "32", "--out", str(tmp_path / "run"),
-           "--cache-dir", str(tmp_path / "cache"), "--no-progress"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "reasoncraft.cli",
+        "eval",
+        "--model",
+        "smollm2-135m",
+        "--task",
+        "arith-sum-2d",
+        "--limit",
+        "8",
+        "--samples",
+        "2",
+        "--max-new-tokens",
+        "32",
+        "--out",
+        str(tmp_path / "run"),
+        "--cache-dir",
+        str(tmp_path / "cache"),
+        "--no-progress",
+    ]
     first = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
     assert first.returncode == 0, first.stderr[-2000:]
     assert "| arith-sum-2d | 8 | 2 |" in first.stdout
@@ -221,3 +262,48 @@ def test_eval_command_on_the_default_model_offline_and_resumed(tmp_path):
     again = json.loads((tmp_path / "run" / "summary.json").read_text())[0]
     assert again["new_completion_tokens"] == 0
     assert again["pass@1"] == summary["pass@1"] and again["maj@k"] == summary["maj@k"]
+
+
+def test_lenient_accuracy_and_format_failures_are_reported_beside_strict(tmp_path):
+    """A reply that computes the right sum but never writes "Answer:" is wrong under strict scoring,
+    right under lenient reading, and a format failure; the measure never enters the reward."""
+
+    def respond(prompt, index, seed):
+        a, b = map(int, re.search(r"What is (\d+) \+ (\d+)\?", prompt).groups())
+        return [f"{a} + {b} = {a + b}<eos>", f"Answer: {a + b}<eos>", f"{a} + {b} = {a + b + 1}<eos>"][index % 3]
+
+    task = get_task("arith-sum-2d")
+    sampling = SamplingParams(n=3, temperature=1.0, max_new_tokens=16)
+    record = RunRecord("test", {}, tmp_path / "out")
+    (result,) = evaluate(
+        ScriptedBackend(respond),
+        [task],
+        sampling,
+        tmp_path / "out",
+        record=record,
+        cache_dir=tmp_path / "cache",
+        limit=4,
+        show_progress=False,
+    )
+    s = result.summary
+    assert s["pass@1"] == pytest.approx(1 / 3)  # only "Answer: N" is read strictly
+    assert s["lenient_accuracy"] == pytest.approx(2 / 3)  # plus the right sum written without the format
+    assert s["extraction_failure_rate"] == pytest.approx(2 / 3)
+    for sample in result.samples:
+        assert sample.breakdown["lenient_accuracy"] in (0.0, 1.0)
+        assert sample.reward == sample.breakdown["accuracy"]  # the measure is not summed into the reward
+    table = (tmp_path / "out" / "table.md").read_text()
+    assert "| lenient |" in table and "| 0.667 |" in table
+    countdown = get_task("countdown-3")
+    (cd,) = evaluate(
+        ScriptedBackend(lambda p, i, seed: "<answer>1 + 2</answer><eos>"),
+        [countdown],
+        sampling,
+        tmp_path / "cd",
+        record=RunRecord("test", {}, tmp_path / "cd"),
+        cache_dir=tmp_path / "cache",
+        limit=2,
+        show_progress=False,
+    )
+    assert cd.summary["lenient_accuracy"] is None  # no gold number to read leniently
+    assert "lenient_accuracy" not in cd.samples[0].breakdown

@@ -19,8 +19,12 @@ from reasoncraft.tasks import get_task
 from reasoncraft.tasks.base import RewardSet
 from reasoncraft.testing import tiny_model
 
-CALLERS = ("reasoncraft.evaluate", "reasoncraft.scaling.sweep", "reasoncraft.data.generate",
-           "reasoncraft.train.grpo_rollouts")
+CALLERS = (
+    "reasoncraft.evaluate",
+    "reasoncraft.scaling.sweep",
+    "reasoncraft.data.generate",
+    "reasoncraft.train.grpo_rollouts",
+)
 
 
 @pytest.fixture
@@ -54,8 +58,16 @@ def test_eval_goes_through_the_one_path(spy, backend, tmp_path):
 
     out = tmp_path / "eval"
     sampling_params = SamplingParams(n=2, temperature=1.0, max_new_tokens=6, seed=1)
-    evaluate(backend, [get_task("arith-sum-2d")], sampling_params, out, record=RunRecord("test", {}, out),
-             cache_dir=tmp_path / "cache", limit=3, show_progress=False)
+    evaluate(
+        backend,
+        [get_task("arith-sum-2d")],
+        sampling_params,
+        out,
+        record=RunRecord("test", {}, out),
+        cache_dir=tmp_path / "cache",
+        limit=3,
+        show_progress=False,
+    )
     assert [module for module, _ in spy] == ["reasoncraft.evaluate"]
     written = [json.loads(line) for line in (out / "samples.jsonl").read_text().splitlines()]
     assert written == [json.loads(json.dumps(s.to_dict())) for s in spy[0][1].flat()] and len(written) == 6
@@ -64,8 +76,15 @@ def test_eval_goes_through_the_one_path(spy, backend, tmp_path):
 def test_scale_goes_through_the_one_path(spy, backend, tmp_path):
     from reasoncraft.scaling.sweep import ScaleConfig, run_scale
 
-    config = ScaleConfig(model="tiny", strategies=("majority",), max_n=2, limit=3, max_new_tokens=6,
-                         out_dir=str(tmp_path / "scale"), cache_dir=str(tmp_path / "cache"))
+    config = ScaleConfig(
+        model="tiny",
+        strategies=("majority",),
+        max_n=2,
+        limit=3,
+        max_new_tokens=6,
+        out_dir=str(tmp_path / "scale"),
+        cache_dir=str(tmp_path / "cache"),
+    )
     run_scale(config, backend=backend)
     assert [module for module, _ in spy] == ["reasoncraft.scaling.sweep"]
     samples = spy[0][1].flat()
@@ -75,8 +94,16 @@ def test_scale_goes_through_the_one_path(spy, backend, tmp_path):
 def test_distill_goes_through_the_one_path(spy, backend, tmp_path):
     from reasoncraft.data.distill import DistillConfig, run_distill
 
-    config = DistillConfig(task="arith-sum-2d", limit=3, k=2, max_new_tokens=6, script="", near_threshold=None,
-                           decontam_tasks=[], out_dir=str(tmp_path / "distill"))
+    config = DistillConfig(
+        task="arith-sum-2d",
+        limit=3,
+        k=2,
+        max_new_tokens=6,
+        script="",
+        near_threshold=None,
+        decontam_tasks=[],
+        out_dir=str(tmp_path / "distill"),
+    )
     run_distill(config, teacher=backend, log=lambda message: None)
     assert [module for module, _ in spy] == ["reasoncraft.data.generate"]
     records = [json.loads(line) for line in (tmp_path / "distill" / "traces.jsonl").read_text().splitlines()]
@@ -104,22 +131,30 @@ def test_cache_wins_and_only_missing_problems_are_drawn(tmp_path):
 
         def generate(self, prompts, sampling_params):
             self.prompts.extend(prompts)
-            return [[Completion(f"Answer: {len(self.prompts)}{j}", [j], 3, 1, "stop", j)
-                     for j in range(sampling_params.n)]
-                    for _ in prompts]
+            return [
+                [Completion(f"Answer: {len(self.prompts)}{j}", [j], 3, 1, "stop", j) for j in range(sampling_params.n)]
+                for _ in prompts
+            ]
 
     task = get_task("arith-sum-2d")
     problems = task.problems("test", 3)
     prompts = [task.prompt(p) for p in problems]
     keys = [[f"{i}-{j}" for j in range(2)] for i in range(3)]
     cache = CompletionCache(tmp_path, "model")
-    cached = {"text": "Answer: old", "token_ids": [9], "prompt_tokens": 3, "completion_tokens": 1,
-              "finish_reason": "stop", "sample_index": 0}
+    cached = {
+        "text": "Answer: old",
+        "token_ids": [9],
+        "prompt_tokens": 3,
+        "completion_tokens": 1,
+        "finish_reason": "stop",
+        "sample_index": 0,
+    }
     cache.put_many([("0-0", cached), ("0-1", {**cached, "sample_index": 1}), ("1-0", cached)])
     backend = Counting()
     rewards = RewardSet.of(["accuracy", "format"], weights=[1.0, 0.5])
-    drawn = sampling.sample_and_score(backend, task, problems, prompts, SamplingParams(n=2, temperature=1.0),
-                                      rewards=rewards, keys=keys, cache=cache)
+    drawn = sampling.sample_and_score(
+        backend, task, problems, prompts, SamplingParams(n=2, temperature=1.0), rewards=rewards, keys=keys, cache=cache
+    )
     assert backend.prompts == prompts[1:]  # problem 0 fully cached
     texts = [[s.completion for s in group] for group in drawn.samples]
     assert texts[0] == ["Answer: old", "Answer: old"] and texts[1][0] == "Answer: old"
@@ -141,8 +176,10 @@ class _Scripted:
 
     def generate(self, prompts, sampling_params):
         self.calls.append((list(prompts), sampling_params))
-        return [[Completion(f"Answer: {len(self.calls)}.{i}.{j}", [j], 2, 1, "stop", j)
-                 for j in range(sampling_params.n)] for i, _ in enumerate(prompts)]
+        return [
+            [Completion(f"Answer: {len(self.calls)}.{i}.{j}", [j], 2, 1, "stop", j) for j in range(sampling_params.n)]
+            for i, _ in enumerate(prompts)
+        ]
 
     def generate_results(self, prompts, sampling_params):
         out = self.generate([p for p in prompts if p != "fail"], sampling_params)
@@ -156,8 +193,10 @@ def test_greedy_draws_once_and_copies_unless_told_not_to():
     backend = _Scripted()
     drawn = sampling.sample_and_score(backend, task, problems, ["a", "b"], greedy)
     assert [s.n for _, s in backend.calls] == [1]
-    assert [[(s.completion, s.sample_index) for s in g] for g in drawn.samples] == \
-        [[("Answer: 1.0.0", j) for j in range(3)], [("Answer: 1.1.0", j) for j in range(3)]]
+    assert [[(s.completion, s.sample_index) for s in g] for g in drawn.samples] == [
+        [("Answer: 1.0.0", j) for j in range(3)],
+        [("Answer: 1.1.0", j) for j in range(3)],
+    ]
     backend = _Scripted()
     drawn = sampling.sample_and_score(backend, task, problems, ["a", "b"], greedy, copy_greedy=False)
     assert [s.n for _, s in backend.calls] == [3] and drawn.samples[0][2].completion == "Answer: 1.0.2"
@@ -167,9 +206,16 @@ def test_failed_requests_are_counted_and_left_out_and_batches_are_kept():
     task = get_task("arith-sum-2d")
     problems = task.problems("test", 3)
     backend, failures, seen = _Scripted(), {}, []
-    drawn = sampling.sample_and_score(backend, task, problems, ["a", "fail", "c"], SamplingParams(n=2),
-                                      batch_problems=2, failures=failures,
-                                      on_batch=lambda indices, *_: seen.append(indices))
+    drawn = sampling.sample_and_score(
+        backend,
+        task,
+        problems,
+        ["a", "fail", "c"],
+        SamplingParams(n=2),
+        batch_problems=2,
+        failures=failures,
+        on_batch=lambda indices, *_: seen.append(indices),
+    )
     assert failures == {"RuntimeError": 1} and seen == [[0], [2]]
     assert [len(g) for g in drawn.samples] == [2, 0, 2] and [len(p) for p, _ in backend.calls] == [1, 1]
 
@@ -191,3 +237,24 @@ def test_reward_set_checks_and_failures():
     failed, fine = rs.score(["Answer: 4", "Answer: 4"], {"answer": ["4", "4"]})
     assert failed.reward == RewardFailure("judge timeout") and failed.correct is True
     assert fine.reward == 1.0 and fine.breakdown == {"accuracy": 1.0, "flaky": None}
+
+
+def test_measures_are_kept_beside_the_rewards_but_never_summed_or_failing_the_reward():
+    from reasoncraft.rewards.base import RewardFailure
+
+    def broken(completions, **fields):
+        return [RewardFailure("checker timeout"), 1.0]
+
+    accuracy = RewardSet.of(["accuracy"]).fns[0]
+    rs = RewardSet(("accuracy",), (accuracy,), (1.0,), "accuracy", (("lenient", broken),))
+    first, second = rs.score(["17 + 25 = 42", "Answer: 42"], {"answer": ["42", "42"]})
+    assert first.reward == 0.0 and first.correct is False  # the measure's failure is its own
+    assert first.breakdown["lenient"] == RewardFailure("checker timeout")
+    assert second.reward == 1.0 and second.breakdown == {"accuracy": 1.0, "lenient": 1.0}
+    with pytest.raises(ValueError, match="may not share a reward's name"):
+        RewardSet(("accuracy",), (accuracy,), (1.0,), "accuracy", (("accuracy", broken),))
+    task = get_task("arith-sum-2d")
+    assert task.reward_set().measures == () and [n for n, _ in task.reward_set(measures=True).measures] == [
+        "lenient_accuracy"
+    ]
+    assert get_task("countdown-3").reward_set(measures=True).measures == ()

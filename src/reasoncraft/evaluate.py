@@ -2,8 +2,11 @@
 
 For each task it renders every problem's prompt, draws N samples per problem through any backend,
 scores each completion with the task's rewards (the same functions training uses), and summarises:
-pass@1 (mean over the N samples), unbiased pass@k and maj@k for k = 1, 2, 4, ... N, mean completion
-tokens, extraction-failure rate, scoring-failure count, wall time and tokens/s.
+pass@1 (mean over the N samples), unbiased pass@k and maj@k for k = 1, 2, 4, ... N, lenient accuracy
+(the task's `measures`: the last number or expression anywhere in a completion, for math-answer tasks),
+mean completion tokens, the format-failure rate (`extraction_failure_rate`: no answer where the format
+puts it), scoring-failure count, wall time and tokens/s. Strict pass@1 beside lenient accuracy and
+format failures tells learning the answer format from learning to be right.
 
 Samples are drawn and scored by `sampling.sample_and_score`, the path scaling, the data engine and
 GRPO share. Resumable: raw completions go to a `CompletionCache` keyed by (model weights, prompt,
@@ -18,9 +21,10 @@ Outputs in `out_dir`: samples.jsonl (one ScoredSample per line), summary.json, t
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .backends.base import Backend, SamplingParams, backend_hash
 from .eval_config import PRESETS, EvalConfig  # noqa: F401 (the config of `reasoncraft eval`, importable from here too)
@@ -55,9 +59,12 @@ def summarize(task: str, samples: list[ScoredSample], n: int, wall_s: float, new
         "samples_per_problem": n,
         "pass@1": sum(bool(s.correct) for s in samples) / total,
         "pass@k": {k: _mean([pass_at_k(n, sum(bool(s.correct) for s in g), k) for g in groups]) for k in ks},
-        "maj@k": {k: _mean([maj_at_k([s.extracted for s in g], [s.correct for s in g], k, math_equal) for g in groups])
-                  for k in ks},
+        "maj@k": {
+            k: _mean([maj_at_k([s.extracted for s in g], [s.correct for s in g], k, math_equal) for g in groups])
+            for k in ks
+        },
         "mean_completion_tokens": sum(s.completion_tokens for s in samples) / total,
+        "lenient_accuracy": _lenient(samples),
         "extraction_failure_rate": sum(s.extracted is None for s in samples) / total,
         "scoring_failures": sum(s.failure is not None for s in samples),
         "cut_at_limit_rate": sum(s.finish_reason == "length" for s in samples) / total,
@@ -66,6 +73,14 @@ def summarize(task: str, samples: list[ScoredSample], n: int, wall_s: float, new
         "tokens_per_s": new_tokens / wall_s if wall_s > 0 else 0.0,
     }
     return summary
+
+
+def _lenient(samples: list[ScoredSample]) -> float | None:
+    """Share of samples right under lenient reading (`rewards.lenient`; a failure counts as wrong);
+    None when the task reports no lenient accuracy."""
+    if not samples or any("lenient_accuracy" not in s.breakdown for s in samples):
+        return None
+    return sum(s.breakdown["lenient_accuracy"] == 1.0 for s in samples) / len(samples)
 
 
 def _mean(values: list[float]) -> float:
@@ -96,8 +111,18 @@ def evaluate_task(
     keys = [[sample_key(model_hash, prompt, settings, i) for i in range(sampling.n)] for prompt in prompts]
     bar = progress.add_task(f"{task.name}", total=len(problems)) if progress is not None else None
     advance = (lambda done, *_: progress.update(bar, advance=len(done))) if progress is not None else None
-    drawn = sample_and_score(backend, task, problems, prompts, sampling, keys=keys, cache=cache,
-                             batch_problems=batch_problems, on_batch=advance)
+    drawn = sample_and_score(
+        backend,
+        task,
+        problems,
+        prompts,
+        sampling,
+        keys=keys,
+        rewards=task.reward_set(measures=True),
+        cache=cache,
+        batch_problems=batch_problems,
+        on_batch=advance,
+    )
     if progress is not None:
         progress.update(bar, completed=len(problems))
     scored = drawn.flat()
@@ -131,16 +156,30 @@ def evaluate(
     results = []
     with _progress(show_progress) as progress:
         for task in tasks:
-            results.append(evaluate_task(backend, task, sampling, cache, split=split, limit=limit, template=template,
-                                         batch_problems=batch_problems, model_hash=model_hash, progress=progress,
-                                         prompt_format=prompt_format))
+            results.append(
+                evaluate_task(
+                    backend,
+                    task,
+                    sampling,
+                    cache,
+                    split=split,
+                    limit=limit,
+                    template=template,
+                    batch_problems=batch_problems,
+                    model_hash=model_hash,
+                    progress=progress,
+                    prompt_format=prompt_format,
+                )
+            )
     samples_path = out / "samples.jsonl"
     samples_path.unlink(missing_ok=True)
     store = JsonlStore(samples_path)
     for result in results:
         store.append(s.to_dict() for s in result.samples)
-        record.add_tokens(prompt=sum(s.prompt_tokens for s in result.samples),
-                          completion=sum(s.completion_tokens for s in result.samples))
+        record.add_tokens(
+            prompt=sum(s.prompt_tokens for s in result.samples),
+            completion=sum(s.completion_tokens for s in result.samples),
+        )
     summaries = [r.summary for r in results]
     (out / "summary.json").write_text(json.dumps(summaries, indent=2))
     (out / "table.md").write_text(summary_table(summaries))
@@ -148,9 +187,17 @@ def evaluate(
     return results
 
 
-def run_eval(config: EvalConfig, out_dir: str | Path, *, device: str | None = None, price: Any = None,
-             cache_dir: str | Path | None = None, show_progress: bool = True, backend: Backend | None = None,
-             command: str = "reasoncraft eval") -> list[TaskResult]:
+def run_eval(
+    config: EvalConfig,
+    out_dir: str | Path,
+    *,
+    device: str | None = None,
+    price: Any = None,
+    cache_dir: str | Path | None = None,
+    show_progress: bool = True,
+    backend: Backend | None = None,
+    command: str = "reasoncraft eval",
+) -> list[TaskResult]:
     """Build the backend and tasks a config names and evaluate them (the library form of `reasoncraft eval`)."""
     from .record import Price
     from .tasks import get_task
@@ -166,9 +213,19 @@ def run_eval(config: EvalConfig, out_dir: str | Path, *, device: str | None = No
 
             backend = HFBackend.from_name(config.model, device=device)
     record = RunRecord(command, asdict(config), Path(out_dir), price=price or Price())
-    return evaluate(backend, tasks, config.sampling(), out_dir, record=record, cache_dir=cache_dir, split=config.split,
-                    limit=config.limit, template=config.template, batch_problems=config.batch_problems,
-                    show_progress=show_progress)
+    return evaluate(
+        backend,
+        tasks,
+        config.sampling(),
+        out_dir,
+        record=record,
+        cache_dir=cache_dir,
+        split=config.split,
+        limit=config.limit,
+        template=config.template,
+        batch_problems=config.batch_problems,
+        show_progress=show_progress,
+    )
 
 
 def _parameters(backend: Backend) -> int | None:
@@ -186,10 +243,23 @@ class _progress:
     def __enter__(self):
         if not self.enabled:
             return None
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                            TextColumn("ETA"), TimeRemainingColumn())
+        self.bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+        )
         self.bar.__enter__()
         return self.bar
 

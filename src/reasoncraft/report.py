@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 
 def _fmt(value: float) -> str:
@@ -10,27 +10,33 @@ def _fmt(value: float) -> str:
 
 
 def summary_table(summaries: Sequence[dict]) -> str:
-    """One markdown row per task: pass@1, pass@k and maj@k at the largest k, tokens, failures, speed.
+    """One markdown row per task: strict pass@1, lenient accuracy, pass@k and maj@k at the largest k,
+    tokens, format and scoring failures, speed (lenient is "-" for tasks without one).
 
-    >>> print(summary_table([{"task": "t", "problems": 2, "samples_per_problem": 1, "pass@1": 0.5,
-    ...     "pass@k": {1: 0.5}, "maj@k": {1: 0.5}, "mean_completion_tokens": 10.0,
-    ...     "extraction_failure_rate": 0.0, "scoring_failures": 0, "wall_s": 1.0, "tokens_per_s": 20.0}]))
-    | task | problems | n | pass@1 | pass@k (k=1) | maj@k (k=1) | mean tokens | no answer | scoring failures | wall s | tok/s |
-    |---|---|---|---|---|---|---|---|---|---|---|
-    | t | 2 | 1 | 0.500 | 0.500 | 0.500 | 10.0 | 0.000 | 0 | 1.0 | 20.0 |
-    <BLANKLINE>
+    >>> table = summary_table([{"task": "t", "problems": 2, "samples_per_problem": 1, "pass@1": 0.5,
+    ...     "lenient_accuracy": 1.0, "pass@k": {1: 0.5}, "maj@k": {1: 0.5}, "mean_completion_tokens": 10.0,
+    ...     "extraction_failure_rate": 0.5, "scoring_failures": 0, "wall_s": 1.0, "tokens_per_s": 20.0}])
+    >>> print(table.splitlines()[0][:63])
+    | task | problems | n | pass@1 | lenient | pass@k (k=1) | maj@k
+    >>> print(table.splitlines()[2])
+    | t | 2 | 1 | 0.500 | 1.000 | 0.500 | 0.500 | 10.0 | 0.500 | 0 | 1.0 | 20.0 |
     """
-    header = ("| task | problems | n | pass@1 | pass@k (k={k}) | maj@k (k={k}) | mean tokens | no answer "
-              "| scoring failures | wall s | tok/s |")
+    header = (
+        "| task | problems | n | pass@1 | lenient | pass@k (k={k}) | maj@k (k={k}) | mean tokens | format failures "
+        "| scoring failures | wall s | tok/s |"
+    )
     lines = []
     for s in summaries:
         k = max(s["pass@k"], key=int)
         if not lines:
-            lines += [header.format(k=k), "|" + "---|" * 11]
+            lines += [header.format(k=k), "|" + "---|" * 12]
+        lenient = s.get("lenient_accuracy")
         lines.append(
             f"| {s['task']} | {s['problems']} | {s['samples_per_problem']} | {_fmt(s['pass@1'])} | "
+            f"{'-' if lenient is None else _fmt(lenient)} | "
             f"{_fmt(s['pass@k'][k])} | {_fmt(s['maj@k'][k])} | {s['mean_completion_tokens']:.1f} | "
-            f"{_fmt(s['extraction_failure_rate'])} | {s['scoring_failures']} | {s['wall_s']:.1f} | {s['tokens_per_s']:.1f} |"
+            f"{_fmt(s['extraction_failure_rate'])} | {s['scoring_failures']} | {s['wall_s']:.1f} | "
+            f"{s['tokens_per_s']:.1f} |"
         )
     return "\n".join(lines) + "\n"
 

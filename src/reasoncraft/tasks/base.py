@@ -25,14 +25,17 @@ import hashlib
 import os
 import random
 import socket
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from .. import samples
 from ..prompts import render, render_text
 from ..rewards.base import RewardFailure, get_reward, is_failure
 
 SPLITS = ("train", "dev", "test")
+# Primary rewards that check a math answer against a gold one: their tasks report lenient accuracy.
+LENIENT_TASKS = frozenset({"accuracy", "gsm8k_accuracy"})
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class Problem:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Problem":
+    def from_dict(cls, data: dict) -> Problem:
         return cls(id=data["id"], question=data["question"], answer=data["answer"], fields=dict(data.get("fields", {})))
 
 
@@ -95,6 +98,9 @@ class RewardSet:
     apply (None when none applies; the first `RewardFailure` when any failed), `correct` the verdict of
     the deciding reward, `breakdown` every reward's value.
 
+    `measures` are (name, function) pairs with the reward contract that are computed and kept in
+    `breakdown` beside the rewards but never enter `reward` or `correct` (evaluation's lenient accuracy).
+
     >>> rs = RewardSet.of(["accuracy"])
     >>> [(s.reward, s.correct) for s in rs.score(["Answer: 4", "Answer: 5"], {"answer": ["4", "4"]})]
     [(1.0, True), (0.0, False)]
@@ -104,21 +110,31 @@ class RewardSet:
     fns: tuple[Callable[..., list], ...]
     weights: tuple[float, ...]
     correct: str
+    measures: tuple[tuple[str, Callable[..., list]], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.names:
             raise ValueError("a reward set needs at least one reward")
         if not len(self.names) == len(self.fns) == len(self.weights):
-            raise ValueError(f"a reward set needs one function and one weight per name: got {len(self.names)} names, "
-                             f"{len(self.fns)} functions and {len(self.weights)} weights")
+            raise ValueError(
+                f"a reward set needs one function and one weight per name: got {len(self.names)} names, "
+                f"{len(self.fns)} functions and {len(self.weights)} weights"
+            )
         if len(set(self.names)) != len(self.names):
             raise ValueError(f"reward names must be unique: got {list(self.names)}")
+        if set(self.names) & {name for name, _ in self.measures}:
+            raise ValueError(f"a measure may not share a reward's name: rewards {list(self.names)}")
         if self.correct not in self.names:
             raise ValueError(f"the reward deciding `correct` ({self.correct!r}) is not in the set {list(self.names)}")
 
     @classmethod
-    def of(cls, names: Sequence[str], fns: Sequence[Callable] | None = None, weights: Sequence[float] | None = None,
-           correct: str | None = None) -> "RewardSet":
+    def of(
+        cls,
+        names: Sequence[str],
+        fns: Sequence[Callable] | None = None,
+        weights: Sequence[float] | None = None,
+        correct: str | None = None,
+    ) -> RewardSet:
         """A set from reward names (functions looked up with `get_reward` unless given; weights default to 1;
         `correct` defaults to the first name)."""
         names = tuple(names)
@@ -127,9 +143,9 @@ class RewardSet:
         return cls(names, fns, weights, correct if correct is not None else (names[0] if names else ""))
 
     def values(self, completions: Sequence[str], fields: dict[str, list]) -> dict[str, list]:
-        """Reward name -> one value per completion (one call per reward)."""
+        """Reward (and measure) name -> one value per completion (one call per reward)."""
         out = {}
-        for name, fn in zip(self.names, self.fns):
+        for name, fn in [*zip(self.names, self.fns), *self.measures]:
             values = fn(list(completions), **fields)
             if len(values) != len(completions):
                 raise ValueError(f"reward {name!r} returned {len(values)} values for {len(completions)} completions")
@@ -138,14 +154,15 @@ class RewardSet:
 
     def total(self, breakdown: dict) -> float | None | RewardFailure:
         """The weighted sum of the rewards that apply; None when none applies; a failure when any failed."""
-        failed = [v for v in breakdown.values() if is_failure(v)]
+        failed = [v for name in self.names if is_failure(v := breakdown[name])]
         if failed:
             return failed[0]
         applied = [w * v for name, w in zip(self.names, self.weights) if (v := breakdown[name]) is not None]
         return sum(applied) if applied else None
 
-    def score(self, completions: Sequence[str], fields: dict[str, list],
-              extract: Callable[[str], str | None] | None = None) -> list[Score]:
+    def score(
+        self, completions: Sequence[str], fields: dict[str, list], extract: Callable[[str], str | None] | None = None
+    ) -> list[Score]:
         """Score completions with per-completion `fields`; `extract` gives each `Score.extracted`."""
         values = self.values(completions, fields)
         scores = []
@@ -215,10 +232,21 @@ class Task:
         """Reward name -> function; the first entry is the primary reward."""
         return {self.primary_reward: get_reward(self.primary_reward)}
 
-    def reward_set(self) -> RewardSet:
-        """The task's rewards as a `RewardSet`: weights 1, the first (primary) reward decides `correct`."""
+    def measures(self) -> dict[str, Callable[..., list]]:
+        """Measures evaluation reports beside the rewards (name -> function with the reward contract).
+
+        Tasks whose answer is a number or expression checked against a gold answer report
+        `lenient_accuracy` (the last number or expression anywhere in the completion, see
+        `rewards.lenient`); Countdown, code and multiple-choice tasks have no such reading and report none.
+        """
+        return {"lenient_accuracy": get_reward("lenient_accuracy")} if self.primary_reward in LENIENT_TASKS else {}
+
+    def reward_set(self, measures: bool = False) -> RewardSet:
+        """The task's rewards as a `RewardSet`: weights 1, the first (primary) reward decides `correct`;
+        with `measures`, the task's `measures()` are computed beside them."""
         rewards = self.rewards()
-        return RewardSet.of(list(rewards), list(rewards.values()))
+        extra = tuple(self.measures().items()) if measures else ()
+        return RewardSet(tuple(rewards), tuple(rewards.values()), (1.0,) * len(rewards), next(iter(rewards)), extra)
 
     def extract(self, completion: str) -> str | None:
         """The answer shown in `Score.extracted`, read as the primary reward reads it: with the reward's own
@@ -296,9 +324,19 @@ class GeneratedTask(Task):
     default_template = "arithmetic"
     splits = ("train", "dev", "test")
 
-    def __init__(self, name: str, spec, *, seed: int = 0, test_size: int = 500, dev_size: int = 200,
-                 train_size: int = 10000, template: str | None = None, reward: str | None = None,
-                 split_namespace: str | None = None):
+    def __init__(
+        self,
+        name: str,
+        spec,
+        *,
+        seed: int = 0,
+        test_size: int = 500,
+        dev_size: int = 200,
+        train_size: int = 10000,
+        template: str | None = None,
+        reward: str | None = None,
+        split_namespace: str | None = None,
+    ):
         super().__init__(template, reward)
         for label, size in (("test_size", test_size), ("dev_size", dev_size), ("train_size", train_size)):
             if size < 0:
@@ -334,7 +372,9 @@ def load_hub_rows(hub_id: str, config: str | None, split: str, how_to_fix: str) 
     local cache), the hub is probed first with a 3 s connection, so an offline machine fails at once
     instead of after `datasets`' retries (about 25 s).
     """
-    offline = any(os.environ.get(v, "").lower() in ("1", "true", "yes") for v in ("HF_DATASETS_OFFLINE", "HF_HUB_OFFLINE"))
+    offline = any(
+        os.environ.get(v, "").lower() in ("1", "true", "yes") for v in ("HF_DATASETS_OFFLINE", "HF_HUB_OFFLINE")
+    )
     if not offline:
         try:
             socket.create_connection((_hub_host(), 443), timeout=3).close()
@@ -350,7 +390,9 @@ def load_hub_rows(hub_id: str, config: str | None, split: str, how_to_fix: str) 
     try:
         return [dict(row) for row in datasets.load_dataset(hub_id, config, split=split)]
     except Exception as e:  # missing, renamed, offline without a cached copy: the fix is the same
-        raise RuntimeError(f"could not load {hub_id} ({split}) from the hub ({type(e).__name__}: {e}); {how_to_fix}") from e
+        raise RuntimeError(
+            f"could not load {hub_id} ({split}) from the hub ({type(e).__name__}: {e}); {how_to_fix}"
+        ) from e
 
 
 def read_jsonl(path: str) -> list[dict]:

@@ -12,16 +12,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 
 def _grpo_recipe(cfg: dict) -> list[str]:
-    rewards = ", ".join(f"`{name}` x {weight}" for name, weight in
-                        zip(cfg["rewards"], cfg.get("reward_weights") or [1.0] * len(cfg["rewards"])))
+    rewards = ", ".join(
+        f"`{name}` x {weight}"
+        for name, weight in zip(cfg["rewards"], cfg.get("reward_weights") or [1.0] * len(cfg["rewards"]))
+    )
     return [
         f"**Recipe:** reinforcement learning with GRPO (DeepSeek-R1-Zero style, no SFT first): {cfg['steps']} steps of "
-        f"{cfg['batch_size']} completions ({cfg['batch_size'] // cfg['num_generations']} prompts x G={cfg['num_generations']}, "
+        f"{cfg['batch_size']} completions ({cfg['batch_size'] // cfg['num_generations']} prompts x "
+        f"G={cfg['num_generations']}, "
         f"at most {cfg['max_completion_length']} tokens, temperature {cfg['temperature']}), loss `{cfg['loss_type']}`, "
         f"advantage `{cfg['advantage']}` (std scaling: {cfg['scale_rewards']}), mu={cfg['mu']}, beta={cfg['beta']}, "
         f"learning rate {cfg['learning_rate']}, {_tuning(cfg)}.",
@@ -33,26 +37,34 @@ def _grpo_recipe(cfg: dict) -> list[str]:
 
 def _sft_recipe(cfg: dict, examples: int | None) -> list[str]:
     if cfg.get("teacher"):
-        objective = (f"(1 - {cfg['distill_alpha']}) x cross-entropy + {cfg['distill_alpha']} x T^2 x KL to the logits of "
-                     f"`{cfg['teacher']}` (T = {cfg['distill_temperature']})")
+        objective = (
+            f"(1 - {cfg['distill_alpha']}) x cross-entropy + {cfg['distill_alpha']} x T^2 x KL to the logits of "
+            f"`{cfg['teacher']}` (T = {cfg['distill_temperature']})"
+        )
     else:
         objective = "cross-entropy on the completion tokens"
-    mixture = ", ".join(f"`{e}` x 1.0" if isinstance(e, str) else f"`{e['path']}` x {float(e.get('weight', 1.0))}"
-                        for e in cfg["datasets"])
+    mixture = ", ".join(
+        f"`{e}` x 1.0" if isinstance(e, str) else f"`{e['path']}` x {float(e.get('weight', 1.0))}"
+        for e in cfg["datasets"]
+    )
     size = f"{examples} examples" if examples is not None else "examples"
     steps = f"{cfg['max_steps']} optimizer steps" if cfg.get("max_steps") else f"{cfg['epochs']} epoch(s)"
     return [
         f"**Recipe:** supervised fine-tuning (SFT) on reasoning traces: objective {objective}; "
-        f"{steps}, {cfg['gradient_accumulation_steps']} packed row(s) of <= {cfg['micro_batch_tokens']} tokens per optimizer "
+        f"{steps}, {cfg['gradient_accumulation_steps']} packed row(s) of <= {cfg['micro_batch_tokens']} tokens "
+        "per optimizer "
         f"step, learning rate {cfg['learning_rate']} "
         f"({cfg['lr_schedule']}), {_tuning(cfg)}.",
         "",
-        f"**Data:** {size} (chat `{cfg['messages_field']}`, at most {cfg['max_seq_length']} tokens each) from {mixture}.",
+        f"**Data:** {size} (chat `{cfg['messages_field']}`, at most {cfg['max_seq_length']} tokens each) from "
+        f"{mixture}.",
     ]
 
 
 def _other_recipe(cfg: dict, trainer: str) -> list[str]:
-    return [f"**Recipe:** `reasoncraft train {trainer}`, {_tuning(cfg)}; every setting is in the resolved config below."]
+    return [
+        f"**Recipe:** `reasoncraft train {trainer}`, {_tuning(cfg)}; every setting is in the resolved config below."
+    ]
 
 
 def _tuning(cfg: dict) -> str:
@@ -65,9 +77,12 @@ def _evaluation_lines(cfg: dict, evaluation: dict, trainer: str) -> list[str]:
     lines = []
     for when, result in evaluation.items():
         if result:
-            lines.append(f"- held-out `{task}` (split `{cfg.get('eval_split')}`, greedy, {result.get('problems')} problems) "
-                         f"{when} training: accuracy {result['accuracy']:.3f}, no extractable answer "
-                         f"{result['extraction_failure_rate']:.3f}")
+            lines.append(
+                f"- held-out `{task}` (split `{cfg.get('eval_split')}`, greedy, {result.get('problems')} problems) "
+                f"{when} training: accuracy {result['accuracy']:.3f}"
+                + (f" (lenient {result['lenient_accuracy']:.3f})" if result.get("lenient_accuracy") is not None else "")
+                + f", no extractable answer {result['extraction_failure_rate']:.3f}"
+            )
     if not lines:
         return ["- no held-out evaluation was run"]
     lines += ["", "Computed by `reasoncraft.evaluate` (pass@1 of one greedy sample, scored by the task's rewards)."]
@@ -75,13 +90,19 @@ def _evaluation_lines(cfg: dict, evaluation: dict, trainer: str) -> list[str]:
         tokens = cfg.get("eval_max_new_tokens") or cfg.get("max_completion_length")
         options = "".join(f" --task-option {k}={v}" for k, v in (cfg.get("eval_task_options") or {}).items())
         limit = next(r for r in evaluation.values() if r).get("problems")
-        lines[-1] += (f" To reproduce on this folder: `reasoncraft eval --task {task} --model <this folder> --split "
-                      f"{cfg.get('eval_split')} --limit {limit} --max-new-tokens {tokens}"
-                      + (f" --template {template}" if template else "") + options + "`.")
+        lines[-1] += (
+            f" To reproduce on this folder: `reasoncraft eval --task {task} --model <this folder> --split "
+            f"{cfg.get('eval_split')} --limit {limit} --max-new-tokens {tokens}"
+            + (f" --template {template}" if template else "")
+            + options
+            + "`."
+        )
     return lines
 
 
-def model_card(config: Any, metrics: Sequence[dict], evaluation: dict, trainer: str, examples: int | None = None) -> str:
+def model_card(
+    config: Any, metrics: Sequence[dict], evaluation: dict, trainer: str, examples: int | None = None
+) -> str:
     """A README.md for the saved policy: the recipe, its data, final metrics and evaluation.
 
     `trainer` names the command (`train <trainer>`): "grpo" and "sft" get their recipe and data in words, any
@@ -97,10 +118,20 @@ def model_card(config: Any, metrics: Sequence[dict], evaluation: dict, trainer: 
     else:
         recipe = _other_recipe(cfg, trainer)
     lines = [
-        "---", "library_name: transformers", "tags: [reasoncraft, " + trainer + "]", "---", "",
-        f"# {cfg.get('model', 'policy')} trained with reasoncraft `train {trainer}`", "",
-        f"Trained from `{cfg.get('model')}`.", "", *recipe, "",
-        "## Results", "", *_evaluation_lines(cfg, evaluation, trainer),
+        "---",
+        "library_name: transformers",
+        "tags: [reasoncraft, " + trainer + "]",
+        "---",
+        "",
+        f"# {cfg.get('model', 'policy')} trained with reasoncraft `train {trainer}`",
+        "",
+        f"Trained from `{cfg.get('model')}`.",
+        "",
+        *recipe,
+        "",
+        "## Results",
+        "",
+        *_evaluation_lines(cfg, evaluation, trainer),
     ]
     if last:
         keep = {k: v for k, v in last.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
@@ -112,9 +143,19 @@ def model_card(config: Any, metrics: Sequence[dict], evaluation: dict, trainer: 
     return "\n".join(lines)
 
 
-def save_policy(model: Any, tokenizer: Any, folder: str | Path, *, config: Any, metrics: Sequence[dict] = (),
-                evaluation: dict | None = None, merge_lora: bool = True, trainer: str = "grpo",
-                examples: int | None = None, state_dict: dict | None = None) -> Path:
+def save_policy(
+    model: Any,
+    tokenizer: Any,
+    folder: str | Path,
+    *,
+    config: Any,
+    metrics: Sequence[dict] = (),
+    evaluation: dict | None = None,
+    merge_lora: bool = True,
+    trainer: str = "grpo",
+    examples: int | None = None,
+    state_dict: dict | None = None,
+) -> Path:
     """Write the policy (LoRA merged unless merge_lora=False), its tokenizer and README.md to `folder`.
     `state_dict`: the full tensors of a sharded (FSDP) model, gathered by `fsdp.full_states`."""
     folder = Path(folder)
@@ -123,7 +164,9 @@ def save_policy(model: Any, tokenizer: Any, folder: str | Path, *, config: Any, 
         import copy
 
         model = copy.deepcopy(model).merge_and_unload()
-    model.save_pretrained(folder, safe_serialization=True, **({"state_dict": state_dict} if state_dict is not None else {}))
+    model.save_pretrained(
+        folder, safe_serialization=True, **({"state_dict": state_dict} if state_dict is not None else {})
+    )
     tokenizer.save_pretrained(folder)
     (folder / "README.md").write_text(model_card(config, metrics, evaluation or {}, trainer, examples))
     return folder
