@@ -26,13 +26,19 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
 from .backends.base import Backend, SamplingParams, backend_hash
 from .eval_config import PRESETS, EvalConfig  # noqa: F401 (the config of `reasoncraft eval`, importable from here too)
 from .math.stats import ks_up_to, pass_at_k
 from .math.votes import maj_at_k
-from .record import RunRecord
+from .models import reasoncraft_home
+from .record import Price, RunRecord
+from .report import summary_table
+from .rewards import math_equal
 from .samples import CompletionCache, JsonlStore, ScoredSample, sample_key
 from .sampling import sample_and_score
+from .tasks import get_task
 from .tasks.base import Task
 
 
@@ -45,8 +51,6 @@ class TaskResult:
 
 def summarize(task: str, samples: list[ScoredSample], n: int, wall_s: float, new_tokens: int) -> dict:
     """Metrics of one task's scored samples (n per problem, in problem order)."""
-    from .rewards import math_equal
-
     by_problem: dict[str, list[ScoredSample]] = {}
     for s in samples:
         by_problem.setdefault(s.problem_id, []).append(s)
@@ -145,9 +149,6 @@ def evaluate(
     prompt_format: str = "chat",
 ) -> list[TaskResult]:
     """Evaluate every task, write samples.jsonl, summary.json, table.md and run.json into out_dir."""
-    from .models import reasoncraft_home
-    from .report import summary_table
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     model_hash = backend_hash(backend)
@@ -199,17 +200,15 @@ def run_eval(
     command: str = "reasoncraft eval",
 ) -> list[TaskResult]:
     """Build the backend and tasks a config names and evaluate them (the library form of `reasoncraft eval`)."""
-    from .record import Price
-    from .tasks import get_task
 
     tasks = [get_task(spec, **config.task_options) for spec in config.tasks]
     if backend is None:
         if config.base_url is not None:
-            from .backends.openai import backend_from_url
+            from .backends.openai import backend_from_url  # lazy: httpx, only for server URLs
 
             backend = backend_from_url(config.base_url, config.model)
         else:
-            from .backends.hf import HFBackend
+            from .backends.hf import HFBackend  # lazy: torch and transformers
 
             backend = HFBackend.from_name(config.model, device=device)
     record = RunRecord(command, asdict(config), Path(out_dir), price=price or Price())
@@ -243,15 +242,6 @@ class _progress:
     def __enter__(self):
         if not self.enabled:
             return None
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
         self.bar = Progress(
             TextColumn("{task.description}"),
             BarColumn(),

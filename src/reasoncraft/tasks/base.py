@@ -28,10 +28,12 @@ import socket
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from urllib.parse import urlparse
 
 from .. import samples
 from ..prompts import render, render_text
 from ..rewards.base import RewardFailure, get_reward, is_failure
+from ..rewards.extract import extract_answer
 
 SPLITS = ("train", "dev", "test")
 # Primary rewards that check a math answer against a gold one: their tasks report lenient accuracy.
@@ -251,8 +253,6 @@ class Task:
     def extract(self, completion: str) -> str | None:
         """The answer shown in `Score.extracted`, read as the primary reward reads it: with the reward's own
         `extract` attribute when it has one (GSM8K's last-number fallback), else `extract_answer`."""
-        from ..rewards.extract import extract_answer
-
         reader = getattr(next(iter(self.rewards().values())), "extract", None) or extract_answer
         return reader(completion)
 
@@ -360,8 +360,6 @@ class GeneratedTask(Task):
 
 
 def _hub_host() -> str:
-    from urllib.parse import urlparse
-
     return urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co").hostname or "huggingface.co"
 
 
@@ -384,7 +382,7 @@ def load_hub_rows(hub_id: str, config: str | None, split: str, how_to_fix: str) 
                 "(or set HF_DATASETS_OFFLINE=1 to use a copy already in the datasets cache)"
             ) from None
     try:
-        import datasets
+        import datasets  # lazy: heavy, and only for hub-loaded tasks
     except ImportError:
         raise RuntimeError(f"loading {hub_id} needs the `datasets` package; {how_to_fix}") from None
     try:
