@@ -302,7 +302,7 @@ def main() -> None:
         return ({"name": name} if name else {}) | record
 
     kinds = {k: sum(p["kind"] == k for p in pairs) for k in ("identical", "rewritten", "wrong")}
-    from reasoncraft.rewards.normalize import cheap_verdict
+    from reasoncraft.rewards.exact import cheap_verdict
 
     sent_to_sympy = sum(cheap_verdict(p["gold"], p["candidate"]) is None for p in pairs)
     result = {

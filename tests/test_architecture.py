@@ -64,7 +64,6 @@ KNOWN_UNMARKED: set[tuple[str, str]] = {
     ("cli/train.py", "..train.grpo"),
     ("cli/train.py", "..train.sft"),
     ("config.py", "yaml"),
-    ("rewards/_verify_worker.py", "resource"),
     ("scaling/sweep.py", "..backends"),
     ("scaling/sweep.py", "..models"),
     ("scaling/sweep.py", "..record"),

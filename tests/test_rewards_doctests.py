@@ -5,7 +5,21 @@ import importlib
 
 import pytest
 
-MODULES = ["base", "extract", "normalize", "numeric", "checker", "text", "math", "format", "length", "language"]
+MODULES = [
+    "base",
+    "extract",
+    "caps",
+    "normalize",
+    "plaintext",
+    "exact",
+    "numeric",
+    "checker",
+    "text",
+    "math",
+    "format",
+    "length",
+    "language",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

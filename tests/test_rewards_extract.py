@@ -4,6 +4,8 @@ from fractions import Fraction
 
 import pytest
 
+from reasoncraft.rewards.caps import cap_violation
+from reasoncraft.rewards.exact import cheap_verdict, plain_number
 from reasoncraft.rewards.extract import (
     after_answer_marker,
     all_boxed,
@@ -13,7 +15,7 @@ from reasoncraft.rewards.extract import (
     last_boxed,
     last_number,
 )
-from reasoncraft.rewards.normalize import cap_violation, cheap_verdict, normalize_answer, plain_number
+from reasoncraft.rewards.normalize import normalize_answer
 
 
 @pytest.mark.parametrize(
@@ -178,7 +180,7 @@ def test_cap_violation(text, refused):
 # --- raw texts: the answer sentence after a marker, joined boxes, prose ------------------------
 
 from reasoncraft.rewards.extract import final_answer, joined_boxed  # noqa: E402
-from reasoncraft.rewards.normalize import canonical_pair, inequality_as_interval, plain_to_latex  # noqa: E402
+from reasoncraft.rewards.plaintext import canonical_pair, inequality_as_interval, plain_to_latex  # noqa: E402
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from reasoncraft.rewards.normalize import cheap_verdict, normalize_answer
+from reasoncraft.rewards.exact import cheap_verdict
+from reasoncraft.rewards.normalize import normalize_answer
 from reasoncraft.rewards.numeric import evaluate, numeric_verdict
 
 ROOT = Path(__file__).parent

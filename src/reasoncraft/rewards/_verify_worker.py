@@ -20,14 +20,19 @@ if sys.path and os.path.realpath(sys.path[0] or ".") == os.path.dirname(os.path.
 import json  # noqa: E402
 import logging  # noqa: E402
 
+try:
+    import resource  # noqa: E402  (POSIX only: elsewhere the deadline alone holds)
+except ImportError:
+    resource = None
+
 
 def _limit_memory(megabytes: int) -> None:
+    if resource is None:
+        return
     try:
-        import resource
-
         limit = megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ImportError, ValueError, OSError):  # not on this platform: the deadline still holds
+    except (ValueError, OSError):  # refused on this platform: the deadline still holds
         pass
 
 

@@ -2,9 +2,9 @@
 
 Order of work for each (gold, candidate) pair, cheapest first:
 
-1. caps (`normalize.cap_violation`): a candidate that is too long, too deeply nested, an exponent
+1. caps (`caps.cap_violation`): a candidate that is too long, too deeply nested, an exponent
    tower or code-like is not equal, decided in microseconds without parsing;
-2. exact paths (`normalize.cheap_verdict`): identical after normalisation, both plain numbers
+2. exact paths (`exact.cheap_verdict`): identical after normalisation, both plain numbers
    compared exactly with `fractions.Fraction`, or ruled out by `numeric.numeric_verdict` (both sides
    evaluate, by a small parser that never calls eval, to clearly different values; that path can
    only say False, never True);
@@ -18,7 +18,7 @@ Order of work for each (gold, candidate) pair, cheapest first:
 died); `math_equal` / `math_equal_many` fold failures into False for callers that want a bool.
 Rewards use the verdict forms so that time-outs are counted as failures, never as 0.
 
-Before step 1 both answers are put in one spelling (`normalize.canonical_pair`): plain-text math
+Before step 1 both answers are put in one spelling (`plaintext.canonical_pair`): plain-text math
 (`sqrt(2)`, `pi`, `**`) in LaTeX, a gold inequality as its interval.
 
 `text_verdicts` / `text_equal` take raw texts instead of answers (a dataset's solution, a model's
@@ -42,8 +42,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .base import RewardFailure
+from .caps import cap_violation
+from .exact import cheap_verdict
 from .extract import final_answer
-from .normalize import canonical_pair, cap_violation, cheap_verdict, prepare_for_sympy
+from .normalize import prepare_for_sympy
+from .plaintext import canonical_pair
 
 __all__ = [
     "MathChecker",

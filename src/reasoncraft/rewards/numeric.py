@@ -247,6 +247,8 @@ def evaluate(text: str) -> complex | None:
 
 
 def _split_top(text: str, sep: str) -> list[str]:
+    if sep not in text:  # nothing to split: skip the character-by-character scan of a long answer
+        return [text]
     parts, depth, start = [], 0, 0
     i = 0
     while i < len(text):

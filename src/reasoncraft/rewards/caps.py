@@ -1,0 +1,105 @@
+"""Input caps: what the checker refuses to parse at all, decided in microseconds.
+
+Every answer passes `cap_violation` before anything parses it: a candidate over the caps is not
+equal, a gold answer over them is a `RewardFailure`. The caps keep one answer from costing more than
+its deadline or more memory than the worker has (a 1 MB integer, `10^{10^{10}}`, a 5,000-digit
+factorial), and code-like text from reaching any parser.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["MAX_ANSWER_CHARS", "MAX_NESTING", "MAX_DIGITS", "MAX_EXPONENT", "cap_violation"]
+
+MAX_ANSWER_CHARS = 1_000  # MATH-500's longest gold answer is ~70 characters
+MAX_NESTING = 12  # brace/bracket depth; real answers stay under 6
+MAX_DIGITS = 60  # longest digit run; a 1 MB integer would otherwise reach sympy
+MAX_EXPONENT = 10_000  # largest integer literal allowed inside an exponent
+
+
+_CODE_LIKE = re.compile(r"__|\bimport\b|\blambda\b|\beval\s*\(|\bexec\s*\(|\bos\.system|\bsubprocess\b")
+
+
+def _nesting_depth(s: str) -> int:
+    depth = deepest = 0
+    for ch in s:
+        if ch in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "})]":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def _exponent_spans(s: str) -> list[tuple[str, bool]]:
+    """Each exponent's text (the `{...}` group or single token after `^` / `**`), and whether
+    another power follows it directly (`2**2**2`, a tower written without braces)."""
+    spans = []
+    i = 0
+    while i < len(s):
+        if s[i] == "^" or s.startswith("**", i):
+            j = i + (1 if s[i] == "^" else 2)
+            while j < len(s) and s[j] == " ":
+                j += 1
+            if j < len(s) and s[j] == "{":
+                depth, k = 0, j
+                while k < len(s):
+                    depth += (s[k] == "{") - (s[k] == "}")
+                    if depth == 0:
+                        break
+                    k += 1
+                text, end = s[j + 1 : k], k + 1
+            else:
+                m = re.match(r"-?\d+(?:\.\d+)?|\\?[A-Za-z]+|.", s[j:])
+                text = m.group(0) if m else ""
+                end = j + len(text)
+            rest = s[end:].lstrip()
+            spans.append((text, rest.startswith("^") or rest.startswith("**")))
+            i = j
+        else:
+            i += 1
+    return spans
+
+
+def _power_depth(s: str, limit: int = 4) -> int:
+    """How deeply powers nest in `s` (`x^2` is 1, `x^{y^2}` is 2), stopping at `limit`."""
+    if limit == 0:
+        return 0
+    return max((1 + _power_depth(text, limit - 1) for text, _ in _exponent_spans(s)), default=0)
+
+
+_NUMERIC_POWER = re.compile(r"(?:\d|[)}\]])\s*(?:\^|\*\*)")
+
+
+def cap_violation(s: str) -> str | None:
+    """Why `s` is refused before any parsing, or None when it is within the caps.
+
+    >>> cap_violation(r"\\frac{1}{2}") is None
+    True
+    >>> cap_violation(r"10^{10^{10^{10}}}")
+    'exponent tower'
+    >>> cap_violation("__import__('os').system('ls')")
+    'code-like text'
+    """
+    if len(s) > MAX_ANSWER_CHARS:
+        return f"longer than {MAX_ANSWER_CHARS} characters"
+    if _CODE_LIKE.search(s):
+        return "code-like text"
+    if _nesting_depth(s) > MAX_NESTING:
+        return f"nested deeper than {MAX_NESTING}"
+    if re.search(rf"\d{{{MAX_DIGITS + 1},}}", s):
+        return f"a number longer than {MAX_DIGITS} digits"
+    if re.search(r"\d{4,}\s*!|\\(?:Gamma|factorial)", s):
+        return "a large factorial"
+    # towers: a number raised to a power inside an exponent (10^{10^{10}}) has more digits than
+    # memory; symbolic ones (e^{-x^2}) are fine up to two levels
+    if _power_depth(s) > 2:
+        return "exponent tower"
+    for exponent, chained in _exponent_spans(s):
+        if chained or _NUMERIC_POWER.search(exponent):
+            return "exponent tower"
+        for literal in re.findall(r"\d+", exponent):
+            if int(literal) > MAX_EXPONENT:
+                return f"an exponent above {MAX_EXPONENT}"
+    return None

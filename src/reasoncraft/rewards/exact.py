@@ -1,0 +1,163 @@
+"""Exact number comparison and the cheap verdict: most pairs are decided here, without sympy.
+
+Numbers are read with `fractions.Fraction` from strings that a strict regular expression matched
+first; nothing is evaluated.
+
+- `plain_number(s)`: the exact value of a plain number (`1,000`, `-0.5`, `1/2`, `\\frac{1}{2}`,
+  `50\\%`), or None;
+- `numbers_equal(gold, candidate)`: exact comparison, percent read either way, decimals compared
+  to 6 places (as Math-Verify rounds floats);
+- `cheap_verdict(gold, candidate)`: True / False when decided here, None when sympy is needed
+  (it also asks `numeric.numeric_verdict`, which can only rule a pair out).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .caps import MAX_DIGITS
+from .normalize import _CHOICE, normalize_answer
+from .numeric import _split_top, numeric_verdict
+
+__all__ = ["PlainNumber", "plain_number", "numbers_equal", "cheap_verdict"]
+
+_BASE_NUMBER = re.compile(r"([0-9A-Za-z]+)_\{?(\d+)\}?")
+
+
+@dataclass(frozen=True)
+class PlainNumber:
+    value: Fraction
+    decimal: bool  # written with a decimal point
+    percent: bool  # written with a % sign
+
+
+_INT = re.compile(r"[-+]?(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)")  # 0,111 is no thousands grouping
+_DEC = re.compile(r"[-+]?(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)?\.\d+|[-+]?\d+\.")
+_SLASH = re.compile(r"([-+]?\d+)/(\d+)")
+_SCI = re.compile(r"([-+]?\d+(?:\.\d+)?)(?:[eE]|\\times10\^\{?|\\cdot10\^\{?)([-+]?\d{1,3})\}?")
+_FRAC = re.compile(r"([-+]?)\\frac\{([-+]?\d+)\}\{([-+]?\d+)\}")
+
+
+def plain_number(s: str) -> PlainNumber | None:
+    """The exact value of a normalised plain number, or None for anything else.
+
+    >>> plain_number("1,000").value, plain_number("-0.5").value, plain_number(r"\\frac{3}{6}").value
+    (Fraction(1000, 1), Fraction(-1, 2), Fraction(1, 2))
+    >>> plain_number("1e5").value, plain_number(r"2.5\\times10^{3}").value
+    (Fraction(100000, 1), Fraction(2500, 1))
+    >>> plain_number(r"50\\%").percent, plain_number("x+1") is None, plain_number("1/0") is None
+    (True, True, True)
+    """
+    if len(s) > 4 * MAX_DIGITS:  # Fraction() of a huge digit string is slow or refused
+        return None
+    percent = False
+    if s.endswith("\\%") or s.endswith("%"):
+        s, percent = s[:-2] if s.endswith("\\%") else s[:-1], True
+    if _INT.fullmatch(s):
+        return PlainNumber(Fraction(s.replace(",", "")), False, percent)
+    if _DEC.fullmatch(s):
+        return PlainNumber(Fraction(s.replace(",", "").rstrip(".") or "0"), True, percent)
+    m = _SCI.fullmatch(s)  # 1e5, 2.5\times10^{3}; exponents capped at 3 digits by the pattern
+    if m:
+        return PlainNumber(Fraction(m.group(1)) * Fraction(10) ** int(m.group(2)), "." in m.group(1), percent)
+    m = _SLASH.fullmatch(s)
+    if m:
+        num, den = int(m.group(1)), int(m.group(2))
+        return PlainNumber(Fraction(num, den), False, percent) if den else None
+    m = _FRAC.fullmatch(s)
+    if m:
+        num, den = int(m.group(2)), int(m.group(3))
+        if den == 0:
+            return None
+        value = Fraction(num, den)
+        return PlainNumber(-value if m.group(1) == "-" else value, False, percent)
+    return None
+
+
+def numbers_equal(gold: PlainNumber, candidate: PlainNumber) -> bool:
+    """Exact equality; a percentage may be read as p or p/100; decimals compare to 6 places.
+
+    >>> numbers_equal(plain_number("1/3"), plain_number("0.333333"))
+    True
+    >>> numbers_equal(plain_number("1/3"), plain_number("0.33"))
+    False
+    >>> numbers_equal(plain_number(r"50\\%"), plain_number("0.5"))
+    True
+    """
+    g_values = {gold.value} | ({gold.value / 100} if gold.percent else set())
+    c_values = {candidate.value} | ({candidate.value / 100} if candidate.percent else set())
+    if g_values & c_values:
+        return True
+    if gold.decimal or candidate.decimal:
+        return bool({round(v, 6) for v in g_values} & {round(v, 6) for v in c_values})
+    return False
+
+
+_SPACED_LIST = re.compile(r"\d\s*,\s+\d")
+_SPACED_DIGITS = re.compile(r"[-+]?\d+(?: \d+)+")
+_WORDS = re.compile(r"[A-Za-z]{3,}(?: [A-Za-z]+)*")
+
+
+def _decimal_comma(s: str) -> PlainNumber | None:
+    """`1,22` or `0,111` read as 1.22 and 0.111: one comma that cannot be a thousands separator."""
+    m = re.fullmatch(r"([-+]?\d+),(\d+)", s)
+    if not m or re.fullmatch(r"[-+]?[1-9]\d{0,2},\d{3}", s):
+        return None
+    return PlainNumber(Fraction(f"{m.group(1)}.{m.group(2)}"), True, False)
+
+
+def _number_lists_equal(g: str, c: str) -> bool | None:
+    """Two bare lists or sets (`1,2,3`, `\\{3,1,2\\}`) of plain numbers, compared as multisets
+    exactly; None unless both are such lists."""
+    items = []
+    for side in (g, c):
+        side = side[2:-2] if side.startswith("\\{") and side.endswith("\\}") else side
+        parts = _split_top(side, ",")
+        numbers = [plain_number(normalize_answer(p)) for p in parts]
+        if len(parts) < 2 or any(n is None or n.percent for n in numbers):
+            return None
+        items.append(sorted(n.value for n in numbers))
+    return items[0] == items[1]
+
+
+def cheap_verdict(gold: str, candidate: str) -> bool | None:
+    """True or False when decidable without sympy, else None.
+
+    >>> cheap_verdict("1000", "1,000"), cheap_verdict("7", "8"), cheap_verdict("x+1", "1+x")
+    (True, False, None)
+    """
+    g, c = normalize_answer(gold), normalize_answer(candidate)
+    if not c:
+        return False
+    if g == c:
+        return True
+    g_num, c_num = plain_number(g), plain_number(c)
+    # `32, 349` is a list of two numbers, never 32349 with a spaced thousands separator
+    if _SPACED_LIST.search(gold):
+        g_num = None
+    if _SPACED_LIST.search(candidate):
+        c_num = None
+    if (g_num is None) != (c_num is None):  # a decimal comma, read so only against a decimal point
+        if g_num is None and c_num.decimal:
+            g_num = _decimal_comma(g)
+        elif c_num is None and g_num.decimal:
+            c_num = _decimal_comma(c)
+    if g_num is not None and c_num is not None:
+        return numbers_equal(g_num, c_num)
+    if (g_num is not None and _SPACED_DIGITS.fullmatch(c)) or (c_num is not None and _SPACED_DIGITS.fullmatch(g)):
+        return False  # 6 8 against a number: digits split by a space are not one number
+    lists = _number_lists_equal(g, c)
+    if lists is not None:
+        return lists
+    if _WORDS.fullmatch(g) and _WORDS.fullmatch(c):  # "Even" and "even": a word in another case
+        return g.casefold() == c.casefold()
+    if _CHOICE.fullmatch(g) and re.fullmatch(r"\(?[a-e]\)?", c):  # (b) for the choice B
+        return g == c.strip("()").upper()
+    g_base, c_base = _BASE_NUMBER.fullmatch(g), _BASE_NUMBER.fullmatch(c)
+    if g_base and c_base and g_base.group(2) == c_base.group(2):  # 4343_6: digits in one base
+        return g_base.group(1).lstrip("0") == c_base.group(1).lstrip("0")
+    if _CHOICE.fullmatch(g) and _CHOICE.fullmatch(c):  # multiple-choice letters
+        return g == c
+    return numeric_verdict(g, c)
