@@ -15,10 +15,15 @@ Scoring: `scorer` is the rule-based arithmetic verifier, the task's oracle, or a
 name (`scorers.load_scorer`); a PRM scores the steps that `step_delimiter` separates, for search and
 (aggregated) for best-of-n, and an outcome scorer guides search through each prefix of steps.
 
-Compute-optimal (see `compute_optimal`): pilot samples (the first `pilot` samples of the draw)
-estimate difficulty (the scorer's mean pilot score, or pilot agreement), the dev split picks a
-strategy per difficulty bin and budget, and the test split is scored with those picks; pilot tokens
-are charged, except those a pooled strategy reuses as its own first samples.
+Compute-optimal (`sweep_optimal`, over the pure selection in `compute_optimal`): pilot samples (the
+first `pilot` samples of the draw) estimate difficulty (the scorer's mean pilot score, or pilot
+agreement), the dev split picks a strategy per difficulty bin and budget, and the test split is scored
+with those picks; pilot tokens are charged, except those a pooled strategy reuses as its own first
+samples.
+
+This module holds the run itself (the shared draw, each strategy at each budget, resuming from disk)
+and `run_scale`; the command's config is `scale_config.ScaleConfig`, and the table and plot come from
+`sweep_report`. Every name it offered before that split is still importable from here.
 """
 
 from __future__ import annotations
@@ -27,163 +32,48 @@ import hashlib
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from ..backends.base import Completion, backend_hash
+from ..models import reasoncraft_home, weights_hash
+from ..record import RunRecord
 from ..samples import CompletionCache, JsonlStore, ScoredSample, sample_key
 from ..sampling import sample_and_score
-from . import ALIASES, STRATEGIES, strategies_spent
-from . import compute_optimal as co
+from ..scorers import ArithmeticVerifier, OutcomeAsSteps, StepsAsOutcome, is_process_scorer, load_scorer
+from ..scorers.base import ScorerUsage
+from ..tasks import get_task
+from . import STRATEGIES
 from .base import Outcome
 from .sampling import SelfConsistency
+from .scale_config import KNOWN, POOLED, SEARCHED, SINGLE, ScaleConfig
+from .sweep_optimal import compute_optimal_curve, pilot_difficulty, reused_pilot_tokens
+from .sweep_report import markdown_table, plot, summarize
 
-# How each registered strategy spends a budget (the registry in scaling/__init__.py says it).
-POOLED = strategies_spent("pooled")
-SINGLE = strategies_spent("once")
-SEARCHED = strategies_spent("searched")
-KNOWN = tuple(STRATEGIES)
-
-
-@dataclass
-class ScaleConfig:
-    """Everything `reasoncraft scale` needs; validated once here."""
-
-    model: str = field(default="smollm2-135m", metadata={"help": "Catalogue name, .gguf, local folder or hub id."})
-    task: str = field(default="arith-sum-2d", metadata={"help": "Task name (reasoncraft.tasks)."})
-    strategies: tuple[str, ...] = field(
-        default=("greedy", "majority", "best-of-n", "beam", "dvts"),
-        metadata={
-            "help": f"Any of {', '.join(KNOWN)} (or {', '.join(ALIASES)}); on the command line one per --strategy.",
-            "cli": ("--strategy", "-s"),
-        },
-    )
-    max_n: int = field(default=16, metadata={"help": "Largest budget N; budgets are 1, 2, 4, ... N."})
-    limit: int = field(default=100, metadata={"help": "Test problems."})
-    dev_limit: int = field(
-        default=0, metadata={"help": "Dev problems for compute-optimal selection (0 = no compute-optimal curve)."}
-    )
-    template: str | None = field(default=None, metadata={"help": "Prompt template (default: the task's)."})
-    temperature: float = field(default=0.7, metadata={"help": "Sampling temperature of the sampled strategies."})
-    max_new_tokens: int = field(default=128, metadata={"help": "Token limit of one completion."})
-    scorer: str = field(
-        default="rules",
-        metadata={
-            "help": (
-                "Verifier for best-of-n and search: rules (arithmetic step verifier), oracle (the task's "
-                "own check), or a reward model: a name from models.REWARD_MODELS, a local folder or a hub "
-                "id."
-            )
-        },
-    )
-    scorer_kind: str | None = field(
-        default=None,
-        metadata={
-            "help": (
-                "Adapter of a reward-model scorer: step-tag, classification or orm (default: from its "
-                "catalogue entry or config)."
-            )
-        },
-    )
-    step_delimiter: str = field(
-        default="\n\n",
-        metadata={
-            "help": (
-                "Where one step ends, for search and for scoring steps (a blank line, as "
-                "search-and-learn; escapes such as \\n on the command line)."
-            ),
-            "escapes": True,
-        },
-    )
-    aggregation: str = field(default="last", metadata={"help": "Step-score aggregation: last, min or prod."})
-    beam_width: int = field(default=4, metadata={"help": "M for beam search and DVTS."})
-    max_steps: int = field(default=8, metadata={"help": "Search iterations of beam search and DVTS."})
-    budget_unit: int = field(default=32, metadata={"help": "Budget forcing: thinking cap per unit of n."})
-    pilot: int = field(default=4, metadata={"help": "Pilot samples per problem for difficulty (compute-optimal)."})
-    difficulty: str = field(
-        default="auto",
-        metadata={
-            "help": (
-                "Pilot difficulty: verifier (1 - mean verifier score, Snell et al.), agreement (1 - share "
-                "agreeing with the pilot majority), or auto (verifier unless the scorer is the oracle)."
-            )
-        },
-    )
-    bins: int = field(
-        default=5, metadata={"help": "Difficulty bins requested (compute-optimal); ties can leave fewer."}
-    )
-    min_bin_size: int = field(
-        default=10, metadata={"help": "A difficulty bin with fewer dev problems joins its smaller neighbour."}
-    )
-    seed: int = field(default=0, metadata={"help": "Sampling seed."})
-    batch: int = field(default=16, metadata={"help": "Problems per batch (a killed run loses at most one batch)."})
-    out_dir: str = field(
-        default="runs/scale",
-        metadata={
-            "help": "Where results, cache, table, plot, run.json and config.yaml go.",
-            "cli": ("--out", "--out-dir"),
-        },
-    )
-    cache_dir: str | None = field(
-        default=None, metadata={"help": "Completion cache shared with eval (default: the eval cache)."}
-    )
-    device: str | None = field(default=None, metadata={"help": "cpu or cuda (default: cuda when present)."})
-
-    def __post_init__(self) -> None:
-        self.strategies = tuple(dict.fromkeys(ALIASES.get(s, s) for s in self.strategies))
-        unknown = [s for s in self.strategies if s not in KNOWN]
-        if unknown:
-            raise ValueError(f"unknown strategies {unknown}: use any of {', '.join(KNOWN)}")
-        if self.max_n < 1 or self.max_n & (self.max_n - 1):
-            raise ValueError(f"max_n must be a power of two (budgets 1, 2, 4, ... N): got {self.max_n}")
-        if self.limit < 1:
-            raise ValueError(f"limit must be >= 1 test problem: got {self.limit}")
-        if self.scorer in ("rules", "oracle") and self.scorer_kind is not None:
-            raise ValueError(
-                f"scorer_kind applies to a reward-model scorer, not to {self.scorer!r}: drop it or name a reward model"
-            )
-        if self.scorer not in ("rules", "oracle"):
-            from ..models import ModelLoadError, check_reward_model_name
-
-            try:
-                check_reward_model_name(self.scorer, self.scorer_kind)
-            except ModelLoadError as exc:
-                raise ValueError(f"scorer must be rules, oracle or a reward model: {exc}") from None
-        if not self.step_delimiter:
-            raise ValueError("step_delimiter must be non-empty: e.g. a blank line '\\n\\n' or a newline '\\n'")
-        if self.dev_limit and not 1 <= self.pilot <= self.max_n:
-            raise ValueError(f"pilot samples must be between 1 and max_n={self.max_n}: got {self.pilot}")
-        if self.beam_width < 1:
-            raise ValueError(f"beam_width must be >= 1: got {self.beam_width}")
-        if self.difficulty not in ("auto", "verifier", "agreement"):
-            raise ValueError(f"difficulty must be auto, verifier or agreement: got {self.difficulty!r}")
-        if self.difficulty == "verifier" and self.scorer == "oracle":
-            raise ValueError(
-                "difficulty=verifier with scorer=oracle would read the gold answers of the test split: "
-                "use difficulty=agreement (or auto), or a label-free scorer"
-            )
-        if self.bins < 1 or self.min_bin_size < 1:
-            raise ValueError(f"bins and min_bin_size must be >= 1: got {self.bins} and {self.min_bin_size}")
-
-    @property
-    def difficulty_measure(self) -> str:
-        """The difficulty measure in use (auto resolved)."""
-        if self.difficulty != "auto":
-            return self.difficulty
-        return "agreement" if self.scorer == "oracle" else "verifier"
-
-    @property
-    def budgets(self) -> list[int]:
-        return [2**i for i in range(self.max_n.bit_length())]
+# The names `reasoncraft.scaling.sweep` has always offered; each now lives in the module named above.
+__all__ = [
+    "KNOWN",
+    "POOLED",
+    "SEARCHED",
+    "SINGLE",
+    "ScaleConfig",
+    "Sweep",
+    "TaskVerifier",
+    "compute_optimal_curve",
+    "markdown_table",
+    "pilot_difficulty",
+    "plot",
+    "reused_pilot_tokens",
+    "run_scale",
+    "summarize",
+]
 
 
 class TaskVerifier:
     """The oracle outcome scorer: the task's own check against the gold answer (the best-of-N upper bound)."""
 
     def __init__(self, task: Any, problems: Sequence[Any]):
-        from ..scorers.base import ScorerUsage
-
         self.task, self.by_question = task, {p.question: p for p in problems}
         self.usage = ScorerUsage()
 
@@ -199,15 +89,11 @@ class Sweep:
     """One `reasoncraft scale` run: owns the backend, the task and the on-disk results."""
 
     def __init__(self, config: ScaleConfig, backend: Any, record: Any = None):
-        from ..tasks import get_task
-
         self.config, self.backend, self.record = config, backend, record
         self.task = get_task(config.task)
         self.template = config.template or self.task.default_template
         self.out = Path(config.out_dir)
         if config.cache_dir is None:
-            from ..models import reasoncraft_home
-
             self.cache_dir = reasoncraft_home() / "cache" / "completions"  # the eval cache
         else:
             self.cache_dir = Path(config.cache_dir)
@@ -230,10 +116,9 @@ class Sweep:
         )
         settings = {k: v for k, v in asdict(config).items() if k not in varying}
         settings["model_id"] = str(getattr(backend, "model_id", ""))
+        # Left out at their defaults, so that results written before these settings existed stay valid.
         for key, default in (("scorer_kind", None), ("step_delimiter", "\n\n")):
-            if (
-                settings[key] == default
-            ):  # left out at their defaults, so results written before they existed stay valid
+            if settings[key] == default:
                 del settings[key]
         self.settings_key = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
         self.pool_wall_s: dict[str, float] = {}
@@ -281,8 +166,6 @@ class Sweep:
     def reward_model(self) -> Any:
         """The rules verifier, or the reward model named by `scorer` (loaded once per sweep)."""
         if self._reward_model is None:
-            from ..scorers import ArithmeticVerifier, load_scorer
-
             c = self.config
             self._reward_model = (
                 ArithmeticVerifier()
@@ -293,8 +176,6 @@ class Sweep:
 
     def outcome_scorer(self, problems: Sequence[Any]) -> Any:
         """What best-of-n ranks with: the oracle, an ORM, or a PRM's aggregated step scores."""
-        from ..scorers import StepsAsOutcome, is_process_scorer
-
         if self.config.scorer == "oracle":
             return TaskVerifier(self.task, problems)
         scorer = self.reward_model()
@@ -304,8 +185,6 @@ class Sweep:
 
     def step_scorer(self, problems: Sequence[Any]) -> Any:
         """What search scores partial solutions with: a PRM, or an outcome scorer on each prefix of steps."""
-        from ..scorers import OutcomeAsSteps, is_process_scorer
-
         scorer = TaskVerifier(self.task, problems) if self.config.scorer == "oracle" else self.reward_model()
         return scorer if is_process_scorer(scorer) else OutcomeAsSteps(scorer, separator=self.config.step_delimiter)
 
@@ -408,178 +287,12 @@ def _completion(s: ScoredSample) -> Completion:
     return Completion(s.completion, s.token_ids, s.prompt_tokens, s.completion_tokens, s.finish_reason, s.sample_index)
 
 
-def summarize(results: dict[str, dict[int, list[dict]]]) -> list[dict]:
-    """One row per (strategy, n): accuracy and mean tokens per problem."""
-    rows = []
-    for name, by_n in results.items():
-        for n, per_problem in sorted(by_n.items()):
-            m = len(per_problem)
-            rows.append(
-                {
-                    "strategy": name,
-                    "n": n,
-                    "accuracy": sum(r["correct"] for r in per_problem) / m,
-                    "completion_tokens": sum(r["completion_tokens"] for r in per_problem) / m,
-                    "prompt_tokens": sum(r["prompt_tokens"] for r in per_problem) / m,
-                    "scorer_tokens": sum(r["scorer_tokens"] for r in per_problem) / m,
-                    "wall_s": sum(r["wall_s"] for r in per_problem) / m,
-                    "problems": m,
-                }
-            )
-    return rows
-
-
-def pilot_difficulty(
-    pool: dict, problems: Sequence[Any], pilot: int, scorer: Any = None
-) -> tuple[list[float], list[float], float]:
-    """Per problem: difficulty from its first `pilot` samples, their tokens; and the scorer tokens the pilots cost.
-
-    With `scorer` (a label-free outcome scorer), difficulty is 1 - its mean score of the pilots (Snell et
-    al.'s model-predicted difficulty); without one, 1 - the share of pilots that agree with their majority.
-    """
-    from .base import default_equal, default_extract
-
-    extract, equal = default_extract(), default_equal()
-    firsts = [pool[p.id][:pilot] for p in problems]
-    if scorer is None:
-        scores = [co.agreement_scores([extract(s.completion) for s in first], equal) for first in firsts]
-        spent = 0.0
-    else:
-        before = scorer.usage.snapshot()
-        flat = scorer.score(
-            [p.question for p, first in zip(problems, firsts) for _ in first],
-            [s.completion for first in firsts for s in first],
-        )
-        scores = [flat[i * pilot : (i + 1) * pilot] for i in range(len(problems))]
-        spent = scorer.usage.since(before).tokens / max(len(problems), 1)
-    tokens = [float(sum(s.completion_tokens for s in first)) for first in firsts]
-    return co.difficulty_from_pilots(scores), tokens, spent
-
-
-def reused_pilot_tokens(results: dict, pool: dict, problems: Sequence[Any], pilot: int) -> dict:
-    """Tokens of the pilots each pooled strategy's count already holds: its first min(n, pilot) samples."""
-    out: dict[str, dict[int, list[float]]] = {}
-    for name, by_n in results.items():
-        if name in POOLED:
-            for n in by_n:
-                out.setdefault(name, {})[n] = [
-                    float(sum(s.completion_tokens for s in pool[p.id][: min(n, pilot)])) for p in problems
-                ]
-    return out
-
-
-def compute_optimal_curve(
-    config: ScaleConfig,
-    dev: dict,
-    test: dict,
-    dev_pool: dict,
-    test_pool: dict,
-    dev_problems: Sequence[Any],
-    test_problems: Sequence[Any],
-    pilot_scorer: Any = None,
-) -> dict:
-    """Snell et al.'s selection: difficulty bins from pilot samples on dev, best strategy per bin and
-    budget, applied on test.
-
-    Both splits are charged for their pilots (less what pooled strategies reuse) before choosing, so
-    ties on dev go to the strategy that is cheaper once the pilots are paid for.
-    """
-
-    def table(results: dict) -> dict:
-        return {
-            name: {n: [(r["correct"], float(r["completion_tokens"])) for r in rows] for n, rows in by_n.items()}
-            for name, by_n in results.items()
-        }
-
-    dev_difficulty, dev_pilot_tokens, _ = pilot_difficulty(dev_pool, dev_problems, config.pilot, pilot_scorer)
-    test_difficulty, test_pilot_tokens, scorer_tokens = pilot_difficulty(
-        test_pool, test_problems, config.pilot, pilot_scorer
-    )
-    dev_t = co.charge_pilots(
-        table(dev), dev_pilot_tokens, reused_pilot_tokens(dev, dev_pool, dev_problems, config.pilot)
-    )
-    test_plain = table(test)
-    test_t = co.charge_pilots(
-        test_plain, test_pilot_tokens, reused_pilot_tokens(test, test_pool, test_problems, config.pilot)
-    )
-    baseline_name = "best-of-n" if "best-of-n" in test_plain else "majority"
-    curve = co.optimal_curve(
-        dev_t,
-        test_t,
-        dev_difficulty,
-        test_difficulty,
-        config.budgets,
-        config.bins,
-        config.min_bin_size,
-        test_plain.get(baseline_name),
-    )
-    # Against every fixed strategy too, not only the named baseline: a strong fixed one can beat the selection.
-    savings_vs = {
-        name: co.compute_savings(
-            curve["points"], [(co.mean_tokens(r), co.accuracy(r)) for _, r in sorted(by_n.items())]
-        )
-        for name, by_n in test_plain.items()
-    }
-    return {
-        "difficulty": "verifier" if pilot_scorer is not None else "agreement",
-        "pilot": config.pilot,
-        "pilot_tokens": co.mean_tokens([(True, t) for t in test_pilot_tokens]),
-        "pilot_scorer_tokens": scorer_tokens,
-        "baseline": baseline_name,
-        **curve,
-        "savings_vs": savings_vs,
-    }
-
-
-def markdown_table(rows: Sequence[dict]) -> str:
-    lines = [
-        "| strategy | n | accuracy | completion tokens / problem | scorer tokens / problem | problems |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for r in rows:
-        lines.append(
-            f"| {r['strategy']} | {r['n']} | {r['accuracy']:.3f} | {r['completion_tokens']:.1f} | "
-            f"{r['scorer_tokens']:.1f} | {r['problems']} |"
-        )
-    return "\n".join(lines)
-
-
-def plot(rows: Sequence[dict], optimal: dict | None, path: Path, title: str) -> Path:
-    """Accuracy against generated tokens per problem, one line per strategy, plus the compute-optimal curve."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for name in dict.fromkeys(r["strategy"] for r in rows):
-        mine = sorted((r["completion_tokens"], r["accuracy"]) for r in rows if r["strategy"] == name)
-        ax.plot([t for t, _ in mine], [a for _, a in mine], marker="o", label=name)
-    if optimal and optimal.get("points"):
-        pts = sorted(optimal["points"])
-        ax.plot([t for t, _ in pts], [a for _, a in pts], "k--", marker="s", label="compute-optimal (incl. pilots)")
-    ax.set_xscale("log", base=2)
-    ax.set_xlabel("generated tokens per problem (policy)")
-    ax.set_ylabel("accuracy")
-    ax.set_title(title)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
-
-
 def run_scale(config: ScaleConfig, backend: Any = None) -> dict:
     """Run the sweep; write results/, table.md, scale.png, summary.json and run.json under `config.out_dir`."""
-    from ..record import RunRecord
-
     out = Path(config.out_dir)
     record = RunRecord("scale", asdict(config), out)
     if backend is None:
-        from ..backends import HFBackend
-        from ..models import weights_hash
+        from ..backends import HFBackend  # lazy: heavy (HFBackend imports torch)
 
         backend = HFBackend.from_name(config.model, device=config.device)
         record.set_model(config.model, weights_hash(backend.model), sum(p.numel() for p in backend.model.parameters()))
