@@ -12,8 +12,12 @@ Each strategy is a small module over any `Backend` with `solve(backend, prompts,
 `budget`           s1 budget forcing: cap the thinking tokens, or append "Wait" k times
 =================  ===========================================================================
 
-The math (aggregation, voting, selection) is in `core`, pure; `compute_optimal` holds Snell et al.'s
-difficulty-binned strategy selection; `sweep` runs `reasoncraft scale`.
+The strategies are orchestration only: the math they wire (step splitting and score aggregation,
+votes, top-k selection) is pure and lives in `reasoncraft.math` (`core` only keeps an old import path
+for a few of those names). `compute_optimal` holds Snell et al.'s difficulty-binned strategy selection,
+also as pure functions. `reasoncraft scale` is `sweep` (the run, `run_scale`), with its config in
+`scale_config`, the compute-optimal curve over its results in `sweep_optimal`, and its table and plot
+in `sweep_report`.
 """
 
 from dataclasses import dataclass, field
