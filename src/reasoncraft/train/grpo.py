@@ -37,12 +37,14 @@ import torch
 
 from . import distributed, fsdp
 from . import grpo_loss as L
+from .fused_loss import fused_head, head_is_exact
 from .grpo_batch import (
     Rollout,
     attention_kind,
     completion_logprobs,
     micro_batches,
     micro_batches_by_group,
+    packed_row_fits,
     pad_rollouts,
     shared_prompt_logprobs,
 )
@@ -101,12 +103,27 @@ def _setup_model(config: GRPOConfig, model: Any, tokenizer: Any) -> tuple[Any, A
     return model, tokenizer, reference
 
 
-def _reference_logprobs(model: Any, reference: Any, batch: dict, temperature: float) -> torch.Tensor:
+def logprob_chunk_tokens(model: Any, tokenizer: Any, chunk_tokens: int, log: Callable[[str], None]) -> int:
+    """`chunk_tokens` when the model's logits are exactly its final hidden states times a plain LM head (so the
+    head can be applied in chunks, `fused_loss.py`), else 0 (full logits). Checked once, before any sharding."""
+    if not chunk_tokens:
+        return 0
+    head = fused_head(model)
+    probe = torch.tensor([tokenizer("1 + 2 = 3. Answer: 3", add_special_tokens=False)["input_ids"][:16]])
+    if head is None or not head_is_exact(model, *head, probe.to(head[1].device)):
+        log("log-probabilities from full logits (this model's logits are not its decoder times a plain LM head)")
+        return 0
+    return chunk_tokens
+
+
+def _reference_logprobs(
+    model: Any, reference: Any, batch: dict, temperature: float, chunk_tokens: int = 0
+) -> torch.Tensor:
     with torch.no_grad():
         if reference is not None:
-            return completion_logprobs(reference, batch, temperature, False)[0]
+            return completion_logprobs(reference, batch, temperature, False, chunk_tokens)[0]
         with model.disable_adapter():  # LoRA: the base weights are the reference policy
-            return completion_logprobs(model, batch, temperature, False)[0]
+            return completion_logprobs(model, batch, temperature, False, chunk_tokens)[0]
 
 
 def assign_advantages(rollouts: list[Rollout], config: GRPOConfig) -> None:
@@ -126,8 +143,12 @@ def policy_update(
     params: list,
     pad_id: int,
     first_iteration: bool,
+    chunk_tokens: int = 0,
 ) -> dict:
-    """One optimizer step over the rollouts: accumulate micro-batch gradients, clip, step (or skip on NaN/inf)."""
+    """One optimizer step over the rollouts: accumulate micro-batch gradients, clip, step (or skip on NaN/inf).
+
+    `chunk_tokens` > 0: log-probabilities from the final hidden states with the LM head applied in chunks
+    (`logprob_chunk_tokens` decides whether the model allows it); 0: from full logits."""
     aggregate = L.AGGREGATIONS[config.loss_type]
     total_rows = len(rollouts)
     local_tokens = float(sum(len(r.completion_ids) for r in rollouts))
@@ -157,14 +178,15 @@ def policy_update(
         else micro_batches(rollouts, config.micro_batch_size)
     )
     for chunk in chunks:
-        if shared:
+        # one packed row per group while its length stays below the measured switch, else one row per completion
+        if shared and packed_row_fits(chunk, config.num_generations, config.shared_prompt_max_tokens):
             logp, entropy, batch = shared_prompt_logprobs(
-                model, chunk, config.num_generations, pad_id, config.temperature, first_iteration, device
+                model, chunk, config.num_generations, pad_id, config.temperature, first_iteration, device, chunk_tokens
             )  # (n, T)
         else:
             batch = {k: v.to(device) for k, v in pad_rollouts(chunk, pad_id).items()}
             logp, entropy = completion_logprobs(
-                model, batch, config.temperature, with_entropy=first_iteration
+                model, batch, config.temperature, first_iteration, chunk_tokens
             )  # (n, T)
         mask = batch["completion_mask"]  # (n, T)
         advantages = torch.tensor([r.advantage for r in chunk], device=device)  # (n,)
@@ -179,7 +201,7 @@ def policy_update(
         ref_logp = None
         if config.beta:
             full = {k: v.to(device) for k, v in pad_rollouts(chunk, pad_id).items()}
-            ref_logp = _reference_logprobs(model, reference, full, config.temperature)  # (n, T)
+            ref_logp = _reference_logprobs(model, reference, full, config.temperature, chunk_tokens)  # (n, T)
         loss, stats = L.policy_loss(
             logp,
             old_logp,
@@ -304,6 +326,7 @@ def train_grpo(
     reward_fns = reward_fns if reward_fns is not None else [get_reward(name) for name in config.rewards]
     reward_fns = [*reward_fns, *reward_model_fns(config.reward_models)]  # ORMs and judges (scorers/reward.py)
     model, tokenizer, reference = _setup_model(config, model, tokenizer)
+    chunk_tokens = logprob_chunk_tokens(model, tokenizer, config.logprob_chunk_tokens, log)  # before sharding
     model_hash, n_parameters = weights_hash(model), count_parameters(model)  # read before sharding splits the tensors
     if sharded:
         for module in (model, reference):
@@ -377,6 +400,7 @@ def train_grpo(
                     params,
                     tokenizer.pad_token_id,
                     first_iteration=iteration == 0,
+                    chunk_tokens=chunk_tokens,
                 )
                 skipped += result["skipped"]
                 update = result if iteration == 0 else update | {"loss_last": result["loss"]}

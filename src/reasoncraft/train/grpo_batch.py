@@ -4,11 +4,20 @@ Part of the GRPO trainer (`grpo.py`): a `Rollout` is one scored sample with what
 needs; `pad_rollouts` lays a micro-batch out so every completion starts at the same column;
 `completion_logprobs` runs the model over it (the LM head only on completion positions);
 `shared_prompt_logprobs` does the same with each group's prompt encoded once and no padding.
+
+Two layouts, picked per micro-batch by `packed_row_fits`: one padding-free row per group (prompt once,
+completions back to back, a block mask) saves recomputing the prompt G times, but its attention grows
+with (P + G*T)^2; one row per completion (prompt recomputed, padded) grows with G * (P + T)^2. Above a
+measured row length (`GRPOConfig.shared_prompt_max_tokens`, benchmarks/grpo_packing.py) the second wins.
+
+With `chunk_tokens` > 0 neither ever holds (tokens x vocabulary) logits: the model's forward returns the
+final hidden states (`fused_loss.head_bypassed`) and `fused_loss.chunked_token_logprobs` applies the LM head
+chunk by chunk, recomputing each chunk's logits in the backward pass. 0 keeps the plain logits path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +25,7 @@ import torch
 
 from ..samples import ScoredSample
 from . import grpo_loss as L
+from .fused_loss import chunked_token_logprobs, head_bypassed
 
 # --- turning rollouts into training tensors ---------------------------------------------------------
 
@@ -76,29 +86,64 @@ def pad_rollouts(rollouts: Sequence[Rollout], pad_id: int) -> dict[str, torch.Te
     }
 
 
-def completion_logprobs(
-    model: Any, batch: dict[str, torch.Tensor], temperature: float, with_entropy: bool
+def token_logprobs(
+    model: Any,
+    forward: Callable[[], torch.Tensor],
+    targets: torch.Tensor,
+    temperature: float,
+    with_entropy: bool,
+    chunk_tokens: int = 0,
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """log pi(token) of every completion token under softmax(logits / T), and its entropy (detached).
+    """log pi(target) under softmax(logits / T) of the (K,) positions `forward()` returns, and the entropy.
 
-    Only the T + 1 last positions go through the LM head: prompt logits are never computed.
+    `forward()` runs the model and returns the rows of its `logits` that predict `targets` (K,): (K, V), or
+    with `chunk_tokens` > 0, where the LM head is bypassed, the final hidden states (K, H), which go through
+    the head in chunks (never K x V at once, recomputed in the backward pass). Entropy is detached.
     """
-    T = batch["completion_mask"].shape[1]
-    out = model(
-        input_ids=batch["input_ids"],
-        attention_mask=batch["attention_mask"],
-        position_ids=batch["position_ids"],
-        use_cache=False,
-        logits_to_keep=T + 1,
-    )
-    logits = out.logits[:, :-1, :].float() / temperature  # (n, T, V): position t predicts token t+1
-    targets = batch["input_ids"][:, -T:]  # (n, T)
-    logp = logits.gather(-1, targets[..., None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)  # (n, T)
+    if chunk_tokens:
+        with head_bypassed(model) as head:
+            hidden = forward()  # (K, H)
+            return chunked_token_logprobs(hidden, head.weight, targets, temperature, chunk_tokens, with_entropy)
+    logits = forward().float() / temperature  # (K, V)
+    logp = logits.gather(-1, targets[:, None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)  # (K,)
     entropy = None
     if with_entropy:
         with torch.no_grad():
-            entropy = L.entropy_from_logits(logits.detach())  # (n, T)
+            entropy = L.entropy_from_logits(logits.detach())  # (K,)
     return logp, entropy
+
+
+def _unflatten(values: torch.Tensor | None, real: torch.Tensor) -> torch.Tensor | None:
+    """(K,) values of the real completion tokens back into (n, T), zeros where padded."""
+    if values is None:
+        return None
+    return torch.zeros(real.shape, dtype=values.dtype, device=values.device).masked_scatter(real, values)
+
+
+def completion_logprobs(
+    model: Any, batch: dict[str, torch.Tensor], temperature: float, with_entropy: bool, chunk_tokens: int = 0
+) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """log pi(token) of every completion token under softmax(logits / T), and its entropy (detached), (n, T).
+
+    One row per completion (the prompt recomputed in each). Only the T + 1 last positions go through the
+    LM head, and of those only the ones that predict a real completion token.
+    """
+    T = batch["completion_mask"].shape[1]
+    real = batch["completion_mask"].bool()  # (n, T)
+
+    def forward() -> torch.Tensor:
+        out = model(
+            input_ids=batch["input_ids"],
+            attention_mask=batch["attention_mask"],
+            position_ids=batch["position_ids"],
+            use_cache=False,
+            logits_to_keep=T + 1,
+        )
+        return out.logits[:, :-1][real]  # (K, V or H): position t predicts token t+1
+
+    targets = batch["input_ids"][:, -T:][real]  # (K,)
+    logp, entropy = token_logprobs(model, forward, targets, temperature, with_entropy, chunk_tokens)
+    return _unflatten(logp, real), _unflatten(entropy, real)
 
 
 def group_rows(chunk: Sequence[Rollout], group_size: int, pad_id: int) -> dict[str, torch.Tensor]:
@@ -165,6 +210,7 @@ def shared_prompt_logprobs(
     temperature: float,
     with_entropy: bool,
     device: Any,
+    chunk_tokens: int = 0,
 ) -> tuple[torch.Tensor, torch.Tensor | None, dict[str, torch.Tensor]]:
     """As `completion_logprobs`, but each group's prompt goes through the model once and nothing is padded.
 
@@ -187,30 +233,41 @@ def shared_prompt_logprobs(
     flat = rows["predictors"][real]  # (K,) indices into the flattened (k * L) positions
     L_ = rows["input_ids"].shape[1]
     keep = torch.unique(flat % L_)  # (J,) sorted columns that predict a completion token in some row
-    # Through the model's own forward (not its decoder and head separately) so that wrappers (peft,
-    # FSDP) see a normal call; `logits_to_keep` as indices sends only those columns to the LM head.
-    out = model(
-        input_ids=rows["input_ids"],
-        attention_mask=mask,
-        position_ids=rows["position_ids"],
-        use_cache=False,
-        logits_to_keep=keep,
-    )
-    column = torch.searchsorted(keep, flat % L_)  # (K,) where each predictor landed among the kept columns
-    logits = out.logits[flat // L_, column].float() / temperature  # (K, V)
-    token_logp = logits.gather(-1, completion_ids[real][:, None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)  # (K,)
-    logp = torch.zeros(real.shape, dtype=token_logp.dtype, device=device).masked_scatter(real, token_logp)  # (n, T)
-    entropy = None
-    if with_entropy:
-        with torch.no_grad():
-            entropy = torch.zeros(real.shape, device=device).masked_scatter(
-                real, L.entropy_from_logits(logits.detach())
-            )  # (n, T)
+
+    def forward() -> torch.Tensor:
+        # Through the model's own forward (not its decoder and head separately) so that wrappers (peft,
+        # FSDP) see a normal call; `logits_to_keep` as indices sends only those columns to the LM head.
+        out = model(
+            input_ids=rows["input_ids"],
+            attention_mask=mask,
+            position_ids=rows["position_ids"],
+            use_cache=False,
+            logits_to_keep=keep,
+        )
+        column = torch.searchsorted(keep, flat % L_)  # (K,) where each predictor landed among the kept columns
+        return out.logits[flat // L_, column]  # (K, V or H)
+
+    logp, entropy = token_logprobs(model, forward, completion_ids[real], temperature, with_entropy, chunk_tokens)
     return (
-        logp,
-        entropy,
+        _unflatten(logp, real),
+        _unflatten(entropy, real),
         {k_: v.to(device) for k_, v in tail.items() if k_ in ("completion_mask", "sample_logprobs", "has_logprobs")},
     )
+
+
+def packed_row_fits(chunk: Sequence[Rollout], group_size: int, max_tokens: int) -> bool:
+    """Whether every group of the micro-batch fits one packed row of at most `max_tokens` (0: no limit).
+
+    A packed row is P + the group's completion tokens; its attention costs grow with its length squared, so
+    past a measured length one row per completion is faster (see the module docstring).
+    """
+    if not max_tokens:
+        return True
+    for g in range(0, len(chunk), group_size):
+        group = chunk[g : g + group_size]
+        if len(group[0].prompt_ids) + sum(len(r.completion_ids) for r in group) > max_tokens:
+            return False
+    return True
 
 
 def micro_batches_by_group(rollouts: list[Rollout], size: int, group_size: int) -> list[list[Rollout]]:

@@ -19,6 +19,8 @@ from .loggers import normalize_report_to
 # The names reasoncraft.train.grpo_loss implements (kept here so reading a config needs no torch).
 AGGREGATIONS = ("grpo", "bnpo", "dr_grpo", "dapo")
 ADVANTAGES = ("grpo", "reinforce")
+# Packed-row length above which one row per completion trains faster (benchmarks/grpo_packing.py, CPU).
+SHARED_PROMPT_MAX_TOKENS = 0
 
 
 @dataclass
@@ -80,6 +82,18 @@ class GRPOConfig(RunSection, LoRASection, OptimizerSection):
     share_prompt_forward: bool = _h(
         "Encode each group's prompt once in the training forward (needs micro_batch_size % G == 0).", True
     )
+    shared_prompt_max_tokens: int = _h(
+        "Longest packed row (prompt + a group's completion tokens) trained as one row; longer groups train one row "
+        "per completion, whose attention grows with G*(P+T)^2 instead of (P+G*T)^2 (0 = always pack). The default "
+        "is the measured switch point (benchmarks/grpo_packing.py).",
+        SHARED_PROMPT_MAX_TOKENS,
+    )
+    logprob_chunk_tokens: int = _h(
+        "Completion positions per chunk of the LM head in the training forward: the sampled tokens' "
+        "log-probabilities come from the final hidden states chunk by chunk (recomputed in the backward pass), "
+        "so (tokens x vocabulary) logits are never held whole (train/fused_loss.py). 0 computes full logits.",
+        256,
+    )
     fsdp: bool = _h(
         "Shard parameters, gradients and AdamW state over the processes (FSDP2) under torchrun / accelerate "
         "launch with several processes; full fine-tuning, in-process rollouts. See docs/training.md.",
@@ -113,6 +127,8 @@ class GRPOConfig(RunSection, LoRASection, OptimizerSection):
         super().__post_init__()  # the shared sections' own rules
         for name in ("steps", "batch_size", "num_generations", "micro_batch_size", "mu", "max_completion_length"):
             need(getattr(self, name) >= 1, f"{name} must be >= 1: got {getattr(self, name)}")
+        for name in ("shared_prompt_max_tokens", "logprob_chunk_tokens"):
+            need(getattr(self, name) >= 0, f"{name} must be >= 0 (0 turns it off): got {getattr(self, name)}")
         need(
             self.num_generations >= 2 or self.advantage == "reinforce",
             f"num_generations must be >= 2 for group-relative advantages: got {self.num_generations} "
