@@ -6,7 +6,7 @@ arithmetic (arith-sum-2d, ...), reasoning-gym generators (rg:<name>, when instal
 (`custom`, from a YAML column mapping).
 """
 
-from .base import Problem, Score, Task, call_reward
+from .base import Problem, Score, Task
 from .registry import get_task, list_tasks, register_task
 
-__all__ = ["Problem", "Score", "Task", "call_reward", "get_task", "list_tasks", "register_task"]
+__all__ = ["Problem", "Score", "Task", "get_task", "list_tasks", "register_task"]

@@ -12,7 +12,7 @@ the first n problems of a split, so a smaller limit is always a prefix of a larg
 
 Reward fields: `reward_fields(problem)` gives the keyword fields for one problem
 (`{"answer": "42"}`, `{"numbers": [3, 5, 7], "target": 22}`); `scoring_fields` adds the question.
-The reward contract takes them as per-completion lists (`call_reward` builds them for one problem).
+The reward contract takes them as per-completion lists (`Task.score_many` builds them for one problem).
 
 Reward set: `RewardSet` is the one description of how completions are scored (reward names,
 functions, weights, and which reward decides `correct`); a task's own set comes from
@@ -72,16 +72,6 @@ class Score:
     extracted: str | None
     correct: bool | None
     breakdown: dict = field(default_factory=dict, hash=False)
-
-
-def call_reward(fn: Callable[..., list], completions: Sequence[str], fields: dict) -> list:
-    """Call a reward on completions that all belong to one problem with per-problem `fields`.
-
-    >>> call_reward(lambda cs, answer: [float(c == a) for c, a in zip(cs, answer)], ["4", "5"], {"answer": "4"})
-    [1.0, 0.0]
-    """
-    n = len(completions)
-    return fn(list(completions), **{k: [v] * n for k, v in fields.items()})
 
 
 def verdict(reward: Any) -> bool | None:
