@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from . import distill, eval, info, scale, train
+from . import distill, eval, info, report, scale, train
 
 app = typer.Typer(
     help="reasoncraft: build and compare reasoning LLMs (inference-time scaling, GRPO, SFT, distillation).",
@@ -26,5 +26,6 @@ app.command("eval")(eval.eval_command)
 app.command("demo")(info.demo)
 app.command("tasks")(info.tasks_command)
 app.command("scale")(scale.scale_command)
+app.command("report")(report.report_command)
 
 __all__ = ["app"]

@@ -1,4 +1,4 @@
-"""Tables (and later plots) of runs and comparisons, as plain markdown a person can paste anywhere."""
+"""Markdown tables of runs and comparisons, which a person can paste anywhere (table.md, the CLI output)."""
 
 from __future__ import annotations
 
