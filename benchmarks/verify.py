@@ -164,8 +164,8 @@ def case_agreement(arm: str) -> dict:
         for split in ("dev", "heldout", "all"):
             pick = [(v, c) for v, c in zip(verdicts, cases) if split == "all" or c["split"] == split]
             quality = _quality([v for v, _ in pick], [c for _, c in pick])
-            if split == "heldout":  # counts only: the held-out cases are not to be read while fixing
-                quality["disagreements"] = len(quality["disagreements"])
+            if split != "dev":  # counts only: the held-out cases (also inside "all") are not to be read
+                quality["disagreements"] = len([v for v, c in pick if v != c["label"]])
             out[name][split] = quality
     return out
 

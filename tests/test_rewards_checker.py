@@ -72,6 +72,10 @@ def _score(rows) -> tuple[float, list, list]:
     return 1 - len(wrong) / len(rows), wrong, false_positives
 
 
+def _wrong_cases(rows) -> list[dict]:
+    return [c for c, v in rows if (v is True) != c["label"]]
+
+
 def test_case_files_name_their_sources_and_split_before_use():
     for name in ("mathverify", "others"):
         header, cases = load_cases(name)
@@ -90,8 +94,10 @@ def test_case_files_name_their_sources_and_split_before_use():
 def test_math_verify_suite_as_its_tests_call_it(case_verdicts):
     """Math-Verify's own cases on raw gold and prediction strings: >= 95% agreement, no false positive."""
     agreement, wrong, false_positives = _score(case_verdicts["mathverify"])
-    assert false_positives == []
-    assert agreement >= 0.95, wrong
+    dev_wrong = [w for w, c in zip(wrong, _wrong_cases(case_verdicts["mathverify"])) if c["split"] == "dev"]
+    n_false_positives = len(false_positives)  # a count: the message must not show held-out cases
+    assert n_false_positives == 0, f"{n_false_positives} false positives"
+    assert agreement >= 0.95, f"{len(wrong)} wrong; the dev ones: {dev_wrong}"
 
 
 @pytest.mark.parametrize("name, floor", [("mathverify", 0.92), ("others", 0.84)])
@@ -100,8 +106,9 @@ def test_held_out_cases(case_verdicts, name, floor):
     measured when the split was first scored (0.925-0.933 under load, and 0.846): the issue's 0.99
     is not reached. The message gives counts only, so that a failure does not show the cases."""
     agreement, wrong, false_positives = _score([r for r in case_verdicts[name] if r[0]["split"] == "heldout"])
-    assert len(false_positives) == 0, f"{len(false_positives)} held-out false positives"
-    assert agreement >= floor, f"held-out agreement {agreement:.3f} ({len(wrong)} wrong)"
+    n_wrong, n_false_positives = len(wrong), len(false_positives)  # counts, so pytest cannot print the cases
+    assert n_false_positives == 0, f"{n_false_positives} held-out false positives"
+    assert agreement >= floor, f"held-out agreement {agreement:.3f} ({n_wrong} wrong)"
 
 
 @pytest.mark.parametrize(
@@ -125,7 +132,23 @@ def test_held_out_cases(case_verdicts, name, floor):
         ("5", "Final Answer: The final answer is 5. I hope it is correct.", True),
         ("34", "Final Answer: The largest $n$ is 34.", True),
         ("9", "Answer $ 9 $", True),
+        ("x < 2", "-x > -2", True),  # a negated variable: the relation flips
+        ("-2 < x < 3", "-3 < -x < 2", True),
+        (r"x < 0 \text{ or } x > 1", r"(-\infty, 0) \cup (1, \infty)", True),  # relations joined by "or"
+        (r"x < 0 \text{ or } x > 1", r"x > 1 \text{ or } x < 0", True),
+        ("x=1, x=2", "x=1orx=2", True),  # joining word glued between two assignments
+        (r"\\boxed{\\frac{1}{2}}", "0.5", True),  # a string escaped twice
+        (r"\boxed{12", "12", True),  # a box that never closes
         # counter-cases that must stay wrong
+        ("x < 2", "-x < -2", False),
+        ("x < 2", "-x > 2", False),
+        (r"x < 0 \text{ or } x > 1", r"(-\infty, 0) \cup [1, \infty)", False),
+        (r"x \in [0, 5]", r"0 \le x \le 5", False),  # a set asked for: a relation is not accepted
+        (r"x < 0 \text{ or } x > 1", "x < 0", False),
+        ("x < 0 or y > 1", "(-inf, 0) U (1, inf)", False),
+        ("x=1, x=2, x=3", "x=1orx=2", False),
+        ("1", "x=1orx=2", False),
+        (r"\boxed{12", "123", False),
         ("3", "3 or 5", False),
         ("3", r"\boxed{3} and \boxed{5}", False),
         ("3", r"\boxed{3}. Wait, no: the count is \boxed{5}", False),

@@ -328,6 +328,21 @@ def _last_in_prose(text: str) -> str | None:
     return best[1]
 
 
+# `\\boxed`, `\\text`: a string escaped twice (JSON inside JSON, a raw string written with doubled
+# backslashes). A LaTeX line break `\\` is followed by a space, a digit or one letter, not a command name.
+_DOUBLED_BACKSLASH = re.compile(r"(?<!\\)\\\\(?=[A-Za-z]{2,})")
+
+
+def _unclosed_box(text: str) -> str | None:
+    """The rest of the text after the last `\\boxed{` when that box never closes (a truncated or
+    hand-copied answer: `\\boxed{W(n) = 1`), without trailing math delimiters; else None."""
+    starts = [m.end() for m in re.finditer(r"\\(?:boxed|fbox)\s*\{", text)]
+    if not starts or _braced(text, starts[-1] - 1) is not None:
+        return None
+    rest = re.sub(r"(?:\s|\$|\\\]|\\\))+$", "", text[starts[-1] :]).strip()
+    return rest or None
+
+
 def final_answer(text: str) -> str | None:
     """The answer in a raw string, gold or prediction: `<answer>` tag, else the later of the
     boxed answers (`joined_boxed`) and an "Answer:" statement, else the string itself when it is
@@ -340,10 +355,15 @@ def final_answer(text: str) -> str | None:
     >>> final_answer("So the probability that Alice wins is 2/3. <|im_start|>user")
     '2/3'
     """
+    text = _DOUBLED_BACKSLASH.sub(r"\\", text)
+    if bold := re.fullmatch(r"\s*(\*\*|__)([^*_\n]+)\1\s*", text):  # **12**: markdown emphasis, not a power
+        text = bold.group(2)
     tag = answer_tag(text)
     if tag is not None:
         return final_answer(tag) if tag else None
     spans = _box_spans(text)
+    if not spans and (unclosed := _unclosed_box(text)) is not None:
+        return unclosed
     markers = list(_MARKER.finditer(text))
     if markers and (not spans or markers[-1].start() > spans[-1][1]):
         stated = after_answer_marker(text)

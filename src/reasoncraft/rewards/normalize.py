@@ -37,10 +37,25 @@ _JOINING_WORD = re.compile(r"\s*,?\s*\b(?:and|or)\b\s*")
 _ITEM_ASSIGNMENT = re.compile(r"^([A-Za-z])(?:_\{?\w+\}?)?(?:\([A-Za-z]\))?=(?!.*=)")
 
 
+_LEADING_NAME = re.compile(r"^([A-Za-z](?:_\{?\w+\}?)?(?:\([A-Za-z]\))?)\s*=")
+
+
+def _glued_assignments(s: str) -> list[str] | None:
+    """`W(x)=1orW(x)=-1` (spaces lost in a dataset): the pieces when "or"/"and" stands right before
+    the name that opens the answer, assigned again; None otherwise."""
+    m = _LEADING_NAME.match(s)
+    if m is None:
+        return None
+    name = re.escape(m.group(1))
+    parts = re.split(rf"(?<=[\w)}}])(?:or|and)(?={name}\s*=)", s)
+    return parts if len(parts) > 1 else None
+
+
 def _words_as_commas(s: str) -> str:
-    """Answers joined by words become a comma list: `6 and 8` -> `6,8`, `x=1 or x=2` -> `x=1,x=2`
-    (both parts must be non-empty; "3 or 5" against a single gold answer stays wrong as a list)."""
-    parts = _JOINING_WORD.split(s)
+    """Answers joined by words become a comma list: `6 and 8` -> `6,8`, `x=1 or x=2` -> `x=1,x=2`,
+    `x=1orx=2` -> `x=1,x=2` (both parts must be non-empty; "3 or 5" against a single gold answer
+    stays wrong as a list)."""
+    parts = _glued_assignments(s) or _JOINING_WORD.split(s)
     if len(parts) < 2 or any(not p.strip() or re.fullmatch(r"[A-Za-z]{2,}(?: [A-Za-z]+)*", p.strip()) for p in parts):
         return s  # "5 or more", "even and odd": words, not a list of answers
     return ",".join(p.strip() for p in parts)

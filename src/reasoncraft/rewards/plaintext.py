@@ -84,76 +84,94 @@ def plain_to_latex(s: str) -> str:
 
 # --- relations written as intervals ------------------------------------------------------------
 
-_LESS = r"(?:<|\\lt\b|\\leq?\b|\\leqslant\b)"
-_GREATER = r"(?:>|\\gt\b|\\geq?\b|\\geqslant\b)"
+# a command ends where its letters end: `\\geq0` is `\\geq` then 0
+_LESS = r"(?:<|\\(?:lt|leq?|leqslant)(?![A-Za-z]))"
+_GREATER = r"(?:>|\\(?:gt|geq?|geqslant)(?![A-Za-z]))"
 _VARIABLE = r"(?:[A-Za-z](?:_\{?\w+\}?)?(?:\([A-Za-z]\))?)"
-_BOUND = r"(?:[^<>=\\]|\\(?!(?:lt|gt|le|ge)\b)[A-Za-z]+(?![A-Za-z])|\\[{}])+?"  # a command is one token
-_CHAIN = re.compile(rf"^\s*({_BOUND})\s*({_LESS})\s*{_VARIABLE}\s*({_LESS})\s*({_BOUND})\s*$")
-_CHAIN_DOWN = re.compile(rf"^\s*({_BOUND})\s*({_GREATER})\s*{_VARIABLE}\s*({_GREATER})\s*({_BOUND})\s*$")
-_ONE_SIDED = re.compile(rf"^\s*{_VARIABLE}\s*({_LESS}|{_GREATER})\s*({_BOUND})\s*$")
-_ONE_SIDED_BOUND_FIRST = re.compile(rf"^\s*({_BOUND})\s*({_LESS}|{_GREATER})\s*{_VARIABLE}\s*$")
+_VAR = rf"(?P<neg>-\s*)?(?P<var>{_VARIABLE})"  # x, or -x (the relation then flips)
+_BOUND = r"(?:[^<>=\\]|\\(?!(?:lt|gt|leq?|geq?|leqslant|geqslant|ne)(?![A-Za-z]))[A-Za-z]+(?![A-Za-z])|\\[{}])+?"
+_CHAIN = re.compile(rf"^\s*(?P<a>{_BOUND})\s*(?P<op1>{_LESS})\s*{_VAR}\s*(?P<op2>{_LESS})\s*(?P<b>{_BOUND})\s*$")
+_CHAIN_DOWN = re.compile(
+    rf"^\s*(?P<a>{_BOUND})\s*(?P<op1>{_GREATER})\s*{_VAR}\s*(?P<op2>{_GREATER})\s*(?P<b>{_BOUND})\s*$"
+)
+_ONE_SIDED = re.compile(rf"^\s*{_VAR}\s*(?P<op>{_LESS}|{_GREATER})\s*(?P<b>{_BOUND})\s*$")
+_ONE_SIDED_BOUND_FIRST = re.compile(rf"^\s*(?P<b>{_BOUND})\s*(?P<op>{_LESS}|{_GREATER})\s*{_VAR}\s*$")
+_OR = re.compile(r"\s*(?:\\(?:text|mbox|mathrm)\s*\{\s*or\s*\}|\bor\b|\\lor\b|\\vee\b)\s*")
+_INFINITY = re.compile(r"\+?\\infty")
 
 
 def _strict(op: str) -> bool:
-    return op in ("<", ">", "\\lt", "\\gt")
+    return op.strip() in ("<", ">", "\\lt", "\\gt")
 
 
-def _interval(lo: str, hi: str, open_lo: bool, open_hi: bool) -> str:
-    return ("(" if open_lo else "[") + f"{lo.strip()},{hi.strip()}" + (")" if open_hi else "]")
+def _negated(bound: str | None) -> str | None:
+    """`-bound`, spelled simply: None (no bound) stays None, `-1` -> `1`, `a+b` -> `-(a+b)`."""
+    if bound is None:
+        return None
+    b = bound.strip()
+    if b.startswith("-") and not re.search(r"[-+]", b[1:]):
+        return b[1:].strip()
+    return "-" + b if not re.search(r"[-+]", b) else f"-({b})"
+
+
+def _relation(s: str) -> tuple[str, str | None, str | None, bool, bool] | None:
+    """(variable, low, high, low open, high open) of a one-variable inequality (None for no bound)."""
+    if m := _CHAIN.match(s):
+        lo, hi, open_lo, open_hi = m["a"], m["b"], _strict(m["op1"]), _strict(m["op2"])
+    elif m := _CHAIN_DOWN.match(s):
+        lo, hi, open_lo, open_hi = m["b"], m["a"], _strict(m["op2"]), _strict(m["op1"])
+    elif m := _ONE_SIDED.match(s):
+        below = re.match(_LESS, m["op"].strip()) is not None
+        lo, hi = (None, m["b"]) if below else (m["b"], None)
+        open_lo = open_hi = _strict(m["op"])
+    elif m := _ONE_SIDED_BOUND_FIRST.match(s):  # 5 \le x is x \ge 5
+        below = re.match(_LESS, m["op"].strip()) is not None
+        lo, hi = (m["b"], None) if below else (None, m["b"])
+        open_lo = open_hi = _strict(m["op"])
+    else:
+        return None
+    if m["neg"]:  # -x in [lo, hi] is x in [-hi, -lo]
+        lo, hi, open_lo, open_hi = _negated(hi), _negated(lo), open_hi, open_lo
+    lo = None if lo is not None and re.fullmatch(r"\s*-\s*\\infty\s*", lo) else lo
+    hi = None if hi is not None and _INFINITY.fullmatch(hi.strip()) else hi
+    return m["var"], lo, hi, open_lo, open_hi
+
+
+def _interval(lo: str | None, hi: str | None, open_lo: bool, open_hi: bool) -> str:
+    left = "(-\\infty" if lo is None else ("(" if open_lo else "[") + lo.strip()
+    right = "\\infty)" if hi is None else hi.strip() + (")" if open_hi else "]")
+    return f"{left},{right}"
 
 
 def inequality_as_interval(s: str) -> str | None:
-    """The interval a one-variable inequality describes, or None when `s` is not one.
+    """The interval (or union of intervals, for relations joined by "or") that a one-variable
+    inequality describes, or None when `s` is not one.
 
     >>> inequality_as_interval(r"-2 \\le x \\le 7"), inequality_as_interval(r"0<f(x)<1")
     ('[-2,7]', '(0,1)')
-    >>> inequality_as_interval("x > 5")
-    '(5,\\\\infty)'
+    >>> inequality_as_interval("x > 5"), inequality_as_interval("-x > -1"), inequality_as_interval("-3 < -x < 2")
+    ('(5,\\\\infty)', '(-\\\\infty,1)', '(-2,3)')
+    >>> inequality_as_interval(r"x < 0 \\text{ or } x \\ge 1")
+    '(-\\\\infty,0)\\\\cup[1,\\\\infty)'
     >>> inequality_as_interval("x + y < 3") is None, inequality_as_interval("x = 3") is None
     (True, True)
+    >>> inequality_as_interval("x < 0 or y > 1") is None  # two variables: not one set
+    True
     """
     if not re.search(r"[<>]|\\[lg]", s):
         return None
     s = re.sub(r"\\\\(?=[lg])", "\\\\", s.strip())  # `\\le` typed with a doubled backslash
-    m = _CHAIN.match(s)
-    if m:
-        lo, op1, op2, hi = m.groups()
-        return _interval(lo, hi, _strict(op1.strip()), _strict(op2.strip()))
-    m = _CHAIN_DOWN.match(s)
-    if m:
-        hi, op1, op2, lo = m.groups()
-        return _interval(lo, hi, _strict(op2.strip()), _strict(op1.strip()))
-    m = _ONE_SIDED.match(s)
-    flipped = None if m else _ONE_SIDED_BOUND_FIRST.match(s)
-    if flipped:  # 5 \le x is x \ge 5
-        bound, op = flipped.group(1).strip(), flipped.group(2).strip()
-        mirror = {
-            "<": ">",
-            ">": "<",
-            "\\lt": "\\gt",
-            "\\gt": "\\lt",
-            "\\le": "\\ge",
-            "\\ge": "\\le",
-            "\\leq": "\\geq",
-            "\\geq": "\\leq",
-            "\\leqslant": "\\geqslant",
-            "\\geqslant": "\\leqslant",
-        }
-        m, op = True, mirror[op]
-    elif m:
-        op, bound = m.group(1).strip(), m.group(2).strip()
-    if m:
-        if re.match(_LESS, op):
-            return f"(-\\infty,{bound}" + (")" if _strict(op) else "]")
-        return ("(" if _strict(op) else "[") + f"{bound},\\infty)"
-    return None
+    relations = [_relation(part) for part in _OR.split(s)]
+    if any(r is None for r in relations) or len({r[0] for r in relations}) != 1:
+        return None
+    return "\\cup".join(_interval(*r[1:]) for r in relations)
 
 
 def canonical_pair(gold: str, candidate: str) -> tuple[str, str]:
     """Both answers with plain-text math in LaTeX spelling, and a gold inequality as the interval
     it describes. A candidate inequality becomes an interval only when the gold is a relation too:
-    an interval asked for must be given as one (Math-Verify's default,
-    `allow_set_relation_comp=False`).
+    an interval or set asked for (`[-2, 7]`, `x \\in [-2, 7]`) must be given as one (Math-Verify's
+    default, `allow_set_relation_comp=False`).
 
     >>> canonical_pair(r"-2 \\le x \\le 7", "[-2, 7]"), canonical_pair("[-2, 7]", r"-2 \\le x \\le 7")
     (('[-2,7]', '[-2, 7]'), ('[-2, 7]', '-2 \\\\le x \\\\le 7'))
