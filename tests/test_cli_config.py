@@ -92,19 +92,24 @@ def test_eval_help_shows_defaults_and_one_progress_switch():
 
 
 @pytest.fixture
-def tiny_backend(monkeypatch):
+def tiny_backend(monkeypatch, tmp_path):
+    """A tiny random model saved as a folder (names checked before loading must resolve); returns the folder."""
     from reasoncraft.backends import HFBackend
     from reasoncraft.testing import tiny_model
 
+    model, tok = tiny_model("llama")
+    model.save_pretrained(tmp_path / "tiny")
+    tok.save_pretrained(tmp_path / "tiny")
     monkeypatch.setattr(
         HFBackend, "from_name", classmethod(lambda cls, name, **kw: HFBackend(*tiny_model("llama"), model_id=name))
     )
+    return tmp_path / "tiny"
 
 
 def test_eval_from_a_file_with_overrides_and_options(tmp_path, tiny_backend):
     config = tmp_path / "eval.yaml"
     config.write_text(
-        f"tasks: [arith-sum-2d]\nmodel: tiny\nsamples: 2\ntemperature: 1.0\nmax_new_tokens: 4\n"
+        f"tasks: [arith-sum-2d]\nmodel: {tiny_backend}\nsamples: 2\ntemperature: 1.0\nmax_new_tokens: 4\n"
         f"limit: 2\nout_dir: {tmp_path / 'run'}\ncache_dir: {tmp_path / 'cache'}\nprogress: false\n"
     )
     result = CliRunner().invoke(app, ["eval", str(config), "samples=3", "top_p=9e-1", "--limit", "3", "--seed", "5"])
@@ -152,7 +157,7 @@ def test_a_preset_sits_under_what_the_user_states(tmp_path):
 def test_scale_from_a_file_with_an_escaped_delimiter_override(tmp_path, tiny_backend):
     config = tmp_path / "scale.yaml"
     config.write_text(
-        f"model: tiny\nstrategies: [greedy, self-consistency]\nmax_n: 2\nlimit: 2\nmax_new_tokens: 4\n"
+        f"model: {tiny_backend}\nstrategies: [greedy, self-consistency]\nmax_n: 2\nlimit: 2\nmax_new_tokens: 4\n"
         f"out_dir: {tmp_path / 'run'}\ncache_dir: {tmp_path / 'cache'}\n"
     )
     result = CliRunner().invoke(app, ["scale", str(config), "step_delimiter=\\n", "--seed", "3"])

@@ -34,6 +34,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+import yaml
+
 C = TypeVar("C")
 
 
@@ -205,8 +207,6 @@ def parse_text(text: str, kind: Any, key: str, *, escapes: bool = False) -> Any:
     Text for a string field is taken as written; any other type reads it as YAML first, so lists
     and mappings are written as in a config file (`rewards=[accuracy, format]`).
     """
-    import yaml
-
     if escapes:
         text = unescape(text)
     if _wants_str(kind) and not (_allows_none(kind) and text.strip().lower() in ("none", "null", "~")):
@@ -249,8 +249,6 @@ def _check_key(cls: type, key: str, where: str) -> None:
 
 def read_yaml(path: str | Path) -> tuple[dict, dict[str, int]]:
     """A YAML mapping and the line of each top-level key; syntax errors and repeated keys name the file and line."""
-    import yaml
-
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"config file {path} does not exist: check the path (recipes live in configs/)")
@@ -361,8 +359,6 @@ def config_dict(config: Any) -> dict:
 
 def save_config(config: Any, path: str | Path) -> Path:
     """Write the resolved config as YAML (loadable again by `load_config`)."""
-    import yaml
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(json.loads(json.dumps(config_dict(config))), sort_keys=False))

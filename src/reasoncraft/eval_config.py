@@ -56,6 +56,9 @@ class EvalConfig:
         factory=dict,
         cli=("--task-option",),
     )
+    data_path: str | None = _h(
+        "Local data file of the task(s) (JSONL, CSV, parquet): the same as --task-option data_path=FILE.", None
+    )
     batch_problems: int = _h("Problems per generation batch (a killed run loses at most one batch).", 16)
     preset: str | None = _h(
         "Sampling preset: r1 (T=0.6, top-p 0.95, 64 samples, cons@64) or greedy; settings "
@@ -71,7 +74,8 @@ class EvalConfig:
     device: str | None = _h("cpu or cuda (default: cuda when present).", None)
     price_per_hour: float = _h("Device price per hour, for the cost in run.json.", 0.0)
     price_per_million_tokens: float = _h("Price per million completion tokens (hosted APIs).", 0.0)
-    progress: bool = _h("Show a progress bar with ETA.", True)
+    progress: bool = _h("Show progress with ETA while sampling.", True)
+    threads: int = _h("CPU threads of the in-process model (0 = the cores not already busy, at most 8).", 0)
 
     def __post_init__(self) -> None:
         self.task_options = dict(self.task_options or {})
@@ -79,8 +83,24 @@ class EvalConfig:
             raise ConfigError("name at least one task: --task arith-sum-2d (see `reasoncraft tasks`)")
         if self.model is None and self.base_url is None:
             raise ConfigError("give --model (in-process model) or --base-url (an OpenAI-compatible server)")
+        if self.data_path is not None:
+            if self.task_options.get("data_path", self.data_path) != self.data_path:
+                raise ConfigError("--data-path and --task-option data_path=... name different files: give one")
+            self.task_options["data_path"] = self.data_path
         if self.samples < 1:
             raise ConfigError(f"--samples must be >= 1: got {self.samples}")
+        if self.temperature < 0:
+            raise ConfigError(f"--temperature must be >= 0 (0 = greedy): got {self.temperature}")
+        if not 0 < self.top_p <= 1:
+            raise ConfigError(f"--top-p must be in (0, 1] (1 = off): got {self.top_p}")
+        if self.top_k < 0:
+            raise ConfigError(f"--top-k must be >= 0 (0 = off): got {self.top_k}")
+        if self.max_new_tokens < 1:
+            raise ConfigError(f"--max-new-tokens must be >= 1: got {self.max_new_tokens}")
+        if self.limit is not None and self.limit < 1:
+            raise ConfigError(f"--limit must be >= 1 problem (leave it out for all): got {self.limit}")
+        if self.threads < 0:
+            raise ConfigError(f"--threads must be >= 0 (0 = the cores not already busy): got {self.threads}")
         if self.batch_problems < 1:
             raise ConfigError(f"--batch-problems must be >= 1: got {self.batch_problems}")
         if self.preset is not None and self.preset not in PRESETS:

@@ -12,14 +12,18 @@ from __future__ import annotations
 import typer
 
 from . import distill, eval, info, report, scale, train
+from .errors import FrontDoor
 
 app = typer.Typer(
-    help="reasoncraft: build and compare reasoning LLMs (inference-time scaling, GRPO, SFT, distillation).",
+    cls=FrontDoor,  # a user's mistake is one line on stderr and exit 2; --debug anywhere shows the traceback
+    help="reasoncraft: build and compare reasoning LLMs (inference-time scaling, GRPO, SFT, distillation). "
+    "Add --debug to any command for the traceback behind an error.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,  # a bug's traceback plain, as Python prints it
 )
 app.add_typer(train.train_app, name="train")
-app.command("distill")(distill.distill_command)
+app.command("distill", no_args_is_help=True)(distill.distill_command)
 app.command("models")(info.models)
 app.command("generate")(info.generate)
 app.command("eval")(eval.eval_command)

@@ -17,10 +17,12 @@ from collections.abc import Callable
 from typing import Any
 
 import typer
+import yaml
 
 from ..config import (
     ConfigError,
     build,
+    config_dict,
     describe,
     field_default,
     field_types,
@@ -32,7 +34,7 @@ from ..config import (
 )
 
 _SCALARS = (str, int, float)
-_RESERVED = ("ctx", "config", "overrides", "show_config")
+_RESERVED = ("ctx", "config", "overrides", "show_config", "resume", "overwrite")
 
 
 def _optional(kind: Any) -> tuple[Any, bool]:
@@ -132,14 +134,30 @@ def from_command_line(f: dataclasses.Field, kind: Any, value: Any) -> Any:
 
 
 def load_or_exit(cls: type, path: str | None, overrides: list[str] | None, given: dict | None = None) -> Any:
-    """The config from an optional YAML file, `key=value` overrides and options; a bad value is a usage error."""
+    """The config from an optional YAML file, `key=value` overrides and options (a `ConfigError` names the mistake:
+    the app prints it in one line and exits 2)."""
     overrides = list(overrides or [])
     if path is not None and "=" in path:  # only overrides were given
         overrides, path = [path, *overrides], None
     try:
         return build(cls, resolve_values(cls, path, overrides, given))
-    except ValueError as exc:  # ConfigError, or a rule a config's __post_init__ checks
-        raise typer.BadParameter(str(exc)) from exc
+    except ConfigError:
+        raise
+    except ValueError as exc:  # a rule a config's __post_init__ checks
+        raise ConfigError(str(exc)) from exc
+
+
+def show_config(cls: type, path: str | None, overrides: list[str] | None, given: dict | None = None) -> str:
+    """What `--show-config` prints: with nothing given, every key with its type, default and help; with a file,
+    overrides or options, the config they resolve to, as YAML a later run can load (a dry run: nothing runs)."""
+    if path is None and not overrides and not given:
+        return describe(cls)
+    resolved = load_or_exit(cls, path, overrides, given)
+    values = json.loads(json.dumps(config_dict(resolved), default=str))
+    return (
+        "# the resolved config (nothing ran); save it and pass it as the config file\n"
+        + yaml.safe_dump(values, sort_keys=False).rstrip()
+    )
 
 
 def config_arguments(example: str) -> list[inspect.Parameter]:
@@ -165,9 +183,29 @@ def config_arguments(example: str) -> list[inspect.Parameter]:
             "show_config",
             keyword,
             annotation=bool,
-            default=typer.Option(
-                False, "--show-config", help="List every config key with its type, default and help, then exit."
-            ),
+            default=typer.Option(False, "--show-config", help=SHOW_CONFIG_HELP, show_default=False),
+        ),
+        *run_folder_parameters(),
+    ]
+
+
+SHOW_CONFIG_HELP = (
+    "Print the config the file, overrides and options resolve to, then exit (a dry run); "
+    "alone: every key with its type, default and help."
+)
+RESUME_HELP = "Continue the run in the output folder even though its config changed (the changes are listed)."
+OVERWRITE_HELP = "Clear the output folder (a run folder only) and start again."
+
+
+def run_folder_parameters() -> list[inspect.Parameter]:
+    """--resume and --overwrite: what to do with an output folder that holds another run (`reasoncraft.runs`)."""
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    return [
+        inspect.Parameter(
+            "resume", keyword, annotation=bool, default=typer.Option(False, "--resume", help=RESUME_HELP)
+        ),
+        inspect.Parameter(
+            "overwrite", keyword, annotation=bool, default=typer.Option(False, "--overwrite", help=OVERWRITE_HELP)
         ),
     ]
 
@@ -181,8 +219,16 @@ def _typed_by_user(ctx: typer.Context, name: str) -> bool:
     return source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT")
 
 
+@dataclasses.dataclass(frozen=True)
+class Invocation:
+    """What a command was asked to do with its output folder, beside its config."""
+
+    resume: bool = False
+    overwrite: bool = False
+
+
 def config_command(
-    cls: type, run: Callable[[Any], None], *, doc: str, example: str, options: bool = True
+    cls: type, run: Callable[[Any, Invocation], None], *, doc: str, example: str, options: bool = True
 ) -> Callable[..., None]:
     """A typer command for `cls`: [CONFIG.yaml] [key=value ...], plus one option per field when `options`."""
     kinds = field_types(cls)
@@ -193,18 +239,13 @@ def config_command(
 
     def command(**kwargs: Any) -> None:
         ctx: typer.Context = kwargs["ctx"]
+        typed = [f for f in fields if _typed_by_user(ctx, f.name)]
+        given = {f.name: from_command_line(f, kinds[f.name], kwargs[f.name]) for f in typed}
         if kwargs["show_config"]:
-            typer.echo(describe(cls))
+            typer.echo(show_config(cls, kwargs["config"], kwargs["overrides"], given))
             return
-        try:
-            given = {
-                f.name: from_command_line(f, kinds[f.name], kwargs[f.name])
-                for f in fields
-                if _typed_by_user(ctx, f.name)
-            }
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc)) from exc
-        run(load_or_exit(cls, kwargs["config"], kwargs["overrides"], given))
+        config = load_or_exit(cls, kwargs["config"], kwargs["overrides"], given)
+        run(config, Invocation(resume=kwargs["resume"], overwrite=kwargs["overwrite"]))
 
     command.__signature__ = inspect.Signature(parameters)  # what typer reads to build the options
     command.__doc__ = doc

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import ConfigError, config_dict, save_config
+from ..runs import drop_rows_after
 from . import distributed, fsdp
 from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
 from .held_out import brief, eval_scalars
@@ -157,6 +158,8 @@ class TrainingRun:
             self.log(f"resumed from {state['checkpoint']} at step {self.step}")
         if self.main:
             resume_step = self.step if self.resume is not None else None
+            if resume_step is not None:  # rows a killed step logged are logged again when it reruns
+                drop_rows_after(self.out / "samples.jsonl", resume_step)
             sinks = open_sinks(self.config.report_to, self.out, config_dict(self.config), resume_step)
             self.metrics = MetricsLog(self.out / METRICS_NAME, resume_step=resume_step, sinks=sinks)
         return data

@@ -1,0 +1,151 @@
+"""Checks every command makes before a model loads: the task (its options, split, data file line by line and
+prompt template), the output folder (`reasoncraft.runs`), and settings that waste compute without being wrong.
+
+Each failed check raises `UserError` with one line naming the problem and the fix (`errors.FrontDoor` prints it
+and exits 2), so that a mistake costs no loading time.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .. import runs
+from ..models import CATALOGUE
+from ..prompts import get_template
+from ..tasks import get_task
+from ..tasks.registry import _EXACT, _PREFIX  # the factories, to read their keyword options
+from .errors import UserError, one_line
+
+
+def _task_options_hint(spec: str, options: Mapping[str, Any], exc: TypeError) -> str:
+    """A TypeError from a task's constructor as the option it does not take and the ones it does."""
+    factory = _EXACT.get(spec) or next(
+        (f for name, f in sorted(_PREFIX.items(), key=lambda kv: -len(kv[0])) if spec.startswith(name)), None
+    )
+    known: list[str] = []
+    if factory is not None:
+        try:
+            params = inspect.signature(factory).parameters.values()
+            known = [p.name for p in params if p.name not in ("self", "spec") and p.kind is not p.VAR_KEYWORD]
+        except (TypeError, ValueError):
+            known = []
+    given = ", ".join(f"{k}={v!r}" for k, v in options.items())
+    takes = f"; it takes {', '.join(known)}" if known else ""
+    return f"task {spec!r} does not take the option(s) {given} ({exc}){takes}"
+
+
+def check_task(
+    spec: str,
+    options: Mapping[str, Any] | None = None,
+    *,
+    split: str = "test",
+    limit: int | None = None,
+    template: str | None = None,
+) -> Any:
+    """Build the task, read the problems of `split` (a data file is read line by line here) and render the first
+    through `template`; return the task. Any failure is a `UserError` naming the task and the fix."""
+    options = dict(options or {})
+    try:
+        task = get_task(spec, **options)
+    except TypeError as exc:
+        raise UserError(_task_options_hint(spec, options, exc)) from exc
+    except KeyError as exc:  # unknown task
+        raise UserError(f"{str(exc.args[0] if exc.args else exc)}: `reasoncraft tasks` lists them") from exc
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise UserError(f"task {spec!r}: {one_line(exc)}") from exc
+    if template is not None:
+        try:
+            get_template(template)
+        except KeyError as exc:
+            raise UserError(str(exc.args[0] if exc.args else exc)) from exc
+    try:
+        problems = task.problems(split, limit)
+    except (ValueError, KeyError, RuntimeError, OSError) as exc:
+        message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else one_line(exc)
+        raise UserError(f"task {spec!r}, split {split!r}: {message}") from exc
+    if not problems:
+        raise UserError(f"task {spec!r} has no problems in split {split!r} (limit {limit}): check the split and data")
+    try:
+        task.prompt(problems[0], template)
+    except (KeyError, ValueError) as exc:
+        message = str(exc.args[0]) if exc.args else str(exc)
+        raise UserError(f"template {template or task.default_template!r} for task {spec!r}: {message}") from exc
+    return task
+
+
+def claim_folder(
+    out_dir: str,
+    command: str,
+    config: Any,
+    *,
+    resume: bool,
+    overwrite: bool,
+    option: str = "--out",
+    log: Callable[[str], None] = print,
+) -> runs.Claim:
+    """`runs.claim` with its decision said in one line (a fresh run says nothing)."""
+    if resume and overwrite:
+        raise UserError("--resume continues a run and --overwrite clears it: give one of them")
+    claim = runs.claim(out_dir, command, config, resume=resume, overwrite=overwrite, option=option)
+    message = claim.message()
+    if message:
+        log(message)
+    return claim
+
+
+def warn_greedy_samples(samples: int, temperature: float, log: Callable[[str], None], name: str = "--samples") -> None:
+    """Several samples at temperature 0 are copies of one greedy completion: say so (pass@k = pass@1, k x cost)."""
+    if samples > 1 and temperature == 0:
+        log(
+            f"warning: {name} {samples} at temperature 0 draws {samples} copies of one greedy completion "
+            f"(pass@k and maj@k equal pass@1): set --temperature (e.g. 0.7) or {name} 1"
+        )
+
+
+def auto_threads() -> int:
+    """CPU threads that do not oversubscribe the machine: the cores not already busy (1-minute load), 1 to 8.
+
+    On a 2-core machine loaded by another process, torch's default (every core) spent 89 s on what one thread
+    did in 7.7 s (issue #15): threads that wait for a busy core make every step wait."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return max(1, min(8, cores - round(busy)))
+
+
+def use_threads(threads: int) -> int:
+    """Set the CPU threads of torch (now, or when it is imported) to `threads`, 0 meaning `auto_threads()`."""
+    count = threads or auto_threads()
+    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = str(count)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(count)
+    return count
+
+
+def check_model_name(name: str, option: str = "--model") -> None:
+    """Fail before loading on a model name that cannot resolve: what `models.load_model` accepts is a catalogue
+    name, an existing .gguf file, a folder with config.json, or a hub id owner/name."""
+    path = Path(name).expanduser()
+    if name in CATALOGUE or (path.is_dir() and (path / "config.json").is_file()):
+        return
+    if path.suffix == ".gguf":
+        if not path.is_file():
+            raise UserError(f"{option} {name}: the .gguf file does not exist: check the path")
+        return
+    if path.is_dir():
+        raise UserError(f"{option} {name} is a folder without config.json: point at a Hugging Face model folder")
+    if "/" in name and not name.startswith((".", "/", "~")) and name.count("/") == 1:
+        return  # a hub id, resolved when it loads (needs the hub or its cache)
+    raise UserError(
+        f"{option} {name!r} is not a catalogue name ({', '.join(CATALOGUE)}), an existing folder or .gguf file, "
+        "or a hub id owner/name: `reasoncraft models` lists the catalogue"
+    )
