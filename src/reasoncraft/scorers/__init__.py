@@ -5,6 +5,7 @@
 * `LLMJudge` over any backend and `self_evaluation(policy)` (`judge`).
 * `ArithmeticVerifier`: checks every "a op b = c" in each step, no model (`rules`).
 * `load_scorer(name)`: a reward model by catalogue name, folder or hub id, in the right adapter (`registry`).
+* `TrainedPRM`, `TrainedORM`: folders written by `reasoncraft train prm`, and their input format (`trained`).
 
 The HF adapters import torch only when they score.
 """
@@ -14,6 +15,7 @@ from .hf import ClassificationPRM, SequenceClassificationORM, StepTagPRM
 from .judge import LLMJudge, parse_verdict, self_evaluation
 from .registry import ADAPTERS, is_process_scorer, load_scorer
 from .rules import ArithmeticVerifier, arithmetic_claims, step_verdict
+from .trained import TrainedORM, TrainedPRM, encode_steps
 
 __all__ = [
     "StepScorer",
@@ -33,4 +35,7 @@ __all__ = [
     "ADAPTERS",
     "load_scorer",
     "is_process_scorer",
+    "TrainedPRM",
+    "TrainedORM",
+    "encode_steps",
 ]

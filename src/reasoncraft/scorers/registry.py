@@ -11,6 +11,9 @@ kind                adapter                        e.g.
 `classification`    `ClassificationPRM` (a PRM)    qwen2.5-math-prm-7b (2-way token head)
 `orm`               `SequenceClassificationORM`    any one-logit sequence-classification model
 ==================  =============================  ===============================================
+
+A folder written by `reasoncraft train prm` says in its config.json how it must be read (`trained.CONFIG_KEY`):
+it loads as a token-classification model and is wrapped in `TrainedPRM` or `TrainedORM`, with no option needed.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any
 
 from ..models import load_reward_model
 from .hf import ClassificationPRM, SequenceClassificationORM, StepTagPRM
+from .trained import TRAINED_ADAPTERS, trained_settings
 
 ADAPTERS: dict[str, type] = {
     "step-tag": StepTagPRM,
@@ -35,7 +39,14 @@ def load_scorer(
     batch_size: int = 8,
     **options: Any,
 ) -> Any:
-    """The adapter over a loaded reward model; `options` override the catalogue's adapter settings (e.g. step_tag)."""
+    """The adapter over a loaded reward model; `options` override the catalogue's adapter settings (e.g. step_tag).
+
+    A folder trained by `reasoncraft train prm` gets its own adapter unless `kind` names another one."""
+    trained = trained_settings(name_or_path) if kind is None else None
+    if trained is not None:
+        model, tokenizer, _, _ = load_reward_model(name_or_path, kind="classification", dtype=dtype, device=device)
+        adapter = TRAINED_ADAPTERS[trained["objective"]]
+        return adapter(model, tokenizer, batch_size=batch_size, **{"separator": trained["separator"], **options})
     model, tokenizer, kind, defaults = load_reward_model(name_or_path, kind=kind, dtype=dtype, device=device)
     return ADAPTERS[kind](model, tokenizer, batch_size=batch_size, **{**defaults, **options})
 
