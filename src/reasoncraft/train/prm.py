@@ -23,7 +23,7 @@ and loss before and after training instead of a task evaluation, since a PRM's u
 for search is measured by `benchmarks/prm.py`. The saved folder's config.json records the objective and the
 delimiter (`scorers.trained.CONFIG_KEY`), so `scorers.load_scorer(folder)` reads it with no other setting.
 
-Launch:  reasoncraft train prm configs/prm_arith.yaml labels=[runs/step-labels/labels.jsonl] [--resume RUN_DIR]
+Launch:  reasoncraft train prm labels=runs/step-labels/labels.jsonl [key=value ...] [--resume RUN_DIR]
 or from Python: `train_prm(PRMConfig(labels=[...]))`.
 """
 

@@ -1,0 +1,77 @@
+"""`reasoncraft step-labels` and `reasoncraft train prm`: make step labels without humans, train a PRM on them.
+
+    reasoncraft step-labels task=arith-sum-2d problems=128 solutions=4 rollouts=4 out_dir=runs/labels
+    reasoncraft train prm labels=runs/labels/labels.jsonl out_dir=runs/prm   # or labels=[a.jsonl,b.jsonl]
+    reasoncraft scale --scorer runs/prm/model ...          # the folder says how it is read
+
+Both take a YAML file and/or key=value overrides and check the output folder first (`reasoncraft.runs`): the
+same config continues (labels from their cache, training from its last checkpoint).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..data.step_labels import StepLabelConfig, run_step_labels
+from ..train.prm_config import PRMConfig
+from .checks import check_model_name, check_task, claim_folder, use_threads
+from .options import OVERWRITE_HELP, SHOW_CONFIG_HELP, load_or_exit, show_config
+from .train import RESUME_HELP, _train
+
+
+def step_labels_command(
+    config: str | None = typer.Argument(None, help="YAML file of StepLabelConfig settings."),
+    overrides: list[str] | None = typer.Argument(None, help="key=value overrides, e.g. problems=128 rollouts=4."),
+    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
+    show_config_: bool = typer.Option(False, "--show-config", help=SHOW_CONFIG_HELP),
+) -> None:
+    """Label the steps of sampled solutions: Monte Carlo rollouts (Math-Shepherd) or the arithmetic verifier.
+    Rerun the same command to resume: nothing cached is drawn again."""
+    if show_config_:
+        typer.echo(show_config(StepLabelConfig, config, overrides))
+        return
+    resolved = load_or_exit(StepLabelConfig, config, overrides)
+    if not resolved.base_url:
+        check_model_name(resolved.policy, "policy=")
+    check_task(
+        resolved.task, resolved.task_options, split=resolved.split, limit=resolved.problems, template=resolved.template
+    )
+    claim_folder(resolved.out_dir, "step-labels", resolved, resume=False, overwrite=overwrite, option="out_dir=")
+    use_threads(resolved.num_threads)
+    report = run_step_labels(resolved, log=typer.echo)
+    typer.echo(
+        f"{report['solutions']} solutions ({report['steps']} steps) labelled in {resolved.out_dir}/labels.jsonl; "
+        f"{report['rollouts']} rollouts drawn this run, {report['wall_s']:.0f} s"
+    )
+
+
+def train_prm_command(
+    config: str | None = typer.Argument(None, help="YAML file of PRMConfig settings."),
+    overrides: list[str] | None = typer.Argument(
+        None, help="key=value overrides, e.g. labels=runs/labels/labels.jsonl lora_r=16."
+    ),
+    resume: str | None = typer.Option(None, help=RESUME_HELP, show_default=False),
+    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
+    show_config_: bool = typer.Option(False, "--show-config", help=SHOW_CONFIG_HELP),
+) -> None:
+    """Train a process reward model (or an ORM) on step labels; the saved folder loads with `scale --scorer`."""
+    prepared = _train("train prm", PRMConfig, config, overrides, resume, overwrite, show_config_, _check_prm)
+    if prepared is None:
+        return
+    resolved, checkpoint = prepared
+    from ..train.prm import train_prm  # lazy: torch and transformers
+
+    summary = train_prm(resolved, resume=checkpoint, log=typer.echo)
+    after = summary.get("held_out", {}).get("after")
+    typer.echo(
+        f"reward model, metrics, checkpoints and run record in {resolved.out_dir}/"
+        + (f"; held-out step accuracy {after['step_accuracy']:.3f}" if after else "")
+    )
+
+
+def _check_prm(config: PRMConfig) -> None:
+    for path in config.labels:  # each label file, before the model loads
+        if not Path(path).is_file():
+            raise FileNotFoundError(2, "No such file or directory", str(path))
