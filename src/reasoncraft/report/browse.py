@@ -257,7 +257,7 @@ def datasets(run: RunFolder) -> list[dict]:
     if run.kind == "recipe" and run.comparison:
         for route in run.comparison.get("routes") or []:
             for relative in route.get("samples") or []:
-                file = path / relative
+                file = (run.root or path) / relative
                 if file.exists():
                     records = read_rows(file, run.notes)
                     out.append(scored_dataset(f"{route.get('label') or route.get('route')}: {relative}", records, {}))

@@ -11,7 +11,9 @@ finished or killed. What each command writes (see the commands' docstrings):
                 each an eval folder)
     train sft   run.json, config.yaml, metrics.jsonl, summary.json, and eval/before|after where configured
     distill     run.json, config.yaml, traces.jsonl (teacher samples with verdicts), sft.jsonl, report.json
-    a recipe    comparison.json (recipes/; schema in notes/HELPERS.md), stage folders with stage.json
+    a recipe    stage folders, each with stage.json and its engine's outputs; the comparison stage's folder
+                holds comparison.json (schema in notes/HELPERS.md), whose sample paths are relative to the
+                recipe's folder. Either the recipe's folder or the comparison stage's folder can be reported.
 
 run.json is written last, so a folder without it is a run that was killed or is still running; JSON Lines
 files are read tolerantly (a line cut by a kill is counted and skipped).
@@ -67,6 +69,7 @@ class RunFolder:
     metrics: list[dict] = field(default_factory=list)
     held_out: dict[str, RunFolder] = field(default_factory=dict)  # "before"/"after" -> an eval folder
     comparison: dict | None = None
+    root: Path | None = None  # a recipe's folder: comparison.json's sample paths are relative to it
     missing: list[str] = field(default_factory=list)  # one sentence per missing piece
     notes: list[str] = field(default_factory=list)  # lines skipped, and the like
 
@@ -112,8 +115,22 @@ def _command(path: Path, record: dict | None) -> str:
     return str(stage.get("kind", "")) if isinstance(stage, dict) else ""
 
 
+def stage_files(path: Path) -> list[Path]:
+    return (
+        sorted(path.glob("*/stage.json")) + sorted(path.glob("*/*/stage.json")) + sorted(path.glob("*/*/*/stage.json"))
+    )
+
+
+def _comparison_file(path: Path) -> Path | None:
+    if (path / "comparison.json").exists():
+        return path / "comparison.json"
+    return next(
+        (f.parent / "comparison.json" for f in stage_files(path) if (f.parent / "comparison.json").exists()), None
+    )
+
+
 def _kind(path: Path, command: str) -> str:
-    if (path / "comparison.json").exists() or command in ("compare", "recipe"):
+    if _comparison_file(path) or command in ("compare", "recipe") or (stage_files(path) and not command):
         return "recipe"
     if command.startswith("eval") or "held-out evaluation" in command:
         return "eval"
@@ -137,7 +154,7 @@ def read_run(path: str | Path) -> RunFolder:
     path = Path(path)
     if not path.is_dir():
         raise NotARunError(f"{path}: no such folder; give the folder a command wrote (its --out / out_dir)")
-    if not any((path / m).exists() for m in MARKERS + DATA_MARKERS):
+    if not any((path / m).exists() for m in MARKERS + DATA_MARKERS) and not stage_files(path):
         raise NotARunError(
             f"{path} is not a run folder: it holds no run.json, config.yaml, summary.json, metrics.jsonl, "
             "samples.jsonl or comparison.json; give the folder a reasoncraft command wrote (its --out / out_dir)"
@@ -152,13 +169,23 @@ def read_run(path: str | Path) -> RunFolder:
     if (path / "metrics.jsonl").exists():
         run.metrics = read_rows(path / "metrics.jsonl", run.notes)
     if run.kind == "recipe":
-        run.comparison = read_json(path / "comparison.json")
+        found = _comparison_file(path)
+        run.comparison = read_json(found) if found else None
+        run.root = path if found != path / "comparison.json" else _recipe_root(path)
     for name in ("before", "after"):
         folder = path / "eval" / name
         if folder.is_dir() and any((folder / m).exists() for m in MARKERS + DATA_MARKERS):
             run.held_out[name] = read_run(folder)
     _note_missing(run)
     return run
+
+
+def _recipe_root(path: Path) -> Path:
+    """The recipe folder above a stage folder: the nearest ancestor whose subfolders hold stage.json files."""
+    for parent in path.resolve().parents:
+        if any(parent.glob("*/stage.json")) and parent != path.resolve():
+            return parent
+    return path
 
 
 def _summary_from_record(kind: str, record: dict) -> Any:
@@ -169,6 +196,8 @@ def _summary_from_record(kind: str, record: dict) -> Any:
 
 def _note_missing(run: RunFolder) -> None:
     for name in EXPECTED[run.kind]:
+        if name == "comparison.json" and run.comparison is not None:
+            continue
         if not (run.path / name).exists():
             run.missing.append(f"{name}: {WHY_MISSING[name]}")
     if run.kind in ("grpo", "sft"):

@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 
 from . import browse, compare, figures, sections
-from .folders import RunFolder, read_json, read_run
+from .folders import RunFolder, read_json, read_run, stage_files
 from .svg import line_chart
 
 STATIC = Path(__file__).parent / "static"
@@ -90,10 +90,12 @@ class Page:
                 self._remember(run, after.summary, [d for d in own if d["title"].endswith("held-out after training")])
         elif run.kind == "distill":
             parts += ["<h3>Generation and filtering</h3>", sections.distill_tables(run)]
-        elif run.kind == "recipe" and isinstance(run.comparison, dict):
-            charts = figures.comparison_charts(run.comparison)
-            parts += ["<h3>Comparison</h3>", compare.comparison_tables(run.comparison), _charts(charts)]
-            parts += [self._png(i, "comparison", charts), self._stages(run)]
+        elif run.kind == "recipe":
+            if isinstance(run.comparison, dict):
+                charts = figures.comparison_charts(run.comparison)
+                parts += ["<h3>Comparison</h3>", compare.comparison_tables(run.comparison), _charts(charts)]
+                parts.append(self._png(i, "comparison", charts))
+            parts.append(self._stages(run))
         parts.append("</section>")
         return "".join(parts)
 
@@ -105,13 +107,14 @@ class Page:
 
     def _stages(self, run: RunFolder) -> str:
         rows = []
-        for file in sorted(run.path.glob("**/stage.json")):
+        root = run.root or run.path
+        for file in stage_files(root):
             stage = read_json(file)
             if isinstance(stage, dict):
                 wall = stage.get("wall_s")
                 rows.append(
                     [
-                        stage.get("name") or str(file.parent.relative_to(run.path)),
+                        stage.get("name") or str(file.parent.relative_to(root)),
                         stage.get("kind", "-"),
                         "yes" if stage.get("done") else "no",
                         sections.duration(wall) if wall is not None else "-",

@@ -29,9 +29,11 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     """Round tick values covering [low, high], about `count` of them.
 
     >>> nice_ticks(0.0, 1.0)
-    [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
-    >>> nice_ticks(3, 3)
-    [2.5, 3.0, 3.5]
+    [0.0, 0.25, 0.5, 0.75, 1.0]
+    >>> nice_ticks(0.0, 17.0)
+    [0, 5, 10, 15, 20]
+    >>> nice_ticks(3, 3)  # one value: a unit-wide axis around it
+    [2.5, 2.75, 3.0, 3.25, 3.5]
     """
     if high <= low:
         low, high = low - 0.5, high + 0.5
