@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from . import distill, eval, info, prm, report, scale, train
+from . import distill, eval, info, prm, report, run, scale, train
 from .errors import FrontDoor
 
 app = typer.Typer(
@@ -31,6 +31,7 @@ app.command("demo")(info.demo)
 app.command("tasks")(info.tasks_command)
 app.command("scale")(scale.scale_command)
 app.command("report")(report.report_command)
+app.command("run")(run.run_command)
 app.command("step-labels", no_args_is_help=True)(prm.step_labels_command)
 train.train_app.command("prm", no_args_is_help=True)(prm.train_prm_command)
 

@@ -1,0 +1,186 @@
+"""The stage kinds: each calls one existing engine with a stage's config and returns what later stages read.
+
+A kind is `kind(config, inputs, out, ctx, name) -> outputs`: `config` is the stage's plain config, `inputs`
+maps a role to an upstream stage's outputs, `out` is the stage's folder and `ctx` the recipe's `Context`.
+Outputs are plain data saved in stage.json; paths in them are relative to the recipe folder. No kind samples,
+scores or trains by itself: evaluation is `evaluate.run_eval`, the sweep `scaling.sweep.run_scale`, training
+`train.grpo.train_grpo` and `train.sft.train_sft`, data `data.distill.run_distill`; the general replies are
+one `Backend.generate` call of the base model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..backends.base import SamplingParams
+from ..config import ConfigError
+from ..data.column_addition import ColumnAdditionTeacher
+from ..data.distill import DistillConfig, make_teacher, run_distill
+from ..data.pipeline import write_jsonl_atomic
+from ..eval_config import EvalConfig
+from ..evaluate import run_eval
+from ..record import RunRecord, count_parameters
+from ..scaling.sweep import ScaleConfig, run_scale
+from ..train.grpo_config import GRPOConfig
+from ..train.sft_config import SFTConfig
+from .comparison import write_comparison
+from .stages import Context, StageOutputTooSmall
+
+GENERAL_PROMPTS = "general_prompts.jsonl"  # shipped in reasoncraft/data (CC0, written for this project)
+
+
+def _model(config: dict, inputs: dict, ctx: Context) -> str:
+    """The model a stage starts from: an upstream stage's model folder, else the config's model."""
+    return str(ctx.path(inputs["model"]["model"])) if "model" in inputs else config["model"]
+
+
+def evaluate_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str) -> dict:
+    """Held-out evaluation (`reasoncraft eval`): samples.jsonl and summary.json in the stage folder."""
+
+    settings = {k: v for k, v in config.items() if k != "model"}
+    eval_config = EvalConfig(model=_model(config, inputs, ctx), out_dir=str(out), progress=False, **settings)
+    run_eval(eval_config, out, device=ctx.device, cache_dir=ctx.cache_dir, show_progress=False, command=f"run {name}")
+    summary = json.loads((out / "summary.json").read_text())[0]
+    return {"samples": ctx.rel(out / "samples.jsonl"), "summary": summary}
+
+
+def scale_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str) -> dict:
+    """The inference-time sweep (`reasoncraft scale`) on the stage's model: accuracy and tokens per budget."""
+
+    settings = {k: v for k, v in config.items() if k != "model"}
+    scale_config = ScaleConfig(
+        model=_model(config, inputs, ctx), out_dir=str(out), cache_dir=str(ctx.cache_dir), device=ctx.device, **settings
+    )
+    summary = run_scale(scale_config)
+    return {"rows": summary["rows"], "table": ctx.rel(out / "table.md")}
+
+
+def grpo_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str) -> dict:
+    """GRPO (`reasoncraft train grpo`) from the stage's model; the trained model in model/."""
+    from ..train.grpo import train_grpo  # lazy: torch
+
+    settings = {k: v for k, v in config.items() if k != "model"}
+    grpo_config = GRPOConfig(
+        model=_model(config, inputs, ctx),
+        out_dir=str(out),
+        eval_problems=0,
+        save_steps=-1,
+        device=ctx.device,
+        **settings,
+    )
+    train_grpo(grpo_config, log=_quiet(ctx.log))
+    return {"model": ctx.rel(out / "model")}
+
+
+def sft_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str) -> dict:
+    """SFT (`reasoncraft train sft`) of the stage's model on the `data` input's SFT set, mixed with the
+    `general` input's at `general_share` of the examples when given."""
+    from ..train.sft import train_sft  # lazy: torch
+
+    settings = {k: v for k, v in config.items() if k not in ("model", "general_share")}
+    datasets: list[Any] = [str(ctx.path(inputs["data"]["sft"]))]
+    if "general" in inputs:
+        reasoning, general, share = inputs["data"]["kept"], inputs["general"]["kept"], config["general_share"]
+        weight = (
+            share * reasoning / ((1 - share) * general)
+        )  # weight * general / (reasoning + weight * general) = share
+        datasets.append({"path": str(ctx.path(inputs["general"]["sft"])), "weight": weight})
+    sft_config = SFTConfig(
+        model=_model(config, inputs, ctx),
+        datasets=datasets,
+        out_dir=str(out),
+        save_steps=-1,
+        device=ctx.device,
+        **settings,
+    )
+    summary = train_sft(sft_config, log=_quiet(ctx.log))
+    return {"model": ctx.rel(out / "model"), "examples": summary.get("examples")}
+
+
+def distill_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str) -> dict:
+    """The data engine (`reasoncraft distill`): a teacher's traces, verified, filtered, deduplicated and
+    decontaminated into sft.jsonl. The teacher is the `teacher` input's model, a solver, a model or a server.
+    Stops the recipe when fewer than `min_examples` examples are kept (`fix` says what to change)."""
+
+    settings = {k: v for k, v in config.items() if k not in ("min_examples", "fix", "layout_solver")}
+    if "teacher" in inputs:
+        settings["teacher"] = str(ctx.path(inputs["teacher"]["model"]))
+    distill_config = DistillConfig(out_dir=str(out), device=ctx.device, **settings)
+    teacher = _teacher(distill_config, config.get("layout_solver", "answer"), make_teacher)
+    parameters = sum(p.numel() for p in teacher.model.parameters()) if hasattr(teacher, "model") else 0
+    report = run_distill(distill_config, teacher=teacher, log=_quiet(ctx.log))
+    kept, generated = report["filtering"]["kept"], report["generation"]
+    if kept < config["min_examples"]:
+        dropped = ", ".join(f"{n} {why}" for why, n in sorted(report["filtering"]["dropped"].items())) or "none"
+        raise StageOutputTooSmall(
+            name,
+            f"{kept} SFT examples (fewer than min_sft_examples={config['min_examples']}) from "
+            f"{generated['records_total']} traces of {generated['problems']} problems, {generated['correct']} of "
+            f"them verified correct; dropped: {dropped}",
+            config["fix"],
+        )
+    flops = 2.0 * parameters * (generated["prompt_tokens"] + generated["completion_tokens"])
+    return {"sft": ctx.rel(out / "sft.jsonl"), "kept": kept, "flops": flops, "teacher": distill_config.teacher}
+
+
+def _teacher(config: Any, layout: str, make_teacher: Callable[[Any], Any]) -> Any:
+    if config.teacher == "column-addition":
+        return ColumnAdditionTeacher(layout)
+    return make_teacher(config)
+
+
+def general_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str) -> dict:
+    """The non-reasoning share of r1's second SFT: the base model's greedy replies to the shipped general prompts."""
+    from ..backends.hf import HFBackend  # lazy: torch
+
+    prompts = read_general_prompts()[: config["prompts"]]
+    backend = HFBackend.from_name(config["model"], device=ctx.device)
+    record = RunRecord("run general replies", config, out)
+    record.set_model(config["model"], None, count_parameters(backend.model))
+    messages = [[{"role": "user", "content": p}] for p in prompts]
+    outputs = backend.generate(messages, SamplingParams(n=1, temperature=0.0, max_new_tokens=config["max_new_tokens"]))
+    rows = []
+    for prompt, [reply] in zip(messages, outputs):
+        record.add_tokens(prompt=reply.prompt_tokens, completion=reply.completion_tokens)
+        if reply.text.strip():
+            rows.append({"messages": [*prompt, {"role": "assistant", "content": reply.text.strip()}]})
+    write_jsonl_atomic(rows, out / "sft.jsonl")
+    record.finish(kept=len(rows))
+    if not rows:
+        raise StageOutputTooSmall(name, "no non-empty reply", "raise max_new_tokens, or set general_share=0")
+    return {"sft": ctx.rel(out / "sft.jsonl"), "kept": len(rows), "flops": record.flops}
+
+
+def read_general_prompts() -> list[str]:
+    """The shipped general (non-reasoning) prompts."""
+    text = resources.files("reasoncraft.data").joinpath(GENERAL_PROMPTS).read_text()
+    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    if not rows:
+        raise ConfigError(f"reasoncraft/data/{GENERAL_PROMPTS} is empty: reinstall reasoncraft")
+    return [row["prompt"] for row in rows]
+
+
+def _quiet(log: Callable[[str], None]) -> Callable[[str], None]:
+    """An engine's log lines, indented under the stage's own line."""
+    return lambda message: log("    " + message)
+
+
+def compare_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str) -> dict:
+    """The comparison of every route: comparison.json, table.md and the plot (`recipes.comparison`)."""
+
+    return write_comparison(config, ctx, out)
+
+
+KINDS: dict[str, Callable[..., dict]] = {
+    "evaluate": evaluate_stage,
+    "scale": scale_stage,
+    "grpo": grpo_stage,
+    "sft": sft_stage,
+    "distill": distill_stage,
+    "general": general_stage,
+    "compare": compare_stage,
+}

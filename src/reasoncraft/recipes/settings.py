@@ -1,0 +1,216 @@
+"""The configuration of `reasoncraft run`: one dataclass for every route, loaded by `reasoncraft.config`.
+
+Every route reads the same settings (one base model, one task, one set of held-out problems, one
+evaluation), so that `compare` runs them side by side on equal terms; each route reads only the
+fields it needs. Presets set several fields at once; what a user states (file or `key=value`) wins
+over the preset, the preset over the defaults (as `reasoncraft eval`'s presets).
+
+Presets:
+
+- `quick`: the embedded default model on the CPU, 2-digit sums, 200 held-out problems, one seed, scaling
+  budgets up to 8, r1-zero = the GRPO quickstart (configs/r1_zero_quickstart.yaml), r1's later RL stages 12
+  steps. Why sums and not Countdown-3: on the default model sums separate the routes within minutes (greedy
+  strict accuracy 0.045 before RL and 0.50-0.63 after the 24-step quickstart, benchmarks/RESULTS.md), while
+  Countdown-3 needs ~512-token traces (ten times the generation) and the base model scores 0.000 on it, so
+  RL from the base and a cold start sampled from it have nothing to learn from in a CPU budget.
+- `full`: `quick` with three seeds (0, 1, 2).
+- `gpu-qwen2.5-0.5b`, `gpu-qwen2.5-1.5b`: Qwen2.5 base models by hub id on Countdown-3 (TinyZero's
+  setting, think/answer format), longer completions, more steps. Validated by tests (they load, sizes
+  derive, stages chain); not run here (no GPU in this project's sessions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import ConfigError, need
+from ..config import help_field as _h
+
+ROUTES = ("scaling", "r1-zero", "r1", "distill")
+RECIPES = (*ROUTES, "compare")
+SOLVER_TEACHERS = {"arith-sum-": "column-addition", "countdown-": "countdown-dfs-shortcut"}
+
+_QUICK: dict[str, Any] = {}  # the defaults are the quick preset
+PRESETS: dict[str, dict[str, Any]] = {
+    "quick": _QUICK,
+    "full": {"seeds": [0, 1, 2]},
+    "gpu-qwen2.5-0.5b": {
+        "model": "Qwen/Qwen2.5-0.5B",
+        "task": "countdown-3",
+        "template": "r1-zero",
+        "problems": 500,
+        "seeds": [0, 1, 2],
+        "max_new_tokens": 1024,
+        "scaling_max_n": 16,
+        "scaling_strategies": ["greedy", "majority", "weighted-best-of-n", "budget"],
+        "rl_rewards": ["countdown", "format"],
+        "rl_reward_weights": [1.0, 0.5],
+        "rl_steps": 200,
+        "rl_batch_size": 64,
+        "rl_num_generations": 8,
+        "rl_micro_batch_size": 16,
+        "rl_temperature": 1.0,
+        "rl_learning_rate": 1e-6,
+        "r1_rl_steps": 100,
+        "final_rl_steps": 100,
+        "cold_start_problems": 2000,
+        "rejection_problems": 2000,
+        "data_layout": "r1",
+        "distill_problems": 2000,
+        "sft_max_steps": 200,
+        "sft_learning_rate": 1e-5,
+        "sft_max_seq_length": 1280,
+        "num_threads": 0,
+        "device": "cuda",
+    },
+}
+PRESETS["gpu-qwen2.5-1.5b"] = {**PRESETS["gpu-qwen2.5-0.5b"], "model": "Qwen/Qwen2.5-1.5B"}
+# What each GPU preset needs (not run here): stated beside the preset, printed with the plan.
+HARDWARE = {
+    "gpu-qwen2.5-0.5b": "one GPU with >= 24 GB (an A10G or better); roughly 3-5 hours per seed for all routes",
+    "gpu-qwen2.5-1.5b": "one GPU with >= 40 GB (an A100 or H100); roughly 8-12 hours per seed for all routes",
+}
+
+
+@dataclass
+class RecipeConfig:
+    """Every setting of `reasoncraft run`; the defaults are the `quick` preset."""
+
+    # the comparison's common ground
+    model: str = _h("Base model: catalogue name, local folder or hub id.", "smollm2-135m")
+    task: str = _h("Task (reasoncraft.tasks): arith-sum-2d, countdown-3, ...", "arith-sum-2d")
+    template: str = _h("Prompt template every route trains and is evaluated with (reasoncraft.prompts).", "arithmetic")
+    problems: int = _h("Held-out test problems every route is evaluated on (the same ones).", 200)
+    seeds: list[int] = _h("Seeds of the trained routes (mean and spread over them).", factory=lambda: [0])
+    max_new_tokens: int = _h("Token limit of an evaluated or sampled completion.", 48)
+    routes: list[str] = _h("Routes `compare` runs: any of " + ", ".join(ROUTES) + ".", factory=lambda: list(ROUTES))
+    preset: str | None = _h("quick (default), full, gpu-qwen2.5-0.5b or gpu-qwen2.5-1.5b; stated keys win.", None)
+    train_flops_budget: float | None = _h(
+        "Ceiling of training FLOPs (teacher generation and the r1-zero stage r1 builds on included) that r1-zero, r1 "
+        "and distill are held to; a route that spent more is marked over budget in the table (None: no ceiling).",
+        None,
+    )
+    # scaling (inference-time route)
+    scaling_strategies: list[str] = _h(
+        "Strategies of the scaling route (reasoncraft scale names).",
+        factory=lambda: ["greedy", "majority", "weighted-best-of-n"],
+    )
+    scaling_max_n: int = _h("Largest budget N of the scaling route (budgets 1, 2, 4, ... N).", 8)
+    scaling_temperature: float = _h("Sampling temperature of the scaling route.", 0.7)
+    scaling_scorer: str = _h("Verifier of best-of-N: rules (never sees the gold answer) or a reward model.", "rules")
+    # RL (r1-zero, and r1's RL stages)
+    rl_rewards: list[str] = _h(
+        "Rewards of r1-zero (accuracy and format; the quick preset: strict and lenient accuracy, as the quickstart).",
+        factory=lambda: ["accuracy", "gsm8k_accuracy"],
+    )
+    rl_reward_weights: list[float] | None = _h("One weight per reward of rl_rewards.", factory=lambda: [1.0, 0.5])
+    rl_steps: int = _h("GRPO steps of r1-zero.", 24)
+    rl_batch_size: int = _h("Completions per GRPO step.", 16)
+    rl_num_generations: int = _h("G: completions per prompt.", 8)
+    rl_micro_batch_size: int = _h("Completions per forward/backward pass.", 16)
+    rl_temperature: float = _h("Rollout temperature.", 0.7)
+    rl_learning_rate: float = _h("GRPO learning rate.", 2e-5)
+    # r1
+    cold_start_teacher: str = _h(
+        "Who writes r1's cold-start data: r1-zero (the r1-zero route's model) or a model name/folder/hub id.", "r1-zero"
+    )
+    cold_start_base_url: str | None = _h("OpenAI-compatible server of a cold-start teacher (vLLM, hosted).", None)
+    cold_start_problems: int = _h("Train problems sampled for the cold-start data.", 128)
+    cold_start_k: int = _h("Samples per cold-start problem.", 4)
+    language_reward_weight: float = _h("Weight of the language-consistency reward in r1's RL stages.", 0.5)
+    r1_rl_steps: int = _h("GRPO steps of r1's reasoning RL after the cold start.", 12)
+    rejection_problems: int = _h("Train problems of r1's rejection sampling.", 128)
+    rejection_k: int = _h("Samples per problem in rejection sampling.", 4)
+    general_share: float = _h(
+        "Share of non-reasoning examples in r1's second SFT (replies of the base model to the shipped general "
+        "prompts); R1 mixed ~200K of ~800K, 0.25.",
+        0.25,
+    )
+    final_rl_steps: int = _h("GRPO steps of r1's final RL stage.", 12)
+    data_layout: str = _h(
+        "Layout sampled data must have to be kept: answer (an Answer: line) or r1 (think/answer).", "answer"
+    )
+    min_sft_examples: int = _h("Fewest SFT examples a data stage must produce for the SFT after it.", 8)
+    sample_temperature: float = _h("Temperature of cold-start and rejection sampling.", 0.7)
+    # distill
+    teacher: str = _h(
+        "Teacher of the distill route: solver (the task's own: column addition for sums, depth-first search for "
+        "Countdown), a model name/folder/hub id, or with teacher_base_url the served model's name.",
+        "solver",
+    )
+    teacher_base_url: str | None = _h("OpenAI-compatible server of the distill teacher.", None)
+    distill_problems: int = _h("Train problems the teacher solves for the distill route.", 256)
+    # SFT (distill and r1's two SFT stages)
+    sft_max_steps: int = _h("Optimizer steps of each SFT stage.", 30)
+    sft_learning_rate: float = _h("SFT learning rate.", 5e-5)
+    sft_gradient_accumulation_steps: int = _h("Rows per SFT optimizer step.", 4)
+    sft_max_seq_length: int = _h("Longest SFT example in tokens.", 256)
+    # mechanics
+    num_threads: int = _h("torch CPU threads of each stage (1 is fastest on a shared 2-core machine).", 1)
+    device: str | None = _h("cpu or cuda (default: cuda when present).", None)
+    batch_problems: int = _h("Problems per generation batch.", 32)
+    out_dir: str | None = _h("Recipe folder (default: runs/<recipe>-<preset>).", None)
+
+    def __post_init__(self) -> None:
+        unknown = [r for r in self.routes if r not in ROUTES]
+        need(not unknown, f"routes: unknown route(s) {unknown}: use any of {', '.join(ROUTES)}")
+        need(bool(self.routes), "routes is empty: name at least one of " + ", ".join(ROUTES))
+        need(bool(self.seeds), "seeds is empty: give at least one seed, e.g. seeds=[0]")
+        need(
+            self.preset is None or self.preset in PRESETS,
+            f"preset: unknown {self.preset!r}: use one of {', '.join(PRESETS)}",
+        )
+        for name in (
+            "problems",
+            "max_new_tokens",
+            "rl_steps",
+            "r1_rl_steps",
+            "final_rl_steps",
+            "sft_max_steps",
+            "cold_start_problems",
+            "rejection_problems",
+            "distill_problems",
+            "cold_start_k",
+            "rejection_k",
+        ):
+            need(getattr(self, name) >= 1, f"{name} must be >= 1: got {getattr(self, name)}")
+        need(0 <= self.general_share < 1, f"general_share must be in [0, 1): got {self.general_share}")
+        need(self.min_sft_examples >= 1, f"min_sft_examples must be >= 1: got {self.min_sft_examples}")
+        need(
+            self.data_layout in ("answer", "r1", "none"),
+            f"data_layout must be answer, r1 or none: got {self.data_layout!r}",
+        )
+        need(
+            self.scaling_max_n >= 1 and not self.scaling_max_n & (self.scaling_max_n - 1),
+            f"scaling_max_n must be a power of two (budgets 1, 2, 4, ... N): got {self.scaling_max_n}",
+        )
+        if self.rl_reward_weights is not None:
+            need(
+                len(self.rl_reward_weights) == len(self.rl_rewards),
+                f"rl_reward_weights needs one weight per reward of rl_rewards: got {len(self.rl_reward_weights)} "
+                f"for {len(self.rl_rewards)}",
+            )
+        if self.teacher == "solver":
+            need(
+                self.solver is not None,
+                f"teacher=solver: task {self.task!r} has no solver (sums and Countdown do): name a model teacher",
+            )
+
+    @property
+    def solver(self) -> str | None:
+        """The task's own solver's name, or None."""
+        return next((name for prefix, name in SOLVER_TEACHERS.items() if self.task.startswith(prefix)), None)
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> RecipeConfig:
+        """The config from what a user stated, with the preset's values under it."""
+        values = dict(values)
+        preset = values.pop("preset", None)
+        if preset is not None and preset not in PRESETS:
+            raise ConfigError(f"preset: unknown {preset!r}: use one of {', '.join(PRESETS)}")
+        return cls(preset=preset, **{**PRESETS.get(preset or "quick", {}), **values})
+
+    def folder(self, recipe: str) -> str:
+        return self.out_dir or f"runs/{recipe}-{self.preset or 'quick'}"
