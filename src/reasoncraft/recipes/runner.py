@@ -25,9 +25,9 @@ from .kinds import KINDS
 from .settings import HARDWARE, RECIPES, RecipeConfig
 from .stages import Stage, check_order, read_stage, run_stages, stage_key
 
-# seconds, default model, CPU, one thread, per: generated token (evaluate, scale, distill, general);
+# seconds, default model, CPU, one thread, per: generated token (evaluate, scale, distill, general); scored sample;
 # GRPO rollout token (sampling + update); SFT optimizer step of `gradient_accumulation_steps` rows
-SECONDS = {"token": 0.004, "grpo_token": 0.012, "sft_step": 1.5, "load": 5.0}
+SECONDS = {"token": 0.004, "grpo_token": 0.012, "sft_step": 1.5, "load": 5.0, "score": 0.005}
 
 
 def estimate(stage: Stage, c: RecipeConfig) -> float | None:
@@ -35,6 +35,8 @@ def estimate(stage: Stage, c: RecipeConfig) -> float | None:
     if c.model != "smollm2-135m" or (c.device or "cpu") != "cpu":
         return None
     k = stage.config
+    if stage.kind == "evaluate" and k["samples"] > 1:  # the scaling route's: the sweep's draw, read from the cache
+        return SECONDS["load"] + k["limit"] * k["samples"] * SECONDS["score"]
     if stage.kind == "evaluate":
         return SECONDS["load"] + k["limit"] * k["samples"] * k["max_new_tokens"] * SECONDS["token"]
     if stage.kind == "scale":
