@@ -62,11 +62,16 @@ def runs(tmp_path_factory):
 
 
 def show(driver, page: Path) -> None:
+    """Open a report and wait until its first page of samples is drawn (after the first paint)."""
     driver.get(page.resolve().as_uri())
-    for _ in range(50):
-        if driver.execute_script("return document.readyState") == "complete":
+    for _ in range(100):
+        if driver.execute_script(
+            "var c = document.getElementById('rc-count');"
+            "return document.readyState === 'complete' && (!c || c.hasAttribute('data-count'))"
+        ):
             return
         time.sleep(0.1)
+    raise AssertionError("the report's samples were not drawn within 10 s")
 
 
 def shown_count(driver) -> int:

@@ -124,7 +124,8 @@ class Page(HTMLParser):
     def dataset(self, title_part: str) -> dict:
         index = json.loads(next(s["text"] for s in self.scripts if s.get("id") == "rc-index"))
         number = next(i for i, meta in enumerate(index) if title_part in meta["title"])
-        return json.loads(next(s["text"] for s in self.scripts if s.get("id") == f"rc-ds-{number}"))
+        blocks = [json.loads(s["text"]) for s in self.scripts if s.get("id", "").startswith(f"rc-ds-{number}-")]
+        return {"problems": blocks[0]["problems"], "rows": [row for block in blocks for row in block["rows"]]}
 
 
 def read_page(path: Path) -> Page:

@@ -1,10 +1,10 @@
 """One self-contained HTML page for one or several run folders, and the PNG twins of its plots.
 
 The page needs no network and no server: the CSS and the browser's JavaScript are inlined from static/,
-plots are inline SVG, and every sample set is a JSON block (`<script type="application/json">`) that the
-browser parses only when it is shown, then renders 20 rows at a time. Sample records are cut to what the
-browser shows (no token ids, sampling settings or cache keys; one prompt per problem), so the page stays
-smaller than the samples.jsonl it shows.
+plots are inline SVG, and every sample set is JSON (`<script type="application/json">` blocks of 2,000 rows)
+that the browser parses only when it is shown, after the first paint, then renders 20 rows at a time. Sample
+records are cut to what the browser shows (no token ids, sampling settings or cache keys; one prompt per
+problem), so the page stays smaller than the samples.jsonl it shows.
 """
 
 from __future__ import annotations
@@ -20,12 +20,25 @@ from .folders import RunFolder, read_json, read_run, stage_files
 from .svg import line_chart
 
 STATIC = Path(__file__).parent / "static"
+CHUNK_ROWS = 2000
 
 
 def _embed(value: object) -> str:
     """JSON that can sit inside a <script> element: no "</" (it would end the element) and no "<!--"."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
     return text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
+
+
+def _blocks(number: int, dataset: dict) -> str:
+    """A sample set as JSON blocks of CHUNK_ROWS rows (the problems ride in the first): the HTML parser can yield
+    between blocks, so the browser paints the tables and plots before it has read a large run's samples."""
+    rows = dataset["rows"]
+    chunks = [rows[start : start + CHUNK_ROWS] for start in range(0, len(rows), CHUNK_ROWS)] or [[]]
+    blocks = []
+    for j, chunk in enumerate(chunks):
+        value = {"problems": dataset["problems"], "rows": chunk} if j == 0 else {"rows": chunk}
+        blocks.append(f'<script type="application/json" id="rc-ds-{number}-{j}">{_embed(value)}</script>')
+    return "".join(blocks)
 
 
 def _charts(charts: Sequence[figures.Chart]) -> str:
@@ -171,11 +184,7 @@ class Page:
             }
             for d in self.datasets
         ]
-        blocks = "".join(
-            f'<script type="application/json" id="rc-ds-{i}">{_embed({"problems": d["problems"], "rows": d["rows"]})}'
-            "</script>"
-            for i, d in enumerate(self.datasets)
-        )
+        blocks = "".join(_blocks(i, d) for i, d in enumerate(self.datasets))
         made = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         content = "".join(body) + comparison + browser
         return (

@@ -1,5 +1,5 @@
 // The sample browser of a reasoncraft report: no network, no library. Each sample set is a JSON block
-// (<script type="application/json" id="rc-ds-N">) parsed only when first shown; a page of rows is built
+// (<script type="application/json" id="rc-ds-N-0">, then -1, -2, ... of 2,000 rows each) parsed when first shown; a page of rows is built
 // with textContent (model output is never parsed as HTML). Row keys are described in report/browse.py.
 (function () {
   "use strict";
@@ -37,7 +37,10 @@
   }
   function load(i) {
     if (!cache[i]) {
-      var data = JSON.parse($("rc-ds-" + i).textContent);
+      var data = JSON.parse($("rc-ds-" + i + "-0").textContent);
+      for (var j = 1, block; (block = $("rc-ds-" + i + "-" + j)); j++) {
+        data.rows = data.rows.concat(JSON.parse(block.textContent).rows);
+      }
       data.haystack = null;
       cache[i] = data;
     }
@@ -198,5 +201,6 @@
   $("rc-next").addEventListener("click", function () {
     if ((state.page + 1) * state.size < state.matches.length) { state.page++; update(); }
   });
-  chooseDataset(0);
+  // The first sample set is parsed after the page's first paint, so tables and plots show at once.
+  requestAnimationFrame(function () { setTimeout(function () { chooseDataset(0); }, 0); });
 })();
