@@ -8,8 +8,9 @@ order. A second, smaller quality check runs each arm on the hand-labelled pairs 
 tests/fixtures/math_equal_pairs.jsonl (in-sample for ours: the checker was fixed against them).
 
 Agreement on cases from other projects' test suites (tests/fixtures/checker_cases/: Math-Verify's
-own suite; lighteval, simple-evals and MATH's tests), on raw gold and prediction strings, reported
-for the dev half (ours was fixed against it) and the held-out half (never fixed against) apart:
+own suite; lighteval, simple-evals and MATH's tests; NeMo-Skills' `math_equal` tests, a second source
+added later and reported on its own line), on raw gold and prediction strings, reported for the dev
+half (ours was fixed against it) and the held-out half (never fixed against; counts only) apart:
 ours = `text_verdicts` (answer extracted, then checked), one call per pair so that the slowest pair
 is timed; Math-Verify = `verify(parse(gold), parse(pred))` with its defaults, as its tests call it
 (its default parse includes sympy's `parse_expr`, acceptable on this fixed data, not on model text).
@@ -41,7 +42,7 @@ from common import peak_rss_mb, run_arm, summary, versions, write_result  # noqa
 DATA = HERE.parent.parent / "shared" / "data" / "math500.jsonl"
 FIXTURE = HERE.parent / "tests" / "fixtures" / "math_equal_pairs.jsonl"
 CASES = HERE.parent / "tests" / "fixtures" / "checker_cases"
-CASE_FILES = ("mathverify", "others")
+CASE_FILES = ("mathverify", "others", "nemo_skills")
 SEED = 0
 
 
@@ -248,7 +249,11 @@ def run_one_arm(arm: str, repeats: int) -> dict:
 
 def _cases_line(ours: dict, base: dict) -> str:
     parts = []
-    for name, label in (("mathverify", "Math-Verify's suite"), ("others", "lighteval/simple-evals/MATH cases")):
+    for name, label in (
+        ("mathverify", "Math-Verify's suite"),
+        ("others", "lighteval/simple-evals/MATH cases"),
+        ("nemo_skills", "second source, NeMo-Skills' math_equal tests"),
+    ):
         o, b = ours["cases"][name], base["cases"][name]
         parts.append(
             f"{label} (raw strings; ours vs Math-Verify direct): all {o['all']['agreement']:.4f} vs "

@@ -13,6 +13,7 @@ from reasoncraft.rewards.checker import text_equal, text_verdicts
 
 FIXTURE = Path(__file__).parent / "fixtures" / "math_equal_pairs.jsonl"
 CASES = Path(__file__).parent / "fixtures" / "checker_cases"
+CASE_FILES = ("mathverify", "others", "nemo_skills")  # nemo_skills: the second public source, split on its own
 ATTACKS = {
     "tower10": r"\boxed{10^{10^{10^{10}}}}",
     "tower5": "5^{5^{5^{5^5}}}",
@@ -60,7 +61,7 @@ def load_cases(name: str) -> tuple[dict, list[dict]]:
 def case_verdicts():
     """Every case of both files, checked in one batch as raw texts (answer extracted first)."""
     out = {}
-    for name in ("mathverify", "others"):
+    for name in CASE_FILES:
         _, cases = load_cases(name)
         out[name] = list(zip(cases, text_verdicts([(c["gold"], c["candidate"]) for c in cases])))
     return out
@@ -77,7 +78,7 @@ def _wrong_cases(rows) -> list[dict]:
 
 
 def test_case_files_name_their_sources_and_split_before_use():
-    for name in ("mathverify", "others"):
+    for name in CASE_FILES:
         header, cases = load_cases(name)
         sources = (
             [header["_header"]]
@@ -100,11 +101,12 @@ def test_math_verify_suite_as_its_tests_call_it(case_verdicts):
     assert agreement >= 0.95, f"{len(wrong)} wrong; the dev ones: {dev_wrong}"
 
 
-@pytest.mark.parametrize("name, floor", [("mathverify", 0.92), ("others", 0.84)])
+@pytest.mark.parametrize("name, floor", [("mathverify", 0.93), ("others", 0.84), ("nemo_skills", 0.96)])
 def test_held_out_cases(case_verdicts, name, floor):
     """Cases the checker was never fixed against. No false positive; agreement at least what was
-    measured when the split was first scored (0.925-0.933 under load, and 0.846): the issue's 0.99
-    is not reached. The message gives counts only, so that a failure does not show the cases."""
+    measured (0.940, 0.846 and 1.000 on 134, 13 and 28 cases; nemo_skills was 1.000 before any fix
+    too): the issue's 0.99 is not reached on the first two. The message gives counts only, so that a
+    failure does not show the cases."""
     agreement, wrong, false_positives = _score([r for r in case_verdicts[name] if r[0]["split"] == "heldout"])
     n_wrong, n_false_positives = len(wrong), len(false_positives)  # counts, so pytest cannot print the cases
     assert n_false_positives == 0, f"{n_false_positives} held-out false positives"
@@ -139,6 +141,11 @@ def test_held_out_cases(case_verdicts, name, floor):
         ("x=1, x=2", "x=1orx=2", True),  # joining word glued between two assignments
         (r"\\boxed{\\frac{1}{2}}", "0.5", True),  # a string escaped twice
         (r"\boxed{12", "12", True),  # a box that never closes
+        (r"\emptyset", r"\varnothing", True),  # one spelling of the empty set
+        ("5", r"5 \text{ m/s}", True),  # a unit with a slash, written as text
+        (r"(2,3),(3,2)", r"(x, y) = (3, 2) \text{ or } (x, y) = (2, 3)", True),  # a tuple of names assigned
+        (r"\frac{1}{3}", r"0.\overline{3}", True),  # a repeating decimal, exactly
+        ("185", "185\\", True),  # a stray backslash at the end
         # counter-cases that must stay wrong
         ("x < 2", "-x < -2", False),
         ("x < 2", "-x > 2", False),
@@ -149,6 +156,11 @@ def test_held_out_cases(case_verdicts, name, floor):
         ("x=1, x=2, x=3", "x=1orx=2", False),
         ("1", "x=1orx=2", False),
         (r"\boxed{12", "123", False),
+        (r"\emptyset", r"\{0\}", False),
+        ("5", r"6 \text{ m/s}", False),
+        (r"(2,3),(3,2)", r"(x, y) = (2, 3)", False),
+        ("0.3", r"0.\overline{3}", False),
+        ("185", "18\\", False),
         ("3", "3 or 5", False),
         ("3", r"\boxed{3} and \boxed{5}", False),
         ("3", r"\boxed{3}. Wait, no: the count is \boxed{5}", False),
@@ -163,6 +175,12 @@ def test_held_out_cases(case_verdicts, name, floor):
 )
 def test_relaxations_and_their_counter_cases(gold, prediction, expected):
     assert text_equal(gold, prediction) is expected
+
+
+def test_phrases_in_another_case_and_their_counter_case():
+    assert math_equal(r"\text{No solution}", "no solution") is True
+    assert math_equal("no solution", "one solution") is False
+    assert math_equal("AB", "ab") is False  # two letters: a segment and a product, not a word
 
 
 def _run_in_thread(fn, *args):

@@ -37,6 +37,7 @@ _INT = re.compile(r"[-+]?(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)")  # 0,111 is no thousa
 _DEC = re.compile(r"[-+]?(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)?\.\d+|[-+]?\d+\.")
 _SLASH = re.compile(r"([-+]?\d+)/(\d+)")
 _SCI = re.compile(r"([-+]?\d+(?:\.\d+)?)(?:[eE]|\\times10\^\{?|\\cdot10\^\{?)([-+]?\d{1,3})\}?")
+_REPEATING = re.compile(r"(-?\d*)\.(\d*)\\overline\{(\d{1,12})\}")
 _FRAC = re.compile(r"([-+]?)\\frac\{([-+]?\d+)\}\{([-+]?\d+)\}")
 
 
@@ -49,12 +50,20 @@ def plain_number(s: str) -> PlainNumber | None:
     (Fraction(100000, 1), Fraction(2500, 1))
     >>> plain_number(r"50\\%").percent, plain_number("x+1") is None, plain_number("1/0") is None
     (True, True, True)
+    >>> plain_number(r"0.\\overline{3}").value, plain_number(r"-1.2\\overline{45}").value
+    (Fraction(1, 3), Fraction(-137, 110))
     """
     if len(s) > 4 * MAX_DIGITS:  # Fraction() of a huge digit string is slow or refused
         return None
     percent = False
     if s.endswith("\\%") or s.endswith("%"):
         s, percent = s[:-2] if s.endswith("\\%") else s[:-1], True
+    m = _REPEATING.fullmatch(s)  # 0.\overline{3} = 1/3, 1.2\overline{45}: exact, from the digits
+    if m:
+        whole, fixed, cycle = m.group(1) or "0", m.group(2), m.group(3)
+        value = Fraction(int(whole.lstrip("-") + fixed + cycle) - int(whole.lstrip("-") + fixed or "0"))
+        value /= (10 ** len(cycle) - 1) * 10 ** len(fixed)
+        return PlainNumber(-value if whole.startswith("-") else value, True, percent)
     if _INT.fullmatch(s):
         return PlainNumber(Fraction(s.replace(",", "")), False, percent)
     if _DEC.fullmatch(s):
@@ -97,7 +106,7 @@ def numbers_equal(gold: PlainNumber, candidate: PlainNumber) -> bool:
 
 _SPACED_LIST = re.compile(r"\d\s*,\s+\d")
 _SPACED_DIGITS = re.compile(r"[-+]?\d+(?: \d+)+")
-_WORDS = re.compile(r"[A-Za-z]{3,}(?: [A-Za-z]+)*")
+_WORDS = re.compile(r"[A-Za-z]{3,}(?: [A-Za-z]+)*|[A-Za-z]{2,}(?: [A-Za-z]+)+")  # a word, or a phrase: not `ab`
 
 
 def _decimal_comma(s: str) -> PlainNumber | None:
@@ -120,6 +129,15 @@ def _number_lists_equal(g: str, c: str) -> bool | None:
             return None
         items.append(sorted(n.value for n in numbers))
     return items[0] == items[1]
+
+
+def _same_items(g: str, c: str) -> bool:
+    """Both sides a bare list or set of two or more items, the same items (as normalised) in any order."""
+    items = []
+    for side in (g, c):
+        side = side[2:-2] if side.startswith("\\{") and side.endswith("\\}") else side
+        items.append(sorted(_split_top(side, ",")))
+    return len(items[0]) > 1 and items[0] == items[1]
 
 
 def cheap_verdict(gold: str, candidate: str) -> bool | None:
@@ -151,6 +169,8 @@ def cheap_verdict(gold: str, candidate: str) -> bool | None:
     lists = _number_lists_equal(g, c)
     if lists is not None:
         return lists
+    if _same_items(g, c):  # (3,2),(2,3) and (2,3),(3,2): the same items in another order
+        return True
     if _WORDS.fullmatch(g) and _WORDS.fullmatch(c):  # "Even" and "even": a word in another case
         return g.casefold() == c.casefold()
     if _CHOICE.fullmatch(g) and re.fullmatch(r"\(?[a-e]\)?", c):  # (b) for the choice B

@@ -34,7 +34,8 @@ _MEMBERSHIP = re.compile(r"^[A-Za-z]\s*\\in\s*")
 _ORDINAL = re.compile(r"^([-+]?\d+)\s*(?:st|nd|rd|th)$")
 _THOUSANDS_SPACED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,])")
 _JOINING_WORD = re.compile(r"\s*,?\s*\b(?:and|or)\b\s*")
-_ITEM_ASSIGNMENT = re.compile(r"^([A-Za-z])(?:_\{?\w+\}?)?(?:\([A-Za-z]\))?=(?!.*=)")
+# `x=`, `x_1=`, `f(x)=`, or a tuple of names `(x,y)=`; the name (its letter, or the tuple) is group 1 or 2
+_ITEM_ASSIGNMENT = re.compile(r"^(?:([A-Za-z])(?:_\{?\w+\}?)?(?:\([A-Za-z]\))?|(\([A-Za-z](?:,[A-Za-z])+\)))=(?!.*=)")
 
 
 _LEADING_NAME = re.compile(r"^([A-Za-z](?:_\{?\w+\}?)?(?:\([A-Za-z]\))?)\s*=")
@@ -67,7 +68,7 @@ def _strip_item_assignments(s: str) -> str:
     if len(items) < 2:
         return s
     names = [_ITEM_ASSIGNMENT.match(item) for item in items]
-    if not all(names) or len({m.group(1) for m in names}) != 1:
+    if not all(names) or len({m.group(1) or m.group(2) for m in names}) != 1:
         return s
     return ",".join(item[m.end() :] for item, m in zip(items, names))
 
@@ -79,6 +80,8 @@ def _strip_delimiters(s: str) -> str:
         changed = False
         if s.endswith(".") and not s[-2:-1].isdigit():  # a sentence's full stop after `$...$`
             s, changed = s[:-1].rstrip(), True
+        if s.endswith("\\") and s.rstrip("\\").strip():  # `185\\`: a stray backslash or line break at the end
+            s, changed = s.rstrip("\\").rstrip(), True
         for left, right in (("$$", "$$"), ("$", "$"), ("\\[", "\\]"), ("\\(", "\\)")):
             if len(s) >= len(left) + len(right) and s.startswith(left) and s.endswith(right):
                 s = s[len(left) : len(s) - len(right)].strip()
@@ -112,11 +115,12 @@ def normalize_answer(s: str) -> str:
     s = s.rstrip().rstrip(".").rstrip()
     s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\dbinom", "\\binom")
     s = s.replace("{,}", ",").replace("\\$", "")
+    s = re.sub(r"\\varnothing\b|\\\{\s*\\\}", r"\\emptyset", s)  # one spelling of the empty set
     s = _SPACING.sub(" ", s)
     s = _DEGREES.sub("", s)
     s = re.sub(r"\\(?:text|mbox|mathrm)\s*\{\s*(and|or)\s*\}", r" \1 ", s)  # 6 \text{ and } 8: not a unit
-    # units written as text after a number: 10\text{ cm} -> 10
-    s = re.sub(r"(?<=[\d}])\s*\\(?:text|mbox|mathrm)\s*\{\s*[A-Za-z][A-Za-z .]*\}\s*(\^?\d)?$", "", s)
+    # units written as text after a number: 10\text{ cm} -> 10, 5\text{ m/s} -> 5, 6\text{ cm}^{2} -> 6
+    s = re.sub(r"(?<=[\d}])\s*\\(?:text|mbox|mathrm)\s*\{\s*[A-Za-z][A-Za-z ./]*\}\s*(\^\{?\d\}?|\d)?$", "", s)
     prev = None
     while prev != s:
         prev, s = s, _TEXT_CMD.sub(r"\1", s)
