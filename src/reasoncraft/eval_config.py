@@ -41,6 +41,7 @@ class EvalConfig:
         "smollm2-135m",
     )
     base_url: str | None = _h("OpenAI-compatible server URL(s), comma-separated (vLLM, SGLang, hosted).", None)
+    max_retries: int = _h("Retries of a failed request to a server (rate limits, 5xx; garbage gets at most 2).", 6)
     samples: int = _h("Samples per problem, N (pass@k and maj@k for k = 1, 2, 4, ... N).", 1)
     temperature: float = _h("Sampling temperature; 0 = greedy.", 0.0)
     top_p: float = _h("Nucleus sampling mass.", 1.0)
@@ -99,6 +100,8 @@ class EvalConfig:
             raise ConfigError(f"--max-new-tokens must be >= 1: got {self.max_new_tokens}")
         if self.limit is not None and self.limit < 1:
             raise ConfigError(f"--limit must be >= 1 problem (leave it out for all): got {self.limit}")
+        if self.max_retries < 0:
+            raise ConfigError(f"--max-retries must be >= 0: got {self.max_retries}")
         if self.threads < 0:
             raise ConfigError(f"--threads must be >= 0 (0 = the cores not already busy): got {self.threads}")
         if self.batch_problems < 1:

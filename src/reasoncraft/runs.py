@@ -53,6 +53,8 @@ NEUTRAL = frozenset(
         "batch_problems",
         "batch",
         "max_concurrency",
+        "max_retries",
+        "request_timeout",
         "price_per_hour",
         "price_per_million_tokens",
         "price_per_million_prompt_tokens",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import runs
+from ..backends.openai.probe import probe
 from ..models import CATALOGUE
 from ..prompts import get_template
 from ..tasks import get_task
@@ -149,3 +150,15 @@ def check_model_name(name: str, option: str = "--model") -> None:
         f"{option} {name!r} is not a catalogue name ({', '.join(CATALOGUE)}), an existing folder or .gguf file, "
         "or a hub id owner/name: `reasoncraft models` lists the catalogue"
     )
+
+
+def check_server(base_url: str, model: str | None, option: str = "--model") -> None:
+    """Each comma-separated server URL answers `GET /v1/models` as an OpenAI server does (within 5 s), and serves
+    `model` when it lists its models; a `BackendError` or `UserError` with the fix otherwise."""
+    for url in [u.strip() for u in base_url.split(",") if u.strip()]:
+        served = probe(url)
+        if model is not None and served and model not in served:
+            raise UserError(
+                f"{url} serves {', '.join(served[:5])}{' ...' if len(served) > 5 else ''}, not {model!r}: "
+                f"pass {option} {served[0]}"
+            )

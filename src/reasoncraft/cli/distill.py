@@ -11,7 +11,7 @@ import typer
 
 from .. import runs
 from ..data.distill import SOLVERS, DistillConfig, run_distill
-from .checks import check_model_name, check_task, claim_folder, use_threads
+from .checks import check_model_name, check_server, check_task, claim_folder, use_threads
 from .errors import UserError
 from .options import OVERWRITE_HELP, SHOW_CONFIG_HELP, load_or_exit, show_config
 
@@ -46,7 +46,9 @@ def distill_command(
         typer.echo(show_config(DistillConfig, config, overrides))
         return
     resolved = load_or_exit(DistillConfig, config, overrides)
-    if resolved.teacher not in SOLVERS and not resolved.base_url:
+    if resolved.base_url:
+        check_server(resolved.base_url, resolved.teacher, "teacher=")
+    elif resolved.teacher not in SOLVERS:
         check_model_name(resolved.teacher, "teacher=")
     check_task(resolved.task, resolved.task_options, split=resolved.split, limit=resolved.limit)
     if resume and not overwrite:

@@ -14,10 +14,12 @@ from typing import Any
 import typer
 
 from .. import runs
+from ..rewards.base import get_reward
 from ..train.checkpoint import CheckpointError, resolve_checkpoint
 from ..train.grpo_config import GRPOConfig
 from ..train.sft_config import SFTConfig
 from .checks import check_model_name, check_task, claim_folder, use_threads
+from .errors import UserError
 from .options import OVERWRITE_HELP, SHOW_CONFIG_HELP, load_or_exit, show_config
 
 train_app = typer.Typer(help="Train a policy: `train grpo` (pure RL), `train sft` (supervised).", no_args_is_help=True)
@@ -76,6 +78,11 @@ def _train(
 
 
 def _check_grpo(config: GRPOConfig) -> None:
+    for name in config.rewards:
+        try:
+            get_reward(name)
+        except KeyError as exc:
+            raise UserError(str(exc.args[0]) if exc.args else str(exc)) from exc
     options = dict(getattr(config, "task_options", {}) or {})
     check_task(config.task, options, split=config.train_split, limit=1, template=config.template)
     if config.eval_problems:

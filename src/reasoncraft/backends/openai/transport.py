@@ -45,6 +45,11 @@ from .limits import RateLimiter, backoff_delay, parse_retry_after
 log = logging.getLogger("reasoncraft.backends.openai")
 
 RETRY_STATUSES = frozenset({408, 409, 429}) | frozenset(range(500, 600))
+# A refused or dropped connection and a body that is not a completion rarely heal within a minute (issue #15: a
+# mistyped URL cost ~65 s of retries): these get FAST_FAIL_RETRIES retries, FAST_FAIL_DELAY seconds apart at most.
+FAST_FAILING = (BackendConnectionError, MalformedResponse)
+FAST_FAIL_RETRIES = 2
+FAST_FAIL_DELAY = 1.0
 Parse = Callable[[Any, str], Any]  # (response JSON, url) -> result; raises MalformedResponse
 
 
@@ -126,6 +131,12 @@ class Transport:
         retry_after = getattr(error, "retry_after", None)
         if attempt >= self.max_retries:
             raise _again(error, f"gave up after {attempt + 1} attempts; raise max_retries to try longer")
+        if isinstance(error, FAST_FAILING) and attempt >= FAST_FAIL_RETRIES:
+            raise _again(
+                error,
+                f"gave up after {attempt + 1} attempts: the server refuses connections or answers what is not an "
+                "OpenAI completion; check that it is up and that the base URL is its /v1 API",
+            )
         if isinstance(error, BackendStalled) and pick_endpoint(self.endpoints, 0) is None:
             raise error  # the only server(s) are wedged: waiting out the breaker would not help
         if retry_after is not None and retry_after > left:
@@ -136,6 +147,8 @@ class Transport:
                 status=error.status,
             ) from error
         delay = backoff_delay(attempt, self.backoff_base, self.backoff_cap, retry_after, self.rng)
+        if isinstance(error, FAST_FAILING):
+            delay = min(delay, FAST_FAIL_DELAY)
         if delay >= left:
             raise _again(
                 error, f"request_deadline of {self.request_deadline:.1f} s reached after {attempt + 1} attempts"
