@@ -10,9 +10,11 @@ import re
 
 import pytest
 
+from fake_openai_server import FakeOpenAIServer
 from helpers import ScriptedBackend, seeded_unit
 from reasoncraft.backends import HFBackend
 from reasoncraft.backends.base import SamplingParams
+from reasoncraft.backends.openai import OpenAIBackend
 from reasoncraft.data.step_labels import (
     StepLabelConfig,
     make_step_labels,
@@ -159,6 +161,25 @@ def test_a_tiny_model_labels_the_same_one_prefix_at_a_time_or_batched(tmp_path):
     assert _records(tmp_path / "batched") == _records(tmp_path / "alone")
     # the same samples, not only the same labels: every cached completion (solutions and rollouts) agrees
     assert _cached(tmp_path / "batched") == _cached(tmp_path / "alone")
+
+
+def test_labels_through_an_openai_compatible_server(tmp_path):
+    """A server gets the rendered prompt plus prefix as text (its completions endpoint); chat prompts are
+    rendered by the tokenizer given, since a server has none of its own."""
+    _, tokenizer = tiny_model("llama")
+    problems = TASK.problems("train", limit=2)
+    with FakeOpenAIServer(max_lifetime=60.0) as server:
+        backend = OpenAIBackend(server.base_url, "fake-model", api_key_env=None, watchdog_window=None)
+        with pytest.raises(ValueError, match="render_with="):
+            make_step_labels(TASK, problems, backend, tmp_path / "no-template", solutions=1, rollouts=2)
+        report = make_step_labels(
+            TASK, problems, backend, tmp_path, solutions=2, rollouts=3, separator=". ", tokenizer=tokenizer
+        )
+    records = list(read_labels(tmp_path / "labels.jsonl").values())
+    # the fake server writes "Sample i: thinking... the answer is N. Done.": three steps on ". "
+    assert len(records) == 4 and all(len(r["steps"]) == 3 and r["rollouts"] == 3 for r in records)
+    assert report.prefixes > 0 and report.rollouts == 3 * report.prefixes
+    assert all(len(r["successes"]) == 3 and r["successes"][-1] is None for r in records)
 
 
 def test_bad_settings_fail_before_any_draw(tmp_path):

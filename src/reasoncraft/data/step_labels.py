@@ -48,15 +48,17 @@ from pathlib import Path
 from typing import Any
 
 from ..backends.base import Backend, Completion, SamplingParams, backend_hash
-from ..config import config_dict, need, save_config
+from ..config import ConfigError, config_dict, need, save_config
 from ..config import help_field as _h
 from ..math.steps import split_steps
+from ..models import CATALOGUE
 from ..record import RunRecord
 from ..samples import CompletionCache, JsonlStore, ScoredSample, sample_key
 from ..sampling import sample_and_score
 from ..scorers.rules import step_verdict
 from ..tasks import get_task
 from ..tasks.base import Problem, RewardSet, Task
+from .distill import load_tokenizer
 
 METHODS = ("mc", "verifier")
 LABELS_NAME = "labels.jsonl"
@@ -117,22 +119,24 @@ def prefix_text(steps: Sequence[str], t: int, separator: str) -> str:
 # --- prompts as text ------------------------------------------------------------------------------------
 
 
-def prompt_text(backend: Any, prompt: Any) -> str:
+def prompt_text(backend: Any, prompt: Any, tokenizer: Any = None) -> str:
     """The prompt as the text the model reads, so that a partial solution can be appended to it.
 
-    Text is kept as is; chat messages go through the backend's `render_prompt` or its tokenizer's chat
-    template (as `scaling.base.render_prompt` does for search, which this room may not import).
+    Text is kept as is; chat messages go through the backend's `render_prompt`, or the chat template of
+    `tokenizer` (for a server, which sends text to its completions endpoint) or of the backend's own tokenizer
+    (as `scaling.base.render_prompt` does for search, which this room may not import).
     """
     if isinstance(prompt, str):
         return prompt
     render = getattr(backend, "render_prompt", None)
     if callable(render):
         return render(prompt)
-    tokenizer = getattr(backend, "tokenizer", None)
+    tokenizer = tokenizer or getattr(backend, "tokenizer", None)
     if tokenizer is None or getattr(tokenizer, "chat_template", None) is None:
         raise ValueError(
-            "step labels continue partial solutions, so the prompt must be text: use a template with a text "
-            "prompt, or a backend whose tokenizer has a chat template"
+            "step labels continue partial solutions, so the prompt must be text: for a server policy set "
+            "render_with= the model (catalogue name or folder) whose chat template renders its prompts, or use a "
+            "template with a text prompt"
         )
     return tokenizer.apply_chat_template(list(prompt), tokenize=False, add_generation_prompt=True)
 
@@ -211,6 +215,7 @@ def make_step_labels(
     max_steps: int = 8,
     batch_problems: int = 16,
     prefixes_per_call: int = 16,
+    tokenizer: Any = None,
     record: Any = None,
     log: Callable[[str], None] = lambda message: None,
 ) -> LabelReport:
@@ -219,7 +224,8 @@ def make_step_labels(
     `sampling` draws the solutions (its n is replaced by `solutions`) and, with n = `rollouts` and at most
     `rollout_max_new_tokens` tokens (default: the solutions' limit), the rollouts. `batch_problems` problems
     are labelled (and their records written) at a time; `prefixes_per_call` step prefixes go into one backend
-    call, each prefix one request of `rollouts` samples. `record` (a `RunRecord`) receives the tokens drawn.
+    call, each prefix one request of `rollouts` samples. `tokenizer` renders chat prompts to text for a backend
+    that cannot (a server). `record` (a `RunRecord`) receives the tokens drawn.
     """
     if method not in METHODS:
         raise ValueError(f"unknown step-label method {method!r}: use one of {', '.join(METHODS)}")
@@ -251,7 +257,7 @@ def make_step_labels(
     all_keys: list[str] = []
     for start in range(0, len(problems), batch_problems):
         chunk = list(problems[start : start + batch_problems])
-        texts = [prompt_text(backend, task.prompt(p, template)) for p in chunk]
+        texts = [prompt_text(backend, task.prompt(p, template), tokenizer) for p in chunk]
         keys = [[sample_key(policy, t, solution_sampling.to_dict(), j) for j in range(solutions)] for t in texts]
         drawn = sample_and_score(
             backend, task, chunk, texts, solution_sampling, keys=keys, cache=cache, batch_problems=batch_problems
@@ -388,6 +394,11 @@ class StepLabelConfig:
         "Model that writes the solutions and the rollouts (catalogue name, folder, hub id).", "smollm2-135m"
     )
     base_url: str | None = _h("An OpenAI-compatible server to sample from instead of loading `policy`.", None)
+    render_with: str | None = _h(
+        "With base_url: the model (catalogue name or folder) whose chat template renders the prompts as text, "
+        "so that partial solutions can be appended (default: `policy`, when it names a catalogue model or folder).",
+        None,
+    )
     task: str = _h("Task whose problems are labelled (a name from `reasoncraft tasks`).", "arith-sum-2d")
     task_options: dict = _h("Keyword options of the task.", factory=dict)
     template: str | None = _h("Prompt template (default: the task's).", None)
@@ -447,12 +458,27 @@ def run_step_labels(config: StepLabelConfig, *, backend: Any = None, log: Callab
         max_steps=config.max_steps,
         batch_problems=config.batch_problems,
         prefixes_per_call=config.prefixes_per_call,
+        tokenizer=_render_tokenizer(config),
         record=record,
         log=log,
     ).to_dict()
     (out / "report.json").write_text(json.dumps(report, indent=2))
     record.finish(labels=report)
     return report
+
+
+def _render_tokenizer(config: StepLabelConfig) -> Any:
+    """A server policy's chat template, from `render_with` (or `policy` when it names a local model)."""
+    if not config.base_url:
+        return None
+    name = config.render_with or config.policy
+    if name not in CATALOGUE and not Path(name).is_dir():
+        if config.render_with:
+            raise ConfigError(
+                f"render_with={name!r} is neither a catalogue model ({', '.join(CATALOGUE)}) nor a folder"
+            )
+        return None  # prompt_text says what to set if the prompts turn out to be chat messages
+    return load_tokenizer(name)
 
 
 def _policy_backend(config: StepLabelConfig) -> Any:
