@@ -38,11 +38,43 @@ def _model(config: dict, inputs: dict, ctx: Context) -> str:
     return str(ctx.path(inputs["model"]["model"])) if "model" in inputs else config["model"]
 
 
+def engine_config(
+    kind: str, config: dict, *, model: str, out: Path, cache_dir: Path, device: str | None, datasets: list | None = None
+) -> Any:
+    """The config object a stage's engine is given (EvalConfig, ScaleConfig, GRPOConfig, SFTConfig, DistillConfig),
+    checked by that config's own rules; `model` is the stage's starting model (or teacher)."""
+    settings = {
+        k: v for k, v in config.items() if k not in ("model", "general_share", "min_examples", "fix", "layout_solver")
+    }
+    if kind == "evaluate":
+        return EvalConfig(model=model, out_dir=str(out), progress=False, **settings)
+    if kind == "scale":
+        return ScaleConfig(model=model, out_dir=str(out), cache_dir=str(cache_dir), device=device, **settings)
+    if kind == "grpo":
+        return GRPOConfig(model=model, out_dir=str(out), eval_problems=0, save_steps=-1, device=device, **settings)
+    if kind == "sft":
+        return SFTConfig(
+            model=model, datasets=datasets or [], out_dir=str(out), save_steps=-1, device=device, **settings
+        )
+    if kind == "distill":
+        return DistillConfig(**{**settings, "teacher": model}, out_dir=str(out), device=device)
+    raise ValueError(f"stage kind {kind!r} has no engine config")
+
+
+def mixture_weight(share: float, reasoning: int, general: int) -> float:
+    """The weight of the general set that makes it `share` of the mixed examples.
+
+    >>> mixture_weight(0.25, 300, 50)  # 100 general examples beside 300: a quarter
+    2.0
+    """
+    return share * reasoning / ((1 - share) * general)  # w * general / (reasoning + w * general) = share
+
+
 def evaluate_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str) -> dict:
     """Held-out evaluation (`reasoncraft eval`): samples.jsonl and summary.json in the stage folder."""
-
-    settings = {k: v for k, v in config.items() if k != "model"}
-    eval_config = EvalConfig(model=_model(config, inputs, ctx), out_dir=str(out), progress=False, **settings)
+    eval_config = engine_config(
+        "evaluate", config, model=_model(config, inputs, ctx), out=out, cache_dir=ctx.cache_dir, device=ctx.device
+    )
     run_eval(eval_config, out, device=ctx.device, cache_dir=ctx.cache_dir, show_progress=False, command=f"run {name}")
     summary = json.loads((out / "summary.json").read_text())[0]
     return {"samples": ctx.rel(out / "samples.jsonl"), "summary": summary}
@@ -50,10 +82,8 @@ def evaluate_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: st
 
 def scale_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str) -> dict:
     """The inference-time sweep (`reasoncraft scale`) on the stage's model: accuracy and tokens per budget."""
-
-    settings = {k: v for k, v in config.items() if k != "model"}
-    scale_config = ScaleConfig(
-        model=_model(config, inputs, ctx), out_dir=str(out), cache_dir=str(ctx.cache_dir), device=ctx.device, **settings
+    scale_config = engine_config(
+        "scale", config, model=_model(config, inputs, ctx), out=out, cache_dir=ctx.cache_dir, device=ctx.device
     )
     summary = run_scale(scale_config)
     return {"rows": summary["rows"], "table": ctx.rel(out / "table.md")}
@@ -63,14 +93,8 @@ def grpo_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str) -
     """GRPO (`reasoncraft train grpo`) from the stage's model; the trained model in model/."""
     from ..train.grpo import train_grpo  # lazy: torch
 
-    settings = {k: v for k, v in config.items() if k != "model"}
-    grpo_config = GRPOConfig(
-        model=_model(config, inputs, ctx),
-        out_dir=str(out),
-        eval_problems=0,
-        save_steps=-1,
-        device=ctx.device,
-        **settings,
+    grpo_config = engine_config(
+        "grpo", config, model=_model(config, inputs, ctx), out=out, cache_dir=ctx.cache_dir, device=ctx.device
     )
     train_grpo(grpo_config, log=_quiet(ctx.log))
     return {"model": ctx.rel(out / "model")}
@@ -81,21 +105,18 @@ def sft_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str) ->
     `general` input's at `general_share` of the examples when given."""
     from ..train.sft import train_sft  # lazy: torch
 
-    settings = {k: v for k, v in config.items() if k not in ("model", "general_share")}
     datasets: list[Any] = [str(ctx.path(inputs["data"]["sft"]))]
     if "general" in inputs:
-        reasoning, general, share = inputs["data"]["kept"], inputs["general"]["kept"], config["general_share"]
-        weight = (
-            share * reasoning / ((1 - share) * general)
-        )  # weight * general / (reasoning + weight * general) = share
+        weight = mixture_weight(config["general_share"], inputs["data"]["kept"], inputs["general"]["kept"])
         datasets.append({"path": str(ctx.path(inputs["general"]["sft"])), "weight": weight})
-    sft_config = SFTConfig(
+    sft_config = engine_config(
+        "sft",
+        config,
         model=_model(config, inputs, ctx),
-        datasets=datasets,
-        out_dir=str(out),
-        save_steps=-1,
+        out=out,
+        cache_dir=ctx.cache_dir,
         device=ctx.device,
-        **settings,
+        datasets=datasets,
     )
     summary = train_sft(sft_config, log=_quiet(ctx.log))
     return {"model": ctx.rel(out / "model"), "examples": summary.get("examples")}
@@ -105,11 +126,10 @@ def distill_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str
     """The data engine (`reasoncraft distill`): a teacher's traces, verified, filtered, deduplicated and
     decontaminated into sft.jsonl. The teacher is the `teacher` input's model, a solver, a model or a server.
     Stops the recipe when fewer than `min_examples` examples are kept (`fix` says what to change)."""
-
-    settings = {k: v for k, v in config.items() if k not in ("min_examples", "fix", "layout_solver")}
-    if "teacher" in inputs:
-        settings["teacher"] = str(ctx.path(inputs["teacher"]["model"]))
-    distill_config = DistillConfig(out_dir=str(out), device=ctx.device, **settings)
+    teacher_name = str(ctx.path(inputs["teacher"]["model"])) if "teacher" in inputs else config["teacher"]
+    distill_config = engine_config(
+        "distill", config, model=teacher_name, out=out, cache_dir=ctx.cache_dir, device=ctx.device
+    )
     teacher = _teacher(distill_config, config.get("layout_solver", "answer"), make_teacher)
     parameters = sum(p.numel() for p in teacher.model.parameters()) if hasattr(teacher, "model") else 0
     report = run_distill(distill_config, teacher=teacher, log=_quiet(ctx.log))
