@@ -87,7 +87,8 @@ def training_charts(rows: Sequence[dict]) -> list[Chart]:
             Series(name, [(float(r["step"]), float(r[name])) for r in rows if _number(r.get(name)) and "step" in r])
             for name in names
         ]
-        charts.append(Chart(f"train-{key}", title, "step", unit, series))
+        share = unit.startswith("share") or key == "accuracy"
+        charts.append(Chart(f"train-{key}", title, "step", unit, series, y_range=(0.0, 1.0) if share else None))
     return charts
 
 

@@ -130,8 +130,8 @@ def _comparison_file(path: Path) -> Path | None:
 
 
 def _kind(path: Path, command: str) -> str:
-    if _comparison_file(path) or command in ("compare", "recipe") or (stage_files(path) and not command):
-        return "recipe"
+    if _comparison_file(path) or command.split()[:1] in (["run"], ["compare"], ["recipe"]) or stage_files(path):
+        return "recipe"  # `reasoncraft run ROUTE` writes run.json with command "run ROUTE" in the recipe's folder
     if command.startswith("eval") or "held-out evaluation" in command:
         return "eval"
     for kind, words in (("grpo", ("grpo",)), ("sft", ("sft",)), ("distill", ("distill",)), ("scale", ("scale",))):

@@ -74,7 +74,8 @@ def record_section(run: RunFolder) -> str:
     r = run.record or {}
     model = r.get("model") or {}
     rows: list[tuple[str, str]] = []
-    rerun = f"reasoncraft {run.command} {run.path / 'config.yaml'}" if (run.path / "config.yaml").exists() else ""
+    config_file = next((run.path / n for n in ("config.yaml", "recipe.yaml") if (run.path / n).exists()), None)
+    rerun = f"reasoncraft {run.command} {config_file}" if config_file else ""
     if r.get("argv"):
         rows.append(("command", " ".join(map(str, r["argv"]))))
     rows.append(("rerun", rerun or f"reasoncraft {run.command} (no config.yaml in the folder)"))
@@ -214,21 +215,22 @@ def held_out_table(run: RunFolder) -> str:
         values = [evaluation[n].get(key) for n in names]
         cells = [_value(key, v) for v in values]
         change = ""
-        if len(values) == 2 and all(isinstance(v, (int, float)) for v in values):
-            change = f"{values[1] - values[0]:+.3f}" if key != "problems" else ""
+        if len(values) == 2 and all(isinstance(v, (int, float)) for v in values) and key != "problems":
+            change = _value(key, values[1] - values[0], signed=True)
         rows.append([label, *cells] + ([change] if len(names) == 2 else []))
     header = ["held-out", *names] + (["change"] if len(names) == 2 else [])
     return table(header, rows, "held-out")
 
 
-def _value(key: str, value: Any) -> str:
+def _value(key: str, value: Any, signed: bool = False) -> str:
     if value is None:
         return "-"
+    sign = "+" if signed else ""
     if key in ("problems", "scoring_failures"):
-        return str(value)
+        return f"{int(value):{sign}d}"
     if key == "mean_completion_tokens":
-        return f"{float(value):.1f}"
-    return rate(value)
+        return f"{float(value):{sign}.1f}"
+    return f"{float(value):{sign}.3f}"
 
 
 def training_facts(run: RunFolder) -> str:

@@ -32,11 +32,12 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     [0.0, 0.25, 0.5, 0.75, 1.0]
     >>> nice_ticks(0.0, 17.0)
     [0, 5, 10, 15, 20]
-    >>> nice_ticks(3, 3)  # one value: a unit-wide axis around it
-    [2.5, 2.75, 3.0, 3.25, 3.5]
+    >>> nice_ticks(0.03, 0.03)  # one value: an axis 20% wide around it (unit-wide around 0)
+    [0.026, 0.028, 0.03, 0.032, 0.034]
     """
     if high <= low:
-        low, high = low - 0.5, high + 0.5
+        pad = abs(low) * 0.1 or 0.5
+        low, high = low - pad, high + pad
     raw = (high - low) / max(count - 1, 1)
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
@@ -60,6 +61,23 @@ def log_ticks(low: float, high: float, base: int) -> list[float]:
     powers = list(range(first, max(last, first + 1) + 1))
     stride = max(1, math.ceil(len(powers) / 7))
     return [base**p for p in powers[::stride]]
+
+
+def tick_label(value: float, ticks: Sequence[float]) -> str:
+    """A linear axis's tick label with the fewest decimals that tell its ticks apart.
+
+    >>> [tick_label(v, [5.7505, 5.751, 5.7515]) for v in (5.7505, 5.751)]
+    ['5.7505', '5.751']
+    >>> tick_label(0.25, [0.0, 0.25, 0.5]), tick_label(1200.0, [800.0, 1200.0])
+    ('0.25', '1.2k')
+    """
+    step = min((abs(b - a) for a, b in zip(ticks, ticks[1:]) if b != a), default=1.0)
+    if abs(value) >= 1e3 or step >= 1:
+        return format_number(value)
+    for decimals in range(1, 10):
+        if abs(round(value, decimals) - value) < step * 1e-6:
+            return f"{value:.{decimals}f}"
+    return format_number(value)
 
 
 def format_number(value: float) -> str:
@@ -121,11 +139,13 @@ def line_chart(
     for t in y_ticks:
         y = py(t)
         parts.append(f'<line class="grid" x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        parts.append(f'<text class="tick" x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{format_number(t)}</text>')
+        label = tick_label(t, y_ticks)
+        parts.append(f'<text class="tick" x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{label}</text>')
     for t in x_ticks:
         x = px(t)
         parts.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{bottom}"/>')
-        parts.append(f'<text class="tick" x="{x:.1f}" y="{bottom + 13}" text-anchor="middle">{format_number(t)}</text>')
+        label = format_number(t) if log_x else tick_label(t, x_ticks)
+        parts.append(f'<text class="tick" x="{x:.1f}" y="{bottom + 13}" text-anchor="middle">{label}</text>')
     parts.append(f'<rect class="frame" x="{left}" y="{top}" width="{right - left}" height="{bottom - top}"/>')
     middle = (left + right) / 2
     parts.append(f'<text class="axis" x="{middle:.0f}" y="{HEIGHT - 6}" text-anchor="middle">{escape(x_label)}</text>')
@@ -147,11 +167,12 @@ def line_chart(
                     f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="2.2" fill="{color}">'
                     f"<title>{escape(s.label)}: {format_number(x)}, {y:.4g}</title></circle>"
                 )
-    if len(drawn) > 1:
-        for index, s in enumerate(drawn):
-            y = top + 10 + 12 * index
-            color = PALETTE[index % len(PALETTE)]
-            parts.append(f'<rect x="{right - 118}" y="{y - 7}" width="9" height="3" fill="{color}"/>')
-            parts.append(f'<text class="legend" x="{right - 105}" y="{y - 2}">{escape(s.label[:22])}</text>')
     parts.append("</svg>")
-    return f'<figure class="chart" data-chart="{escape(chart_id)}">{"".join(parts)}</figure>'
+    legend = ""
+    if len(drawn) > 1:  # below the plot, where it hides no point
+        keys = "".join(
+            f'<span><i style="background:{PALETTE[index % len(PALETTE)]}"></i>{escape(s.label)}</span>'
+            for index, s in enumerate(drawn)
+        )
+        legend = f'<figcaption class="legend">{keys}</figcaption>'
+    return f'<figure class="chart" data-chart="{escape(chart_id)}">{"".join(parts)}{legend}</figure>'
