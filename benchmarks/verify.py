@@ -8,9 +8,10 @@ order. A second, smaller quality check runs each arm on the hand-labelled pairs 
 tests/fixtures/math_equal_pairs.jsonl (in-sample for ours: the checker was fixed against them).
 
 Agreement on cases from other projects' test suites (tests/fixtures/checker_cases/: Math-Verify's
-own suite; lighteval, simple-evals and MATH's tests; NeMo-Skills' `math_equal` tests, a second source
-added later and reported on its own line), on raw gold and prediction strings, reported for the dev
-half (ours was fixed against it) and the held-out half (never fixed against; counts only) apart:
+own suite; lighteval, simple-evals and MATH's tests; NeMo-Skills' `math_equal` tests and inspect_ai's
+math scorer cases, sources added later and reported on their own), on raw gold and prediction
+strings, reported for the dev half (ours was fixed against it) and the held-out half (never fixed
+against; counts only) apart:
 ours = `text_verdicts` (answer extracted, then checked), one call per pair so that the slowest pair
 is timed; Math-Verify = `verify(parse(gold), parse(pred))` with its defaults, as its tests call it
 (its default parse includes sympy's `parse_expr`, acceptable on this fixed data, not on model text).
@@ -42,7 +43,7 @@ from common import peak_rss_mb, run_arm, summary, versions, write_result  # noqa
 DATA = HERE.parent.parent / "shared" / "data" / "math500.jsonl"
 FIXTURE = HERE.parent / "tests" / "fixtures" / "math_equal_pairs.jsonl"
 CASES = HERE.parent / "tests" / "fixtures" / "checker_cases"
-CASE_FILES = ("mathverify", "others", "nemo_skills")
+CASE_FILES = ("mathverify", "others", "nemo_skills", "inspect_ai")
 SEED = 0
 
 
@@ -253,6 +254,7 @@ def _cases_line(ours: dict, base: dict) -> str:
         ("mathverify", "Math-Verify's suite"),
         ("others", "lighteval/simple-evals/MATH cases"),
         ("nemo_skills", "second source, NeMo-Skills' math_equal tests"),
+        ("inspect_ai", "third source, inspect_ai's math scorer cases"),
     ):
         o, b = ours["cases"][name], base["cases"][name]
         parts.append(

@@ -13,7 +13,7 @@ from reasoncraft.rewards.checker import text_equal, text_verdicts
 
 FIXTURE = Path(__file__).parent / "fixtures" / "math_equal_pairs.jsonl"
 CASES = Path(__file__).parent / "fixtures" / "checker_cases"
-CASE_FILES = ("mathverify", "others", "nemo_skills")  # nemo_skills: the second public source, split on its own
+CASE_FILES = ("mathverify", "others", "nemo_skills", "inspect_ai")  # the last two: later public sources, split apart
 ATTACKS = {
     "tower10": r"\boxed{10^{10^{10^{10}}}}",
     "tower5": "5^{5^{5^{5^5}}}",
@@ -101,12 +101,14 @@ def test_math_verify_suite_as_its_tests_call_it(case_verdicts):
     assert agreement >= 0.95, f"{len(wrong)} wrong; the dev ones: {dev_wrong}"
 
 
-@pytest.mark.parametrize("name, floor", [("mathverify", 0.93), ("others", 0.84), ("nemo_skills", 0.96)])
+@pytest.mark.parametrize(
+    "name, floor", [("mathverify", 0.92), ("others", 0.84), ("nemo_skills", 0.96), ("inspect_ai", 0.93)]
+)
 def test_held_out_cases(case_verdicts, name, floor):
     """Cases the checker was never fixed against. No false positive; agreement at least what was
-    measured (0.940, 0.846 and 1.000 on 134, 13 and 28 cases; nemo_skills was 1.000 before any fix
-    too): the issue's 0.99 is not reached on the first two. The message gives counts only, so that a
-    failure does not show the cases."""
+    measured (0.933-0.940 on 134 cases: one pair times out under load; 0.846 on 13; 1.000 on 28, as
+    before any fix; 0.9375 on 16): the issue's 0.99 is not reached on most. The message gives counts
+    only, so that a failure does not show the cases."""
     agreement, wrong, false_positives = _score([r for r in case_verdicts[name] if r[0]["split"] == "heldout"])
     n_wrong, n_false_positives = len(wrong), len(false_positives)  # counts, so pytest cannot print the cases
     assert n_false_positives == 0, f"{n_false_positives} held-out false positives"
@@ -146,6 +148,7 @@ def test_held_out_cases(case_verdicts, name, floor):
         (r"(2,3),(3,2)", r"(x, y) = (3, 2) \text{ or } (x, y) = (2, 3)", True),  # a tuple of names assigned
         (r"\frac{1}{3}", r"0.\overline{3}", True),  # a repeating decimal, exactly
         ("185", "185\\", True),  # a stray backslash at the end
+        ("5", r"\beginboxed{5}", True),  # a mangled box command
         # counter-cases that must stay wrong
         ("x < 2", "-x < -2", False),
         ("x < 2", "-x > 2", False),
@@ -161,6 +164,7 @@ def test_held_out_cases(case_verdicts, name, floor):
         (r"(2,3),(3,2)", r"(x, y) = (2, 3)", False),
         ("0.3", r"0.\overline{3}", False),
         ("185", "18\\", False),
+        ("5", r"\beginboxed{6}", False),
         ("3", "3 or 5", False),
         ("3", r"\boxed{3} and \boxed{5}", False),
         ("3", r"\boxed{3}. Wait, no: the count is \boxed{5}", False),

@@ -356,6 +356,7 @@ def final_answer(text: str) -> str | None:
     '2/3'
     """
     text = _DOUBLED_BACKSLASH.sub(r"\\", text)
+    text = re.sub(r"\\[A-Za-z]+boxed(?=\s*\{)", r"\\boxed", text)  # `\\beginboxed{`: a mangled box command
     if bold := re.fullmatch(r"\s*(\*\*|__)([^*_\n]+)\1\s*", text):  # **12**: markdown emphasis, not a power
         text = bold.group(2)
     tag = answer_tag(text)
