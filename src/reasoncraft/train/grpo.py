@@ -27,6 +27,7 @@ or from Python: `train_grpo(load_config(GRPOConfig, path, overrides))`.
 
 from __future__ import annotations
 
+import copy
 import json
 import time
 from collections.abc import Callable
@@ -35,6 +36,13 @@ from typing import Any
 
 import torch
 
+from ..backends import HFBackend
+from ..backends.openai import backend_from_url
+from ..models import load_model, weights_hash
+from ..record import count_parameters
+from ..rewards.base import get_reward
+from ..scorers.reward import reward_model_fns
+from ..tasks import get_task
 from . import distributed, fsdp
 from . import grpo_loss as L
 from .fused_loss import fused_head, head_is_exact
@@ -55,6 +63,7 @@ from .lora import apply_lora, enable_gradient_checkpointing
 from .metrics import reflection_rate
 from .optim import build_optimizer, guarded_step
 from .run import TrainingRun
+from .weight_sync import WeightPusher
 
 # --- held-out evaluation ------------------------------------------------------------------------------
 
@@ -87,10 +96,6 @@ def held_out_evaluator(backend: Any, task: Any, config: GRPOConfig) -> Callable[
 
 def _setup_model(config: GRPOConfig, model: Any, tokenizer: Any) -> tuple[Any, Any, Any]:
     """Load the policy (unless given), wrap it for LoRA, and build the reference policy when beta > 0."""
-    import copy
-
-    from ..models import load_model
-
     if model is None:
         model, tokenizer = load_model(config.model, dtype=config.dtype, device=config.device)
     if config.gradient_checkpointing:
@@ -151,7 +156,8 @@ def policy_update(
     (`logprob_chunk_tokens` decides whether the model allows it); 0: from full logits."""
     aggregate = L.AGGREGATIONS[config.loss_type]
     total_rows = len(rollouts)
-    local_tokens = float(sum(len(r.completion_ids) for r in rollouts))
+    trained = [r for r in rollouts if not (config.mask_truncated_completions and r.finish_reason == "length")]
+    local_tokens = float(sum(len(r.completion_ids) for r in trained))  # the tokens that carry loss
     # dapo divides by the tokens of the whole global batch, per process (gradients are then averaged)
     world = torch.distributed.get_world_size() if distributed.active() else 1
     total_tokens = distributed.all_reduce_sum(local_tokens) / world
@@ -189,6 +195,9 @@ def policy_update(
                 model, batch, config.temperature, first_iteration, chunk_tokens
             )  # (n, T)
         mask = batch["completion_mask"]  # (n, T)
+        if config.mask_truncated_completions:  # DAPO's overlong filtering: a cut-off completion adds no loss
+            finished = torch.tensor([r.finish_reason != "length" for r in chunk], device=device)  # (n,)
+            mask = mask * finished[:, None]
         advantages = torch.tensor([r.advantage for r in chunk], device=device)  # (n,)
         # mu = 1: the sampling policy is the current one, so ratio = exp(logp - logp.detach()) = 1 exactly;
         # mu > 1: the sampler's recorded log-probabilities are the old policy's (no recomputation).
@@ -251,19 +260,36 @@ def policy_update(
     return out
 
 
+def length_metrics(lengths: list[int], finished: list[bool]) -> dict:
+    """Completion-length curves of one step: mean, min, median, max, the share cut off at the limit, and the mean
+    length of the completions that ended on their own (TRL's mean_terminated_length; 0 when none did).
+
+    >>> length_metrics([4, 10, 6], [True, False, True])["completion_length_median"], length_metrics([4, 10, 6],
+    ...     [True, False, True])["terminated_length_mean"]
+    (6, 5.0)
+    """
+    ordered = sorted(lengths)
+    ended = [n for n, done in zip(lengths, finished) if done]
+    return {
+        "completion_length_mean": sum(lengths) / len(lengths),
+        "completion_length_min": ordered[0],
+        "completion_length_median": ordered[len(ordered) // 2],
+        "completion_length_max": ordered[-1],
+        "clipped_share": 1 - len(ended) / len(lengths),
+        "terminated_length_mean": sum(ended) / len(ended) if ended else 0.0,
+    }
+
+
 def step_metrics(step: int, rollouts: list[Rollout], sampled: dict, update: dict, config: GRPOConfig) -> dict:
     """The per-step record: rewards, accuracy, lengths, zero-variance share, and the update's diagnostics."""
     first = sampled["first_round"]
-    lengths = [len(r.completion_ids) for r in first]
     metrics = {"step": step, "reward": sum(r.reward for r in first) / len(first)}
     metrics.update(sampled["reward_means"])
     if "reward/accuracy" in metrics:
         metrics["accuracy"] = metrics["reward/accuracy"]
     metrics.update(
         {
-            "completion_length_mean": sum(lengths) / len(lengths),
-            "completion_length_max": max(lengths),
-            "clipped_share": sum(r.finish_reason == "length" for r in first) / len(first),
+            **length_metrics([len(r.completion_ids) for r in first], [r.finish_reason != "length" for r in first]),
             "zero_variance_group_share": sampled["zero_variance_groups"] / max(sampled["groups_sampled"], 1),
             "groups_sampled": sampled["groups_sampled"],
             "groups_trained": len(rollouts) // config.num_generations,
@@ -293,7 +319,16 @@ def _log_samples(path: Path, step: int, rollouts: list[Rollout], tokenizer: Any,
             )
 
 
-PLOT_KEYS = ("reward", "accuracy", "completion_length_mean", "zero_variance_group_share", "entropy", "clip_fraction")
+PLOT_KEYS = (
+    "reward",
+    "accuracy",
+    "completion_length_mean",
+    "completion_length_max",
+    "clipped_share",
+    "zero_variance_group_share",
+    "entropy",
+    "clip_fraction",
+)
 
 
 def train_grpo(
@@ -310,18 +345,10 @@ def train_grpo(
 
     `model`/`tokenizer`, `task` and `reward_fns` override what the config names (tests pass tiny ones).
     """
-    from ..backends import HFBackend
-    from ..models import weights_hash
-    from ..record import count_parameters
-    from ..rewards.base import get_reward
-    from ..scorers.reward import reward_model_fns
-
     # checks the resume path, trackers and launch before any model loads; joins the process group; seeds
     run = TrainingRun("train grpo", config, resume=resume, sharded=config.fsdp, log=log)
     rank, world, main, sharded, log = run.rank, run.world, run.main, run.sharded, run.log
     if task is None:
-        from ..tasks import get_task
-
         task = get_task(config.task)
     reward_fns = reward_fns if reward_fns is not None else [get_reward(name) for name in config.rewards]
     reward_fns = [*reward_fns, *reward_model_fns(config.reward_models)]  # ORMs and judges (scorers/reward.py)
@@ -336,9 +363,6 @@ def train_grpo(
     backend = HFBackend(policy, tokenizer, max_batch_rows=config.generation_batch_rows, model_id=config.model)
     rollout_backend, pusher = backend, None
     if config.rollout_server:
-        from ..backends.openai import backend_from_url
-        from .weight_sync import WeightPusher
-
         rollout_backend = backend_from_url(config.rollout_server, config.rollout_model or config.model)
         pusher = WeightPusher(
             rollout_backend,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from ..config import ConfigError, LoRASection, OptimizerSection, RunSection, need, redefault
 from ..config import help_field as _h
+from ..scorers.reward import parse_reward_models
 from .loggers import normalize_report_to
 
 # The names reasoncraft.train.grpo_loss implements (kept here so reading a config needs no torch).
@@ -78,6 +79,11 @@ class GRPOConfig(RunSection, LoRASection, OptimizerSection):
     )
     max_refill_rounds: int = _h("Extra sampling rounds dynamic sampling may spend per step.", 3)
     overlong_buffer: int = _h("DAPO soft overlong penalty: tokens before the limit where it starts (0 = off).", 0)
+    mask_truncated_completions: bool = _h(
+        "DAPO overlong filtering: completions cut off at max_completion_length add no loss (their rewards still "
+        "count in the group's advantages); with dynamic_sampling a group cut off entirely is refilled too.",
+        False,
+    )
     # optimisation (learning rate, schedule, clipping: OptimizerSection)
     share_prompt_forward: bool = _h(
         "Encode each group's prompt once in the training forward (needs micro_batch_size % G == 0).", True
@@ -177,8 +183,6 @@ class GRPOConfig(RunSection, LoRASection, OptimizerSection):
                 f"reward_weights needs one weight per reward: got {len(self.reward_weights)} weights "
                 f"for {len(self.rewards)} rewards",
             )
-        from ..scorers.reward import parse_reward_models  # checked here; loaded or connected when training starts
-
         try:
             self.reward_models = [spec.to_dict() for spec in parse_reward_models(self.reward_models)]
         except ValueError as exc:

@@ -147,6 +147,9 @@ def sample_step(
         stats["zero_variance_groups"] += sum(zero_var)
         group_ok = valid.view(B, G).all(dim=1).tolist()  # (B,) a failed reward removes its group
         stats["dropped_failed_groups"] += B - sum(group_ok)
+        if config.mask_truncated_completions:  # a group cut off entirely trains on nothing: no signal either
+            cut = [all(r.finish_reason == "length" for r in rollouts[g * G : (g + 1) * G]) for g in range(B)]
+            zero_var = [z or c for z, c in zip(zero_var, cut)]
         for g in range(B):
             if group_ok[g] and not (config.dynamic_sampling and zero_var[g]):
                 kept.extend(r for r in rollouts[g * G : (g + 1) * G])
