@@ -19,6 +19,7 @@ Shared by trainers that learn from fixed text (SFT, distillation). Three pure st
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -112,8 +113,6 @@ def pack_best_fit(examples: Sequence[Example], max_tokens: int) -> list[list[Exa
     >>> [[len(e) for e in row] for row in pack_best_fit([Example([1] * n, [True] * n) for n in (3, 4, 2, 5)], 7)]
     [[5, 2], [4, 3]]
     """
-    import bisect
-
     order = sorted(range(len(examples)), key=lambda i: -len(examples[i]))
     rows: list[list[Example]] = []
     free: list[tuple[int, int]] = []  # (free tokens, row index), sorted

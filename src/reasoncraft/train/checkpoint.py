@@ -24,6 +24,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from .fsdp import load_full_states
+
 LATEST = "latest"
 PREFIX = "step-"
 
@@ -36,7 +38,7 @@ class CheckpointError(RuntimeError):
 
 
 def rng_state() -> dict[str, Any]:
-    import numpy as np
+    import numpy as np  # lazy: heavy, and only needed with torch when a checkpoint is written or read
     import torch
 
     state = {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}
@@ -46,7 +48,7 @@ def rng_state() -> dict[str, Any]:
 
 
 def set_rng_state(state: dict[str, Any]) -> None:
-    import numpy as np
+    import numpy as np  # lazy: heavy, and only needed with torch when a checkpoint is written or read
     import torch
 
     random.setstate(state["python"])
@@ -209,8 +211,6 @@ def load_checkpoint(path: str | Path, *, model: Any, optimizer: Any, scheduler: 
     optimizer_state = torch.load(folder / "optimizer.pt", weights_only=False)
     if sharded:
         from safetensors.torch import load_file
-
-        from .fsdp import load_full_states
 
         weights: dict = {}
         for f in sorted((folder / "model").glob("*.safetensors")):

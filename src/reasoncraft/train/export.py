@@ -10,11 +10,14 @@ explains itself. Shared by every trainer.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 
 def _grpo_recipe(cfg: dict) -> list[str]:
@@ -137,8 +140,6 @@ def model_card(
         keep = {k: v for k, v in last.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
         lines += ["", f"Final training step: `{json.dumps(keep)}`"]
     lines += ["", "## Recipe (resolved config)", "", "```yaml"]
-    import yaml
-
     lines += [yaml.safe_dump(json.loads(json.dumps(cfg)), sort_keys=False).rstrip(), "```", ""]
     return "\n".join(lines)
 
@@ -161,8 +162,6 @@ def save_policy(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     if hasattr(model, "peft_config") and merge_lora:
-        import copy
-
         model = copy.deepcopy(model).merge_and_unload()
     model.save_pretrained(
         folder, safe_serialization=True, **({"state_dict": state_dict} if state_dict is not None else {})

@@ -15,6 +15,10 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from ..backends import SamplingParams
+from ..evaluate import EvalConfig, evaluate
+from ..record import RunRecord
+
 # The summary entries kept in a trainer's `evaluation` (the full summary is in the folder's summary.json).
 KEPT = (
     "problems",
@@ -46,10 +50,6 @@ def held_out_eval(
     Returns the evaluation summary's main entries plus `accuracy` (the greedy pass@1, the name the
     trainers' summaries and model cards use) and `outputs` (the folder with the scored samples).
     """
-    from ..backends import SamplingParams
-    from ..evaluate import EvalConfig, evaluate
-    from ..record import RunRecord
-
     out = Path(out_dir)
     sampling = SamplingParams(n=1, temperature=0.0, max_new_tokens=max_new_tokens)
     # the settings `reasoncraft eval` would be given to reproduce this evaluation, saved in run.json

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..samples import read_jsonl
+from .loggers import scalars
 
 # The "aha" signal of R1-Zero: words with which a model checks or revises its own reasoning.
 REFLECTION_PATTERN = re.compile(
@@ -63,8 +64,6 @@ class MetricsLog:
 
     def report(self, values: dict[str, Any], step: int) -> None:
         """Send the numeric entries to the trackers only (e.g. held-out evaluation as `eval/...`)."""
-        from .loggers import scalars
-
         numbers = scalars(values)
         for sink in self.sinks:
             sink.log(numbers, step)

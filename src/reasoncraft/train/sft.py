@@ -36,8 +36,12 @@ from typing import Any
 
 import torch
 
+from ..backends import HFBackend
 from ..config import ConfigError
+from ..models import load_model, weights_hash
+from ..record import count_parameters
 from ..samples import iter_jsonl
+from ..tasks import get_task
 from .batching import IGNORE_INDEX, Example, collate_packed, pack, pack_best_fit, shifted_targets, tokenize_chat
 from .fused_loss import fused_head, fused_linear_nll, head_is_exact
 from .held_out import held_out_eval
@@ -290,8 +294,6 @@ def _load_teacher(config: SFTConfig, tokenizer: Any, teacher: Any, device: Any) 
     if teacher is None and config.teacher is None:
         return None
     if teacher is None:
-        from ..models import load_model
-
         teacher, teacher_tokenizer = load_model(config.teacher, dtype=config.dtype, device=config.device)
         if not tokenizers_match(tokenizer, teacher_tokenizer):
             raise ConfigError(
@@ -325,9 +327,6 @@ def held_out_evaluator(config: SFTConfig, model: Any, tokenizer: Any) -> Callabl
     None without an eval_task."""
     if not config.eval_task:
         return None
-    from ..backends import HFBackend
-    from ..tasks import get_task
-
     task = get_task(config.eval_task, **config.eval_task_options)
     policy = model.get_base_model() if hasattr(model, "get_base_model") else model  # LoRA: the adapted base model
     backend = HFBackend(policy, tokenizer, model_id=config.model)
@@ -360,9 +359,6 @@ def train_sft(
     log: Callable[[str], None] = print,
 ) -> dict:
     """Run SFT as configured; return a summary. `model`/`tokenizer`/`teacher` override the config (tests)."""
-    from ..models import load_model, weights_hash
-    from ..record import count_parameters
-
     if not config.datasets:
         raise ConfigError(
             "datasets is empty: name at least one JSONL file of chat `messages` (e.g. reasoncraft distill's sft.jsonl)"

@@ -14,6 +14,7 @@ Only the newest `keep` folders are kept.
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 from typing import Any
@@ -45,8 +46,6 @@ class WeightPusher:
             self.current = name
         else:
             if hasattr(model, "peft_config"):  # the server holds full weights: send the merged model
-                import copy
-
                 model = copy.deepcopy(model).merge_and_unload()
             model.save_pretrained(folder, safe_serialization=True)
             self.backend.update_weights_from_disk(str(folder))
