@@ -15,7 +15,16 @@ reasoning workloads (many samples per prompt, lengths that vary widely):
 * top-k / top-p sampling reads the top 64 logits instead of sorting the whole vocabulary each step
   (exact; a full sort of 64 x 49K logits costs more than the forward pass of a 135M model on a CPU).
 
-Greedy decoding picks the same tokens as `model.generate` (tested). Log-probabilities are those of
+On CUDA a second decoding path (`static_cache`, on by default there) keeps the KV cache in preallocated
+tensors (transformers' `StaticCache`) and the batch at a fixed size, so that every decode step has the same
+shapes and `torch.compile(mode="reduce-overhead")` replays it as a CUDA graph: a small model's decode step
+on a GPU is dominated by kernel-launch overhead, which the graph removes. It gives up the pruning of
+finished rows (a graph needs a fixed batch; finished rows decode padding that is ignored) and the shared
+prefill (each sample's prompt is encoded in its own row). On the CPU, where there is no launch overhead
+to remove and pruning is what pays, it is off unless asked for (`static_cache=True`, uncompiled): the
+tests run it there for token equality.
+
+Greedy decoding picks the same tokens as `model.generate` (tested, both paths). Log-probabilities are those of
 the sampled tokens under the temperature-scaled distribution, softmax(logits / T), before top-k or
 top-p filtering, which is what a policy-gradient trainer recomputes.
 """
@@ -138,7 +147,19 @@ def _eval_mode(model: Any) -> Iterator[None]:
 class HFBackend:
     """Batched in-process generation on CPU or CUDA; can share its model object with a trainer."""
 
-    def __init__(self, model: Any, tokenizer: Any, *, max_batch_rows: int = 64, model_id: str | None = None):
+    def __init__(
+        self,
+        model: Any,
+        tokenizer: Any,
+        *,
+        max_batch_rows: int = 64,
+        model_id: str | None = None,
+        static_cache: bool | None = None,
+        compile_decode: bool | None = None,
+    ):
+        """`static_cache`: decode with a static KV cache and a fixed batch (default: on CUDA only);
+        `compile_decode`: compile that decode step with torch.compile(mode="reduce-overhead") (CUDA graphs;
+        default: on CUDA only, never on the CPU)."""
         if max_batch_rows < 1:
             raise ValueError(f"max_batch_rows must be >= 1: got {max_batch_rows}")
         self.model = model
@@ -146,6 +167,8 @@ class HFBackend:
         self.max_batch_rows = max_batch_rows
         self.model_id = model_id or getattr(model, "name_or_path", None) or type(model).__name__
         self.eos_ids = self._eos_ids()
+        self.static_cache, self.compile_decode = static_cache, compile_decode
+        self._compiled: Any = None
         # transformers >= 5.2x renamed the cache argument and output from `past_key_values` to `cache`.
         forward_args = inspect.signature(model.forward).parameters
         self._cache_arg = "cache" if "cache" in forward_args else "past_key_values"
@@ -183,9 +206,12 @@ class HFBackend:
         encoded = [self.encode(p) for p in prompts]
         per_chunk = max(1, self.max_batch_rows // sampling.n)
         results: list[list[Completion]] = []
+        on_cuda = self.device.type == "cuda" and not _is_sharded(self.model)
+        static = on_cuda if self.static_cache is None else self.static_cache
+        decode = self._generate_chunk_static if static else self._generate_chunk
         with _eval_mode(self.model):
             for start in range(0, len(encoded), per_chunk):
-                results.extend(self._generate_chunk(encoded[start : start + per_chunk], sampling))
+                results.extend(decode(encoded[start : start + per_chunk], sampling))
         return results
 
     # -- one batch of prompts -----------------------------------------------------------------------
@@ -225,23 +251,7 @@ class HFBackend:
         positions = mask.sum(-1, keepdim=True) - 1  # (B, 1) position of the last prompt token
         max_stop = max((len(s) for s in sampling.stop), default=0)
         for step in range(sampling.max_new_tokens):
-            uniform = None
-            if not sampling.greedy:
-                uniform = torch.cat(
-                    [torch.rand(1, generator=rows[r].generator, device=self.device) for r in active]
-                )  # (B,)
-            tokens = sample_tokens(logits, sampling.temperature, sampling.top_k, sampling.top_p, uniform)  # (B,)
-            chosen = tokens.tolist()
-            lps = token_logprobs(logits, tokens, sampling.temperature).tolist() if sampling.logprobs else None
-            last_step = step == sampling.max_new_tokens - 1
-            keep = []
-            for b, r in enumerate(active):
-                row = rows[r]
-                row.tokens.append(chosen[b])
-                if lps is not None:
-                    row.logprobs.append(lps[b])
-                if self._finished(row, sampling.stop, max_stop, last_step) is None:
-                    keep.append(b)
+            tokens, keep = self._advance(rows, active, logits, sampling, step, max_stop)  # (B,)
             if not keep:
                 break
             if len(keep) < len(active):  # finished samples leave the batch
@@ -260,6 +270,106 @@ class HFBackend:
             )
             logits, cache = out.logits[:, -1, :], self._cache_of(out)
         return self._completions(rows, prompt_ids, n, sampling.logprobs)
+
+    def _generate_chunk_static(self, prompt_ids: list[list[int]], sampling: SamplingParams) -> list[list[Completion]]:
+        """As `_generate_chunk`, with a static KV cache and every row kept in the batch to the end, so each decode
+        step has the same shapes (and, compiled, runs as one CUDA graph replay)."""
+        from transformers import StaticCache  # lazy: heavy, and only this path needs it
+
+        n = sampling.n
+        pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.tokenizer.eos_token_id
+        expanded = [ids for ids in prompt_ids for _ in range(n)]  # each sample's prompt in its own row
+        B, width = len(expanded), max(len(ids) for ids in expanded)
+        total = width + sampling.max_new_tokens
+        input_ids = torch.full((B, width), pad, dtype=torch.long, device=self.device)  # (B, W)
+        mask = torch.zeros((B, total), dtype=torch.long, device=self.device)  # (B, W + max_new): the whole cache
+        for i, ids in enumerate(expanded):
+            input_ids[i, width - len(ids) :] = torch.tensor(ids, device=self.device)
+            mask[i, width - len(ids) : width] = 1
+        positions = (mask[:, :width].cumsum(-1) - 1).masked_fill(mask[:, :width] == 0, 1)  # (B, W)
+        cache = StaticCache(config=self.model.config, max_cache_len=total)
+        out = self.model(
+            input_ids=input_ids,
+            attention_mask=mask,
+            position_ids=positions,
+            use_cache=True,
+            logits_to_keep=1,
+            **{self._cache_arg: cache},
+        )
+        logits = out.logits[:, -1, :]  # (B, V)
+        rows = [
+            _Row(p, i, None if sampling.greedy else self._generator(sample_seed(sampling.seed, ids, i)))
+            for p, ids in enumerate(prompt_ids)
+            for i in range(n)
+        ]
+        active = list(range(B))  # rows still decoding; the batch itself never shrinks
+        positions = mask.sum(-1, keepdim=True) - 1  # (B, 1)
+        tokens = torch.full((B,), pad, dtype=torch.long, device=self.device)  # (B,): finished rows feed padding
+        step_fn = self._decode_step()
+        max_stop = max((len(s) for s in sampling.stop), default=0)
+        for step in range(sampling.max_new_tokens):
+            index = torch.tensor(active, device=self.device)
+            chosen, keep = self._advance(rows, active, logits[index], sampling, step, max_stop)
+            tokens.fill_(pad).index_copy_(0, index, chosen)
+            active = [active[b] for b in keep]
+            if not active:
+                break
+            mask[:, width + step] = 1
+            positions = positions + 1
+            logits = step_fn(tokens[:, None], mask, positions, cache)
+        return self._completions(rows, prompt_ids, n, sampling.logprobs)
+
+    def _decode_step(self) -> Any:
+        """One decode step of the static path: logits (B, V) of the next token; compiled on CUDA (reduce-overhead)."""
+        compile_it = self.device.type == "cuda" if self.compile_decode is None else self.compile_decode
+
+        def step(tokens: torch.Tensor, mask: torch.Tensor, positions: torch.Tensor, cache: Any) -> torch.Tensor:
+            out = self.model(
+                input_ids=tokens,
+                attention_mask=mask,
+                position_ids=positions,
+                use_cache=True,
+                **{self._cache_arg: cache},
+            )
+            return out.logits[:, -1, :]
+
+        if not compile_it:
+            return step
+        if self._compiled is None:  # one compiled step per backend; a new batch size recompiles once
+            self._compiled = torch.compile(step, mode="reduce-overhead", dynamic=False)
+        compiled = self._compiled
+        # a CUDA graph overwrites its outputs on the next replay: copy the logits out
+        return lambda *args: compiled(*args).clone()
+
+    def _advance(
+        self,
+        rows: list[_Row],
+        active: list[int],
+        logits: torch.Tensor,
+        sampling: SamplingParams,
+        step: int,
+        max_stop: int,
+    ) -> tuple[torch.Tensor, list[int]]:
+        """Sample one token for each active row from its logits (B, V), each from its own generator; record it
+        (and its log-probability) and mark rows that finished. Returns the tokens (B,) and the batch positions
+        still running."""
+        uniform = None
+        if not sampling.greedy:
+            draws = [torch.rand(1, generator=rows[r].generator, device=self.device) for r in active]
+            uniform = torch.cat(draws)  # (B,)
+        tokens = sample_tokens(logits, sampling.temperature, sampling.top_k, sampling.top_p, uniform)  # (B,)
+        chosen = tokens.tolist()
+        lps = token_logprobs(logits, tokens, sampling.temperature).tolist() if sampling.logprobs else None
+        last_step = step == sampling.max_new_tokens - 1
+        keep = []
+        for b, r in enumerate(active):
+            row = rows[r]
+            row.tokens.append(chosen[b])
+            if lps is not None:
+                row.logprobs.append(lps[b])
+            if self._finished(row, sampling.stop, max_stop, last_step) is None:
+                keep.append(b)
+        return tokens, keep
 
     def _generator(self, seed: int) -> torch.Generator:
         generator = torch.Generator(device=self.device)
