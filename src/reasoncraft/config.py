@@ -239,12 +239,41 @@ def field_types(cls: type) -> dict[str, Any]:
     return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
 
 
-def _check_key(cls: type, key: str, where: str) -> None:
+# One name per concept across commands; each group's other names are accepted as aliases (the names commands used
+# before: `n` and `k` for samples, `problems` for limit, `out` for out_dir, `max_steps` for steps, `threads`).
+ALIASES: tuple[frozenset[str], ...] = (
+    frozenset({"samples", "n", "k"}),
+    frozenset({"limit", "problems"}),
+    frozenset({"out_dir", "out"}),
+    frozenset({"steps", "max_steps"}),
+    frozenset({"threads", "num_threads"}),
+)
+
+
+def canonical_key(cls: type, key: str) -> str:
+    """`key` as `cls` names it: itself when it is a field, else the field its alias group holds (or itself).
+
+    >>> from reasoncraft.eval_config import EvalConfig
+    >>> canonical_key(EvalConfig, "n"), canonical_key(EvalConfig, "out"), canonical_key(EvalConfig, "seed")
+    ('samples', 'out_dir', 'seed')
+    """
+    known = {f.name for f in dataclasses.fields(cls)}
+    if key in known:
+        return key
+    group = next((g for g in ALIASES if key in g), frozenset())
+    matches = sorted(group & known)
+    return matches[0] if len(matches) == 1 else key
+
+
+def _check_key(cls: type, key: str, where: str) -> str:
+    """The field `key` names (itself or through an alias); an unknown key is refused with the closest known one."""
+    key = canonical_key(cls, key)
     known = [f.name for f in dataclasses.fields(cls)]
     if key not in known:
         close = difflib.get_close_matches(key, known, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
         raise ConfigError(f"unknown config key {key!r} in {where}{hint}")
+    return key
 
 
 def read_yaml(path: str | Path) -> tuple[dict, dict[str, int]]:
@@ -291,17 +320,17 @@ def resolve_values(
         loaded, lines = read_yaml(path)
         for key, value in loaded.items():
             where = f"config file {path}, line {lines.get(key, '?')}"
-            _check_key(cls, str(key), where)
+            key = _check_key(cls, str(key), where)
             values[key] = coerce(value, kinds[key], key, where)
     for item in overrides:
         if "=" not in item:
             raise ConfigError(f"override {item!r} must look like key=value (e.g. learning_rate=2e-5)")
         key, text = item.split("=", 1)
         key = key.strip().lstrip("-").replace("-", "_")
-        _check_key(cls, key, "the command line")
+        key = _check_key(cls, key, "the command line")
         values[key] = parse_text(text.strip(), kinds[key], key, escapes=key in escapes)
     for key, value in (given or {}).items():
-        _check_key(cls, key, "the command line")
+        key = _check_key(cls, key, "the command line")
         values[key] = coerce(value, kinds[key], key)
     return values
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import typer
 
 from .. import runs
+from ..config import config_dict
 from ..data.distill import SOLVERS, DistillConfig, run_distill
 from .checks import check_model_name, check_server, check_task, claim_folder, use_threads
 from .errors import UserError
-from .options import OVERWRITE_HELP, SHOW_CONFIG_HELP, load_or_exit, show_config
+from .options import OVERWRITE_HELP, SHOW_CONFIG_HELP, THREADS_HELP, show_config, with_task_options
 
 # What writes traces.jsonl: a change here would mix two teachers' traces in one sft.jsonl, so --resume is refused.
 TRACE_KEYS = (
@@ -39,13 +40,26 @@ def distill_command(
     ),
     overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
     show_config_: bool = typer.Option(False, "--show-config", help=SHOW_CONFIG_HELP),
+    task_option: list[str] | None = typer.Option(
+        None,
+        "--task-option",
+        help="key=value option of the task (repeatable); adds to task_options.",
+        show_default=False,
+    ),
+    data_path: str | None = typer.Option(
+        None, "--data-path", help="Local data file of the task: the same as --task-option data_path=FILE."
+    ),
+    threads: int = typer.Option(0, "--threads", min=0, help=THREADS_HELP),
 ) -> None:
     """Build an SFT set from a teacher: k traces per problem, verified, filtered, deduplicated, decontaminated.
     Rerun the same command to resume after a crash."""
-    if show_config_:
-        typer.echo(show_config(DistillConfig, config, overrides))
+    if show_config_ and config is None and not overrides and not task_option and data_path is None:
+        typer.echo(show_config(DistillConfig, None, None))
         return
-    resolved = load_or_exit(DistillConfig, config, overrides)
+    resolved = with_task_options(DistillConfig, config, overrides, task_option, data_path)
+    if show_config_:
+        typer.echo(show_config(DistillConfig, None, None, config_dict(resolved)))
+        return
     if resolved.base_url:
         check_server(resolved.base_url, resolved.teacher, "teacher=")
     elif resolved.teacher not in SOLVERS:
@@ -62,7 +76,7 @@ def distill_command(
                     "records; --overwrite to clear it, or choose another out_dir="
                 )
     claim_folder(resolved.out_dir, "distill", resolved, resume=resume, overwrite=overwrite, option="out_dir=")
-    use_threads(0)  # an in-process teacher: the cores not already busy
+    use_threads(threads)
     report = run_distill(resolved, log=typer.echo)
     kept = report["filtering"]["kept"]
     typer.echo(f"traces.jsonl, sft.jsonl ({kept} records), report.json and run.json in {resolved.out_dir}/")

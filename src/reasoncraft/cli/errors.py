@@ -84,6 +84,8 @@ class FrontDoor(TyperGroup):
         **extra: Any,
     ) -> Any:
         args = list(sys.argv[1:] if args is None else args)
+        # our own progress lines say what is loading; the hub's and transformers' bars are noise on every command
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         debug = wants_debug(args)
         args = [a for a in args if a != DEBUG_FLAG]
         if not standalone_mode:

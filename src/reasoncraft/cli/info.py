@@ -9,8 +9,7 @@ from ..models import CATALOGUE, DEFAULT_MODEL, reasoncraft_home
 from ..recipes.demo import run_demo
 from ..tasks import list_tasks
 from .checks import check_model_name, use_threads, warn_greedy_samples
-
-THREADS_HELP = "CPU threads (0 = the cores not already busy, at most 8)."
+from .options import THREADS_HELP
 
 
 def models() -> None:
@@ -59,7 +58,7 @@ def generate(
 
 def demo(
     model: str = typer.Option(DEFAULT_MODEL, help="Catalogue name, .gguf, folder or hub id."),
-    problems: int = typer.Option(8, help="How many generated 2-digit sums to solve."),
+    problems: int = typer.Option(8, "--limit", "--problems", help="How many generated 2-digit sums to solve."),
     device: str | None = typer.Option(None, help="cpu or cuda (default: cuda when present).", show_default=False),
     threads: int = typer.Option(0, help=THREADS_HELP),
 ) -> None:

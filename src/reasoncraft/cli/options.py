@@ -197,6 +197,33 @@ RESUME_HELP = "Continue the run in the output folder even though its config chan
 OVERWRITE_HELP = "Clear the output folder (a run folder only) and start again."
 
 
+THREADS_HELP = "CPU threads of an in-process model (0 = the cores not already busy, at most 8)."
+
+
+def threads_parameter() -> inspect.Parameter:
+    """--threads, for a command whose config has no `threads` field."""
+    return inspect.Parameter(
+        "threads",
+        inspect.Parameter.KEYWORD_ONLY,
+        annotation=int,
+        default=typer.Option(0, "--threads", min=0, help=THREADS_HELP),
+    )
+
+
+def with_task_options(
+    cls: type, path: str | None, overrides: list[str] | None, pairs: list[str] | None, data_path: str | None
+) -> Any:
+    """The config of a key=value command, with `--task-option k=v` and `--data-path FILE` added to the
+    task_options the file and overrides give (not replacing them)."""
+    extra = key_values(list(pairs or []), "--task-option")
+    if data_path is not None:
+        extra["data_path"] = data_path
+    config = load_or_exit(cls, path, overrides)
+    if not extra:
+        return config
+    return load_or_exit(cls, path, overrides, {"task_options": {**config.task_options, **extra}})
+
+
 def run_folder_parameters() -> list[inspect.Parameter]:
     """--resume and --overwrite: what to do with an output folder that holds another run (`reasoncraft.runs`)."""
     keyword = inspect.Parameter.KEYWORD_ONLY
@@ -225,6 +252,7 @@ class Invocation:
 
     resume: bool = False
     overwrite: bool = False
+    threads: int = 0
 
 
 def config_command(
@@ -236,6 +264,9 @@ def config_command(
     clash = [f.name for f in fields if f.name in _RESERVED]
     assert not clash, f"config fields {clash} clash with the command's own parameters"
     parameters = config_arguments(example) + [option_parameter(f, kinds[f.name]) for f in fields]
+    own_threads = "threads" in kinds
+    if not own_threads:  # every command that runs a model takes --threads
+        parameters.append(threads_parameter())
 
     def command(**kwargs: Any) -> None:
         ctx: typer.Context = kwargs["ctx"]
@@ -245,7 +276,8 @@ def config_command(
             typer.echo(show_config(cls, kwargs["config"], kwargs["overrides"], given))
             return
         config = load_or_exit(cls, kwargs["config"], kwargs["overrides"], given)
-        run(config, Invocation(resume=kwargs["resume"], overwrite=kwargs["overwrite"]))
+        threads = getattr(config, "threads", 0) if own_threads else kwargs["threads"]
+        run(config, Invocation(resume=kwargs["resume"], overwrite=kwargs["overwrite"], threads=threads))
 
     command.__signature__ = inspect.Signature(parameters)  # what typer reads to build the options
     command.__doc__ = doc

@@ -23,7 +23,7 @@ def run(config: ScaleConfig, invocation: Invocation) -> None:
         config.out_dir, "scale", config, resume=invocation.resume, overwrite=invocation.overwrite, log=typer.echo
     )
     save_config(config, Path(config.out_dir) / "config.yaml")
-    use_threads(getattr(config, "threads", 0))
+    use_threads(invocation.threads)
     run_scale(config)
     typer.echo((Path(config.out_dir) / "table.md").read_text())
     typer.echo(f"plot, results, config and run record in {config.out_dir}/")

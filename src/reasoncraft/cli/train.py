@@ -20,7 +20,7 @@ from ..train.grpo_config import GRPOConfig
 from ..train.sft_config import SFTConfig
 from .checks import check_model_name, check_task, claim_folder, use_threads
 from .errors import UserError
-from .options import OVERWRITE_HELP, SHOW_CONFIG_HELP, load_or_exit, show_config
+from .options import OVERWRITE_HELP, SHOW_CONFIG_HELP, THREADS_HELP, load_or_exit, show_config
 
 train_app = typer.Typer(help="Train a policy: `train grpo` (pure RL), `train sft` (supervised).", no_args_is_help=True)
 
@@ -110,8 +110,10 @@ def train_grpo_command(
     resume: str | None = typer.Option(None, help=RESUME_HELP, show_default=False),
     overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
     show_config_: bool = typer.Option(False, "--show-config", help=SHOW_CONFIG_HELP),
+    threads: int | None = typer.Option(None, "--threads", min=0, help=THREADS_HELP + " Sets num_threads."),
 ) -> None:
     """GRPO (pure RL with rule-based rewards, R1-Zero style): evaluate, train, evaluate again, plot."""
+    overrides = [*(overrides or []), *([f"num_threads={threads}"] if threads is not None else [])]
     prepared = _train("train grpo", GRPOConfig, config, overrides, resume, overwrite, show_config_, _check_grpo)
     if prepared is None:
         return
@@ -133,8 +135,10 @@ def train_sft_command(
     resume: str | None = typer.Option(None, help=RESUME_HELP, show_default=False),
     overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
     show_config_: bool = typer.Option(False, "--show-config", help=SHOW_CONFIG_HELP),
+    threads: int | None = typer.Option(None, "--threads", min=0, help=THREADS_HELP + " Sets num_threads."),
 ) -> None:
     """Supervised fine-tuning on chat `messages` JSONL (completion-only loss, packed), optionally with teacher KL."""
+    overrides = [*(overrides or []), *([f"num_threads={threads}"] if threads is not None else [])]
     prepared = _train("train sft", SFTConfig, config, overrides, resume, overwrite, show_config_, _check_sft)
     if prepared is None:
         return

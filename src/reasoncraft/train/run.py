@@ -50,7 +50,8 @@ from . import distributed, fsdp
 from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
 from .held_out import brief, eval_scalars
 from .loggers import open_sinks, require_backends
-from .metrics import MetricsLog, plot_metrics
+from .metrics import MetricsLog
+from .plots import plot_run
 
 CONFIG_NAME = "config.yaml"
 METRICS_NAME = "metrics.jsonl"
@@ -230,6 +231,12 @@ class TrainingRun:
         distributed.barrier()
         return path
 
+    def run_name(self) -> str:
+        """The run in words, for plot titles: "train grpo runs/r1_zero (smollm2-135m on arith-sum-2d)"."""
+        model = getattr(self.record, "model_id", None) if self.record is not None else None
+        what = " on ".join(str(x) for x in (model, getattr(self.config, "task", None)) if x)
+        return f"{self.command} {self.out}" + (f" ({what})" if what else "")
+
     def finish(
         self,
         tokenizer: Any,
@@ -251,7 +258,7 @@ class TrainingRun:
             return {"rank": self.rank, "steps": steps, "train_seconds": round(self.train_seconds, 2)}
         self.metrics.close()
         rows = self.metrics.read()
-        plot = plot_metrics(rows, self.out / "metrics.png", plot_keys)
+        plot = plot_run(rows, self.out / "metrics.png", plot_keys, run_name=self.run_name(), evaluation=self.evaluation)
         model_dir = self.out / "model"
         if save_model:
             from .export import save_policy
