@@ -74,7 +74,7 @@ def sft(c: RecipeConfig, name: str, seed: int, data: str, general: str | None = 
         "learning_rate": c.sft_learning_rate,
         "gradient_accumulation_steps": c.sft_gradient_accumulation_steps,
         "max_seq_length": c.sft_max_seq_length,
-        "micro_batch_tokens": 2 * c.sft_max_seq_length,
+        "micro_batch_tokens": c.sft_max_seq_length,  # one row of at most one longest example per forward
         "seed": seed,
         "num_threads": c.num_threads,
     }

@@ -6,9 +6,9 @@ time; then the stages run in order (`recipes.stages.run_stages`: finished stages
 skipped, so the same command continues a killed run). The recipe folder gets `recipe.yaml` (the resolved
 config) and a `run.json` for the whole recipe beside each stage's own.
 
-ETAs: seconds per generated token and per training step of the embedded default model (SmolLM2-135M) on
-this project's 2-core CPU with one thread, measured on the stages of a quick run (docs/recipes.md); other
-models or devices get no estimate ("?") rather than a wrong one.
+ETAs: seconds per generated token, per GRPO rollout token and per SFT token of the embedded default model
+(SmolLM2-135M) on this project's 2-core CPU with one thread, from the recorded benchmarks (`SECONDS`); other
+models or devices get no estimate ("?") rather than a wrong one. They assume an otherwise idle machine.
 """
 
 from __future__ import annotations
@@ -25,9 +25,12 @@ from .kinds import KINDS
 from .settings import HARDWARE, RECIPES, RecipeConfig
 from .stages import Stage, check_order, read_stage, run_stages, stage_key
 
-# seconds, default model, CPU, one thread, per: generated token (evaluate, scale, distill, general); scored sample;
-# GRPO rollout token (sampling + update); SFT optimizer step of `gradient_accumulation_steps` rows
-SECONDS = {"token": 0.004, "grpo_token": 0.012, "sft_step": 1.5, "load": 5.0, "score": 0.005}
+# Seconds for the default model on this project's 2-core CPU with one thread, from recorded measurements
+# (benchmarks/RESULTS.md, 2026-11-26, load ~2): a generated token slot (169 useful tokens/s batched, generation
+# benchmark), a GRPO rollout token slot including the update (the 24-step quickstart: 255-342 s), a trained SFT
+# token (88-104 non-padding tokens/s), loading the model, scoring one sample. On a loaded machine expect more:
+# at load ~8 the quick preset's first evaluation took 511 s against its 57 s estimate (docs/recipes.md).
+SECONDS = {"token": 0.006, "grpo_token": 0.016, "sft_token": 0.011, "load": 10.0, "score": 0.005}
 
 
 def estimate(stage: Stage, c: RecipeConfig) -> float | None:
@@ -41,11 +44,13 @@ def estimate(stage: Stage, c: RecipeConfig) -> float | None:
         return SECONDS["load"] + k["limit"] * k["samples"] * k["max_new_tokens"] * SECONDS["token"]
     if stage.kind == "scale":
         n = k["max_n"]
-        return SECONDS["load"] + k["limit"] * (n + 1) * k["max_new_tokens"] * SECONDS["token"]
+        once = sum(1 for name in k["strategies"] if name in ("greedy", "cot", "direct"))  # beside the pooled draw
+        return SECONDS["load"] + k["limit"] * (n + once) * k["max_new_tokens"] * SECONDS["token"]
     if stage.kind == "grpo":
         return SECONDS["load"] + k["steps"] * k["batch_size"] * k["max_completion_length"] * SECONDS["grpo_token"]
     if stage.kind == "sft":
-        return SECONDS["load"] + k["max_steps"] * k["gradient_accumulation_steps"] / 4 * SECONDS["sft_step"]
+        tokens = k["max_steps"] * k["gradient_accumulation_steps"] * k["micro_batch_tokens"]
+        return SECONDS["load"] + tokens * SECONDS["sft_token"]
     if stage.kind == "distill":
         solver = k["teacher"] in ("column-addition", "countdown-dfs-shortcut", "countdown-dfs-journey")
         return 2.0 if solver else SECONDS["load"] + k["limit"] * k["k"] * k["max_new_tokens"] * SECONDS["token"]

@@ -44,7 +44,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "seeds": [0, 1, 2],
         "max_new_tokens": 1024,
         "scaling_max_n": 16,
-        "scaling_strategies": ["greedy", "majority", "weighted-best-of-n", "budget"],
+        "scaling_strategies": ["majority", "weighted-best-of-n", "budget"],
         "rl_rewards": ["countdown", "format"],
         "rl_reward_weights": [1.0, 0.5],
         "rl_steps": 200,
@@ -56,6 +56,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "r1_rl_steps": 100,
         "final_rl_steps": 100,
         "cold_start_problems": 2000,
+        "sft_gradient_accumulation_steps": 8,
         "rejection_problems": 2000,
         "data_layout": "r1",
         "distill_problems": 2000,
@@ -94,8 +95,8 @@ class RecipeConfig:
     )
     # scaling (inference-time route)
     scaling_strategies: list[str] = _h(
-        "Strategies of the scaling route (reasoncraft scale names).",
-        factory=lambda: ["greedy", "majority", "weighted-best-of-n"],
+        "Strategies of the scaling route (reasoncraft scale names); the greedy point is the base model's row.",
+        factory=lambda: ["majority", "weighted-best-of-n"],
     )
     scaling_max_n: int = _h("Largest budget N of the scaling route (budgets 1, 2, 4, ... N).", 8)
     scaling_temperature: float = _h("Sampling temperature of the scaling route.", 0.7)
@@ -117,11 +118,11 @@ class RecipeConfig:
         "Who writes r1's cold-start data: r1-zero (the r1-zero route's model) or a model name/folder/hub id.", "r1-zero"
     )
     cold_start_base_url: str | None = _h("OpenAI-compatible server of a cold-start teacher (vLLM, hosted).", None)
-    cold_start_problems: int = _h("Train problems sampled for the cold-start data.", 128)
+    cold_start_problems: int = _h("Train problems sampled for the cold-start data.", 64)
     cold_start_k: int = _h("Samples per cold-start problem.", 4)
     language_reward_weight: float = _h("Weight of the language-consistency reward in r1's RL stages.", 0.5)
     r1_rl_steps: int = _h("GRPO steps of r1's reasoning RL after the cold start.", 12)
-    rejection_problems: int = _h("Train problems of r1's rejection sampling.", 128)
+    rejection_problems: int = _h("Train problems of r1's rejection sampling.", 64)
     rejection_k: int = _h("Samples per problem in rejection sampling.", 4)
     general_share: float = _h(
         "Share of non-reasoning examples in r1's second SFT (replies of the base model to the shipped general "
@@ -145,7 +146,7 @@ class RecipeConfig:
     # SFT (distill and r1's two SFT stages)
     sft_max_steps: int = _h("Optimizer steps of each SFT stage.", 30)
     sft_learning_rate: float = _h("SFT learning rate.", 5e-5)
-    sft_gradient_accumulation_steps: int = _h("Rows per SFT optimizer step.", 4)
+    sft_gradient_accumulation_steps: int = _h("Rows per SFT optimizer step.", 1)
     sft_max_seq_length: int = _h("Longest SFT example in tokens.", 256)
     # mechanics
     num_threads: int = _h("torch CPU threads of each stage (1 is fastest on a shared 2-core machine).", 1)
