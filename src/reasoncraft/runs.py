@@ -228,7 +228,7 @@ def claim(
             changed, extended = differences(command, plain(previous["config"]), new)
             if changed and not resume:
                 raise RunFolderError(
-                    f"{folder} holds a {command} run with another config ({_brief(changed)}): --resume to continue "
+                    f"{folder} holds a `{command}` run with another config ({_brief(changed)}): --resume to continue "
                     f"it with the new config, --overwrite to clear it, or choose another {option}"
                 )
             state = "resumed" if changed else "continued"

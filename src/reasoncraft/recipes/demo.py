@@ -25,7 +25,11 @@ def run_demo(
     """Solve `problems` test problems greedily with the chain-of-thought template; print and return the tally."""
     from ..backends.hf import HFBackend  # lazy: heavy (hf.py imports torch)
 
-    started = time.perf_counter()
+    echo(
+        f"{model} solves {problems} generated 2-digit sums with chain-of-thought, {max_new_tokens} tokens each: "
+        "about a minute on a quiet 2-core CPU (loading included), longer on a busy one"
+    )
+    begun = started = time.perf_counter()
     backend = HFBackend.from_name(model, device=device)
     load_s = time.perf_counter() - started
     task = get_task(task_spec)
@@ -54,6 +58,7 @@ def run_demo(
     }
     echo(
         f"\n{right}/{len(chosen)} right; {tokens} tokens in {gen_s:.1f} s = {tokens / gen_s:.1f} tokens/s "
-        f"(batched, greedy, {backend.device}); model loaded in {load_s:.1f} s"
+        f"(batched, greedy, {backend.device}); model loaded in {load_s:.1f} s; "
+        f"{time.perf_counter() - begun:.0f} s in all"
     )
     return tally
