@@ -12,7 +12,7 @@ from reasoncraft.config import load_config
 from reasoncraft.data.column_addition import ColumnAdditionTeacher, column_addition_trace
 from reasoncraft.recipes.compare import plan
 from reasoncraft.recipes.kinds import KINDS, engine_config
-from reasoncraft.recipes.runner import describe_plan, prepare, run_recipe
+from reasoncraft.recipes.runner import describe_plan, prepare
 from reasoncraft.recipes.settings import PRESETS, RecipeConfig
 from reasoncraft.recipes.stages import check_order, dependencies
 from reasoncraft.tasks import get_task
@@ -94,21 +94,25 @@ def test_distill_route_with_the_task_solver_on_a_tiny_model(tmp_path):
     model, tokenizer = tiny_model("qwen2")
     model.save_pretrained(tmp_path / "tiny")
     tokenizer.save_pretrained(tmp_path / "tiny")
-    config = RecipeConfig.from_values(
-        dict(
-            model=str(tmp_path / "tiny"),
-            problems=4,
-            max_new_tokens=4,
-            distill_problems=6,
-            sft_max_steps=2,
-            sft_gradient_accumulation_steps=1,
-            sft_max_seq_length=256,
-            min_sft_examples=6,
-            batch_problems=8,
-            out_dir=str(tmp_path / "out"),
-        )
+    from typer.testing import CliRunner
+
+    from reasoncraft.cli import app
+
+    settings = dict(
+        model=str(tmp_path / "tiny"),
+        problems=4,
+        max_new_tokens=4,
+        distill_problems=6,
+        sft_max_steps=2,
+        sft_max_seq_length=256,
+        min_sft_examples=6,
+        batch_problems=8,
+        out_dir=str(tmp_path / "out"),
     )
-    record = run_recipe("distill", config, log=lambda m: None)
+    result = CliRunner().invoke(app, ["run", "distill", *(f"{k}={v}" for k, v in settings.items())])
+    assert result.exit_code == 0, result.output
+    assert "distill/seed0/sft" in result.output and "| distill (SFT) |" in result.output and "ETA" in result.output
+    record = json.loads((tmp_path / "out/comparison/stage.json").read_text())
     data = tmp_path / "out/distill/seed0/teacher-data"
     kept = [json.loads(line) for line in (data / "sft.jsonl").read_text().splitlines()]
     assert len(kept) == 6 and all("carry" in r["completion"] or "Write" in r["completion"] for r in kept)

@@ -131,7 +131,8 @@ def run_recipe(recipe: str, config: RecipeConfig, *, log: Callable[[str], None] 
     save_config(config, root / "recipe.yaml")
     record = RunRecord(f"run {recipe}", config_dict(config), root)
     started = time.perf_counter()
-    records = run_stages(stages, root, KINDS, log=log, device=config.device)
+    estimates = {stage.name: estimate(stage, config) for stage in stages}
+    records = run_stages(stages, root, KINDS, log=log, device=config.device, estimates=estimates)
     record.finish(
         recipe=recipe,
         stages={name: {"kind": r["kind"], "key": r["key"], "wall_s": r.get("wall_s")} for name, r in records.items()},

@@ -147,8 +147,11 @@ def run_stages(
     *,
     log: Callable[[str], None] = print,
     device: str | None = None,
+    estimates: Mapping[str, float | None] | None = None,
 ) -> dict[str, dict]:
-    """Run every stage not already done with the same key; return each stage's stage.json, by name."""
+    """Run every stage not already done with the same key; return each stage's stage.json, by name.
+
+    `estimates` (stage name -> seconds) adds the estimated time left to each stage's closing line."""
     check_order(stages, kinds)
     ctx = Context(Path(root), log=log, device=device)
     ctx.root.mkdir(parents=True, exist_ok=True)
@@ -186,5 +189,7 @@ def run_stages(
         record.update(done=True, finished=time.time(), wall_s=round(wall, 3), outputs=outputs)
         _write_json(folder / STAGE_FILE, record)
         ctx.records[stage.name] = record
-        log(f"[{index}/{len(stages)}] {stage.name}: done in {wall:.0f} s")
+        left = [(estimates or {}).get(s.name) for s in stages[index:]]
+        rest = "" if estimates is None or None in left else f"; about {sum(left) / 60:.0f} min left"
+        log(f"[{index}/{len(stages)}] {stage.name}: done in {wall:.0f} s{rest}")
     return ctx.records
