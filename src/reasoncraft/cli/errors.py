@@ -72,6 +72,19 @@ def wants_debug(args: Sequence[str]) -> bool:
     return DEBUG_FLAG in args or os.environ.get("REASONCRAFT_DEBUG", "") not in ("", "0")
 
 
+def quiet_loading() -> None:
+    """No third-party progress bars (weights loaded and saved, files fetched): our own lines say what happens.
+    A user who sets HF_HUB_DISABLE_PROGRESS_BARS=0 keeps them."""
+    if os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1") in ("", "0"):
+        return
+    hub = sys.modules.get("huggingface_hub")  # already imported: it read the variable before we set it
+    if hub is not None:
+        hub.utils.disable_progress_bars()
+    transformers = sys.modules.get("transformers")
+    if transformers is not None:
+        transformers.utils.logging.disable_progress_bar()
+
+
 class FrontDoor(TyperGroup):
     """The app's group: compact usage errors, user errors as one line with exit 2, `--debug` for tracebacks."""
 
@@ -84,8 +97,7 @@ class FrontDoor(TyperGroup):
         **extra: Any,
     ) -> Any:
         args = list(sys.argv[1:] if args is None else args)
-        # our own progress lines say what is loading; the hub's and transformers' bars are noise on every command
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        quiet_loading()
         debug = wants_debug(args)
         args = [a for a in args if a != DEBUG_FLAG]
         if not standalone_mode:

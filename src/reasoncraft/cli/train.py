@@ -123,7 +123,8 @@ def train_grpo_command(
     summary = train_grpo(resolved, resume=checkpoint, log=typer.echo)
     if "evaluation" in summary:  # the main process's summary (other ranks of a multi-process launch stay quiet)
         typer.echo(f"metrics, plot, checkpoints and run record in {resolved.out_dir}/")
-        typer.echo(held_out_line(summary["evaluation"]))
+        if summary["evaluation"]:
+            typer.echo(held_out_line(summary["evaluation"]))
 
 
 @train_app.command("sft", no_args_is_help=True)

@@ -90,14 +90,15 @@ def figure_run(
             ax.plot([p[0] for p in points], [p[1] for p in points], marker=".", linewidth=1, label="training")
         if key in ("accuracy", "held-out accuracy") and marks:
             title, unit = ("Accuracy: training, and held-out before / after", "share correct")
-            for when, step, colour in (("before", 0, "tab:red"), ("after", last_step, "tab:green")):
+            for when, step, colour, side in (("before", 0, "tab:red", 1), ("after", last_step, "tab:green", -1)):
                 if when in marks:
                     ax.scatter([step], [marks[when]], s=60, marker="D", color=colour, zorder=3)
                     ax.annotate(
                         f"held-out {when}: {marks[when]:.3f}",
                         (step, marks[when]),
                         textcoords="offset points",
-                        xytext=(6, 6),
+                        xytext=(6 * side, 6),
+                        ha="left" if side > 0 else "right",
                         fontsize=8,
                         color=colour,
                     )
@@ -105,8 +106,9 @@ def figure_run(
         ax.set_ylabel(unit, fontsize=8)
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.ticklabel_format(axis="y", useOffset=False)  # values as logged, not as offsets from +5.751
     axes[-1, 0].set_xlabel("optimizer step")
-    axes[-1, 0].set_xlim(left=-0.5 if marks.get("before") is not None else None)
+    axes[-1, 0].set_xlim(-0.5 if "before" in marks else None, last_step + 0.5)
     fig.suptitle(run_name, fontsize=11)
     fig.tight_layout()
     return fig
