@@ -332,3 +332,14 @@ def test_comparison_json_is_drawn_with_its_intervals(runs, tmp_path):
             (runs["eval"] / "samples.jsonl").read_text().splitlines()
         )
         assert "base-eval" in page.cells and "comparison" in page.cells
+
+
+def test_the_report_after_a_command_never_fails_the_finished_run(runs, tmp_path):
+    from reasoncraft.report import report_after_run
+
+    lines: list[str] = []
+    assert report_after_run(runs["eval"], lines.append) == runs["eval"] / "report.html"
+    assert lines == [f"report: {runs['eval'] / 'report.html'}"]
+    (tmp_path / "empty").mkdir()
+    assert report_after_run(tmp_path / "empty", lines.append) is None
+    assert lines[-1].startswith("report: not written (NotARunError:") and "reasoncraft report" in lines[-1]

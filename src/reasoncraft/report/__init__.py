@@ -18,7 +18,7 @@ sample browser, opened with no network and no server. The command line is `reaso
 from __future__ import annotations
 
 from .folders import NotARunError, RunFolder, read_run
-from .page import write_report
+from .page import report_after_run, write_report
 from .tables import pass_k_table, summary_table
 
-__all__ = ["NotARunError", "RunFolder", "pass_k_table", "read_run", "summary_table", "write_report"]
+__all__ = ["NotARunError", "RunFolder", "pass_k_table", "read_run", "report_after_run", "summary_table", "write_report"]

@@ -9,7 +9,8 @@ for people who do not open HTML. Both use the palette of `svg.py`.
 - evaluation: pass@k and maj@k against completion tokens per problem (k samples x mean tokens), per task;
 - scaling: accuracy against generated tokens per problem, one line per strategy, and the compute-optimal
   curve where the sweep made one (as scale.png);
-- comparison: accuracy against FLOPs per problem per route (comparison.json's points), or for several runs
+- comparison: accuracy against total FLOPs (training + inference on the test problems: comparison.json's
+  points) per route, or for several runs
   given together, their pass@k curves against tokens per problem.
 """
 
@@ -152,7 +153,7 @@ def comparison_charts(comparison: dict) -> list[Chart]:
     series = [Series(route, sorted(points)) for route, points in by_route.items()]
     if not series:
         return []
-    title, x_label = "accuracy against compute, per route", "FLOPs per problem (training + inference)"
+    title, x_label = "accuracy against compute, per route", "FLOPs: training + inference on the test set"
     return [Chart("comparison-accuracy", title, x_label, "accuracy", series, 10, (0.0, 1.0))]
 
 

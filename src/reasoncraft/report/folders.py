@@ -129,7 +129,13 @@ def _comparison_file(path: Path) -> Path | None:
     )
 
 
+STAGE_KINDS = {"evaluate": "eval", "scale": "scale", "grpo": "grpo", "sft": "sft", "distill": "distill"}
+
+
 def _kind(path: Path, command: str) -> str:
+    stage = read_json(path / "stage.json")
+    if isinstance(stage, dict) and stage.get("kind") in STAGE_KINDS:  # a recipe's stage: its engine's outputs
+        return STAGE_KINDS[stage["kind"]]
     if _comparison_file(path) or command.split()[:1] in (["run"], ["compare"], ["recipe"]) or stage_files(path):
         return "recipe"  # `reasoncraft run ROUTE` writes run.json with command "run ROUTE" in the recipe's folder
     if command.startswith("eval") or "held-out evaluation" in command:

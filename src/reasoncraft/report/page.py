@@ -222,3 +222,15 @@ def write_report(run_dirs: Sequence[str | Path], out: str | Path | None = None, 
     if png:
         figures.write_pngs(page.png_groups, plots)
     return out
+
+
+def report_after_run(out_dir: str | Path, log=print) -> Path | None:
+    """Write `out_dir/report.html` at the end of a command; a failure is one line in `log`, never an exception
+    (the run itself is done and its files are safe; `reasoncraft report out_dir` can be rerun)."""
+    try:
+        path = write_report([out_dir])
+    except Exception as error:  # noqa: BLE001 - whatever breaks in the report must not fail the finished run
+        log(f"report: not written ({type(error).__name__}: {error}); try `reasoncraft report {out_dir}`")
+        return None
+    log(f"report: {path}")
+    return path

@@ -76,6 +76,8 @@ def record_section(run: RunFolder) -> str:
     rows: list[tuple[str, str]] = []
     config_file = next((run.path / n for n in ("config.yaml", "recipe.yaml") if (run.path / n).exists()), None)
     rerun = f"reasoncraft {run.command} {config_file}" if config_file else ""
+    if (run.path / "stage.json").exists():
+        rerun = f"a stage of a recipe ({run.command}): rerun the recipe; its finished stages are kept"
     if r.get("argv"):
         rows.append(("command", " ".join(map(str, r["argv"]))))
     rows.append(("rerun", rerun or f"reasoncraft {run.command} (no config.yaml in the folder)"))

@@ -15,7 +15,7 @@ from html import escape
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 WIDTH, HEIGHT = 380, 230
-MARGIN = {"left": 52, "right": 12, "top": 22, "bottom": 40}
+MARGIN = {"left": 52, "right": 22, "top": 22, "bottom": 40}
 DOTS_UP_TO = 120  # more points than this: the line alone (a dot each would hide it)
 
 
@@ -68,12 +68,14 @@ def tick_label(value: float, ticks: Sequence[float]) -> str:
 
     >>> [tick_label(v, [5.7505, 5.751, 5.7515]) for v in (5.7505, 5.751)]
     ['5.7505', '5.751']
-    >>> tick_label(0.25, [0.0, 0.25, 0.5]), tick_label(1200.0, [800.0, 1200.0])
-    ('0.25', '1.2k')
+    >>> tick_label(0.25, [0.0, 0.25, 0.5]), tick_label(1200.0, [800.0, 1200.0]), tick_label(3e-7, [0, 1e-7, 3e-7])
+    ('0.25', '1.2k', '3.0e-07')
     """
     step = min((abs(b - a) for a, b in zip(ticks, ticks[1:]) if b != a), default=1.0)
     if abs(value) >= 1e3 or step >= 1:
         return format_number(value)
+    if max(abs(t) for t in ticks) < 1e-2:  # tiny values (a loss near zero): scientific notation keeps labels short
+        return "0" if abs(value) < step * 1e-6 else f"{value:.1e}"
     for decimals in range(1, 10):
         if abs(round(value, decimals) - value) < step * 1e-6:
             return f"{value:.{decimals}f}"
