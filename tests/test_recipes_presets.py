@@ -121,3 +121,21 @@ def test_distill_route_with_the_task_solver_on_a_tiny_model(tmp_path):
     comparison = json.loads((tmp_path / "out" / record["outputs"]["comparison"]).read_text())
     assert [r["route"] for r in comparison["routes"]] == ["base", "distill"]
     assert comparison["routes"][1]["train_flops"] > 0
+
+
+def test_quick_r1_zero_trains_as_the_grpo_quickstart(tmp_path):
+    """The quick preset's r1-zero stage is configs/r1_zero_quickstart.yaml, apart from where it writes and its
+    held-out evaluation, which is the recipe's own evaluation stage (greedy, the same token limit)."""
+    from reasoncraft.train.grpo_config import GRPOConfig
+
+    quickstart = load_config(GRPOConfig, "configs/r1_zero_quickstart.yaml")
+    stage = next(s for s in plan("r1-zero", RecipeConfig()) if s.kind == "grpo")
+    ours = engine_config(
+        "grpo", dict(stage.config), model="smollm2-135m", out=tmp_path, cache_dir=tmp_path, device=None
+    )
+    mechanics = {"out_dir", "eval_problems", "save_steps", "device"}
+    differ = {k for k in vars(quickstart) if k not in mechanics and getattr(quickstart, k) != getattr(ours, k)}
+    assert not differ, {k: (getattr(quickstart, k), getattr(ours, k)) for k in differ}
+    evaluation = next(s for s in plan("r1-zero", RecipeConfig()) if s.name == "r1-zero/seed0/eval").config
+    assert evaluation["max_new_tokens"] == quickstart.max_completion_length and evaluation["temperature"] == 0.0
+    assert evaluation["limit"] == quickstart.eval_problems and evaluation["template"] == quickstart.template
