@@ -353,7 +353,8 @@ def train_grpo(
     reward_fns = reward_fns if reward_fns is not None else [get_reward(name) for name in config.rewards]
     reward_fns = [*reward_fns, *reward_model_fns(config.reward_models)]  # ORMs and judges (scorers/reward.py)
     model, tokenizer, reference = _setup_model(config, model, tokenizer)
-    chunk_tokens = logprob_chunk_tokens(model, tokenizer, config.logprob_chunk_tokens, log)  # before sharding
+    # Under FSDP the head's weight is a sharded DTensor that the chunked head cannot use: full logits there.
+    chunk_tokens = 0 if sharded else logprob_chunk_tokens(model, tokenizer, config.logprob_chunk_tokens, log)
     model_hash, n_parameters = weights_hash(model), count_parameters(model)  # read before sharding splits the tensors
     if sharded:
         for module in (model, reference):

@@ -97,7 +97,8 @@ class GRPOConfig(RunSection, LoRASection, OptimizerSection):
     logprob_chunk_tokens: int = _h(
         "Completion positions per chunk of the LM head in the training forward: the sampled tokens' "
         "log-probabilities come from the final hidden states chunk by chunk (recomputed in the backward pass), "
-        "so (tokens x vocabulary) logits are never held whole (train/fused_loss.py). 0 computes full logits.",
+        "so (tokens x vocabulary) logits are never held whole (train/fused_loss.py). 0 computes full logits, "
+        "as does a run with fsdp.",
         256,
     )
     fsdp: bool = _h(

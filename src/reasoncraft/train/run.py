@@ -45,9 +45,11 @@ from pathlib import Path
 from typing import Any
 
 from ..config import ConfigError, config_dict, save_config
+from ..record import RunRecord
 from ..runs import drop_rows_after
 from . import distributed, fsdp
 from .checkpoint import load_checkpoint, resolve_checkpoint, save_checkpoint
+from .export import save_policy
 from .held_out import brief, eval_scalars
 from .loggers import open_sinks, require_backends
 from .metrics import MetricsLog
@@ -138,8 +140,6 @@ class TrainingRun:
 
         `weights_sha256` and `parameters` describe the starting weights in run.json; a sharded trainer reads
         them before sharding splits the tensors."""
-        from ..record import RunRecord
-
         self.model, self.optimizer, self.scheduler = model, optimizer, scheduler
         if self.main:
             save_config(self.config, self.out / CONFIG_NAME)
@@ -261,8 +261,6 @@ class TrainingRun:
         plot = plot_run(rows, self.out / "metrics.png", plot_keys, run_name=self.run_name(), evaluation=self.evaluation)
         model_dir = self.out / "model"
         if save_model:
-            from .export import save_policy
-
             save_policy(
                 self.model,
                 tokenizer,
