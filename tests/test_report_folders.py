@@ -343,3 +343,30 @@ def test_the_report_after_a_command_never_fails_the_finished_run(runs, tmp_path)
     (tmp_path / "empty").mkdir()
     assert report_after_run(tmp_path / "empty", lines.append) is None
     assert lines[-1].startswith("report: not written (NotARunError:") and "reasoncraft report" in lines[-1]
+
+
+def test_levels_and_gold_answers_come_from_a_local_test_file(tmp_path, shared_data):
+    """MATH-500 from a local file (data_path): the report shows each problem's gold answer and accuracy per level."""
+    out = tmp_path / "math"
+    task = get_task("math500", data_path=str(shared_data / "math500.jsonl"))
+    config = {"tasks": ["math500"], "split": "test", "task_options": {"data_path": str(shared_data / "math500.jsonl")}}
+    evaluate(
+        ScriptedBackend(lambda prompt, index, seed: f"So the answer is $\\boxed{{{index + 1}}}$.<eos>"),
+        [task],
+        SamplingParams(n=2, temperature=1.0, max_new_tokens=16),
+        out,
+        record=RunRecord("reasoncraft eval", config, out),
+        cache_dir=tmp_path / "cache",
+        limit=12,
+        show_progress=False,
+    )
+    page = read_page(write_report([out], png=False))
+    problems = {p.id: p for p in task.problems("test")[:12]}
+    data = page.dataset("scored samples")
+    assert {pid: facts["g"] for pid, facts in data["problems"].items()} == {p: v.answer for p, v in problems.items()}
+    levels = sorted({str(p.fields["level"]) for p in problems.values()})
+    start = page.cells.index("pass@1", page.cells.index("level"))  # the level table's header ends with pass@1
+    body = page.cells[start + 1 :]
+    shown = [body[i + 1] for i in range(0, 6 * len(levels), 6)]
+    assert shown == sorted(levels, key=int)
+    assert sum(int(body[i + 3]) for i in range(0, 6 * len(levels), 6)) == 24  # every sample in one level

@@ -16,9 +16,10 @@ A row is a dict with one-letter keys, absent where empty, to keep a 100,000-samp
     r reward       b breakdown      f failure      e finish reason      n completion tokens
     k group (task, step, or strategy)   a advantage   m candidates [{c, x, s, pick}]
 
-Prompts are stored once per problem (`problems[p] = {"q": prompt, "g": gold answer}`), not once per sample.
-Gold answers are not in the sample files; they are filled in from the task only where its problems come
-from a local generator (no download while a report is written).
+Prompts are stored once per problem (`problems[p] = {"q": prompt, "g": gold answer, "l": level}`), not once
+per sample. Gold answers and levels are not in the sample files; they are filled in from the task only where
+its problems are local: a seeded generator, or a test file given as data_path (no download while a report is
+written).
 """
 
 from __future__ import annotations
@@ -97,14 +98,14 @@ def _problem(record: dict) -> str:
     return prompt_text(record.get("prompt"))
 
 
-def scored_dataset(title: str, records: Iterable[dict], gold: dict[str, str]) -> dict:
+def scored_dataset(title: str, records: Iterable[dict], facts: dict[str, dict]) -> dict:
     problems: dict[str, dict] = {}
     rows = []
     for record in records:
         row = scored_row(record)
         pid = row.setdefault("p", f"#{len(rows)}")
         if pid not in problems:
-            problems[pid] = _compact({"q": _problem(record), "g": gold.get(pid)})
+            problems[pid] = _compact({"q": _problem(record), **facts.get(pid, {})})
         rows.append(row)
     return {"title": title, "kind": "scored", "group": "task", "filters": SCORED_FILTERS, "problems": problems} | {
         "rows": rows
@@ -135,7 +136,7 @@ def rollout_dataset(records: Iterable[dict]) -> dict:
     return {"title": title, "kind": "rollout", "group": "step", "filters": [], "problems": problems, "rows": rows}
 
 
-def pair_dataset(before: list[dict], after: list[dict], gold: dict[str, str]) -> dict:
+def pair_dataset(before: list[dict], after: list[dict], facts: dict[str, dict]) -> dict:
     """Held-out before and after training, side by side: one row per (problem, sample index) in both."""
     first = {(r.get("problem_id"), r.get("sample_index", 0)): r for r in before}
     problems: dict[str, dict] = {}
@@ -145,7 +146,7 @@ def pair_dataset(before: list[dict], after: list[dict], gold: dict[str, str]) ->
         if key not in first:
             continue
         a, b = scored_row(first[key]), scored_row(record)
-        problems.setdefault(str(key[0]), _compact({"q": _problem(record), "g": gold.get(str(key[0]))}))
+        problems.setdefault(str(key[0]), _compact({"q": _problem(record), **facts.get(str(key[0]), {})}))
         rows.append({"p": str(key[0]), "k": b.get("k"), "a": a, "b": b})
     title = "held-out: before and after training, side by side"
     return {"title": title, "kind": "pair", "group": "task", "filters": PAIR_FILTERS, "problems": problems} | {
@@ -202,29 +203,36 @@ def _order(stem: str) -> tuple[str, int]:
     return (match["strategy"], int(match["n"])) if match else (stem, 0)
 
 
-def gold_answers(tasks: Iterable[str], options: dict, split: str) -> dict[str, str]:
-    """Problem id -> reference answer, for tasks whose problems a local generator draws (never a download)."""
-    gold: dict[str, str] = {}
+def _local(task: object, options: dict, split: str) -> bool:
+    """Whether the task's problems can be read without a download: a seeded generator, or a test file."""
+    if isinstance(task, GeneratedTask):
+        return type(task)._split is GeneratedTask._split  # not a data-file variant
+    data_path = options.get("data_path")
+    return split == "test" and isinstance(data_path, str) and Path(data_path).expanduser().is_file()
+
+
+def problem_facts(tasks: Iterable[str], options: dict, split: str) -> dict[str, dict]:
+    """Problem id -> {"g": reference answer, "l": level where the task has levels}, for local problems only."""
+    facts: dict[str, dict] = {}
     for spec in tasks:
         try:
             task = get_task(str(spec), **(options or {}))
-        except Exception:  # an unknown or optional task: the report shows samples without a gold answer
+            if not _local(task, options or {}, split):
+                continue  # problems from a hub: not fetched while writing a report
+            problems = task.problems(split)
+        except Exception:  # an unknown task, a split it lacks, a bad option: the samples show without gold answers
             continue
-        if not isinstance(task, GeneratedTask) or type(task)._split is not GeneratedTask._split:
-            continue  # problems read from a file or a hub: not read while writing a report
-        try:
-            gold.update({p.id: p.answer for p in task.problems(split)})
-        except Exception:  # a split the task lacks, a bad option: no gold answers, the samples still show
-            continue
-    return gold
+        for p in problems:
+            facts[p.id] = _compact({"g": p.answer, "l": p.fields.get("level")})
+    return facts
 
 
-def run_gold(run: RunFolder, records: list[dict]) -> dict[str, str]:
+def run_facts(run: RunFolder, records: list[dict]) -> dict[str, dict]:
     config = run.config
     tasks = config.get("tasks") or ([config["task"]] if config.get("task") else [])
     tasks = tasks or sorted({str(r.get("task")) for r in records[:1000] if r.get("task")})
     split = config.get("split") or config.get("eval_split") or "test"
-    return gold_answers(tasks, config.get("task_options") or {}, split)
+    return problem_facts(tasks, config.get("task_options") or {}, split)
 
 
 def datasets(run: RunFolder) -> list[dict]:
@@ -236,7 +244,7 @@ def datasets(run: RunFolder) -> list[dict]:
         if (path / name).exists():
             records = read_rows(path / name, run.notes)
             title = "teacher traces" if run.kind == "distill" else "scored samples"
-            out.append(scored_dataset(title, records, run_gold(run, records)))
+            out.append(scored_dataset(title, records, run_facts(run, records)))
     if run.kind == "scale":
         dataset = scale_dataset(path, run.notes)
         if dataset:
@@ -246,12 +254,12 @@ def datasets(run: RunFolder) -> list[dict]:
         for name, folder in run.held_out.items():
             if (folder.path / "samples.jsonl").exists():
                 held[name] = read_rows(folder.path / "samples.jsonl", run.notes)
-        gold = run_gold(run.held_out.get("after") or run.held_out.get("before") or run, sum(held.values(), []))
+        facts = run_facts(run.held_out.get("after") or run.held_out.get("before") or run, sum(held.values(), []))
         if "before" in held and "after" in held:
-            out.append(pair_dataset(held["before"], held["after"], gold))
+            out.append(pair_dataset(held["before"], held["after"], facts))
         for name in ("after", "before"):
             if name in held:
-                out.append(scored_dataset(f"held-out {name} training", held[name], gold))
+                out.append(scored_dataset(f"held-out {name} training", held[name], facts))
         if run.kind == "grpo" and (path / "samples.jsonl").exists():
             out.append(rollout_dataset(read_rows(path / "samples.jsonl", run.notes)))
     if run.kind == "recipe" and run.comparison:

@@ -83,6 +83,8 @@ class Page:
         if run.kind == "eval" and isinstance(run.summary, list) and run.summary:
             charts = figures.eval_charts(run.summary, prefix=f"{i}-")
             parts += ["<h3>Summary</h3>", sections.eval_table(run.summary), sections.pass_k_tables(run.summary)]
+            levels = sections.level_table(own[0]) if own else ""
+            parts += ["<h3>By difficulty level</h3>", levels] if levels else []
             if charts:
                 parts += ["<h3>Accuracy against compute</h3>", _charts(charts)]
                 parts.append(self._png(i, "accuracy-vs-compute", charts))

@@ -268,3 +268,32 @@ def distill_tables(run: RunFolder) -> str:
         ("completion tokens", f"{generation.get('completion_tokens', 0):,}"),
     ]
     return table(["distillation", "value"], rows, "distill")
+
+
+def level_table(dataset: dict) -> str:
+    """Accuracy per difficulty level (the task's `level` field, e.g. MATH's 1-5), from the browser's rows."""
+    levels = {pid: facts["l"] for pid, facts in dataset["problems"].items() if "l" in facts}
+    if not levels:
+        return ""
+    cells: dict[tuple[str, str], list[int]] = {}
+    problems: dict[tuple[str, str], set] = {}
+    for row in dataset["rows"]:
+        if row.get("p") not in levels:
+            continue
+        key = (str(row.get("k", "")), str(levels[row["p"]]))
+        counts = cells.setdefault(key, [0, 0])
+        counts[0] += row.get("v") == 1
+        counts[1] += 1
+        problems.setdefault(key, set()).add(row["p"])
+    rows = [
+        [task, level, len(problems[(task, level)]), total, correct, rate(correct / total)]
+        for (task, level), (correct, total) in sorted(
+            cells.items(), key=lambda item: (item[0][0], _level_key(item[0][1]))
+        )
+    ]
+    return table(["task", "level", "problems", "samples", "correct", "pass@1"], rows, "levels")
+
+
+def _level_key(level: str) -> tuple[float, str]:
+    digits = "".join(c for c in level if c.isdigit())
+    return (float(digits) if digits else float("inf"), level)
