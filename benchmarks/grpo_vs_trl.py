@@ -21,6 +21,11 @@ shape, see `common.load_bench_model`; the default model's weights cannot travel 
 Both arms then train the same bf16 weights on CUDA; the fixed-batch loss is still computed in fp32
 first. A random model's completions run to the token limit and score 0: the step is the same work.
 The result is then named grpo_vs_trl_cuda and memory is torch's peak GPU allocation.
+
+At reasoning lengths: `--max-completion-length 512 --batch-size 8` (G = 8, one prompt per step) with
+`--model random:FOLDER` (a random-init model of the default's shape, whose completions run to the limit;
+the real model stops far short of 512 on sums), e.g. `--steps 4 --rounds 2` (about an hour on 2 cores).
+Any length other than 48 is written as grpo_vs_trl_<length>.json.
 """
 
 from __future__ import annotations
@@ -304,7 +309,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--dtype", default="float32", help="training dtype (bfloat16 on a GPU)")
+    parser.add_argument("--max-completion-length", type=int, default=SETTING["max_completion_length"])
+    parser.add_argument("--batch-size", type=int, default=SETTING["batch_size"], help="completions per step (G = 8)")
     args = parser.parse_args()
+    SETTING.update(max_completion_length=args.max_completion_length, batch_size=args.batch_size)  # both arms
     if args.arm:
         result = (arm_ours if args.arm == "ours" else arm_trl)(
             args.steps, args.model, args.threads, args.device, args.dtype
@@ -323,6 +331,10 @@ def main() -> None:
         args.device,
         "--dtype",
         args.dtype,
+        "--max-completion-length",
+        str(args.max_completion_length),
+        "--batch-size",
+        str(args.batch_size),
     ]
     cuda = args.device.startswith("cuda")
     runs: dict[str, list[dict]] = {"ours": [], "trl": []}
@@ -335,7 +347,9 @@ def main() -> None:
     grad_rel = abs(a["grad_norm"] - b["grad_norm"]) / max(abs(b["grad_norm"]), 1e-12)
     speedup = trl["median"] / ours["median"]
     result = {
-        "name": "grpo_vs_trl" + ("_cuda" if cuda else ""),
+        "name": "grpo_vs_trl"
+        + ("" if args.max_completion_length == 48 else f"_{args.max_completion_length}")
+        + ("_cuda" if cuda else ""),
         "device": device_name() if cuda else device_name() + f", {args.threads} threads",
         "versions": versions("trl"),
         "setting": (
