@@ -87,7 +87,7 @@ def test_options_are_derived_from_the_config_fields(name, cls, old):
 
 def test_eval_help_shows_defaults_and_one_progress_switch():
     output = CliRunner().invoke(app, ["eval", "--help"], env={"COLUMNS": "250"}).output
-    assert "[default: 512]" in output and "[default: runs/eval]" in output
+    assert "[default: 512]" in output and "runs/eval/TASK-MODEL" in output
     assert "--no-no-progress" not in output
 
 

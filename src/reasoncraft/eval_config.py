@@ -14,8 +14,10 @@ Launch:  reasoncraft eval --task arith-sum-2d --samples 4 --temperature 0.7    o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .backends.base import SamplingParams
@@ -27,6 +29,23 @@ PRESETS: dict[str, dict] = {
     "r1": {"temperature": 0.6, "top_p": 0.95, "samples": 64, "max_new_tokens": 32768},
     "greedy": {"temperature": 0.0, "samples": 1},
 }
+
+
+def _slug(name: str) -> str:
+    """The last part of a name, path or URL, in characters a folder name keeps: "Qwen/Qwen2.5-7B" -> "Qwen2.5-7B"."""
+    stem = Path(name.rstrip("/")).name or name
+    stem = stem.removesuffix(".gguf").removesuffix(".yaml").removesuffix(".yml")
+    return re.sub(r"[^A-Za-z0-9._+-]+", "_", stem).strip("_") or "x"
+
+
+def default_out_dir(tasks: list[str], model: str) -> str:
+    """runs/eval/TASK-MODEL (the first task, +N for more).
+
+    >>> default_out_dir(["arith-sum-2d"], "smollm2-135m"), default_out_dir(["math500", "gsm8k"], "Qwen/Qwen2.5-7B")
+    ('runs/eval/arith-sum-2d-smollm2-135m', 'runs/eval/math500+1-Qwen2.5-7B')
+    """
+    more = f"+{len(tasks) - 1}" if len(tasks) > 1 else ""
+    return f"runs/eval/{_slug(tasks[0])}{more}-{_slug(model)}"
 
 
 @dataclass
@@ -66,9 +85,10 @@ class EvalConfig:
         "given explicitly win over it.",
         None,
     )
-    out_dir: str = _h(
-        "Output folder: samples.jsonl, summary.json, table.md, run.json, config.yaml.",
-        "runs/eval",
+    out_dir: str | None = _h(
+        "Output folder: samples.jsonl, summary.json, table.md, run.json, config.yaml "
+        "(default: runs/eval/TASK-MODEL, so that evaluations of other tasks or models do not meet in one folder).",
+        None,
         cli=("--out", "--out-dir"),
     )
     cache_dir: str | None = _h("Completion cache shared by eval and scale (default: under REASONCRAFT_HOME).", None)
@@ -80,6 +100,8 @@ class EvalConfig:
 
     def __post_init__(self) -> None:
         self.task_options = dict(self.task_options or {})
+        if self.out_dir is None and self.tasks:
+            self.out_dir = default_out_dir(self.tasks, self.model or self.base_url or "model")
         if not self.tasks:
             raise ConfigError("name at least one task: --task arith-sum-2d (see `reasoncraft tasks`)")
         if self.model is None and self.base_url is None:
