@@ -98,3 +98,10 @@ def test_threads_default_leaves_busy_cores_alone(monkeypatch):
         assert use_threads(1) == 1 and torch.get_num_threads() == 1 and os.environ["OMP_NUM_THREADS"] == "1"
     finally:
         torch.set_num_threads(before)
+
+
+def test_task_options_typed_on_the_command_line_add_to_the_files(tmp_path):
+    config = tmp_path / "eval.yaml"
+    config.write_text("tasks: [countdown-3]\ntask_options: {max_target: 50}\n")
+    shown = CliRunner().invoke(app, ["eval", str(config), "--task-option", "seed=3", "--show-config"])
+    assert yaml.safe_load(shown.output)["task_options"] == {"max_target": 50, "seed": 3}

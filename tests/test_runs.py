@@ -206,3 +206,25 @@ def test_grpo_resume_after_sigkill_logs_each_steps_samples_once(tmp_path, kill_a
     per_step = {s: steps.count(s) for s in sorted(set(steps))}
     assert list(per_step) == [1, 2, 3, 4] and len(set(per_step.values())) == 1, per_step
     assert steps == sorted(steps)
+
+
+def test_train_with_the_same_config_continues_from_its_last_checkpoint(tmp_path):
+    from reasoncraft.cli.train import prepare_folder
+
+    out = tmp_path / "run"
+    config = GRPOConfig(out_dir=str(out), steps=4)
+    assert prepare_folder("train grpo", config, None, False) == (None, False)  # a fresh run
+    (out / "metrics.jsonl").write_text('{"step": 1}\n')  # killed before its first checkpoint
+    assert prepare_folder("train grpo", config, None, False) == (None, False)
+    assert not (out / "metrics.jsonl").exists()  # nothing to continue from: started again, not appended to
+    step = out / "checkpoints" / "step-000002"
+    step.mkdir(parents=True)
+    (step / "state.json").write_text("{}")
+    (out / "checkpoints" / "latest").write_text("step-000002")
+    assert prepare_folder("train grpo", config, None, False) == (str(out), False)  # continues from the checkpoint
+    (out / "summary.json").write_text("{}")
+    assert prepare_folder("train grpo", config, None, False) == (None, True)  # finished: nothing to do
+    explicit = str(out / "checkpoints" / "step-000002")
+    longer = GRPOConfig(out_dir=str(out), steps=6)
+    assert prepare_folder("train grpo", longer, explicit, False) == (explicit, False)  # --resume with more steps
+    assert "steps: 4 -> 6" in json.loads((out / runs.IDENTITY_NAME).read_text())["resumed_with_changes"][0]["changed"]

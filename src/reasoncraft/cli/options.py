@@ -140,7 +140,11 @@ def load_or_exit(cls: type, path: str | None, overrides: list[str] | None, given
     if path is not None and "=" in path:  # only overrides were given
         overrides, path = [path, *overrides], None
     try:
-        return build(cls, resolve_values(cls, path, overrides, given))
+        values = resolve_values(cls, path, overrides)
+        for key, value in resolve_values(cls, None, (), given).items():  # options win; key=value options add
+            both = isinstance(value, dict) and isinstance(values.get(key), dict)
+            values[key] = {**values[key], **value} if both else value
+        return build(cls, values)
     except ConfigError:
         raise
     except ValueError as exc:  # a rule a config's __post_init__ checks
