@@ -370,3 +370,27 @@ def test_levels_and_gold_answers_come_from_a_local_test_file(tmp_path, shared_da
     shown = [body[i + 1] for i in range(0, 6 * len(levels), 6)]
     assert shown == sorted(levels, key=int)
     assert sum(int(body[i + 3]) for i in range(0, 6 * len(levels), 6)) == 24  # every sample in one level
+
+
+def test_scale_rows_that_carry_candidates_show_their_scores_and_pick(tmp_path):
+    """The row format proposed for the sweep (today it writes only the pick): the chosen text and every candidate
+    with its answer and verifier score; the browser marks the candidate whose text was chosen."""
+    results = tmp_path / "scale" / "results" / "k" / "test"
+    results.mkdir(parents=True)
+    row = {
+        "id": "p0",
+        "correct": True,
+        "answer": "7",
+        "completion_tokens": 12,
+        "text": "3 + 4 = 7. Answer: 7",
+        "candidates": [
+            {"text": "3 + 4 = 8. Answer: 8", "answer": "8", "score": 0.2},
+            {"text": "3 + 4 = 7. Answer: 7", "answer": "7", "score": 0.9},
+        ],
+    }
+    (results / "best-of-n-n2.jsonl").write_text(json.dumps(row) + "\n")
+    (tmp_path / "scale" / "summary.json").write_text(json.dumps({"rows": [], "compute_optimal": None}))
+    data = Page(write_report([tmp_path / "scale"], png=False).read_text()).dataset("strategies")
+    (shown,) = data["rows"]
+    assert shown["k"] == "best-of-n-n2" and shown["v"] == 1 and shown["c"] == row["text"]
+    assert [c.get("pick", False) for c in shown["m"]] == [False, True] and [c["s"] for c in shown["m"]] == [0.2, 0.9]
