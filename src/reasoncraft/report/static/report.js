@@ -114,7 +114,9 @@
     if (r.e && r.e !== "length") facts.push("finish: " + r.e);
     head.appendChild(el("span", "facts", facts.join(" · ")));
     box.appendChild(head);
-    box.appendChild(el("pre", "completion", r.c === undefined ? "(no completion text in this file)" : r.c));
+    var shown = r.c === undefined ? "(no completion text in this file)" :
+      r.c.trim() === "" ? "(only whitespace: " + JSON.stringify(r.c) + ")" : r.c;
+    box.appendChild(el("pre", "completion", shown));
     var answers = el("div", "answers");
     answers.appendChild(el("span", null, "extracted: "));
     answers.appendChild(el("code", r.x === undefined ? "missing" : null, r.x === undefined ? "none" : r.x));
