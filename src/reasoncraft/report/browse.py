@@ -157,7 +157,7 @@ def pair_dataset(before: list[dict], after: list[dict], facts: dict[str, dict]) 
 _RESULT_NAME = re.compile(r"^(?P<strategy>.+)-n(?P<n>\d+)$")
 
 
-def scale_dataset(folder: Path, notes: list[str]) -> dict | None:
+def scale_dataset(folder: Path, notes: list[str], facts: dict[str, dict]) -> dict | None:
     """The per-problem picks of every strategy and budget of a scale run (results/<settings>/<split>/)."""
     files = sorted((folder / "results").glob("*/*/*.jsonl"))
     if not files:
@@ -181,7 +181,7 @@ def scale_dataset(folder: Path, notes: list[str]) -> dict | None:
                     }
                 )
             )
-    problems = {r["p"]: {} for r in rows if "p" in r}
+    problems = {r["p"]: facts.get(r["p"], {}) for r in rows if "p" in r}
     title = "strategies: the answer each picked, per problem and budget"
     return {
         "title": title,
@@ -246,7 +246,7 @@ def datasets(run: RunFolder) -> list[dict]:
             title = "teacher traces" if run.kind == "distill" else "scored samples"
             out.append(scored_dataset(title, records, run_facts(run, records)))
     if run.kind == "scale":
-        dataset = scale_dataset(path, run.notes)
+        dataset = scale_dataset(path, run.notes, run_facts(run, []))
         if dataset:
             out.append(dataset)
     if run.kind in ("grpo", "sft"):
