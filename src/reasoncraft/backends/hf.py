@@ -46,6 +46,7 @@ from .base import Completion, Prompt, SamplingParams
 # --- pure sampling math ---------------------------------------------------------------------------
 
 
+STATIC_WIDTH_STEP = 32  # the static path left-pads prompts to a multiple of this (each cache shape compiles once)
 CANDIDATES = 64  # top-k/top-p sample from the top 64 logits when they hold the nucleus (exact; see below)
 
 
@@ -280,6 +281,7 @@ class HFBackend:
         pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.tokenizer.eos_token_id
         expanded = [ids for ids in prompt_ids for _ in range(n)]  # each sample's prompt in its own row
         B, width = len(expanded), max(len(ids) for ids in expanded)
+        width = -(-width // STATIC_WIDTH_STEP) * STATIC_WIDTH_STEP  # few distinct cache shapes: few recompilations
         total = width + sampling.max_new_tokens
         input_ids = torch.full((B, width), pad, dtype=torch.long, device=self.device)  # (B, W)
         mask = torch.zeros((B, total), dtype=torch.long, device=self.device)  # (B, W + max_new): the whole cache
