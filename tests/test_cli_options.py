@@ -96,6 +96,7 @@ def test_threads_default_leaves_busy_cores_alone(monkeypatch):
     before = torch.get_num_threads()
     try:
         assert use_threads(1) == 1 and torch.get_num_threads() == 1 and os.environ["OMP_NUM_THREADS"] == "1"
+        assert use_threads(0) == 1  # what a launcher (or the user) set wins over the automatic count
     finally:
         torch.set_num_threads(before)
 

@@ -122,8 +122,10 @@ def auto_threads() -> int:
 
 
 def use_threads(threads: int) -> int:
-    """Set the CPU threads of torch (now, or when it is imported) to `threads`, 0 meaning `auto_threads()`."""
-    count = threads or auto_threads()
+    """Set the CPU threads of torch (now, or when it is imported) to `threads`; 0 means OMP_NUM_THREADS when a
+    user or a launcher set it (torchrun sets 1 per process), else `auto_threads()`."""
+    given = os.environ.get("OMP_NUM_THREADS", "")
+    count = threads or (int(given) if given.isdigit() and int(given) > 0 else auto_threads())
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = str(count)
     torch = sys.modules.get("torch")
