@@ -163,7 +163,7 @@ class ExampleStream:
         batch = []
         while len(batch) < self.size:
             if self.index == len(self.order):
-                self.epoch, self.index, self.order = self.epoch + 1, 0, None
+                self.epoch, self.index = self.epoch + 1, 0
                 self.order = self._order()
             batch.append(self.examples[self.order[self.index]])
             self.index += 1
