@@ -219,10 +219,17 @@ def test_a_server_answering_garbage_is_reported_within_seconds(name, status, kin
     assert not (tmp_path / "o").exists()
 
 
-def test_a_server_that_is_not_there_is_reported_within_seconds(tmp_path):
+def test_a_server_that_is_not_there_is_reported_within_seconds(tmp_path, monkeypatch):
     result, seconds = _eval_server(f"http://127.0.0.1:{_closed_port()}/v1", tmp_path)
     _assert_one_line_error(result, "cannot reach")
     assert seconds < 10
+    import reasoncraft.train.grpo as grpo
+
+    monkeypatch.setattr(grpo, "train_grpo", lambda *a, **k: pytest.fail("training started"))
+    url = f"http://127.0.0.1:{_closed_port()}/v1"
+    argv = ["train", "grpo", GRPO, f"rollout_server={url}", f"out_dir={tmp_path / 'g'}"]
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    _assert_one_line_error(CliRunner().invoke(app, argv, env={"COLUMNS": "120"}), "cannot reach")
 
 
 def _arith_prompt():

@@ -18,7 +18,7 @@ from ..rewards.base import get_reward
 from ..train.checkpoint import CheckpointError, resolve_checkpoint
 from ..train.grpo_config import GRPOConfig
 from ..train.sft_config import SFTConfig
-from .checks import check_model_name, check_task, claim_folder, use_threads
+from .checks import check_model_name, check_server, check_task, claim_folder, use_threads
 from .errors import UserError
 from .options import OVERWRITE_HELP, SHOW_CONFIG_HELP, THREADS_HELP, load_or_exit, show_config
 
@@ -78,6 +78,8 @@ def _train(
 
 
 def _check_grpo(config: GRPOConfig) -> None:
+    if config.rollout_server:  # within seconds, before the policy loads
+        check_server(config.rollout_server, config.rollout_model or config.model, "rollout_model=")
     for name in config.rewards:
         try:
             get_reward(name)
