@@ -108,6 +108,7 @@ def test_distill_route_with_the_task_solver_on_a_tiny_model(tmp_path):
         min_sft_examples=6,
         batch_problems=8,
         out_dir=str(tmp_path / "out"),
+        workers=1,  # in this process (the parallel runner has its own test)
     )
     result = CliRunner().invoke(app, ["run", "distill", *(f"{k}={v}" for k, v in settings.items())])
     assert result.exit_code == 0, result.output
@@ -139,3 +140,21 @@ def test_quick_r1_zero_trains_as_the_grpo_quickstart(tmp_path):
     evaluation = next(s for s in plan("r1-zero", RecipeConfig()) if s.name == "r1-zero/seed0/eval").config
     assert evaluation["max_new_tokens"] == quickstart.max_completion_length and evaluation["temperature"] == 0.0
     assert evaluation["limit"] == quickstart.eval_problems and evaluation["template"] == quickstart.template
+
+
+def test_recipe_doctests():
+    import doctest
+
+    from reasoncraft.data import column_addition
+    from reasoncraft.recipes import comparison, kinds, runner, schedule, stages
+
+    for module in (column_addition, comparison, kinds, runner, schedule, stages):
+        assert doctest.testmod(module).failed == 0, module.__name__
+
+
+def test_two_workers_shorten_the_planned_eta():
+    one, two = (RecipeConfig.from_values({"workers": w}) for w in (1, 2))
+    stages, root = prepare("compare", one)
+    _, serial = describe_plan("compare", one, stages, root)
+    _, parallel = describe_plan("compare", two, stages, root)
+    assert parallel < serial

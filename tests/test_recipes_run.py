@@ -101,6 +101,7 @@ def tiny_settings(base: dict, out: Path, **overrides) -> RecipeConfig:
         teacher=base["model"],
         min_sft_examples=1,
         batch_problems=8,
+        workers=1,
         num_threads=1,
         out_dir=str(out),
     )
@@ -291,3 +292,24 @@ def test_sigkill_during_r1_stages_then_rerun_gives_the_same_table(sevens_base, t
         assert read_stage(out / name)["done"]
     got = json.loads((out / "comparison" / "comparison.json").read_text())
     assert _without_timing(got) == _without_timing(expected)
+
+
+def test_independent_stages_in_parallel_processes_give_the_same_comparison(sevens_base, tmp_path):
+    """workers=2: stages whose inputs are finished run at the same time, each in its own process; the comparison
+    is the one a run of one stage after another gives."""
+    routes = ["r1-zero", "distill"]  # a process per stage costs seconds of imports: few stages
+    lines: list[str] = []
+    run_recipe("compare", tiny_settings(sevens_base, tmp_path / "one", routes=routes), log=lambda m: None)
+    run_recipe("compare", tiny_settings(sevens_base, tmp_path / "two", routes=routes, workers=2), log=lines.append)
+    one, two = (json.loads((tmp_path / f / "comparison/comparison.json").read_text()) for f in ("one", "two"))
+    assert _without_timing(one) == _without_timing(two)
+    started = [line for line in lines if line.endswith("(started)")]
+    assert len(started) == len(plan("compare", tiny_settings(sevens_base, tmp_path, routes=routes)))
+    # at some moment two stages were running: a second one started before the first had finished
+    order = [
+        ("start", line.split("] ")[1].split(":")[0]) if line.endswith("(started)") else ("end", None)
+        for line in lines
+        if line.endswith("(started)") or " done in " in line
+    ]
+    assert any(a[0] == "start" and b[0] == "start" for a, b in zip(order, order[1:]))
+    assert (tmp_path / "two/r1-zero/seed0/grpo/log.txt").stat().st_size > 0

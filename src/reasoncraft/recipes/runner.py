@@ -2,7 +2,7 @@
 
 Everything that can be checked without compute is checked first (the route, every key and value of the
 config, every stage's input); then the plan is printed, one line per stage with an estimate of its wall
-time; then the stages run in order (`recipes.stages.run_stages`: finished stages with the same key are
+time; then the stages run in order (`recipes.schedule.run_stages`: finished stages with the same key are
 skipped, so the same command continues a killed run). The recipe folder gets `recipe.yaml` (the resolved
 config) and a `run.json` for the whole recipe beside each stage's own.
 
@@ -22,8 +22,9 @@ from ..models import CATALOGUE
 from ..record import RunRecord
 from .compare import plan
 from .kinds import KINDS
+from .schedule import run_stages
 from .settings import HARDWARE, RECIPES, RecipeConfig
-from .stages import Stage, check_order, read_stage, run_stages, stage_key
+from .stages import Stage, check_order, read_stage, shares_cache, stage_key
 
 # Seconds for the default model on this project's 2-core CPU with one thread, from recorded measurements
 # (benchmarks/RESULTS.md, 2026-11-26, load ~2): a generated token slot (169 useful tokens/s batched, generation
@@ -63,9 +64,42 @@ def _clock(seconds: float) -> str:
     return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
 
 
+def makespan(stages: list[Stage], seconds: dict[str, float], workers: int) -> float:
+    """Wall time of the stages left (`seconds` by name) when up to `workers` run at once, each as soon as its
+    inputs are finished (the runner's rule, cache sharing included): a list-scheduling simulation.
+
+    >>> a, b, c = (Stage(n, "grpo", {}, i) for n, i in (("a", {}), ("b", {}), ("c", {"x": "a"})))
+    >>> makespan([a, b, c], {"a": 2.0, "b": 3.0, "c": 2.0}, 1), makespan([a, b, c], {"a": 2.0, "b": 3.0, "c": 2.0}, 2)
+    (7.0, 4.0)
+    """
+    finish: dict[str, float] = {}
+    free = [0.0] * workers
+    left = [s for s in stages if s.name in seconds]
+    running: list[tuple[float, Stage]] = []
+    while left:
+        slot = min(range(workers), key=free.__getitem__)
+        now = free[slot]
+        ready = [
+            s
+            for s in left
+            if all(finish.get(up, 0.0) <= now for up in s.inputs.values() if up in seconds)
+            and all(up in finish or up not in seconds for up in s.inputs.values())
+            and not any(end > now and shares_cache(s, other) for end, other in running)
+        ]
+        if not ready:  # wait for the next stage to finish
+            free[slot] = min(end for end, _ in running if end > now)
+            continue
+        stage = ready[0]
+        left.remove(stage)
+        finish[stage.name] = free[slot] = now + seconds[stage.name]
+        running.append((finish[stage.name], stage))
+    return max(finish.values(), default=0.0)
+
+
 def describe_plan(recipe: str, c: RecipeConfig, stages: list[Stage], root: Path) -> tuple[list[str], float | None]:
-    """The plan as lines (stage, what it does, ETA or 'done'), and the total ETA of what is left."""
-    lines, total, keys = [], 0.0, {}
+    """The plan as lines (stage, what it does, ETA or 'done'), and the total ETA of what is left (with `workers`
+    stages side by side)."""
+    lines, total, keys, seconds = [], 0.0, {}, {}
     for i, stage in enumerate(stages, 1):
         keys[stage.name] = stage_key(stage, {role: keys[up] for role, up in stage.inputs.items()})
         done = read_stage(root / stage.name)
@@ -74,6 +108,7 @@ def describe_plan(recipe: str, c: RecipeConfig, stages: list[Stage], root: Path)
             continue
         eta = estimate(stage, c)
         total = total + eta if total is not None and eta is not None else None
+        seconds[stage.name] = eta or 0.0
         shown = _clock(eta) if eta is not None else "?"
         lines.append(f"  {i:2d}. {stage.name:32s} {stage.about}  ETA {shown}")
     head = (
@@ -81,6 +116,8 @@ def describe_plan(recipe: str, c: RecipeConfig, stages: list[Stage], root: Path)
         f"in {root}/"
     )
     hardware = HARDWARE.get(c.preset or "")
+    if total is not None and c.workers > 1:  # stages side by side: the schedule's length, not the sum
+        total = makespan(stages, seconds, c.workers)
     return [head, *([f"  needs: {hardware}"] if hardware else []), *lines], total
 
 
@@ -132,7 +169,16 @@ def run_recipe(recipe: str, config: RecipeConfig, *, log: Callable[[str], None] 
     record = RunRecord(f"run {recipe}", config_dict(config), root)
     started = time.perf_counter()
     estimates = {stage.name: estimate(stage, config) for stage in stages}
-    records = run_stages(stages, root, KINDS, log=log, device=config.device, estimates=estimates)
+    records = run_stages(
+        stages,
+        root,
+        KINDS,
+        log=log,
+        device=config.device,
+        estimates=estimates,
+        workers=config.workers,
+        threads=config.num_threads,
+    )
     record.finish(
         recipe=recipe,
         stages={name: {"kind": r["kind"], "key": r["key"], "wall_s": r.get("wall_s")} for name, r in records.items()},

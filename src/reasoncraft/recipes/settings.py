@@ -64,6 +64,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "sft_learning_rate": 1e-5,
         "sft_max_seq_length": 1280,
         "num_threads": 0,
+        "workers": 1,  # one GPU: one stage at a time
         "device": "cuda",
     },
 }
@@ -150,6 +151,11 @@ class RecipeConfig:
     sft_max_seq_length: int = _h("Longest SFT example in tokens.", 256)
     # mechanics
     num_threads: int = _h("torch CPU threads of each stage (1 is fastest on a shared 2-core machine).", 1)
+    workers: int = _h(
+        "Stages that do not depend on each other run at the same time, up to this many, each in its own process "
+        "(1: one after another, in this process). On a 2-core CPU: 2 workers of 1 thread each.",
+        2,
+    )
     device: str | None = _h("cpu or cuda (default: cuda when present).", None)
     batch_problems: int = _h("Problems per generation batch.", 32)
     out_dir: str | None = _h("Recipe folder (default: runs/<recipe>-<preset>).", None)
@@ -178,6 +184,7 @@ class RecipeConfig:
         ):
             need(getattr(self, name) >= 1, f"{name} must be >= 1: got {getattr(self, name)}")
         need(0 <= self.general_share < 1, f"general_share must be in [0, 1): got {self.general_share}")
+        need(self.workers >= 1, f"workers must be >= 1 (1: stages one after another): got {self.workers}")
         need(self.min_sft_examples >= 1, f"min_sft_examples must be >= 1: got {self.min_sft_examples}")
         need(
             self.data_layout in ("answer", "r1", "none"),

@@ -1,4 +1,4 @@
-"""Stages: the unit a recipe is made of, and the runner that resumes a recipe stage by stage.
+"""Stages: the unit a recipe is made of, their keys and their records; `recipes.schedule` runs them.
 
 A stage has a name (its folder under the recipe's output folder, e.g. `r1/seed0/sft-cold`), a kind (which
 engine it calls: evaluate, scale, grpo, sft, distill, general, compare; `recipes.kinds`), a config (plain
@@ -27,15 +27,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..config import ConfigError
-from ..record import RECORD_NAME, RunRecord
 
 STAGE_FILE = "stage.json"
 
@@ -113,7 +110,7 @@ def read_stage(folder: Path) -> dict | None:
         return None
 
 
-def _write_json(path: Path, data: dict) -> None:
+def write_json(path: Path, data: dict) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=2, default=str))
     os.replace(tmp, path)
@@ -140,56 +137,9 @@ class Context:
         return self.root / rel
 
 
-def run_stages(
-    stages: Sequence[Stage],
-    root: str | Path,
-    kinds: Mapping[str, Callable[..., dict]],
-    *,
-    log: Callable[[str], None] = print,
-    device: str | None = None,
-    estimates: Mapping[str, float | None] | None = None,
-) -> dict[str, dict]:
-    """Run every stage not already done with the same key; return each stage's stage.json, by name.
-
-    `estimates` (stage name -> seconds) adds the estimated time left to each stage's closing line."""
-    check_order(stages, kinds)
-    ctx = Context(Path(root), log=log, device=device)
-    ctx.root.mkdir(parents=True, exist_ok=True)
-    keys: dict[str, str] = {}
-    for index, stage in enumerate(stages, 1):
-        input_keys = {role: keys[upstream] for role, upstream in stage.inputs.items()}
-        key = keys[stage.name] = stage_key(stage, input_keys)
-        folder = ctx.root / stage.name
-        done = read_stage(folder)
-        if done is not None and done.get("done") and done.get("key") == key:
-            log(f"[{index}/{len(stages)}] {stage.name}: done before, skipped")
-            ctx.records[stage.name] = done
-            continue
-        if folder.exists():  # stale (upstream or config changed) or half-written (killed): start it afresh
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
-        record = {
-            "name": stage.name,
-            "kind": stage.kind,
-            "config": dict(stage.config),
-            "config_hash": digest(dict(stage.config)),
-            "inputs": {role: {"stage": up, "key": keys[up]} for role, up in stage.inputs.items()},
-            "key": key,
-            "done": False,
-            "started": time.time(),
-        }
-        _write_json(folder / STAGE_FILE, record)
-        log(f"[{index}/{len(stages)}] {stage.name}: {stage.about or stage.kind} ...")
-        started = time.perf_counter()
-        inputs = {role: ctx.records[up]["outputs"] for role, up in stage.inputs.items()}
-        outputs = kinds[stage.kind](dict(stage.config), inputs, folder, ctx, stage.name)
-        wall = time.perf_counter() - started
-        if not (folder / RECORD_NAME).exists():  # an engine that writes no run record of its own
-            RunRecord(f"recipe stage {stage.kind}", dict(stage.config), folder).finish(outputs=outputs)
-        record.update(done=True, finished=time.time(), wall_s=round(wall, 3), outputs=outputs)
-        _write_json(folder / STAGE_FILE, record)
-        ctx.records[stage.name] = record
-        left = [(estimates or {}).get(s.name) for s in stages[index:]]
-        rest = "" if estimates is None or None in left else f"; about {sum(left) / 60:.0f} min left"
-        log(f"[{index}/{len(stages)}] {stage.name}: done in {wall:.0f} s{rest}")
-    return ctx.records
+def shares_cache(a: Stage, b: Stage) -> bool:
+    """Whether two stages sample one model through the recipe's completion cache (one file per model): they
+    must not append to it at the same time."""
+    sampling = ("evaluate", "scale")
+    same_model = "model" in a.config and a.config["model"] == b.config.get("model")
+    return a.kind in sampling and b.kind in sampling and same_model
