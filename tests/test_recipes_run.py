@@ -242,14 +242,16 @@ import sys
 from reasoncraft.recipes.runner import run_recipe
 sys.path.insert(0, {tests!r})
 from test_recipes_run import tiny_settings
-run_recipe("r1", tiny_settings({base!r}, __import__("pathlib").Path({out!r})), log=lambda m: print(m, flush=True))
+settings = tiny_settings({base!r}, __import__("pathlib").Path({out!r}){extra})
+run_recipe({recipe!r}, settings, log=lambda m: print(m, flush=True))
 """
 
 
-def _child(base: dict, out: Path) -> subprocess.Popen:
-    code = _CHILD.format(tests=str(Path(__file__).parent), base=base, out=str(out))
+def _child(base: dict, out: Path, recipe: str = "r1", extra: str = "", **kwargs) -> subprocess.Popen:
+    code = _CHILD.format(tests=str(Path(__file__).parent), base=base, out=str(out), recipe=recipe, extra=extra)
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    streams = kwargs or {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT}
+    return subprocess.Popen([sys.executable, "-c", code], env=env, **streams)
 
 
 # Each kill costs a fresh process (~15-25 s of imports and loading here), so the default tier kills r1 during one
@@ -313,3 +315,36 @@ def test_independent_stages_in_parallel_processes_give_the_same_comparison(seven
     ]
     assert any(a[0] == "start" and b[0] == "start" for a, b in zip(order, order[1:]))
     assert (tmp_path / "two/r1-zero/seed0/grpo/log.txt").stat().st_size > 0
+
+
+def _workers_of(folder: Path) -> list[int]:
+    """Process ids of stage workers running a stage under `folder` (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"reasoncraft.recipes.worker" in command and any(str(folder).encode() in part for part in command):
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; the worker's death signal is Linux's")
+def test_sigkill_of_a_parallel_run_takes_its_stage_processes_with_it(sevens_base, tmp_path):
+    out = tmp_path / "run"
+    extra = ", routes=['r1-zero', 'distill'], workers=2"
+    child = _child(sevens_base, out, "compare", extra, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while not _workers_of(out) and child.poll() is None and time.time() < deadline:
+        time.sleep(0.02)
+    assert _workers_of(out), "no stage process was seen running"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    deadline = time.time() + 3  # a stage process is seen during its imports: seconds before it could end
+    while _workers_of(out) and time.time() < deadline:
+        time.sleep(0.05)
+    assert not _workers_of(out)  # no stage keeps running beside the rerun
+    settings = tiny_settings(sevens_base, out, routes=["r1-zero", "distill"], workers=2)
+    record = run_recipe("compare", settings, log=lambda m: None)
+    assert read_stage(out / "comparison")["done"] and (out / record["outputs"]["table"]).is_file()
