@@ -54,3 +54,4 @@ def run_command(
     outputs = record["outputs"]
     typer.echo("\n" + (root / outputs["table"]).read_text())
     typer.echo(f"comparison: {root / outputs['comparison']}; plot: {root / outputs['plot']}")
+    typer.echo(f"every stage's samples, models and run records: {root}/ (an HTML report: reasoncraft report {root})")
