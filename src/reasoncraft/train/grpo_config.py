@@ -20,8 +20,9 @@ from .loggers import normalize_report_to
 # The names reasoncraft.train.grpo_loss implements (kept here so reading a config needs no torch).
 AGGREGATIONS = ("grpo", "bnpo", "dr_grpo", "dapo")
 ADVANTAGES = ("grpo", "reinforce")
-# Packed-row length above which one row per completion trains faster (benchmarks/grpo_packing.py, CPU).
-SHARED_PROMPT_MAX_TOKENS = 0
+# Packed-row length above which one row per completion trains faster: ~853 measured on the CPU at G=8, P=64
+# (benchmarks/grpo_packing.py, benchmarks/RESULTS.md; a partial run under load).
+SHARED_PROMPT_MAX_TOKENS = 850
 
 
 @dataclass
