@@ -296,27 +296,6 @@ def test_sigkill_during_r1_stages_then_rerun_gives_the_same_table(sevens_base, t
     assert _without_timing(got) == _without_timing(expected)
 
 
-def test_independent_stages_in_parallel_processes_give_the_same_comparison(sevens_base, tmp_path):
-    """workers=2: stages whose inputs are finished run at the same time, each in its own process; the comparison
-    is the one a run of one stage after another gives."""
-    routes = ["r1-zero", "distill"]  # a process per stage costs seconds of imports: few stages
-    lines: list[str] = []
-    run_recipe("compare", tiny_settings(sevens_base, tmp_path / "one", routes=routes), log=lambda m: None)
-    run_recipe("compare", tiny_settings(sevens_base, tmp_path / "two", routes=routes, workers=2), log=lines.append)
-    one, two = (json.loads((tmp_path / f / "comparison/comparison.json").read_text()) for f in ("one", "two"))
-    assert _without_timing(one) == _without_timing(two)
-    started = [line for line in lines if line.endswith("(started)")]
-    assert len(started) == len(plan("compare", tiny_settings(sevens_base, tmp_path, routes=routes)))
-    # at some moment two stages were running: a second one started before the first had finished
-    order = [
-        ("start", line.split("] ")[1].split(":")[0]) if line.endswith("(started)") else ("end", None)
-        for line in lines
-        if line.endswith("(started)") or " done in " in line
-    ]
-    assert any(a[0] == "start" and b[0] == "start" for a, b in zip(order, order[1:]))
-    assert (tmp_path / "two/r1-zero/seed0/grpo/log.txt").stat().st_size > 0
-
-
 def _workers_of(folder: Path) -> list[int]:
     """Process ids of stage workers running a stage under `folder` (read from /proc)."""
     found = []
@@ -331,9 +310,14 @@ def _workers_of(folder: Path) -> list[int]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; the worker's death signal is Linux's")
-def test_sigkill_of_a_parallel_run_takes_its_stage_processes_with_it(sevens_base, tmp_path):
-    out = tmp_path / "run"
-    extra = ", routes=['r1-zero', 'distill'], workers=2"
+def test_parallel_stages_die_with_a_killed_run_and_give_the_sequential_comparison(sevens_base, tmp_path):
+    """workers=2: stages whose inputs are finished run at the same time, each in its own process. SIGKILL of the
+    command takes its stage processes with it; the same command then finishes with the comparison that a run of
+    one stage after another gives."""
+    routes = ["r1-zero", "distill"]  # a process per stage costs seconds of imports: few stages
+    run_recipe("compare", tiny_settings(sevens_base, tmp_path / "one", routes=routes), log=lambda m: None)
+    out = tmp_path / "two"
+    extra = f", routes={routes!r}, workers=2"
     child = _child(sevens_base, out, "compare", extra, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     while not _workers_of(out) and child.poll() is None and time.time() < deadline:
@@ -345,6 +329,11 @@ def test_sigkill_of_a_parallel_run_takes_its_stage_processes_with_it(sevens_base
     while _workers_of(out) and time.time() < deadline:
         time.sleep(0.05)
     assert not _workers_of(out)  # no stage keeps running beside the rerun
-    settings = tiny_settings(sevens_base, out, routes=["r1-zero", "distill"], workers=2)
-    record = run_recipe("compare", settings, log=lambda m: None)
-    assert read_stage(out / "comparison")["done"] and (out / record["outputs"]["table"]).is_file()
+    lines: list[str] = []
+    run_recipe("compare", tiny_settings(sevens_base, out, routes=routes, workers=2), log=lines.append)
+    one, two = (json.loads((tmp_path / f / "comparison/comparison.json").read_text()) for f in ("one", "two"))
+    assert _without_timing(one) == _without_timing(two)
+    # at some moment two stages were running: a second one started before the first had finished
+    order = [line.endswith("(started)") for line in lines if line.endswith("(started)") or " done in " in line]
+    assert any(a and b for a, b in zip(order, order[1:]))
+    assert (out / "r1-zero/seed0/grpo/log.txt").stat().st_size > 0
