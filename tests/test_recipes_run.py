@@ -223,6 +223,10 @@ def test_unknown_recipe_and_missing_teacher_fail_before_compute(tmp_path):
         prepare("r2", RecipeConfig(out_dir=str(tmp_path)))
     with pytest.raises(ConfigError, match="cold_start_teacher: .*no/such/.*fix the name"):
         prepare("r1", RecipeConfig(cold_start_teacher=str(tmp_path / "no/such/folder"), out_dir=str(tmp_path)))
+    with pytest.raises(ConfigError, match="task: .*unknown task 'nosuch'"):
+        prepare("compare", RecipeConfig(task="nosuch", teacher="smollm2-135m", out_dir=str(tmp_path)))
+    with pytest.raises(ConfigError, match="template: .*unknown prompt template"):
+        prepare("r1-zero", RecipeConfig(template="nosuch", out_dir=str(tmp_path)))
     assert not any(tmp_path.iterdir())  # nothing was written
 
 

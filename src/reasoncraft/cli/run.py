@@ -30,13 +30,13 @@ def run_command(
     show_config: bool = typer.Option(False, "--show-config", help="List every config key with its help, then exit."),
 ) -> None:
     """Run a route to a reasoning model, or compare them all (`compare`); rerun the same command to continue."""
+    if show_config:
+        typer.echo(describe(RecipeConfig))
+        return
     if list_recipes or recipe is None:
         for name in RECIPES:
             typer.echo(f"{name:8s} {ABOUT[name]}")
         typer.echo("presets: " + ", ".join(PRESETS) + " (preset=NAME; quick is the default)")
-        return
-    if show_config:
-        typer.echo(describe(RecipeConfig))
         return
     if recipe not in RECIPES:
         raise typer.BadParameter(f"unknown recipe {recipe!r}: use one of {', '.join(RECIPES)} (reasoncraft run --list)")

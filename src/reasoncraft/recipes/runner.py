@@ -19,7 +19,9 @@ from pathlib import Path
 
 from ..config import ConfigError, config_dict, save_config
 from ..models import CATALOGUE
+from ..prompts import get_template
 from ..record import RunRecord
+from ..tasks import get_task
 from .compare import plan
 from .kinds import KINDS
 from .schedule import run_stages
@@ -127,6 +129,16 @@ def prepare(recipe: str, config: RecipeConfig) -> tuple[list[Stage], Path]:
         raise ConfigError(f"unknown recipe {recipe!r}: use one of {', '.join(RECIPES)} (reasoncraft run --list)")
     stages = plan(recipe, config)
     check_order(stages, KINDS)
+    try:
+        task = get_task(config.task)
+    except (KeyError, ValueError, FileNotFoundError) as exc:
+        raise ConfigError(f"task: {exc} (`reasoncraft tasks` lists them)") from None
+    try:
+        get_template(config.template)
+    except (KeyError, ValueError) as exc:
+        raise ConfigError(f"template: {exc}") from None
+    if not task.problems("test", 1):
+        raise ConfigError(f"task: {config.task!r} has no test split to evaluate on: give a task with one")
     routes = config.routes if recipe == "compare" else [recipe]
     teacher = config.cold_start_teacher
     if "r1" in routes and teacher != "r1-zero" and not config.cold_start_base_url and not _loadable(teacher):
