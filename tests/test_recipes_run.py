@@ -318,7 +318,7 @@ def test_parallel_stages_die_with_a_killed_run_and_give_the_sequential_compariso
     """workers=2: stages whose inputs are finished run at the same time, each in its own process. SIGKILL of the
     command takes its stage processes with it; the same command then finishes with the comparison that a run of
     one stage after another gives."""
-    routes = ["r1-zero", "distill"]  # a process per stage costs seconds of imports: few stages
+    routes = ["distill"]  # a process per stage costs seconds of imports: few stages (base/eval beside teacher-data)
     run_recipe("compare", tiny_settings(sevens_base, tmp_path / "one", routes=routes), log=lambda m: None)
     out = tmp_path / "two"
     extra = f", routes={routes!r}, workers=2"
@@ -340,4 +340,4 @@ def test_parallel_stages_die_with_a_killed_run_and_give_the_sequential_compariso
     # at some moment two stages were running: a second one started before the first had finished
     order = [line.endswith("(started)") for line in lines if line.endswith("(started)") or " done in " in line]
     assert any(a and b for a, b in zip(order, order[1:]))
-    assert (out / "r1-zero/seed0/grpo/log.txt").stat().st_size > 0
+    assert (out / "distill/seed0/sft/log.txt").stat().st_size > 0
