@@ -171,3 +171,27 @@ def test_comparison_report_of_several_runs(browser, runs, tmp_path):
     options = [o.text for o in browser.find_elements("css selector", "#rc-dataset option")]
     assert any(o.startswith("eval: scored samples") for o in options)
     assert any(o.startswith("grpo: held-out: before and after") for o in options)
+
+
+def test_candidates_show_their_scores_and_the_pick(browser, tmp_path):
+    results = tmp_path / "scale" / "results" / "k" / "test"
+    results.mkdir(parents=True)
+    candidates = [
+        {"text": "Answer: 8", "answer": "8", "score": 0.2},
+        {"text": "Answer: 7", "answer": "7", "score": 0.9},
+    ]
+    row = {
+        "id": "p0",
+        "correct": True,
+        "answer": "7",
+        "completion_tokens": 4,
+        "text": "Answer: 7",
+        "candidates": candidates,
+    }
+    (results / "best-of-n-n2.jsonl").write_text(json.dumps(row) + "\n")
+    (tmp_path / "scale" / "summary.json").write_text(json.dumps({"rows": [], "compute_optimal": None}))
+    show(browser, write_report([tmp_path / "scale"], png=False))
+    items = browser.find_elements("css selector", "#rc-samples .candidates li")
+    assert len(items) == 2
+    picked = browser.find_elements("css selector", "#rc-samples .candidates li.pick")
+    assert len(picked) == 1 and "score 0.9" in picked[0].get_attribute("textContent")
