@@ -24,7 +24,7 @@ def test_scale_command_runs_and_writes_its_outputs(tmp_path, monkeypatch):
         [
             "scale",
             "--model",
-            "tiny",
+            "test/tiny",  # a hub id passes the name check; from_name is the tiny model
             "--limit",
             "3",
             "--max-n",
@@ -49,7 +49,7 @@ def test_scale_command_runs_and_writes_its_outputs(tmp_path, monkeypatch):
     assert "| majority | 2 |" in result.output
     assert (out / "scale.png").exists()
     record = json.loads((out / "run.json").read_text())
-    assert record["model"]["id"] == "tiny" and record["model"]["weights_sha256"]
+    assert record["model"]["id"] == "test/tiny" and record["model"]["weights_sha256"]
     bad = CliRunner().invoke(app, ["scale", "--max-n", "6", "--out", str(out)])
     assert bad.exit_code != 0 and "power of two" in bad.output
 
@@ -69,7 +69,7 @@ def test_scale_command_takes_a_reward_model_folder_and_a_step_delimiter(tmp_path
         [
             "scale",
             "--model",
-            "tiny",
+            "test/tiny",  # a hub id passes the name check; from_name is the tiny model
             "--limit",
             "2",
             "--max-n",
