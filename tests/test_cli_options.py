@@ -35,7 +35,7 @@ def test_every_command_that_runs_a_model_takes_threads(path):
     assert "--threads" in _options(*path)
 
 
-@pytest.mark.parametrize("path", [("eval",), ("distill",)])
+@pytest.mark.parametrize("path", [("eval",), ("scale",), ("distill",)])
 def test_commands_naming_a_task_take_data_path_and_task_options(path):
     assert {"--data-path", "--task-option"} <= _options(*path)
 

@@ -255,6 +255,7 @@ def test_eval_command_on_the_default_model_offline_and_resumed(tmp_path):
     first = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
     assert first.returncode == 0, first.stderr[-2000:]
     assert "| arith-sum-2d | 8 | 2 |" in first.stdout
+    assert f"report: {tmp_path / 'run' / 'report.html'}" in first.stdout
     summary = json.loads((tmp_path / "run" / "summary.json").read_text())[0]
     assert summary["new_completion_tokens"] > 0
     second = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)

@@ -147,6 +147,17 @@ def test_each_route_then_compare_chains_and_reuses_stages(sevens_base, tmp_path)
     r1_row = next(r for r in comparison["routes"] if r["route"] == "r1")
     zero_row = next(r for r in comparison["routes"] if r["route"] == "r1-zero")
     assert r1_row["train_flops"] > zero_row["train_flops"] > 0  # r1 counts the r1-zero stage it builds on
+    # the command line reruns nothing, prints the table and writes the HTML report of the whole comparison
+    from typer.testing import CliRunner
+
+    from reasoncraft.cli import app
+    from reasoncraft.config import save_config
+
+    save_config(tiny_settings(sevens_base, out), tmp_path / "recipe.yaml")
+    result = CliRunner().invoke(app, ["run", "compare", str(tmp_path / "recipe.yaml")])
+    assert result.exit_code == 0, result.output
+    assert f"report: {out / 'report.html'}" in result.output and "| r1-zero" in result.output
+    assert "r1-zero" in (out / "report.html").read_text()
 
 
 def test_table_recomputed_from_samples_equals_comparison(sevens_base, tmp_path):

@@ -50,6 +50,12 @@ def test_scale_command_runs_and_writes_its_outputs(tmp_path, monkeypatch):
     assert (out / "scale.png").exists()
     record = json.loads((out / "run.json").read_text())
     assert record["model"]["id"] == "test/tiny" and record["model"]["weights_sha256"]
+    assert f"report: {out / 'report.html'}" in result.output and "majority" in (out / "report.html").read_text()
+    # each row keeps the pick and the candidates it was picked from (the report's browser shows both)
+    (majority,) = (out / "results").glob("*/test/majority-n2.jsonl")
+    rows = [json.loads(line) for line in majority.read_text().splitlines()]
+    assert len(rows) == 3 and all(len(r["candidates"]) == 2 for r in rows)
+    assert all(r["text"] in [c["text"] for c in r["candidates"]] for r in rows)
     bad = CliRunner().invoke(app, ["scale", "--max-n", "6", "--out", str(out)])
     assert bad.exit_code != 0 and "power of two" in bad.output
 

@@ -30,6 +30,7 @@ def test_distill_then_train_sft_from_the_command_line(tmp_path):
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in (data_dir / "sft.jsonl").read_text().splitlines()]
     assert len(rows) == 8 and all(r["verdict"]["correct"] for r in rows)
+    assert (data_dir / "report.html").is_file() and f"report: {data_dir / 'report.html'}" in result.output
     assert all(
         r["tokens"]["completion"] == len(tok(r["completion"], add_special_tokens=False)["input_ids"]) for r in rows
     )
@@ -51,5 +52,6 @@ def test_distill_then_train_sft_from_the_command_line(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert (run / "model" / "config.json").exists() and (run / "run.json").exists()
+    assert f"report: {run / 'report.html'}" in result.output and "loss" in (run / "report.html").read_text()
     bad = runner.invoke(app, ["train", "sft", "max_seq_lenght=8"])
     assert bad.exit_code != 0 and "max_seq_length" in bad.output

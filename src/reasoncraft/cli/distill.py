@@ -15,6 +15,7 @@ from ..data.distill import SOLVERS, DistillConfig, run_distill
 from .checks import check_model_name, check_server, check_task, claim_folder, use_threads
 from .errors import UserError
 from .options import OVERWRITE_HELP, SHOW_CONFIG_HELP, THREADS_HELP, show_config, with_task_options
+from .report import report_after
 
 # What writes traces.jsonl: a change here would mix two teachers' traces in one sft.jsonl, so --resume is refused.
 TRACE_KEYS = (
@@ -80,3 +81,4 @@ def distill_command(
     report = run_distill(resolved, log=typer.echo)
     kept = report["filtering"]["kept"]
     typer.echo(f"traces.jsonl, sft.jsonl ({kept} records), report.json and run.json in {resolved.out_dir}/")
+    report_after(resolved.out_dir)

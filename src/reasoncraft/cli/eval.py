@@ -15,6 +15,7 @@ from ..record import Price
 from .checks import check_model_name, check_server, check_task, claim_folder, use_threads, warn_greedy_samples
 from .errors import UserError, one_line
 from .options import Invocation, config_command
+from .report import report_after
 
 
 def reuse_lines(summaries: list[dict]) -> list[str]:
@@ -68,6 +69,7 @@ def run(config: EvalConfig, invocation: Invocation) -> None:
         typer.echo(line)
     typer.echo((Path(config.out_dir) / "table.md").read_text())
     typer.echo(f"samples, summary, config and run record in {config.out_dir}/")
+    report_after(config.out_dir)
 
 
 eval_command = config_command(

@@ -23,3 +23,11 @@ def report_command(
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"report: {path}")
+
+
+def report_after(out_dir: str | Path) -> None:
+    """Write `out_dir/report.html` at the end of a command; a failure is one printed line, never an error (the
+    run's own files are written by then; `reasoncraft report out_dir` writes the page again)."""
+    from ..report import report_after_run  # lazy: loads the tasks; `reasoncraft --help` stays fast
+
+    report_after_run(out_dir, typer.echo)

@@ -10,6 +10,7 @@ from ..config import ConfigError, describe
 from ..recipes.settings import PRESETS, RECIPES, RecipeConfig
 from ..recipes.stages import StageOutputTooSmall
 from .options import load_or_exit
+from .report import report_after
 
 ABOUT = {
     "scaling": "inference-time scaling of the base model: greedy, majority vote, best-of-N with a verifier",
@@ -54,4 +55,5 @@ def run_command(
     outputs = record["outputs"]
     typer.echo("\n" + (root / outputs["table"]).read_text())
     typer.echo(f"comparison: {root / outputs['comparison']}; plot: {root / outputs['plot']}")
-    typer.echo(f"every stage's samples, models and run records: {root}/ (an HTML report: reasoncraft report {root})")
+    typer.echo(f"every stage's samples, models and run records: {root}/")
+    report_after(root)

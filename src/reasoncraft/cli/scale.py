@@ -10,15 +10,16 @@ from ..config import save_config
 from ..scaling.sweep import ScaleConfig, run_scale
 from .checks import check_model_name, check_task, claim_folder, use_threads
 from .options import Invocation, config_command
+from .report import report_after
 
 
 def run(config: ScaleConfig, invocation: Invocation) -> None:
     """Check the task and the output folder, then run the sweep as configured with the resolved config saved
     beside the outputs; print the table."""
     check_model_name(config.model)
-    check_task(config.task, split="test", limit=config.limit, template=config.template)
+    check_task(config.task, config.task_options, split="test", limit=config.limit, template=config.template)
     if config.dev_limit:
-        check_task(config.task, split="dev", limit=config.dev_limit, template=config.template)
+        check_task(config.task, config.task_options, split="dev", limit=config.dev_limit, template=config.template)
     claim_folder(
         config.out_dir, "scale", config, resume=invocation.resume, overwrite=invocation.overwrite, log=typer.echo
     )
@@ -27,6 +28,7 @@ def run(config: ScaleConfig, invocation: Invocation) -> None:
     run_scale(config)
     typer.echo((Path(config.out_dir) / "table.md").read_text())
     typer.echo(f"plot, results, config and run record in {config.out_dir}/")
+    report_after(config.out_dir)
 
 
 scale_command = config_command(

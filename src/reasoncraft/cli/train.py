@@ -21,6 +21,7 @@ from ..train.sft_config import SFTConfig
 from .checks import check_model_name, check_server, check_task, claim_folder, use_threads
 from .errors import UserError
 from .options import OVERWRITE_HELP, SHOW_CONFIG_HELP, THREADS_HELP, load_or_exit, show_config
+from .report import report_after
 
 train_app = typer.Typer(help="Train a policy: `train grpo` (pure RL), `train sft` (supervised).", no_args_is_help=True)
 
@@ -127,6 +128,7 @@ def train_grpo_command(
         typer.echo(f"metrics, plot, checkpoints and run record in {resolved.out_dir}/")
         if summary["evaluation"]:
             typer.echo(held_out_line(summary["evaluation"]))
+        report_after(resolved.out_dir)
 
 
 @train_app.command("sft", no_args_is_help=True)
@@ -154,6 +156,7 @@ def train_sft_command(
         typer.echo(f"model, metrics, checkpoints and run record in {resolved.out_dir}/; final loss: {loss}")
         if summary.get("evaluation"):
             typer.echo(held_out_line(summary["evaluation"]))
+        report_after(resolved.out_dir)
 
 
 def held_out_line(evaluation: dict) -> str:

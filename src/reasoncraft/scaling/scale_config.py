@@ -24,6 +24,18 @@ class ScaleConfig:
 
     model: str = field(default="smollm2-135m", metadata={"help": "Catalogue name, .gguf, local folder or hub id."})
     task: str = field(default="arith-sum-2d", metadata={"help": "Task name (reasoncraft.tasks)."})
+    task_options: dict = field(
+        default_factory=dict,
+        metadata={
+            "help": "Keyword options of the task, e.g. max_target=50 (on the command line one key=value per "
+            "--task-option).",
+            "cli": ("--task-option",),
+        },
+    )
+    data_path: str | None = field(
+        default=None,
+        metadata={"help": "Local data file of the task (JSONL, CSV, parquet): the same as --task-option data_path=FILE."},
+    )
     strategies: tuple[str, ...] = field(
         default=("greedy", "majority", "best-of-n", "beam", "dvts"),
         metadata={
@@ -103,6 +115,11 @@ class ScaleConfig:
     device: str | None = field(default=None, metadata={"help": "cpu or cuda (default: cuda when present)."})
 
     def __post_init__(self) -> None:
+        self.task_options = dict(self.task_options or {})
+        if self.data_path is not None:
+            if self.task_options.get("data_path", self.data_path) != self.data_path:
+                raise ValueError("--data-path and --task-option data_path=... name different files: give one")
+            self.task_options["data_path"] = self.data_path
         self.strategies = tuple(dict.fromkeys(ALIASES.get(s, s) for s in self.strategies))
         unknown = [s for s in self.strategies if s not in KNOWN]
         if unknown:

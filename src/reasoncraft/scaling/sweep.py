@@ -90,7 +90,7 @@ class Sweep:
 
     def __init__(self, config: ScaleConfig, backend: Any, record: Any = None):
         self.config, self.backend, self.record = config, backend, record
-        self.task = get_task(config.task)
+        self.task = get_task(config.task, **config.task_options)
         self.template = config.template or self.task.default_template
         self.out = Path(config.out_dir)
         if config.cache_dir is None:
@@ -117,7 +117,8 @@ class Sweep:
         settings = {k: v for k, v in asdict(config).items() if k not in varying}
         settings["model_id"] = str(getattr(backend, "model_id", ""))
         # Left out at their defaults, so that results written before these settings existed stay valid.
-        for key, default in (("scorer_kind", None), ("step_delimiter", "\n\n")):
+        settings.pop("data_path")  # its file is in task_options; both left out when empty (older results stay valid)
+        for key, default in (("scorer_kind", None), ("step_delimiter", "\n\n"), ("task_options", {})):
             if settings[key] == default:
                 del settings[key]
         self.settings_key = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
@@ -269,6 +270,8 @@ class Sweep:
             "answer": outcome.answer,
             **outcome.usage.to_dict(),
             "wall_s": wall,
+            "text": outcome.text,  # the pick and what it was picked from, for the report's sample browser
+            "candidates": [{"text": c.text, "answer": c.answer, "score": c.score} for c in outcome.candidates],
         }
 
     # -- everything --------------------------------------------------------------------------------
