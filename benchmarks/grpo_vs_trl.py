@@ -353,9 +353,9 @@ def main() -> None:
         "device": device_name() if cuda else device_name() + f", {args.threads} threads",
         "versions": versions("trl"),
         "setting": (
-            f"{args.model} {args.dtype}, 2-digit sums, chat template, {SETTING['batch_size']} completions/step = "
-            f"{SETTING['batch_size'] // SETTING['num_generations']} prompts x G={SETTING['num_generations']}, "
-            f"max {SETTING['max_completion_length']} new tokens, lr {SETTING['learning_rate']}, mu {SETTING['mu']}, "
+            f"{args.model} {args.dtype}, 2-digit sums, chat template, {args.batch_size} completions/step = "
+            f"{args.batch_size // SETTING['num_generations']} prompts x G={SETTING['num_generations']}, "
+            f"max {args.max_completion_length} new tokens, lr {SETTING['learning_rate']}, mu {SETTING['mu']}, "
             f"beta {SETTING['beta']}, loss {SETTING['loss_type']}, T={SETTING['temperature']}; {args.rounds} "
             "alternating runs x "
             f"{args.steps} steps per arm, the first step of each run is warm-up"
