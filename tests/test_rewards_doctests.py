@@ -13,6 +13,7 @@ MODULES = [
     "plaintext",
     "exact",
     "numeric",
+    "prose",
     "checker",
     "text",
     "math",

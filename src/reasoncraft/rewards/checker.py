@@ -5,9 +5,9 @@ Order of work for each (gold, candidate) pair, cheapest first:
 1. caps (`caps.cap_violation`): a candidate that is too long, too deeply nested, an exponent
    tower or code-like is not equal, decided in microseconds without parsing;
 2. exact paths (`exact.cheap_verdict`): identical after normalisation, both plain numbers
-   compared exactly with `fractions.Fraction`, or ruled out by `numeric.numeric_verdict` (both sides
-   evaluate, by a small parser that never calls eval, to clearly different values; that path can
-   only say False, never True);
+   compared exactly with `fractions.Fraction`, or ruled out by `prose.prose_verdict` (a sentence
+   with no trace of a short math gold) or `numeric.numeric_verdict` (both sides evaluate, by a small
+   parser that never calls eval, to clearly different values); those two can only say False;
 3. Math-Verify (LaTeX parser + sympy) in a separate worker *process*, fed in batches over a pipe.
    Each answer has a hard deadline measured here; on overrun the process is killed and a fresh one
    is started, so a pathological answer costs at most the deadline and the checker keeps

@@ -8,7 +8,8 @@ first; nothing is evaluated.
 - `numbers_equal(gold, candidate)`: exact comparison, percent read either way, decimals compared
   to 6 places (as Math-Verify rounds floats);
 - `cheap_verdict(gold, candidate)`: True / False when decided here, None when sympy is needed
-  (it also asks `numeric.numeric_verdict`, which can only rule a pair out).
+  (after every rule that can say True, it asks `prose.prose_verdict` and `numeric.numeric_verdict`,
+  which can only rule a pair out).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from fractions import Fraction
 from .caps import MAX_DIGITS
 from .normalize import _CHOICE, normalize_answer
 from .numeric import _split_top, numeric_verdict
+from .prose import prose_verdict
 
 __all__ = ["PlainNumber", "plain_number", "numbers_equal", "cheap_verdict"]
 
@@ -180,4 +182,6 @@ def cheap_verdict(gold: str, candidate: str) -> bool | None:
         return g_base.group(1).lstrip("0") == c_base.group(1).lstrip("0")
     if _CHOICE.fullmatch(g) and _CHOICE.fullmatch(c):  # multiple-choice letters
         return g == c
+    if prose_verdict(gold, candidate) is False:  # a sentence for a number: never worth Math-Verify's time
+        return False
     return numeric_verdict(g, c)
