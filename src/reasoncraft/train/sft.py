@@ -46,7 +46,7 @@ from .batching import IGNORE_INDEX, Example, collate_packed, pack, pack_best_fit
 from .fused_loss import fused_head, fused_linear_nll, head_is_exact
 from .held_out import held_out_eval
 from .lora import apply_lora, enable_gradient_checkpointing
-from .optim import build_optimizer, guarded_step
+from .optim import guarded_step, optimizer_for
 from .run import TrainingRun
 from .sft_config import SFTConfig
 
@@ -381,16 +381,7 @@ def train_sft(
     block_mask = not attention.startswith("flash")  # flash kernels read example boundaries from position ids
     stream = PackedStream(examples, config.micro_batch_tokens, config.seed, packing=config.packing)
     steps = _steps(config, len(stream.rows))
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimizer, scheduler = build_optimizer(
-        params,
-        config.learning_rate,
-        config.weight_decay,
-        (config.adam_beta1, config.adam_beta2),
-        config.warmup_steps,
-        steps,
-        config.lr_schedule,
-    )
+    params, optimizer, scheduler = optimizer_for(model, config, steps)
     log(
         f"SFT: {len(examples)} examples packed into {len(stream.rows)} rows of <= {config.micro_batch_tokens} tokens; "
         f"{steps} optimizer steps of {config.gradient_accumulation_steps} rows; trainable parameters "
@@ -414,6 +405,7 @@ def train_sft(
     for step in range(run.step + 1, steps + 1):
         started = time.perf_counter()
         rows = [stream.take() for _ in range(config.gradient_accumulation_steps)]
+        lr = scheduler.get_last_lr()[0]  # the rate this step uses: after it the scheduler already holds the next one
         result = sft_step(
             model,
             rows,
@@ -434,7 +426,7 @@ def train_sft(
         metrics = {
             "step": step,
             **result,
-            "lr": scheduler.get_last_lr()[0],
+            "lr": lr,
             "epoch": stream.epoch,
             "step_time": elapsed,
             "tokens_per_s": result["train_tokens"] / elapsed,
