@@ -11,6 +11,8 @@ import warnings
 from collections.abc import Iterable
 from typing import Any
 
+from ..config import OptimizerSection
+
 
 def lr_factor(
     step: int, warmup_steps: int, total_steps: int, schedule: str = "cosine", min_ratio: float = 0.0
@@ -63,6 +65,25 @@ def build_optimizer(
         optimizer, lambda s: lr_factor(s, warmup_steps, total_steps, schedule)
     )
     return optimizer, scheduler
+
+
+def optimizer_for(model: Any, settings: OptimizerSection, total_steps: int) -> tuple[list[Any], Any, Any]:
+    """(the trainable parameters of `model`, AdamW over them, its warm-up/decay schedule over `total_steps`), as a
+    trainer's optimizer section states them: learning rate, weight decay, betas, warm-up steps and schedule.
+
+    Every trainer builds its optimizer here, so that a setting added to `OptimizerSection` reaches all of them.
+    """
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer, scheduler = build_optimizer(
+        params,
+        settings.learning_rate,
+        settings.weight_decay,
+        (settings.adam_beta1, settings.adam_beta2),
+        settings.warmup_steps,
+        total_steps,
+        settings.lr_schedule,
+    )
+    return params, optimizer, scheduler
 
 
 def guarded_step(

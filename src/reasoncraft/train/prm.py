@@ -47,7 +47,7 @@ from ..record import count_parameters
 from ..samples import read_jsonl
 from ..scorers.trained import CONFIG_KEY, encode_steps
 from .lora import enable_gradient_checkpointing
-from .optim import build_optimizer, guarded_step
+from .optim import guarded_step, optimizer_for
 from .prm_config import PRMConfig
 from .run import TrainingRun
 
@@ -345,16 +345,7 @@ def train_prm(
         )
     accumulate = config.batch_size // config.micro_batch_size
     steps = config.max_steps or max(1, math.ceil(config.epochs * len(train) / config.batch_size))
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimizer, scheduler = build_optimizer(
-        params,
-        config.learning_rate,
-        config.weight_decay,
-        (config.adam_beta1, config.adam_beta2),
-        config.warmup_steps,
-        steps,
-        config.lr_schedule,
-    )
+    params, optimizer, scheduler = optimizer_for(model, config, steps)
     log(
         f"PRM ({config.objective}, {config.label_kind} labels): {len(train)} solutions to train on, "
         f"{len(held)} held out, "
