@@ -43,3 +43,50 @@ def test_logged_lr_is_the_rate_the_step_used(tmp_path):
     expected = [1e-3 * lr_factor(s, 2, 4, "linear") for s in range(4)]
     assert expected == pytest.approx([5e-4, 1e-3, 1e-3, 5e-4])
     assert logged == pytest.approx(expected)
+
+
+def test_datasets_in_a_config_file_are_relative_to_the_file(tmp_path, monkeypatch):
+    from reasoncraft.config import load_config, save_config
+
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "data").mkdir()
+    data = write_jsonl(tmp_path / "data" / "d.jsonl", MEMORISE[:2])
+    config_file = tmp_path / "configs" / "sft.yaml"
+    config_file.write_text("datasets:\n  - ../data/d.jsonl\n  - {path: ../data/d.jsonl, weight: 0.5}\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the file's folder decides, not the working directory
+    config = load_config(SFTConfig, "../configs/sft.yaml")
+    assert config.dataset_weights() == [(str(data), 1.0), (str(data), 0.5)]
+    # typed on the command line: relative to the working directory
+    monkeypatch.chdir(tmp_path)
+    typed = load_config(SFTConfig, str(config_file), ["datasets=[data/d.jsonl]"])
+    assert typed.datasets == [str(data)]
+    # the saved config holds resolved paths, so it reruns from its own folder
+    saved = save_config(typed, tmp_path / "run" / "config.yaml")
+    assert load_config(SFTConfig, saved) == typed
+
+
+def test_a_missing_dataset_is_one_line_before_the_model_loads(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import reasoncraft.models
+    from reasoncraft.cli import app
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model must not load for a missing dataset")
+
+    monkeypatch.setattr(reasoncraft.models, "load_model", no_model)
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "sft.yaml").write_text(f"datasets: [sft.jsonl]\nout_dir: {tmp_path / 'run'}\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["train", "sft", "configs/sft.yaml"])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert "datasets: sft.jsonl (relative to configs/, the config file's folder)" in lines[0]
+    assert str(tmp_path / "configs" / "sft.jsonl") in lines[0] and "does not exist" in lines[0]
+    assert not (tmp_path / "run").exists()
+    typed = CliRunner().invoke(app, ["train", "sft", "datasets=[nowhere/x.jsonl]", f"out_dir={tmp_path / 'run'}"])
+    assert typed.exit_code == 2 and "nowhere/x.jsonl (relative to the working directory)" in typed.output
+    assert str(tmp_path / "nowhere" / "x.jsonl") in typed.output and not (tmp_path / "run").exists()

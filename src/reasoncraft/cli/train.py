@@ -17,7 +17,7 @@ from .. import runs
 from ..rewards.base import get_reward
 from ..train.checkpoint import CheckpointError, resolve_checkpoint
 from ..train.grpo_config import GRPOConfig
-from ..train.sft_config import SFTConfig
+from ..train.sft_config import SFTConfig, check_datasets
 from .checks import check_model_name, check_server, check_task, claim_folder, use_threads
 from .errors import UserError
 from .options import OVERWRITE_HELP, SHOW_CONFIG_HELP, THREADS_HELP, load_or_exit, show_config
@@ -93,9 +93,7 @@ def _check_grpo(config: GRPOConfig) -> None:
 
 
 def _check_sft(config: SFTConfig) -> None:
-    for path in config.datasets:  # each data file, before the model loads
-        if not Path(path).is_file():
-            raise FileNotFoundError(2, "No such file or directory", str(path))
+    check_datasets(config)  # each data file, before the model loads: named as given and as resolved
     if config.eval_task and config.eval_problems:
         check_task(
             config.eval_task,

@@ -95,6 +95,8 @@ def resolve_values(
     """
     kinds = field_types(cls)
     escapes = {f.name for f in dataclasses.fields(cls) if f.metadata.get("escapes")}
+    # a field's `paths` metadata anchors its relative paths: a file's at the file's folder, the command line's here
+    anchor = {f.name: f.metadata["paths"] for f in dataclasses.fields(cls) if f.metadata.get("paths")}
     values: dict[str, Any] = {}
     if path is not None:
         loaded, lines = read_yaml(path)
@@ -102,6 +104,8 @@ def resolve_values(
             where = f"config file {path}, line {lines.get(key, '?')}"
             key = _check_key(cls, str(key), where)
             values[key] = coerce(value, kinds[key], key, where)
+            if key in anchor:
+                values[key] = anchor[key](values[key], Path(path).parent)
     for item in overrides:
         if "=" not in item:
             raise ConfigError(f"override {item!r} must look like key=value (e.g. learning_rate=2e-5)")
@@ -109,9 +113,13 @@ def resolve_values(
         key = key.strip().lstrip("-").replace("-", "_")
         key = _check_key(cls, key, "the command line")
         values[key] = parse_text(text.strip(), kinds[key], key, escapes=key in escapes)
+        if key in anchor:
+            values[key] = anchor[key](values[key], None)
     for key, value in (given or {}).items():
         key = _check_key(cls, key, "the command line")
         values[key] = coerce(value, kinds[key], key)
+        if key in anchor:
+            values[key] = anchor[key](values[key], None)
     return values
 
 

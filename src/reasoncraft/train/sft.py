@@ -48,7 +48,7 @@ from .held_out import held_out_eval
 from .lora import apply_lora, enable_gradient_checkpointing
 from .optim import guarded_step, optimizer_for
 from .run import TrainingRun
-from .sft_config import SFTConfig
+from .sft_config import SFTConfig, check_datasets
 
 # --- the loss: pure functions of tensors ----------------------------------------------------------
 
@@ -359,12 +359,9 @@ def train_sft(
     log: Callable[[str], None] = print,
 ) -> dict:
     """Run SFT as configured; return a summary. `model`/`tokenizer`/`teacher` override the config (tests)."""
-    if not config.datasets:
-        raise ConfigError(
-            "datasets is empty: name at least one JSONL file of chat `messages` (e.g. reasoncraft distill's sft.jsonl)"
-        )
     # checks the resume path, trackers and launch (one process) before any model loads; folder, threads, seed
     run = TrainingRun("train sft", config, resume=resume, one_process=True, log=log)
+    check_datasets(config)  # each file exists (named as given and as resolved), before any model loads
     if model is None:
         model, tokenizer = load_model(config.model, dtype=config.dtype, device=config.device)
     device = next(model.parameters()).device

@@ -6,15 +6,74 @@ lasts `epochs` passes over the mixed data, or `max_steps` optimizer steps when g
 the mean over every completion token of the optimizer step, so accumulation changes nothing but memory.
 Field names follow TRL's SFTConfig where one exists (`max_seq_length`, `gradient_accumulation_steps`,
 `num_train_epochs` is `epochs` here).
+
+`datasets` paths in a config file are relative to that file's folder (as a task YAML's data paths are);
+paths typed on the command line are relative to the working directory. Loading resolves both to absolute
+paths (`anchor_datasets`), so the saved config.yaml reruns from anywhere; `check_datasets` names a missing
+file as it was given and as it resolved, before any model loads.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from ..config import LoRASection, OptimizerSection, RunSection, need, redefault
+from ..config import ConfigError, LoRASection, OptimizerSection, RunSection, need, redefault
 from ..config import help_field as _h
 from .loggers import normalize_report_to
+
+
+class DataPath(str):
+    """A data file's resolved (absolute) path that remembers how it was given: `given`, and `base`, the config
+    file's folder it was relative to (None: the working directory)."""
+
+    given: str
+    base: str | None
+
+
+def _anchor(path: Any, base: Path | None) -> DataPath:
+    given = str(path)
+    resolved = DataPath(os.path.abspath(os.path.join(base if base is not None else "", os.path.expanduser(given))))
+    resolved.given = getattr(path, "given", given)
+    resolved.base = getattr(path, "base", None if base is None else str(base))
+    return resolved
+
+
+def anchor_datasets(entries: Any, base: Path | None) -> Any:
+    """`datasets` entries with each path resolved against `base` (a config file's folder) or, for None, the working
+    directory; entries of another shape are left for `SFTConfig`'s checks to name."""
+    if not isinstance(entries, list):
+        return entries
+    return [
+        _anchor(e, base)
+        if isinstance(e, str)
+        else {**e, "path": _anchor(e["path"], base)}
+        if isinstance(e, dict) and isinstance(e.get("path"), str)
+        else e
+        for e in entries
+    ]
+
+
+def check_datasets(config: SFTConfig) -> None:
+    """Every datasets file exists: else one `ConfigError` line naming the path as given and as resolved."""
+    if not config.datasets:
+        raise ConfigError(
+            "datasets is empty: name at least one JSONL file of chat `messages` (e.g. reasoncraft distill's sft.jsonl)"
+        )
+    for path, _ in config.dataset_weights():
+        if Path(path).is_file():
+            continue
+        given, base = getattr(path, "given", str(path)), getattr(path, "base", None)
+        where = "relative to the working directory"
+        if base is not None:
+            where = f"relative to {base or '.'}/, the config file's folder"
+        problem = "is a folder, not a JSONL file" if Path(path).is_dir() else "does not exist"
+        raise ConfigError(
+            f"datasets: {given} ({where}) resolves to {os.path.abspath(path)}, which {problem}: fix the path "
+            "(in a config file, paths are relative to the file; on the command line, to the working directory)"
+        )
 
 
 @dataclass
@@ -26,8 +85,10 @@ class SFTConfig(RunSection, LoRASection, OptimizerSection):
     datasets: list = _h(
         "JSONL files in the chat `messages` format (reasoncraft distill's sft.jsonl, TRL/open-r1 data); "
         "an entry may be {path: x.jsonl, weight: 0.5}: weight w takes w times the file's examples per "
-        "epoch (a seeded subset below 1, repeats above), as R1 mixed reasoning and other data.",
+        "epoch (a seeded subset below 1, repeats above), as R1 mixed reasoning and other data. Relative "
+        "paths: in a config file, to the file's folder; on the command line, to the working directory.",
         factory=list,
+        paths=anchor_datasets,
     )
     messages_field: str = _h("Column holding the chat messages.", "messages")
     max_seq_length: int = _h("Longest example in tokens; longer completions are cut at the right.", 1024)
