@@ -11,8 +11,9 @@ format failures tells learning the answer format from learning to be right.
 Samples are drawn and scored by `sampling.sample_and_score`, the path scaling, the data engine and
 GRPO share. Resumable: raw completions go to a `CompletionCache` keyed by (model weights, prompt,
 sampling, sample index) as soon as each batch is generated, so a rerun of the same command reuses
-finished samples verbatim and a killed run loses at most the batch in flight. Scoring is recomputed from the
-cached text (it is cheap and deterministic). With greedy decoding one sample is drawn per problem
+finished samples verbatim and a killed run loses at most the batch in flight; each task's result counts the
+samples it took from the cache (`TaskResult.reused`, exact: the keys present before drawing). Scoring is
+recomputed from the cached text (it is cheap and deterministic). With greedy decoding one sample is drawn per problem
 and copied N times, since every greedy sample is the same.
 
 Outputs in `out_dir`: samples.jsonl (one ScoredSample per line), summary.json, table.md, run.json.
@@ -26,13 +27,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
 from .backends.base import Backend, SamplingParams, backend_hash
 from .eval_config import PRESETS, EvalConfig  # noqa: F401 (the config of `reasoncraft eval`, importable from here too)
 from .math.stats import ks_up_to, pass_at_k
 from .math.votes import maj_at_k
 from .models import reasoncraft_home
+from .progress import progress_bars
 from .record import Price, RunRecord
 from .report import summary_table
 from .rewards import math_equal
@@ -47,6 +47,18 @@ class TaskResult:
     task: str
     samples: list[ScoredSample]
     summary: dict
+    reused: int = 0  # samples taken from the completion cache (present before this run drew any)
+
+    def reuse_line(self) -> str | None:
+        """One quiet line when some samples came from the cache, e.g. "t: reused 128 of 200 samples (drew 72)".
+
+        >>> TaskResult("t", [None] * 200, {}, reused=128).reuse_line()
+        't: reused 128 of 200 samples from the cache (drew 72)'
+        """
+        if not self.reused:
+            return None
+        total = len(self.samples)
+        return f"{self.task}: reused {self.reused} of {total} samples from the cache (drew {total - self.reused})"
 
 
 def summarize(task: str, samples: list[ScoredSample], n: int, wall_s: float, new_tokens: int) -> dict:
@@ -104,16 +116,22 @@ def evaluate_task(
     model_hash: str = "",
     progress: Any = None,
     prompt_format: str = "chat",
+    progress_label: str = "",
 ) -> TaskResult:
     """Evaluate one task; `sampling.n` is the number of samples per problem.
 
     `prompt_format="text"` renders the template's single-string base-model prompt instead of chat messages.
+    `progress` is a `progress.progress_bars` display (or None); the task's bar is `progress_label` + its name.
     """
     problems = task.problems(split, limit)
     prompts = [task.prompt(p, template) if prompt_format == "chat" else task.prompt_text(p, template) for p in problems]
     settings = sampling.to_dict()
     keys = [[sample_key(model_hash, prompt, settings, i) for i in range(sampling.n)] for prompt in prompts]
-    bar = progress.add_task(f"{task.name}", total=len(problems)) if progress is not None else None
+    cached = [[cache.get(k) is not None for k in row] for row in keys]  # before drawing: what the cache had
+    reused = sum(map(sum, cached))
+    bar = None
+    if progress is not None:  # problems the cache holds whole are done already
+        bar = progress.add_task(f"{progress_label}{task.name}", total=len(problems), completed=sum(map(all, cached)))
     advance = (lambda done, *_: progress.update(bar, advance=len(done))) if progress is not None else None
     drawn = sample_and_score(
         backend,
@@ -130,7 +148,8 @@ def evaluate_task(
     if progress is not None:
         progress.update(bar, completed=len(problems))
     scored = drawn.flat()
-    return TaskResult(task.name, scored, summarize(task.name, scored, sampling.n, drawn.generate_s, drawn.new_tokens))
+    summary = summarize(task.name, scored, sampling.n, drawn.generate_s, drawn.new_tokens)
+    return TaskResult(task.name, scored, summary, reused=reused)
 
 
 def evaluate(
@@ -147,15 +166,18 @@ def evaluate(
     batch_problems: int = 16,
     show_progress: bool = True,
     prompt_format: str = "chat",
+    progress_label: str = "",
 ) -> list[TaskResult]:
-    """Evaluate every task, write samples.jsonl, summary.json, table.md and run.json into out_dir."""
+    """Evaluate every task, write samples.jsonl, summary.json, table.md and run.json into out_dir.
+
+    `show_progress`: a bar with ETA per task, on a terminal only (`reasoncraft.progress`)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     model_hash = backend_hash(backend)
     record.set_model(backend.model_id, model_hash, _parameters(backend))
     cache = CompletionCache(cache_dir or reasoncraft_home() / "cache" / "completions", model_hash)
     results = []
-    with _progress(show_progress) as progress:
+    with progress_bars(show_progress) as progress:
         for task in tasks:
             results.append(
                 evaluate_task(
@@ -170,6 +192,7 @@ def evaluate(
                     model_hash=model_hash,
                     progress=progress,
                     prompt_format=prompt_format,
+                    progress_label=progress_label,
                 )
             )
     samples_path = out / "samples.jsonl"
@@ -184,7 +207,11 @@ def evaluate(
     summaries = [r.summary for r in results]
     (out / "summary.json").write_text(json.dumps(summaries, indent=2))
     (out / "table.md").write_text(summary_table(summaries))
-    record.finish(summary=summaries, cache_skipped_lines=cache.store.skipped_lines)
+    record.finish(
+        summary=summaries,
+        cache_skipped_lines=cache.store.skipped_lines,
+        reused_samples={r.task: r.reused for r in results},
+    )
     return results
 
 
@@ -230,30 +257,3 @@ def run_eval(
 def _parameters(backend: Backend) -> int | None:
     model = getattr(backend, "model", None)
     return sum(p.numel() for p in model.parameters()) if model is not None and hasattr(model, "parameters") else None
-
-
-class _progress:
-    """A rich progress bar with ETA, or nothing."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.bar = None
-
-    def __enter__(self):
-        if not self.enabled:
-            return None
-        self.bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-        )
-        self.bar.__enter__()
-        return self.bar
-
-    def __exit__(self, *exc):
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
-        return False

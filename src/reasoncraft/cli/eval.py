@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -16,22 +15,6 @@ from .checks import check_model_name, check_server, check_task, claim_folder, us
 from .errors import UserError, one_line
 from .options import Invocation, config_command
 from .report import report_after
-
-
-def reuse_lines(summaries: list[dict]) -> list[str]:
-    """One quiet line per task whose completions came (partly) from the cache, in completion tokens.
-
-    >>> reuse_lines([{"task": "t", "problems": 4, "samples_per_problem": 2, "mean_completion_tokens": 10.0,
-    ...               "new_completion_tokens": 20}])
-    ['t: reused 60 of 80 completion tokens from the cache (drew 20)']
-    """
-    lines = []
-    for s in summaries:
-        total = round(s.get("mean_completion_tokens", 0) * s.get("problems", 0) * s.get("samples_per_problem", 1))
-        new = int(s.get("new_completion_tokens", 0))
-        if total and new < total:
-            lines.append(f"{s['task']}: reused {total - new} of {total} completion tokens from the cache (drew {new})")
-    return lines
 
 
 def run(config: EvalConfig, invocation: Invocation) -> None:
@@ -54,7 +37,7 @@ def run(config: EvalConfig, invocation: Invocation) -> None:
     if config.base_url is not None:
         backend = backend_from_url(config.base_url, config.model, max_retries=config.max_retries)
     try:
-        run_eval(
+        results = run_eval(
             config,
             config.out_dir,
             device=config.device,
@@ -65,7 +48,7 @@ def run(config: EvalConfig, invocation: Invocation) -> None:
         )
     except BackendError as exc:  # the advice names this command's option
         raise UserError(one_line(exc).replace("raise max_retries", "raise --max-retries")) from exc
-    for line in reuse_lines(json.loads((Path(config.out_dir) / "summary.json").read_text())):
+    for line in filter(None, (r.reuse_line() for r in results)):  # cached work, counted exactly
         typer.echo(line)
     typer.echo((Path(config.out_dir) / "table.md").read_text())
     typer.echo(f"samples, summary, config and run record in {config.out_dir}/")

@@ -34,7 +34,9 @@ class ScaleConfig:
     )
     data_path: str | None = field(
         default=None,
-        metadata={"help": "Local data file of the task (JSONL, CSV, parquet): the same as --task-option data_path=FILE."},
+        metadata={
+            "help": "Local data file of the task (JSONL, CSV, parquet): the same as --task-option data_path=FILE."
+        },
     )
     strategies: tuple[str, ...] = field(
         default=("greedy", "majority", "best-of-n", "beam", "dvts"),
@@ -113,6 +115,7 @@ class ScaleConfig:
         default=None, metadata={"help": "Completion cache shared with eval (default: the eval cache)."}
     )
     device: str | None = field(default=None, metadata={"help": "cpu or cuda (default: cuda when present)."})
+    progress: bool = field(default=True, metadata={"help": "Show progress with ETA (on a terminal only)."})
 
     def __post_init__(self) -> None:
         self.task_options = dict(self.task_options or {})

@@ -9,7 +9,9 @@ How it spends compute:
 * beam and dvts run at every budget n >= 2 (beam width min(M, n)); budget forcing at a thinking
   cap of `budget_unit` * n tokens with up to n - 1 "Wait"s;
 * every (split, strategy, n) writes its per-problem results as JSON Lines as problems finish, so a
-  killed run resumes where it stopped, and a rerun with a larger N reuses everything it can.
+  killed run resumes where it stopped, and a rerun with a larger N reuses everything it can;
+* on a terminal, a bar with ETA for the shared draw and one per strategy (over its budgets) says how far
+  it is (`reasoncraft.progress`; `progress=False` or a pipe keeps it quiet).
 
 Scoring: `scorer` is the rule-based arithmetic verifier, the task's oracle, or a reward model by
 name (`scorers.load_scorer`); a PRM scores the steps that `step_delimiter` separates, for search and
@@ -38,6 +40,7 @@ from typing import Any
 
 from ..backends.base import Completion, backend_hash
 from ..models import reasoncraft_home, weights_hash
+from ..progress import progress_bars
 from ..record import RunRecord
 from ..samples import CompletionCache, JsonlStore, ScoredSample, sample_key
 from ..sampling import sample_and_score
@@ -88,8 +91,9 @@ class TaskVerifier:
 class Sweep:
     """One `reasoncraft scale` run: owns the backend, the task and the on-disk results."""
 
-    def __init__(self, config: ScaleConfig, backend: Any, record: Any = None):
-        self.config, self.backend, self.record = config, backend, record
+    def __init__(self, config: ScaleConfig, backend: Any, record: Any = None, progress: Any = None):
+        """`progress`: a `progress.progress_bars` display, or None for no progress."""
+        self.config, self.backend, self.record, self.progress = config, backend, record, progress
         self.task = get_task(config.task, **config.task_options)
         self.template = config.template or self.task.default_template
         self.out = Path(config.out_dir)
@@ -113,6 +117,7 @@ class Sweep:
             "bins",
             "difficulty",
             "min_bin_size",
+            "progress",
         )
         settings = {k: v for k, v in asdict(config).items() if k not in varying}
         settings["model_id"] = str(getattr(backend, "model_id", ""))
@@ -144,6 +149,14 @@ class Sweep:
         cache = CompletionCache(self.cache_dir, model_hash)
         prompts = [self.task.prompt(p, self.template) for p in problems]
         keys = [[sample_key(model_hash, pr, sampling.to_dict(), i) for i in range(sampling.n)] for pr in prompts]
+        whole = sum(all(cache.get(k) is not None for k in row) for row in keys)  # problems the cache holds
+        bar = self._bar(f"{split}: {sampling.n} samples per problem", len(problems), whole)
+
+        def on_batch(done: list[int], groups: list, _: Any) -> None:
+            for group in groups:
+                self._charge(group)
+            self._advance(bar, len(done))
+
         drawn = sample_and_score(
             self.backend,
             self.task,
@@ -153,11 +166,22 @@ class Sweep:
             keys=keys,
             cache=cache,
             batch_problems=self.config.batch,
-            on_batch=lambda _, groups, __: [self._charge(group) for group in groups],
+            on_batch=on_batch,
         )
+        self._advance(bar, len(problems), done=True)
         self.pool_wall_s[split] = drawn.generate_s
         self._pools[split] = {problem.id: samples for problem, samples in zip(problems, drawn.samples)}
         return self._pools[split]
+
+    def _bar(self, description: str, total: int, completed: int = 0) -> Any:
+        return self.progress.add_task(description, total=total, completed=completed) if self.progress else None
+
+    def _advance(self, bar: Any, count: int, *, done: bool = False, description: str | None = None) -> None:
+        """Move `bar` on by `count` problems (to `count` when `done`), renaming it when a description is given."""
+        if self.progress is None or bar is None:
+            return
+        moved = {"completed": count} if done else {"advance": count}
+        self.progress.update(bar, **moved, **({"description": description} if description else {}))
 
     def _charge(self, group: Sequence[Completion]) -> None:
         if self.record is not None and group:
@@ -231,16 +255,25 @@ class Sweep:
         )
 
     def run(
-        self, split: str, name: str, n: int, problems: Sequence[Any], pool: dict[str, list[ScoredSample]] | None
+        self,
+        split: str,
+        name: str,
+        n: int,
+        problems: Sequence[Any],
+        pool: dict[str, list[ScoredSample]] | None,
+        bar: Any = None,
     ) -> list[dict] | None:
-        """Per-problem results of strategy `name` at budget n (resumed from disk where present)."""
+        """Per-problem results of strategy `name` at budget n (resumed from disk where present); `bar` moves
+        on by each problem done."""
         strategy = self.build(name, n, problems)
         if strategy is None:
+            self._advance(bar, len(problems))
             return None
         path = self.out / "results" / self.settings_key / split / f"{name}-n{n}.jsonl"
         store = JsonlStore(path)
         have = {r["id"]: r for r in store.read()}
         todo = [p for p in problems if p.id not in have]
+        self._advance(bar, len(problems) - len(todo), description=f"{split}: {name} n={n}")
         for start in range(0, len(todo), self.config.batch):
             batch = todo[start : start + self.config.batch]
             questions = [p.question for p in batch]
@@ -259,6 +292,7 @@ class Sweep:
             for r in rows:
                 have[r["id"]] = r
             store.append(rows)
+            self._advance(bar, len(batch))
         return [have[p.id] for p in problems]
 
     def _row(self, problem: Any, outcome: Outcome, wall: float, pool: dict | None) -> dict:
@@ -279,8 +313,9 @@ class Sweep:
         pool = self.pool(split, problems) if any(s in POOLED for s in self.config.strategies) else None
         results: dict[str, dict[int, list[dict]]] = {}
         for name in self.config.strategies:
+            bar = self._bar(f"{split}: {name}", len(problems) * len(self.config.budgets))
             for n in self.config.budgets:
-                rows = self.run(split, name, n, problems, pool)
+                rows = self.run(split, name, n, problems, pool, bar)
                 if rows is not None:
                     results.setdefault(name, {})[n] = rows
         return results
@@ -301,25 +336,26 @@ def run_scale(config: ScaleConfig, backend: Any = None) -> dict:
         record.set_model(config.model, weights_hash(backend.model), sum(p.numel() for p in backend.model.parameters()))
     else:
         record.set_model(str(getattr(backend, "model_id", "backend")))
-    sweep = Sweep(config, backend, record)
     started = time.perf_counter()
-    test_problems = sweep.task.problems("test", limit=config.limit)
-    test = sweep.table("test", test_problems)
-    rows = summarize(test)
-    optimal = None
-    if config.dev_limit:
-        dev_problems = sweep.task.problems("dev", limit=config.dev_limit)
-        dev = sweep.table("dev", dev_problems)
-        optimal = compute_optimal_curve(
-            config,
-            dev,
-            test,
-            sweep.pool("dev", dev_problems),
-            sweep.pool("test", test_problems),
-            dev_problems,
-            test_problems,
-            sweep.pilot_scorer(),
-        )
+    with progress_bars(config.progress) as bars:
+        sweep = Sweep(config, backend, record, progress=bars)
+        test_problems = sweep.task.problems("test", limit=config.limit)
+        test = sweep.table("test", test_problems)
+        rows = summarize(test)
+        optimal = None
+        if config.dev_limit:
+            dev_problems = sweep.task.problems("dev", limit=config.dev_limit)
+            dev = sweep.table("dev", dev_problems)
+            optimal = compute_optimal_curve(
+                config,
+                dev,
+                test,
+                sweep.pool("dev", dev_problems),
+                sweep.pool("test", test_problems),
+                dev_problems,
+                test_problems,
+                sweep.pilot_scorer(),
+            )
     table = markdown_table(rows)
     (out / "table.md").write_text(table + "\n")
     png = plot(rows, optimal, out / "scale.png", f"{config.model} on {config.task} ({config.limit} test problems)")

@@ -44,8 +44,12 @@ def held_out_eval(
     prompt_format: str = "chat",
     batch_problems: int = 64,
     command: str = "train: held-out evaluation",
+    show_progress: bool = True,
 ) -> dict:
     """Greedy pass@1 of `backend` on the first `limit` problems of `task`'s `split`.
+
+    `show_progress`: a bar with ETA named after `command` ("held-out evaluation before: TASK"), shown on a
+    terminal only and on the first process of a launch (`reasoncraft.progress`).
 
     Returns the evaluation summary's main entries plus `accuracy` (the greedy pass@1, the name the
     trainers' summaries and model cards use) and `outputs` (the folder with the scored samples).
@@ -79,8 +83,9 @@ def held_out_eval(
         limit=limit,
         template=template,
         batch_problems=batch_problems,
-        show_progress=False,
+        show_progress=show_progress,
         prompt_format=prompt_format,
+        progress_label=f"{command.split(': ', 1)[-1]}: ",
     )
     summary = result.summary
     return {"accuracy": summary["pass@1"], **{k: summary[k] for k in KEPT}, "outputs": str(out)}
