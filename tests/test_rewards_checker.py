@@ -13,7 +13,7 @@ from reasoncraft.rewards.checker import text_equal, text_verdicts
 
 FIXTURE = Path(__file__).parent / "fixtures" / "math_equal_pairs.jsonl"
 CASES = Path(__file__).parent / "fixtures" / "checker_cases"
-CASE_FILES = ("mathverify", "others", "nemo_skills", "inspect_ai")  # the last two: later public sources, split apart
+CASE_FILES = ("mathverify", "others", "nemo_skills", "inspect_ai", "more_sources")  # the last three: later sources
 ATTACKS = {
     "tower10": r"\boxed{10^{10^{10^{10}}}}",
     "tower5": "5^{5^{5^{5^5}}}",
@@ -102,13 +102,14 @@ def test_math_verify_suite_as_its_tests_call_it(case_verdicts):
 
 
 @pytest.mark.parametrize(
-    "name, floor", [("mathverify", 0.92), ("others", 0.84), ("nemo_skills", 0.96), ("inspect_ai", 0.93)]
+    "name, floor",
+    [("mathverify", 0.94), ("others", 0.84), ("nemo_skills", 0.96), ("inspect_ai", 0.93), ("more_sources", 0.91)],
 )
 def test_held_out_cases(case_verdicts, name, floor):
     """Cases the checker was never fixed against. No false positive; agreement at least what was
-    measured (0.933-0.940 on 134 cases: one pair times out under load; 0.846 on 13; 1.000 on 28, as
-    before any fix; 0.9375 on 16): the issue's 0.99 is not reached on most. The message gives counts
-    only, so that a failure does not show the cases."""
+    measured (sixth session, load 3.8: 0.948 on 134; 0.846 on 13; 1.000 on 28; 0.9375 on 16; 1.000 on
+    12, the floor leaving one pair for a time-out under load): the issue's 0.99 is not reached on
+    most. The message gives counts only, so that a failure does not show the cases."""
     agreement, wrong, false_positives = _score([r for r in case_verdicts[name] if r[0]["split"] == "heldout"])
     n_wrong, n_false_positives = len(wrong), len(false_positives)  # counts, so pytest cannot print the cases
     assert n_false_positives == 0, f"{n_false_positives} held-out false positives"

@@ -133,6 +133,13 @@ def _number_lists_equal(g: str, c: str) -> bool | None:
     return items[0] == items[1]
 
 
+def _is_number_list(s: str) -> bool:
+    """A bare list or set of two or more plain numbers (`4,4`, `\\{1,2\\}`)."""
+    s = s[2:-2] if s.startswith("\\{") and s.endswith("\\}") else s
+    parts = _split_top(s, ",")
+    return len(parts) > 1 and all(plain_number(normalize_answer(p)) is not None for p in parts)
+
+
 def _same_items(g: str, c: str) -> bool:
     """Both sides a bare list or set of two or more items, the same items (as normalised) in any order."""
     items = []
@@ -168,6 +175,8 @@ def cheap_verdict(gold: str, candidate: str) -> bool | None:
         return numbers_equal(g_num, c_num)
     if (g_num is not None and _SPACED_DIGITS.fullmatch(c)) or (c_num is not None and _SPACED_DIGITS.fullmatch(g)):
         return False  # 6 8 against a number: digits split by a space are not one number
+    if (g_num is not None and _is_number_list(c)) or (c_num is not None and _is_number_list(g)):
+        return False  # `4, 4` or `4 and 4` against 4: a list is not a number, even of one value
     lists = _number_lists_equal(g, c)
     if lists is not None:
         return lists
@@ -182,6 +191,8 @@ def cheap_verdict(gold: str, candidate: str) -> bool | None:
         return g_base.group(1).lstrip("0") == c_base.group(1).lstrip("0")
     if _CHOICE.fullmatch(g) and _CHOICE.fullmatch(c):  # multiple-choice letters
         return g == c
+    if _CHOICE.fullmatch(g) and (m := re.match(r"\s*\(([A-E])\)\s+\S", candidate)):  # `(C) 42`: a letter, its text
+        return g == m.group(1)
     if prose_verdict(gold, candidate) is False:  # a sentence for a number: never worth Math-Verify's time
         return False
     return numeric_verdict(g, c)

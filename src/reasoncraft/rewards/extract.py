@@ -311,20 +311,35 @@ def joined_boxed(text: str) -> str | None:
 _PROSE_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:\s*/\s*\d+)?\s*%?|-?\.\d+")
 
 
+_SPAN_SEPARATOR = re.compile(r"\s*(?:,|,?\s*\b(?:and|or)\b)\s*")
+_CHOICE_IN_PROSE = re.compile(r"\(([A-E])\)")
+
+
 def _last_in_prose(text: str) -> str | None:
-    """The last math span or number of a prose text, whichever comes last."""
+    """The last math span or number of a prose text, whichever comes last; math spans joined only
+    by "," / "and" / "or" (`$x=2$ and $x=3$`) are one answer, a list, as boxes are in `joined_boxed`.
+    A prose text without any number or math may still name a choice: `The correct option is (C).`"""
     best: tuple[int, str] | None = None
+    run: list[str] = []
+    last_end = -1
     for m in _MATH_SPAN.finditer(text):
         content = next(g for g in m.groups() if g is not None).strip()
         if content and not _is_prose(content) and re.search(r"[\dA-Za-z\\]", content):
-            best = (m.start(), content)
+            joined = last_end >= 0 and _SPAN_SEPARATOR.fullmatch(text[last_end : m.start()])
+            run = [*run, content] if joined else [content]
+            best, last_end = (m.start(), ", ".join(run)), m.end()
+        else:
+            run, last_end = [], -1
     outside = _MATH_SPAN.sub(lambda m: " " * len(m.group(0)), text)
     numbers = list(_PROSE_NUMBER.finditer(outside))
     if numbers and (best is None or numbers[-1].start() > best[0]):
         best = (numbers[-1].start(), numbers[-1].group(0).strip().rstrip(","))
     if best is None:  # "how many $? just about 1$": the math delimiters wrap prose
         numbers = list(_PROSE_NUMBER.finditer(text))
-        return numbers[-1].group(0).strip().rstrip(",") if numbers else None
+        if numbers:
+            return numbers[-1].group(0).strip().rstrip(",")
+        choices = _CHOICE_IN_PROSE.findall(text)
+        return choices[-1] if choices else None
     return best[1]
 
 
@@ -372,6 +387,8 @@ def final_answer(text: str) -> str | None:
             return stated
     if spans:
         return joined_boxed(text)
+    if gsm8k := re.search(r"####\s*([^\n]+)", text):  # GSM8K's answer line
+        return gsm8k.group(1).strip()
     text = text.strip()
     lone_dollar = len(re.findall(r"(?<!\\)\$", text)) % 2 == 1  # "costs 2,74 $": currency, not math
     if not _is_prose(text) and not (lone_dollar and re.search(r"[A-Za-z]{2,}", text)):

@@ -20,7 +20,20 @@ __all__ = ["MAX_ANSWER_CHARS", "normalize_answer", "prepare_for_sympy"]
 
 _SPACING = re.compile(r"(?<!\\)\\[,;:! ]|\\q?quad\b|~|\\displaystyle|\\limits|\\left\b|\\right\b|\\middle\b")
 _DEGREES = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|°|\\degree\b|\\circ\b")
-_TEXT_CMD = re.compile(r"\\(?:text|textbf|textit|textrm|mathrm|mathbf|mbox|operatorname)\s*\{([^{}]*)\}")
+_TEXT_CMD = re.compile(
+    r"\\(?:text|textbf|textit|textrm|textsf|texttt|emph|mathrm|mathbf|mathit|mathsf|mathtt|boldsymbol|bm|mbox"
+    r"|operatorname)\s*\{([^{}]*)\}"
+)
+# old-style font switches (`{\bf 4}`, `\rm cm`): they change the look, never the value
+_FONT_SWITCH = re.compile(r"\\(?:bf|it|rm|sf|tt|em)(?![A-Za-z])\s*")
+# unit symbols that may follow a number in a compound unit (`5 km/h`, `3 m/s^2`, `2 g/cm^3`): only
+# written with a slash or a power after a space, so a lone letter after a number stays a product (5 m = 5m)
+_UNIT_SYMBOL = r"(?:km|cm|mm|m|s|h|hr|min|kg|g|mg|L|mL|ml|ft|mi|in|lb|N|J|W|Pa|mph|kph)"
+_COMPOUND_UNIT = re.compile(rf"^([-+]?[\d.,]+)\s+{_UNIT_SYMBOL}(?:\^\{{?\d\}}?)?(?:/{_UNIT_SYMBOL}(?:\^\{{?\d\}}?)?)+$")
+# a trailing remark in brackets after a number: `2 \text{ (twice)}`, `11 (days)`
+_REMARK = re.compile(r"^([-+]?[\d.,/]+)\s+\(\s*[A-Za-z]{3,}[A-Za-z ]*\)$")  # not `2 (x)`: that is 2x
+# a choice named with its word: `Option C`, `choice (b)`, `answer: D`
+_NAMED_CHOICE = re.compile(r"^(?:option|choice|answer)\s*[:.]?\s*\(?([A-Ea-e])\)?$", re.IGNORECASE)
 # a number then words of two letters or more: "12 inches", "4 square units" (never "5 x": that is 5x)
 _UNIT_WORDS = re.compile(
     r"^([-+]?[\d.,/]+|\\frac\{[^{}]*\}\{[^{}]*\})\s+([A-Za-z][A-Za-z.]+(?:\s+[A-Za-z.]{2,})*)(\^?\d)?$"
@@ -124,7 +137,12 @@ def normalize_answer(s: str) -> str:
     prev = None
     while prev != s:
         prev, s = s, _TEXT_CMD.sub(r"\1", s)
-    s = s.strip()
+    s = _FONT_SWITCH.sub("", s).strip()
+    for pattern in (_COMPOUND_UNIT, _REMARK):
+        if m := pattern.match(s):
+            s = m.group(1)
+    if m := _NAMED_CHOICE.match(s):
+        s = m.group(1).upper()
     s = _ORDINAL.sub(r"\1", s)
     m = _UNIT_WORDS.match(s)
     if m and not {w.lower().strip(".") for w in m.group(2).split()} & _NOT_UNITS:

@@ -1,0 +1,72 @@
+"""Answer kinds added in the sixth session, each as a general rule with its counter-case kept wrong.
+
+The pairs here are written for this test (they illustrate a kind); none is a fixture case.
+"""
+
+import pytest
+
+from reasoncraft.rewards import math_equal_many
+from reasoncraft.rewards.checker import text_verdicts
+from reasoncraft.rewards.extract import final_answer
+
+
+@pytest.mark.parametrize(
+    "kind, gold, candidate, expected",
+    [
+        # compound units after a number: only known unit symbols, and only with a slash or a power
+        ("compound unit", "5", "5 km/h", True),
+        ("compound unit", "3", "3 m/s^2", True),
+        ("compound unit", "2", "2 g/cm^3", True),
+        ("compound unit", "5", "6 km/h", False),
+        ("compound unit", "5", "5 m", False),  # a lone letter after a number is a product: 5m
+        ("compound unit", "5", "5 a/b", False),  # not unit symbols: 5a/b
+        # old-style font switches and font wrappers
+        ("font", "4", r"{\bf 4}", True),
+        ("font", "4", r"\bf 4", True),
+        ("font", "x+1", r"\boldsymbol{x}+1", True),
+        ("font", "4", r"{\bf 5}", False),
+        # a remark in brackets after a number
+        ("remark", "2", r"2 \text{ (twice)}", True),
+        ("remark", "11", "11 (days)", True),
+        ("remark", "2", "2 (x)", False),  # a letter in brackets is a factor (2x), not a remark
+        ("remark", "3", "2 (three)", False),
+        # a choice letter named with its word, or followed by the choice's text
+        ("choice", "C", "Option C", True),
+        ("choice", "B", "choice (b)", True),
+        ("choice", "C", "(C) 42", True),
+        ("choice", "C", "Option D", False),
+        ("choice", "C", "(D) 42", False),
+        # a list is not a number, even a list of one repeated value
+        ("list for a number", "4", r"4 \text{ and } 4", False),
+        ("list for a number", "4", "4, 4", False),
+        ("list for a number", "1000", "1, 000", False),
+        ("list for a number", "1000", "1,000", True),  # thousands separator: still one number
+        ("list for a number", "1.5", "1,5", True),  # decimal comma: still one number
+    ],
+)
+def test_answer_kinds(kind, gold, candidate, expected):
+    assert math_equal_many([(gold, candidate)]) == [expected], kind
+
+
+@pytest.mark.parametrize(
+    "gold, prediction, expected",
+    [
+        ("2,3", "The solutions are $x=2$ and $x=3$.", True),
+        ("2,3,4", "The roots are $2$, $3$ and $4$.", True),
+        ("3", "It is $3$ or $5$.", False),  # spans joined by "or": a hedge is a list, not 3
+        ("5", "Take $x=2$, then $y = 5$.", True),  # a word between spans: only the last one
+        ("7", "#### 7", True),  # GSM8K's answer line
+        ("7", "#### 8", False),
+        ("C", "The correct option is (C).", True),  # a prose text naming only a choice
+        ("C", "The correct option is (D).", False),
+    ],
+)
+def test_answers_in_prose(gold, prediction, expected):
+    assert text_verdicts([(gold, prediction)]) == [expected]
+
+
+def test_choice_in_prose_only_without_numbers():
+    """A bracketed letter is read as the answer only when the prose has no number or math at all:
+    `For part (a), the answer is 5` answers 5."""
+    assert final_answer("For part (a), the answer is 5") == "5"
+    assert final_answer("Part (a) is done; the numbers were 3 and 4.") == "4"
