@@ -3,9 +3,11 @@
 Heavy dependencies (torch, transformers) are imported where they are used, not here.
 """
 
+from .threads import use_threads  # no torch: it sets OMP_NUM_THREADS, or torch's threads once imported
+
 __version__ = "0.1.0"
 
-__all__ = ["load_model", "__version__"]
+__all__ = ["load_model", "use_threads", "__version__"]
 
 
 def load_model(name_or_path: str = "smollm2-135m", dtype=None, device=None):

@@ -8,8 +8,6 @@ and exits 2), so that a mistake costs no loading time.
 from __future__ import annotations
 
 import inspect
-import os
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from ..models import CATALOGUE
 from ..prompts import get_template
 from ..tasks import get_task
 from ..tasks.registry import _EXACT, _PREFIX  # the factories, to read their keyword options
+from ..threads import auto_threads, use_threads  # noqa: F401 (the commands import them from here)
 from .errors import UserError, one_line
 
 
@@ -106,32 +105,6 @@ def warn_greedy_samples(samples: int, temperature: float, log: Callable[[str], N
             f"warning: {name} {samples} at temperature 0 draws {samples} copies of one greedy completion "
             f"(pass@k and maj@k equal pass@1): set --temperature (e.g. 0.7) or {name} 1"
         )
-
-
-def auto_threads() -> int:
-    """CPU threads that do not oversubscribe the machine: the cores not already busy (1-minute load), 1 to 8.
-
-    On a 2-core machine loaded by another process, torch's default (every core) spent 89 s on what one thread
-    did in 7.7 s (issue #15): threads that wait for a busy core make every step wait."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    return max(1, min(8, cores - round(busy)))
-
-
-def use_threads(threads: int) -> int:
-    """Set the CPU threads of torch (now, or when it is imported) to `threads`; 0 means OMP_NUM_THREADS when a
-    user or a launcher set it (torchrun sets 1 per process), else `auto_threads()`."""
-    given = os.environ.get("OMP_NUM_THREADS", "")
-    count = threads or (int(given) if given.isdigit() and int(given) > 0 else auto_threads())
-    for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[name] = str(count)
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        torch.set_num_threads(count)
-    return count
 
 
 def check_model_name(name: str, option: str = "--model") -> None:
