@@ -1,4 +1,5 @@
-"""`reasoncraft distill`: a YAML recipe plus `key=value` overrides, then the distillation pipeline.
+"""`reasoncraft distill`: a YAML recipe, `key=value` overrides and one option per DistillConfig field, then the
+distillation pipeline.
 
 The output folder holds one run's records only: a folder of another command, or of a distillation whose
 traces came from another teacher or sampling, is refused (`reasoncraft.runs`); the same config continues
@@ -7,14 +8,24 @@ from the traces already written.
 
 from __future__ import annotations
 
+import inspect
+
 import typer
 
 from .. import runs
-from ..config import config_dict
 from ..data.distill import SOLVERS, DistillConfig, run_distill
 from .checks import check_model_name, check_server, check_task, claim_folder, use_threads
 from .errors import UserError
-from .options import OVERWRITE_HELP, SHOW_CONFIG_HELP, THREADS_HELP, show_config, with_task_options
+from .options import (
+    OVERWRITE_HELP,
+    alias_names,
+    file_arguments,
+    load_or_exit,
+    options_command,
+    show_config,
+    show_config_parameter,
+    threads_parameter,
+)
 from .report import report_after
 
 # What writes traces.jsonl: a change here would mix two teachers' traces in one sft.jsonl, so --resume is refused.
@@ -33,34 +44,21 @@ TRACE_KEYS = (
 )
 
 
-def distill_command(
-    config: str | None = typer.Argument(None, help="YAML recipe, e.g. configs/distill_countdown_journey.yaml."),
-    overrides: list[str] | None = typer.Argument(None, help="key=value overrides, e.g. k=8 teacher=smollm2-135m."),
-    resume: bool = typer.Option(
-        False, "--resume", help="Continue the run in out_dir after a change of its filters (the changes are listed)."
-    ),
-    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
-    show_config_: bool = typer.Option(False, "--show-config", help=SHOW_CONFIG_HELP),
-    task_option: list[str] | None = typer.Option(
-        None,
-        "--task-option",
-        help="key=value option of the task (repeatable); adds to task_options.",
-        show_default=False,
-    ),
-    data_path: str | None = typer.Option(
-        None, "--data-path", help="Local data file of the task: the same as --task-option data_path=FILE."
-    ),
-    threads: int = typer.Option(0, "--threads", min=0, help=THREADS_HELP),
-) -> None:
-    """Build an SFT set from a teacher: k traces per problem, verified, filtered, deduplicated, decontaminated.
-    Rerun the same command to resume after a crash."""
-    if show_config_ and config is None and not overrides and not task_option and data_path is None:
-        typer.echo(show_config(DistillConfig, None, None))
+DOC = """Build an SFT set from a teacher: k traces per problem, verified, filtered, deduplicated, decontaminated.
+Rerun the same command to resume after a crash.
+
+Every config key is also an option (--teacher, --k); a later source wins: the YAML file, then key=value
+overrides, then options. --task-option key=value adds to the file's task_options."""
+
+
+def _run(args: dict, given: dict) -> None:
+    if args["data_path"] is not None:  # the same as --task-option data_path=FILE, after the other task options
+        given["task_options"] = {**given.get("task_options", {}), "data_path": args["data_path"]}
+    if args["show_config"]:
+        typer.echo(show_config(DistillConfig, args["config"], args["overrides"], given))
         return
-    resolved = with_task_options(DistillConfig, config, overrides, task_option, data_path)
-    if show_config_:
-        typer.echo(show_config(DistillConfig, None, None, config_dict(resolved)))
-        return
+    resume, overwrite = args["resume"], args["overwrite"]
+    resolved = load_or_exit(DistillConfig, args["config"], args["overrides"], given)
     if resolved.base_url:
         check_server(resolved.base_url, resolved.teacher, "teacher=")
     elif resolved.teacher not in SOLVERS:
@@ -77,8 +75,42 @@ def distill_command(
                     "records; --overwrite to clear it, or choose another out_dir="
                 )
     claim_folder(resolved.out_dir, "distill", resolved, resume=resume, overwrite=overwrite, option="out_dir=")
-    use_threads(threads)
+    use_threads(args["threads"])
     report = run_distill(resolved, log=typer.echo)
     kept = report["filtering"]["kept"]
     typer.echo(f"traces.jsonl, sft.jsonl ({kept} records), report.json and run.json in {resolved.out_dir}/")
     report_after(resolved.out_dir)
+
+
+def _parameters() -> list[inspect.Parameter]:
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    resume = typer.Option(
+        False, "--resume", help="Continue the run in out_dir after a change of its filters (the changes are listed)."
+    )
+    example = "key=value overrides, e.g. k=8 teacher=smollm2-135m."
+    return [
+        *file_arguments("configs/distill_countdown_journey.yaml", example),
+        inspect.Parameter("resume", keyword, annotation=bool, default=resume),
+        inspect.Parameter(
+            "overwrite", keyword, annotation=bool, default=typer.Option(False, "--overwrite", help=OVERWRITE_HELP)
+        ),
+        show_config_parameter(),
+        inspect.Parameter(
+            "data_path",
+            keyword,
+            annotation=str | None,
+            default=typer.Option(
+                None, "--data-path", help="Local data file of the task: the same as --task-option data_path=FILE."
+            ),
+        ),
+    ]
+
+
+distill_command = options_command(
+    DistillConfig,
+    _run,
+    parameters=_parameters(),
+    after=[threads_parameter()],
+    names={**alias_names(DistillConfig), "task_options": ("--task-option",)},
+    doc=DOC,
+)

@@ -1,10 +1,17 @@
 """Command-line options derived from a config dataclass, and the one way every command loads its config.
 
-A command's options are not written twice: `config_command(EvalConfig, run)` builds a typer command
-whose options are the dataclass's fields (name, type, default and help string from the field), plus
-an optional YAML file and `key=value` overrides as arguments. What a user states is resolved by
-`reasoncraft.config` in one order: the file, then the overrides, then the options typed on the
-command line; defaults fill the rest. A field's metadata may name its options (`cli=("--out",)`).
+A command's options are not written twice: `options_command(cls, body, ...)` builds a typer command whose
+options are the dataclass's fields (name, type, default and help string from the field), beside the
+command's own parameters (an optional YAML file and `key=value` overrides as arguments, --show-config,
+--resume, ...). `config_command` is the usual case (`eval`, `scale`); `train` and `distill` pass their own
+parameters. What a user states is resolved by `reasoncraft.config` in one order: the file, then the
+overrides, then the options typed on the command line (defaults fill the rest); a repeatable key=value
+option of a mapping field (--task-option) adds to the mapping the file and overrides give.
+
+How a field is typed: a scalar as `--name VALUE`, a bool as `--name/--no-name`, a list of scalars as a
+repeatable option, a mapping as repeatable `--name key=value`, a list of mappings (or of anything) as a
+repeatable option taking one item each written as in a config file (`--datasets '{path: a.jsonl, weight: 2}'`).
+A field's metadata may name its options (`cli=("--out",)`), or keep it off the command line (`cli=False`).
 """
 
 from __future__ import annotations
@@ -13,13 +20,14 @@ import dataclasses
 import inspect
 import json
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import typer
 import yaml
 
 from ..config import (
+    ALIASES,
     ConfigError,
     build,
     config_dict,
@@ -29,12 +37,12 @@ from ..config import (
     ordered_fields,
     parse_text,
     resolve_values,
+    section_of,
     type_name,
     unescape,
 )
 
 _SCALARS = (str, int, float)
-_RESERVED = ("ctx", "config", "overrides", "show_config", "resume", "overwrite")
 
 
 def _optional(kind: Any) -> tuple[Any, bool]:
@@ -62,45 +70,74 @@ def _shape(kind: Any) -> str:
         return "many"
     if typing.get_origin(inner) is dict or inner is dict:
         return "pairs"
-    return "text"  # Literal, lists of mappings...: written as in a config file and read by the config loader
+    if inner in (list, tuple) or typing.get_origin(inner) in (list, tuple):
+        return "items"  # a list of mappings (or of anything): one item per option, written as in a config file
+    return "text"  # Literal, nested types...: written as in a config file and read by the config loader
 
 
-def _names(f: dataclasses.Field) -> tuple[str, ...]:
-    return tuple(f.metadata.get("cli") or ("--" + f.name.replace("_", "-"),))
+def _names(f: dataclasses.Field, names: Sequence[str] | None = None) -> tuple[str, ...]:
+    return tuple(names or f.metadata.get("cli") or ("--" + f.name.replace("_", "-"),))
 
 
-def option_parameter(f: dataclasses.Field, kind: Any) -> inspect.Parameter:
-    """The typer option of one config field: its names, type, default (shown in --help) and help string."""
-    shape, names, default = _shape(kind), _names(f), field_default(f)
+def alias_names(cls: type) -> dict[str, tuple[str, ...]]:
+    """Option names for the fields of `cls` that have config-key aliases (`reasoncraft.config.ALIASES`): the
+    field's own name first, then its aliases, so that `--max-steps` and `--steps` are one option as
+    `max_steps=` and `steps=` are one key. Fields whose metadata names their options keep those.
+
+    >>> from reasoncraft.train.sft_config import SFTConfig
+    >>> alias_names(SFTConfig)["max_steps"], "num_threads" in alias_names(SFTConfig)
+    (('--max-steps', '--steps'), False)
+    """
+    names = {}
+    for f in dataclasses.fields(cls):
+        group = next((g for g in ALIASES if f.name in g), None)
+        if group is not None and not f.metadata.get("cli"):
+            others = sorted(group - {f.name})
+            names[f.name] = tuple("--" + n.replace("_", "-") for n in [f.name, *others])
+    return names
+
+
+def option_parameter(
+    f: dataclasses.Field, kind: Any, names: Sequence[str] | None = None, panel: str | None = None
+) -> inspect.Parameter:
+    """The typer option of one config field: its names, type, default (shown in --help) and help string; `names`
+    replaces the derived names, `panel` groups the option in --help."""
+    shape, names, default = _shape(kind), _names(f, names), field_default(f)
     if default is dataclasses.MISSING:  # required: from the file, an override or this option (the loader checks)
         default = None
     help_text = f.metadata.get("help", "")
     inner, optional = _optional(kind)
+    panel_kw = {"rich_help_panel": panel} if panel else {}
     if shape == "flag":
         flag = names[0].lstrip("-")
-        option = typer.Option(default, f"--{flag}/--no-{flag}", *names[1:], help=help_text)
+        option = typer.Option(default, f"--{flag}/--no-{flag}", *names[1:], help=help_text, **panel_kw)
         annotation: Any = bool
     elif shape == "scalar":
         shown: Any = default is not None
         if f.metadata.get("escapes") and isinstance(default, str):  # "\n\n" as typed, not two line breaks
             shown = default.encode("unicode_escape").decode("ascii")
-        option = typer.Option(default, *names, help=help_text, show_default=shown)
+        option = typer.Option(default, *names, help=help_text, show_default=shown, **panel_kw)
         annotation = inner | None if optional or default is None else inner
     elif shape == "many":
         item = [a for a in typing.get_args(inner) if a is not Ellipsis][0]
         shown = ", ".join(str(v) for v in default) if default else False
         option = typer.Option(
-            list(default) if default else None, *names, help=help_text + " Repeatable.", show_default=shown
+            list(default) if default else None, *names, help=help_text + " Repeatable.", show_default=shown, **panel_kw
         )
         annotation = list[item] | None
     elif shape == "pairs":
-        option = typer.Option(None, *names, help=help_text + " Repeatable key=value.", show_default=False)
+        more = " Repeatable key=value; adds to the mapping the file and overrides give."
+        option = typer.Option(None, *names, help=help_text + more, show_default=False, **panel_kw)
+        annotation = list[str] | None
+    elif shape == "items":
+        more = " Repeatable: one item each, written as in a config file (a list adds its items)."
+        shown = json.dumps(default) if default else False
+        option = typer.Option(None, *names, help=help_text + more, show_default=shown, **panel_kw)
         annotation = list[str] | None
     else:
         shown = json.dumps(default) if default is not None else False
-        option = typer.Option(
-            None, *names, help=f"{help_text} ({type_name(kind)}, written as in a config file.)", show_default=shown
-        )
+        more = f" ({type_name(kind)}, written as in a config file.)"
+        option = typer.Option(None, *names, help=help_text + more, show_default=shown, **panel_kw)
         annotation = str | None
     return inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=annotation)
 
@@ -119,11 +156,17 @@ def key_values(pairs: list[str], name: str) -> dict:
     return values
 
 
-def from_command_line(f: dataclasses.Field, kind: Any, value: Any) -> Any:
+def from_command_line(f: dataclasses.Field, kind: Any, value: Any, names: Sequence[str] | None = None) -> Any:
     """An option's parsed value as the field's value (the config loader then checks its type)."""
     shape = _shape(kind)
     if shape == "pairs":
-        return key_values(list(value or []), _names(f)[0])
+        return key_values(list(value or []), _names(f, names)[0])
+    if shape == "items":
+        items: list = []
+        for text in value or []:
+            item = parse_text(text, Any, f.name)
+            items.extend(item if isinstance(item, list) else [item])
+        return items
     if shape == "text":
         return parse_text(value, kind, f.name, escapes=bool(f.metadata.get("escapes")))
     if shape == "many":
@@ -164,8 +207,8 @@ def show_config(cls: type, path: str | None, overrides: list[str] | None, given:
     )
 
 
-def config_arguments(example: str) -> list[inspect.Parameter]:
-    """The positional YAML file and `key=value` overrides, and --show-config, that every config command takes."""
+def file_arguments(example: str, overrides_help: str | None = None) -> list[inspect.Parameter]:
+    """The typer context, the positional YAML file and the `key=value` overrides every config command takes."""
     keyword = inspect.Parameter.KEYWORD_ONLY
     return [
         inspect.Parameter("ctx", keyword, annotation=typer.Context),
@@ -180,17 +223,25 @@ def config_arguments(example: str) -> list[inspect.Parameter]:
             keyword,
             annotation=list[str] | None,
             default=typer.Argument(
-                None, help="key=value overrides (any config key), after the file.", show_default=False
+                None, help=overrides_help or "key=value overrides (any config key), after the file.", show_default=False
             ),
         ),
-        inspect.Parameter(
-            "show_config",
-            keyword,
-            annotation=bool,
-            default=typer.Option(False, "--show-config", help=SHOW_CONFIG_HELP, show_default=False),
-        ),
-        *run_folder_parameters(),
     ]
+
+
+def show_config_parameter() -> inspect.Parameter:
+    """--show-config: print what the file, overrides and options resolve to, and run nothing."""
+    return inspect.Parameter(
+        "show_config",
+        inspect.Parameter.KEYWORD_ONLY,
+        annotation=bool,
+        default=typer.Option(False, "--show-config", help=SHOW_CONFIG_HELP, show_default=False),
+    )
+
+
+def config_arguments(example: str) -> list[inspect.Parameter]:
+    """The YAML file and overrides, --show-config, --resume and --overwrite (`eval`, `scale`)."""
+    return [*file_arguments(example), show_config_parameter(), *run_folder_parameters()]
 
 
 SHOW_CONFIG_HELP = (
@@ -212,20 +263,6 @@ def threads_parameter() -> inspect.Parameter:
         annotation=int,
         default=typer.Option(0, "--threads", min=0, help=THREADS_HELP),
     )
-
-
-def with_task_options(
-    cls: type, path: str | None, overrides: list[str] | None, pairs: list[str] | None, data_path: str | None
-) -> Any:
-    """The config of a key=value command, with `--task-option k=v` and `--data-path FILE` added to the
-    task_options the file and overrides give (not replacing them)."""
-    extra = key_values(list(pairs or []), "--task-option")
-    if data_path is not None:
-        extra["data_path"] = data_path
-    config = load_or_exit(cls, path, overrides)
-    if not extra:
-        return config
-    return load_or_exit(cls, path, overrides, {"task_options": {**config.task_options, **extra}})
 
 
 def run_folder_parameters() -> list[inspect.Parameter]:
@@ -259,30 +296,69 @@ class Invocation:
     threads: int = 0
 
 
-def config_command(
-    cls: type, run: Callable[[Any, Invocation], None], *, doc: str, example: str, options: bool = True
+def _declared_names(parameter: inspect.Parameter) -> set[str]:
+    return {n for d in getattr(parameter.default, "param_decls", None) or () for n in d.split("/") if n.startswith("-")}
+
+
+def options_command(
+    cls: type,
+    body: Callable[[dict[str, Any], dict[str, Any]], None],
+    *,
+    parameters: Sequence[inspect.Parameter],
+    doc: str,
+    after: Sequence[inspect.Parameter] = (),
+    names: Mapping[str, Sequence[str]] | None = None,
+    options: bool = True,
 ) -> Callable[..., None]:
-    """A typer command for `cls`: [CONFIG.yaml] [key=value ...], plus one option per field when `options`."""
+    """A typer command with the command's own `parameters`, one option per field of `cls` (when `options`; `names`
+    replaces a field's option names), then `after`. It calls `body(own, given)`: `own` holds the values of the
+    command's own parameters, `given` the fields whose options were typed, as field values (the loader checks
+    them; they win over the file and the overrides)."""
     kinds = field_types(cls)
+    names = dict(names or {})
     fields = [f for f in ordered_fields(cls) if options and f.metadata.get("cli", True) is not False]
-    clash = [f.name for f in fields if f.name in _RESERVED]
+    own = [*parameters, *after]
+    clash = [f.name for f in fields if f.name in {p.name for p in own}]
     assert not clash, f"config fields {clash} clash with the command's own parameters"
-    parameters = config_arguments(example) + [option_parameter(f, kinds[f.name]) for f in fields]
-    own_threads = "threads" in kinds
-    if not own_threads:  # every command that runs a model takes --threads
-        parameters.append(threads_parameter())
+    derived = []
+    for f in fields:  # a shared section's fields under its own heading in --help ("Optimizer options")
+        section = section_of(cls, f.name)
+        panel = f"{section.title} options" if section else None
+        derived.append(option_parameter(f, kinds[f.name], names.get(f.name), panel))
+    declared = [n for p in [*own, *derived] for n in _declared_names(p)]
+    twice = sorted({n for n in declared if declared.count(n) > 1})
+    assert not twice, f"option names given twice: {twice}"
 
     def command(**kwargs: Any) -> None:
         ctx: typer.Context = kwargs["ctx"]
         typed = [f for f in fields if _typed_by_user(ctx, f.name)]
-        given = {f.name: from_command_line(f, kinds[f.name], kwargs[f.name]) for f in typed}
-        if kwargs["show_config"]:
-            typer.echo(show_config(cls, kwargs["config"], kwargs["overrides"], given))
-            return
-        config = load_or_exit(cls, kwargs["config"], kwargs["overrides"], given)
-        threads = getattr(config, "threads", 0) if own_threads else kwargs["threads"]
-        run(config, Invocation(resume=kwargs["resume"], overwrite=kwargs["overwrite"], threads=threads))
+        given = {f.name: from_command_line(f, kinds[f.name], kwargs[f.name], names.get(f.name)) for f in typed}
+        body({p.name: kwargs[p.name] for p in own}, given)
 
-    command.__signature__ = inspect.Signature(parameters)  # what typer reads to build the options
+    command.__signature__ = inspect.Signature([*parameters, *derived, *after])  # what typer reads to build the options
     command.__doc__ = doc
     return command
+
+
+def config_command(
+    cls: type, run: Callable[[Any, Invocation], None], *, doc: str, example: str, options: bool = True
+) -> Callable[..., None]:
+    """A typer command for `cls`: [CONFIG.yaml] [key=value ...], plus one option per field when `options`."""
+    own_threads = "threads" in field_types(cls)
+
+    def body(args: dict[str, Any], given: dict[str, Any]) -> None:
+        if args["show_config"]:
+            typer.echo(show_config(cls, args["config"], args["overrides"], given))
+            return
+        config = load_or_exit(cls, args["config"], args["overrides"], given)
+        threads = getattr(config, "threads", 0) if own_threads else args["threads"]
+        run(config, Invocation(resume=args["resume"], overwrite=args["overwrite"], threads=threads))
+
+    return options_command(
+        cls,
+        body,
+        parameters=config_arguments(example),
+        after=[] if own_threads else [threads_parameter()],  # every command that runs a model takes --threads
+        doc=doc,
+        options=options,
+    )

@@ -4,8 +4,9 @@
     reasoncraft train prm labels=runs/labels/labels.jsonl out_dir=runs/prm   # or labels=[a.jsonl,b.jsonl]
     reasoncraft scale --scorer runs/prm/model ...          # the folder says how it is read
 
-Both take a YAML file and/or key=value overrides and check the output folder first (`reasoncraft.runs`): the
-same config continues (labels from their cache, training from its last checkpoint).
+Both take a YAML file and/or key=value overrides (`train prm` also one option per PRMConfig field) and check
+the output folder first (`reasoncraft.runs`): the same config continues (labels from their cache, training from
+its last checkpoint).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ..data.step_labels import StepLabelConfig, run_step_labels
 from ..train.prm_config import PRMConfig
 from .checks import check_model_name, check_task, claim_folder, use_threads
 from .options import OVERWRITE_HELP, SHOW_CONFIG_HELP, load_or_exit, show_config
-from .train import RESUME_HELP, _train
+from .train import trainer_command
 
 
 def step_labels_command(
@@ -47,20 +48,7 @@ def step_labels_command(
     )
 
 
-def train_prm_command(
-    config: str | None = typer.Argument(None, help="YAML file of PRMConfig settings."),
-    overrides: list[str] | None = typer.Argument(
-        None, help="key=value overrides, e.g. labels=runs/labels/labels.jsonl lora_r=16."
-    ),
-    resume: str | None = typer.Option(None, help=RESUME_HELP, show_default=False),
-    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
-    show_config_: bool = typer.Option(False, "--show-config", help=SHOW_CONFIG_HELP),
-) -> None:
-    """Train a process reward model (or an ORM) on step labels; the saved folder loads with `scale --scorer`."""
-    prepared = _train("train prm", PRMConfig, config, overrides, resume, overwrite, show_config_, _check_prm)
-    if prepared is None:
-        return
-    resolved, checkpoint = prepared
+def _prm(resolved: PRMConfig, checkpoint: str | None) -> None:
     from ..train.prm import train_prm  # lazy: torch and transformers
 
     summary = train_prm(resolved, resume=checkpoint, log=typer.echo)
@@ -75,3 +63,14 @@ def _check_prm(config: PRMConfig) -> None:
     for path in config.labels:  # each label file, before the model loads
         if not Path(path).is_file():
             raise FileNotFoundError(2, "No such file or directory", str(path))
+
+
+train_prm_command = trainer_command(
+    "train prm",
+    PRMConfig,
+    _check_prm,
+    _prm,
+    example="prm.yaml (PRMConfig settings)",
+    overrides_help="key=value overrides, e.g. labels=runs/labels/labels.jsonl lora_r=16.",
+    doc="Train a process reward model (or an ORM) on step labels; the saved folder loads with `scale --scorer`.",
+)

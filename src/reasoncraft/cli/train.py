@@ -1,4 +1,5 @@
-"""`reasoncraft train grpo` and `train sft`: a YAML recipe plus `key=value` overrides, then one trainer call.
+"""`reasoncraft train grpo` and `train sft` (and `train prm`, cli/prm.py): a YAML recipe, `key=value` overrides and
+one option per config field (file < key=value < option), then one trainer call.
 
 Before anything loads, the output folder is checked (`reasoncraft.runs`): the same config in its own folder
 continues from its last checkpoint (or says the run is finished); another command's folder, or this command
@@ -7,6 +8,7 @@ with a config that changes the outputs, is refused unless --resume or --overwrit
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,15 @@ from ..train.grpo_config import GRPOConfig
 from ..train.sft_config import SFTConfig, check_datasets
 from .checks import check_model_name, check_server, check_task, claim_folder, use_threads
 from .errors import UserError
-from .options import OVERWRITE_HELP, SHOW_CONFIG_HELP, THREADS_HELP, load_or_exit, show_config
+from .options import (
+    OVERWRITE_HELP,
+    alias_names,
+    file_arguments,
+    load_or_exit,
+    options_command,
+    show_config,
+    show_config_parameter,
+)
 from .report import report_after
 
 train_app = typer.Typer(help="Train a policy: `train grpo` (pure RL), `train sft` (supervised).", no_args_is_help=True)
@@ -55,27 +65,61 @@ def prepare_folder(command: str, config: Any, resume: str | None, overwrite: boo
 
 
 def _train(
-    command: str,
-    cls: type,
-    config: str | None,
-    overrides: list[str] | None,
-    resume: str | None,
-    overwrite: bool,
-    show: bool,
-    check: Callable[[Any], None],
+    command: str, cls: type, args: dict[str, Any], given: dict[str, Any], check: Callable[[Any], None]
 ) -> tuple[Any, str | None] | None:
-    if show:
-        typer.echo(show_config(cls, config, overrides))
+    """The resolved config and the checkpoint to resume from; None when nothing is to run (--show-config, or the
+    run in the folder is finished)."""
+    if args["show_config"]:
+        typer.echo(show_config(cls, args["config"], args["overrides"], given))
         return None
-    resolved = load_or_exit(cls, config, overrides)  # every value checked before anything loads
+    resolved = load_or_exit(cls, args["config"], args["overrides"], given)  # every value checked before any load
     check_model_name(resolved.model, "model=")
     check(resolved)
-    checkpoint, finished = prepare_folder(command, resolved, resume, overwrite)
+    checkpoint, finished = prepare_folder(command, resolved, args["resume"], args["overwrite"])
     if finished:
         typer.echo(f"{resolved.out_dir}/ already holds this finished run: --overwrite to train it again")
         return None
     use_threads(resolved.num_threads)  # 0: the cores not already busy (the trainer keeps a number it is given)
     return resolved, checkpoint
+
+
+OPTIONS_DOC = (
+    "Every config key is also an option (--learning-rate 2e-5; a list repeats it: --lora-target-modules q_proj "
+    "--lora-target-modules v_proj); a later source wins: the YAML file, then key=value overrides, then options."
+)
+
+
+def trainer_command(
+    command: str,
+    cls: type,
+    check: Callable[[Any], None],
+    train: Callable[[Any, str | None], None],
+    *,
+    example: str,
+    overrides_help: str,
+    doc: str,
+) -> Callable[..., None]:
+    """A `train ...` command: [CONFIG.yaml] [key=value ...], --resume, --overwrite, --show-config and one option per
+    field of `cls`; the config is checked by `check` and the output folder claimed before `train(config,
+    checkpoint)` runs."""
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    parameters = [
+        *file_arguments(example, overrides_help),
+        inspect.Parameter(
+            "resume", keyword, annotation=str | None, default=typer.Option(None, help=RESUME_HELP, show_default=False)
+        ),
+        inspect.Parameter(
+            "overwrite", keyword, annotation=bool, default=typer.Option(False, "--overwrite", help=OVERWRITE_HELP)
+        ),
+        show_config_parameter(),
+    ]
+
+    def body(args: dict[str, Any], given: dict[str, Any]) -> None:
+        prepared = _train(command, cls, args, given, check)
+        if prepared is not None:
+            train(*prepared)
+
+    return options_command(cls, body, parameters=parameters, names=alias_names(cls), doc=f"{doc}\n\n{OPTIONS_DOC}")
 
 
 def _check_grpo(config: GRPOConfig) -> None:
@@ -104,21 +148,7 @@ def _check_sft(config: SFTConfig) -> None:
         )
 
 
-@train_app.command("grpo", no_args_is_help=True)
-def train_grpo_command(
-    config: str | None = typer.Argument(None, help="YAML recipe, e.g. configs/r1_zero_quickstart.yaml."),
-    overrides: list[str] | None = typer.Argument(None, help="key=value overrides, e.g. learning_rate=2e-5 steps=50."),
-    resume: str | None = typer.Option(None, help=RESUME_HELP, show_default=False),
-    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
-    show_config_: bool = typer.Option(False, "--show-config", help=SHOW_CONFIG_HELP),
-    threads: int | None = typer.Option(None, "--threads", min=0, help=THREADS_HELP + " Sets num_threads."),
-) -> None:
-    """GRPO (pure RL with rule-based rewards, R1-Zero style): evaluate, train, evaluate again, plot."""
-    overrides = [*(overrides or []), *([f"num_threads={threads}"] if threads is not None else [])]
-    prepared = _train("train grpo", GRPOConfig, config, overrides, resume, overwrite, show_config_, _check_grpo)
-    if prepared is None:
-        return
-    resolved, checkpoint = prepared
+def _grpo(resolved: GRPOConfig, checkpoint: str | None) -> None:
     from ..train.grpo import train_grpo  # lazy: torch and transformers
 
     summary = train_grpo(resolved, resume=checkpoint, log=typer.echo)
@@ -129,23 +159,7 @@ def train_grpo_command(
         report_after(resolved.out_dir)
 
 
-@train_app.command("sft", no_args_is_help=True)
-def train_sft_command(
-    config: str | None = typer.Argument(None, help="YAML recipe, e.g. configs/sft_countdown_shortcut.yaml."),
-    overrides: list[str] | None = typer.Argument(
-        None, help="key=value overrides, e.g. learning_rate=1e-5 max_steps=50."
-    ),
-    resume: str | None = typer.Option(None, help=RESUME_HELP, show_default=False),
-    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
-    show_config_: bool = typer.Option(False, "--show-config", help=SHOW_CONFIG_HELP),
-    threads: int | None = typer.Option(None, "--threads", min=0, help=THREADS_HELP + " Sets num_threads."),
-) -> None:
-    """Supervised fine-tuning on chat `messages` JSONL (completion-only loss, packed), optionally with teacher KL."""
-    overrides = [*(overrides or []), *([f"num_threads={threads}"] if threads is not None else [])]
-    prepared = _train("train sft", SFTConfig, config, overrides, resume, overwrite, show_config_, _check_sft)
-    if prepared is None:
-        return
-    resolved, checkpoint = prepared
+def _sft(resolved: SFTConfig, checkpoint: str | None) -> None:
     from ..train.sft import train_sft  # lazy: torch and transformers
 
     summary = train_sft(resolved, resume=checkpoint, log=typer.echo)
@@ -155,6 +169,28 @@ def train_sft_command(
         if summary.get("evaluation"):
             typer.echo(held_out_line(summary["evaluation"]))
         report_after(resolved.out_dir)
+
+
+train_grpo_command = trainer_command(
+    "train grpo",
+    GRPOConfig,
+    _check_grpo,
+    _grpo,
+    example="configs/r1_zero_quickstart.yaml",
+    overrides_help="key=value overrides, e.g. learning_rate=2e-5 steps=50.",
+    doc="GRPO (pure RL with rule-based rewards, R1-Zero style): evaluate, train, evaluate again, plot.",
+)
+train_sft_command = trainer_command(
+    "train sft",
+    SFTConfig,
+    _check_sft,
+    _sft,
+    example="configs/sft_countdown_shortcut.yaml",
+    overrides_help="key=value overrides, e.g. learning_rate=1e-5 max_steps=50.",
+    doc="Supervised fine-tuning on chat `messages` JSONL (completion-only loss, packed), optionally with teacher KL.",
+)
+train_app.command("grpo", no_args_is_help=True)(train_grpo_command)
+train_app.command("sft", no_args_is_help=True)(train_sft_command)
 
 
 def held_out_line(evaluation: dict) -> str:
