@@ -42,6 +42,30 @@ from reasoncraft.rewards.extract import final_answer
         ("list for a number", "1000", "1, 000", False),
         ("list for a number", "1000", "1,000", True),  # thousands separator: still one number
         ("list for a number", "1.5", "1,5", True),  # decimal comma: still one number
+        # Unicode math as typed
+        ("unicode", r"2\sqrt{3}", "2√3", True),
+        ("unicode", r"\sqrt{x+1}", "√(x+1)", True),
+        ("unicode", r"(-\infty, 2]", "(-∞, 2]", True),
+        ("unicode", "x^2+1", "x²+1", True),
+        ("unicode", r"\frac{3}{4}", "¾", True),
+        ("unicode", "6", "2·3", True),
+        ("unicode", r"2\sqrt{3}", "3√2", False),
+        ("unicode", "x^2+1", "x³+1", False),
+        ("unicode", r"\frac{3}{4}", "¼", False),
+        ("cube root", r"\sqrt[3]{2}", "cbrt(2)", True),
+        ("cube root", r"\sqrt[3]{2}", "cbrt(3)", False),
+        # a mixed number in plain text, read as \frac writes it; digits split by a space stay apart
+        ("mixed number", r"137\frac{1}{2}", "137 1/2", True),
+        ("mixed number", "1.8", "1 4/5", True),
+        ("mixed number", "137", "137 1/2", False),
+        ("mixed number", "68", "6 8", False),
+        # one number in brackets, with leading zeros (AIME writes `(073)`)
+        ("bracketed number", "73", "(073)", True),
+        ("bracketed number", "73", "(074)", False),
+        ("bracketed number", "(1,2)", "(2,1)", False),  # a pair is still a pair
+        # a sentence's comma after the answer
+        ("trailing comma", "2", "2,", True),
+        ("trailing comma", "2", "3,", False),
     ],
 )
 def test_answer_kinds(kind, gold, candidate, expected):
@@ -59,6 +83,13 @@ def test_answer_kinds(kind, gold, candidate, expected):
         ("7", "#### 8", False),
         ("C", "The correct option is (C).", True),  # a prose text naming only a choice
         ("C", "The correct option is (D).", False),
+        ("52_8", "**52_8**", True),  # markdown bold around a base subscript
+        ("52_8", "**53_8**", False),
+        ("73", r"So $xy=\boxed{073}$. Another way: $xy=\boxed{\textbf{(073)}}$", True),  # one answer, two spellings
+        ("73", r"So $xy=\boxed{073}$. Another way: $xy=\boxed{74}$", False),  # two answers: none
+        ("44", r"It is $\boxed{44}$. We check: $17\cdot 44 = 748$, so our answer is correct.", True),
+        ("118000", "Hence, the net proceeds are $118 000.", True),  # a spaced amount after a currency sign
+        ("118000", "Hence, the net proceeds are 118 000.", False),  # without one, `118 000` is ambiguous: 000
     ],
 )
 def test_answers_in_prose(gold, prediction, expected):

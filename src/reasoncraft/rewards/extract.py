@@ -14,13 +14,19 @@ as written (whitespace trimmed) or `None` when the completion holds no answer of
   period removed);
 - `extract_answer`: the default chain for completions, in that order of trust;
 - `final_answer`: the answer in any raw string, a gold answer or a prediction, as Math-Verify's
-  `parse` reads one: the chain above, else the string itself when it is math, else the last math
-  span or number of a prose text. `math.answers_verdicts` compares two raw strings this way.
+  `parse` reads one: the chain above (a box wins over a worded verdict such as "our answer is
+  correct"; boxes that repeat one answer in several spellings, `025` and `\\textbf{(025)}`, are one
+  answer), else GSM8K's `#### 42` line, else the string itself when it is math, else the last math
+  span or number of a prose text (math spans joined only by "," / "and" / "or" are one list; a prose
+  text with no number or math may name a choice, `(C)`). `checker.text_verdicts` compares two raw
+  strings this way.
 """
 
 from __future__ import annotations
 
 import re
+
+from .normalize import normalize_answer
 
 __all__ = [
     "last_boxed",
@@ -282,6 +288,15 @@ def _gap_words(gap: str) -> int | None:
     return len(_WORD.findall(gap))
 
 
+def _box_key(content: str) -> str:
+    """A boxed answer spelled one way, to tell a repeated answer from a different one: normalised
+    (`normalize_answer`), a bracketed whole number unwrapped and leading zeros dropped
+    (`\\boxed{025}`, `\\boxed{25}` and `\\boxed{\\textbf{(025)}}` are one answer)."""
+    key = normalize_answer(content)
+    key = re.sub(r"^\((\d+)\)$", r"\1", key)  # AIME's `\\boxed{\\textbf{(073)}}`
+    return re.sub(r"(?<![\d.])0+(?=\d)", "", key)
+
+
 def joined_boxed(text: str) -> str | None:
     """The boxed answers of `text` as one answer: the last box, or the run of boxes that ends with
     it when only separators ("," "and" "or" `\\quad`, a few words) stand between them, joined
@@ -302,13 +317,14 @@ def joined_boxed(text: str) -> str | None:
             break
         run.insert(0, prev)
     answers = [content for _, _, content in run]
-    earlier = {content for _, _, content in spans[: len(spans) - len(run)]}
-    if earlier and (len(run) > 1 or earlier != {answers[0]}):
+    earlier = {_box_key(content) for _, _, content in spans[: len(spans) - len(run)]}
+    if earlier and (len(run) > 1 or earlier != {_box_key(answers[0])}):
         return None  # different answers boxed in different places: no single answer
     return ", ".join(dict.fromkeys(answers))
 
 
-_PROSE_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?(?:\s*/\s*\d+)?\s*%?|-?\.\d+")
+# `$118 000`: an amount with spaced thousands (only after a currency sign: `3 100` in prose is ambiguous)
+_PROSE_NUMBER = re.compile(r"(?<=[$€£])\d{1,3}(?: \d{3})+(?![\d,])|-?\d[\d,]*(?:\.\d+)?(?:\s*/\s*\d+)?\s*%?|-?\.\d+")
 
 
 _SPAN_SEPARATOR = re.compile(r"\s*(?:,|,?\s*\b(?:and|or)\b)\s*")
@@ -372,8 +388,9 @@ def final_answer(text: str) -> str | None:
     """
     text = _DOUBLED_BACKSLASH.sub(r"\\", text)
     text = re.sub(r"\\[A-Za-z]+boxed(?=\s*\{)", r"\\boxed", text)  # `\\beginboxed{`: a mangled box command
-    if bold := re.fullmatch(r"\s*(\*\*|__)([^*_\n]+)\1\s*", text):  # **12**: markdown emphasis, not a power
-        text = bold.group(2)
+    # **12**, **52_8**: markdown emphasis, not a power (`__` emphasis cannot hold a subscript)
+    if bold := re.fullmatch(r"\s*(?:\*\*([^*\n]+)\*\*|__([^_\n]+)__)\s*", text):
+        text = bold.group(1) or bold.group(2)
     tag = answer_tag(text)
     if tag is not None:
         return final_answer(tag) if tag else None
@@ -383,7 +400,8 @@ def final_answer(text: str) -> str | None:
     markers = list(_MARKER.finditer(text))
     if markers and (not spans or markers[-1].start() > spans[-1][1]):
         stated = after_answer_marker(text)
-        if stated:
+        # "... so our answer is correct." after a box: a verdict on the boxed answer, not an answer
+        if stated and not (spans and re.fullmatch(r"[A-Za-z][A-Za-z ,'-]*", stated)):
             return stated
     if spans:
         return joined_boxed(text)

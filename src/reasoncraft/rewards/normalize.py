@@ -3,9 +3,10 @@
 Nothing here evaluates its input. Plain-text math is rewritten in `plaintext`, numbers are read
 exactly in `exact`, and the caps live in `caps`.
 
-- `normalize_answer(s)`: strip delimiters, spacing commands, `\\text{}` wrappers, units after a
-  number, degrees, `\\dfrac`, a leading `x =`, a trailing full stop; answers joined by words become a
-  comma list;
+- `normalize_answer(s)`: strip delimiters, spacing commands, `\\text{}` and font wrappers (`{\\bf 4}`),
+  units after a number (`12 inches`, `5 km/h`), a bracketed remark (`2 (twice)`), degrees, `\\dfrac`, a
+  leading `x =`, a trailing full stop or comma, brackets around one number (`(073)`); a choice named
+  with its word (`Option C`) is its letter; answers joined by words become a comma list;
 - `prepare_for_sympy(s)`: the lighter clean-up an answer gets before Math-Verify parses it.
 """
 
@@ -93,6 +94,8 @@ def _strip_delimiters(s: str) -> str:
         changed = False
         if s.endswith(".") and not s[-2:-1].isdigit():  # a sentence's full stop after `$...$`
             s, changed = s[:-1].rstrip(), True
+        if s.endswith(",") and s[:-1].strip():  # `2,`: a sentence's comma after the answer
+            s, changed = s[:-1].rstrip(), True
         if s.endswith("\\") and s.rstrip("\\").strip():  # `185\\`: a stray backslash or line break at the end
             s, changed = s.rstrip("\\").rstrip(), True
         for left, right in (("$$", "$$"), ("$", "$"), ("\\[", "\\]"), ("\\(", "\\)")):
@@ -143,6 +146,7 @@ def normalize_answer(s: str) -> str:
             s = m.group(1)
     if m := _NAMED_CHOICE.match(s):
         s = m.group(1).upper()
+    s = re.sub(r"^\(\s*([-+]?\d+(?:\.\d+)?)\s*\)$", r"\1", s)  # `(073)`: one number in brackets is the number
     s = _ORDINAL.sub(r"\1", s)
     m = _UNIT_WORDS.match(s)
     if m and not {w.lower().strip(".") for w in m.group(2).split()} & _NOT_UNITS:

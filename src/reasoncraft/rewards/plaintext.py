@@ -57,20 +57,55 @@ def _parens_to_braces_after(s: str, pattern: str, replacement: str) -> str:
     return "".join(out)
 
 
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5), "⅗": (3, 5)}
+_VULGAR.update({"⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8)})
+_UNICODE_SYMBOLS = (
+    ("∞", "\\infty "),
+    ("·", "\\cdot "),
+    ("⋅", "\\cdot "),
+    ("×", "\\times "),
+    ("÷", "\\div "),
+    ("−", "-"),
+    ("π", "\\pi "),
+)
+
+
+def _unicode_to_latex(s: str) -> str:
+    """Unicode math as keyboards and models type it: `√3`, `√(x+1)`, `∛2`, `x²`, `½`, `∞`, `·`, `−`."""
+    if s.isascii():
+        return s
+    s = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+", lambda m: "^{" + m.group(0).translate(_SUPERSCRIPTS) + "}", s)
+    s = re.sub("[" + "".join(_VULGAR) + "]", lambda m: "\\frac{{{}}}{{{}}}".format(*_VULGAR[m.group(0)]), s)
+    for symbol, latex in _UNICODE_SYMBOLS:
+        s = s.replace(symbol, latex)
+    s = _parens_to_braces_after(s, r"√\s*\(", "\\sqrt")
+    s = _parens_to_braces_after(s, r"∛\s*\(", "\\sqrt[3]")
+    s = re.sub(r"√\s*(\d+(?:\.\d+)?|[A-Za-z]|\\pi)", r"\\sqrt{\1}", s)
+    return re.sub(r"∛\s*(\d+(?:\.\d+)?|[A-Za-z])", r"\\sqrt[3]{\1}", s)
+
+
 def plain_to_latex(s: str) -> str:
     """Rewrite plain-text math as models and datasets write it into the LaTeX spelling, by string
-    rules only (nothing is evaluated): `sqrt(...)`, `pi`, `inf`, `sin(...)`, `**`, `^(...)`, `*`
-    before a letter or bracket (an implicit product), `<=`/`>=`/`!=`.
+    rules only (nothing is evaluated): `sqrt(...)`, `cbrt(...)`, `pi`, `inf`, `sin(...)`, `**`, `^(...)`,
+    `*` before a letter or bracket (an implicit product), `<=`/`>=`/`!=`, a mixed number `3 1/2`, and
+    Unicode math (`√3`, `x²`, `½`, `∞`, `·`, `−`).
 
     >>> plain_to_latex("2*sqrt(3)/pi"), plain_to_latex("(3, pi/2)"), plain_to_latex("x**(n+1) >= 2")
     ('2\\\\sqrt{3}/\\\\pi', '(3, \\\\pi/2)', 'x^{n+1} \\\\ge  2')
+    >>> plain_to_latex("2√3 + x²"), plain_to_latex("1½")
+    ('2\\\\sqrt{3} + x^{2}', '1\\\\frac{1}{2}')
     >>> plain_to_latex(r"\\sqrt{2}+\\pi")  # LaTeX is left as it is
     '\\\\sqrt{2}+\\\\pi'
     """
+    s = _unicode_to_latex(s)
+    if m := re.fullmatch(r"\s*([-+]?\d+) (\d+)/(\d+)\s*", s):  # `137 1/2`: a mixed number, as \\frac writes it
+        return f"{m.group(1)}\\frac{{{m.group(2)}}}{{{m.group(3)}}}"
     if not re.search(r"[A-Za-z*^<>=!≤≥]", s):
         return s
     s = s.replace("**", "^")
     s = _parens_to_braces_after(s, r"(?<![\\A-Za-z])sqrt\s*\(", "\\sqrt")
+    s = _parens_to_braces_after(s, r"(?<![\\A-Za-z])cbrt\s*\(", "\\sqrt[3]")
     s = re.sub(r"(?<![\\A-Za-z])sqrt(?=\s*[{\d])", r"\\sqrt", s)
     s = _parens_to_braces_after(s, r"\^\s*\(", "^")
     s = _PLAIN_FUNCS.sub(r"\\\1", s)
