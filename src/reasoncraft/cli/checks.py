@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import typer
+
 from .. import runs
 from ..backends.openai.probe import probe
 from ..models import CATALOGUE
@@ -20,6 +22,11 @@ from ..tasks import get_task
 from ..tasks.registry import _EXACT, _PREFIX  # the factories, to read their keyword options
 from ..threads import auto_threads, use_threads  # noqa: F401 (the commands import them from here)
 from .errors import UserError, one_line
+
+try:  # typer >= 0.20 runs commands in its own copy of click (errors.py)
+    from typer._click.globals import get_current_context as current_context
+except ImportError:  # older typer: click itself
+    from click import get_current_context as current_context
 
 
 def _task_options_hint(spec: str, options: Mapping[str, Any], exc: TypeError) -> str:
@@ -88,14 +95,68 @@ def claim_folder(
     option: str = "--out",
     log: Callable[[str], None] = print,
 ) -> runs.Claim:
-    """`runs.claim` with its decision said in one line (a fresh run says nothing)."""
+    """`runs.claim` with its decision said in one line (a fresh run says nothing).
+
+    A fresh run's folder goes away again when the command fails before writing anything but what the claim and
+    the config wrote (`forget_on_failure`): a mistake found after the claim (a model that does not load, a server
+    that fails) leaves no new folder behind, and the corrected command is not refused as "another config".
+    """
     if resume and overwrite:
         raise UserError("--resume continues a run and --overwrite clears it: give one of them")
+    created = _missing_folders(Path(out_dir))
     claim = runs.claim(out_dir, command, config, resume=resume, overwrite=overwrite, option=option)
+    if claim.state in ("new", "overwritten"):  # an overwritten folder stays, emptied
+        forget_on_failure(claim.out_dir, created)
     message = claim.message()
     if message:
         log(message)
     return claim
+
+
+# What a run folder holds before any work: the claim's identity and the saved config.
+BOOKKEEPING = frozenset({runs.IDENTITY_NAME, runs.CONFIG_NAME})
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """`folder` and those of its parents that do not exist yet, innermost first."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
+
+
+def forget_on_failure(folder: Path, created: list[Path]) -> None:
+    """When the running command ends with an error, remove `folder`'s bookkeeping files and the folders in `created`
+    (the run's folder and the parents its claim made), if they hold nothing else: a run that did any work (a
+    sample, a checkpoint, a log line) keeps its folder to resume from. Outside a command (library use) nothing
+    is registered."""
+    context = current_context(silent=True)
+    if context is not None:  # its exit stack gets the exception the command ended with
+        context.with_resource(_Forget(folder, created))
+
+
+class _Forget:
+    def __init__(self, folder: Path, created: list[Path]):
+        self.folder, self.created = folder, created
+
+    def __enter__(self) -> _Forget:
+        return self
+
+    def __exit__(self, kind: Any, error: BaseException | None, trace: Any) -> bool:
+        code = getattr(error, "exit_code", getattr(error, "code", 1))
+        if error is None or (isinstance(error, (typer.Exit, SystemExit)) and code in (0, None)):
+            return False
+        if not self.folder.is_dir() or any(p.name not in BOOKKEEPING for p in self.folder.iterdir()):
+            return False
+        for name in BOOKKEEPING:
+            (self.folder / name).unlink(missing_ok=True)
+        for made in self.created:  # innermost first; a folder someone filled meanwhile stays
+            try:
+                made.rmdir()
+            except OSError:
+                break
+        return False
 
 
 def warn_greedy_samples(samples: int, temperature: float, log: Callable[[str], None], name: str = "--samples") -> None:
