@@ -76,6 +76,18 @@ def test_a_later_source_wins_file_then_key_value_then_option(tmp_path, path, cls
     assert shown([*base, option, "3e-1", f"{key}=2e-1"])[key] == 0.3  # wherever it stands on the line
 
 
+def test_step_labels_takes_its_fields_as_options_too(tmp_path):
+    from reasoncraft.data.step_labels import StepLabelConfig
+
+    params = {p.name for p in _command(("step-labels",)).params}
+    assert {f.name for f in dataclasses.fields(StepLabelConfig)} <= params
+    config = tmp_path / "labels.yaml"
+    config.write_text("rollouts: 2\nproblems: 8\ntask_options: {seed: 1}\n")
+    values = shown(["step-labels", str(config), "rollouts=3", "--rollouts", "5", "--task-option", "x=2", "--threads=1"])
+    assert (values["rollouts"], values["problems"], values["num_threads"]) == (5, 8, 1)
+    assert values["task_options"] == {"seed": 1, "x": 2}
+
+
 def test_threads_steps_and_out_keep_one_name_per_concept(tmp_path):
     values = shown(["train", "grpo", "num_threads=4", "--threads", "2", "--max-steps", "5", "--out", str(tmp_path)])
     assert (values["num_threads"], values["steps"], values["out_dir"]) == (2, 5, str(tmp_path))

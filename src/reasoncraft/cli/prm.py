@@ -4,13 +4,14 @@
     reasoncraft train prm labels=runs/labels/labels.jsonl out_dir=runs/prm   # or labels=[a.jsonl,b.jsonl]
     reasoncraft scale --scorer runs/prm/model ...          # the folder says how it is read
 
-Both take a YAML file and/or key=value overrides (`train prm` also one option per PRMConfig field) and check
-the output folder first (`reasoncraft.runs`): the same config continues (labels from their cache, training from
-its last checkpoint).
+Both take a YAML file, key=value overrides and one option per config field (file < key=value < option), and
+check the output folder first (`reasoncraft.runs`): the same config continues (labels from their cache, training
+from its last checkpoint).
 """
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import typer
@@ -18,34 +19,58 @@ import typer
 from ..data.step_labels import StepLabelConfig, run_step_labels
 from ..train.prm_config import PRMConfig
 from .checks import check_model_name, check_task, claim_folder, use_threads
-from .options import OVERWRITE_HELP, SHOW_CONFIG_HELP, load_or_exit, show_config
+from .options import (
+    OVERWRITE_HELP,
+    file_arguments,
+    load_or_exit,
+    options_command,
+    show_config,
+    show_config_parameter,
+)
 from .train import trainer_command
 
 
-def step_labels_command(
-    config: str | None = typer.Argument(None, help="YAML file of StepLabelConfig settings."),
-    overrides: list[str] | None = typer.Argument(None, help="key=value overrides, e.g. problems=128 rollouts=4."),
-    overwrite: bool = typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
-    show_config_: bool = typer.Option(False, "--show-config", help=SHOW_CONFIG_HELP),
-) -> None:
-    """Label the steps of sampled solutions: Monte Carlo rollouts (Math-Shepherd) or the arithmetic verifier.
-    Rerun the same command to resume: nothing cached is drawn again."""
-    if show_config_:
-        typer.echo(show_config(StepLabelConfig, config, overrides))
+def _step_labels(args: dict, given: dict) -> None:
+    """Label the steps of sampled solutions: Monte Carlo rollouts (Math-Shepherd) or the arithmetic verifier."""
+    if args["show_config"]:
+        typer.echo(show_config(StepLabelConfig, args["config"], args["overrides"], given))
         return
-    resolved = load_or_exit(StepLabelConfig, config, overrides)
+    resolved = load_or_exit(StepLabelConfig, args["config"], args["overrides"], given)
     if not resolved.base_url:
         check_model_name(resolved.policy, "policy=")
     check_task(
         resolved.task, resolved.task_options, split=resolved.split, limit=resolved.problems, template=resolved.template
     )
-    claim_folder(resolved.out_dir, "step-labels", resolved, resume=False, overwrite=overwrite, option="out_dir=")
+    claim_folder(
+        resolved.out_dir, "step-labels", resolved, resume=False, overwrite=args["overwrite"], option="out_dir="
+    )
     use_threads(resolved.num_threads)
     report = run_step_labels(resolved, log=typer.echo)
     typer.echo(
         f"{report['solutions']} solutions ({report['steps']} steps) labelled in {resolved.out_dir}/labels.jsonl; "
         f"{report['rollouts']} rollouts drawn this run, {report['wall_s']:.0f} s"
     )
+
+
+step_labels_command = options_command(
+    StepLabelConfig,
+    _step_labels,
+    parameters=[
+        *file_arguments("labels.yaml (StepLabelConfig settings)", "key=value overrides, e.g. problems=128 rollouts=4."),
+        inspect.Parameter(
+            "overwrite",
+            inspect.Parameter.KEYWORD_ONLY,
+            annotation=bool,
+            default=typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
+        ),
+        show_config_parameter(),
+    ],
+    names={"task_options": ("--task-option",), "num_threads": ("--threads", "--num-threads")},
+    doc="Label the steps of sampled solutions: Monte Carlo rollouts (Math-Shepherd) or the arithmetic verifier. "
+    "Rerun the same command to resume: nothing cached is drawn again.\n\n"
+    "Every config key is also an option (--rollouts 8); a later source wins: the YAML file, then key=value "
+    "overrides, then options.",
+)
 
 
 def _prm(resolved: PRMConfig, checkpoint: str | None) -> None:
