@@ -1,18 +1,21 @@
 """The optimizer every trainer builds from its optimizer section (`train.optim.optimizer_for`): the same AdamW and
-schedule as `build_optimizer` called by hand, over the trainable parameters only, and the one path that SFT and
-PRM training take (the block they each wrote before)."""
+schedule as `build_optimizer` called by hand, over the trainable parameters only, and the one path that GRPO, SFT
+and PRM training take (the block each of them wrote before)."""
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
 import torch
 
+import reasoncraft.train.grpo as grpo
 import reasoncraft.train.optim as optim
 import reasoncraft.train.prm as prm
 import reasoncraft.train.sft as sft
-from helpers import MEMORISE, write_jsonl
+from helpers import MEMORISE, sevens, tiny_config, write_jsonl
+from reasoncraft.tasks import get_task
 from reasoncraft.testing import tiny_model
 from reasoncraft.train.prm_config import PRMConfig
 from reasoncraft.train.sft_config import SFTConfig
@@ -42,8 +45,8 @@ class _Built(Exception):
     """Stops a trainer once its optimizer is built."""
 
 
-@pytest.mark.parametrize("trainer", ["sft", "prm"])
-def test_sft_and_prm_training_build_their_optimizer_through_optimizer_for(trainer, tmp_path, monkeypatch):
+@pytest.mark.parametrize("trainer", ["grpo", "sft", "prm"])
+def test_every_trainer_builds_its_optimizer_through_optimizer_for(trainer, tmp_path, monkeypatch):
     calls = []
 
     def spy(model, settings, total_steps):
@@ -52,7 +55,11 @@ def test_sft_and_prm_training_build_their_optimizer_through_optimizer_for(traine
 
     model, tokenizer = tiny_model("llama")
     out = str(tmp_path / "run")
-    if trainer == "sft":
+    if trainer == "grpo":
+        monkeypatch.setattr(grpo, "optimizer_for", spy)
+        config = tiny_config(tmp_path, steps=3)
+        run = functools.partial(grpo.train_grpo, task=get_task("arith-sum-2d"), reward_fns=[sevens])
+    elif trainer == "sft":
         monkeypatch.setattr(sft, "optimizer_for", spy)
         data = write_jsonl(tmp_path / "d.jsonl", MEMORISE[:4])
         config = SFTConfig(datasets=[str(data)], max_seq_length=64, micro_batch_tokens=256, max_steps=3, out_dir=out)
@@ -70,7 +77,7 @@ def test_sft_and_prm_training_build_their_optimizer_through_optimizer_for(traine
     with pytest.raises(_Built):
         run(config, model=model, tokenizer=tokenizer, log=lambda m: None)
     [(trained, settings, total_steps, (params, optimizer, _))] = calls
-    assert settings is config and total_steps == 3
+    assert settings is config and total_steps == 3  # GRPO: steps x mu optimizer steps
     assert optimizer.param_groups[0]["lr"] == config.learning_rate
     trainable = [p for p in trained.parameters() if p.requires_grad]
     assert len(params) == len(trainable) and all(a is b for a, b in zip(params, trainable))

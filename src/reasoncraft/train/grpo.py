@@ -61,7 +61,7 @@ from .grpo_rollouts import ProblemStream, RewardFailureRateExceeded, make_prompt
 from .held_out import held_out_eval
 from .lora import apply_lora, enable_gradient_checkpointing
 from .metrics import reflection_rate
-from .optim import build_optimizer, guarded_step
+from .optim import guarded_step, optimizer_for
 from .run import TrainingRun
 from .weight_sync import WeightPusher
 
@@ -370,16 +370,7 @@ def train_grpo(
             config.weight_sync or ("lora" if config.lora_r else "disk"),
             config.sync_dir or run.out / "weights_sync",
         )
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimizer, scheduler = build_optimizer(
-        params,
-        config.learning_rate,
-        config.weight_decay,
-        (config.adam_beta1, config.adam_beta2),
-        config.warmup_steps,
-        config.optimizer_steps,
-        config.lr_schedule,
-    )
+    params, optimizer, scheduler = optimizer_for(model, config, config.optimizer_steps)
     log(
         f"GRPO: {config.steps} steps x {config.batch_size} completions = {config.prompts_per_step} prompts x "
         f"G={config.num_generations}; derived: {config.derived()}; trainable parameters: "
