@@ -2,8 +2,8 @@
 
 One small module per command or group of commands; this file only assembles them into `app` (the
 `reasoncraft` console script), so a new command is a new module plus one line here. Each command
-builds its config through `reasoncraft.config` (the options of `eval` and `scale` are derived from
-their config dataclasses by `options.py`), then calls one library function. Heavy imports happen
+builds its config through `reasoncraft.config` (the options of every config command are derived
+from its config dataclass by `options.py`), then calls one library function. Heavy imports happen
 inside the commands so that `reasoncraft --help` stays fast.
 """
 
