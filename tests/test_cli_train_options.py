@@ -76,6 +76,22 @@ def test_a_later_source_wins_file_then_key_value_then_option(tmp_path, path, cls
     assert shown([*base, option, "3e-1", f"{key}=2e-1"])[key] == 0.3  # wherever it stands on the line
 
 
+def test_option_names_are_checked_once_and_the_doctests_hold():
+    import doctest
+
+    import reasoncraft.cli.options as options
+
+    assert doctest.testmod(options).failed == 0
+    clash = dataclasses.make_dataclass("Clash", [("resume", int, dataclasses.field(default=0))])
+    with pytest.raises(AssertionError, match="clash with the command's own parameters"):
+        options.config_command(clash, lambda config, invocation: None, doc="", example="x.yaml")
+    twice = dataclasses.make_dataclass(
+        "Twice", [("threads_count", int, dataclasses.field(default=0, metadata={"help": "", "cli": ("--threads",)}))]
+    )
+    with pytest.raises(AssertionError, match=r"option names given twice: \['--threads'\]"):
+        options.config_command(twice, lambda config, invocation: None, doc="", example="x.yaml")
+
+
 def test_step_labels_takes_its_fields_as_options_too(tmp_path):
     from reasoncraft.data.step_labels import StepLabelConfig
 

@@ -297,7 +297,11 @@ class Invocation:
 
 
 def _declared_names(parameter: inspect.Parameter) -> set[str]:
-    return {n for d in getattr(parameter.default, "param_decls", None) or () for n in d.split("/") if n.startswith("-")}
+    """The option names a typer parameter answers to (an option declared without names: its parameter's name)."""
+    if not isinstance(parameter.default, typer.models.OptionInfo):
+        return set()
+    declared = parameter.default.param_decls or ("--" + parameter.name.replace("_", "-"),)
+    return {n for d in declared for n in d.split("/") if n.startswith("-")}
 
 
 def options_command(
