@@ -90,6 +90,20 @@ def test_answer_kinds(kind, gold, candidate, expected):
         ("44", r"It is $\boxed{44}$. We check: $17\cdot 44 = 748$, so our answer is correct.", True),
         ("118000", "Hence, the net proceeds are $118 000.", True),  # a spaced amount after a currency sign
         ("118000", "Hence, the net proceeds are 118 000.", False),  # without one, `118 000` is ambiguous: 000
+        ("5", "Thus, x = 5.", True),  # a connective before the math
+        ("5", "Thus, x = 6.", False),
+        ("5", "**Answer**\n\n5", True),  # a markdown heading as the answer marker
+        ("5", "**Answer**\n\n6", False),
+        ("5", "答案是 5", True),  # prose in another script
+        ("5", "Ответ: 6", False),
+        (r"\text{yes}", "Yes, it is possible.", True),  # a yes/no answer opening the sentence
+        (r"\text{yes}", "No, it is not.", False),
+        (r"\text{no}", "No solution exists.", False),  # "No" must stand alone
+        ("(1,2)", "The point is (1, 2).", True),  # a pair of numbers in prose
+        ("(1,2)", "The point is (2, 1).", False),
+        ("3", "Between (1, 2) we pick 3", True),
+        (r"(-\infty, 2) \cup (3, \infty)", r"(-inf, 2) \cup (3, inf)", True),  # math names are not prose
+        (r"(-\infty, 2) \cup (3, \infty)", r"(-inf, 2) \cup (4, inf)", False),
     ],
 )
 def test_answers_in_prose(gold, prediction, expected):

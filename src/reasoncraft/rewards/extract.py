@@ -25,8 +25,10 @@ as written (whitespace trimmed) or `None` when the completion holds no answer of
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from .normalize import normalize_answer
+from .prose import prose_words
 
 __all__ = [
     "last_boxed",
@@ -127,7 +129,8 @@ def answer_tag(text: str) -> str | None:
 
 
 # "Answer: 12", "Final answer: 12", "the answer is 12", "The final answer is $12$.", "Answer $ 9 $"
-_MARKER = re.compile(r"(?:\banswer\s*(?:is|:)|\banswer\s+is\s*:|\banswer\s*(?=\$))", re.IGNORECASE)
+# "Answer:", "the answer is", "Answer $9$", and a markdown heading "**Answer**" / "**Final Answer**:"
+_MARKER = re.compile(r"(?:\banswer\s*(?:is|:)|\banswer\s+is\s*:|\banswer\s*(?=\$)|\banswer\s*\*\*\s*:?)", re.IGNORECASE)
 # a sentence ends at a full stop followed by a capital, a tag or the end (never inside 2.5 or 1,000.)
 _SENTENCE_END = re.compile(r"\.(?=\s+[A-Z<]|\s*$)|\s<\|")
 _VERB_IS = re.compile(r"\s(?:is|are|equals|=)\s")
@@ -254,11 +257,20 @@ _MATH_SPAN = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", 
 _MAX_GAP_WORDS = 3  # "\boxed{1} papers and \boxed{2} bins" joins; a sentence between two boxes does not
 
 
+def _other_script(text: str) -> bool:
+    """A letter of a script other than Latin or Greek (`答案是 5`, `Ответ: 5`): prose, as no math
+    is written in those letters."""
+    return any(ord(ch) > 0x24F and not 0x370 <= ord(ch) <= 0x3FF and unicodedata.category(ch)[0] == "L" for ch in text)
+
+
 def _is_prose(text: str) -> bool:
-    """Two or more words of two letters or more outside math spans and LaTeX commands."""
+    """Two or more words of two letters or more outside math spans and LaTeX commands, math names
+    (`inf`, `sqrt`, `pi`, `sin`) not counted; or any word in a script other than Latin or Greek."""
     bare = _MATH_SPAN.sub(" ", text)
+    if not bare.isascii() and _other_script(bare):
+        return True
     bare = re.sub(r"\\(?:begin|end)\{[^{}]*\}(?:\{[^{}]*\})?|\\[A-Za-z]+", " ", bare)
-    return len(_WORD.findall(bare)) >= 2
+    return len(prose_words(bare)) >= 2  # `(-inf, 2) U (3, inf)`, `sqrt(2) pi`: math names are not prose
 
 
 def _box_spans(text: str) -> list[tuple[int, int, str]]:
@@ -327,6 +339,9 @@ def joined_boxed(text: str) -> str | None:
 _PROSE_NUMBER = re.compile(r"(?<=[$€£])\d{1,3}(?: \d{3})+(?![\d,])|-?\d[\d,]*(?:\.\d+)?(?:\s*/\s*\d+)?\s*%?|-?\.\d+")
 
 
+_PROSE_TUPLE_ITEM = r"-?(?:\d+(?:\.\d+)?(?:/\d+)?|inf(?:inity)?|∞)"
+# a pair, tuple or interval of plain numbers written in prose: `(1, 2)`, `[0, 1)`, `(-inf, 3]`
+_PROSE_TUPLE = re.compile(rf"[(\[]\s*{_PROSE_TUPLE_ITEM}(?:\s*,\s*{_PROSE_TUPLE_ITEM})+\s*[)\]]")
 _SPAN_SEPARATOR = re.compile(r"\s*(?:,|,?\s*\b(?:and|or)\b)\s*")
 _CHOICE_IN_PROSE = re.compile(r"\(([A-E])\)")
 
@@ -350,12 +365,18 @@ def _last_in_prose(text: str) -> str | None:
     numbers = list(_PROSE_NUMBER.finditer(outside))
     if numbers and (best is None or numbers[-1].start() > best[0]):
         best = (numbers[-1].start(), numbers[-1].group(0).strip().rstrip(","))
+        tuples = list(_PROSE_TUPLE.finditer(outside))
+        if tuples and tuples[-1].start() <= numbers[-1].start() < tuples[-1].end():  # `The point is (1, 2).`
+            best = (tuples[-1].start(), tuples[-1].group(0))
     if best is None:  # "how many $? just about 1$": the math delimiters wrap prose
         numbers = list(_PROSE_NUMBER.finditer(text))
         if numbers:
             return numbers[-1].group(0).strip().rstrip(",")
         choices = _CHOICE_IN_PROSE.findall(text)
-        return choices[-1] if choices else None
+        if choices:
+            return choices[-1]
+        yes_no = re.match(r"\s*(yes|no)(?=\s*[,.;!]|\s*$)", text, re.IGNORECASE)  # `Yes, it is possible.`
+        return yes_no.group(1) if yes_no else None
     return best[1]
 
 
@@ -407,6 +428,7 @@ def final_answer(text: str) -> str | None:
         return joined_boxed(text)
     if gsm8k := re.search(r"####\s*([^\n]+)", text):  # GSM8K's answer line
         return gsm8k.group(1).strip()
+    text = re.sub(r"^\s*(?:thus|so|hence|therefore|then|finally)\b,?\s*", "", text, flags=re.IGNORECASE)  # Thus, x = 5
     text = text.strip()
     lone_dollar = len(re.findall(r"(?<!\\)\$", text)) % 2 == 1  # "costs 2,74 $": currency, not math
     if not _is_prose(text) and not (lone_dollar and re.search(r"[A-Za-z]{2,}", text)):
