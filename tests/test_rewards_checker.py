@@ -13,7 +13,7 @@ from reasoncraft.rewards.checker import text_equal, text_verdicts
 
 FIXTURE = Path(__file__).parent / "fixtures" / "math_equal_pairs.jsonl"
 CASES = Path(__file__).parent / "fixtures" / "checker_cases"
-CASE_FILES = ("mathverify", "others", "nemo_skills", "inspect_ai", "more_sources")  # the last three: later sources
+CASE_FILES = ("mathverify", "others", "nemo_skills", "inspect_ai", "more_sources", "other_languages")  # later: 3-6
 ATTACKS = {
     "tower10": r"\boxed{10^{10^{10^{10}}}}",
     "tower5": "5^{5^{5^{5^5}}}",

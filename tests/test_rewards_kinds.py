@@ -36,6 +36,8 @@ from reasoncraft.rewards.extract import final_answer
         ("choice", "C", "(C) 42", True),
         ("choice", "C", "Option D", False),
         ("choice", "C", "(D) 42", False),
+        ("choice", "C", "(C) or (D)", False),  # a hedge between letters
+        ("choice", "C", "(C) 42 and (D) 43", False),
         # a list is not a number, even a list of one repeated value
         ("list for a number", "4", r"4 \text{ and } 4", False),
         ("list for a number", "4", "4, 4", False),

@@ -191,7 +191,9 @@ def cheap_verdict(gold: str, candidate: str) -> bool | None:
         return g_base.group(1).lstrip("0") == c_base.group(1).lstrip("0")
     if _CHOICE.fullmatch(g) and _CHOICE.fullmatch(c):  # multiple-choice letters
         return g == c
-    if _CHOICE.fullmatch(g) and (m := re.match(r"\s*\(([A-E])\)\s+\S", candidate)):  # `(C) 42`: a letter, its text
+    # `(C) 42`: a letter, then its choice's text; never `(C) or (D)`, `(C), (D)`: a hedge between letters
+    m = re.match(r"\s*\(([A-E])\)\s+(?!(?:or|and)\b)[^\s,;]", candidate)
+    if _CHOICE.fullmatch(g) and m and not re.search(r"\([A-Ea-e]\)|\b[A-E]\b", candidate[m.end() :]):
         return g == m.group(1)
     if prose_verdict(gold, candidate) is False:  # a sentence for a number: never worth Math-Verify's time
         return False
