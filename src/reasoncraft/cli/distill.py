@@ -16,16 +16,7 @@ from .. import runs
 from ..data.distill import SOLVERS, DistillConfig, run_distill
 from .checks import check_model_name, check_server, check_task, claim_folder, use_threads
 from .errors import UserError
-from .options import (
-    OVERWRITE_HELP,
-    alias_names,
-    file_arguments,
-    load_or_exit,
-    options_command,
-    show_config,
-    show_config_parameter,
-    threads_parameter,
-)
+from .options import OVERWRITE_HELP, alias_names, options_command, threads_parameter
 from .report import report_after
 
 # What writes traces.jsonl: a change here would mix two teachers' traces in one sft.jsonl, so --resume is refused.
@@ -51,14 +42,13 @@ Every config key is also an option (--teacher, --k); a later source wins: the YA
 overrides, then options. --task-option key=value adds to the file's task_options."""
 
 
-def _run(args: dict, given: dict) -> None:
+def _add_data_path(args: dict, given: dict) -> None:
     if args["data_path"] is not None:  # the same as --task-option data_path=FILE, after the other task options
         given["task_options"] = {**given.get("task_options", {}), "data_path": args["data_path"]}
-    if args["show_config"]:
-        typer.echo(show_config(DistillConfig, args["config"], args["overrides"], given))
-        return
+
+
+def _run(resolved: DistillConfig, args: dict) -> None:
     resume, overwrite = args["resume"], args["overwrite"]
-    resolved = load_or_exit(DistillConfig, args["config"], args["overrides"], given)
     if resolved.base_url:
         check_server(resolved.base_url, resolved.teacher, "teacher=")
     elif resolved.teacher not in SOLVERS:
@@ -87,14 +77,11 @@ def _parameters() -> list[inspect.Parameter]:
     resume = typer.Option(
         False, "--resume", help="Continue the run in out_dir after a change of its filters (the changes are listed)."
     )
-    example = "key=value overrides, e.g. k=8 teacher=smollm2-135m."
     return [
-        *file_arguments("configs/distill_countdown_journey.yaml", example),
         inspect.Parameter("resume", keyword, annotation=bool, default=resume),
         inspect.Parameter(
             "overwrite", keyword, annotation=bool, default=typer.Option(False, "--overwrite", help=OVERWRITE_HELP)
         ),
-        show_config_parameter(),
         inspect.Parameter(
             "data_path",
             keyword,
@@ -109,8 +96,11 @@ def _parameters() -> list[inspect.Parameter]:
 distill_command = options_command(
     DistillConfig,
     _run,
+    doc=DOC,
+    example="configs/distill_countdown_journey.yaml",
+    overrides_help="key=value overrides, e.g. k=8 teacher=smollm2-135m.",
     parameters=_parameters(),
     after=[threads_parameter()],
     names={**alias_names(DistillConfig), "task_options": ("--task-option",)},
-    doc=DOC,
+    add_given=_add_data_path,
 )

@@ -239,11 +239,6 @@ def show_config_parameter() -> inspect.Parameter:
     )
 
 
-def config_arguments(example: str) -> list[inspect.Parameter]:
-    """The YAML file and overrides, --show-config, --resume and --overwrite (`eval`, `scale`)."""
-    return [*file_arguments(example), show_config_parameter(), *run_folder_parameters()]
-
-
 SHOW_CONFIG_HELP = (
     "Print the config the file, overrides and options resolve to, then exit (a dry run); "
     "alone: every key with its type, default and help."
@@ -306,40 +301,52 @@ def _declared_names(parameter: inspect.Parameter) -> set[str]:
 
 def options_command(
     cls: type,
-    body: Callable[[dict[str, Any], dict[str, Any]], None],
+    run: Callable[[Any, dict[str, Any]], None],
     *,
-    parameters: Sequence[inspect.Parameter],
     doc: str,
+    example: str,
+    overrides_help: str | None = None,
+    parameters: Sequence[inspect.Parameter] = (),
     after: Sequence[inspect.Parameter] = (),
     names: Mapping[str, Sequence[str]] | None = None,
     options: bool = True,
+    add_given: Callable[[dict[str, Any], dict[str, Any]], None] | None = None,
 ) -> Callable[..., None]:
-    """A typer command with the command's own `parameters`, one option per field of `cls` (when `options`; `names`
-    replaces a field's option names), then `after`. It calls `body(own, given)`: `own` holds the values of the
-    command's own parameters, `given` the fields whose options were typed, as field values (the loader checks
-    them; they win over the file and the overrides)."""
+    """A typer command for `cls`: [CONFIG.yaml] [key=value ...] and --show-config, the command's own `parameters`,
+    one option per field (when `options`; `names` replaces a field's option names), then `after`.
+
+    It resolves the config (file < key=value < typed options; `add_given(own, given)` may add to what the options
+    gave, e.g. --data-path to task_options) and calls `run(config, own)`, `own` holding the values of the command's
+    own parameters; with --show-config it prints the resolved config (or, with nothing given, every key) instead.
+    """
     kinds = field_types(cls)
     names = dict(names or {})
     fields = [f for f in ordered_fields(cls) if options and f.metadata.get("cli", True) is not False]
-    own = [*parameters, *after]
-    clash = [f.name for f in fields if f.name in {p.name for p in own}]
+    own = [*file_arguments(example, overrides_help), show_config_parameter(), *parameters]
+    clash = [f.name for f in fields if f.name in {p.name for p in [*own, *after]}]
     assert not clash, f"config fields {clash} clash with the command's own parameters"
     derived = []
     for f in fields:  # a shared section's fields under its own heading in --help ("Optimizer options")
         section = section_of(cls, f.name)
         panel = f"{section.title} options" if section else None
         derived.append(option_parameter(f, kinds[f.name], names.get(f.name), panel))
-    declared = [n for p in [*own, *derived] for n in _declared_names(p)]
+    declared = [n for p in [*own, *derived, *after] for n in _declared_names(p)]
     twice = sorted({n for n in declared if declared.count(n) > 1})
     assert not twice, f"option names given twice: {twice}"
 
     def command(**kwargs: Any) -> None:
         ctx: typer.Context = kwargs["ctx"]
+        args = {p.name: kwargs[p.name] for p in [*own, *after]}
         typed = [f for f in fields if _typed_by_user(ctx, f.name)]
         given = {f.name: from_command_line(f, kinds[f.name], kwargs[f.name], names.get(f.name)) for f in typed}
-        body({p.name: kwargs[p.name] for p in own}, given)
+        if add_given is not None:
+            add_given(args, given)
+        if args["show_config"]:
+            typer.echo(show_config(cls, args["config"], args["overrides"], given))
+            return
+        run(load_or_exit(cls, args["config"], args["overrides"], given), args)
 
-    command.__signature__ = inspect.Signature([*parameters, *derived, *after])  # what typer reads to build the options
+    command.__signature__ = inspect.Signature([*own, *derived, *after])  # what typer reads to build the options
     command.__doc__ = doc
     return command
 
@@ -347,22 +354,20 @@ def options_command(
 def config_command(
     cls: type, run: Callable[[Any, Invocation], None], *, doc: str, example: str, options: bool = True
 ) -> Callable[..., None]:
-    """A typer command for `cls`: [CONFIG.yaml] [key=value ...], plus one option per field when `options`."""
+    """A typer command for `cls` (`eval`, `scale`): [CONFIG.yaml] [key=value ...], --show-config, --resume,
+    --overwrite and --threads, plus one option per field when `options`."""
     own_threads = "threads" in field_types(cls)
 
-    def body(args: dict[str, Any], given: dict[str, Any]) -> None:
-        if args["show_config"]:
-            typer.echo(show_config(cls, args["config"], args["overrides"], given))
-            return
-        config = load_or_exit(cls, args["config"], args["overrides"], given)
+    def body(config: Any, args: dict[str, Any]) -> None:
         threads = getattr(config, "threads", 0) if own_threads else args["threads"]
         run(config, Invocation(resume=args["resume"], overwrite=args["overwrite"], threads=threads))
 
     return options_command(
         cls,
         body,
-        parameters=config_arguments(example),
-        after=[] if own_threads else [threads_parameter()],  # every command that runs a model takes --threads
         doc=doc,
+        example=example,
+        parameters=run_folder_parameters(),
+        after=[] if own_threads else [threads_parameter()],  # every command that runs a model takes --threads
         options=options,
     )

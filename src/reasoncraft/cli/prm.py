@@ -19,23 +19,11 @@ import typer
 from ..data.step_labels import StepLabelConfig, run_step_labels
 from ..train.prm_config import PRMConfig
 from .checks import check_model_name, check_task, claim_folder, use_threads
-from .options import (
-    OVERWRITE_HELP,
-    file_arguments,
-    load_or_exit,
-    options_command,
-    show_config,
-    show_config_parameter,
-)
+from .options import OVERWRITE_HELP, options_command
 from .train import trainer_command
 
 
-def _step_labels(args: dict, given: dict) -> None:
-    """Label the steps of sampled solutions: Monte Carlo rollouts (Math-Shepherd) or the arithmetic verifier."""
-    if args["show_config"]:
-        typer.echo(show_config(StepLabelConfig, args["config"], args["overrides"], given))
-        return
-    resolved = load_or_exit(StepLabelConfig, args["config"], args["overrides"], given)
+def _step_labels(resolved: StepLabelConfig, args: dict) -> None:
     if not resolved.base_url:
         check_model_name(resolved.policy, "policy=")
     check_task(
@@ -55,21 +43,21 @@ def _step_labels(args: dict, given: dict) -> None:
 step_labels_command = options_command(
     StepLabelConfig,
     _step_labels,
+    doc="Label the steps of sampled solutions: Monte Carlo rollouts (Math-Shepherd) or the arithmetic verifier. "
+    "Rerun the same command to resume: nothing cached is drawn again.\n\n"
+    "Every config key is also an option (--rollouts 8); a later source wins: the YAML file, then key=value "
+    "overrides, then options.",
+    example="labels.yaml (StepLabelConfig settings)",
+    overrides_help="key=value overrides, e.g. problems=128 rollouts=4.",
     parameters=[
-        *file_arguments("labels.yaml (StepLabelConfig settings)", "key=value overrides, e.g. problems=128 rollouts=4."),
         inspect.Parameter(
             "overwrite",
             inspect.Parameter.KEYWORD_ONLY,
             annotation=bool,
             default=typer.Option(False, "--overwrite", help=OVERWRITE_HELP),
-        ),
-        show_config_parameter(),
+        )
     ],
     names={"task_options": ("--task-option",), "num_threads": ("--threads", "--num-threads")},
-    doc="Label the steps of sampled solutions: Monte Carlo rollouts (Math-Shepherd) or the arithmetic verifier. "
-    "Rerun the same command to resume: nothing cached is drawn again.\n\n"
-    "Every config key is also an option (--rollouts 8); a later source wins: the YAML file, then key=value "
-    "overrides, then options.",
 )
 
 

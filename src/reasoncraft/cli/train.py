@@ -22,15 +22,7 @@ from ..train.grpo_config import GRPOConfig
 from ..train.sft_config import SFTConfig, check_datasets
 from .checks import check_model_name, check_server, check_task, claim_folder, use_threads
 from .errors import UserError
-from .options import (
-    OVERWRITE_HELP,
-    alias_names,
-    file_arguments,
-    load_or_exit,
-    options_command,
-    show_config,
-    show_config_parameter,
-)
+from .options import OVERWRITE_HELP, alias_names, options_command
 from .report import report_after
 
 train_app = typer.Typer(help="Train a policy: `train grpo` (pure RL), `train sft` (supervised).", no_args_is_help=True)
@@ -64,25 +56,6 @@ def prepare_folder(command: str, config: Any, resume: str | None, overwrite: boo
     return str(out), False
 
 
-def _train(
-    command: str, cls: type, args: dict[str, Any], given: dict[str, Any], check: Callable[[Any], None]
-) -> tuple[Any, str | None] | None:
-    """The resolved config and the checkpoint to resume from; None when nothing is to run (--show-config, or the
-    run in the folder is finished)."""
-    if args["show_config"]:
-        typer.echo(show_config(cls, args["config"], args["overrides"], given))
-        return None
-    resolved = load_or_exit(cls, args["config"], args["overrides"], given)  # every value checked before any load
-    check_model_name(resolved.model, "model=")
-    check(resolved)
-    checkpoint, finished = prepare_folder(command, resolved, args["resume"], args["overwrite"])
-    if finished:
-        typer.echo(f"{resolved.out_dir}/ already holds this finished run: --overwrite to train it again")
-        return None
-    use_threads(resolved.num_threads)  # 0: the cores not already busy (the trainer keeps a number it is given)
-    return resolved, checkpoint
-
-
 OPTIONS_DOC = (
     "Every config key is also an option (--learning-rate 2e-5; a list repeats it: --lora-target-modules q_proj "
     "--lora-target-modules v_proj); a later source wins: the YAML file, then key=value overrides, then options."
@@ -100,26 +73,37 @@ def trainer_command(
     doc: str,
 ) -> Callable[..., None]:
     """A `train ...` command: [CONFIG.yaml] [key=value ...], --resume, --overwrite, --show-config and one option per
-    field of `cls`; the config is checked by `check` and the output folder claimed before `train(config,
-    checkpoint)` runs."""
+    field of `cls`. Every value is checked (the config, then `check`) and the output folder claimed before
+    `train(config, checkpoint)` runs; a finished run in its own folder says so instead."""
     keyword = inspect.Parameter.KEYWORD_ONLY
     parameters = [
-        *file_arguments(example, overrides_help),
         inspect.Parameter(
             "resume", keyword, annotation=str | None, default=typer.Option(None, help=RESUME_HELP, show_default=False)
         ),
         inspect.Parameter(
             "overwrite", keyword, annotation=bool, default=typer.Option(False, "--overwrite", help=OVERWRITE_HELP)
         ),
-        show_config_parameter(),
     ]
 
-    def body(args: dict[str, Any], given: dict[str, Any]) -> None:
-        prepared = _train(command, cls, args, given, check)
-        if prepared is not None:
-            train(*prepared)
+    def run(resolved: Any, args: dict[str, Any]) -> None:
+        check_model_name(resolved.model, "model=")
+        check(resolved)
+        checkpoint, finished = prepare_folder(command, resolved, args["resume"], args["overwrite"])
+        if finished:
+            typer.echo(f"{resolved.out_dir}/ already holds this finished run: --overwrite to train it again")
+            return
+        use_threads(resolved.num_threads)  # 0: the cores not already busy (the trainer keeps a number it is given)
+        train(resolved, checkpoint)
 
-    return options_command(cls, body, parameters=parameters, names=alias_names(cls), doc=f"{doc}\n\n{OPTIONS_DOC}")
+    return options_command(
+        cls,
+        run,
+        doc=f"{doc}\n\n{OPTIONS_DOC}",
+        example=example,
+        overrides_help=overrides_help,
+        parameters=parameters,
+        names=alias_names(cls),
+    )
 
 
 def _check_grpo(config: GRPOConfig) -> None:
