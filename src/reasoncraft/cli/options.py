@@ -1,12 +1,13 @@
 """Command-line options derived from a config dataclass, and the one way every command loads its config.
 
-A command's options are not written twice: `options_command(cls, body, ...)` builds a typer command whose
-options are the dataclass's fields (name, type, default and help string from the field), beside the
-command's own parameters (an optional YAML file and `key=value` overrides as arguments, --show-config,
---resume, ...). `config_command` is the usual case (`eval`, `scale`); `train` and `distill` pass their own
-parameters. What a user states is resolved by `reasoncraft.config` in one order: the file, then the
-overrides, then the options typed on the command line (defaults fill the rest); a repeatable key=value
-option of a mapping field (--task-option) adds to the mapping the file and overrides give.
+A command's options are not written twice: `options_command(cls, run, ...)` builds a typer command that takes
+an optional YAML file and `key=value` overrides as arguments, --show-config, the command's own parameters
+(--resume, --overwrite, --data-path, ...) and one option per field of the dataclass (name, type, default and
+help string from the field); it resolves the config and calls `run(config, own parameters)`. `config_command`
+is the usual case (`eval`, `scale`); `train`, `distill` and `step-labels` add their own parameters. What a user
+states is resolved by `reasoncraft.config` in one order: the file, then the overrides, then the options typed
+on the command line (defaults fill the rest); a repeatable key=value option of a mapping field (--task-option)
+adds to the mapping the file and overrides give.
 
 How a field is typed: a scalar as `--name VALUE`, a bool as `--name/--no-name`, a list of scalars as a
 repeatable option, a mapping as repeatable `--name key=value`, a list of mappings (or of anything) as a
