@@ -71,8 +71,9 @@ def check_datasets(config: SFTConfig) -> None:
             where = f"relative to {base or '.'}/, the config file's folder"
         problem = "is a folder, not a JSONL file" if Path(path).is_dir() else "does not exist"
         raise ConfigError(
-            f"datasets: {given} ({where}) resolves to {os.path.abspath(path)}, which {problem}: fix the path "
-            "(in a config file, paths are relative to the file; on the command line, to the working directory)"
+            f"datasets: {given} ({where}) resolves to {os.path.abspath(path)}, which {problem}: fix the path, or "
+            "write the file first (reasoncraft distill writes sft.jsonl; in a config file, paths are relative to the "
+            "file; on the command line, to the working directory)"
         )
 
 
