@@ -103,13 +103,21 @@ def test_math_verify_suite_as_its_tests_call_it(case_verdicts):
 
 @pytest.mark.parametrize(
     "name, floor",
-    [("mathverify", 0.94), ("others", 0.84), ("nemo_skills", 0.96), ("inspect_ai", 0.93), ("more_sources", 0.91)],
+    [
+        ("mathverify", 0.94),
+        ("others", 0.84),
+        ("nemo_skills", 0.96),
+        ("inspect_ai", 0.93),
+        ("more_sources", 0.91),
+        ("other_languages", 0.8),
+    ],
 )
 def test_held_out_cases(case_verdicts, name, floor):
     """Cases the checker was never fixed against. No false positive; agreement at least what was
-    measured (sixth session, load 3.8: 0.948 on 134; 0.846 on 13; 1.000 on 28; 0.9375 on 16; 1.000 on
-    12, the floor leaving one pair for a time-out under load): the issue's 0.99 is not reached on
-    most. The message gives counts only, so that a failure does not show the cases."""
+    measured (sixth session, load 3.9: 0.948 on 134; 0.846 on 13; 1.000 on 28; 0.9375 on 16; 1.000 on
+    12; 0.800 on 10; floors leave one pair for a time-out under load where n allows): the issue's
+    0.99 is not reached on most. The message gives counts only, so that a failure does not show the
+    cases."""
     agreement, wrong, false_positives = _score([r for r in case_verdicts[name] if r[0]["split"] == "heldout"])
     n_wrong, n_false_positives = len(wrong), len(false_positives)  # counts, so pytest cannot print the cases
     assert n_false_positives == 0, f"{n_false_positives} held-out false positives"
