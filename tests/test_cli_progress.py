@@ -110,3 +110,17 @@ def test_sft_held_out_evaluations_show_progress(tmp_path, monkeypatch):
     assert "3/3" in result.output and "ETA" in result.output
     quiet = CliRunner().invoke(app, [*args[:-1], f"out_dir={tmp_path / 'quiet'}"])
     assert quiet.exit_code == 0 and "ETA" not in quiet.output and "held-out before" in quiet.output
+
+
+def test_grpo_held_out_evaluations_show_progress(tmp_path):
+    model, tok = tiny_model("llama")
+    model.save_pretrained(tmp_path / "tiny")
+    tok.save_pretrained(tmp_path / "tiny")
+    args = ["train", "grpo", f"model={tmp_path / 'tiny'}", "task=arith-sum-2d", "steps=1", "batch_size=4"]
+    args += ["num_generations=2", "micro_batch_size=4", "max_completion_length=4", "eval_problems=2"]
+    args += ["save_model=false", "log_samples_steps=0", "device=cpu", "num_threads=1", f"out_dir={tmp_path / 'run'}"]
+    result = CliRunner().invoke(app, args, env=TERMINAL)
+    assert result.exit_code == 0, result.output
+    for when in ("before", "after"):
+        assert f"held-out evaluation {when}: arith-sum-2d" in result.output, result.output
+    assert "2/2" in result.output and "ETA" in result.output
