@@ -65,7 +65,11 @@ CASES = [
     ("unknown option", ["eval", "--task", "arith-sum-2d", "--sample", "3"], "--sample"),
     ("unknown task option", ["eval", "-t", "arith-sum-2d", "--task-option", "nonsense=3"], "does not take"),
     ("unknown task option (scale)", ["scale", "--task-option", "nonsense=3", "--out", "{tmp}/o"], "does not take"),
-    ("malformed JSONL (scale)", ["scale", "--task", "math500", "--data-path", "{tmp}/bad.jsonl", "--out", "{tmp}/o"], "2"),
+    (
+        "malformed JSONL (scale)",
+        ["scale", "--task", "math500", "--data-path", "{tmp}/bad.jsonl", "--out", "{tmp}/o"],
+        "2",
+    ),
     ("malformed JSONL mid-file", ["eval", "-t", "math500", "--data-path", "{tmp}/bad.jsonl", "--out", "{tmp}/o"], "2"),
     ("malformed CSV", ["eval", "-t", "{tmp}/task.yaml", "--out", "{tmp}/o"], "task"),
     ("CSV row without answer", ["eval", "-t", "{tmp}/task2.yaml", "--out", "{tmp}/o"], "answer"),
