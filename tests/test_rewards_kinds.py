@@ -68,6 +68,14 @@ from reasoncraft.rewards.extract import final_answer
         # a sentence's comma after the answer
         ("trailing comma", "2", "2,", True),
         ("trailing comma", "2", "3,", False),
+        # an approximation sign before the value, and percent written as a word
+        ("approximation", "3.14", r"\approx 3.14", True),
+        ("approximation", "3.14", "≈ 3.14", True),
+        ("approximation", "3.14", r"\approx 3.15", False),
+        ("approximation", r"\pi", r"\approx 3.14", False),  # an approximation is not the exact value
+        ("percent word", "0.25", "25 percent", True),
+        ("percent word", "25", "25 pct", True),
+        ("percent word", "0.26", "25 percent", False),
     ],
 )
 def test_answer_kinds(kind, gold, candidate, expected):

@@ -45,6 +45,8 @@ _CHOICE = re.compile(r"^\(?([A-E])\)?$")
 _MEMBERSHIP = re.compile(r"^[A-Za-z]\s*\\in\s*")
 
 
+_APPROX = re.compile(r"^\s*(?:\\approx|≈|\\sim(?![A-Za-z])|~)\s*")
+_PERCENT_WORD = re.compile(r"^([-+]?[\d.,]+)\s*(?:percent(?:age)?|per cent|pct)$", re.IGNORECASE)
 _ORDINAL = re.compile(r"^([-+]?\d+)\s*(?:st|nd|rd|th)$")
 _THOUSANDS_SPACED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,])")
 _JOINING_WORD = re.compile(r"\s*,?\s*\b(?:and|or)\b\s*")
@@ -129,6 +131,7 @@ def normalize_answer(s: str) -> str:
     """
     s = _strip_delimiters(s)
     s = s.rstrip().rstrip(".").rstrip()
+    s = _APPROX.sub("", s)  # `\approx 3.14`: the value the writer gives
     s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\dbinom", "\\binom")
     s = s.replace("{,}", ",").replace("\\$", "")
     s = re.sub(r"\\varnothing\b|\\\{\s*\\\}", r"\\emptyset", s)  # one spelling of the empty set
@@ -148,6 +151,7 @@ def normalize_answer(s: str) -> str:
         s = m.group(1).upper()
     s = re.sub(r"^\(\s*([-+]?\d+(?:\.\d+)?)\s*\)$", r"\1", s)  # `(073)`: one number in brackets is the number
     s = _ORDINAL.sub(r"\1", s)
+    s = _PERCENT_WORD.sub(r"\1\\%", s)  # `25 percent`, `25 pct`: a percent sign, read either way
     m = _UNIT_WORDS.match(s)
     if m and not {w.lower().strip(".") for w in m.group(2).split()} & _NOT_UNITS:
         s = m.group(1)
