@@ -2,14 +2,17 @@
 
 The task's own solver for `arith-sum-*` (the 2-digit sums of the quick comparison): where Countdown's
 teacher is a search (`data.countdown`), a sum's teacher is the schoolbook algorithm, and its trace is
-the reasoning a student should learn to write: each column from the ones up, the digits added, the
-digit written and the carry passed on, then the answer in the layout the prompt asks for.
+the reasoning a student should learn to write: each column from the ones up, its digits and the carry
+added, the carry passed on, then the answer in the layout the prompt asks for.
 
     >>> print(column_addition_trace([47, 38]))
-    Add the ones: 7 + 8 = 15. Write 5, carry 1.
-    Add the tens: 4 + 3 + 1 (carried) = 8. Write 8.
-    So 47 + 38 = 85.
+    ones: 7+8=15, carry 1
+    tens: 4+3+1=8
     Answer: 85
+
+The lines are terse on purpose: a trace must fit the token limit the student is evaluated with (the quick
+comparison's 48 tokens; 2-digit sums take 23-44 tokens of SmolLM2's tokenizer in this layout, against 55-93
+in a prose layout "Add the ones: 7 + 8 = 15. Write 5, carry 1." that the 48-token student was cut in).
 
 Layouts: ``answer`` ends with an "Answer: N" line (the `arithmetic` template's instruction); ``r1``
 puts the columns in a think block and the number in an answer block (the `r1-zero` template's).
@@ -30,36 +33,34 @@ def _place(i: int) -> str:
 
 
 def column_lines(numbers: list[int]) -> list[str]:
-    """The column-by-column steps of adding non-negative integers.
+    """The column-by-column steps of adding non-negative integers: the column's digits plus the carry
+    coming in, their total, and the carry going out.
 
     >>> column_lines([5, 4])
-    ['Add the ones: 5 + 4 = 9. Write 9.']
-    >>> column_lines([95, 17])[-1]
-    'Add the hundreds: 1 (carried) = 1. Write 1.'
+    ['ones: 5+4=9']
+    >>> column_lines([95, 17])
+    ['ones: 5+7=12, carry 1', 'tens: 9+1+1=11, carry 1', 'hundreds: 1=1']
     """
     if not numbers or any(n < 0 for n in numbers):
         raise ValueError(f"column addition needs non-negative integers: got {numbers}")
     width = max(len(str(n)) for n in numbers)
     lines, carry, column = [], 0, 0
     while column < width or carry:
-        digits = [(n // 10**column) % 10 for n in numbers if column < len(str(n))]
-        total = sum(digits) + carry
-        terms = " + ".join(str(d) for d in digits)
-        if carry:
-            terms = f"{terms} + {carry} (carried)" if terms else f"{carry} (carried)"
-        digit, carry = total % 10, total // 10
-        tail = f" Write {digit}, carry {carry}." if carry else f" Write {digit}."
-        lines.append(f"Add the {_place(column)}: {terms} = {total}.{tail}")
+        terms = [(n // 10**column) % 10 for n in numbers if column < len(str(n))] + ([carry] if carry else [])
+        total = sum(terms)
+        carry = total // 10
+        tail = f", carry {carry}" if carry else ""
+        lines.append(f"{_place(column)}: {'+'.join(map(str, terms))}={total}{tail}")
         column += 1
     return lines
 
 
 def column_addition_trace(numbers: list[int], layout: str = "answer") -> str:
-    """The whole trace: the columns, the sum, and the answer in `layout` (answer or r1)."""
+    """The whole trace: the columns and the answer in `layout` (answer or r1)."""
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}: got {layout!r}")
     total = sum(numbers)
-    reasoning = "\n".join([*column_lines(numbers), f"So {' + '.join(map(str, numbers))} = {total}."])
+    reasoning = "\n".join(column_lines(numbers))
     if layout == "r1":
         return f"<think>\n{reasoning}\n</think>\n<answer>{total}</answer>"
     return f"{reasoning}\nAnswer: {total}"

@@ -112,6 +112,8 @@ def sampled_data(
         "temperature": c.sample_temperature,
         "top_p": 1.0,
         "max_new_tokens": c.max_new_tokens,
+        # a trace longer than the evaluation's token limit would teach the student to be cut before its answer
+        "max_tokens": c.max_new_tokens,
         "seed": seed,
         "layout": c.data_layout,
         "layout_solver": "r1" if c.data_layout == "r1" else "answer",

@@ -135,13 +135,21 @@ def distill_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str
     report = run_distill(distill_config, teacher=teacher, log=_quiet(ctx.log))
     kept, generated = report["filtering"]["kept"], report["generation"]
     if kept < config["min_examples"]:
-        dropped = ", ".join(f"{n} {why}" for why, n in sorted(report["filtering"]["dropped"].items())) or "none"
+        reasons = report["filtering"]["dropped"]
+        dropped = ", ".join(f"{n} {why}" for why, n in sorted(reasons.items())) or "none"
+        fix = config["fix"]
+        too_long = reasons.get("readability:length", 0)
+        if too_long:  # the traces do not fit the token limit the student is evaluated with
+            fix += (
+                f"; {too_long} traces were longer than max_new_tokens={config['max_tokens']} (the "
+                "evaluation's limit): raise max_new_tokens or use a teacher that writes shorter traces"
+            )
         raise StageOutputTooSmall(
             name,
             f"{kept} SFT examples (fewer than min_sft_examples={config['min_examples']}) from "
             f"{generated['records_total']} traces of {generated['problems']} problems, {generated['correct']} of "
             f"them verified correct; dropped: {dropped}",
-            config["fix"],
+            fix,
         )
     flops = 2.0 * parameters * (generated["prompt_tokens"] + generated["completion_tokens"])
     return {"sft": ctx.rel(out / "sft.jsonl"), "kept": kept, "flops": flops, "teacher": distill_config.teacher}
