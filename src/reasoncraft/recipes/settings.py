@@ -122,7 +122,7 @@ class RecipeConfig:
     cold_start_problems: int = _h("Train problems sampled for the cold-start data.", 64)
     cold_start_k: int = _h("Samples per cold-start problem.", 4)
     language_reward_weight: float = _h("Weight of the language-consistency reward in r1's RL stages.", 0.5)
-    r1_rl_steps: int = _h("GRPO steps of r1's reasoning RL after the cold start.", 12)
+    r1_rl_steps: int = _h("GRPO steps of r1's reasoning RL after the cold start.", 8)
     rejection_problems: int = _h("Train problems of r1's rejection sampling.", 64)
     rejection_k: int = _h("Samples per problem in rejection sampling.", 4)
     general_share: float = _h(
@@ -130,7 +130,7 @@ class RecipeConfig:
         "prompts); R1 mixed ~200K of ~800K, 0.25.",
         0.25,
     )
-    final_rl_steps: int = _h("GRPO steps of r1's final RL stage.", 12)
+    final_rl_steps: int = _h("GRPO steps of r1's final RL stage.", 8)
     data_layout: str = _h(
         "Layout sampled data must have to be kept: answer (an Answer: line) or r1 (think/answer).", "answer"
     )
