@@ -402,6 +402,7 @@ def train_grpo(
         )
         generated = time.perf_counter()
         update: dict = {"skipped": False}
+        lr = scheduler.get_last_lr()[0]  # the rate of this step's first update (the scheduler then holds the next)
         if rollouts:
             assign_advantages(rollouts, config)
             skipped = 0
@@ -433,7 +434,7 @@ def train_grpo(
         )
         metrics.update(
             {
-                "lr": scheduler.get_last_lr()[0],
+                "lr": lr,
                 "step_time": elapsed,
                 "generation_time": generated - started,
                 "tokens_per_s": completion_tokens / elapsed,

@@ -368,6 +368,7 @@ def train_prm(
     model.train()
     for step in range(run.step + 1, steps + 1):
         started = time.perf_counter()
+        lr = scheduler.get_last_lr()[0]  # the rate this step uses; after it the scheduler already holds the next one
         result = prm_step(
             model,
             [stream.take() for _ in range(accumulate)],
@@ -382,7 +383,7 @@ def train_prm(
         metrics = {
             "step": step,
             **result,
-            "lr": scheduler.get_last_lr()[0],
+            "lr": lr,
             "epoch": stream.epoch,
             "step_time": elapsed,
             "tokens_per_s": result["train_tokens"] / elapsed,
