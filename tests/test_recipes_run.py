@@ -158,6 +158,10 @@ def test_each_route_then_compare_chains_and_reuses_stages(sevens_base, tmp_path)
     assert result.exit_code == 0, result.output
     assert f"report: {out / 'report.html'}" in result.output and "| r1-zero" in result.output
     assert "r1-zero" in (out / "report.html").read_text()
+    whole = json.loads((out / "run.json").read_text())  # the recipe's record sums its stages' tokens and FLOPs
+    stage_flops = sum(json.loads(p.read_text()).get("flops_estimate") or 0 for p in out.glob("*/**/run.json"))
+    assert whole["tokens"]["completion"] > 0 and stage_flops > 0
+    assert whole["flops_estimate"] == pytest.approx(stage_flops)
 
 
 def test_table_recomputed_from_samples_equals_comparison(sevens_base, tmp_path):

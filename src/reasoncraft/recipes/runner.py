@@ -13,6 +13,7 @@ models or devices get no estimate ("?") rather than a wrong one. They assume an 
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -191,6 +192,13 @@ def run_recipe(recipe: str, config: RecipeConfig, *, log: Callable[[str], None] 
         workers=config.workers,
         threads=config.num_threads,
     )
+    for name in records:  # the whole recipe's tokens and FLOPs: every stage's, those done by an earlier run included
+        stage_record = root / name / "run.json"
+        if stage_record.is_file():
+            done = json.loads(stage_record.read_text())
+            tokens = done.get("tokens") or {}
+            record.add_tokens(tokens.get("prompt", 0), tokens.get("completion", 0), tokens.get("training", 0))
+            record.add_flops(done.get("flops_estimate") or 0.0)
     record.finish(
         recipe=recipe,
         stages={name: {"kind": r["kind"], "key": r["key"], "wall_s": r.get("wall_s")} for name, r in records.items()},
