@@ -14,6 +14,7 @@ MODULES = [
     "exact",
     "numeric",
     "prose",
+    "units",
     "checker",
     "text",
     "math",

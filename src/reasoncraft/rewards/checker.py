@@ -47,6 +47,7 @@ from .exact import cheap_verdict
 from .extract import final_answer
 from .normalize import prepare_for_sympy
 from .plaintext import canonical_pair
+from .units import read_quantity, unit_verdict
 
 __all__ = [
     "MathChecker",
@@ -122,6 +123,13 @@ class MathChecker:
             if cap_violation(candidate) is not None:
                 results[k] = False
                 continue
+            g_quantity, c_quantity = read_quantity(gold), read_quantity(candidate)
+            if g_quantity is not None and c_quantity is not None:  # a unit on both sides (`units`)
+                by_unit = unit_verdict(g_quantity, c_quantity)
+                if by_unit is not None:
+                    results[k] = by_unit
+                    continue
+                gold, candidate = g_quantity.value, c_quantity.value  # the same unit: the values decide
             gold, candidate = canonical_pair(gold, candidate)
             quick = cheap_verdict(gold, candidate)
             if quick is not None:

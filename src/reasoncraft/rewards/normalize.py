@@ -17,10 +17,17 @@ import re
 from .caps import MAX_ANSWER_CHARS
 from .numeric import _split_top
 
-__all__ = ["MAX_ANSWER_CHARS", "normalize_answer", "prepare_for_sympy"]
+__all__ = ["MAX_ANSWER_CHARS", "normalize_answer", "prepare_for_sympy", "trig_degrees_as_radians"]
 
 _SPACING = re.compile(r"(?<!\\)\\[,;:! ]|\\q?quad\b|~|\\displaystyle|\\limits|\\left\b|\\right\b|\\middle\b")
 _DEGREES = re.compile(r"\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|°|\\degree\b|\\circ\b")
+# an angle in degrees as the argument of a trig function: `\sin 30^\circ`, `\cos(60°)`, `\tan^2{45^{\circ}}`
+_DEGREE_SIGN = r"(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ(?![A-Za-z])|°|\\degree(?![A-Za-z]))"
+_ANGLE = r"([-+]?\d+(?:\.\d+)?)\s*" + _DEGREE_SIGN
+_TRIG_DEGREES = re.compile(
+    r"(\\(?:sin|cos|tan|cot|sec|csc)(?:\s*\^\s*\{?-?\d+\}?)?)\s*"
+    rf"(?:(?:\\left\s*)?\(\s*{_ANGLE}\s*(?:\\right\s*)?\)|\{{\s*{_ANGLE}\s*\}}|{_ANGLE})"
+)
 _TEXT_CMD = re.compile(
     r"\\(?:text|textbf|textit|textrm|textsf|texttt|emph|mathrm|mathbf|mathit|mathsf|mathtt|boldsymbol|bm|mbox"
     r"|operatorname)\s*\{([^{}]*)\}"
@@ -55,6 +62,21 @@ _ITEM_ASSIGNMENT = re.compile(r"^(?:([A-Za-z])(?:_\{?\w+\}?)?(?:\([A-Za-z]\))?|(
 
 
 _LEADING_NAME = re.compile(r"^([A-Za-z](?:_\{?\w+\}?)?(?:\([A-Za-z]\))?)\s*=")
+
+
+def trig_degrees_as_radians(s: str) -> str:
+    """An angle in degrees inside a trig function, in radians, so that `\\sin 30^\\circ` is sin(pi/6), never sin(30)
+    (dropping the degree sign, as units are dropped, would read it in radians).
+
+    >>> trig_degrees_as_radians(r"\\sin 30^\\circ + \\cos(60°)")
+    '\\\\sin(\\\\frac{30\\\\pi}{180}) + \\\\cos(\\\\frac{60\\\\pi}{180})'
+    """
+
+    def radians(m: re.Match) -> str:
+        degrees = next(g for g in m.groups()[1:] if g is not None)
+        return f"{m.group(1)}(\\frac{{{degrees}\\pi}}{{180}})"
+
+    return _TRIG_DEGREES.sub(radians, s)
 
 
 def _glued_assignments(s: str) -> list[str] | None:
@@ -136,7 +158,7 @@ def normalize_answer(s: str) -> str:
     s = s.replace("{,}", ",").replace("\\$", "")
     s = re.sub(r"\\varnothing\b|\\\{\s*\\\}", r"\\emptyset", s)  # one spelling of the empty set
     s = _SPACING.sub(" ", s)
-    s = _DEGREES.sub("", s)
+    s = _DEGREES.sub("", trig_degrees_as_radians(s))
     s = re.sub(r"\\(?:text|mbox|mathrm)\s*\{\s*(and|or)\s*\}", r" \1 ", s)  # 6 \text{ and } 8: not a unit
     # units written as text after a number: 10\text{ cm} -> 10, 5\text{ m/s} -> 5, 6\text{ cm}^{2} -> 6
     s = re.sub(r"(?<=[\d}])\s*\\(?:text|mbox|mathrm)\s*\{\s*[A-Za-z][A-Za-z ./]*\}\s*(\^\{?\d\}?|\d)?$", "", s)
@@ -184,4 +206,4 @@ def prepare_for_sympy(s: str) -> str:
     """
     s = _strip_delimiters(s).rstrip().rstrip(".").rstrip()
     s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("{,}", ",")
-    return _DEGREES.sub("", s).strip()
+    return _DEGREES.sub("", trig_degrees_as_radians(s)).strip()
