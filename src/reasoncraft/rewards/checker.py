@@ -4,11 +4,14 @@ Order of work for each (gold, candidate) pair, cheapest first:
 
 1. caps (`caps.cap_violation`): a candidate that is too long, too deeply nested, an exponent
    tower or code-like is not equal, decided in microseconds without parsing;
-2. exact paths (`exact.cheap_verdict`): identical after normalisation, both plain numbers
+2. units (`units.unit_verdict`): when both answers carry a known unit, different units are not equal (`3 cm`
+   vs `3 m`), units of one dimension are converted exactly (`5 km` = `5000 m`), and the same unit in any
+   spelling leaves the bare values to the steps below;
+3. exact paths (`exact.cheap_verdict`): identical after normalisation, both plain numbers
    compared exactly with `fractions.Fraction`, or ruled out by `prose.prose_verdict` (a sentence
    with no trace of a short math gold) or `numeric.numeric_verdict` (both sides evaluate, by a small
    parser that never calls eval, to clearly different values); those two can only say False;
-3. Math-Verify (LaTeX parser + sympy) in a separate worker *process*, fed in batches over a pipe.
+4. Math-Verify (LaTeX parser + sympy) in a separate worker *process*, fed in batches over a pipe.
    Each answer has a hard deadline measured here; on overrun the process is killed and a fresh one
    is started, so a pathological answer costs at most the deadline and the checker keeps
    answering. This works from any thread (no `signal.alarm` in the caller) and no path evaluates
@@ -18,7 +21,7 @@ Order of work for each (gold, candidate) pair, cheapest first:
 died); `math_equal` / `math_equal_many` fold failures into False for callers that want a bool.
 Rewards use the verdict forms so that time-outs are counted as failures, never as 0.
 
-Before step 1 both answers are put in one spelling (`plaintext.canonical_pair`): plain-text math
+Before step 3 both answers are put in one spelling (`plaintext.canonical_pair`): plain-text math
 (`sqrt(2)`, `pi`, `**`) in LaTeX, a gold inequality as its interval.
 
 `text_verdicts` / `text_equal` take raw texts instead of answers (a dataset's solution, a model's
