@@ -52,6 +52,8 @@ UNIT_PAIRS = [
     ("same unit", r"\frac{1}{2}\text{ m}", "0.5 m", True),
     ("same unit", "x = 5 m", "5 metres", True),
     ("same unit", "1,000 m", "1000 meters", True),
+    ("same unit", "$28$ %", r"28\%", True),  # math delimiters inside the answer, not a dollar sign
+    ("same unit", "$5$ m", "5 meters", True),
     ("same unit, another value", "5 m", "6 meters", False),
     ("same unit, another value", r"12\text{ cm}", "13 cm", False),
     ("same unit, another value", r"90^\circ", "91 degrees", False),

@@ -76,6 +76,7 @@ _VALUE_COMMANDS = re.compile(r"\\(?:[dt]?frac|sqrt|pi|cdot|times)(?![A-Za-z])")
 _VALUE_CHARS = re.compile(r"[-+]?[\d\s.,{}()/^*+-]*\d[\d\s.,{}()/^*+-]*")
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _ASSIGNMENT = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*(?!.*=)")
+_INLINE_MATH = re.compile(r"(?<!\\)\$([^$]*)(?<!\\)\$")
 _MONEY_PREFIX = re.compile(r"^([-+]?)\s*\$\s*(.+)$")
 
 
@@ -112,14 +113,14 @@ def _combine(tokens: list[str]) -> tuple[Fraction, tuple[tuple[str, int], ...]] 
     divide, pending_power, last, seen = False, 1, None, 0
     for tok in tokens:
         low = tok.lower().rstrip(".")
-        if tok in ("/",) or low == "per":
+        if tok == "/" or low == "per":
             if divide or last is None:
                 return None
             divide = True
         elif tok in ("\\cdot", "·", "*"):
             if last is None:
                 return None
-        elif low in ("square", "sq") or low == "cubic":
+        elif low in ("square", "sq", "cubic"):
             pending_power = 3 if low == "cubic" else 2
         elif tok.startswith("^") or tok in "²³":
             if last is None:
@@ -148,7 +149,7 @@ def _combine(tokens: list[str]) -> tuple[Fraction, tuple[tuple[str, int], ...]] 
 
 
 def _prepare(s: str) -> str:
-    s = _strip_delimiters(s)
+    s = _INLINE_MATH.sub(r"\1", _strip_delimiters(s))  # `$28$ %`: math delimiters inside, not dollars
     prev = None
     while prev != s:
         prev, s = s, _WRAPPER.sub(r" \1 ", s)
