@@ -38,7 +38,7 @@ def test_zero_is_the_cores_not_busy(monkeypatch):
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     monkeypatch.setenv("MKL_NUM_THREADS", "1")  # so that monkeypatch puts back what the call overwrites
     monkeypatch.setattr(threads.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
-    monkeypatch.setattr(threads.os, "getloadavg", lambda: (1.2, 0.0, 0.0))
+    monkeypatch.setattr(threads, "busy_cores", lambda: 1.2)
     import torch
 
     before = torch.get_num_threads()
@@ -46,3 +46,31 @@ def test_zero_is_the_cores_not_busy(monkeypatch):
         assert reasoncraft.use_threads() == 3 and torch.get_num_threads() == 3
     finally:
         torch.set_num_threads(before)
+
+
+def _stat(path, user, nice, system, idle):
+    path.write_text(f"cpu  {user} {nice} {system} {idle} 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\n")
+
+
+def test_busy_cores_are_the_non_niced_cpu_time_of_the_window(tmp_path, monkeypatch):
+    """Two snapshots of /proc/stat: over the window 150 of 400 jiffies were busy (user + system) on 4 cores, so
+    1.5 cores; the 100 niced jiffies count as idle (a `nice` job yields its core)."""
+    monkeypatch.setattr(threads.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    stat = tmp_path / "stat"
+    _stat(stat, user=1000, nice=500, system=200, idle=3000)
+
+    def sleep(seconds):  # the window passes: +100 user, +100 nice, +50 system, +150 idle
+        _stat(stat, user=1100, nice=600, system=250, idle=3150)
+
+    monkeypatch.setattr(threads.time, "sleep", sleep)
+    assert threads.busy_cores(path=str(stat)) == pytest.approx(4 * 150 / 400)
+
+
+def test_without_proc_stat_the_load_average_decides(tmp_path, monkeypatch):
+    monkeypatch.setattr(threads.os, "getloadavg", lambda: (0.7, 0.0, 0.0))
+    assert threads.busy_cores(path=str(tmp_path / "missing")) == 0.7
+
+
+def test_on_this_machine_it_is_a_share_of_the_cores():
+    assert 0.0 <= threads.busy_cores() <= len(threads.os.sched_getaffinity(0)) + 1e-9
+    assert 1 <= threads.auto_threads() <= 8

@@ -16,16 +16,52 @@ from __future__ import annotations
 
 import os
 import sys
+import time
+
+STAT = "/proc/stat"
+WINDOW_S = 0.2  # how long busy cores are sampled
+
+
+def _cpu_times(path: str = STAT) -> tuple[int, int] | None:
+    """(busy, total) jiffies of all cores from /proc/stat; niced time counts as idle (a `nice` background job
+    yields its core), as do idle and I/O wait. None where there is no /proc/stat (not Linux)."""
+    try:
+        with open(path) as f:
+            fields = f.readline().split()
+    except OSError:
+        return None
+    if not fields or fields[0] != "cpu":
+        return None
+    # user nice system idle iowait irq softirq steal [guest guest_nice]: guest time is inside user already
+    values = [int(v) for v in fields[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = values + [0] * (8 - len(values))
+    busy = user + system + irq + softirq + steal
+    return busy, busy + nice + idle + iowait
+
+
+def busy_cores(window: float = WINDOW_S, path: str = STAT) -> float:
+    """Cores kept busy by other processes now: the non-niced CPU time over a short window (this process sleeps
+    meanwhile). Where /proc/stat is missing, the 1-minute load average, which lags: right after a command ends
+    it still counts that command for a minute."""
+    first = _cpu_times(path)
+    if first is None:
+        return os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    time.sleep(window)
+    second = _cpu_times(path)
+    busy, total = second[0] - first[0], second[1] - first[1]
+    return _cores() * busy / total if total > 0 else 0.0
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def auto_threads() -> int:
-    """CPU threads that do not oversubscribe the machine: the cores not already busy (1-minute load), 1 to 8."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    return max(1, min(8, cores - round(busy)))
+    """CPU threads that do not oversubscribe the machine: the cores not busy now (`busy_cores`), 1 to 8."""
+    return max(1, min(8, _cores() - round(busy_cores())))
 
 
 def use_threads(threads: int = 0) -> int:
