@@ -43,7 +43,7 @@ from common import peak_rss_mb, run_arm, summary, versions, write_result  # noqa
 DATA = HERE.parent.parent / "shared" / "data" / "math500.jsonl"
 FIXTURE = HERE.parent / "tests" / "fixtures" / "math_equal_pairs.jsonl"
 CASES = HERE.parent / "tests" / "fixtures" / "checker_cases"
-CASE_FILES = ("mathverify", "others", "nemo_skills", "inspect_ai")
+CASE_FILES = ("mathverify", "others", "nemo_skills", "inspect_ai", "more_sources", "other_languages")
 SEED = 0
 
 
