@@ -83,12 +83,14 @@ def test_several_greedy_samples_are_warned_about(tmp_path):
 def test_threads_default_leaves_busy_cores_alone(monkeypatch):
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         monkeypatch.setenv(name, os.environ.get(name, ""))  # restored after the test
-    monkeypatch.setattr(os, "getloadavg", lambda: (1.4, 1.0, 1.0))
+    from reasoncraft import threads
+
+    monkeypatch.setattr(threads, "busy_cores", lambda: 1.4)  # what /proc/stat says is busy now
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
     assert auto_threads() == 1  # one of two cores is busy
-    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 9.0, 9.0))
+    monkeypatch.setattr(threads, "busy_cores", lambda: 9.0)
     assert auto_threads() == 1  # never fewer than one
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    monkeypatch.setattr(threads, "busy_cores", lambda: 0.0)
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)))
     assert auto_threads() == 8  # nor more than eight
     import torch
