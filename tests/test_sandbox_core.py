@@ -24,13 +24,14 @@ needs_sandbox = pytest.mark.skipif(not AVAILABLE, reason="sandbox isolation unav
 
 
 def _package_copy_readable_by_anyone() -> Path:
-    """The package root with only `reasoncraft/__init__.py` and `sandbox/` (standard library only), copied into a
-    fresh world-readable folder under /tmp: an unprivileged caller cannot read the checkout when it lives under a
-    private (mode-700) folder, nor pytest's tmp_path (/tmp/pytest-of-root is mode 700)."""
+    """The package root with only `reasoncraft/__init__.py`, `threads.py` and `sandbox/` (standard library only),
+    copied into a fresh world-readable folder under /tmp: an unprivileged caller cannot read the checkout when it
+    lives under a private (mode-700) folder, nor pytest's tmp_path (/tmp/pytest-of-root is mode 700)."""
     source = Path(reasoncraft.__file__).parent
     root = Path(tempfile.mkdtemp(prefix="reasoncraft-anyone-", dir="/tmp"))
     (root / "reasoncraft").mkdir()
-    shutil.copy(source / "__init__.py", root / "reasoncraft" / "__init__.py")
+    for module in ("__init__.py", "threads.py"):  # what the package imports eagerly (standard library only)
+        shutil.copy(source / module, root / "reasoncraft" / module)
     shutil.copytree(source / "sandbox", root / "reasoncraft" / "sandbox", ignore=shutil.ignore_patterns("__pycache__"))
     for folder, _, files in os.walk(root):
         os.chmod(folder, 0o755)
