@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -42,21 +43,22 @@ def _setup(threads: int) -> None:
 
 
 def speed_arm(args: argparse.Namespace) -> dict:
-    """One labelling run from an empty cache; the solutions are drawn first and not timed."""
+    """One labelling run from a cache holding the solutions only (drawn once, by the first arm, and not timed)."""
     _setup(args.threads)
     from reasoncraft.backends import HFBackend, SamplingParams
     from reasoncraft.data.step_labels import make_step_labels, read_labels
     from reasoncraft.tasks import get_task
 
-    task = get_task(args.task)
+    task = get_task(args.task, template=args.template, reward=args.label_reward)
     problems = task.problems("train", limit=args.problems)
     backend = HFBackend.from_name(args.model)
-    sampling = SamplingParams(temperature=0.8, max_new_tokens=args.max_new_tokens, seed=0)
+    sampling = SamplingParams(temperature=args.temperature, max_new_tokens=args.max_new_tokens, seed=0)
+    common = dict(solutions=args.solutions, rollouts=args.rollouts, sampling=sampling, max_steps=args.max_steps)
+    solutions = Path(args.work) / f"speed-solutions-{args.problems}x{args.solutions}"
+    if not (solutions / "labels.jsonl").exists():  # the same solutions in every arm: sampled once, cached
+        make_step_labels(task, problems, backend, solutions, method="verifier", **common)
     with tempfile.TemporaryDirectory() as folder:
-        # the same solutions in both arms: sampled once into this folder's cache, then labelled
-        common = dict(solutions=args.solutions, rollouts=args.rollouts, sampling=sampling, max_steps=args.max_steps)
-        make_step_labels(task, problems, backend, folder, method="verifier", **common)
-        (Path(folder) / "labels.jsonl").unlink()  # the cache keeps the solutions; only the rollouts are drawn below
+        shutil.copytree(solutions / "completions", Path(folder) / "completions")  # only the rollouts are drawn below
         started = time.perf_counter()
         report = make_step_labels(task, problems, backend, folder, prefixes_per_call=args.prefixes_per_call, **common)
         wall = time.perf_counter() - started
@@ -101,9 +103,9 @@ def speed(args: argparse.Namespace) -> dict:
         "device": device_name(),
         "versions": versions(),
         "setting": f"Monte Carlo step labels of {args.problems} {args.task} train problems x {args.solutions} "
-        "solutions "
-        f"of {args.model} (T=0.8, <= {args.max_new_tokens} tokens, <= {args.max_steps} steps) x K={args.rollouts} "
-        f"rollouts; {args.threads} torch thread(s); {args.repeats} repeats per arm, each in its own process",
+        f"solutions of {args.model} (template {args.template}, T={args.temperature}, <= {args.max_new_tokens} "
+        f"tokens, <= {args.max_steps} steps) x K={args.rollouts} rollouts scored by {args.label_reward}; "
+        f"{args.threads} torch thread(s); {args.repeats} repeats per arm, each in its own process",
         "metric": "rollouts per second of labelling wall time (higher is better)",
         "ours": {"name": "prefixes batched, 16 per backend call", **stats["batched"]},
         "baseline": {"name": "one prefix per backend call", **stats["one_prefix"]},
@@ -118,21 +120,66 @@ def _arm_args(args: argparse.Namespace) -> list[str]:
     return [
         "--model", args.model, "--task", args.task, "--problems", str(args.problems), "--solutions",
         str(args.solutions), "--rollouts", str(args.rollouts), "--max-new-tokens", str(args.max_new_tokens),
-        "--max-steps", str(args.max_steps), "--threads", str(args.threads),
+        "--max-steps", str(args.max_steps), "--threads", str(args.threads), "--work", args.work,
+        "--template", args.template, "--temperature", str(args.temperature), "--label-reward", args.label_reward,
     ]  # fmt: skip
+
+
+# --- design: label balance of candidate settings, on a few train problems --------------------------------------
+
+
+def label_balance(records: list[dict]) -> dict:
+    """What a set of label records offers a PRM: correct solutions, steps per solution, share of good steps."""
+    steps = [len(r["steps"]) for r in records]
+    labelled = [y for r in records for y in r["hard"] if y is not None]
+    soft = [y for r in records for y in r["soft"] if y is not None]
+    return {
+        "solutions": len(records),
+        "correct": statistics.mean(float(r["correct"]) for r in records),
+        "steps_per_solution": statistics.mean(steps),
+        "multi_step_share": statistics.mean(float(n > 1) for n in steps),
+        "labelled_steps": len(labelled),
+        "good_share_hard": statistics.mean(labelled),
+        "mean_soft": statistics.mean(soft),
+        "fractional_soft": sum(0 < y < 1 for y in soft),
+    }
+
+
+def design(args: argparse.Namespace) -> dict:
+    """Monte Carlo labels of `--problems` train problems under each `--designs` entry (template:T:label reward)."""
+    _setup(args.threads)
+    from reasoncraft.backends import HFBackend, SamplingParams
+    from reasoncraft.data.step_labels import make_step_labels, read_labels
+    from reasoncraft.tasks import get_task
+
+    backend = HFBackend.from_name(args.model)
+    out = {}
+    for spec in args.designs:
+        template, temperature, reward = spec.split(":")
+        task = get_task(args.task, template=template, reward=reward)
+        folder = Path(args.work) / f"design-{template}-{temperature}-{reward}"
+        report = make_step_labels(
+            task, task.problems("train", limit=args.problems), backend, folder, solutions=args.solutions,
+            rollouts=args.rollouts, max_steps=args.max_steps, log=print,
+            sampling=SamplingParams(temperature=float(temperature), max_new_tokens=args.max_new_tokens),
+        )  # fmt: skip
+        records = list(read_labels(folder / "labels.jsonl").values())
+        out[spec] = {**label_balance(records), "cost": report.to_dict()}
+        print(spec, json.dumps(out[spec]), flush=True)
+    return out
 
 
 # --- quality --------------------------------------------------------------------------------------------------
 
 
-def _pool(backend, task, problems, n: int, max_new_tokens: int, seed: int, cache):
+def _pool(backend, task, problems, n: int, max_new_tokens: int, temperature: float, seed: int, cache):
     """n samples per problem through the one sample-and-score path, strict and lenient verdicts per sample."""
     from reasoncraft.backends.base import SamplingParams, backend_hash
     from reasoncraft.rewards.lenient import lenient_answer
     from reasoncraft.samples import sample_key
     from reasoncraft.sampling import sample_and_score
 
-    sampling = SamplingParams(n=n, temperature=0.8, max_new_tokens=max_new_tokens, seed=seed)
+    sampling = SamplingParams(n=n, temperature=temperature, max_new_tokens=max_new_tokens, seed=seed)
     prompts = [task.prompt(p) for p in problems]
     keys = [[sample_key(backend_hash(backend), pr, sampling.to_dict(), j) for j in range(n)] for pr in prompts]
     drawn = sample_and_score(
@@ -187,8 +234,8 @@ def _beam(backend, task, problems, scorer, args, aggregation: str) -> list[dict[
 
     search = BeamSearch(
         scorer=scorer, n=8, beam_width=args.beam_width, aggregation=aggregation, max_steps=args.beam_steps,
-        max_step_tokens=args.beam_step_tokens, max_final_tokens=args.max_new_tokens, temperature=0.8, seed=args.seed,
-        template=task.default_template,
+        max_step_tokens=args.beam_step_tokens, max_final_tokens=args.max_new_tokens, temperature=args.temperature,
+        seed=args.seed, template=task.default_template,
     )  # fmt: skip
     out = []
     for start in range(0, len(problems), 25):
@@ -199,6 +246,20 @@ def _beam(backend, task, problems, scorer, args, aggregation: str) -> list[dict[
             lenient = lenient_accuracy_reward([o.text], answer=[p.answer])[0] == 1.0
             out.append({"strict": strict, "lenient": lenient})
     return out
+
+
+def ranking_quality(pool: list[list[dict]], scores: list[list[float]]) -> dict:
+    """How well scores rank a problem's samples, lenient reading: the share of (right, wrong) pairs within a
+    problem ordered right above wrong (ties count half; 0.5 is chance), over problems with both kinds."""
+    ordered, pairs = 0.0, 0
+    for group, row in zip(pool, scores):
+        right = [s for g, s in zip(group, row) if g["lenient"]]
+        wrong = [s for g, s in zip(group, row) if not g["lenient"]]
+        for r in right:
+            for w in wrong:
+                ordered += 1.0 if r > w else 0.5 if r == w else 0.0
+                pairs += 1
+    return {"within_problem_auc": ordered / pairs if pairs else None, "pairs": pairs}
 
 
 def _stage(path: Path, make):
@@ -224,15 +285,16 @@ def quality(args: argparse.Namespace) -> dict:
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     load_start = os.getloadavg()
-    task = get_task(args.task)
+    task = get_task(args.task, template=args.template)  # scored strictly, lenient accuracy measured beside
+    label_task = get_task(args.task, template=args.template, reward=args.label_reward)
     backend = HFBackend.from_name(args.model)
     timings: dict[str, float] = {}
 
     started = time.perf_counter()
     labels = _stage(work / "labels_report.json", lambda: make_step_labels(
-        task, task.problems("train", limit=args.problems), backend, work / "labels", solutions=args.solutions,
+        label_task, task.problems("train", limit=args.problems), backend, work / "labels", solutions=args.solutions,
         rollouts=args.rollouts, max_steps=args.max_steps, prefixes_per_call=16, log=print,
-        sampling=SamplingParams(temperature=0.8, max_new_tokens=args.max_new_tokens),
+        sampling=SamplingParams(temperature=args.temperature, max_new_tokens=args.max_new_tokens),
     ).to_dict())  # fmt: skip
     timings["labels_s"] = time.perf_counter() - started
     print("labels:", labels, flush=True)
@@ -253,9 +315,11 @@ def quality(args: argparse.Namespace) -> dict:
 
     # settings chosen on dev: the aggregation of PRM step scores, by PRM-weighted best-of-8 lenient accuracy
     dev = task.problems("dev", limit=args.dev_problems)
-    dev_pool = _stage(
-        work / "dev_pool.json", lambda: _pool(backend, task, dev, 8, args.max_new_tokens, args.seed, cache)
-    )
+
+    def draw(problems):
+        return _pool(backend, task, problems, 8, args.max_new_tokens, args.temperature, args.seed, cache)
+
+    dev_pool = _stage(work / "dev_pool.json", lambda: draw(dev))
     dev_acc = {}
     for aggregation in ("last", "min", "prod"):
         scores = _outcome_scores(prm, [p.question for p in dev], dev_pool, aggregation)
@@ -265,7 +329,7 @@ def quality(args: argparse.Namespace) -> dict:
 
     test = task.problems("test", limit=args.test_problems)
     started = time.perf_counter()
-    pool = _stage(work / "test_pool.json", lambda: _pool(backend, task, test, 8, args.max_new_tokens, args.seed, cache))
+    pool = _stage(work / "test_pool.json", lambda: draw(test))
     timings["test_pool_s"] = time.perf_counter() - started
     questions = [p.question for p in test]
     prm_scores = _outcome_scores(prm, questions, pool, aggregation)
@@ -277,46 +341,58 @@ def quality(args: argparse.Namespace) -> dict:
         "verifier_weighted_bo8": [_select(g, s, "weighted") for g, s in zip(pool, rule_scores)],
         "verifier_bo8": [_select(g, s, "best") for g, s in zip(pool, rule_scores)],
     }
+    ranking = {"prm": ranking_quality(pool, prm_scores), "verifier": ranking_quality(pool, rule_scores)}
+    for name, folder in (x.split("=", 1) for x in args.extra_prm):  # earlier PRMs scored on the same pool
+        scores = _outcome_scores(load_scorer(folder, device="cpu"), questions, pool, aggregation)
+        arms[f"{name}_weighted_bo8"] = [_select(g, s, "weighted") for g, s in zip(pool, scores)]
+        ranking[name] = ranking_quality(pool, scores)
+    twins = [(n, "majority@8") for n in arms if n != "majority@8"]
+    twins += [("prm_weighted_bo8", "verifier_weighted_bo8"), ("prm_bo8", "verifier_bo8")]
     if args.beam_steps:
+        beam_test = test[: args.beam_problems]
         started = time.perf_counter()
         arms["prm_beam"] = _stage(work / f"beam_prm_{prm_dir.name}_{aggregation}.json",
-                                  lambda: _beam(backend, task, test, prm, args, aggregation))  # fmt: skip
+                                  lambda: _beam(backend, task, beam_test, prm, args, aggregation))  # fmt: skip
         timings["prm_beam_s"] = time.perf_counter() - started
         started = time.perf_counter()
         arms["verifier_beam"] = _stage(
-            work / "beam_verifier.json", lambda: _beam(backend, task, test, verifier, args, "last")
+            work / "beam_verifier.json", lambda: _beam(backend, task, beam_test, verifier, args, "last")
         )
         timings["verifier_beam_s"] = time.perf_counter() - started
+        twins += [("prm_beam", "majority@8"), ("verifier_beam", "majority@8"), ("prm_beam", "verifier_beam")]
+    arms["pass@8 (oracle)"] = [{r: any(s[r] for s in g) for r in ("strict", "lenient")} for g in pool]
     accuracy = {
-        name: {r: statistics.mean(float(x[r]) for x in rows) for r in ("strict", "lenient")}
+        name: {"problems": len(rows), **{r: statistics.mean(float(x[r]) for x in rows) for r in ("strict", "lenient")}}
         for name, rows in arms.items()
     }
     pairs = []
-    twins = [(n, "majority@8") for n in arms if n != "majority@8"] + [
-        ("prm_weighted_bo8", "verifier_weighted_bo8"), ("prm_bo8", "verifier_bo8"), ("prm_beam", "verifier_beam"),
-    ]  # fmt: skip
     for a, b in twins:
-        if a in arms and b in arms:
-            for r in ("strict", "lenient"):
-                ci = paired_bootstrap([float(x[r]) for x in arms[a]], [float(x[r]) for x in arms[b]], seed=args.seed)
-                pairs.append({"a": a, "b": b, "reading": r, **{k: ci[k] for k in ("diff", "low", "high")}})
+        size = min(len(arms[a]), len(arms[b]))  # the beam arms run on the first --beam-problems test problems
+        for r in ("strict", "lenient"):
+            ci = paired_bootstrap(
+                [float(x[r]) for x in arms[a][:size]], [float(x[r]) for x in arms[b][:size]], seed=args.seed
+            )
+            interval = {k: ci[k] for k in ("diff", "low", "high")}
+            pairs.append({"a": a, "b": b, "reading": r, "problems": size, **interval})
     best = next(p for p in pairs if (p["a"], p["b"], p["reading"]) == ("prm_weighted_bo8", "majority@8", "lenient"))
     return {
         "name": "prm",
         "device": device_name(),
         "versions": versions(),
-        "setting": f"{args.model} on {args.task}: MC labels on {args.problems} train problems x {args.solutions} "
-        f"solutions x K={args.rollouts} (T=0.8, <= {args.max_new_tokens} tokens, <= {args.max_steps} steps); PRM "
+        "setting": f"{args.model} on {args.task}, template {args.template}, T={args.temperature}, <= "
+        f"{args.max_new_tokens} new tokens: MC labels (rollouts scored by {args.label_reward}) on {args.problems} "
+        f"train problems x {args.solutions} solutions x K={args.rollouts} (<= {args.max_steps} steps); PRM "
         f"{args.label_kind} labels, {'LoRA r=' + str(args.lora_r) if args.lora_r else 'full'} fine-tuning, lr "
         f"{args.learning_rate}, {args.epochs} epochs; aggregation chosen on {args.dev_problems} dev problems; "
-        f"{args.test_problems} test problems, 8 samples each (T=0.8); beam N=8 M={args.beam_width} "
-        f"<= {args.beam_steps} steps of <= {args.beam_step_tokens} tokens",
+        f"{args.test_problems} test problems, 8 samples each; beam N=8 M={args.beam_width} "
+        f"<= {args.beam_steps} steps of <= {args.beam_step_tokens} tokens on the first {args.beam_problems}",
         "metric": "accuracy (strict: the task's reward; lenient: lenient_accuracy), paired bootstrap 95% CIs",
         "labels": labels,
         "train": {"held_out": trained.get("held_out"), "steps": trained.get("steps")},
         "dev_aggregation": dev_acc,
         "aggregation": aggregation,
         "accuracy": accuracy,
+        "ranking": ranking,
         "pairs": pairs,
         "ours": {"name": "PRM-weighted best-of-8", **accuracy["prm_weighted_bo8"]},
         "baseline": {"name": "majority@8", **accuracy["majority@8"]},
@@ -329,7 +405,7 @@ def quality(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--part", choices=["speed", "speed-arm", "quality"], required=True)
+    parser.add_argument("--part", choices=["speed", "speed-arm", "design", "quality"], required=True)
     parser.add_argument("--model", default="smollm2-135m")
     parser.add_argument("--task", default="arith-sum-2d")
     parser.add_argument("--problems", type=int, default=128, help="train problems labelled")
@@ -350,11 +426,21 @@ def main() -> None:
     parser.add_argument("--beam-width", type=int, default=2)
     parser.add_argument("--beam-steps", type=int, default=4, help="0: no beam search arms")
     parser.add_argument("--beam-step-tokens", type=int, default=48)
+    parser.add_argument("--beam-problems", type=int, default=200, help="beam arms on the first N test problems")
+    parser.add_argument("--template", default="arithmetic", help="prompt template of solutions, rollouts and pools")
+    parser.add_argument("--temperature", type=float, default=0.8)
+    parser.add_argument("--label-reward", default="accuracy", help="reward that scores rollouts (labels)")
+    parser.add_argument("--extra-prm", nargs="*", default=[], help="NAME=FOLDER: earlier PRMs scored on the pool")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--designs", nargs="+", default=["arithmetic:0.8:accuracy", "arithmetic:0.8:lenient_accuracy"],
+                        help="--part design: template:temperature:label reward entries")  # fmt: skip
     parser.add_argument("--no-write", action="store_true", help="print the result instead of writing results/")
     args = parser.parse_args()
     if args.part == "speed-arm":
         print(json.dumps(speed_arm(args)))
+        return
+    if args.part == "design":
+        print(json.dumps(design(args), indent=2))
         return
     result = speed(args) if args.part == "speed" else quality(args)
     print(json.dumps({k: v for k, v in result.items() if k != "labels" or args.part == "quality"}, indent=2))
