@@ -13,8 +13,10 @@ shared machine hits both. Reported: median seconds per step over the steps after
 seconds per 1,000 completion tokens (completion lengths differ between runs, so this is the fair
 rate), and peak memory. Before training, each arm computes its loss and gradient norm on one fixed
 batch (the same token ids, rewards and initial weights); they must agree within 1e-4 relative.
-`loss_type` defaults to `dapo`: at ratio 1 the `grpo` loss of group-centred advantages is exactly 0,
-which would make a relative comparison meaningless.
+Gradient checkpointing is set alike in both arms (`--gradient-checkpointing on|off`, default on: TRL's
+GRPOConfig defaults to on; runs before 2026-12-03 09:50 compared our checkpointing-off with TRL's on, which
+favoured our speed and TRL's memory). `loss_type` defaults to `dapo`: at ratio 1 the `grpo` loss of
+group-centred advantages is exactly 0, which would make a relative comparison meaningless.
 
 On a GPU: `--device cuda --dtype bfloat16 --model random:FOLDER` (a random-init model of the default's
 shape, see `common.load_bench_model`; the default model's weights cannot travel to the GPU machine).
@@ -154,7 +156,7 @@ def fixed_loss_trl(trainer, model, tokenizer, task) -> dict:
     return {"loss": float(loss), "grad_norm": norm}
 
 
-def arm_ours(steps: int, model_name: str, threads: int, device: str, dtype: str) -> dict:
+def arm_ours(steps: int, model_name: str, threads: int, device: str, dtype: str, checkpointing: bool) -> dict:
     import torch
 
     torch.set_num_threads(threads)
@@ -179,6 +181,7 @@ def arm_ours(steps: int, model_name: str, threads: int, device: str, dtype: str)
             num_threads=threads,
             device=device,
             dtype=dtype,
+            gradient_checkpointing=checkpointing,
             **{k: v for k, v in SETTING.items()},
         )
         train_grpo(config, model=model, tokenizer=tokenizer, task=task, log=lambda m: None)
@@ -193,7 +196,7 @@ def arm_ours(steps: int, model_name: str, threads: int, device: str, dtype: str)
     }
 
 
-def arm_trl(steps: int, model_name: str, threads: int, device: str, dtype: str) -> dict:
+def arm_trl(steps: int, model_name: str, threads: int, device: str, dtype: str, checkpointing: bool) -> dict:
     import torch
 
     torch.set_num_threads(threads)
@@ -254,6 +257,7 @@ def arm_trl(steps: int, model_name: str, threads: int, device: str, dtype: str) 
             max_grad_norm=1.0,
             seed=0,
             shuffle_dataset=False,
+            gradient_checkpointing=checkpointing,
         )
         trainer = GRPOTrainer(
             model=model,
@@ -311,11 +315,14 @@ def main() -> None:
     parser.add_argument("--dtype", default="float32", help="training dtype (bfloat16 on a GPU)")
     parser.add_argument("--max-completion-length", type=int, default=SETTING["max_completion_length"])
     parser.add_argument("--batch-size", type=int, default=SETTING["batch_size"], help="completions per step (G = 8)")
+    parser.add_argument(
+        "--gradient-checkpointing", choices=["on", "off"], default="on", help="in both arms (TRL's default: on)"
+    )
     args = parser.parse_args()
     SETTING.update(max_completion_length=args.max_completion_length, batch_size=args.batch_size)  # both arms
     if args.arm:
         result = (arm_ours if args.arm == "ours" else arm_trl)(
-            args.steps, args.model, args.threads, args.device, args.dtype
+            args.steps, args.model, args.threads, args.device, args.dtype, args.gradient_checkpointing == "on"
         )
         print(json.dumps(result))
         return
@@ -335,6 +342,8 @@ def main() -> None:
         str(args.max_completion_length),
         "--batch-size",
         str(args.batch_size),
+        "--gradient-checkpointing",
+        args.gradient_checkpointing,
     ]
     cuda = args.device.startswith("cuda")
     runs: dict[str, list[dict]] = {"ours": [], "trl": []}
@@ -349,6 +358,7 @@ def main() -> None:
     result = {
         "name": "grpo_vs_trl"
         + ("" if args.max_completion_length == 48 else f"_{args.max_completion_length}")
+        + ("_no_checkpointing" if args.gradient_checkpointing == "off" else "")
         + ("_cuda" if cuda else ""),
         "device": device_name() if cuda else device_name() + f", {args.threads} threads",
         "versions": versions("trl"),
@@ -356,7 +366,8 @@ def main() -> None:
             f"{args.model} {args.dtype}, 2-digit sums, chat template, {args.batch_size} completions/step = "
             f"{args.batch_size // SETTING['num_generations']} prompts x G={SETTING['num_generations']}, "
             f"max {args.max_completion_length} new tokens, lr {SETTING['learning_rate']}, mu {SETTING['mu']}, "
-            f"beta {SETTING['beta']}, loss {SETTING['loss_type']}, T={SETTING['temperature']}; {args.rounds} "
+            f"beta {SETTING['beta']}, loss {SETTING['loss_type']}, T={SETTING['temperature']}, gradient checkpointing "
+            f"{args.gradient_checkpointing} in both; {args.rounds} "
             "alternating runs x "
             f"{args.steps} steps per arm, the first step of each run is warm-up"
         ),
