@@ -181,7 +181,8 @@ def _pool(backend, task, problems, n: int, max_new_tokens: int, temperature: flo
 
     sampling = SamplingParams(n=n, temperature=temperature, max_new_tokens=max_new_tokens, seed=seed)
     prompts = [task.prompt(p) for p in problems]
-    keys = [[sample_key(backend_hash(backend), pr, sampling.to_dict(), j) for j in range(n)] for pr in prompts]
+    policy = backend_hash(backend)  # hashes every weight: once, not once per sample
+    keys = [[sample_key(policy, pr, sampling.to_dict(), j) for j in range(n)] for pr in prompts]
     drawn = sample_and_score(
         backend, task, problems, prompts, sampling, rewards=task.reward_set(measures=True), keys=keys, cache=cache,
         batch_problems=8,
