@@ -3,7 +3,9 @@
 - metrics.jsonl's `lr` is the rate the step used (before the fix it was the scheduler's next one);
 - paths in a config file are relative to that file's folder (as task YAML paths are), paths typed on the
   command line to the working directory; a missing file is one line naming it as given and as resolved,
-  before any model loads.
+  before any model loads;
+- model references (SFT's `model` and `teacher`, distill's `teacher` and `count_tokens_with`) in a config file
+  are read relative to the file when such a folder exists there; names and hub ids stay as they are.
 """
 
 from __future__ import annotations
@@ -90,3 +92,37 @@ def test_a_missing_dataset_is_one_line_before_the_model_loads(tmp_path, monkeypa
     typed = CliRunner().invoke(app, ["train", "sft", "datasets=[nowhere/x.jsonl]", f"out_dir={tmp_path / 'run'}"])
     assert typed.exit_code == 2 and "nowhere/x.jsonl (relative to the working directory)" in typed.output
     assert str(tmp_path / "nowhere" / "x.jsonl") in typed.output and not (tmp_path / "run").exists()
+
+
+def test_model_folders_in_a_config_file_are_relative_to_the_file(tmp_path, monkeypatch):
+    from reasoncraft.config import load_config
+    from reasoncraft.data.distill import DistillConfig
+
+    for name in ("student", "teacher"):
+        (tmp_path / "models" / name).mkdir(parents=True)
+    (tmp_path / "configs").mkdir()
+    write_jsonl(tmp_path / "d.jsonl", MEMORISE[:2])
+    sft_file = tmp_path / "configs" / "sft.yaml"
+    sft_file.write_text("model: ../models/student\nteacher: ../models/teacher\ndatasets: [../d.jsonl]\n")
+    distill_file = tmp_path / "configs" / "distill.yaml"
+    distill_file.write_text("teacher: ../models/teacher\ncount_tokens_with: ../models/student\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the file's folder decides, not the working directory
+    sft = load_config(SFTConfig, sft_file)
+    assert (sft.model, sft.teacher) == (str(tmp_path / "models" / "student"), str(tmp_path / "models" / "teacher"))
+    distill = load_config(DistillConfig, distill_file)
+    assert distill.teacher == str(tmp_path / "models" / "teacher")
+    assert distill.count_tokens_with == str(tmp_path / "models" / "student")
+    # names, hub ids and paths that do not exist beside the file are kept as written
+    sft_file.write_text("model: smollm2-135m\nteacher: HuggingFaceTB/SmolLM2-360M-Instruct\n")
+    assert (load_config(SFTConfig, sft_file).model, load_config(SFTConfig, sft_file).teacher) == (
+        "smollm2-135m",
+        "HuggingFaceTB/SmolLM2-360M-Instruct",
+    )
+    distill_file.write_text("teacher: countdown-dfs-journey\n")
+    assert load_config(DistillConfig, distill_file).teacher == "countdown-dfs-journey"
+    # typed on the command line: as given (relative to the working directory)
+    monkeypatch.chdir(tmp_path)
+    typed = load_config(SFTConfig, sft_file, ["teacher=models/teacher"])
+    assert typed.teacher == "models/teacher"

@@ -31,7 +31,7 @@ same field metadata instead: `reasoncraft.cli.options`).
 from __future__ import annotations
 
 from .coerce import ConfigError, coerce, field_types, parse_text, type_name, unescape
-from .load import ALIASES, build, canonical_key, load_config, read_yaml, resolve_values
+from .load import ALIASES, anchor_model, build, canonical_key, load_config, read_yaml, resolve_values
 from .sections import (
     LORA_TARGETS,
     LR_SCHEDULES,
@@ -54,6 +54,7 @@ __all__ = [
     "OptimizerSection",
     "RunSection",
     "Section",
+    "anchor_model",
     "build",
     "canonical_key",
     "coerce",

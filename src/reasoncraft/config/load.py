@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -84,6 +85,23 @@ def read_yaml(path: str | Path) -> tuple[dict, dict[str, int]]:
             raise ConfigError(f"{path}, line {line}: key {key!r} is given twice (first on line {lines[key]}): keep one")
         lines[key] = line
     return data, lines
+
+
+def anchor_model(name: Any, base: Path | None) -> Any:
+    """A model reference (catalogue name, hub id, local folder or .gguf file) as a config file means it: a local
+    path that exists relative to the file's folder becomes that absolute path (as `datasets:` paths do); anything
+    else stays as given (a name, a hub id, or a path relative to the working directory, as typed on a command line).
+
+    >>> import tempfile; folder = Path(tempfile.mkdtemp()); (folder / "model").mkdir()
+    >>> anchor_model("model", folder) == str(folder / "model"), anchor_model("model", None)
+    (True, 'model')
+    >>> anchor_model("smollm2-135m", folder), anchor_model("Qwen/Qwen2.5-0.5B", folder), anchor_model(None, folder)
+    ('smollm2-135m', 'Qwen/Qwen2.5-0.5B', None)
+    """
+    if base is None or not isinstance(name, str) or not name:
+        return name
+    local = Path(base) / Path(name).expanduser()
+    return os.path.abspath(local) if local.exists() else name
 
 
 def resolve_values(

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..backends import SamplingParams
-from ..config import ConfigError, config_dict, save_config
+from ..config import ConfigError, anchor_model, config_dict, save_config
 from ..config import help_field as _h
 from ..models import CATALOGUE, catalogue_folder
 from ..record import Price, RunRecord
@@ -48,8 +48,11 @@ class DistillConfig:
     limit: int | None = _h("Use the first LIMIT problems of the split (None: all).", 256)
     template: str | None = _h("Prompt template (default: the task's).", None)
     teacher: str = _h(
-        "Model name/folder/hub id, the served model name with base_url, or a solver: " + ", ".join(SOLVERS) + ".",
+        "Model name/folder/hub id, the served model name with base_url, or a solver: "
+        + ", ".join(SOLVERS)
+        + " (a folder in a config file: relative to the file when it exists there).",
         "countdown-dfs-shortcut",
+        paths=anchor_model,
     )
     base_url: str | None = _h("OpenAI-compatible server URL(s) for the teacher (vLLM, SGLang, hosted).", None)
     max_concurrency: int = _h("Requests in flight to the server.", 32)
@@ -63,6 +66,7 @@ class DistillConfig:
         "Model (catalogue name or folder) whose tokenizer counts a solver's trace "
         "tokens for the length filter, e.g. the student (model teachers count their own).",
         None,
+        paths=anchor_model,
     )
     journeys: bool = _h("Also build reflection journeys from each problem's wrong and right traces.", False)
     journeys_per_problem: int = _h("Journeys per problem with both a wrong and a right trace.", 1)

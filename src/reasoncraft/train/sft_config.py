@@ -10,7 +10,9 @@ Field names follow TRL's SFTConfig where one exists (`max_seq_length`, `gradient
 `datasets` paths in a config file are relative to that file's folder (as a task YAML's data paths are);
 paths typed on the command line are relative to the working directory. Loading resolves both to absolute
 paths (`anchor_datasets`), so the saved config.yaml reruns from anywhere; `check_datasets` names a missing
-file as it was given and as it resolved, before any model loads.
+file as it was given and as it resolved, before any model loads. `model` and `teacher` may also be local
+folders: one that exists relative to the config file is read from there (`config.anchor_model`); names, hub ids
+and paths typed on the command line are used as given.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import ConfigError, LoRASection, OptimizerSection, RunSection, need, redefault
+from ..config import ConfigError, LoRASection, OptimizerSection, RunSection, anchor_model, need, redefault
 from ..config import help_field as _h
 from .loggers import normalize_report_to
 
@@ -82,7 +84,12 @@ class SFTConfig(RunSection, LoRASection, OptimizerSection):
     """Every setting of an SFT run; the optimizer, LoRA and run sections are shared with GRPO (reasoncraft.config)."""
 
     # what to train on
-    model: str = _h("Catalogue name, local folder, .gguf file or hub id of the student.", "smollm2-135m")
+    model: str = _h(
+        "Catalogue name, local folder, .gguf file or hub id of the student (a folder in a config file: relative to "
+        "the file when it exists there).",
+        "smollm2-135m",
+        paths=anchor_model,
+    )
     datasets: list = _h(
         "JSONL files in the chat `messages` format (reasoncraft distill's sft.jsonl, TRL/open-r1 data); "
         "an entry may be {path: x.jsonl, weight: 0.5}: weight w takes w times the file's examples per "
@@ -123,7 +130,10 @@ class SFTConfig(RunSection, LoRASection, OptimizerSection):
     )
     # classical distillation (Hinton et al. 2015) from a teacher's logits
     teacher: str | None = _h(
-        "Teacher model for KL distillation on the completion tokens (must share the tokenizer).", None
+        "Teacher model for KL distillation on the completion tokens (must share the tokenizer): catalogue name, "
+        "local folder or hub id (a folder in a config file: relative to the file when it exists there).",
+        None,
+        paths=anchor_model,
     )
     distill_alpha: float = _h(
         "Weight of the KL term: loss = (1 - alpha) * CE + alpha * T^2 * KL(teacher || student).", 0.5
