@@ -23,7 +23,8 @@ from pathlib import Path
 
 from .svg import PALETTE, Series
 
-# Metric key -> (title, y label with its unit); keys not named here are plotted after these, titled by key.
+# Metric key -> (title, y label with its unit); keys not named here are plotted after these, titled by
+# `readable_title` (the key in words).
 TRAINING_METRICS = {
     "reward": ("reward (total and per component)", "reward"),
     "accuracy": ("accuracy on training rollouts", "share correct"),
@@ -40,8 +41,12 @@ TRAINING_METRICS = {
     "clipped_share": ("cut at the length limit", "share of completions"),
     "zero_variance_group_share": ("groups with equal rewards", "share of groups"),
     "step_time": ("step time", "s"),
+    "completion_tokens": ("completion tokens per step (in the loss)", "tokens"),
+    "train_tokens": ("tokens per step (prompt + completion)", "tokens"),
     "generation_time": ("generation time", "s"),
 }
+# A key whose meaning depends on the trainer: (run kind, key) -> (title, y label).
+KIND_METRICS = {("sft", "kl"): ("KL to the teacher (distillation)", "nats / token")}
 NOT_PLOTTED = {"step", "skipped", "epoch", "train_seconds", "groups_sampled", "groups_trained", "skipped_updates"}
 
 
@@ -71,8 +76,18 @@ def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def training_charts(rows: Sequence[dict]) -> list[Chart]:
-    """One chart per numeric metric in the rows (x = step); reward/<name> components join the reward chart."""
+def readable_title(key: str) -> str:
+    """A metric key in words, for keys the tables above do not name.
+
+    >>> readable_title("zero_reward_share"), readable_title("reward/format")
+    ('zero reward share', 'reward: format')
+    """
+    return key.replace("/", ": ").replace("_", " ")
+
+
+def training_charts(rows: Sequence[dict], kind: str = "grpo") -> list[Chart]:
+    """One chart per numeric metric in the rows (x = step); reward/<name> components join the reward chart.
+    `kind` (grpo, sft) picks the title of a key that means another thing in each trainer (`KIND_METRICS`)."""
     keys: list[str] = []
     for row in rows:
         keys += [k for k, v in row.items() if k not in keys and k not in NOT_PLOTTED and _number(v)]
@@ -82,7 +97,8 @@ def training_charts(rows: Sequence[dict]) -> list[Chart]:
     for key in ordered:
         if key in components:
             continue
-        title, unit = TRAINING_METRICS.get(key, (key, key))
+        words = readable_title(key)
+        title, unit = KIND_METRICS.get((kind, key)) or TRAINING_METRICS.get(key, (words, words))
         names = [key] + (components if key == "reward" else [])
         series = [
             Series(name, [(float(r["step"]), float(r[name])) for r in rows if _number(r.get(name)) and "step" in r])

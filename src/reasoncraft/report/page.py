@@ -97,7 +97,7 @@ class Page:
             held = sections.held_out_table(run)
             if held:
                 parts += ["<h3>Held-out before and after training</h3>", held]
-            charts = figures.training_charts(run.metrics)
+            charts = figures.training_charts(run.metrics, run.kind)
             parts += ["<h3>Training curves</h3>", sections.training_facts(run), _charts(charts)]
             parts.append(self._png(i, "training", charts))
             after = run.held_out.get("after")

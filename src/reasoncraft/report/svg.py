@@ -16,6 +16,9 @@ from html import escape
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 WIDTH, HEIGHT = 380, 230
 MARGIN = {"left": 52, "right": 22, "top": 22, "bottom": 40}
+TICK_CHAR_PX = 6.0  # a generous width of one 10 px tick character (digits are ~5.6 px in the usual sans fonts)
+# the rotated y label's baseline (its glyphs lie left of it) and the gap its descenders and the tick labels need
+Y_LABEL_X, Y_LABEL_GAP, TICK_GAP = 12, 6, 4
 DOTS_UP_TO = 120  # more points than this: the line alone (a dot each would hide it)
 
 
@@ -129,7 +132,11 @@ def line_chart(
         return f'<figure class="chart empty" data-chart="{escape(chart_id)}">{caption}</figure>'
     x_ticks = log_ticks(min(xs), max(xs), log_x) if log_x else nice_ticks(min(xs), max(xs))
     y_ticks = nice_ticks(*y_range) if y_range else nice_ticks(min(ys), max(ys))
-    left, right = MARGIN["left"], WIDTH - MARGIN["right"]
+    y_labels = [tick_label(t, y_ticks) for t in y_ticks]
+    # long tick labels (a learning rate's 5.0e-05) move the plot right rather than run into the y label
+    widest = max(len(label) for label in y_labels) * TICK_CHAR_PX
+    left = max(MARGIN["left"], math.ceil(Y_LABEL_X + Y_LABEL_GAP + widest + TICK_GAP))
+    right = WIDTH - MARGIN["right"]
     top, bottom = MARGIN["top"], HEIGHT - MARGIN["bottom"]
     px = _scale(x_ticks[0], x_ticks[-1], left, right, log_x)
     py = _scale(y_ticks[0], y_ticks[-1], bottom, top, None)
@@ -138,11 +145,10 @@ def line_chart(
         f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
         f'<text class="title" x="{left}" y="14">{escape(title)}</text>',
     ]
-    for t in y_ticks:
+    for t, label in zip(y_ticks, y_labels):
         y = py(t)
         parts.append(f'<line class="grid" x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        label = tick_label(t, y_ticks)
-        parts.append(f'<text class="tick" x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{label}</text>')
+        parts.append(f'<text class="tick" x="{left - TICK_GAP}" y="{y + 3:.1f}" text-anchor="end">{label}</text>')
     for t in x_ticks:
         x = px(t)
         parts.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{bottom}"/>')
@@ -152,7 +158,7 @@ def line_chart(
     middle = (left + right) / 2
     parts.append(f'<text class="axis" x="{middle:.0f}" y="{HEIGHT - 6}" text-anchor="middle">{escape(x_label)}</text>')
     parts.append(
-        f'<text class="axis" transform="translate(12 {(top + bottom) / 2:.0f}) rotate(-90)" '
+        f'<text class="axis" transform="translate({Y_LABEL_X} {(top + bottom) / 2:.0f}) rotate(-90)" '
         f'text-anchor="middle">{escape(y_label)}</text>'
     )
     for index, s in enumerate(drawn):
