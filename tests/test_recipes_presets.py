@@ -1,5 +1,11 @@
 """The presets (quick, full, the GPU ones) without running them: they load, every engine config they derive passes
-its own checks with sizes derived, and their stages chain; plus the column-addition teacher through a recipe."""
+its own checks with sizes derived, their stages chain, and every route fits the preset's training-FLOPs ceiling;
+plus the column-addition teacher through a recipe.
+
+Sizes without downloads: `StandInSizes` gives each model its parameter count (worked out from the models' configs:
+Qwen2.5-0.5B and 1.5B tie their embeddings; SmolLM2-135M as its run records count it) and measures prompts with
+the tiny test tokenizer (320 tokens, so it splits text into more tokens than the real tokenizers do). The MATH
+presets read a stand-in of the user's data (a few problems) through the shipped configs/recipes/math/task.yaml."""
 
 from __future__ import annotations
 
@@ -8,22 +14,62 @@ from pathlib import Path
 
 import pytest
 
-from reasoncraft.config import load_config
+from reasoncraft.config import ConfigError, load_config
 from reasoncraft.data.column_addition import ColumnAdditionTeacher, column_addition_trace
+from reasoncraft.recipes.budget import BudgetError, ModelSizes
 from reasoncraft.recipes.compare import plan
 from reasoncraft.recipes.kinds import KINDS, engine_config
 from reasoncraft.recipes.runner import describe_plan, prepare
-from reasoncraft.recipes.settings import PRESETS, RecipeConfig
+from reasoncraft.recipes.settings import BUDGETED, PRESETS, RecipeConfig
 from reasoncraft.recipes.stages import check_order, dependencies
 from reasoncraft.tasks import get_task
 
 CONFIGS = sorted(Path("configs/recipes").glob("*.yaml"))
+PARAMETERS = {
+    "smollm2-135m": 134_515_008,
+    "Qwen/Qwen2.5-0.5B": 494_032_768,  # 24 layers of 14,912,384 + 151,936 x 896 tied embeddings + the last norm
+    "Qwen/Qwen2.5-1.5B": 1_543_714_304,  # 28 layers of 46,797,824 + 151,936 x 1,536 tied embeddings + the last norm
+    "Qwen/Qwen2.5-Math-7B-Instruct": 7_615_616_512,  # 28 layers of 233,057,792 + two 152,064 x 3,584 matrices + norm
+}
+
+
+class StandInSizes(ModelSizes):
+    """The models' parameter counts, and the tiny tokenizer for their prompts (no download, no weights)."""
+
+    measured: dict[tuple, list[int]] = {}  # one tokenizer for every model: a split is measured once per session
+
+    def _load(self, name: str):
+        from reasoncraft.testing import tiny_tokenizer
+
+        if name not in self._loaded:
+            self._loaded[name] = (PARAMETERS[name], tiny_tokenizer())
+        return self._loaded[name]
+
+    def prompt_lengths(self, name: str, *split: object) -> list[int]:
+        if split not in self.measured:
+            self.measured[split] = super().prompt_lengths(name, *split)
+        return self.measured[split]
+
+
+def stand_in_values(preset: str, folder: Path) -> dict:
+    """The preset as a user runs it; for the MATH presets, the shipped task mapping over a stand-in of the data."""
+    values = {"preset": preset, "out_dir": str(folder / "out")}
+    if "task" in PRESETS[preset] and PRESETS[preset]["task"].endswith(".yaml"):
+        shipped = Path(PRESETS[preset]["task"])
+        (folder / "task.yaml").write_text(shipped.read_text())
+        long = "Let $f(x) = " + " + ".join(f"{i}x^{{{i}}}" for i in range(1, 60)) + "$. What is $f(1)$?"
+        rows = [{"id": f"p{i}", "problem": f"What is {i} + {i}?", "answer": str(2 * i)} for i in range(9)]
+        rows[0]["problem"] = long
+        for name in ("math_train.jsonl", "math500.jsonl"):
+            (folder / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
+        values["task"] = str(folder / "task.yaml")
+    return values
 
 
 @pytest.mark.parametrize("preset", list(PRESETS))
 def test_presets_derive_valid_engine_configs_and_chain(preset, tmp_path):
-    config = RecipeConfig.from_values({"preset": preset, "out_dir": str(tmp_path)})
-    stages, root = prepare("compare", config)
+    config = RecipeConfig.from_values(stand_in_values(preset, tmp_path))
+    stages, root = prepare("compare", config, StandInSizes())
     check_order(stages, KINDS)
     names = [s.name for s in stages]
     for stage in stages:
@@ -49,13 +95,61 @@ def test_presets_derive_valid_engine_configs_and_chain(preset, tmp_path):
     lines, total = describe_plan("compare", config, stages, root)
     assert len(lines) >= len(stages) + 1
     assert (total is not None) == (preset in ("quick", "full"))  # ETAs only where measured: default model, CPU
+    # one ceiling: every trained route is planned within it, and the plan says so
+    planned = {r["route"]: r["planned_flops"] for r in stages[-1].config["routes"]}
+    assert all(0 < planned[route] <= config.train_flops_budget for route in BUDGETED), planned
+    assert planned["r1"] > planned["r1-zero"]  # r1 counts the r1-zero stage it samples its cold start from
+    assert any("ceiling" in line and "r1-zero" in line for line in lines)
 
 
-def test_gpu_presets_name_qwen_by_hub_id_on_countdown():
+def test_gpu_presets_name_qwen_by_hub_id_on_countdown_and_math(tmp_path):
     for size in ("0.5b", "1.5b"):
         config = RecipeConfig.from_values({"preset": f"gpu-qwen2.5-{size}"})
         assert config.model == f"Qwen/Qwen2.5-{size.upper()}" and config.task == "countdown-3"
         assert config.solver == "countdown-dfs-shortcut" and config.seeds == [0, 1, 2]
+        math = RecipeConfig.from_values({"preset": f"gpu-qwen2.5-{size}-math"})
+        assert math.model == config.model and math.task == "configs/recipes/math/task.yaml"
+        assert math.teacher == "Qwen/Qwen2.5-Math-7B-Instruct" and math.train_flops_budget > config.train_flops_budget
+    # the MATH task is the shipped mapping over the user's two files: train problems, MATH-500 held out
+    values = stand_in_values("gpu-qwen2.5-1.5b-math", tmp_path)
+    task = get_task(values["task"])
+    assert task.splits == ("train", "test") and task.problems("train", 1)[0].answer == "0"
+    # without the data, the plan stops before any compute, naming the task and the missing file
+    with pytest.raises(ConfigError, match="task: .*train split: .*math_train.jsonl.* does not exist"):
+        (tmp_path / "math_train.jsonl").unlink()
+        prepare("compare", RecipeConfig.from_values(values), StandInSizes())
+
+
+def test_quick_preset_fits_the_ceiling_with_its_stages_unchanged():
+    """The quick preset's ceiling (1e14) only marks its plan: the stage configs are the measured run's (r1's later RL
+    stages 8 steps, SFT 30 steps, the quickstart's GRPO), and every route fits with the stand-in tokenizer."""
+    config = RecipeConfig.from_values({"preset": "quick"})
+    assert config.train_flops_budget == 1e14 and (config.r1_rl_steps, config.final_rl_steps) == (8, 8)
+    stages, _ = prepare("compare", config, StandInSizes())
+    planned = {r["route"]: r["planned_flops"] for r in stages[-1].config["routes"]}
+    assert planned["r1"] < 1e14 and planned["distill"] < planned["r1-zero"] < planned["r1"]
+
+
+def test_a_preset_that_cannot_fit_its_ceiling_fails_naming_the_field_and_the_fix(tmp_path):
+    config = RecipeConfig.from_values({"preset": "quick", "train_flops_budget": 5e13, "out_dir": str(tmp_path / "o")})
+    with pytest.raises(BudgetError) as caught:
+        prepare("compare", config, StandInSizes())
+    message = str(caught.value)
+    assert message.startswith("train_flops_budget: route r1 is planned to spend up to ")
+    assert "r1-zero/seed0/grpo" in message and "lower rl_steps, rl_batch_size" in message
+    assert "r1_rl_steps" in message and "or raise train_flops_budget to at least" in message
+    assert not (tmp_path / "o").exists()
+    from typer.testing import CliRunner
+
+    from reasoncraft.cli import app
+    from reasoncraft.testing import tiny_model
+
+    model, tokenizer = tiny_model("qwen2")
+    model.save_pretrained(tmp_path / "tiny")
+    tokenizer.save_pretrained(tmp_path / "tiny")  # from the command line, with the model's own sizes: exit 2
+    bad = CliRunner().invoke(app, ["run", "compare", f"model={tmp_path / 'tiny'}", "train_flops_budget=1e3"])
+    assert "train_flops_budget: route r1-zero is planned" in bad.output + (bad.stderr if bad.stderr_bytes else "")
+    assert bad.exit_code == 2
 
 
 @pytest.mark.parametrize("path", CONFIGS, ids=[p.name for p in CONFIGS])
@@ -150,15 +244,15 @@ def test_recipe_doctests():
     import doctest
 
     from reasoncraft.data import column_addition
-    from reasoncraft.recipes import comparison, kinds, runner, schedule, stages
+    from reasoncraft.recipes import budget, comparison, kinds, runner, schedule, stages
 
-    for module in (column_addition, comparison, kinds, runner, schedule, stages):
+    for module in (budget, column_addition, comparison, kinds, runner, schedule, stages):
         assert doctest.testmod(module).failed == 0, module.__name__
 
 
 def test_two_workers_shorten_the_planned_eta():
     one, two = (RecipeConfig.from_values({"workers": w}) for w in (1, 2))
-    stages, root = prepare("compare", one)
+    stages, root = prepare("compare", one, StandInSizes())
     _, serial = describe_plan("compare", one, stages, root)
     _, parallel = describe_plan("compare", two, stages, root)
     assert parallel < serial

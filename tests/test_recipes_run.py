@@ -147,6 +147,12 @@ def test_each_route_then_compare_chains_and_reuses_stages(sevens_base, tmp_path)
     r1_row = next(r for r in comparison["routes"] if r["route"] == "r1")
     zero_row = next(r for r in comparison["routes"] if r["route"] == "r1-zero")
     assert r1_row["train_flops"] > zero_row["train_flops"] > 0  # r1 counts the r1-zero stage it builds on
+    for row in comparison["routes"]:  # one budget: what each trained route spent is within its plan and the ceiling
+        if row["route"] in ("r1-zero", "r1", "distill"):
+            assert 0 < row["train_flops"] <= row["train_flops_planned"] <= row["train_flops_ceiling"], row
+            assert not row["over_budget"]
+    spent = f"| {r1_row['train_flops']:.3g} / {r1_row['train_flops_ceiling']:.3g} |"
+    assert spent in (out / "comparison" / "table.md").read_text()
     # the command line reruns nothing, prints the table and writes the HTML report of the whole comparison
     from typer.testing import CliRunner
 
@@ -225,6 +231,7 @@ def test_too_small_cold_start_stops_with_the_stage_and_the_fix(sevens_base, tmp_
         (["preset=fast"], "preset"),
         (["teacher=solver", "task=gsm8k"], "teacher"),
         (["rl_rewards=[accuracy]"], "rl_reward_weights"),
+        (["train_flops_budget=-1"], "train_flops_budget"),
     ],
 )
 def test_bad_recipe_config_fails_naming_the_field(overrides, field):

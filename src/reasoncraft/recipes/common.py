@@ -43,6 +43,7 @@ def grpo(
     rewards: list[str],
     weights: list[float] | None,
     model_from: str | None = None,
+    sized_by: str = "rl_steps",
 ) -> Stage:
     """GRPO on the task's train split from the base model or an earlier stage's model."""
     config = {
@@ -63,7 +64,8 @@ def grpo(
     if model_from is None:
         config["model"] = c.model
     inputs = {"model": model_from} if model_from else {}
-    return Stage(name, "grpo", config, inputs, trains=True, about=f"GRPO, {steps} steps, rewards {', '.join(rewards)}")
+    about = f"GRPO, {steps} steps, rewards {', '.join(rewards)}"
+    return Stage(name, "grpo", config, inputs, trains=True, about=about, sized_by=f"{sized_by}, rl_batch_size")
 
 
 def sft(c: RecipeConfig, name: str, seed: int, data: str, general: str | None = None) -> Stage:
@@ -83,9 +85,9 @@ def sft(c: RecipeConfig, name: str, seed: int, data: str, general: str | None = 
         config["general_share"] = c.general_share
         inputs["general"] = general
     mixed = f", {c.general_share:.0%} general replies" if general else ""
-    return Stage(
-        name, "sft", config, inputs, trains=True, about=f"SFT of the base model, {c.sft_max_steps} steps{mixed}"
-    )
+    about = f"SFT of the base model, {c.sft_max_steps} steps{mixed}"
+    sized_by = "sft_max_steps, sft_gradient_accumulation_steps, sft_max_seq_length"
+    return Stage(name, "sft", config, inputs, trains=True, about=about, sized_by=sized_by)
 
 
 def sampled_data(
@@ -99,6 +101,7 @@ def sampled_data(
     fix: str,
     teacher_from: str | None = None,
     base_url: str | None = None,
+    sized_by: str = "",
 ) -> Stage:
     """The data engine: a teacher's traces on train problems, kept when verified correct and readable."""
     config = {
@@ -125,12 +128,12 @@ def sampled_data(
     }
     inputs = {"teacher": teacher_from} if teacher_from else {}
     who = f"stage {teacher_from}'s model" if teacher_from else teacher
-    return Stage(
-        name, "distill", config, inputs, trains=True, about=f"{k} traces x {problems} problems from {who}, filtered"
-    )
+    about = f"{k} traces x {problems} problems from {who}, filtered"
+    return Stage(name, "distill", config, inputs, trains=True, about=about, sized_by=sized_by)
 
 
 def general_replies(c: RecipeConfig, name: str = "r1/general-data", prompts: int = 32) -> Stage:
     """The base model's replies to the shipped general prompts (the non-reasoning share of r1's second SFT)."""
     config = {"model": c.model, "prompts": prompts, "max_new_tokens": max(c.max_new_tokens, 64)}
-    return Stage(name, "general", config, trains=True, about=f"base model's replies to {prompts} general prompts")
+    about = f"base model's replies to {prompts} general prompts"
+    return Stage(name, "general", config, trains=True, about=about, sized_by="max_new_tokens")

@@ -9,7 +9,8 @@ run records. One row per route plus the base model:
   per problem), the scaling route by majority vote over its N samples (maj@N, its lenient is not defined);
 - pass@k and maj@k where sampled, the format-failure rate, mean completion tokens;
 - training compute: FLOPs (the run records' 2N/6N estimate; teacher generation included, the r1-zero stage
-  that r1 builds on included) and wall seconds, summed over every stage the route depends on;
+  that r1 builds on included) and wall seconds, summed over every stage the route depends on; for r1-zero, r1
+  and distill beside the ceiling `train_flops_budget` and the upper bound the plan held it to (`recipes.budget`);
 - inference compute per test problem (prompt + completion tokens, and 2 N FLOPs per token);
 - a paired bootstrap 95% interval (problems resampled, `math.stats.paired_bootstrap`) of each route against
   the base and between routes, on per-problem accuracy averaged over seeds.
@@ -30,6 +31,7 @@ from ..math.stats import paired_bootstrap
 from ..math.votes import maj_at_k
 from ..rewards import math_equal
 from ..samples import read_jsonl
+from .settings import BUDGETED
 from .stages import Context
 
 
@@ -111,6 +113,7 @@ def route_row(spec: dict, ctx: Context, problem_ids: list[str]) -> tuple[dict, l
         "extraction_failure_rate": statistics.fmean(s["extraction_failure_rate"] for s in summaries),
         "mean_completion_tokens": statistics.fmean(s["mean_completion_tokens"] for s in summaries),
         "train_flops": statistics.fmean(flops),
+        "train_flops_per_seed": flops,
         "train_wall_s": statistics.fmean(walls),
         "inference_tokens_per_problem": statistics.fmean(tokens),
         "inference_flops_per_problem": statistics.fmean(inference),
@@ -130,11 +133,14 @@ def build_comparison(config: dict, ctx: Context) -> dict:
         row, accuracy[spec["route"]] = route_row(spec, ctx, problem_ids)
         rows.append(row)
     base = config["routes"][0]["route"]
-    for row in rows:
+    ceiling = config.get("train_flops_budget")
+    for spec, row in zip(config["routes"], rows):
         vs = paired_bootstrap(accuracy[row["route"]], accuracy[base]) if row["route"] != base else None
         row["vs_base"] = {k: vs[k] for k in ("diff", "low", "high")} if vs else None
-        ceiling = config.get("train_flops_budget")
-        row["over_budget"] = bool(ceiling is not None and row["train_flops"] > ceiling)
+        held = row["route"] in BUDGETED and ceiling is not None
+        row["train_flops_planned"] = spec.get("planned_flops") if held else None  # per seed, an upper bound
+        row["train_flops_ceiling"] = ceiling if held else None
+        row["over_budget"] = bool(held and max(row["train_flops_per_seed"]) > ceiling)
     pairs = []
     for a, b in itertools.combinations([r["route"] for r in rows if r["route"] != base], 2):
         result = paired_bootstrap(accuracy[a], accuracy[b])
@@ -194,7 +200,7 @@ def markdown(comparison: dict) -> str:
         f"problems, seeds {comparison['seeds']} (preset {comparison['preset']})",
         "",
         "| route | budget | strict | lenient | vs base (95% CI) | best pass@k | format failures | tokens/completion "
-        "| train FLOPs | train wall s | inference FLOPs/problem |",
+        "| train FLOPs spent / ceiling | train wall s | inference FLOPs/problem |",
         "|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in comparison["routes"]:
@@ -205,10 +211,12 @@ def markdown(comparison: dict) -> str:
         vs_text = "—" if vs is None else f"{vs['diff']:+.3f} ({vs['low']:+.3f}, {vs['high']:+.3f})"
         top = max(r["pass@k"], key=int) if r["pass@k"] else None
         best = f"{r['pass@k'][top]:.3f} (k={top})" if top else "n/a"
-        over = " (over budget)" if r.get("over_budget") else ""
+        ceiling = r.get("train_flops_ceiling")
+        spent = f"{r['train_flops']:.3g}" + (f" / {ceiling:.3g}" if ceiling is not None else "")
+        spent += " (over budget)" if r.get("over_budget") else ""
         lines.append(
             f"| {r['label']} | {r['budget']} | {strict} | {_pct(r['lenient']['mean'])} | {vs_text} | {best} | "
-            f"{r['extraction_failure_rate']:.3f} | {r['mean_completion_tokens']:.1f} | {r['train_flops']:.3g}{over} | "
+            f"{r['extraction_failure_rate']:.3f} | {r['mean_completion_tokens']:.1f} | {spent} | "
             f"{r['train_wall_s']:.0f} | {r['inference_flops_per_problem']:.3g} |"
         )
     if comparison["pairs"]:

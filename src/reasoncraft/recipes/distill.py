@@ -24,6 +24,7 @@ def stages(c: RecipeConfig, seed: int) -> tuple[list[Stage], dict]:
         problems=c.distill_problems,
         k=1,
         base_url=c.teacher_base_url,
+        sized_by="distill_problems",
         fix="raise distill_problems, check that the teacher solves the task (teacher=...), or loosen data_layout",
     )
     student = sft(c, f"distill/seed{seed}/sft", seed, data.name)

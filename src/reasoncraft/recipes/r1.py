@@ -34,13 +34,14 @@ def stages(c: RecipeConfig, seed: int) -> tuple[list[Stage], dict]:
         base_url=c.cold_start_base_url,
         problems=c.cold_start_problems,
         k=c.cold_start_k,
+        sized_by="cold_start_problems, cold_start_k",
         fix="train r1-zero longer (rl_steps) so that it solves some problems, sample more (cold_start_problems, "
         "cold_start_k), or name a stronger teacher (cold_start_teacher=MODEL)",
     )
     rewards = [*c.rl_rewards, "language_consistency"]
     weights = [*(c.rl_reward_weights or [1.0] * len(c.rl_rewards)), c.language_reward_weight]
     sft_cold = sft(c, f"r1/seed{seed}/sft-cold-start", seed, cold.name)
-    rl = grpo(c, f"r1/seed{seed}/rl-reasoning", seed, c.r1_rl_steps, rewards, weights, model_from=sft_cold.name)
+    rl = grpo(c, f"r1/seed{seed}/rl-reasoning", seed, c.r1_rl_steps, rewards, weights, sft_cold.name, "r1_rl_steps")
     rejected = sampled_data(
         c,
         f"r1/seed{seed}/rejection-data",
@@ -49,11 +50,13 @@ def stages(c: RecipeConfig, seed: int) -> tuple[list[Stage], dict]:
         teacher_from=rl.name,
         problems=c.rejection_problems,
         k=c.rejection_k,
+        sized_by="rejection_problems, rejection_k",
         fix="raise r1_rl_steps or rejection_problems / rejection_k, so that the RL checkpoint solves enough problems",
     )
     general = general_replies(c)
     sft_mixed = sft(c, f"r1/seed{seed}/sft-mixed", seed, rejected.name, general=general.name)
-    final = grpo(c, f"r1/seed{seed}/rl-final", seed, c.final_rl_steps, rewards, weights, model_from=sft_mixed.name)
+    final_steps = c.final_rl_steps
+    final = grpo(c, f"r1/seed{seed}/rl-final", seed, final_steps, rewards, weights, sft_mixed.name, "final_rl_steps")
     held_out = evaluation(c, f"r1/seed{seed}/eval", model_from=final.name)
     chain = [*zero, cold, sft_cold, rl, rejected, general, sft_mixed, final, held_out]
     return chain, {"eval": held_out.name}

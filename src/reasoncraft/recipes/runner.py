@@ -13,6 +13,7 @@ models or devices get no estimate ("?") rather than a wrong one. They assume an 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Callable
@@ -23,10 +24,11 @@ from ..models import CATALOGUE
 from ..prompts import get_template
 from ..record import RunRecord
 from ..tasks import get_task
+from .budget import ModelSizes, check_budget, plan_budget
 from .compare import plan
 from .kinds import KINDS
 from .schedule import run_stages
-from .settings import HARDWARE, RECIPES, RecipeConfig
+from .settings import BUDGETED, HARDWARE, RECIPES, RecipeConfig
 from .stages import Stage, check_order, read_stage, shares_cache, stage_key
 
 # Seconds for the default model on this project's 2-core CPU with one thread, from recorded measurements
@@ -121,11 +123,23 @@ def describe_plan(recipe: str, c: RecipeConfig, stages: list[Stage], root: Path)
     hardware = HARDWARE.get(c.preset or "")
     if total is not None and c.workers > 1:  # stages side by side: the schedule's length, not the sum
         total = makespan(stages, seconds, c.workers)
-    return [head, *([f"  needs: {hardware}"] if hardware else []), *lines], total
+    return [head, *([f"  needs: {hardware}"] if hardware else []), *budget_lines(stages[-1]), *lines], total
 
 
-def prepare(recipe: str, config: RecipeConfig) -> tuple[list[Stage], Path]:
-    """The checked plan and its folder; every mistake found here costs no compute."""
+def budget_lines(comparison: Stage) -> list[str]:
+    """The plan's training FLOPs per route (upper bounds, per seed) against the ceiling, when there is one."""
+    ceiling = comparison.config.get("train_flops_budget")
+    planned = [(r["route"], r.get("planned_flops")) for r in comparison.config["routes"] if r["route"] in BUDGETED]
+    if ceiling is None or not planned:
+        return []
+    shown = ", ".join(f"{route} {flops:.2g}" for route, flops in planned)
+    return [f"  training FLOPs per seed, at most (planned) / ceiling {ceiling:.2g}: {shown}"]
+
+
+def prepare(recipe: str, config: RecipeConfig, sizes: ModelSizes | None = None) -> tuple[list[Stage], Path]:
+    """The checked plan and its folder; every mistake found here costs no compute. With a `train_flops_budget`,
+    every route's training FLOPs are bounded from the models' sizes (`sizes`: read from their configs and
+    tokenizers) and a route over the ceiling stops here (`recipes.budget`)."""
     if recipe not in RECIPES:
         raise ConfigError(f"unknown recipe {recipe!r}: use one of {', '.join(RECIPES)} (reasoncraft run --list)")
     stages = plan(recipe, config)
@@ -138,9 +152,15 @@ def prepare(recipe: str, config: RecipeConfig) -> tuple[list[Stage], Path]:
         get_template(config.template)
     except (KeyError, ValueError) as exc:
         raise ConfigError(f"template: {exc}") from None
-    if not task.problems("test", 1):
-        raise ConfigError(f"task: {config.task!r} has no test split to evaluate on: give a task with one")
     routes = config.routes if recipe == "compare" else [recipe]
+    splits = ["test", *(["train"] if set(routes) - {"scaling"} else [])]  # every route but scaling trains
+    for split in splits:
+        try:
+            found = task.problems(split, 1)
+        except (KeyError, ValueError, FileNotFoundError) as exc:
+            raise ConfigError(f"task: {config.task!r}, {split} split: {exc}") from None
+        if not found:
+            raise ConfigError(f"task: {config.task!r} has no {split} problems: give a task with a {split} split")
     teacher = config.cold_start_teacher
     if "r1" in routes and teacher != "r1-zero" and not config.cold_start_base_url and not _loadable(teacher):
         raise ConfigError(
@@ -157,6 +177,12 @@ def prepare(recipe: str, config: RecipeConfig) -> tuple[list[Stage], Path]:
             f"teacher: {config.teacher!r} is neither solver, a catalogue model, an existing folder nor a hub id "
             "(owner/name): fix the name, or give teacher_base_url for a served model"
         )
+    if config.train_flops_budget is not None:
+        planned = plan_budget(stages, config, sizes or ModelSizes())
+        check_budget(planned, stages, config.train_flops_budget)
+        comparison = stages[-1]
+        routes = [{**spec, "planned_flops": planned[spec["route"]]["planned"]} for spec in comparison.config["routes"]]
+        stages[-1] = dataclasses.replace(comparison, config={**comparison.config, "routes": routes})
     return stages, Path(config.folder(recipe))
 
 
@@ -164,9 +190,11 @@ def _loadable(name: str) -> bool:
     return name in CATALOGUE or Path(name).is_dir() or ("/" in name and not name.startswith((".", "/")))
 
 
-def run_recipe(recipe: str, config: RecipeConfig, *, log: Callable[[str], None] = print) -> dict:
+def run_recipe(
+    recipe: str, config: RecipeConfig, *, log: Callable[[str], None] = print, sizes: ModelSizes | None = None
+) -> dict:
     """Run a recipe as configured (resuming a killed run of the same command); return the final stage's record."""
-    stages, root = prepare(recipe, config)
+    stages, root = prepare(recipe, config, sizes)
     lines, total = describe_plan(recipe, config, stages, root)
     for line in lines:
         log(line)

@@ -8,15 +8,20 @@ over the preset, the preset over the defaults (as `reasoncraft eval`'s presets).
 Presets:
 
 - `quick`: the embedded default model on the CPU, 2-digit sums, 200 held-out problems, one seed, scaling
-  budgets up to 8, r1-zero = the GRPO quickstart (configs/r1_zero_quickstart.yaml), r1's later RL stages 12
+  budgets up to 8, r1-zero = the GRPO quickstart (configs/r1_zero_quickstart.yaml), r1's later RL stages 8
   steps. Why sums and not Countdown-3: on the default model sums separate the routes within minutes (greedy
   strict accuracy 0.045 before RL and 0.50-0.63 after the 24-step quickstart, benchmarks/RESULTS.md), while
   Countdown-3 needs ~512-token traces (ten times the generation) and the base model scores 0.000 on it, so
   RL from the base and a cold start sampled from it have nothing to learn from in a CPU budget.
 - `full`: `quick` with three seeds (0, 1, 2).
 - `gpu-qwen2.5-0.5b`, `gpu-qwen2.5-1.5b`: Qwen2.5 base models by hub id on Countdown-3 (TinyZero's
-  setting, think/answer format), longer completions, more steps. Validated by tests (they load, sizes
-  derive, stages chain); not run here (no GPU in this project's sessions).
+  setting, think/answer format), longer completions, more steps. `gpu-qwen2.5-0.5b-math`, `gpu-qwen2.5-1.5b-math`:
+  the same on MATH (train on MATH's training problems, evaluate on MATH-500; the data is the user's, named by
+  configs/recipes/math/task.yaml), distilled from Qwen2.5-Math-7B-Instruct. Validated by tests (they load, sizes
+  derive, stages chain, the routes fit the ceiling); not run here (no GPU in this project's sessions).
+
+Every preset holds r1-zero, r1 and distill to one ceiling of training FLOPs per seed (`train_flops_budget`,
+`recipes.budget`): quick and full 1e14; on Countdown the 0.5B preset 2e17, the 1.5B 6e17; on MATH 3e17 and 9e17.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from ..config import ConfigError, need
 from ..config import help_field as _h
 
 ROUTES = ("scaling", "r1-zero", "r1", "distill")
+BUDGETED = ("r1-zero", "r1", "distill")  # the routes held to train_flops_budget (scaling trains nothing)
 RECIPES = (*ROUTES, "compare")
 SOLVER_TEACHERS = {"arith-sum-": "column-addition", "countdown-": "countdown-dfs-shortcut"}
 
@@ -68,12 +74,27 @@ PRESETS: dict[str, dict[str, Any]] = {
         "device": "cuda",
     },
 }
-PRESETS["gpu-qwen2.5-1.5b"] = {**PRESETS["gpu-qwen2.5-0.5b"], "model": "Qwen/Qwen2.5-1.5B"}
-# What each GPU preset needs (not run here): stated beside the preset, printed with the plan.
+PRESETS["gpu-qwen2.5-0.5b"]["train_flops_budget"] = 2e17
+PRESETS["gpu-qwen2.5-1.5b"] = {**PRESETS["gpu-qwen2.5-0.5b"], "model": "Qwen/Qwen2.5-1.5B", "train_flops_budget": 6e17}
+# MATH-level: MATH's training problems, MATH-500 held out (configs/recipes/math/task.yaml names the two files, which
+# the user provides); no solver, so the distill teacher is a stronger model (its generation counts toward the budget).
+_MATH = {
+    "task": "configs/recipes/math/task.yaml",
+    "rl_rewards": ["accuracy", "format"],
+    "teacher": "Qwen/Qwen2.5-Math-7B-Instruct",
+    "sft_max_seq_length": 2048,  # a long MATH prompt plus a 1024-token trace
+}
+# MATH's prompts run to hundreds of tokens (Countdown's to tens), so its ceilings are 1.5 times Countdown's.
+PRESETS["gpu-qwen2.5-0.5b-math"] = {**PRESETS["gpu-qwen2.5-0.5b"], **_MATH, "train_flops_budget": 3e17}
+PRESETS["gpu-qwen2.5-1.5b-math"] = {**PRESETS["gpu-qwen2.5-1.5b"], **_MATH, "train_flops_budget": 9e17}
+# What each GPU preset needs (not run here): stated beside the preset, printed with the plan. Estimates, not measured.
 HARDWARE = {
     "gpu-qwen2.5-0.5b": "one GPU with >= 24 GB (an A10G or better); roughly 3-5 hours per seed for all routes",
     "gpu-qwen2.5-1.5b": "one GPU with >= 40 GB (an A100 or H100); roughly 8-12 hours per seed for all routes",
+    "gpu-qwen2.5-0.5b-math": "one GPU with >= 40 GB (the 7B teacher samples in bf16); roughly 4-7 hours per seed",
+    "gpu-qwen2.5-1.5b-math": "one GPU with >= 80 GB (an A100 or H100 80 GB); roughly 10-16 hours per seed",
 }
+QUICK_TRAIN_FLOPS = 1e14  # quick's routes are planned at <= 8.9e13 (r1), measured 7.5e13 (docs/recipes.md)
 
 
 @dataclass
@@ -88,11 +109,12 @@ class RecipeConfig:
     seeds: list[int] = _h("Seeds of the trained routes (mean and spread over them).", factory=lambda: [0])
     max_new_tokens: int = _h("Token limit of an evaluated or sampled completion.", 48)
     routes: list[str] = _h("Routes `compare` runs: any of " + ", ".join(ROUTES) + ".", factory=lambda: list(ROUTES))
-    preset: str | None = _h("quick (default), full, gpu-qwen2.5-0.5b or gpu-qwen2.5-1.5b; stated keys win.", None)
+    preset: str | None = _h("A preset: " + ", ".join(PRESETS) + " (default quick); stated keys win.", None)
     train_flops_budget: float | None = _h(
-        "Ceiling of training FLOPs (teacher generation and the r1-zero stage r1 builds on included) that r1-zero, r1 "
-        "and distill are held to; a route that spent more is marked over budget in the table (None: no ceiling).",
-        None,
+        "Ceiling of training FLOPs per seed, the same for r1-zero, r1 and distill (teacher generation and the r1-zero "
+        "stage r1 builds on count toward it). Each route's stages are bounded from the models' sizes before any "
+        "compute; a route that does not fit stops the plan, naming what to lower (None: no ceiling).",
+        QUICK_TRAIN_FLOPS,
     )
     # scaling (inference-time route)
     scaling_strategies: list[str] = _h(
@@ -184,6 +206,10 @@ class RecipeConfig:
         ):
             need(getattr(self, name) >= 1, f"{name} must be >= 1: got {getattr(self, name)}")
         need(0 <= self.general_share < 1, f"general_share must be in [0, 1): got {self.general_share}")
+        need(
+            self.train_flops_budget is None or self.train_flops_budget > 0,
+            f"train_flops_budget must be > 0, or null for no ceiling: got {self.train_flops_budget}",
+        )
         need(self.workers >= 1, f"workers must be >= 1 (1: stages one after another): got {self.workers}")
         need(self.min_sft_examples >= 1, f"min_sft_examples must be >= 1: got {self.min_sft_examples}")
         need(

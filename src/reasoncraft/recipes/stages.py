@@ -55,6 +55,7 @@ class Stage:
     inputs: Mapping[str, str] = field(default_factory=dict)
     trains: bool = False  # its compute counts as training compute of every route that depends on it
     about: str = ""  # one line for the plan
+    sized_by: str = ""  # the recipe fields that size its compute, named when it does not fit train_flops_budget
 
 
 def digest(data: Any) -> str:
