@@ -126,3 +126,24 @@ def test_model_folders_in_a_config_file_are_relative_to_the_file(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     typed = load_config(SFTConfig, sft_file, ["teacher=models/teacher"])
     assert typed.teacher == "models/teacher"
+
+
+def test_a_missing_teacher_is_one_line_before_any_model_loads(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import reasoncraft.models
+    from reasoncraft.cli import app
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("no model may load for a teacher that does not exist")
+
+    monkeypatch.setattr(reasoncraft.models, "load_model", no_model)
+    write_jsonl(tmp_path / "d.jsonl", MEMORISE[:2])
+    monkeypatch.chdir(tmp_path)
+    args = ["train", "sft", "datasets=[d.jsonl]", "teacher=runs/nowhere/model", f"out_dir={tmp_path / 'run'}"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert lines[0].startswith("error: teacher= 'runs/nowhere/model' is not a catalogue name")
+    assert not (tmp_path / "run").exists()

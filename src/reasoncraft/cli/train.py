@@ -122,6 +122,8 @@ def _check_grpo(config: GRPOConfig) -> None:
 
 def _check_sft(config: SFTConfig) -> None:
     check_datasets(config)  # each data file, before the model loads: named as given and as resolved
+    if config.teacher:  # like the student's, before either model loads
+        check_model_name(config.teacher, "teacher=")
     if config.eval_task and config.eval_problems:
         check_task(
             config.eval_task,
@@ -149,7 +151,8 @@ def _sft(resolved: SFTConfig, checkpoint: str | None) -> None:
     summary = train_sft(resolved, resume=checkpoint, log=typer.echo)
     if "final_metrics" in summary:
         loss = summary["final_metrics"].get("loss")
-        typer.echo(f"model, metrics, checkpoints and run record in {resolved.out_dir}/; final loss: {loss}")
+        final = f"; final loss: {loss:.4f}" if isinstance(loss, float) else ""
+        typer.echo(f"model, metrics, checkpoints and run record in {resolved.out_dir}/{final}")
         if summary.get("evaluation"):
             typer.echo(held_out_line(summary["evaluation"]))
         report_after(resolved.out_dir)
