@@ -190,7 +190,7 @@ def run_distill(
         record=record,
         log=log,
     )
-    log(f"generation: {generation.to_dict()}")
+    log(generation.summary_line())
     wanted = {p.id for p in problems}
     records = [r for r in read_records(out / "traces.jsonl")[0].values() if r["problem_id"] in wanted]
     reflect = teacher_reflections(teacher) if config.journey_reflections == "teacher" else None
@@ -245,8 +245,10 @@ def run_distill(
         distill={k: v for k, v in report.items() if k != "filtering"}
         | {"kept": filtering["kept"], "dropped": filtering["dropped"]}
     )
+    dropped = ", ".join(f"{reason} {n}" for reason, n in filtering["dropped"].items()) or "none"
+    flagged = filtering.get("contamination", {}).get("flagged", 0)
     log(
-        f"sft set: {filtering['kept']} of {filtering['input']} records kept -> {out / 'sft.jsonl'}; "
-        f"dropped {filtering['dropped']}"
+        f"sft set: {filtering['kept']} of {filtering['input']} records kept -> {out / 'sft.jsonl'}; dropped: {dropped}"
+        + (f"; {flagged} flagged as close to an evaluation item (report.json lists them)" if flagged else "")
     )
     return report

@@ -66,6 +66,25 @@ class GenerationReport:
     def to_dict(self) -> dict:
         return dict(vars(self))
 
+    def summary_line(self) -> str:
+        """What the run did, in words, for the console (report.json keeps the numbers).
+
+        >>> GenerationReport(4, 2, 6, 8, 5, 512, 359, {"BackendTimeout": 1}, {}, 0, 0.34).summary_line()
+        'generation: 4 problems, 8 traces (6 new, 2 already on disk), 5 correct; tokens 512 prompt + 359 completion; \
+failures BackendTimeout 1; 0.3 s'
+        """
+        parts = [
+            f"generation: {self.problems} problems, {self.records_total} traces ({self.records_written} new, "
+            f"{self.records_on_disk_before} already on disk), {self.correct} correct",
+            f"tokens {self.prompt_tokens} prompt + {self.completion_tokens} completion",
+        ]
+        for name, counts in (("failures", self.failures), ("retries", self.retries)):
+            if counts:
+                parts.append(f"{name} " + ", ".join(f"{kind} {n}" for kind, n in counts.items()))
+        if self.skipped_lines:
+            parts.append(f"{self.skipped_lines} unreadable lines skipped (a killed run's last line)")
+        return "; ".join(parts + [f"{self.wall_s:.1f} s"])
+
 
 def teacher_id(teacher: Backend | Solver) -> str:
     """What identifies a teacher in the record keys: a weights hash for an in-process model, else its id."""
@@ -224,7 +243,12 @@ def generate_traces(
         store.append(fresh)  # one flush + fsync per batch: a kill loses at most this batch
         report.records_written += len(fresh)
         done[0] += len(indices)
-        log(f"traces: {done[0]}/{to_draw} problems to do, {report.records_written} records written")
+        elapsed = time.perf_counter() - started
+        eta = elapsed / done[0] * (to_draw - done[0])
+        log(
+            f"traces: {done[0]} of {to_draw} problems drawn, {report.records_written} records written "
+            f"({elapsed:.0f} s, ETA {eta:.0f} s)"
+        )
 
     done = [0]
     backend = SolverBackend(teacher, problems, prompts, count_tokens) if is_solver else teacher
