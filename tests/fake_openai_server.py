@@ -455,3 +455,15 @@ class FakeOpenAIServer:
         if chat and token_ids:
             response["prompt_token_ids"] = prompt_ids
         return response
+
+
+if __name__ == "__main__":  # `python tests/fake_openai_server.py [MINUTES]`: serve, to try the docs' server commands
+    import sys
+
+    minutes = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
+    with FakeOpenAIServer(max_lifetime=minutes * 60) as fake:
+        print(f"{fake.base_url} serves {fake.model!r} for {minutes:g} minutes (Ctrl-C ends it)", flush=True)
+        try:
+            fake._thread.join()
+        except KeyboardInterrupt:
+            pass
