@@ -229,6 +229,18 @@ def _outcome_scores(scorer, questions: list[str], groups: list[list[dict]], aggr
     return [[next(it) for _ in g] for g in groups]
 
 
+def _step_scores(prm, problems, groups: list[list[dict]]) -> list[list[list[float]]]:
+    """The PRM's score of every step of every sample, once (each aggregation reads them)."""
+    from reasoncraft.math import split_steps
+
+    flat = prm.score_steps(
+        [p.question for p, g in zip(problems, groups) for _ in g],
+        [split_steps(s["text"], "\n\n") or [s["text"]] for g in groups for s in g],
+    )
+    it = iter(flat)
+    return [[next(it) for _ in g] for g in groups]
+
+
 def _beam(backend, task, problems, scorer, args, aggregation: str) -> list[dict[str, bool]]:
     from reasoncraft.rewards.lenient import lenient_accuracy_reward
     from reasoncraft.scaling import BeamSearch
@@ -276,7 +288,7 @@ def quality(args: argparse.Namespace) -> dict:
     from reasoncraft.backends import HFBackend, SamplingParams
     from reasoncraft.backends.base import backend_hash
     from reasoncraft.data.step_labels import make_step_labels
-    from reasoncraft.math import paired_bootstrap
+    from reasoncraft.math import aggregate, paired_bootstrap
     from reasoncraft.samples import CompletionCache
     from reasoncraft.scorers import ArithmeticVerifier, load_scorer
     from reasoncraft.tasks import get_task
@@ -322,8 +334,9 @@ def quality(args: argparse.Namespace) -> dict:
 
     dev_pool = _stage(work / "dev_pool.json", lambda: draw(dev))
     dev_acc = {}
+    dev_steps = _stage(work / f"dev_steps_{prm_dir.name}.json", lambda: _step_scores(prm, dev, dev_pool))
     for aggregation in ("last", "min", "prod"):
-        scores = _outcome_scores(prm, [p.question for p in dev], dev_pool, aggregation)
+        scores = [[aggregate(s, aggregation) for s in row] for row in dev_steps]
         dev_acc[aggregation] = statistics.mean(_select(g, s, "weighted")["lenient"] for g, s in zip(dev_pool, scores))
     aggregation = max(dev_acc, key=dev_acc.get)  # ties to the first: last
     print("dev:", dev_acc, "->", aggregation, flush=True)
@@ -333,7 +346,8 @@ def quality(args: argparse.Namespace) -> dict:
     pool = _stage(work / "test_pool.json", lambda: draw(test))
     timings["test_pool_s"] = time.perf_counter() - started
     questions = [p.question for p in test]
-    prm_scores = _outcome_scores(prm, questions, pool, aggregation)
+    prm_scores = _stage(work / f"scores_{prm_dir.name}_{aggregation}.json",
+                        lambda: _outcome_scores(prm, questions, pool, aggregation))  # fmt: skip
     rule_scores = _outcome_scores(verifier, questions, pool, "last")
     arms = {
         "majority@8": [_select(g, None, "majority") for g in pool],
@@ -344,7 +358,9 @@ def quality(args: argparse.Namespace) -> dict:
     }
     ranking = {"prm": ranking_quality(pool, prm_scores), "verifier": ranking_quality(pool, rule_scores)}
     for name, folder in (x.split("=", 1) for x in args.extra_prm):  # earlier PRMs scored on the same pool
-        scores = _outcome_scores(load_scorer(folder, device="cpu"), questions, pool, aggregation)
+        other = load_scorer(folder, device="cpu")
+        scores = _stage(work / f"scores_{name}_{aggregation}.json",
+                        lambda other=other: _outcome_scores(other, questions, pool, aggregation))  # fmt: skip
         arms[f"{name}_weighted_bo8"] = [_select(g, s, "weighted") for g, s in zip(pool, scores)]
         ranking[name] = ranking_quality(pool, scores)
     twins = [(n, "majority@8") for n in arms if n != "majority@8"]
