@@ -18,7 +18,9 @@ is timed; Math-Verify = `verify(parse(gold), parse(pred))` with its defaults, as
 
 Arms:
 - ours: `math_equal_many(pairs)` (batched; the accuracy reward calls it this way), and the same
-  pairs through per-call `math_equal` in a loop;
+  pairs through per-call `math_equal` in a loop; each timed pass starts a fresh worker and empties the
+  per-string memos (`rewards.memo`), so a pass never reuses work of an earlier one; the pairs of the
+  last pass that reached the Math-Verify worker are counted (`MathChecker.worker_pairs`);
 - Math-Verify direct, each answer wrapped as `\\boxed{...}` (the faster of the two usual wrappings:
   the primary baseline) and as `$...$`.
 
@@ -190,12 +192,15 @@ def _checker(arm: str):
     """(name, batch function over pairs, fresh-state function) for an arm."""
     if arm in ("ours", "ours_per_call"):
         import reasoncraft.rewards.checker as checker
+        from reasoncraft.rewards.memo import clear_caches
 
-        def fresh():  # a new worker per repeat: no answer cached from an earlier repeat
+        def fresh():  # a new worker and empty memos per repeat: no answer cached from an earlier repeat
             if checker._default is not None:
                 checker._default.close()
             checker._default = checker.MathChecker()
             checker._default.verdicts([("x+1", "1+x")])  # start-up is not timed
+            checker._default.worker_pairs = 0
+            clear_caches()
 
         if arm == "ours":
             return lambda pairs: checker.math_equal_many(pairs), fresh
@@ -219,12 +224,16 @@ def run_one_arm(arm: str, repeats: int) -> dict:
     check, fresh = _checker(arm)
     items = [(p["gold"], p["candidate"]) for p in pairs]
     check(items[:30])  # warm up imports and parsers
-    times, verdicts = [], None
+    times, verdicts, worker_pairs = [], None, None
     for _ in range(repeats):
         fresh()
         start = time.perf_counter()
         verdicts = check(items)
         times.append(time.perf_counter() - start)
+    if arm.startswith("ours"):
+        import reasoncraft.rewards.checker as checker
+
+        worker_pairs = checker._default.worker_pairs  # pairs of the last pass that reached Math-Verify
     rates = [len(items) / t for t in times]
     fixture = load_fixture()
     fresh()
@@ -242,6 +251,7 @@ def run_one_arm(arm: str, repeats: int) -> dict:
         "math500": _quality(verdicts, pairs),
         "fixture": _quality(fixture_verdicts, fixture),
         "cases": cases,
+        "worker_pairs": worker_pairs,
     }
 
 
@@ -309,9 +319,7 @@ def main() -> None:
         return ({"name": name} if name else {}) | record
 
     kinds = {k: sum(p["kind"] == k for p in pairs) for k in ("identical", "rewritten", "wrong")}
-    from reasoncraft.rewards.exact import cheap_verdict
-
-    sent_to_sympy = sum(cheap_verdict(p["gold"], p["candidate"]) is None for p in pairs)
+    sent_to_sympy = ours["worker_pairs"]
     result = {
         "name": "verify",
         "device": f"cpu, {os.cpu_count()} cores (shared machine)",
@@ -320,7 +328,8 @@ def main() -> None:
             f"{len(pairs)} (gold, candidate) pairs from the {len(pairs) // 3} MATH-500 gold answers, "
             f"{kinds['identical']} identical / {kinds['rewritten']} rewritten-equivalent / {kinds['wrong']} wrong, "
             f"shuffled (seed {SEED}); {args.repeats} timed passes per arm after a 30-pair warm-up, each arm in its own "
-            "process; ours = math_equal_many (batched) with a fresh worker per pass, start-up not timed; "
+            "process; ours = math_equal_many (batched) with a fresh worker and empty memos per pass, start-up not "
+            "timed; "
             f"plus agreement on the {len(load_fixture())} hand-labelled pairs of "
             "tests/fixtures/math_equal_pairs.jsonl, "
             "and on the cases of tests/fixtures/checker_cases/ (raw strings; dev and held-out halves apart; ours: "

@@ -9,6 +9,7 @@ MODULES = [
     "base",
     "extract",
     "caps",
+    "memo",
     "normalize",
     "plaintext",
     "exact",

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from .memo import memoized
+
 __all__ = ["MAX_ANSWER_CHARS", "MAX_NESTING", "MAX_DIGITS", "MAX_EXPONENT", "cap_violation"]
 
 MAX_ANSWER_CHARS = 1_000  # MATH-500's longest gold answer is ~70 characters
@@ -18,6 +20,10 @@ MAX_DIGITS = 60  # longest digit run; a 1 MB integer would otherwise reach sympy
 MAX_EXPONENT = 10_000  # largest integer literal allowed inside an exponent
 
 
+_LONG_NUMBER = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
+_LARGE_FACTORIAL = re.compile(r"\d{4,}\s*!|\\(?:Gamma|factorial)")
+_EXPONENT_TOKEN = re.compile(r"-?\d+(?:\.\d+)?|\\?[A-Za-z]+|.")
+_INTEGER = re.compile(r"\d+")
 _CODE_LIKE = re.compile(r"__|\bimport\b|\blambda\b|\beval\s*\(|\bexec\s*\(|\bos\.system|\bsubprocess\b")
 
 
@@ -51,7 +57,7 @@ def _exponent_spans(s: str) -> list[tuple[str, bool]]:
                     k += 1
                 text, end = s[j + 1 : k], k + 1
             else:
-                m = re.match(r"-?\d+(?:\.\d+)?|\\?[A-Za-z]+|.", s[j:])
+                m = _EXPONENT_TOKEN.match(s[j:])
                 text = m.group(0) if m else ""
                 end = j + len(text)
             rest = s[end:].lstrip()
@@ -72,6 +78,7 @@ def _power_depth(s: str, limit: int = 4) -> int:
 _NUMERIC_POWER = re.compile(r"(?:\d|[)}\]])\s*(?:\^|\*\*)")
 
 
+@memoized
 def cap_violation(s: str) -> str | None:
     """Why `s` is refused before any parsing, or None when it is within the caps.
 
@@ -86,20 +93,22 @@ def cap_violation(s: str) -> str | None:
         return f"longer than {MAX_ANSWER_CHARS} characters"
     if _CODE_LIKE.search(s):
         return "code-like text"
-    if _nesting_depth(s) > MAX_NESTING:
+    if sum(map(s.count, "{([")) > MAX_NESTING and _nesting_depth(s) > MAX_NESTING:  # no deeper than its openers
         return f"nested deeper than {MAX_NESTING}"
-    if re.search(rf"\d{{{MAX_DIGITS + 1},}}", s):
+    if _LONG_NUMBER.search(s):
         return f"a number longer than {MAX_DIGITS} digits"
-    if re.search(r"\d{4,}\s*!|\\(?:Gamma|factorial)", s):
+    if _LARGE_FACTORIAL.search(s):
         return "a large factorial"
     # towers: a number raised to a power inside an exponent (10^{10^{10}}) has more digits than
     # memory; symbolic ones (e^{-x^2}) are fine up to two levels
+    if "^" not in s and "**" not in s:  # no power at all: nothing below can apply
+        return None
     if _power_depth(s) > 2:
         return "exponent tower"
     for exponent, chained in _exponent_spans(s):
         if chained or _NUMERIC_POWER.search(exponent):
             return "exponent tower"
-        for literal in re.findall(r"\d+", exponent):
+        for literal in _INTEGER.findall(exponent):
             if int(literal) > MAX_EXPONENT:
                 return f"an exponent above {MAX_EXPONENT}"
     return None

@@ -24,6 +24,9 @@ Rewards use the verdict forms so that time-outs are counted as failures, never a
 Before step 3 both answers are put in one spelling (`plaintext.canonical_pair`): plain-text math
 (`sqrt(2)`, `pi`, `**`) in LaTeX, a gold inequality as its interval.
 
+The per-string work of steps 1-3 (caps, units, spelling, normalisation, exact numbers) is memoised per
+distinct string (`memo`): a gold answer scored against G completions, or a repeated candidate, is read once.
+
 `text_verdicts` / `text_equal` take raw texts instead of answers (a dataset's solution, a model's
 prose): the answer is extracted from each side first (`extract.final_answer`, as Math-Verify's
 `parse` does), then checked as above. The accuracy reward extracts with the stricter
@@ -102,6 +105,7 @@ class MathChecker:
         self._ready = False
         self._buf = b""
         self.restarts = 0  # workers killed or lost so far (for logs and tests)
+        self.worker_pairs = 0  # pairs sent to Math-Verify so far: the slow path (for logs and benchmarks)
 
     # --- public -------------------------------------------------------------------------------
 
@@ -141,6 +145,7 @@ class MathChecker:
             pending.append((k, prepare_for_sympy(gold), prepare_for_sympy(candidate)))
         if pending:
             with self._lock:
+                self.worker_pairs += len(pending)
                 for k, verdict in self._ask_worker(pending):
                     results[k] = verdict
         return results

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .caps import MAX_DIGITS
+from .memo import memoized
 from .normalize import _CHOICE, normalize_answer
 from .numeric import _split_top, numeric_verdict
 from .prose import prose_verdict
@@ -26,6 +27,12 @@ from .prose import prose_verdict
 __all__ = ["PlainNumber", "plain_number", "numbers_equal", "cheap_verdict"]
 
 _BASE_NUMBER = re.compile(r"([0-9A-Za-z]+)_\{?(\d+)\}?")
+_LOWER_CHOICE = re.compile(r"\(?[a-e]\)?")
+# `(C) 42`: a letter, then its choice's text; never `(C) or (D)`, `(C), (D)`: a hedge between letters
+_CHOICE_THEN_TEXT = re.compile(r"\s*\(([A-E])\)\s+(?!(?:or|and)\b)[^\s,;]")
+_ANOTHER_CHOICE = re.compile(r"\([A-Ea-e]\)|\b[A-E]\b")
+_COMMA_DECIMAL = re.compile(r"([-+]?\d+),(\d+)")
+_ONE_THOUSANDS_GROUP = re.compile(r"[-+]?[1-9]\d{0,2},\d{3}")
 
 
 @dataclass(frozen=True)
@@ -41,8 +48,10 @@ _SLASH = re.compile(r"([-+]?\d+)/(\d+)")
 _SCI = re.compile(r"([-+]?\d+(?:\.\d+)?)(?:[eE]|\\times10\^\{?|\\cdot10\^\{?)([-+]?\d{1,3})\}?")
 _REPEATING = re.compile(r"(-?\d*)\.(\d*)\\overline\{(\d{1,12})\}")
 _FRAC = re.compile(r"([-+]?)\\frac\{([-+]?\d+)\}\{([-+]?\d+)\}")
+_MIXED_LOOKING = re.compile(r"[-+]?\d+ (\d+)/(\d+)")  # `4 4/9`, `11 6/6`
 
 
+@memoized
 def plain_number(s: str) -> PlainNumber | None:
     """The exact value of a normalised plain number, or None for anything else.
 
@@ -113,8 +122,8 @@ _WORDS = re.compile(r"[A-Za-z]{3,}(?: [A-Za-z]+)*|[A-Za-z]{2,}(?: [A-Za-z]+)+") 
 
 def _decimal_comma(s: str) -> PlainNumber | None:
     """`1,22` or `0,111` read as 1.22 and 0.111: one comma that cannot be a thousands separator."""
-    m = re.fullmatch(r"([-+]?\d+),(\d+)", s)
-    if not m or re.fullmatch(r"[-+]?[1-9]\d{0,2},\d{3}", s):
+    m = _COMMA_DECIMAL.fullmatch(s)
+    if not m or _ONE_THOUSANDS_GROUP.fullmatch(s):
         return None
     return PlainNumber(Fraction(f"{m.group(1)}.{m.group(2)}"), True, False)
 
@@ -175,6 +184,9 @@ def cheap_verdict(gold: str, candidate: str) -> bool | None:
         return numbers_equal(g_num, c_num)
     if (g_num is not None and _SPACED_DIGITS.fullmatch(c)) or (c_num is not None and _SPACED_DIGITS.fullmatch(g)):
         return False  # 6 8 against a number: digits split by a space are not one number
+    m = _MIXED_LOOKING.fullmatch(c)
+    if m and int(m.group(1)) >= int(m.group(2)):
+        return False  # a whole number then a fraction that is not proper (`11 6/6`, `4 4/0`): no mixed number
     if (g_num is not None and _is_number_list(c)) or (c_num is not None and _is_number_list(g)):
         return False  # `4, 4` or `4 and 4` against 4: a list is not a number, even of one value
     lists = _number_lists_equal(g, c)
@@ -184,16 +196,15 @@ def cheap_verdict(gold: str, candidate: str) -> bool | None:
         return True
     if _WORDS.fullmatch(g) and _WORDS.fullmatch(c):  # "Even" and "even": a word in another case
         return g.casefold() == c.casefold()
-    if _CHOICE.fullmatch(g) and re.fullmatch(r"\(?[a-e]\)?", c):  # (b) for the choice B
+    if _CHOICE.fullmatch(g) and _LOWER_CHOICE.fullmatch(c):  # (b) for the choice B
         return g == c.strip("()").upper()
     g_base, c_base = _BASE_NUMBER.fullmatch(g), _BASE_NUMBER.fullmatch(c)
     if g_base and c_base and g_base.group(2) == c_base.group(2):  # 4343_6: digits in one base
         return g_base.group(1).lstrip("0") == c_base.group(1).lstrip("0")
     if _CHOICE.fullmatch(g) and _CHOICE.fullmatch(c):  # multiple-choice letters
         return g == c
-    # `(C) 42`: a letter, then its choice's text; never `(C) or (D)`, `(C), (D)`: a hedge between letters
-    m = re.match(r"\s*\(([A-E])\)\s+(?!(?:or|and)\b)[^\s,;]", candidate)
-    if _CHOICE.fullmatch(g) and m and not re.search(r"\([A-Ea-e]\)|\b[A-E]\b", candidate[m.end() :]):
+    m = _CHOICE_THEN_TEXT.match(candidate)
+    if _CHOICE.fullmatch(g) and m and not _ANOTHER_CHOICE.search(candidate[m.end() :]):
         return g == m.group(1)
     if prose_verdict(gold, candidate) is False:  # a sentence for a number: never worth Math-Verify's time
         return False

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from .caps import MAX_ANSWER_CHARS
+from .memo import memoized
 from .numeric import _split_top
 
 __all__ = ["MAX_ANSWER_CHARS", "normalize_answer", "prepare_for_sympy", "trig_degrees_as_radians"]
@@ -62,6 +63,19 @@ _ITEM_ASSIGNMENT = re.compile(r"^(?:([A-Za-z])(?:_\{?\w+\}?)?(?:\([A-Za-z]\))?|(
 
 
 _LEADING_NAME = re.compile(r"^([A-Za-z](?:_\{?\w+\}?)?(?:\([A-Za-z]\))?)\s*=")
+_WORDS_ONLY = re.compile(r"[A-Za-z]{2,}(?: [A-Za-z]+)*")
+_BOXED = re.compile(r"\\(?:boxed|fbox)\s*\{(.*)\}", re.DOTALL)
+_EMPTY_SET = re.compile(r"\\varnothing\b|\\\{\s*\\\}")
+_TEXT_JOINING_WORD = re.compile(r"\\(?:text|mbox|mathrm)\s*\{\s*(and|or)\s*\}")
+# units written as text after a number: 10\text{ cm} -> 10, 5\text{ m/s} -> 5, 6\text{ cm}^{2} -> 6
+_TEXT_UNIT_AFTER_NUMBER = re.compile(
+    r"(?<=[\d}])\s*\\(?:text|mbox|mathrm)\s*\{\s*[A-Za-z][A-Za-z ./]*\}\s*(\^\{?\d\}?|\d)?$"
+)
+_BRACKETED_NUMBER = re.compile(r"^\(\s*([-+]?\d+(?:\.\d+)?)\s*\)$")
+_DIGIT_SPACE = re.compile(r"(?<=\d)\s+(?=\d)")
+_COMMAND_SPACE = re.compile(r"(\\[A-Za-z]+)\s+(?=[A-Za-z])")
+_SPACE = re.compile(r"(?<![A-Za-z])\s+|\s+(?![A-Za-z])")
+_FRAC_DIGITS = re.compile(r"\\frac(\d)(\d)")
 
 
 def trig_degrees_as_radians(s: str) -> str:
@@ -95,7 +109,7 @@ def _words_as_commas(s: str) -> str:
     `x=1orx=2` -> `x=1,x=2` (both parts must be non-empty; "3 or 5" against a single gold answer
     stays wrong as a list)."""
     parts = _glued_assignments(s) or _JOINING_WORD.split(s)
-    if len(parts) < 2 or any(not p.strip() or re.fullmatch(r"[A-Za-z]{2,}(?: [A-Za-z]+)*", p.strip()) for p in parts):
+    if len(parts) < 2 or any(not p.strip() or _WORDS_ONLY.fullmatch(p.strip()) for p in parts):
         return s  # "5 or more", "even and odd": words, not a list of answers
     return ",".join(p.strip() for p in parts)
 
@@ -126,7 +140,7 @@ def _strip_delimiters(s: str) -> str:
             if len(s) >= len(left) + len(right) and s.startswith(left) and s.endswith(right):
                 s = s[len(left) : len(s) - len(right)].strip()
                 changed = True
-        m = re.fullmatch(r"\\(?:boxed|fbox)\s*\{(.*)\}", s, re.DOTALL)
+        m = _BOXED.fullmatch(s) if s.startswith(("\\boxed", "\\fbox")) else None
         if m and _balanced(m.group(1)):
             s, changed = m.group(1).strip(), True
     return s
@@ -141,6 +155,7 @@ def _balanced(s: str) -> bool:
     return depth == 0
 
 
+@memoized
 def normalize_answer(s: str) -> str:
     """A canonical spelling for cheap equality; not meant for display or for sympy.
 
@@ -156,12 +171,11 @@ def normalize_answer(s: str) -> str:
     s = _APPROX.sub("", s)  # `\approx 3.14`: the value the writer gives
     s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\dbinom", "\\binom")
     s = s.replace("{,}", ",").replace("\\$", "")
-    s = re.sub(r"\\varnothing\b|\\\{\s*\\\}", r"\\emptyset", s)  # one spelling of the empty set
+    s = _EMPTY_SET.sub(r"\\emptyset", s)  # one spelling of the empty set
     s = _SPACING.sub(" ", s)
     s = _DEGREES.sub("", trig_degrees_as_radians(s))
-    s = re.sub(r"\\(?:text|mbox|mathrm)\s*\{\s*(and|or)\s*\}", r" \1 ", s)  # 6 \text{ and } 8: not a unit
-    # units written as text after a number: 10\text{ cm} -> 10, 5\text{ m/s} -> 5, 6\text{ cm}^{2} -> 6
-    s = re.sub(r"(?<=[\d}])\s*\\(?:text|mbox|mathrm)\s*\{\s*[A-Za-z][A-Za-z ./]*\}\s*(\^\{?\d\}?|\d)?$", "", s)
+    s = _TEXT_JOINING_WORD.sub(r" \1 ", s)  # 6 \text{ and } 8: not a unit
+    s = _TEXT_UNIT_AFTER_NUMBER.sub("", s)  # units written as text after a number
     prev = None
     while prev != s:
         prev, s = s, _TEXT_CMD.sub(r"\1", s)
@@ -171,7 +185,7 @@ def normalize_answer(s: str) -> str:
             s = m.group(1)
     if m := _NAMED_CHOICE.match(s):
         s = m.group(1).upper()
-    s = re.sub(r"^\(\s*([-+]?\d+(?:\.\d+)?)\s*\)$", r"\1", s)  # `(073)`: one number in brackets is the number
+    s = _BRACKETED_NUMBER.sub(r"\1", s)  # `(073)`: one number in brackets is the number
     s = _ORDINAL.sub(r"\1", s)
     s = _PERCENT_WORD.sub(r"\1\\%", s)  # `25 percent`, `25 pct`: a percent sign, read either way
     m = _UNIT_WORDS.match(s)
@@ -183,12 +197,12 @@ def normalize_answer(s: str) -> str:
     s = _MEMBERSHIP.sub("", s)
     s = _words_as_commas(s)
     s = _THOUSANDS_SPACED.sub(lambda m: m.group(0).replace(" ", ""), s)  # 1 000 000 is one number
-    s = re.sub(r"(?<=\d)\s+(?=\d)", "\0", s)  # but 6 8 is not 68: keep that space
+    s = _DIGIT_SPACE.sub("\0", s)  # but 6 8 is not 68: keep that space
     # drop spaces, except one that ends a command before a letter (\pi r must not become \pir)
-    s = re.sub(r"(\\[A-Za-z]+)\s+(?=[A-Za-z])", r"\1 ", s)
-    s = re.sub(r"(?<![A-Za-z])\s+|\s+(?![A-Za-z])", "", s)
+    s = _COMMAND_SPACE.sub(r"\1 ", s)
+    s = _SPACE.sub("", s)
     s = _strip_item_assignments(s.replace("\0", " "))
-    s = re.sub(r"\\frac(\d)(\d)", r"\\frac{\1}{\2}", s)
+    s = _FRAC_DIGITS.sub(r"\\frac{\1}{\2}", s)
     s = s.rstrip(".")
     while len(s) >= 2 and s[0] == "{" and s[-1] == "}" and _balanced(s[1:-1]):
         s = s[1:-1]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from .caps import MAX_ANSWER_CHARS
+from .memo import memoized
 from .normalize import _strip_delimiters
 
 __all__ = ["plain_to_latex", "inequality_as_interval", "canonical_pair"]
@@ -57,6 +58,8 @@ def _parens_to_braces_after(s: str, pattern: str, replacement: str) -> str:
     return "".join(out)
 
 
+# `137 1/2`, `-4 4/9`, `1 000 4/9`: a whole number (spaced thousands allowed), one space, a fraction
+_MIXED_NUMBER = re.compile(r"\s*([-+]?\d{1,3}(?: \d{3})+|[-+]?\d+) (\d+)/(\d+)\s*")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _VULGAR = {"½": (1, 2), "⅓": (1, 3), "⅔": (2, 3), "¼": (1, 4), "¾": (3, 4), "⅕": (1, 5), "⅖": (2, 5), "⅗": (3, 5)}
 _VULGAR.update({"⅘": (4, 5), "⅙": (1, 6), "⅚": (5, 6), "⅛": (1, 8), "⅜": (3, 8), "⅝": (5, 8), "⅞": (7, 8)})
@@ -99,8 +102,12 @@ def plain_to_latex(s: str) -> str:
     '\\\\sqrt{2}+\\\\pi'
     """
     s = _unicode_to_latex(s)
-    if m := re.fullmatch(r"\s*([-+]?\d+) (\d+)/(\d+)\s*", s):  # `137 1/2`: a mixed number, as \\frac writes it
-        return f"{m.group(1)}\\frac{{{m.group(2)}}}{{{m.group(3)}}}"
+    m = _MIXED_NUMBER.fullmatch(s)
+    # a mixed number, as \\frac writes it, only with a proper fraction: `11 6/6` and `4 4/0` are no mixed
+    # numbers (Math-Verify's reading: equal to no number), so they are left as written
+    if m and int(m.group(2)) < int(m.group(3)):
+        whole = m.group(1).replace(" ", "")
+        return whole if int(m.group(2)) == 0 else f"{whole}\\frac{{{m.group(2)}}}{{{m.group(3)}}}"  # `4 0/9` is 4
     if not re.search(r"[A-Za-z*^<>=!≤≥]", s):
         return s
     s = s.replace("**", "^")
@@ -178,6 +185,7 @@ def _interval(lo: str | None, hi: str | None, open_lo: bool, open_hi: bool) -> s
     return f"{left},{right}"
 
 
+@memoized
 def inequality_as_interval(s: str) -> str | None:
     """The interval (or union of intervals, for relations joined by "or") that a one-variable
     inequality describes, or None when `s` is not one.
@@ -202,6 +210,11 @@ def inequality_as_interval(s: str) -> str | None:
     return "\\cup".join(_interval(*r[1:]) for r in relations)
 
 
+@memoized
+def _plain_side(s: str) -> str:
+    return plain_to_latex(_strip_delimiters(s))
+
+
 def canonical_pair(gold: str, candidate: str) -> tuple[str, str]:
     """Both answers with plain-text math in LaTeX spelling, and a gold inequality as the interval
     it describes. A candidate inequality becomes an interval only when the gold is a relation too:
@@ -213,7 +226,7 @@ def canonical_pair(gold: str, candidate: str) -> tuple[str, str]:
     """
     if len(gold) > MAX_ANSWER_CHARS or len(candidate) > MAX_ANSWER_CHARS:
         return gold, candidate  # over the caps: refused elsewhere, not worth rewriting
-    g, c = plain_to_latex(_strip_delimiters(gold)), plain_to_latex(_strip_delimiters(candidate))
+    g, c = _plain_side(gold), _plain_side(candidate)
     g_interval = inequality_as_interval(g)
     if g_interval is not None:
         c_interval = inequality_as_interval(c)

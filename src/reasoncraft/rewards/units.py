@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .exact import plain_number
+from .memo import memoized
 from .normalize import _DEGREE_SIGN, _strip_delimiters
 
 __all__ = ["UNITS", "Quantity", "read_quantity", "unit_verdict"]
@@ -78,6 +79,13 @@ _THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _ASSIGNMENT = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*(?!.*=)")
 _INLINE_MATH = re.compile(r"(?<!\\)\$([^$]*)(?<!\\)\$")
 _MONEY_PREFIX = re.compile(r"^([-+]?)\s*\$\s*(.+)$")
+# every unit has a letter or one of these signs (`\circ`, `\text{cm}`, `\%`, `\$`): without one, no quantity
+_MAY_HAVE_UNIT = re.compile(r"[^\W\d_]|[°%¢$]")
+_WHITESPACE = re.compile(r"\s+")
+_DANGLING_OPERATOR = re.compile(r"[-+*/^,(]\s*$")
+_SIGNED_EXPONENT = re.compile(r"\^\s*\{?\s*[-+]")
+_SIGN = re.compile(r"[-+]")
+_LETTERS = re.compile(r"[A-Za-z]+")
 
 
 @dataclass(frozen=True)
@@ -157,20 +165,21 @@ def _prepare(s: str) -> str:
     s = _SPACING.sub(" ", s).replace("\\%", "%").replace("\\$", "$")
     s = _DEGREE.sub(" ° ", s)
     s = _ASSIGNMENT.sub("", s.strip())
-    return re.sub(r"\s+", " ", s).strip().rstrip(".").strip()
+    return _WHITESPACE.sub(" ", s).strip().rstrip(".").strip()
 
 
 def _is_value(text: str) -> bool:
     """A number or a product of numbers (`12`, `1,000`, `2\\sqrt{3}`, `\\frac{1}{2}`, `2.5\\times10^{-3}`).
     Never a sum (`2 + 3 m` is 2 + 3m, not 5 m), a list (`3, 4 m`) or anything with a letter."""
-    if not _VALUE_CHARS.fullmatch(_VALUE_COMMANDS.sub(" ", text)) or re.search(r"[-+*/^,(]\s*$", text):
+    if not _VALUE_CHARS.fullmatch(_VALUE_COMMANDS.sub(" ", text)) or _DANGLING_OPERATOR.search(text):
         return False
-    unsigned = re.sub(r"\^\s*\{?\s*[-+]", "^", text.strip()).lstrip("+-")
-    if re.search(r"[-+]", unsigned):
+    unsigned = _SIGNED_EXPONENT.sub("^", text.strip()).lstrip("+-")
+    if _SIGN.search(unsigned):
         return False
-    return "," not in text or bool(_THOUSANDS.fullmatch(re.sub(r"\s+", "", text)))
+    return "," not in text or bool(_THOUSANDS.fullmatch(_WHITESPACE.sub("", text)))
 
 
+@memoized
 def read_quantity(s: str) -> Quantity | None:
     """A value followed by a known unit (or `$` before it), else None.
 
@@ -182,7 +191,7 @@ def read_quantity(s: str) -> Quantity | None:
     >>> read_quantity("5m"), read_quantity("12 apples"), read_quantity("x m"), read_quantity("5")
     (None, None, None, None)
     """
-    if not s or len(s) > 200:
+    if not s or len(s) > 200 or not _MAY_HAVE_UNIT.search(s):
         return None
     s = _prepare(s)
     m = _MONEY_PREFIX.match(s)
@@ -192,7 +201,7 @@ def read_quantity(s: str) -> Quantity | None:
         value, unit = s[:start].strip(), s[start:]
         if not value or not _is_value(value):
             continue
-        word = re.match(r"[A-Za-z]+", unit)
+        word = _LETTERS.match(unit)
         if word and word.group(0) in _ONE_LETTER and s[start - 1] != " ":
             continue  # `5m` is 5 times m; a one-letter unit needs a space (`5 m`, `5\text{ m}`)
         parsed = _parse_unit(unit)
