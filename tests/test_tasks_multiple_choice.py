@@ -193,7 +193,28 @@ def test_scoring_through_the_task(tmp_path):
     scores = task.score_many(mass, completions)
     assert [s.reward for s in scores] == [1.0, 0.0, 1.0, 0.0]
     assert [s.correct for s in scores] == [True, False, True, False]
-    assert [s.extracted for s in scores][:2] == ["B", "C"]
+    # the answer written as the choice's text shows its letter (maj@k votes on it); a hedge shows none
+    assert [s.extracted for s in scores] == ["B", "C", "B", None]
+
+
+def test_the_sampling_path_shows_the_letter_of_a_text_answer(tmp_path):
+    """eval/scale/GRPO score through `sampling.sample_and_score`: its extracted answers see the choices too."""
+    from reasoncraft.backends import SamplingParams
+    from reasoncraft.backends.base import Completion
+    from reasoncraft.sampling import sample_and_score
+
+    task = get_task("multiple-choice", data_path=str(write_jsonl(tmp_path / "q.jsonl", GENERIC)))
+    mass = task.problems()[0]
+
+    class Replies:
+        model_id = "replies"
+
+        def generate(self, prompts, sampling_params):
+            return [[Completion("The total is 12 kg\nAnswer: 12 kg", [1], 2, 1, "stop", 0)] for _ in prompts]
+
+    drawn = sample_and_score(Replies(), task, [mass], ["prompt"], SamplingParams(n=1, temperature=0.0))
+    sample = drawn.samples[0][0]
+    assert sample.extracted == "B" and sample.correct
 
 
 @pytest.mark.slow

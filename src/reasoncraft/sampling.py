@@ -116,7 +116,7 @@ def sample_and_score(
             for name, value in task.scoring_fields(problems[i]).items():
                 fields.setdefault(name, []).extend([value] * len(group))
         texts = [c.text for group in groups for c in group]
-        scores = iter(rewards.score(texts, fields, task.extract) if texts else [])
+        scores = iter(rewards.score(texts, fields, task.extract_for) if texts else [])
         out = []
         for i, group in zip(indices, groups):
             samples = [

@@ -153,6 +153,9 @@ class _Continuations(Task):
     def extract(self, completion: str) -> str | None:
         return self.task.extract(completion)
 
+    def extract_for(self, completion: str, fields: dict) -> str | None:
+        return self.task.extract_for(completion, fields)
+
     def reward_set(self, measures: bool = False) -> RewardSet:
         rewards = self.task.reward_set()
 

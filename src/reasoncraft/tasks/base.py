@@ -153,14 +153,18 @@ class RewardSet:
         return sum(applied) if applied else None
 
     def score(
-        self, completions: Sequence[str], fields: dict[str, list], extract: Callable[[str], str | None] | None = None
+        self,
+        completions: Sequence[str],
+        fields: dict[str, list],
+        extract: Callable[[str, dict], str | None] | None = None,
     ) -> list[Score]:
-        """Score completions with per-completion `fields`; `extract` gives each `Score.extracted`."""
+        """Score completions with per-completion `fields`; `extract(completion, row_fields)` gives each
+        `Score.extracted` (row_fields: that completion's value of every field, e.g. its problem's choices)."""
         values = self.values(completions, fields)
         scores = []
         for i, completion in enumerate(completions):
             breakdown = {name: vals[i] for name, vals in values.items()}
-            extracted = extract(completion) if extract is not None else None
+            extracted = extract(completion, {k: v[i] for k, v in fields.items()}) if extract is not None else None
             scores.append(Score(self.total(breakdown), extracted, verdict(breakdown[self.correct]), breakdown))
         return scores
 
@@ -246,10 +250,15 @@ class Task:
         reader = getattr(next(iter(self.rewards().values())), "extract", None) or extract_answer
         return reader(completion)
 
+    def extract_for(self, completion: str, fields: dict) -> str | None:
+        """`extract` given the completion's scoring fields (`scoring_fields`); override it when reading the
+        answer needs the problem (a multiple-choice answer written as the choice's text needs the choices)."""
+        return self.extract(completion)
+
     def score_many(self, problem: Problem, completions: Sequence[str]) -> list[Score]:
         """Score several completions of one problem through the task's reward set (one call per reward)."""
         fields = {k: [v] * len(completions) for k, v in self.scoring_fields(problem).items()}
-        return self.reward_set().score(completions, fields, self.extract)
+        return self.reward_set().score(completions, fields, self.extract_for)
 
     def score(self, problem: Problem, completion: str) -> Score:
         return self.score_many(problem, [completion])[0]

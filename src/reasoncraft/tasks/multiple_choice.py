@@ -196,6 +196,10 @@ class MultipleChoiceTask(Task):
     def extract(self, completion: str) -> str | None:
         return extract_choice(completion)
 
+    def extract_for(self, completion: str, fields: dict) -> str | None:
+        """The letter chosen, also when the completion writes the choice's text (`Answer: 12 kg`)."""
+        return extract_choice(completion, fields.get("choices"))
+
 
 class GPQADiamond(MultipleChoiceTask):
     """GPQA-Diamond: a local copy (data_path, REASONCRAFT_DATA) or the gated hub dataset."""
