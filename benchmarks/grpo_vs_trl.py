@@ -9,10 +9,18 @@ Both arms train the same model (the default, SmolLM2-135M-Instruct, fp32 on the 
 loss type and reward (reasoncraft's `accuracy`), each in its own subprocess (peak RSS is a
 high-water mark); the arms alternate (`--rounds`, ours then TRL) so that a change in the load of a
 shared machine hits both. Reported: median seconds per step over the steps after each run's first
-(warm-up),
-seconds per 1,000 completion tokens (completion lengths differ between runs, so this is the fair
-rate), and peak memory. Before training, each arm computes its loss and gradient norm on one fixed
+(warm-up), seconds per 1,000 completion tokens (completion lengths differ between runs, so this is the
+fair rate), and peak memory. Before training, each arm computes its loss and gradient norm on one fixed
 batch (the same token ids, rewards and initial weights); they must agree within 1e-4 relative.
+
+Each of those step times is also split in two (`split` in each arm, `split_speedup` between them):
+generation, the time spent sampling and scoring the step's completions (our trainer's logged
+`generation_time`, i.e. `sample_step`; in the TRL arm the time inside
+`GRPOTrainer._generate_and_score_completions`, timed by shadowing that method on the trainer instance,
+with a CUDA sync on either side on a GPU), and the rest of the same step time (training forward,
+backward and optimizer step). Reported as medians over the same steps, in seconds per step and per
+1,000 completion tokens, with the median share of generation.
+
 Gradient checkpointing is set alike in both arms (`--gradient-checkpointing on|off`, default on: TRL's
 GRPOConfig defaults to on; runs before 2026-12-03 09:50 compared our checkpointing-off with TRL's on, which
 favoured our speed and TRL's memory). `loss_type` defaults to `dapo`: at ratio 1 the `grpo` loss of
@@ -27,7 +35,9 @@ The result is then named grpo_vs_trl_cuda and memory is torch's peak GPU allocat
 At reasoning lengths: `--max-completion-length 512 --batch-size 8` (G = 8, one prompt per step) with
 `--model random:FOLDER` (a random-init model of the default's shape, whose completions run to the limit;
 the real model stops far short of 512 on sums), e.g. `--steps 4 --rounds 2` (about an hour on 2 cores).
-Any length other than 48 is written as grpo_vs_trl_<length>.json.
+Any length other than 48 is written as grpo_vs_trl_<length>.json: a memory-only check at 1,024 tokens,
+`--max-completion-length 1024 --batch-size 8 --steps 2 --rounds 1`, writes grpo_vs_trl_1024.json, its figures
+(the split included) from the one step after warm-up. `--steps` must be at least 2.
 """
 
 from __future__ import annotations
@@ -190,6 +200,7 @@ def arm_ours(steps: int, model_name: str, threads: int, device: str, dtype: str,
     tokens = [r["completion_length_mean"] * SETTING["batch_size"] for r in rows]
     return {
         "step_times": times,
+        "generation_times": [r["generation_time"] for r in rows],  # sample_step's share of the same step_time
         "completion_tokens": tokens,
         "peak_mem_mb": peak_memory_mb(device),
         "fixed_batch": fixed,
@@ -216,22 +227,27 @@ def arm_trl(steps: int, model_name: str, threads: int, device: str, dtype: str, 
     def reward(completions, answer, **_):
         return [0.0 if v is None else float(v) for v in accuracy(completions, answer=answer)]
 
-    times, tokens = [], []
+    times, generation_times, tokens = [], [], []
     sync = torch.cuda.synchronize if device.startswith("cuda") else (lambda: None)
 
     class Timer(TrainerCallback):
+        generating = 0.0  # seconds in `_generate_and_score_completions` since this step began
+
         def on_step_begin(self, args, state, control, **kw):
             sync()
+            self.generating = 0.0
             self.start = time.perf_counter()
 
         def on_step_end(self, args, state, control, **kw):
             sync()
             times.append(time.perf_counter() - self.start)
+            generation_times.append(self.generating)
 
         def on_log(self, args, state, control, logs=None, **kw):
             if logs and "completions/mean_length" in logs:
                 tokens.append(logs["completions/mean_length"] * SETTING["batch_size"])
 
+    timer = Timer()
     with tempfile.TemporaryDirectory() as out:
         args = GRPOConfig(
             output_dir=out,
@@ -265,13 +281,29 @@ def arm_trl(steps: int, model_name: str, threads: int, device: str, dtype: str, 
             args=args,
             train_dataset=data,
             processing_class=tokenizer,
-            callbacks=[Timer()],
+            callbacks=[timer],
         )
+        # TRL's counterpart of our `sample_step` (sample, decode, score, advantages): `_prepare_inputs`, inside
+        # `training_step` and so inside the Timer's window, calls it once per step (mu = 1, no accumulation).
+        # Shadowed on this instance only, for this arm; TRL's files are untouched.
+        generate_and_score = trainer._generate_and_score_completions
+
+        def timed_generate_and_score(*a, **kw):
+            sync()
+            start = time.perf_counter()
+            try:
+                return generate_and_score(*a, **kw)
+            finally:
+                sync()
+                timer.generating += time.perf_counter() - start
+
+        trainer._generate_and_score_completions = timed_generate_and_score
         fixed = fixed_loss_trl(trainer, model, tokenizer, task)
         model.to(getattr(torch, dtype))  # both arms train the same weights in `dtype`; the fixed batch ran in fp32
         trainer.train()
     return {
         "step_times": times,
+        "generation_times": generation_times,
         "completion_tokens": tokens,
         "peak_mem_mb": peak_memory_mb(device),
         "fixed_batch": fixed,
@@ -282,11 +314,52 @@ def pool(runs: list[dict]) -> dict:
     """One arm's runs (alternating with the other arm's) as one: steps after each run's warm-up step."""
     return {
         "step_times": [t for r in runs for t in r["step_times"][1:]],
+        "generation_times": [g for r in runs for g in r["generation_times"][1:]],
         "completion_tokens": [n for r in runs for n in r["completion_tokens"][1:]],
         "peak_mem_mb": max(r["peak_mem_mb"] for r in runs),
         "fixed_batch": runs[0]["fixed_batch"],
         "runs": runs,
     }
+
+
+def step_split(times: list[float], generation_times: list[float], tokens: list[float]) -> dict:
+    """Each step's time split into generation (sample and score) and the rest (training forward, backward,
+    optimizer), as medians over steps of seconds per step and per 1,000 completion tokens.
+
+    The parts are of the same step times the benchmark reports; the median of a sum is not the sum of the
+    medians, so the two medians need not add up to the step's median.
+
+    >>> split = step_split([10.0, 12.0, 11.0], [6.0, 8.0, 7.0], [500, 500, 500])
+    >>> split["generation"], split["rest"], split["generation_share"]
+    ({'s_per_step': 7.0, 's_per_1k_tokens': 14.0}, {'s_per_step': 4.0, 's_per_1k_tokens': 8.0}, 0.6363636363636364)
+    """
+    if len(times) != len(generation_times):
+        raise ValueError(f"one generation time per step: got {len(generation_times)} for {len(times)} steps")
+    if any(not 0 <= g <= t for t, g in zip(times, generation_times)):
+        raise ValueError(f"a step's generation time lies outside its step time: {times} vs {generation_times}")
+    rest = [t - g for t, g in zip(times, generation_times)]
+
+    def part(seconds: list[float]) -> dict:
+        return {
+            "s_per_step": statistics.median(seconds),
+            "s_per_1k_tokens": statistics.median([1000 * s / max(n, 1) for s, n in zip(seconds, tokens)]),
+        }
+
+    return {
+        "generation": part(generation_times),
+        "rest": part(rest),
+        "generation_share": statistics.median([g / t for t, g in zip(times, generation_times)]),
+    }
+
+
+def split_speedup(ours: dict, trl: dict) -> dict:
+    """TRL's seconds per 1,000 completion tokens over ours, for each part of the step (as `speedup` is).
+
+    >>> split_speedup({"generation": {"s_per_1k_tokens": 2.0}, "rest": {"s_per_1k_tokens": 1.0}},
+    ...               {"generation": {"s_per_1k_tokens": 3.0}, "rest": {"s_per_1k_tokens": 0.5}})
+    {'generation': 1.5, 'rest': 0.5}
+    """
+    return {part: trl[part]["s_per_1k_tokens"] / ours[part]["s_per_1k_tokens"] for part in ("generation", "rest")}
 
 
 def summarise(arm: dict) -> dict:
@@ -297,6 +370,7 @@ def summarise(arm: dict) -> dict:
         "min": min(per_k),
         "max": max(per_k),
         "s_per_step": {"median": statistics.median(times), "min": min(times), "max": max(times)},
+        "split": step_split(times, arm["generation_times"], tokens),
         "completion_tokens_per_step": statistics.median(tokens),
         "peak_mem_mb": round(arm["peak_mem_mb"]),
         "fixed_batch": arm["fixed_batch"],
@@ -319,6 +393,8 @@ def main() -> None:
         "--gradient-checkpointing", choices=["on", "off"], default="on", help="in both arms (TRL's default: on)"
     )
     args = parser.parse_args()
+    if args.steps < 2:
+        parser.error(f"--steps must be at least 2 (the first step of each run is warm-up): got {args.steps}")
     SETTING.update(max_completion_length=args.max_completion_length, batch_size=args.batch_size)  # both arms
     if args.arm:
         result = (arm_ours if args.arm == "ours" else arm_trl)(
@@ -355,6 +431,7 @@ def main() -> None:
     loss_rel = abs(a["loss"] - b["loss"]) / max(abs(b["loss"]), 1e-12)
     grad_rel = abs(a["grad_norm"] - b["grad_norm"]) / max(abs(b["grad_norm"]), 1e-12)
     speedup = trl["median"] / ours["median"]
+    parts = split_speedup(ours["split"], trl["split"])
     result = {
         "name": "grpo_vs_trl"
         + ("" if args.max_completion_length == 48 else f"_{args.max_completion_length}")
@@ -375,6 +452,12 @@ def main() -> None:
         "ours": {k: v for k, v in ours.items() if k != "raw"},
         "baseline": {"name": "TRL GRPOTrainer", **{k: v for k, v in trl.items() if k != "raw"}},
         "speedup": speedup,
+        "split_speedup": {
+            **parts,
+            "note": "TRL's median seconds per 1k completion tokens over ours, per part of the step: generation = "
+            "sampling and scoring the step's completions (our sample_step, TRL's _generate_and_score_completions), "
+            "rest = the step's time less that (training forward, backward, optimizer)",
+        },
         "target": 2.0,
         "fixed_batch_loss": {
             "ours": a,
@@ -389,7 +472,10 @@ def main() -> None:
     line = (
         f"grpo_vs_trl ({result['device']}): {ours['median']:.2f} s per 1k completion tokens vs TRL "
         f"{trl['median']:.2f} ({speedup:.2f}x; s/step {ours['s_per_step']['median']:.1f} vs "
-        f"{trl['s_per_step']['median']:.1f}); peak {'GPU memory' if cuda else 'RSS'} {ours['peak_mem_mb']} vs "
+        f"{trl['s_per_step']['median']:.1f}; generation {ours['split']['generation']['s_per_step']:.1f} vs "
+        f"{trl['split']['generation']['s_per_step']:.1f} s/step ({parts['generation']:.2f}x), rest "
+        f"{ours['split']['rest']['s_per_step']:.1f} vs {trl['split']['rest']['s_per_step']:.1f} ({parts['rest']:.2f}x)"
+        f"); peak {'GPU memory' if cuda else 'RSS'} {ours['peak_mem_mb']} vs "
         f"{trl['peak_mem_mb']} MB; fixed-batch "
         f"loss rel diff {loss_rel:.1e}, grad-norm rel diff {grad_rel:.1e}; load "
         f"{load_start[0]:.1f}->{os.getloadavg()[0]:.1f}"
