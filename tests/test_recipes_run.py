@@ -25,6 +25,7 @@ from reasoncraft.recipes.compare import plan
 from reasoncraft.recipes.runner import prepare, run_recipe
 from reasoncraft.recipes.settings import RecipeConfig
 from reasoncraft.recipes.stages import StageOutputTooSmall, read_stage
+from reasoncraft.rewards.lenient import lenient_answer
 from reasoncraft.samples import read_jsonl
 
 
@@ -171,7 +172,8 @@ def test_each_route_then_compare_chains_and_reuses_stages(sevens_base, tmp_path)
 
 
 def test_table_recomputed_from_samples_equals_comparison(sevens_base, tmp_path):
-    """Strict accuracy, per-problem pairing and the bootstrap interval, recomputed here from samples.jsonl alone."""
+    """Strict accuracy, per-problem pairing, the bootstrap interval and the scaling row's lenient maj@N, recomputed
+    here from samples.jsonl alone."""
     out = tmp_path / "recipes"
     record = run_recipe("compare", tiny_settings(sevens_base, out, routes=["scaling", "distill"]), log=lambda m: None)
     comparison = json.loads((out / record["outputs"]["comparison"]).read_text())
@@ -206,6 +208,25 @@ def test_table_recomputed_from_samples_equals_comparison(sevens_base, tmp_path):
             assert row["vs_base"]["diff"] == pytest.approx(expected["diff"])
     table = (out / "comparison" / "table.md").read_text()
     assert f"{rows['distill']['strict']['mean']:.3f}" in table
+    # the scaling row's lenient maj@N: a number in the table (it read n/a), recomputed from the samples by a plain
+    # loop over the lenient reward's reading (string classes, a tie to the first seen, no answer no vote)
+    scaling = rows["scaling"]
+    lenient = []
+    for pid in ids:
+        group = sorted(
+            (s for s in read_jsonl(out / scaling["samples"][0]) if s["problem_id"] == pid),
+            key=lambda s: s["sample_index"],
+        )
+        counts: dict[str, list[dict]] = {}
+        for s in group:
+            answer = lenient_answer(s["completion"])
+            if answer:
+                counts.setdefault(answer, []).append(s)
+        top = max(counts.values(), key=len, default=[])
+        lenient.append(float(bool(top) and top[0]["breakdown"]["lenient_accuracy"] == 1.0))
+    assert scaling["lenient"]["mean"] == pytest.approx(statistics.fmean(lenient))
+    line = next(line for line in table.splitlines() if line.startswith(f"| {scaling['label']} |"))
+    assert line.split(" | ")[3] == f"{scaling['lenient']['mean']:.3f}", line
 
 
 def test_too_small_cold_start_stops_with_the_stage_and_the_fix(sevens_base, tmp_path):

@@ -6,14 +6,20 @@ run records. One row per route plus the base model:
 
 - strict accuracy (the task's reward, as evaluation scores it) and lenient accuracy (`rewards.lenient`), as
   mean, spread (population std over seeds) and per seed; a trained route is evaluated greedily (one sample
-  per problem), the scaling route by majority vote over its N samples (maj@N, its lenient is not defined);
+  per problem), the scaling route by majority vote over its N samples (maj@N, both columns: `per_problem`).
+  Lenient maj@N votes over what the lenient reward reads from each sample (`lenient_answer`: the strict
+  answer, else the last number or expression anywhere), with the strict vote's grouping and tie-break
+  (`math.votes.maj_at_k`, equivalence by `math_equal`, a tie to the class seen first); samples with no
+  lenient answer do not vote; the winner is right when its class's first sample scored lenient_accuracy 1.0
+  in its stored breakdown (the sample whose answer the vote returns, as the strict vote reads `correct`), so
+  no gold answer is checked again. "n/a" when a sample lacks that breakdown (runs from before it);
 - pass@k and maj@k where sampled, the format-failure rate, mean completion tokens;
 - training compute: FLOPs (the run records' 2N/6N estimate; teacher generation included, the r1-zero stage
   that r1 builds on included) and wall seconds, summed over every stage the route depends on; for r1-zero, r1
   and distill beside the ceiling `train_flops_budget` and the upper bound the plan held it to (`recipes.budget`);
 - inference compute per test problem (prompt + completion tokens, and 2 N FLOPs per token);
 - a paired bootstrap 95% interval (problems resampled, `math.stats.paired_bootstrap`) of each route against
-  the base and between routes, on per-problem accuracy averaged over seeds.
+  the base and between routes, on per-problem strict accuracy averaged over seeds (lenient has none).
 
 The points of the plot: one per route and budget; total compute = training FLOPs + inference FLOPs on all
 the test problems. The scaling route gives one point per strategy and budget from its sweep.
@@ -30,18 +36,26 @@ from typing import Any
 from ..math.stats import paired_bootstrap
 from ..math.votes import maj_at_k
 from ..rewards import math_equal
+from ..rewards.lenient import lenient_answer
+from ..rewards.text import completion_text
 from ..samples import read_jsonl
 from .settings import BUDGETED
 from .stages import Context
 
 
 def per_problem(samples: list[dict], vote: int | None = None) -> dict[str, dict[str, float | None]]:
-    """Per problem id: strict and lenient accuracy of its samples (their mean), or maj@`vote` when given.
+    """Per problem id: strict and lenient accuracy of its samples (their mean), or maj@`vote` when given
+    (`lenient_maj_at_k`); lenient is None where a sample has no `lenient_accuracy` in its breakdown.
 
     >>> rows = [{"problem_id": "a", "correct": True, "extracted": "3", "breakdown": {"lenient_accuracy": 1.0}},
     ...         {"problem_id": "b", "correct": False, "extracted": None, "breakdown": {"lenient_accuracy": 0.0}}]
     >>> per_problem(rows)["a"], per_problem(rows)["b"]["strict"]
     ({'strict': 1.0, 'lenient': 1.0}, 0.0)
+    >>> votes = [{"problem_id": "a", "sample_index": i, "completion": text, "extracted": strict, "correct": ok,
+    ...           "breakdown": {"lenient_accuracy": lenient}} for i, (text, strict, ok, lenient) in enumerate([
+    ...     ("3 + 4 = 7", None, None, 1.0), ("Answer: 8", "8", False, 0.0), ("so 7", None, None, 1.0)])]
+    >>> per_problem(votes, vote=3)["a"]  # strict: "8" alone; lenient: "7" twice against "8"
+    {'strict': 0.0, 'lenient': 1.0}
     """
     groups: dict[str, list[dict]] = {}
     for s in samples:
@@ -51,7 +65,7 @@ def per_problem(samples: list[dict], vote: int | None = None) -> dict[str, dict[
         group.sort(key=lambda s: s.get("sample_index", 0))
         if vote is not None:
             strict = maj_at_k([s["extracted"] for s in group], [s["correct"] for s in group], vote, math_equal)
-            out[pid] = {"strict": strict, "lenient": None}
+            out[pid] = {"strict": strict, "lenient": lenient_maj_at_k(group, vote)}
             continue
         lenient = [s.get("breakdown", {}).get("lenient_accuracy") for s in group]
         out[pid] = {
@@ -59,6 +73,30 @@ def per_problem(samples: list[dict], vote: int | None = None) -> dict[str, dict[
             "lenient": None if any(v is None for v in lenient) else sum(v == 1.0 for v in lenient) / len(group),
         }
     return out
+
+
+def lenient_maj_at_k(group: list[dict], k: int) -> float | None:
+    """maj@k of one problem's samples (in sample order) under lenient reading; None when a sample has no
+    `lenient_accuracy` in its breakdown (nothing to score the winner by, so no guess).
+
+    The strict vote's own path (`maj_at_k`: classes by `math_equal`, a tie to the class seen first, the
+    class's first sample says whether it is right), fed each sample's lenient answer (`lenient_answer` on
+    its completion, the reading the lenient reward scored; None, no vote, when there is none) and its stored
+    verdict (lenient_accuracy 1.0; 0.0 or a scoring failure is wrong). When a class's samples disagree (a
+    hedged completion, a checker failure, `math_equal` joining answers the gold check tells apart), the
+    first sample decides, as in the strict vote: it is the one whose answer the vote returns.
+
+    >>> row = lambda text, lenient: {"completion": text, "breakdown": {"lenient_accuracy": lenient}}
+    >>> lenient_maj_at_k([row("I get 8", 0.0), row("no idea", 0.0), row("7", 1.0)], 3)  # a tie: "8" seen first
+    0.0
+    >>> lenient_maj_at_k([row("Answer: 7", 1.0), {"completion": "Answer: 7", "breakdown": {}}], 2) is None
+    True
+    """
+    verdicts = [s.get("breakdown", {}).get("lenient_accuracy") for s in group]
+    if any(v is None for v in verdicts):
+        return None
+    answers = [lenient_answer(completion_text(s["completion"])) or None for s in group]
+    return maj_at_k(answers, [v == 1.0 for v in verdicts], k, math_equal)
 
 
 def spread(values: list[float | None]) -> dict:
