@@ -14,6 +14,7 @@ from reasoncraft.rewards.checker import text_equal, text_verdicts
 FIXTURE = Path(__file__).parent / "fixtures" / "math_equal_pairs.jsonl"
 CASES = Path(__file__).parent / "fixtures" / "checker_cases"
 CASE_FILES = ("mathverify", "others", "nemo_skills", "inspect_ai", "more_sources", "other_languages")  # later: 3-6
+NEW_HELDOUT = "new_heldout"  # eighth session: four more sources, all held out, never fixed against
 ATTACKS = {
     "tower10": r"\boxed{10^{10^{10^{10}}}}",
     "tower5": "5^{5^{5^{5^5}}}",
@@ -61,7 +62,7 @@ def load_cases(name: str) -> tuple[dict, list[dict]]:
 def case_verdicts():
     """Every case of both files, checked in one batch as raw texts (answer extracted first)."""
     out = {}
-    for name in CASE_FILES:
+    for name in (*CASE_FILES, NEW_HELDOUT):
         _, cases = load_cases(name)
         out[name] = list(zip(cases, text_verdicts([(c["gold"], c["candidate"]) for c in cases])))
     return out
@@ -104,24 +105,45 @@ def test_math_verify_suite_as_its_tests_call_it(case_verdicts):
 @pytest.mark.parametrize(
     "name, floor",
     [
-        ("mathverify", 0.94),
-        ("others", 0.84),
+        ("mathverify", 0.96),
+        ("others", 0.92),
         ("nemo_skills", 0.96),
         ("inspect_ai", 0.93),
         ("more_sources", 0.91),
-        ("other_languages", 0.8),
+        ("other_languages", 0.9),
     ],
 )
 def test_held_out_cases(case_verdicts, name, floor):
-    """Cases the checker was never fixed against. No false positive; agreement at least what was
-    measured (sixth session, load 3.9: 0.948 on 134; 0.846 on 13; 1.000 on 28; 0.9375 on 16; 1.000 on
-    12; 0.800 on 10; floors leave one pair for a time-out under load where n allows): the issue's
-    0.99 is not reached on most. The message gives counts only, so that a failure does not show the
-    cases."""
+    """The seed-split held-out halves. No false positive; agreement at least what was measured (sixth
+    session, load 3.9: 0.948 on 134; 0.846 on 13; 1.000 on 28; 0.9375 on 16; 1.000 on 12; 0.800 on 10;
+    eighth session, after rules written against these halves, so now in-sample: 0.970, 0.923, 1.000,
+    1.000, 1.000, 0.900; floors leave one pair for a time-out under load where n allows). The four
+    Math-Verify pairs left need a non-default option of its tests (`precision=2`, `strict=False`,
+    `allow_set_relation_comp=True`). The honest held-out figure is `test_new_held_out_set`'s. The
+    message gives counts only."""
     agreement, wrong, false_positives = _score([r for r in case_verdicts[name] if r[0]["split"] == "heldout"])
     n_wrong, n_false_positives = len(wrong), len(false_positives)  # counts, so pytest cannot print the cases
     assert n_false_positives == 0, f"{n_false_positives} held-out false positives"
     assert agreement >= floor, f"held-out agreement {agreement:.3f} ({n_wrong} wrong)"
+
+
+def test_new_held_out_set_names_its_sources_and_is_all_held_out():
+    header, cases = load_cases(NEW_HELDOUT)
+    sources = [v for v in header["_header"].values() if isinstance(v, dict) and "repository" in v]
+    assert len(sources) == 4 and all(len(s["commit"]) == 40 and s["licence"] for s in sources)
+    assert {c["split"] for c in cases} == {"heldout"} and header["n"] == header["heldout"] == len(cases) >= 80
+    assert {c["source"] for c in cases} == {s["repository"] for s in sources}
+
+
+def test_new_held_out_set(case_verdicts):
+    """Pairs from AReaL, SkyThought, rLLM and slime, gathered before the eighth session's rules and
+    never fixed against. Measured (load 7, a worker deadline long enough for the load): 0.978 before
+    that session's rules (2 wrong of 92), 0.978 after them (2 wrong); 0 false positives. The floor leaves one
+    pair for a time-out under load. Counts only in the message."""
+    agreement, wrong, false_positives = _score(case_verdicts[NEW_HELDOUT])
+    n_wrong, n_false_positives = len(wrong), len(false_positives)
+    assert n_false_positives == 0, f"{n_false_positives} false positives on the new held-out set"
+    assert agreement >= 0.96, f"new held-out agreement {agreement:.3f} ({n_wrong} wrong)"
 
 
 @pytest.mark.parametrize(
@@ -158,6 +180,12 @@ def test_held_out_cases(case_verdicts, name, floor):
         (r"\frac{1}{3}", r"0.\overline{3}", True),  # a repeating decimal, exactly
         ("185", "185\\", True),  # a stray backslash at the end
         ("5", r"\beginboxed{5}", True),  # a mangled box command
+        # eighth session, by kind
+        ("9", "Answer $$ \n 9 \n $$", True),  # display math after the marker, over several lines
+        ("3", "Final Answer: Jane started Sphere 3 hours ago. I hope it is correct.", True),  # one number
+        ("1, -2", r"\boxed{-2} and \boxed{1}. Check: \[\boxed{-2} \quad \text{and} \quad \boxed{1}\]", True),
+        (r"\boxed{1} is not it; the set is \boxed{2} and \boxed{3}", r"$\{2, 3\}$", True),  # gold: its last run
+        ("1/2004!", r"\boxed{1/2004!}", True),  # the gold's own spelling, though over the caps
         # counter-cases that must stay wrong
         ("x < 2", "-x < -2", False),
         ("x < 2", "-x > 2", False),
@@ -174,6 +202,11 @@ def test_held_out_cases(case_verdicts, name, floor):
         ("0.3", r"0.\overline{3}", False),
         ("185", "18\\", False),
         ("5", r"\beginboxed{6}", False),
+        ("8", "Answer $$ \n 9 \n $$", False),
+        ("3", "Final Answer: between 3 and 5 hours ago.", False),  # two numbers: no single answer
+        ("1, -2", r"\boxed{-2} and \boxed{3}. So \boxed{-2} \quad \text{and} \quad \boxed{1}", False),  # 3 dropped
+        ("2, 3", r"\boxed{1} is not it; the set is \boxed{2} and \boxed{3}", False),  # a prediction may hedge
+        ("1/2004!", r"\boxed{1/2005!}", False),
         ("3", "3 or 5", False),
         ("3", r"\boxed{3} and \boxed{5}", False),
         ("3", r"\boxed{3}. Wait, no: the count is \boxed{5}", False),

@@ -130,7 +130,12 @@ def answer_tag(text: str) -> str | None:
 
 # "Answer: 12", "Final answer: 12", "the answer is 12", "The final answer is $12$.", "Answer $ 9 $"
 # "Answer:", "the answer is", "Answer $9$", and a markdown heading "**Answer**" / "**Final Answer**:"
-_MARKER = re.compile(r"(?:\banswer\s*(?:is|:)|\banswer\s+is\s*:|\banswer\s*(?=\$)|\banswer\s*\*\*\s*:?)", re.IGNORECASE)
+# and the word with a colon in other languages: "Réponse :", "Respuesta:", "Antwort:", "Ответ:", "答案："
+_MARKER = re.compile(
+    r"(?:\banswer\s*(?:is|:)|\banswer\s+is\s*:|\banswer\s*(?=\$)|\banswer\s*\*\*\s*:?"
+    r"|\b(?:réponse|respuesta|antwort|risposta|resposta|ответ)\s*[:：]|答案\s*[:：])",
+    re.IGNORECASE,
+)
 # a sentence ends at a full stop followed by a capital, a tag or the end (never inside 2.5 or 1,000.)
 _SENTENCE_END = re.compile(r"\.(?=\s+[A-Z<]|\s*$)|\s<\|")
 _VERB_IS = re.compile(r"\s(?:is|are|equals|=)\s")
@@ -139,6 +144,24 @@ _VERB_IS = re.compile(r"\s(?:is|are|equals|=)\s")
 def _outside_math(text: str) -> str:
     """`text` with every `$...$` span blanked out (same length), to search prose only."""
     return re.sub(r"\$[^$]*\$", lambda m: " " * len(m.group(0)), text)
+
+
+_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]", re.DOTALL)
+
+
+# a fraction or root written in LaTeX without math delimiters: one math item, not two numbers
+_BARE_LATEX = re.compile(r"\\[dt]?frac\s*\{[^{}]*\}\s*\{[^{}]*\}|\\sqrt\s*\{[^{}]*\}")
+
+
+def _math_items(sentence: str) -> list[str]:
+    """The math spans, bare LaTeX fractions and roots, and the numbers outside them of a prose
+    sentence (`每份应该是 (\\frac{2}{5}) 吨` holds one item, `\\frac{2}{5}`)."""
+    spans = [next(g for g in m.groups() if g is not None).strip() for m in _MATH_SPAN.finditer(sentence)]
+    outside = _MATH_SPAN.sub(" ", sentence)
+    bare = [m.group(0) for m in _BARE_LATEX.finditer(outside)]
+    outside = _BARE_LATEX.sub(" ", outside)
+    numbers = [m.group(0).strip().rstrip(",") for m in _PROSE_NUMBER.finditer(outside)]
+    return [s for s in spans if s] + bare + numbers
 
 
 def _answer_in_sentence(sentence: str) -> str:
@@ -174,11 +197,14 @@ def after_answer_marker(text: str) -> str | None:
     if not matches:
         return None
     rest = text[matches[-1].end() :].lstrip(" :\t\r\n")  # "Answer:\n42" puts it on the next line
-    line = rest.split("\n", 1)[0].strip()
+    display = _DISPLAY_MATH.match(rest)  # "Answer $$ \n 9 \n $$": display math over several lines
+    line = (display.group(1) or display.group(2)).strip() if display else rest.split("\n", 1)[0].strip()
     end = _SENTENCE_END.search(_outside_math(line))
     if end:
         line = line[: end.start()].strip()
     line = _answer_in_sentence(line)
+    if _is_prose(line) and last_boxed(line) is None and len(items := _math_items(line)) == 1:
+        line = items[0]  # "Final Answer: Jane started growing Sphere 3 hours ago.": its one number
     boxed = last_boxed(line)
     if boxed is not None:
         return boxed
@@ -309,10 +335,13 @@ def _box_key(content: str) -> str:
     return re.sub(r"(?<![\d.])0+(?=\d)", "", key)
 
 
-def joined_boxed(text: str) -> str | None:
+def joined_boxed(text: str, trust_last_run: bool = False) -> str | None:
     """The boxed answers of `text` as one answer: the last box, or the run of boxes that ends with
     it when only separators ("," "and" "or" `\\quad`, a few words) stand between them, joined
-    with ", ". None when there is no box, or when different answers are boxed apart in prose.
+    with ", ". None when there is no box, or when an answer boxed earlier in prose is missing from
+    that last run (the same answers boxed again, `\\boxed{-2} and \\boxed{1}` then
+    `\\boxed{-2} \\quad \\text{and} \\quad \\boxed{1}`, are one answer). `trust_last_run`: take the
+    last run whatever was boxed before (a gold solution does not hedge).
 
     >>> joined_boxed(r"\\boxed{1}, \\boxed{2}, \\boxed{3}"), joined_boxed(r"$\\boxed{6}$ and $\\boxed{8}$")
     ('1, 2, 3', '6, 8')
@@ -330,8 +359,8 @@ def joined_boxed(text: str) -> str | None:
         run.insert(0, prev)
     answers = [content for _, _, content in run]
     earlier = {_box_key(content) for _, _, content in spans[: len(spans) - len(run)]}
-    if earlier and (len(run) > 1 or earlier != {_box_key(answers[0])}):
-        return None  # different answers boxed in different places: no single answer
+    if earlier and not trust_last_run and not earlier <= {_box_key(a) for a in answers}:
+        return None  # an answer boxed earlier that the last run drops: a change of mind or a hedge
     return ", ".join(dict.fromkeys(answers))
 
 
@@ -395,10 +424,11 @@ def _unclosed_box(text: str) -> str | None:
     return rest or None
 
 
-def final_answer(text: str) -> str | None:
+def final_answer(text: str, gold: bool = False) -> str | None:
     """The answer in a raw string, gold or prediction: `<answer>` tag, else the later of the
     boxed answers (`joined_boxed`) and an "Answer:" statement, else the string itself when it is
-    math, else the last math span or number of the prose.
+    math, else the last math span or number of the prose. `gold=True` reads a gold text: its last
+    run of boxes is the answer whatever was boxed before (`joined_boxed(trust_last_run=True)`).
 
     >>> final_answer(r"$$\\boxed{2}, \\boxed{3}$$"), final_answer("$x \\\\geq 5$")
     ('2, 3', '$x \\\\geq 5$')
@@ -414,7 +444,7 @@ def final_answer(text: str) -> str | None:
         text = bold.group(1) or bold.group(2)
     tag = answer_tag(text)
     if tag is not None:
-        return final_answer(tag) if tag else None
+        return final_answer(tag, gold) if tag else None
     spans = _box_spans(text)
     if not spans and (unclosed := _unclosed_box(text)) is not None:
         return unclosed
@@ -425,7 +455,7 @@ def final_answer(text: str) -> str | None:
         if stated and not (spans and re.fullmatch(r"[A-Za-z][A-Za-z ,'-]*", stated)):
             return stated
     if spans:
-        return joined_boxed(text)
+        return joined_boxed(text, trust_last_run=gold)
     if gsm8k := re.search(r"####\s*([^\n]+)", text):  # GSM8K's answer line
         return gsm8k.group(1).strip()
     text = re.sub(r"^\s*(?:thus|so|hence|therefore|then|finally)\b,?\s*", "", text, flags=re.IGNORECASE)  # Thus, x = 5
