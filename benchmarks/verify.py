@@ -45,7 +45,7 @@ from common import peak_rss_mb, run_arm, summary, versions, write_result  # noqa
 DATA = HERE.parent.parent / "shared" / "data" / "math500.jsonl"
 FIXTURE = HERE.parent / "tests" / "fixtures" / "math_equal_pairs.jsonl"
 CASES = HERE.parent / "tests" / "fixtures" / "checker_cases"
-CASE_FILES = ("mathverify", "others", "nemo_skills", "inspect_ai", "more_sources", "other_languages")
+CASE_FILES = ("mathverify", "others", "nemo_skills", "inspect_ai", "more_sources", "other_languages", "new_heldout")
 SEED = 0
 
 
@@ -167,6 +167,8 @@ def case_agreement(arm: str) -> dict:
         out[name] = {"max_seconds_per_pair": max(seconds), "total_seconds": sum(seconds)}
         for split in ("dev", "heldout", "all"):
             pick = [(v, c) for v, c in zip(verdicts, cases) if split == "all" or c["split"] == split]
+            if not pick:  # new_heldout.jsonl has no dev half
+                continue
             quality = _quality([v for v, _ in pick], [c for _, c in pick])
             if split != "dev":  # counts only: the held-out cases (also inside "all") are not to be read
                 quality["disagreements"] = len([v for v, c in pick if v != c["label"]])
@@ -265,8 +267,16 @@ def _cases_line(ours: dict, base: dict) -> str:
         ("others", "lighteval/simple-evals/MATH cases"),
         ("nemo_skills", "second source, NeMo-Skills' math_equal tests"),
         ("inspect_ai", "third source, inspect_ai's math scorer cases"),
+        ("new_heldout", "never fixed against, AReaL/SkyThought/rLLM/slime cases (eighth session)"),
     ):
         o, b = ours["cases"][name], base["cases"][name]
+        if name == "new_heldout":
+            parts.append(
+                f"{label} (raw strings; ours vs Math-Verify direct): **{o['all']['agreement']:.4f}** vs "
+                f"{b['all']['agreement']:.4f} (n={o['all']['n']}, false positives {o['all']['false_positives']} vs "
+                f"{b['all']['false_positives']}); slowest pair {o['max_seconds_per_pair']:.2f} s"
+            )
+            continue
         parts.append(
             f"{label} (raw strings; ours vs Math-Verify direct): all {o['all']['agreement']:.4f} vs "
             f"{b['all']['agreement']:.4f} "
@@ -301,7 +311,8 @@ def main() -> None:
         )
         for name, got in (arms[arm].get("cases") or {}).items():
             print(
-                f"  {name}: dev {got['dev']['agreement']:.4f}, held-out {got['heldout']['agreement']:.4f} "
+                f"  {name}: dev {got.get('dev', got['all'])['agreement']:.4f}, "
+                f"held-out {got['heldout']['agreement']:.4f} "
                 f"(FP {got['all']['false_positives']}), slowest {got['max_seconds_per_pair']:.2f} s",
                 flush=True,
             )
