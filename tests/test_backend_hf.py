@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from reasoncraft.backends import HFBackend, SamplingParams
-from reasoncraft.backends.hf import CANDIDATES, MIN_SHARED_PREFIX, common_prefix_length, sample_tokens
+from reasoncraft.backends.hf import CANDIDATES, sample_tokens
 from reasoncraft.testing import tiny_model
 
 PROMPTS = [
@@ -76,51 +76,6 @@ def test_samples_do_not_depend_on_batching_or_pruning(tiny):
     assert [c.token_ids for c in alone] == [c.token_ids for c in together[1]]
     assert len({tuple(c.token_ids) for c in alone}) > 1
     assert [c.sample_index for c in alone] == [0, 1, 2, 3]
-
-
-STEP_PREFIXES = [  # step labelling's prompts: one question, then longer and longer partial solutions
-    "Question: what is 12 + 7 + 30? Think in steps.\n\n12 + 7 = 19\n\n",
-    "Question: what is 12 + 7 + 30? Think in steps.\n\n12 + 7 = 19\n\n19 + 30 = 49\n\n",
-    "Question: what is 12 + 7 + 30? Think in steps.\n\nFirst 7 + 30 = 37\n\n",
-    "Question: what is 12 + 7 + 30?",
-]
-
-
-def test_prompts_with_a_common_opening_share_its_prefill(tiny):
-    model, tok = tiny
-    backend = HFBackend(model, tok)
-    encoded = [backend.encode(p) for p in STEP_PREFIXES]
-    assert common_prefix_length(encoded) >= MIN_SHARED_PREFIX  # the shared path is the one under test
-    widths = []
-    forward = model.forward
-    model.forward = lambda *a, **k: (widths.append(tuple(k["input_ids"].shape)), forward(*a, **k))[1]
-    sampling = SamplingParams(n=3, temperature=1.0, max_new_tokens=12, logprobs=True, seed=4)
-    try:
-        together = backend.generate(STEP_PREFIXES, sampling)
-    finally:
-        del model.forward
-    common = common_prefix_length(encoded)
-    assert widths[:2] == [(1, common), (4, max(len(ids) for ids in encoded) - common)]
-    # Reference: each prompt alone (nothing shared) gives the same samples, and the log-probabilities of a
-    # teacher-forced forward pass over prompt + completion.
-    alone = HFBackend(model, tok, max_batch_rows=3).generate(STEP_PREFIXES, sampling)
-    assert [[c.token_ids for c in cs] for cs in together] == [[c.token_ids for c in cs] for cs in alone]
-    for ids, completions in zip(encoded, together):
-        assert all(c.prompt_tokens == len(ids) for c in completions)
-        for c in completions:
-            ref = teacher_forced_logprobs(model, ids, c.token_ids, 1.0)
-            assert max(abs(a - b) for a, b in zip(c.logprobs, ref)) < 1e-4
-
-
-def test_greedy_with_a_shared_opening_matches_model_generate(tiny):
-    model, tok = tiny
-    backend = HFBackend(model, tok)
-    out = backend.generate(STEP_PREFIXES, SamplingParams(temperature=0, max_new_tokens=16))
-    for prompt, completions in zip(STEP_PREFIXES, out):
-        ids = backend.encode(prompt)
-        ref = model.generate(torch.tensor([ids]), attention_mask=torch.ones(1, len(ids), dtype=torch.long),
-                             max_new_tokens=16, do_sample=False)[0, len(ids) :].tolist()  # fmt: skip
-        assert completions[0].token_ids == ref
 
 
 def test_finished_rows_leave_the_batch_and_stop_early(tiny):

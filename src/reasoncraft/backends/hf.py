@@ -4,9 +4,7 @@ A hand-written decoding loop instead of `model.generate`, for three reasons that
 reasoning workloads (many samples per prompt, lengths that vary widely):
 
 * the n samples of a prompt share one prefill: the prompt is encoded once and its KV cache is
-  expanded n times (`DynamicCache.batch_repeat_interleave`), not recomputed n times; prompts of one call
-  that open with the same tokens (a chat template's system turn; the step prefixes of one solution, which
-  step labelling rolls out) share the prefill of that opening the same way;
+  expanded n times (`DynamicCache.batch_repeat_interleave`), not recomputed n times;
 * a finished sequence leaves the batch (`DynamicCache.batch_select_indices`), so it stops costing
   compute; `generate` keeps decoding padding for it until the longest sample ends;
 * every sample draws its randomness (one uniform per token) from its own generator, seeded by
@@ -49,8 +47,6 @@ from .base import Completion, Prompt, SamplingParams
 
 
 STATIC_WIDTH_STEP = 32  # the static path left-pads prompts to a multiple of this (each cache shape compiles once)
-# A common opening shorter than this is encoded with the rest: one more forward pass would cost more than it saves.
-MIN_SHARED_PREFIX = 8
 CANDIDATES = 64  # top-k/top-p sample from the top 64 logits when they hold the nucleus (exact; see below)
 
 
@@ -103,23 +99,6 @@ def token_logprobs(logits: torch.Tensor, tokens: torch.Tensor, temperature: floa
     scale = temperature if temperature > 0 else 1.0
     logp = torch.log_softmax(logits.float() / scale, dim=-1)  # (B, V)
     return logp.gather(-1, tokens[:, None]).squeeze(-1)  # (B,)
-
-
-def common_prefix_length(prompt_ids: Sequence[Sequence[int]]) -> int:
-    """Tokens every prompt opens with, leaving each prompt at least one token of its own (whose logits start
-    its samples); 0 for a single prompt, which has nothing to share.
-
-    >>> common_prefix_length([[1, 2, 3, 4], [1, 2, 5], [1, 2, 3]]), common_prefix_length([[1, 2], [1, 2]])
-    (2, 1)
-    """
-    if len(prompt_ids) < 2:
-        return 0
-    limit = min(len(ids) for ids in prompt_ids) - 1
-    first = prompt_ids[0]
-    length = 0
-    while length < limit and all(ids[length] == first[length] for ids in prompt_ids):
-        length += 1
-    return length
 
 
 def sample_seed(seed: int, prompt_ids: Sequence[int], sample_index: int) -> int:
@@ -239,44 +218,18 @@ class HFBackend:
     # -- one batch of prompts -----------------------------------------------------------------------
 
     def _prefill(self, prompt_ids: list[list[int]]) -> tuple[torch.Tensor, Any, torch.Tensor]:
-        """Encode the prompts once; return last-position logits, the cache and the mask.
-
-        When the prompts open with the same tokens (a chat template's system turn, one question's step prefixes),
-        that common prefix is encoded once, its cache expanded to every prompt, and only the rest of each prompt
-        encoded on top, left-padded after the prefix ([common | pad | rest], the mask marking the gap), so
-        neither the shared part nor its padding is recomputed per prompt.
-        """
-        common = common_prefix_length(prompt_ids)
-        if common < MIN_SHARED_PREFIX:
-            return self._prefill_padded(prompt_ids, None, 0)
-        head = torch.tensor([prompt_ids[0][:common]], device=self.device)  # (1, C)
-        out = self.model(input_ids=head, use_cache=True, logits_to_keep=1)
-        cache = self._cache_of(out)
-        cache.batch_repeat_interleave(len(prompt_ids))
-        return self._prefill_padded([ids[common:] for ids in prompt_ids], cache, common)
-
-    def _prefill_padded(
-        self, prompt_ids: list[list[int]], cache: Any, offset: int
-    ) -> tuple[torch.Tensor, Any, torch.Tensor]:
-        """Encode left-padded token rows after `offset` cached positions shared by every row (none: offset 0)."""
+        """Encode the left-padded prompts once; return last-position logits, the cache and the mask."""
         pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.tokenizer.eos_token_id
         width = max(len(ids) for ids in prompt_ids)
         input_ids = torch.full((len(prompt_ids), width), pad, dtype=torch.long)  # (P, L)
-        mask = torch.zeros((len(prompt_ids), offset + width), dtype=torch.long)  # (P, C + L)
-        mask[:, :offset] = 1
+        mask = torch.zeros((len(prompt_ids), width), dtype=torch.long)  # (P, L)
         for i, ids in enumerate(prompt_ids):
             input_ids[i, width - len(ids) :] = torch.tensor(ids)
-            mask[i, offset + width - len(ids) :] = 1
+            mask[i, width - len(ids) :] = 1
         input_ids, mask = input_ids.to(self.device), mask.to(self.device)
-        positions = (mask.cumsum(-1) - 1).masked_fill(mask == 0, 1)[:, offset:]  # as model.generate builds them
-        cached = {} if cache is None else {self._cache_arg: cache}
+        positions = (mask.cumsum(-1) - 1).masked_fill(mask == 0, 1)  # as model.generate builds them
         out = self.model(
-            input_ids=input_ids,
-            attention_mask=mask,
-            position_ids=positions,
-            use_cache=True,
-            logits_to_keep=1,
-            **cached,
+            input_ids=input_ids, attention_mask=mask, position_ids=positions, use_cache=True, logits_to_keep=1
         )
         return out.logits[:, -1, :], self._cache_of(out), mask
 
