@@ -241,7 +241,9 @@ def _step_scores(prm, problems, groups: list[list[dict]]) -> list[list[list[floa
     return [[next(it) for _ in g] for g in groups]
 
 
-def _beam(backend, task, problems, scorer, args, aggregation: str) -> list[dict[str, bool]]:
+def _beam(backend, task, problems, scorer, args, aggregation: str, cache: Path) -> list[dict[str, bool]]:
+    """Beam search outcomes on `problems`, cached in `cache` after every batch of 25: a rerun with more problems
+    keeps the outcomes already there and searches only the rest (the new ones from their own batches)."""
     from reasoncraft.rewards.lenient import lenient_accuracy_reward
     from reasoncraft.scaling import BeamSearch
 
@@ -250,15 +252,16 @@ def _beam(backend, task, problems, scorer, args, aggregation: str) -> list[dict[
         max_step_tokens=args.beam_step_tokens, max_final_tokens=args.max_new_tokens, temperature=args.temperature,
         seed=args.seed, template=task.default_template,
     )  # fmt: skip
-    out = []
-    for start in range(0, len(problems), 25):
+    out = json.loads(cache.read_text()) if cache.exists() else []
+    for start in range(len(out), len(problems), 25):
         batch = problems[start : start + 25]
         outcomes = search.solve(backend, [task.prompt(p) for p in batch], [p.question for p in batch])
         for p, o in zip(batch, outcomes):
             strict = bool(task.score(p, o.text).correct)
             lenient = lenient_accuracy_reward([o.text], answer=[p.answer])[0] == 1.0
             out.append({"strict": strict, "lenient": lenient})
-    return out
+        cache.write_text(json.dumps(out))
+    return out[: len(problems)]
 
 
 def ranking_quality(pool: list[list[dict]], scores: list[list[float]]) -> dict:
@@ -367,16 +370,17 @@ def quality(args: argparse.Namespace) -> dict:
     twins += [("prm_weighted_bo8", "verifier_weighted_bo8"), ("prm_bo8", "verifier_bo8")]
     if args.beam_steps:
         beam_test = test[: args.beam_problems]
-        started = time.perf_counter()
-        arms["prm_beam"] = _stage(work / f"beam_prm_{prm_dir.name}_{aggregation}.json",
-                                  lambda: _beam(backend, task, beam_test, prm, args, aggregation))  # fmt: skip
-        timings["prm_beam_s"] = time.perf_counter() - started
-        started = time.perf_counter()
-        arms["verifier_beam"] = _stage(
-            work / "beam_verifier.json", lambda: _beam(backend, task, beam_test, verifier, args, "last")
-        )
-        timings["verifier_beam_s"] = time.perf_counter() - started
-        twins += [("prm_beam", "majority@8"), ("verifier_beam", "majority@8"), ("prm_beam", "verifier_beam")]
+        beam = {
+            "prm_beam": (work / f"beam_prm_{prm_dir.name}_{aggregation}.json", prm, aggregation),
+            "verifier_beam": (work / "beam_verifier.json", verifier, "last"),
+        }
+        for name in [n for n in beam if args.beam_arms in ("both", n.split("_")[0])]:
+            cache, scorer, how = beam[name]
+            started = time.perf_counter()
+            arms[name] = _beam(backend, task, beam_test, scorer, args, how, cache)
+            timings[f"{name}_s"] = time.perf_counter() - started
+        twins += [(n, "majority@8") for n in beam if n in arms]
+        twins += [("prm_beam", "verifier_beam")] if args.beam_arms == "both" else []
     arms["pass@8 (oracle)"] = [{r: any(s[r] for s in g) for r in ("strict", "lenient")} for g in pool]
     accuracy = {
         name: {"problems": len(rows), **{r: statistics.mean(float(x[r]) for x in rows) for r in ("strict", "lenient")}}
@@ -444,6 +448,8 @@ def main() -> None:
     parser.add_argument("--beam-steps", type=int, default=4, help="0: no beam search arms")
     parser.add_argument("--beam-step-tokens", type=int, default=48)
     parser.add_argument("--beam-problems", type=int, default=200, help="beam arms on the first N test problems")
+    parser.add_argument("--beam-arms", default="both", choices=["both", "prm", "verifier"],
+                        help="beam arms to run (two processes may share --work, one arm each)")  # fmt: skip
     parser.add_argument("--template", default="arithmetic", help="prompt template of solutions, rollouts and pools")
     parser.add_argument("--temperature", type=float, default=0.8)
     parser.add_argument("--label-reward", default="accuracy", help="reward that scores rollouts (labels)")
