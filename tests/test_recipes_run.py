@@ -250,8 +250,7 @@ def test_too_small_cold_start_stops_with_the_stage_and_the_fix(sevens_base, tmp_
         (["routes=[scaling, r2]"], "routes"),
         (["rl_stepz=3"], "rl_stepz"),
         (["preset=fast"], "preset"),
-        (["teacher=solver", "task=gsm8k"], "teacher"),
-        (["rl_rewards=[accuracy]"], "rl_reward_weights"),
+        (["rl_rewards=[accuracy]", "rl_reward_weights=[1.0, 0.5]"], "rl_reward_weights"),
         (["train_flops_budget=-1"], "train_flops_budget"),
     ],
 )
@@ -268,6 +267,8 @@ def test_unknown_recipe_and_missing_teacher_fail_before_compute(tmp_path):
         prepare("r1", RecipeConfig(cold_start_teacher=str(tmp_path / "no/such/folder"), out_dir=str(tmp_path)))
     with pytest.raises(ConfigError, match="task: .*unknown task 'nosuch'"):
         prepare("compare", RecipeConfig(task="nosuch", teacher="smollm2-135m", out_dir=str(tmp_path)))
+    with pytest.raises(ConfigError, match="teacher=solver: task 'gsm8k' has no solver"):
+        prepare("distill", RecipeConfig(task="gsm8k", teacher="solver", out_dir=str(tmp_path)))
     with pytest.raises(ConfigError, match="template: .*unknown prompt template"):
         prepare("r1-zero", RecipeConfig(template="nosuch", out_dir=str(tmp_path)))
     assert not any(tmp_path.iterdir())  # nothing was written

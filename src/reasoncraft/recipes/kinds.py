@@ -144,6 +144,12 @@ def distill_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str
                 f"; {too_long} traces were longer than max_new_tokens={config['max_tokens']} (the "
                 "evaluation's limit): raise max_new_tokens or use a teacher that writes shorter traces"
             )
+        bad_format = reasons.get("readability:format", 0)
+        if bad_format:  # verified answers in another layout than the one data_layout asks for
+            fix += (
+                f"; {bad_format} traces lacked the layout data_layout={config['layout']} asks for: set data_layout "
+                "to what the template's answers look like (answer, r1, boxed, or none to check answers only)"
+            )
         raise StageOutputTooSmall(
             name,
             f"{kept} SFT examples (fewer than min_sft_examples={config['min_examples']}) from "

@@ -2,8 +2,10 @@
 
 Stages per seed, every stage's model folder and data kept:
 
-1. cold-start data: traces sampled from the r1-zero route's model (or a given teacher), kept only when
-   verified correct and readable (the data engine's readability and language-consistency filters);
+1. cold-start data: traces sampled from the r1-zero route's model (or a given teacher: a model, a server, or
+   the task's own solver with `cold_start_teacher=solver`, for a base that r1-zero cannot teach, as the
+   default model on Countdown), kept only when verified correct and readable (the data engine's readability
+   and language-consistency filters);
 2. SFT of the base model on them;
 3. reasoning RL (GRPO) from that model with the accuracy rewards plus language consistency;
 4. rejection sampling from that checkpoint into new SFT data;
@@ -29,7 +31,7 @@ def stages(c: RecipeConfig, seed: int) -> tuple[list[Stage], dict]:
         c,
         f"r1/seed{seed}/cold-start-data",
         seed,
-        teacher=c.cold_start_teacher,
+        teacher=c.solver if c.cold_start_teacher == "solver" else c.cold_start_teacher,
         teacher_from=zero[0].name if zero else None,
         base_url=c.cold_start_base_url,
         problems=c.cold_start_problems,

@@ -136,12 +136,24 @@ def budget_lines(comparison: Stage) -> list[str]:
     return [f"  training FLOPs per seed, at most (planned) / ceiling {ceiling:.2g}: {shown}"]
 
 
+def _check_solvers(config: RecipeConfig, routes: list[str]) -> None:
+    """A solver teacher (distill's `teacher`, r1's `cold_start_teacher`) needs a task that has one."""
+    for route, key in (("distill", "teacher"), ("r1", "cold_start_teacher")):
+        if route in routes and getattr(config, key) == "solver" and config.solver is None:
+            raise ConfigError(
+                f"{key}=solver: task {config.task!r} has no solver (sums and Countdown do): name a model teacher"
+                + (", or r1-zero" if route == "r1" else "")
+            )
+
+
 def prepare(recipe: str, config: RecipeConfig, sizes: ModelSizes | None = None) -> tuple[list[Stage], Path]:
     """The checked plan and its folder; every mistake found here costs no compute. With a `train_flops_budget`,
     every route's training FLOPs are bounded from the models' sizes (`sizes`: read from their configs and
     tokenizers) and a route over the ceiling stops here (`recipes.budget`)."""
     if recipe not in RECIPES:
         raise ConfigError(f"unknown recipe {recipe!r}: use one of {', '.join(RECIPES)} (reasoncraft run --list)")
+    routes = config.routes if recipe == "compare" else [recipe]
+    _check_solvers(config, routes)
     stages = plan(recipe, config)
     check_order(stages, KINDS)
     try:
@@ -152,7 +164,6 @@ def prepare(recipe: str, config: RecipeConfig, sizes: ModelSizes | None = None) 
         get_template(config.template)
     except (KeyError, ValueError) as exc:
         raise ConfigError(f"template: {exc}") from None
-    routes = config.routes if recipe == "compare" else [recipe]
     splits = ["test", *(["train"] if set(routes) - {"scaling"} else [])]  # every route but scaling trains
     for split in splits:
         try:
@@ -162,10 +173,11 @@ def prepare(recipe: str, config: RecipeConfig, sizes: ModelSizes | None = None) 
         if not found:
             raise ConfigError(f"task: {config.task!r} has no {split} problems: give a task with a {split} split")
     teacher = config.cold_start_teacher
-    if "r1" in routes and teacher != "r1-zero" and not config.cold_start_base_url and not _loadable(teacher):
+    fixed = ("r1-zero", "solver")
+    if "r1" in routes and teacher not in fixed and not config.cold_start_base_url and not _loadable(teacher):
         raise ConfigError(
-            f"cold_start_teacher: {teacher!r} is neither r1-zero, a catalogue model, an existing folder nor a hub "
-            "id (owner/name): fix the name, or give cold_start_base_url for a served model"
+            f"cold_start_teacher: {teacher!r} is neither r1-zero, solver, a catalogue model, an existing folder nor "
+            "a hub id (owner/name): fix the name, or give cold_start_base_url for a served model"
         )
     if (
         "distill" in routes

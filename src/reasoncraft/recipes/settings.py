@@ -32,6 +32,7 @@ from typing import Any
 
 from ..config import ConfigError, need
 from ..config import help_field as _h
+from .task_defaults import task_defaults
 
 ROUTES = ("scaling", "r1-zero", "r1", "distill")
 BUDGETED = ("r1-zero", "r1", "distill")  # the routes held to train_flops_budget (scaling trains nothing)
@@ -138,7 +139,9 @@ class RecipeConfig:
     rl_learning_rate: float = _h("GRPO learning rate.", 2e-5)
     # r1
     cold_start_teacher: str = _h(
-        "Who writes r1's cold-start data: r1-zero (the r1-zero route's model) or a model name/folder/hub id.", "r1-zero"
+        "Who writes r1's cold-start data: r1-zero (the r1-zero route's model), solver (the task's own, as distill's "
+        "teacher=solver) or a model name/folder/hub id.",
+        "r1-zero",
     )
     cold_start_base_url: str | None = _h("OpenAI-compatible server of a cold-start teacher (vLLM, hosted).", None)
     cold_start_problems: int = _h("Train problems sampled for the cold-start data.", 64)
@@ -154,7 +157,9 @@ class RecipeConfig:
     )
     final_rl_steps: int = _h("GRPO steps of r1's final RL stage.", 8)
     data_layout: str = _h(
-        "Layout sampled data must have to be kept: answer (an Answer: line) or r1 (think/answer).", "answer"
+        "Layout sampled data must have to be kept: answer (an Answer: line), r1 (think/answer), boxed or none "
+        "(default: what the template asks for, see recipes/task_defaults.py).",
+        "answer",
     )
     min_sft_examples: int = _h("Fewest SFT examples a data stage must produce for the SFT after it.", 8)
     sample_temperature: float = _h("Temperature of cold-start and rejection sampling.", 0.7)
@@ -213,8 +218,8 @@ class RecipeConfig:
         need(self.workers >= 1, f"workers must be >= 1 (1: stages one after another): got {self.workers}")
         need(self.min_sft_examples >= 1, f"min_sft_examples must be >= 1: got {self.min_sft_examples}")
         need(
-            self.data_layout in ("answer", "r1", "none"),
-            f"data_layout must be answer, r1 or none: got {self.data_layout!r}",
+            self.data_layout in ("answer", "r1", "boxed", "none"),
+            f"data_layout must be answer, r1, boxed or none: got {self.data_layout!r}",
         )
         need(
             self.scaling_max_n >= 1 and not self.scaling_max_n & (self.scaling_max_n - 1),
@@ -225,11 +230,6 @@ class RecipeConfig:
                 len(self.rl_reward_weights) == len(self.rl_rewards),
                 f"rl_reward_weights needs one weight per reward of rl_rewards: got {len(self.rl_reward_weights)} "
                 f"for {len(self.rl_rewards)}",
-            )
-        if self.teacher == "solver":
-            need(
-                self.solver is not None,
-                f"teacher=solver: task {self.task!r} has no solver (sums and Countdown do): name a model teacher",
             )
 
     @property
@@ -244,7 +244,8 @@ class RecipeConfig:
         preset = values.pop("preset", None)
         if preset is not None and preset not in PRESETS:
             raise ConfigError(f"preset: unknown {preset!r}: use one of {', '.join(PRESETS)}")
-        return cls(preset=preset, **{**PRESETS.get(preset or "quick", {}), **values})
+        stated = {**PRESETS.get(preset or "quick", {}), **values}
+        return cls(preset=preset, **stated, **task_defaults(stated, cls.task))
 
     def folder(self, recipe: str) -> str:
         return self.out_dir or f"runs/{recipe}-{self.preset or 'quick'}"
