@@ -9,7 +9,8 @@ tests/fixtures/math_equal_pairs.jsonl (in-sample for ours: the checker was fixed
 
 Agreement on cases from other projects' test suites (tests/fixtures/checker_cases/: Math-Verify's
 own suite; lighteval, simple-evals and MATH's tests; NeMo-Skills' `math_equal` tests and inspect_ai's
-math scorer cases, sources added later and reported on their own), on raw gold and prediction
+math scorer cases, sources added later and reported on their own; heldout9.jsonl, nine more sources
+gathered in the ninth session), on raw gold and prediction
 strings, reported for the dev half (ours was fixed against it) and the held-out half (never fixed
 against; counts only) apart:
 ours = `text_verdicts` (answer extracted, then checked), one call per pair so that the slowest pair
@@ -45,7 +46,16 @@ from common import peak_rss_mb, run_arm, summary, versions, write_result  # noqa
 DATA = HERE.parent.parent / "shared" / "data" / "math500.jsonl"
 FIXTURE = HERE.parent / "tests" / "fixtures" / "math_equal_pairs.jsonl"
 CASES = HERE.parent / "tests" / "fixtures" / "checker_cases"
-CASE_FILES = ("mathverify", "others", "nemo_skills", "inspect_ai", "more_sources", "other_languages", "new_heldout")
+CASE_FILES = (
+    "mathverify",
+    "others",
+    "nemo_skills",
+    "inspect_ai",
+    "more_sources",
+    "other_languages",
+    "new_heldout",
+    "heldout9",
+)
 SEED = 0
 
 
@@ -267,7 +277,8 @@ def _cases_line(ours: dict, base: dict) -> str:
         ("others", "lighteval/simple-evals/MATH cases"),
         ("nemo_skills", "second source, NeMo-Skills' math_equal tests"),
         ("inspect_ai", "third source, inspect_ai's math scorer cases"),
-        ("new_heldout", "never fixed against, AReaL/SkyThought/rLLM/slime cases (eighth session)"),
+        ("new_heldout", "AReaL/SkyThought/rLLM/slime cases (eighth session; in-sample since the ninth)"),
+        ("heldout9", "nine more sources, MARIO_EVAL/NeMo-RL/verifiers/OpenCompass/OpenRLHF/... (ninth session)"),
     ):
         o, b = ours["cases"][name], base["cases"][name]
         if name == "new_heldout":

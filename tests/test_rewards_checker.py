@@ -14,7 +14,8 @@ from reasoncraft.rewards.checker import text_equal, text_verdicts
 FIXTURE = Path(__file__).parent / "fixtures" / "math_equal_pairs.jsonl"
 CASES = Path(__file__).parent / "fixtures" / "checker_cases"
 CASE_FILES = ("mathverify", "others", "nemo_skills", "inspect_ai", "more_sources", "other_languages")  # later: 3-6
-NEW_HELDOUT = "new_heldout"  # eighth session: four more sources, all held out, never fixed against
+NEW_HELDOUT = "new_heldout"  # eighth session: four more sources; examined in the ninth, so now in-sample
+HELDOUT9 = "heldout9"  # ninth session: nine more sources, split by seed 20 into dev and held-out halves
 ATTACKS = {
     "tower10": r"\boxed{10^{10^{10^{10}}}}",
     "tower5": "5^{5^{5^{5^5}}}",
@@ -62,7 +63,7 @@ def load_cases(name: str) -> tuple[dict, list[dict]]:
 def case_verdicts():
     """Every case of both files, checked in one batch as raw texts (answer extracted first)."""
     out = {}
-    for name in (*CASE_FILES, NEW_HELDOUT):
+    for name in (*CASE_FILES, NEW_HELDOUT, HELDOUT9):
         _, cases = load_cases(name)
         out[name] = list(zip(cases, text_verdicts([(c["gold"], c["candidate"]) for c in cases])))
     return out
@@ -137,13 +138,39 @@ def test_new_held_out_set_names_its_sources_and_is_all_held_out():
 
 def test_new_held_out_set(case_verdicts):
     """Pairs from AReaL, SkyThought, rLLM and slime, gathered before the eighth session's rules and
-    never fixed against. Measured (load 7, a worker deadline long enough for the load): 0.978 before
-    that session's rules (2 wrong of 92), 0.978 after them (2 wrong); 0 false positives. The floor leaves one
-    pair for a time-out under load. Counts only in the message."""
+    not fixed against then. Measured (load 7, a worker deadline long enough for the load): 0.978 before
+    that session's rules (2 wrong of 92), 0.978 after them (2 wrong); 0 false positives. The ninth session
+    examined its two wrong pairs and wrote rules for their kinds (so it is in-sample now): 1.000. The floor
+    leaves one pair for a time-out under load. Counts only in the message."""
     agreement, wrong, false_positives = _score(case_verdicts[NEW_HELDOUT])
     n_wrong, n_false_positives = len(wrong), len(false_positives)
     assert n_false_positives == 0, f"{n_false_positives} false positives on the new held-out set"
     assert agreement >= 0.96, f"new held-out agreement {agreement:.3f} ({n_wrong} wrong)"
+
+
+def test_ninth_session_set_names_its_sources_and_was_split_by_seed():
+    header, cases = load_cases(HELDOUT9)
+    sources = [v for v in header["_header"].values() if isinstance(v, dict) and "repository" in v]
+    assert len(sources) == 9 and all(len(s["commit"]) == 40 and s["licence"] for s in sources)
+    assert header["split_seed"] == 20 and header["n"] == len(cases) >= 100
+    assert {c["split"] for c in cases} == {"dev", "heldout"}
+    assert sum(c["split"] == "heldout" for c in cases) == header["heldout"]
+    assert {c["source"] for c in cases} == {s["repository"] for s in sources}
+    assert {c["label_source"] for c in cases} == {"test", "hand"}  # hand: PRIME's example without a verdict
+
+
+def test_ninth_session_set(case_verdicts):
+    """heldout9.jsonl (MARIO_EVAL, NeMo-RL, verifiers, OpenCompass, OpenRLHF, open-r1, Skill-TTRL, PRIME,
+    Math_reasoning_rl): rules were written against the dev half only. Measured with a worker deadline long
+    enough for the load (load 4-6 on 2 cores, niced): dev 0.898 -> 1.000 (59), held-out 0.851 -> 0.851
+    (47), 0 false positives before and after; Math-Verify direct 0.644 and 0.617 with 7 false positives.
+    Floors leave one pair for a time-out under load. Counts only in the messages."""
+    rows = case_verdicts[HELDOUT9]
+    for split, floor in (("dev", 0.98), ("heldout", 0.82)):
+        agreement, wrong, false_positives = _score([r for r in rows if r[0]["split"] == split])
+        n_wrong, n_false_positives = len(wrong), len(false_positives)
+        assert n_false_positives == 0, f"{split}: {n_false_positives} false positives"
+        assert agreement >= floor, f"{split} agreement {agreement:.3f} ({n_wrong} wrong)"
 
 
 @pytest.mark.parametrize(
@@ -186,7 +213,26 @@ def test_new_held_out_set(case_verdicts):
         ("1, -2", r"\boxed{-2} and \boxed{1}. Check: \[\boxed{-2} \quad \text{and} \quad \boxed{1}\]", True),
         (r"\boxed{1} is not it; the set is \boxed{2} and \boxed{3}", r"$\{2, 3\}$", True),  # gold: its last run
         ("1/2004!", r"\boxed{1/2004!}", True),  # the gold's own spelling, though over the caps
+        # ninth session, by kind (examples made for the kind, not the fixture cases)
+        ("3", "3hours", True),  # a unit word of three letters or more glued to its number
+        ("7:15", "7:15:00", True),  # a time of day: with seconds, or a.m./p.m.
+        ("19:05", r"7:05 \text{p.m.}", True),
+        (r"\cos(30^\circ + y)", r"\sin(60^{\circ} - y)", True),  # degrees inside a trig argument with other terms
+        ("64", "Answer: _64_", True),  # markdown emphasis around the answer
+        ("2x", r"We get \begin{align*} x(x+2) - x^2 &= 2x \end{align*}", True),  # a display environment in prose
+        ("3", r"$23 \bmod 5 = 3$", True),  # a true equality whose last side is the answer; an integer remainder
+        ("30", "[30 seconds]", True),  # one value in square brackets
         # counter-cases that must stay wrong
+        ("3", "3cm", False),  # a short unit glued to a number stays a product (3cm = 3c m)
+        ("19:15", r"7:15 \text{a.m.}", False),
+        ("7:15", "7:16:00", False),
+        (r"\cos(30^\circ + y)", r"\sin(60 - y)", False),  # without the degree sign, 60 is in radians
+        ("x_1", "x", False),  # a subscript is no emphasis
+        ("64", "Answer: _65_", False),
+        ("4", r"$23 \bmod 5 = 4$", False),  # a false equality: its last side is not trusted
+        ("x", r"We get \begin{align*} x(x+2) - x^2 &= 2x \end{align*}", False),
+        ("4", r"$23 \bmod 5$", False),
+        ("30", "[30, 40]", False),  # an interval, not one value
         ("x < 2", "-x < -2", False),
         ("x < 2", "-x > 2", False),
         (r"x < 0 \text{ or } x > 1", r"(-\infty, 0) \cup [1, \infty)", False),

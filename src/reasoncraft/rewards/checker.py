@@ -15,7 +15,9 @@ Order of work for each (gold, candidate) pair, cheapest first:
    Each answer has a hard deadline measured here; on overrun the process is killed and a fresh one
    is started, so a pathological answer costs at most the deadline and the checker keeps
    answering. This works from any thread (no `signal.alarm` in the caller) and no path evaluates
-   the text (the worker uses only Math-Verify's LaTeX extractor, never sympy's `parse_expr`).
+   the text (the worker uses only Math-Verify's LaTeX extractor, never sympy's `parse_expr`);
+5. a candidate found not equal that states a true equality (`17 \\bmod 5 = 2`, `x(x+1) - x^2 = x`) is equal
+   when its last side is: every side is checked against the last with steps 1-4 (`_true_equalities`).
 
 `math_verdict` / `math_verdicts` return True, False or a `RewardFailure` (deadline exceeded, worker
 died); `math_equal` / `math_equal_many` fold failures into False for callers that want a bool.
@@ -39,6 +41,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import re
 import select
 import subprocess
 import sys
@@ -51,7 +54,7 @@ from .base import RewardFailure
 from .caps import cap_violation
 from .exact import cheap_verdict
 from .extract import final_answer
-from .normalize import prepare_for_sympy
+from .normalize import _strip_delimiters, prepare_for_sympy
 from .plaintext import canonical_pair
 from .units import read_quantity, unit_verdict
 
@@ -72,6 +75,36 @@ _CHUNK_BYTES = 32 * 1024  # below the pipe buffer, so a write never blocks on a 
 
 class _WorkerDied(Exception):
     pass
+
+
+# a unit word of three letters or more glued to its number: `10weeks`, `5hours` (`10cm`, `10m` stay products)
+_GLUED_UNIT_WORD = re.compile(r"\s*[-+]?\d[\d.,]*[A-Za-z]{3,}\.?\s*")
+# what makes `A = B` something other than a statement that two expressions are equal
+_NOT_AN_IDENTITY = re.compile(r"[<>,;]|\\(?:le|ge|leq|geq|ne|neq|approx|in|pm|mp)(?![A-Za-z])|≤|≥|≠|±")
+_LONE_NAME = re.compile(r"\s*(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?\w+\}?)?(?:\(\s*[A-Za-z]\s*\))?\s*")
+
+
+def _unglued(answer: str, quantity) -> str:
+    return quantity.value if quantity is not None and _GLUED_UNIT_WORD.fullmatch(answer) else answer
+
+
+def _equality_chain(answer: str) -> list[str] | None:
+    """The sides of `A = B (= C ...)` split at the top level (`17 \\bmod 5 = 2`,
+    `x(x+1)-x^2 = x`), or None: no `=`, another relation, or a lone name on the left (`x = 5`, which
+    `normalize` reads as the value)."""
+    s = _strip_delimiters(answer)
+    if "=" not in s or _NOT_AN_IDENTITY.search(s):
+        return None
+    sides, depth, start = [], 0, 0
+    for i, ch in enumerate(s):
+        depth += (ch in "{([") - (ch in "})]")
+        if ch == "=" and depth == 0:
+            sides.append(s[start:i].strip())
+            start = i + 1
+    sides.append(s[start:].strip())
+    if len(sides) < 2 or not all(sides) or _LONE_NAME.fullmatch(sides[0]):
+        return None
+    return sides
 
 
 class MathChecker:
@@ -140,6 +173,8 @@ class MathChecker:
                     results[k] = by_unit
                     continue
                 gold, candidate = g_quantity.value, c_quantity.value  # the same unit: the values decide
+            elif g_quantity is not None or c_quantity is not None:  # `10weeks` against 10
+                gold, candidate = _unglued(gold, g_quantity), _unglued(candidate, c_quantity)
             gold, candidate = canonical_pair(gold, candidate)
             quick = cheap_verdict(gold, candidate)
             if quick is not None:
@@ -151,7 +186,28 @@ class MathChecker:
                 self.worker_pairs += len(pending)
                 for k, verdict in self._ask_worker(pending):
                     results[k] = verdict
+        self._true_equalities(pairs, results)
         return results
+
+    def _true_equalities(self, pairs: list, results: list) -> None:
+        """A candidate `A = B` that was found not equal is equal after all when it states a true
+        equality whose last side is the gold: `17 \\bmod 5 = 2` for 2, an expansion `x(x+1)-x^2 = x` for
+        x. Every side is checked against the last by the same checker, so `23 \\bmod 5 = 4` (false) stays
+        not equal to 4. (The worker already reads an equation by its right side, as Math-Verify does:
+        `x^2 = 4` against 4 was and is equal; this only adds verdicts where that reading failed.)"""
+        chains = {}
+        for k, (gold, candidate) in enumerate(pairs):
+            if results[k] is False and "=" not in gold and (sides := _equality_chain(candidate)) is not None:
+                chains[k] = sides
+        if not chains:
+            return
+        asked = []  # per chain: (gold, last side), then (last side, each earlier side)
+        for k, sides in chains.items():
+            asked += [(pairs[k][0], sides[-1])] + [(sides[-1], side) for side in sides[:-1]]
+        answers = iter(self.verdicts(asked))
+        for k, sides in chains.items():
+            if all([next(answers) is True for _ in sides]):  # a list, not a generator: consume every answer
+                results[k] = True
 
     def close(self) -> None:
         """Stop the worker process (a later call starts a new one)."""

@@ -158,6 +158,26 @@ def _same_items(g: str, c: str) -> bool:
     return len(items[0]) > 1 and items[0] == items[1]
 
 
+# a time of day: `20:34`, `20:34:00`, `08:34 \text{P.M.}` (never `3:4`, a ratio)
+_CLOCK = re.compile(r"(\d{1,2}):([0-5]\d)(?::([0-5]\d))?(?:([ap])\.?m\.?)?", re.IGNORECASE)
+
+
+def _clock(s: str) -> tuple[int, bool] | None:
+    """(seconds after midnight, whether it is surely a time: it has seconds or a.m./p.m.), or None."""
+    s = re.sub(r"\\(?:text|mbox|mathrm)\s*\{([^{}]*)\}|[\s$]", r"\1", s)  # `08:34 \text{P.M.}`
+    m = _CLOCK.fullmatch(s.rstrip("."))
+    if m is None:
+        return None
+    hour, half = int(m.group(1)), m.group(4)
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half.lower() == "p" else 0)
+    elif hour > 24:
+        return None
+    return hour * 3600 + int(m.group(2)) * 60 + int(m.group(3) or 0), bool(m.group(3) or half)
+
+
 def cheap_verdict(gold: str, candidate: str) -> bool | None:
     """True or False when decidable without sympy, else None.
 
@@ -169,6 +189,9 @@ def cheap_verdict(gold: str, candidate: str) -> bool | None:
         return False
     if g == c:
         return True
+    g_clock, c_clock = _clock(gold), _clock(candidate)
+    if g_clock and c_clock and (g_clock[1] or c_clock[1]):  # `20:34` = `20:34:00` = `08:34 P.M.`
+        return g_clock[0] == c_clock[0]
     g_num, c_num = plain_number(g), plain_number(c)
     # `32, 349` is a list of two numbers, never 32349 with a spaced thousands separator
     if _SPACED_LIST.search(gold):

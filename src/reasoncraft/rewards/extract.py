@@ -279,7 +279,12 @@ def extract_answer(text: str) -> str | None:
 
 _WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
 _LATEX_WRAPPERS = re.compile(r"\\(?:text|textbf|mathrm|mbox)\s*\{([^{}]*)\}")
-_MATH_SPAN = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)", re.DOTALL)
+_MATH_SPAN = re.compile(
+    r"\$\$(.+?)\$\$|\$(.+?)\$|\\\[(.+?)\\\]|\\\((.+?)\\\)"
+    r"|\\begin\{(?:align|aligned|equation|gather|eqnarray)\*?\}(.+?)\\end\{(?:align|aligned|equation|gather|eqnarray)\*?\}",
+    re.DOTALL,
+)
+_ENVIRONMENT_GROUP = 5  # `\begin{align*} A &= B \\ &= C \end{align*}` in prose: a math span, its `&` and `\\` dropped
 _MAX_GAP_WORDS = 3  # "\boxed{1} papers and \boxed{2} bins" joins; a sentence between two boxes does not
 
 
@@ -384,6 +389,8 @@ def _last_in_prose(text: str) -> str | None:
     last_end = -1
     for m in _MATH_SPAN.finditer(text):
         content = next(g for g in m.groups() if g is not None).strip()
+        if m.group(_ENVIRONMENT_GROUP) is not None:
+            content = re.sub(r"\s*(?:&|\\\\)\s*", " ", content).strip()
         if content and not _is_prose(content) and re.search(r"[\dA-Za-z\\]", content):
             joined = last_end >= 0 and _SPAN_SEPARATOR.fullmatch(text[last_end : m.start()])
             run = [*run, content] if joined else [content]
@@ -424,7 +431,19 @@ def _unclosed_box(text: str) -> str | None:
     return rest or None
 
 
+# `_120°_`, `*42*`: markdown emphasis around the whole answer (not `52_8`, a base, nor `x_1`)
+_EMPHASIS = re.compile(r"(\*{1,2}|_{1,2})(?![\s*_])([^*_\n]+?)(?<![\s\\])\1")
+
+
 def final_answer(text: str, gold: bool = False) -> str | None:
+    """See `_final_answer`; markdown emphasis around the answer found (`_120°_`) is dropped."""
+    answer = _final_answer(text, gold)
+    if answer is not None and (emphasis := _EMPHASIS.fullmatch(answer.strip())):
+        return emphasis.group(2)
+    return answer
+
+
+def _final_answer(text: str, gold: bool = False) -> str | None:
     """The answer in a raw string, gold or prediction: `<answer>` tag, else the later of the
     boxed answers (`joined_boxed`) and an "Answer:" statement, else the string itself when it is
     math, else the last math span or number of the prose. `gold=True` reads a gold text: its last

@@ -29,6 +29,11 @@ _TRIG_DEGREES = re.compile(
     r"(\\(?:sin|cos|tan|cot|sec|csc)(?:\s*\^\s*\{?-?\d+\}?)?)\s*"
     rf"(?:(?:\\left\s*)?\(\s*{_ANGLE}\s*(?:\\right\s*)?\)|\{{\s*{_ANGLE}\s*\}}|{_ANGLE})"
 )
+# an argument in brackets with an angle in degrees among other terms: `\sin(90^{\circ}-x)` is cos(x)
+_TRIG_ARGUMENT_DEGREES = re.compile(
+    rf"(\\(?:sin|cos|tan|cot|sec|csc)(?:\s*\^\s*\{{?-?\d+\}}?)?\s*(?:\\left\s*)?\()([^()]*?{_DEGREE_SIGN}[^()]*)(?=(?:\\right\s*)?\))"
+)
+_ANGLE_ANYWHERE = re.compile(r"(\d+(?:\.\d+)?)\s*" + _DEGREE_SIGN)
 _TEXT_CMD = re.compile(
     r"\\(?:text|textbf|textit|textrm|textsf|texttt|emph|mathrm|mathbf|mathit|mathsf|mathtt|boldsymbol|bm|mbox"
     r"|operatorname)\s*\{([^{}]*)\}"
@@ -56,6 +61,8 @@ _MEMBERSHIP = re.compile(r"^[A-Za-z]\s*\\in\s*")
 _APPROX = re.compile(r"^\s*(?:\\approx|≈|\\sim(?![A-Za-z])|~)\s*")
 _PERCENT_WORD = re.compile(r"^([-+]?[\d.,]+)\s*(?:percent(?:age)?|per cent|pct)$", re.IGNORECASE)
 _ORDINAL = re.compile(r"^([-+]?\d+)\s*(?:st|nd|rd|th)$")
+# an integer remainder: `17 \bmod 5` is 2 (whole numbers of bounded length only; `\pmod` is a congruence, not this)
+_INTEGER_MOD = re.compile(r"^([-+]?\d{1,30})\s*\\(?:bmod|mod)(?![A-Za-z])\s*\{?(\d{1,30})\}?$")
 _THOUSANDS_SPACED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,])")
 _JOINING_WORD = re.compile(r"\s*,?\s*\b(?:and|or)\b\s*")
 # `x=`, `x_1=`, `f(x)=`, or a tuple of names `(x,y)=`; the name (its letter, or the tuple) is group 1 or 2
@@ -72,6 +79,8 @@ _TEXT_UNIT_AFTER_NUMBER = re.compile(
     r"(?<=[\d}])\s*\\(?:text|mbox|mathrm)\s*\{\s*[A-Za-z][A-Za-z ./]*\}\s*(\^\{?\d\}?|\d)?$"
 )
 _BRACKETED_NUMBER = re.compile(r"^\(\s*([-+]?\d+(?:\.\d+)?)\s*\)$")
+# one value, maybe with its unit words, in square brackets: `[45 degrees]` (never `[1, 2]`, an interval)
+_SQUARE_BRACKETED_VALUE = re.compile(r"^\[\s*([-+]?\d+(?:\.\d+)?(?:\s+[A-Za-z][A-Za-z.]*)*)\s*\]$")
 _DIGIT_SPACE = re.compile(r"(?<=\d)\s+(?=\d)")
 _COMMAND_SPACE = re.compile(r"(\\[A-Za-z]+)\s+(?=[A-Za-z])")
 _SPACE = re.compile(r"(?<![A-Za-z])\s+|\s+(?![A-Za-z])")
@@ -84,13 +93,18 @@ def trig_degrees_as_radians(s: str) -> str:
 
     >>> trig_degrees_as_radians(r"\\sin 30^\\circ + \\cos(60°)")
     '\\\\sin(\\\\frac{30\\\\pi}{180}) + \\\\cos(\\\\frac{60\\\\pi}{180})'
+    >>> trig_degrees_as_radians(r"\\sin(90^{\\circ}-x)")
+    '\\\\sin(\\\\frac{90\\\\pi}{180}-x)'
     """
 
     def radians(m: re.Match) -> str:
         degrees = next(g for g in m.groups()[1:] if g is not None)
         return f"{m.group(1)}(\\frac{{{degrees}\\pi}}{{180}})"
 
-    return _TRIG_DEGREES.sub(radians, s)
+    def radians_inside(m: re.Match) -> str:  # `\sin(90^\circ - x)`: each angle of the argument
+        return m.group(1) + _ANGLE_ANYWHERE.sub(lambda a: f"\\frac{{{a.group(1)}\\pi}}{{180}}", m.group(2))
+
+    return _TRIG_ARGUMENT_DEGREES.sub(radians_inside, _TRIG_DEGREES.sub(radians, s))
 
 
 def _glued_assignments(s: str) -> list[str] | None:
@@ -186,7 +200,10 @@ def normalize_answer(s: str) -> str:
     if m := _NAMED_CHOICE.match(s):
         s = m.group(1).upper()
     s = _BRACKETED_NUMBER.sub(r"\1", s)  # `(073)`: one number in brackets is the number
+    s = _SQUARE_BRACKETED_VALUE.sub(r"\1", s)
     s = _ORDINAL.sub(r"\1", s)
+    if (m := _INTEGER_MOD.match(s)) and int(m.group(2)) > 0:
+        s = str(int(m.group(1)) % int(m.group(2)))
     s = _PERCENT_WORD.sub(r"\1\\%", s)  # `25 percent`, `25 pct`: a percent sign, read either way
     m = _UNIT_WORDS.match(s)
     if m and not {w.lower().strip(".") for w in m.group(2).split()} & _NOT_UNITS:
