@@ -18,11 +18,17 @@ run records. One row per route plus the base model:
   that r1 builds on included) and wall seconds, summed over every stage the route depends on; for r1-zero, r1
   and distill beside the ceiling `train_flops_budget` and the upper bound the plan held it to (`recipes.budget`);
 - inference compute per test problem (prompt + completion tokens, and 2 N FLOPs per token);
+- with `scaling_prm`, a PRM row under the scaling row (`recipes.prm`): the PRM sweep's weighted vote at N over
+  the same samples, strict as the sweep scored its pick, lenient the same weighted vote over the lenient reading
+  (`picked`); its training compute is the labels and the PRM's training, its inference the samples' tokens plus
+  the PRM's scoring tokens (2N each: the PRM is the base model with a two-way head); pass@k, format failures and
+  tokens per completion are those of the samples it picks among;
 - a paired bootstrap 95% interval (problems resampled, `math.stats.paired_bootstrap`) of each route against
   the base and between routes, on per-problem strict accuracy averaged over seeds (lenient has none).
 
 The points of the plot: one per route and budget; total compute = training FLOPs + inference FLOPs on all
-the test problems. The scaling route gives one point per strategy and budget from its sweep.
+the test problems. The scaling route gives one point per strategy and budget from its sweep (and the PRM row from
+the PRM sweep, its training compute included).
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from ..math.stats import paired_bootstrap
-from ..math.votes import maj_at_k
+from ..math.votes import maj_at_k, weighted_vote
 from ..rewards import math_equal
 from ..rewards.lenient import lenient_answer
 from ..rewards.text import completion_text
@@ -99,6 +105,46 @@ def lenient_maj_at_k(group: list[dict], k: int) -> float | None:
     return maj_at_k(answers, [v == 1.0 for v in verdicts], k, math_equal)
 
 
+def picked(rows: list[dict], samples: list[dict]) -> dict[str, dict[str, float | None]]:
+    """Per problem id: strict and lenient accuracy of a scored vote, from a sweep's per-problem rows (`correct`:
+    its pick's strict verdict; `candidates`: each sample's text and score, in sample order) and the samples voted
+    on (their stored lenient verdicts). Lenient is the same weighted vote over what the lenient reward reads
+    (`lenient_answer`; no answer, no vote; a tie to the class seen first), right when the winning class's first
+    member scored lenient_accuracy 1.0, as `lenient_maj_at_k` reads a majority; None when a candidate is not
+    among the samples or has no lenient verdict.
+
+    >>> rows = [{"id": "a", "correct": False, "candidates": [{"text": "so 7", "score": 0.9},
+    ...          {"text": "Answer: 8", "score": 0.2}, {"text": "Answer: 8", "score": 0.3}]}]
+    >>> samples = [{"problem_id": "a", "completion": t, "breakdown": {"lenient_accuracy": v}}
+    ...            for t, v in (("so 7", 1.0), ("Answer: 8", 0.0))]
+    >>> picked(rows, samples)["a"]  # "7" weighs 0.9 against "8"'s 0.5
+    {'strict': 0.0, 'lenient': 1.0}
+    """
+    verdicts = {
+        (s["problem_id"], completion_text(s["completion"])): s.get("breakdown", {}).get("lenient_accuracy")
+        for s in samples
+    }
+    out = {}
+    for row in rows:
+        candidates = row["candidates"]
+        found = [verdicts.get((row["id"], completion_text(c["text"]))) for c in candidates]
+        lenient = None
+        if candidates and all(v is not None for v in found):
+            answers = [lenient_answer(completion_text(c["text"])) or None for c in candidates]
+            vote = weighted_vote(answers, [c["score"] or 0.0 for c in candidates], math_equal)
+            lenient = float(vote.index is not None and found[vote.index] == 1.0)
+        out[row["id"]] = {"strict": float(row["correct"]), "lenient": lenient}
+    return out
+
+
+def pick_scores(pick: dict, sweep: dict, samples: list[dict], ctx: Context) -> tuple[dict, float]:
+    """A PRM row's per-problem scores (`picked`) and its inference tokens per problem (the samples' and the
+    scorer's), read from the sweep stage's record at the row's strategy and budget."""
+    rows = read_jsonl(ctx.path(sweep["outputs"]["results"][f"{pick['strategy']}-n{pick['n']}"]))
+    found = next(r for r in sweep["outputs"]["rows"] if (r["strategy"], r["n"]) == (pick["strategy"], pick["n"]))
+    return picked(rows, samples), found["prompt_tokens"] + found["completion_tokens"] + found["scorer_tokens"]
+
+
 def spread(values: list[float | None]) -> dict:
     """Mean, population std and the values per seed (None where a value is not defined)."""
     if not values or any(v is None for v in values):
@@ -128,7 +174,11 @@ def route_row(spec: dict, ctx: Context, problem_ids: list[str]) -> tuple[dict, l
     for seed_spec in spec["seeds"]:
         record = ctx.records[seed_spec["eval"]]
         samples = read_jsonl(ctx.path(record["outputs"]["samples"]))
-        scores = per_problem(samples, spec.get("vote"))
+        if "pick" in spec:
+            scores, per = pick_scores(spec["pick"], ctx.records[seed_spec["sweep"]], samples, ctx)
+        else:
+            scores = per_problem(samples, spec.get("vote"))
+            per = sum(s["prompt_tokens"] + s["completion_tokens"] for s in samples) / len(problem_ids)
         by_problem.append([scores[pid]["strict"] for pid in problem_ids])
         strict.append(statistics.fmean(by_problem[-1]))
         values = [scores[pid]["lenient"] for pid in problem_ids]
@@ -137,7 +187,6 @@ def route_row(spec: dict, ctx: Context, problem_ids: list[str]) -> tuple[dict, l
         f, w = stage_compute(ctx, seed_spec["train"])
         flops.append(f)
         walls.append(w)
-        per = sum(s["prompt_tokens"] + s["completion_tokens"] for s in samples) / len(problem_ids)
         parameters = json.loads((ctx.path(seed_spec["eval"]) / "run.json").read_text())["model"]["parameters"] or 0
         tokens.append(per)
         inference.append(2.0 * parameters * per)
@@ -205,7 +254,7 @@ def points(config: dict, rows: list[dict], ctx: Context, problems: int) -> list[
         }
         for r in rows
     ]
-    for spec in config["routes"]:
+    for spec, row in zip(config["routes"], rows):
         sweeps = [s["sweep"] for s in spec["seeds"] if s.get("sweep")]
         if not sweeps:
             continue
@@ -220,7 +269,7 @@ def points(config: dict, rows: list[dict], ctx: Context, problems: int) -> list[
                 {
                     "route": spec["route"],
                     "budget": f"{strategy}@{n}",
-                    "compute_flops": 2.0 * (parameters or 0) * tokens * problems,
+                    "compute_flops": row["train_flops"] + 2.0 * (parameters or 0) * tokens * problems,
                     "accuracy": statistics.fmean(r["accuracy"] for r in found),
                 }
             )

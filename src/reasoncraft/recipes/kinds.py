@@ -4,8 +4,8 @@ A kind is `kind(config, inputs, out, ctx, name) -> outputs`: `config` is the sta
 maps a role to an upstream stage's outputs, `out` is the stage's folder and `ctx` the recipe's `Context`.
 Outputs are plain data saved in stage.json; paths in them are relative to the recipe folder. No kind samples,
 scores or trains by itself: evaluation is `evaluate.run_eval`, the sweep `scaling.sweep.run_scale`, training
-`train.grpo.train_grpo` and `train.sft.train_sft`, data `data.distill.run_distill`; the general replies are
-one `Backend.generate` call of the base model.
+`train.grpo.train_grpo`, `train.sft.train_sft` and `train.prm.train_prm`, data `data.distill.run_distill` and
+`data.step_labels.run_step_labels`; the general replies are one `Backend.generate` call of the base model.
 """
 
 from __future__ import annotations
@@ -21,11 +21,14 @@ from ..config import ConfigError
 from ..data.column_addition import ColumnAdditionTeacher
 from ..data.distill import DistillConfig, make_teacher, run_distill
 from ..data.pipeline import write_jsonl_atomic
+from ..data.step_labels import LABELS_NAME, StepLabelConfig, prompt_text, read_labels, run_step_labels
 from ..eval_config import EvalConfig
 from ..evaluate import run_eval
 from ..record import RunRecord, count_parameters
 from ..scaling.sweep import ScaleConfig, run_scale
+from ..tasks import get_task
 from ..train.grpo_config import GRPOConfig
+from ..train.prm_config import PRMConfig
 from ..train.sft_config import SFTConfig
 from .comparison import write_comparison
 from .stages import Context, StageOutputTooSmall
@@ -41,8 +44,9 @@ def _model(config: dict, inputs: dict, ctx: Context) -> str:
 def engine_config(
     kind: str, config: dict, *, model: str, out: Path, cache_dir: Path, device: str | None, datasets: list | None = None
 ) -> Any:
-    """The config object a stage's engine is given (EvalConfig, ScaleConfig, GRPOConfig, SFTConfig, DistillConfig),
-    checked by that config's own rules; `model` is the stage's starting model (or teacher)."""
+    """The config object a stage's engine is given (EvalConfig, ScaleConfig, GRPOConfig, SFTConfig, DistillConfig,
+    StepLabelConfig, PRMConfig), checked by that config's own rules; `model` is the stage's starting model (or
+    teacher, or labelling policy); `datasets` are an SFT stage's data files or a PRM stage's label files."""
     settings = {
         k: v for k, v in config.items() if k not in ("model", "general_share", "min_examples", "fix", "layout_solver")
     }
@@ -58,6 +62,10 @@ def engine_config(
         )
     if kind == "distill":
         return DistillConfig(**{**settings, "teacher": model}, out_dir=str(out), device=device)
+    if kind == "step-labels":
+        return StepLabelConfig(policy=model, out_dir=str(out), device=device, **settings)
+    if kind == "prm":
+        return PRMConfig(model=model, labels=datasets or [], out_dir=str(out), save_steps=-1, device=device, **settings)
     raise ValueError(f"stage kind {kind!r} has no engine config")
 
 
@@ -81,12 +89,16 @@ def evaluate_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: st
 
 
 def scale_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str) -> dict:
-    """The inference-time sweep (`reasoncraft scale`) on the stage's model: accuracy and tokens per budget."""
+    """The inference-time sweep (`reasoncraft scale`) on the stage's model: accuracy and tokens per budget, and
+    each strategy and budget's per-problem results (`results`). A `scorer` input (a trained PRM) is its scorer."""
+    if "scorer" in inputs:
+        config = {**config, "scorer": str(ctx.path(inputs["scorer"]["model"]))}
     scale_config = engine_config(
         "scale", config, model=_model(config, inputs, ctx), out=out, cache_dir=ctx.cache_dir, device=ctx.device
     )
     summary = run_scale(scale_config)
-    return {"rows": summary["rows"], "table": ctx.rel(out / "table.md")}
+    results = {path.stem: ctx.rel(path) for path in sorted((out / "results").glob("*/test/*.jsonl"))}
+    return {"rows": summary["rows"], "table": ctx.rel(out / "table.md"), "results": results}
 
 
 def grpo_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str) -> dict:
@@ -161,6 +173,56 @@ def distill_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str
     return {"sft": ctx.rel(out / "sft.jsonl"), "kept": kept, "flops": flops, "teacher": distill_config.teacher}
 
 
+def step_labels_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str) -> dict:
+    """Monte Carlo step labels (`reasoncraft step-labels`) of the base model's solutions to train problems. Its
+    FLOPs (2N per token: every solution's prompt and completion, every rollout's) are counted here, as the data
+    engine's are, since the labeller's run record holds tokens without the model's size. Stops the recipe when no
+    step is labelled good: a PRM would learn a constant."""
+    from ..backends.hf import HFBackend  # lazy: torch
+
+    where = {"out": out, "cache_dir": out, "device": ctx.device}
+    label_config = engine_config("step-labels", config, model=config["model"], **where)
+    backend = HFBackend.from_name(label_config.policy, device=ctx.device)
+    report = run_step_labels(label_config, backend=backend, log=_quiet(ctx.log))
+    task = get_task(label_config.task, **label_config.task_options)
+    problems = task.problems(label_config.split, label_config.problems)
+    prompts = sum(len(backend.encode(prompt_text(backend, task.prompt(p, label_config.template)))) for p in problems)
+    tokens = label_config.solutions * prompts + report["solution_tokens"]
+    tokens += report["rollout_prompt_tokens"] + report["rollout_completion_tokens"]
+    records = read_labels(out / LABELS_NAME).values()
+    good = sum(label == 1 for r in records for label in r["hard"])
+    if not good:
+        raise StageOutputTooSmall(
+            name,
+            f"no step labelled good in {report['solutions']} solutions ({report['solutions_correct']} correct, "
+            f"{report['rollouts']} rollouts)",
+            "score rollouts more leniently (prm_label_reward=lenient_accuracy on numeric answers), label more "
+            "(prm_problems, prm_solutions, prm_rollouts), or use a task the base model sometimes solves",
+        )
+    return {
+        "labels": ctx.rel(out / LABELS_NAME),
+        "solutions": report["solutions"],
+        "correct": report["solutions_correct"],
+        "steps": report["steps"],
+        "good_steps": good,
+        "rollouts": report["rollouts"],
+        "flops": 2.0 * count_parameters(backend.model) * tokens,
+    }
+
+
+def prm_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str) -> dict:
+    """PRM training (`reasoncraft train prm`) of the base model on the `labels` input's step labels; the trained
+    reward model in model/ (`scorers.load_scorer` reads it)."""
+    from ..train.prm import train_prm  # lazy: torch
+
+    labels = [str(ctx.path(inputs["labels"]["labels"]))]
+    prm_config = engine_config(
+        "prm", config, model=config["model"], out=out, cache_dir=out, device=ctx.device, datasets=labels
+    )
+    summary = train_prm(prm_config, log=_quiet(ctx.log))
+    return {"model": ctx.rel(out / "model"), "examples": summary.get("examples"), "held_out": summary.get("held_out")}
+
+
 def _teacher(config: Any, layout: str, make_teacher: Callable[[Any], Any]) -> Any:
     if config.teacher == "column-addition":
         return ColumnAdditionTeacher(layout)
@@ -216,5 +278,7 @@ KINDS: dict[str, Callable[..., dict]] = {
     "sft": sft_stage,
     "distill": distill_stage,
     "general": general_stage,
+    "step-labels": step_labels_stage,
+    "prm": prm_stage,
     "compare": compare_stage,
 }

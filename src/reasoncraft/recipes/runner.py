@@ -27,6 +27,7 @@ from ..tasks import get_task
 from .budget import ModelSizes, check_budget, plan_budget
 from .compare import plan
 from .kinds import KINDS
+from .prm import PICK
 from .schedule import run_stages
 from .settings import BUDGETED, HARDWARE, RECIPES, RecipeConfig
 from .stages import Stage, check_order, read_stage, shares_cache, stage_key
@@ -37,6 +38,9 @@ from .stages import Stage, check_order, read_stage, shares_cache, stage_key
 # token (88-104 non-padding tokens/s), loading the model, scoring one sample. On a loaded machine expect more:
 # at load ~8 the quick preset's first evaluation took 511 s against its 57 s estimate (docs/recipes.md).
 SECONDS = {"token": 0.006, "grpo_token": 0.016, "sft_token": 0.011, "load": 10.0, "score": 0.005}
+# Step prefixes rolled out per solution of the default model on sums (benchmarks/prm.py: 100 for 512 solutions, at
+# 1.2 steps per solution): the labelling run's measured 352 s (128 x 4 x K=4, 48 tokens, load 7-8) against ~275 s.
+PREFIXES_PER_SOLUTION = 0.2
 
 
 def estimate(stage: Stage, c: RecipeConfig) -> float | None:
@@ -48,6 +52,9 @@ def estimate(stage: Stage, c: RecipeConfig) -> float | None:
         return SECONDS["load"] + k["limit"] * k["samples"] * SECONDS["score"]
     if stage.kind == "evaluate":
         return SECONDS["load"] + k["limit"] * k["samples"] * k["max_new_tokens"] * SECONDS["token"]
+    if stage.kind == "scale" and "scorer" in stage.inputs and set(k["strategies"]) <= {"best-of-n", PICK}:
+        # the draw is the rules sweep's (cached); the PRM reads every sample once: a forward ~ a third of training
+        return 2 * SECONDS["load"] + k["limit"] * k["max_n"] * k["max_new_tokens"] * SECONDS["sft_token"] / 3
     if stage.kind == "scale":
         n = k["max_n"]
         once = sum(1 for name in k["strategies"] if name in ("greedy", "cot", "direct"))  # beside the pooled draw
@@ -62,6 +69,12 @@ def estimate(stage: Stage, c: RecipeConfig) -> float | None:
         return 2.0 if solver else SECONDS["load"] + k["limit"] * k["k"] * k["max_new_tokens"] * SECONDS["token"]
     if stage.kind == "general":
         return SECONDS["load"] + k["prompts"] * k["max_new_tokens"] * SECONDS["token"]
+    if stage.kind == "step-labels":  # each solution, plus K rollouts from its ~0.2 step prefixes (the default model)
+        drawn = k["problems"] * k["solutions"] * (1 + PREFIXES_PER_SOLUTION * k["rollouts"])
+        return SECONDS["load"] + drawn * k["max_new_tokens"] * SECONDS["token"]
+    if stage.kind == "prm":  # a question and solution ~ 24 + 0.75 max_new_tokens tokens (measured: 563 s vs 608 s)
+        labelled = c.prm_problems * c.prm_solutions * 0.9  # eval_fraction 0.1 held out
+        return SECONDS["load"] + k["epochs"] * labelled * (24 + 0.75 * c.max_new_tokens) * SECONDS["sft_token"]
     return 1.0
 
 
@@ -164,7 +177,8 @@ def prepare(recipe: str, config: RecipeConfig, sizes: ModelSizes | None = None) 
         get_template(config.template)
     except (KeyError, ValueError) as exc:
         raise ConfigError(f"template: {exc}") from None
-    splits = ["test", *(["train"] if set(routes) - {"scaling"} else [])]  # every route but scaling trains
+    prm = config.scaling_prm and "scaling" in routes
+    splits = ["test", *(["train"] if set(routes) - {"scaling"} or prm else [])]  # every route but scaling trains
     for split in splits:
         try:
             found = task.problems(split, 1)
@@ -172,6 +186,14 @@ def prepare(recipe: str, config: RecipeConfig, sizes: ModelSizes | None = None) 
             raise ConfigError(f"task: {config.task!r}, {split} split: {exc}") from None
         if not found:
             raise ConfigError(f"task: {config.task!r} has no {split} problems: give a task with a {split} split")
+    if prm and config.prm_label_reward:
+        try:
+            get_task(config.task, reward=config.prm_label_reward)
+        except (TypeError, KeyError, ValueError) as exc:
+            raise ConfigError(
+                f"prm_label_reward: task {config.task!r} does not take another reward ({exc}): set prm_label_reward="
+                "null to score the rollouts with the task's own reward (a user task states it in its YAML)"
+            ) from None
     teacher = config.cold_start_teacher
     fixed = ("r1-zero", "solver")
     if "r1" in routes and teacher not in fixed and not config.cold_start_base_url and not _loadable(teacher):

@@ -5,11 +5,16 @@ verifier, which never sees the gold answer; budget forcing where the preset list
 then an evaluation with N samples per problem at the same temperature (the same completions, through the
 shared cache), whose majority vote (maj@N) is the route's row in the comparison and whose pass@k / maj@k
 curves are recomputable from samples.jsonl.
+
+With `scaling_prm: true`, a process reward model of the route's own (`recipes.prm`): step labels on the task's
+train split, PRM training, and a second sweep scored by it, whose PRM-weighted best-of-N is a row of its own in
+the comparison, beside majority vote, paying for its labels and training.
 """
 
 from __future__ import annotations
 
 from .common import evaluation
+from .prm import prm_stages
 from .settings import RecipeConfig
 from .stages import Stage
 
@@ -35,4 +40,7 @@ def stages(c: RecipeConfig, seed: int) -> tuple[list[Stage], dict]:
         about=f"sweep {', '.join(c.scaling_strategies)} at n = 1..{c.scaling_max_n}",
     )
     sampled = evaluation(c, f"scaling/seed{seed}/eval", samples=c.scaling_max_n, seed=seed)
-    return [sweep, sampled], {"eval": sampled.name, "sweep": sweep.name}
+    if not c.scaling_prm:
+        return [sweep, sampled], {"eval": sampled.name, "sweep": sweep.name}
+    prm = prm_stages(c, seed, sweep)
+    return [sweep, sampled, *prm], {"eval": sampled.name, "sweep": sweep.name, "prm_sweep": prm[-1].name}

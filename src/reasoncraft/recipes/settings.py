@@ -32,11 +32,13 @@ from typing import Any
 
 from ..config import ConfigError, need
 from ..config import help_field as _h
+from ..rewards import get_reward
 from .task_defaults import task_defaults
 
 ROUTES = ("scaling", "r1-zero", "r1", "distill")
-BUDGETED = ("r1-zero", "r1", "distill")  # the routes held to train_flops_budget (scaling trains nothing)
+BUDGETED = ("r1-zero", "r1", "distill")  # held to train_flops_budget (scaling trains nothing, or its own PRM)
 RECIPES = (*ROUTES, "compare")
+AGGREGATIONS = ("last", "min", "prod")  # of a PRM's step scores (scaling.ScaleConfig.aggregation)
 SOLVER_TEACHERS = {"arith-sum-": "column-addition", "countdown-": "countdown-dfs-shortcut"}
 
 _QUICK: dict[str, Any] = {}  # the defaults are the quick preset
@@ -125,6 +127,28 @@ class RecipeConfig:
     scaling_max_n: int = _h("Largest budget N of the scaling route (budgets 1, 2, 4, ... N).", 8)
     scaling_temperature: float = _h("Sampling temperature of the scaling route.", 0.7)
     scaling_scorer: str = _h("Verifier of best-of-N: rules (never sees the gold answer) or a reward model.", "rules")
+    # the scaling route's own PRM (recipes.prm): off by default, so the presets and their stages do not change
+    scaling_prm: bool = _h(
+        "Train a process reward model on the task's train split (Monte Carlo step labels from the base model, then "
+        "`train prm`) and add a sweep that scores with it: PRM-weighted best-of-N, and beam search or DVTS where "
+        "scaling_strategies lists them. Its labelling and training count as the scaling route's training compute.",
+        False,
+    )
+    prm_problems: int = _h("Train problems the step labels are made on (the first ones of the train split).", 128)
+    prm_solutions: int = _h("Solutions the base model samples per labelled problem.", 4)
+    prm_rollouts: int = _h("K: rollouts from each step prefix (a step's soft label: the share reaching the answer).", 4)
+    prm_max_steps: int = _h("Steps labelled per solution at most (later prefixes are not rolled out).", 4)
+    prm_label_reward: str | None = _h(
+        "Reward that scores the rollouts (a reasoncraft.rewards name); None: the task's own. lenient_accuracy (the "
+        "last number) made the measured PRM on sums (benchmarks/prm.py); a strict reward made one worse than chance.",
+        None,
+    )
+    prm_label_kind: str = _h("PRM targets: soft (the share of rollouts reaching the answer) or hard (any do).", "soft")
+    prm_epochs: float = _h("Passes of PRM training over the labelled solutions.", 2.0)
+    prm_batch_size: int = _h("Labelled solutions per PRM optimizer step (in micro-batches of up to 8).", 16)
+    prm_learning_rate: float = _h("PRM learning rate (cosine schedule).", 5e-5)
+    prm_lora_r: int = _h("LoRA rank of PRM training (0: full fine-tuning, as measured).", 0)
+    prm_aggregation: str = _h("How a solution's step scores become one score: last, min or prod.", "last")
     # RL (r1-zero, and r1's RL stages)
     rl_rewards: list[str] = _h(
         "Rewards of r1-zero (accuracy and format; the quick preset: strict and lenient accuracy, as the quickstart).",
@@ -231,6 +255,31 @@ class RecipeConfig:
                 f"rl_reward_weights needs one weight per reward of rl_rewards: got {len(self.rl_reward_weights)} "
                 f"for {len(self.rl_rewards)}",
             )
+        self._check_prm()
+
+    def _check_prm(self) -> None:
+        """The prm_* keys, checked whether or not scaling_prm is on (a bad value is a mistake either way)."""
+        for name in ("prm_problems", "prm_solutions", "prm_rollouts", "prm_max_steps", "prm_batch_size"):
+            need(getattr(self, name) >= 1, f"{name} must be >= 1: got {getattr(self, name)}")
+        need(self.prm_lora_r >= 0, f"prm_lora_r must be >= 0 (0: full fine-tuning): got {self.prm_lora_r}")
+        need(self.prm_epochs > 0, f"prm_epochs must be > 0: got {self.prm_epochs}")
+        need(self.prm_learning_rate > 0, f"prm_learning_rate must be > 0: got {self.prm_learning_rate}")
+        kind = self.prm_label_kind
+        need(kind in ("soft", "hard"), f"prm_label_kind must be soft or hard: got {kind!r}")
+        need(
+            self.prm_aggregation in AGGREGATIONS,
+            f"prm_aggregation must be one of {', '.join(AGGREGATIONS)}: got {self.prm_aggregation!r}",
+        )
+        if self.prm_label_reward is not None:
+            try:
+                get_reward(self.prm_label_reward)
+            except (KeyError, ValueError) as exc:
+                raise ConfigError(f"prm_label_reward: {exc.args[0]}; or null for the task's own reward") from None
+        need(
+            not self.scaling_prm or self.scaling_temperature > 0,
+            "scaling_prm: step labels need different samples, so scaling_temperature must be > 0: got "
+            f"{self.scaling_temperature}",
+        )
 
     @property
     def solver(self) -> str | None:
