@@ -191,3 +191,6 @@ def test_cold_start_recipe_runs_with_an_in_process_teacher_folder(tmp_path):
     assert filtering["input"] == 6 and filtering["kept"] + sum(filtering["dropped"].values()) == 6
     run = json.loads((tmp_path / "run" / "run.json").read_text())
     assert run["cost"] == pytest.approx(1.5 * generation["completion_tokens"] / 1e6)
+    parameters = sum(p.numel() for p in model.parameters())  # a model teacher's FLOPs: 2 N per token drawn
+    drawn = generation["prompt_tokens"] + generation["completion_tokens"]
+    assert run["flops_estimate"] == pytest.approx(2.0 * parameters * drawn) and drawn > 0

@@ -201,6 +201,19 @@ def test_the_command_writes_labels_report_and_run_record(tmp_path):
     assert (out / "config.yaml").exists() and json.loads((out / "run.json").read_text())["command"] == "step-labels"
 
 
+def test_an_in_process_policy_records_its_flops(tmp_path):
+    """run.json counts 2 N FLOPs per prompt and completion token of an in-process policy (the recipes sum it)."""
+    model, tokenizer = tiny_model("llama", seed=3)
+    backend = HFBackend(model, tokenizer, model_id="tiny")
+    config = StepLabelConfig(problems=2, solutions=1, rollouts=2, max_new_tokens=6, out_dir=str(tmp_path / "labels"))
+    run_step_labels(config, backend=backend, log=lambda m: None)
+    run = json.loads((tmp_path / "labels" / "run.json").read_text())
+    parameters = sum(p.numel() for p in model.parameters())
+    assert run["model"]["parameters"] == parameters
+    tokens = run["tokens"]["prompt"] + run["tokens"]["completion"]
+    assert tokens > 0 and run["flops_estimate"] == pytest.approx(2.0 * parameters * tokens)
+
+
 def _labels(folder) -> dict:
     return {k: (r["steps"], r["hard"], r["soft"]) for k, r in read_labels(folder / "labels.jsonl").items()}
 

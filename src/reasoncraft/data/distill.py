@@ -26,7 +26,7 @@ from ..backends import SamplingParams
 from ..config import ConfigError, anchor_model, config_dict, save_config
 from ..config import help_field as _h
 from ..models import CATALOGUE, catalogue_folder
-from ..record import Price, RunRecord
+from ..record import Price, RunRecord, count_parameters
 from ..tasks import get_task
 from .countdown import CountdownSearchTeacher
 from .decontam import Decontaminator, eval_sets_from_tasks
@@ -164,7 +164,8 @@ def run_distill(
         config.price_per_hour, config.price_per_million_prompt_tokens, config.price_per_million_completion_tokens
     )
     record = RunRecord("distill", config_dict(config), out, price=price)
-    record.set_model(teacher.model_id)
+    model = getattr(teacher, "model", None)  # a model teacher: FLOPs from its size; a solver or server: none known
+    record.set_model(teacher.model_id, None, count_parameters(model) if hasattr(model, "parameters") else None)
     tokenizer = getattr(teacher, "tokenizer", None)
     if count_tokens is None and config.count_tokens_with:
         tokenizer = load_tokenizer(config.count_tokens_with)

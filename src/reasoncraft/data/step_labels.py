@@ -52,7 +52,7 @@ from ..config import ConfigError, config_dict, need, save_config
 from ..config import help_field as _h
 from ..math.steps import split_steps
 from ..models import CATALOGUE
-from ..record import RunRecord
+from ..record import RunRecord, count_parameters
 from ..samples import CompletionCache, JsonlStore, ScoredSample, sample_key
 from ..sampling import sample_and_score
 from ..scorers.rules import step_verdict
@@ -442,7 +442,8 @@ def run_step_labels(config: StepLabelConfig, *, backend: Any = None, log: Callab
     if backend is None:
         backend = _policy_backend(config)
     record = RunRecord("step-labels", config_dict(config), out)
-    record.set_model(backend.model_id)
+    model = getattr(backend, "model", None)  # in-process: FLOPs counted from its size; a server's are unknown
+    record.set_model(backend.model_id, None, count_parameters(model) if hasattr(model, "parameters") else None)
     sampling = SamplingParams(
         temperature=config.temperature, top_p=config.top_p, max_new_tokens=config.max_new_tokens, seed=config.seed
     )
