@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..tasks import get_task
+
 # the sums family keeps the quickstart's rewards (the lenient one half-weighted), as the quick preset does
 _FAMILY_REWARDS: dict[str, tuple[list[str], list[float] | None]] = {
     "arith-sum-": (["accuracy", "gsm8k_accuracy"], [1.0, 0.5]),
@@ -45,8 +47,6 @@ def task_defaults(values: Mapping[str, Any], default_task: str) -> dict[str, Any
     A task that cannot be loaded here (a missing user file) adds nothing: the run's own checks name the
     problem before any compute.
     """
-    from ..tasks import get_task
-
     name = values.get("task", default_task)
     try:
         task = get_task(name)
