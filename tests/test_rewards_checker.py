@@ -16,6 +16,7 @@ CASES = Path(__file__).parent / "fixtures" / "checker_cases"
 CASE_FILES = ("mathverify", "others", "nemo_skills", "inspect_ai", "more_sources", "other_languages")  # later: 3-6
 NEW_HELDOUT = "new_heldout"  # eighth session: four more sources; examined in the ninth, so now in-sample
 HELDOUT9 = "heldout9"  # ninth session: nine more sources, split by seed 20 into dev and held-out halves
+HELDOUT9B = "heldout9b"  # ninth session, second helper: three more sources, all held out, never fixed against
 ATTACKS = {
     "tower10": r"\boxed{10^{10^{10^{10}}}}",
     "tower5": "5^{5^{5^{5^5}}}",
@@ -63,7 +64,7 @@ def load_cases(name: str) -> tuple[dict, list[dict]]:
 def case_verdicts():
     """Every case of both files, checked in one batch as raw texts (answer extracted first)."""
     out = {}
-    for name in (*CASE_FILES, NEW_HELDOUT, HELDOUT9):
+    for name in (*CASE_FILES, NEW_HELDOUT, HELDOUT9, HELDOUT9B):
         _, cases = load_cases(name)
         out[name] = list(zip(cases, text_verdicts([(c["gold"], c["candidate"]) for c in cases])))
     return out
@@ -164,13 +165,38 @@ def test_ninth_session_set(case_verdicts):
     Math_reasoning_rl): rules were written against the dev half only. Measured with a worker deadline long
     enough for the load (load 4-6 on 2 cores, niced): dev 0.898 -> 1.000 (59), held-out 0.851 -> 0.851
     (47), 0 false positives before and after; Math-Verify direct 0.644 and 0.617 with 7 false positives.
-    Floors leave one pair for a time-out under load. Counts only in the messages."""
+    A second helper then opened the held-out half's seven wrong pairs and wrote rules for their kinds (so
+    it is in-sample now): held-out 0.979 (46/47; the one left is a convention of its source). Floors
+    leave one pair for a time-out under load. Counts only in the messages."""
     rows = case_verdicts[HELDOUT9]
-    for split, floor in (("dev", 0.98), ("heldout", 0.82)):
+    for split, floor in (("dev", 0.98), ("heldout", 0.95)):
         agreement, wrong, false_positives = _score([r for r in rows if r[0]["split"] == split])
         n_wrong, n_false_positives = len(wrong), len(false_positives)
         assert n_false_positives == 0, f"{split}: {n_false_positives} false positives"
         assert agreement >= floor, f"{split} agreement {agreement:.3f} ({n_wrong} wrong)"
+
+
+def test_second_ninth_session_set_names_its_sources_and_is_all_held_out():
+    header, cases = load_cases(HELDOUT9B)
+    sources = [v for v in header["_header"].values() if isinstance(v, dict) and "repository" in v]
+    assert len(sources) == 3 and all(len(s["commit"]) == 40 and s["licence"] for s in sources)
+    assert {c["split"] for c in cases} == {"heldout"} and header["n"] == header["heldout"] == len(cases) >= 40
+    assert {c["source"] for c in cases} == {s["repository"] for s in sources}
+    assert {c["label_source"] for c in cases} == {"test"}
+
+
+def test_second_ninth_session_set(case_verdicts):
+    """heldout9b.jsonl (isaacphysics/equality-checker, lm-evaluation-harness, ZeroEval), gathered and scored
+    before the rules of the helper that built it were written, and never fixed against. Measured (load ~2,
+    niced): 0.691 before (56/81, scored once under a heavier load, 6 time-outs), 0.704 (57/81) for the same
+    code rerun beside the new one, 0.728 after (59/81); 1 false positive before and after (`4343_0` read as
+    4343, a subscript dropped). The floor leaves two pairs for time-outs under load (several of its formulas
+    are slow for sympy), and the one known false positive is allowed until its kind is fixed; a second fails
+    the test. Counts only in the messages."""
+    agreement, wrong, false_positives = _score(case_verdicts[HELDOUT9B])
+    n_wrong, n_false_positives = len(wrong), len(false_positives)
+    assert n_false_positives <= 1, f"{n_false_positives} false positives on heldout9b"
+    assert agreement >= 0.70, f"heldout9b agreement {agreement:.3f} ({n_wrong} wrong)"
 
 
 @pytest.mark.parametrize(
@@ -222,6 +248,16 @@ def test_ninth_session_set(case_verdicts):
         ("2x", r"We get \begin{align*} x(x+2) - x^2 &= 2x \end{align*}", True),  # a display environment in prose
         ("3", r"$23 \bmod 5 = 3$", True),  # a true equality whose last side is the answer; an integer remainder
         ("30", "[30 seconds]", True),  # one value in square brackets
+        # ninth session, second helper, by kind (examples made for the kind, not the fixture cases)
+        ("1-3i", "(1-i)(2-i)", True),  # exact constants of one value; i is the imaginary unit
+        ("-1", r"e^{i\pi}", True),
+        (r"\frac{1}{2}+\frac{\sqrt{3}}{2}i", r"(-1)^{\frac{1}{3}}", True),  # a power of a negative: principal value
+        (r"\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", r"\begin{pmatrix} 1 \\ 2 \end{pmatrix}", True),  # escaped twice
+        (r"\begin{pmatrix} 3 \\ -1 \end{pmatrix}", "[3, -1]", True),  # a vector given as a list
+        (r"\begin{pmatrix} 3 & -1 \end{pmatrix}", "(3, -1)", True),
+        ("f(x) = x^2 - 1", "y = x^2 - 1", True),  # a function's name or the dependent variable's
+        (r"\left(\frac{a}{b}\right)^{1/2}", r"\frac{\sqrt{a}}{\sqrt{b}}", True),  # identities for positive symbols
+        (r"\ln(x^3)", r"3\ln x", True),
         # counter-cases that must stay wrong
         ("3", "3cm", False),  # a short unit glued to a number stays a product (3cm = 3c m)
         ("19:15", r"7:15 \text{a.m.}", False),
@@ -233,6 +269,16 @@ def test_ninth_session_set(case_verdicts):
         ("x", r"We get \begin{align*} x(x+2) - x^2 &= 2x \end{align*}", False),
         ("4", r"$23 \bmod 5$", False),
         ("30", "[30, 40]", False),  # an interval, not one value
+        ("1-3i", "(1+i)(2-i)", False),
+        (r"\frac{1}{2}-\frac{\sqrt{3}}{2}i", r"(-1)^{\frac{1}{3}}", False),  # the conjugate: another branch
+        (r"\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", r"\begin{pmatrix} 2 \\ 1 \end{pmatrix}", False),
+        (r"\begin{pmatrix} 3 \\ -1 \end{pmatrix}", "[-1, 3]", False),  # entries in another order
+        (r"\begin{pmatrix} 1 & 2 \\ 3 & 4 \end{pmatrix}", "[1, 2, 3, 4]", False),  # a square matrix is no list
+        ("f(x) = x^2 - 1", "y = x^2 + 1", False),
+        ("f(x) = f(x-1) + 2", "y = f(x-1) + 2", False),  # a recurrence: the name recurs on the right
+        ("|x|", "x", False),  # an absolute value is not dropped for positive symbols
+        (r"\left(\frac{a}{b}\right)^{1/2}", r"\frac{\sqrt{b}}{\sqrt{a}}", False),
+        (r"\frac{x}{3}", "0.3333333333x", False),  # a rounded coefficient stays unequal
         ("x < 2", "-x < -2", False),
         ("x < 2", "-x > 2", False),
         (r"x < 0 \text{ or } x > 1", r"(-\infty, 0) \cup [1, \infty)", False),

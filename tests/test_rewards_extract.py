@@ -151,7 +151,9 @@ def test_cheap_verdict_decides_numbers_and_defers_expressions():
     assert cheap_verdict("1/3", "0.33") is False
     assert cheap_verdict("12", "12.") is True
     assert cheap_verdict("4", "") is False
-    assert cheap_verdict(r"\sqrt{2}", r"2^{1/2}") is None  # needs sympy
+    assert cheap_verdict(r"\sqrt{x}", r"x^{1/2}") is None  # needs sympy
+    assert cheap_verdict(r"\sqrt{2}", r"2^{1/2}") is True  # exact constants of one value (ninth session)
+    assert cheap_verdict(r"\sqrt{2}", "1.41421356") is None  # a decimal: not an exact constant
 
 
 @pytest.mark.parametrize(

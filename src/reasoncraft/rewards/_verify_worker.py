@@ -5,7 +5,8 @@ or `{"i": n, "f": reason}` on stdout, one per request, in order. Both answers ar
 Math-Verify's LaTeX extractor only: its plain-expression extractor goes through sympy's
 `parse_expr`, which evaluates Python, and model text must never be executed. The parent kills and
 respawns this process when an answer overruns its deadline; the memory limit stops one answer from
-taking the machine down with it.
+taking the machine down with it. A pair Math-Verify finds unequal gets one more check on the parsed
+expressions, never on the text: `_equal_for_positive_symbols`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ if sys.path and os.path.realpath(sys.path[0] or ".") == os.path.dirname(os.path.
 
 import json  # noqa: E402
 import logging  # noqa: E402
+import random  # noqa: E402
 
 try:
     import resource  # noqa: E402  (POSIX only: elsewhere the deadline alone holds)
@@ -46,6 +48,47 @@ class _TimeoutFlag(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if "Timeout" in record.getMessage():
             self.hit = True
+
+
+# three fixed points for the positive-symbol check: each symbol, by name order, gets a rational in [1.1, 3.1]
+_POINT_SEEDS = (0, 1, 2)
+_MAX_SYMBOLS = 32
+
+
+def _equal_for_positive_symbols(a, b) -> bool:
+    """Two expressions in the same symbols that Math-Verify found unequal are equal when they agree to
+    30 digits at three fixed positive points: identities that hold for positive quantities, such as
+    `(a/b)^{1/2} = a^{1/2}/b^{1/2}` or `\\ln(x^2) = 2\\ln x`, which sympy leaves unproved for symbols of
+    unknown sign (physics and geometry answers are written with such symbols). Decimals are read as the
+    exact rationals they spell, so a rounded coefficient (`0.3333333333x` for `x/3`) stays unequal. Left
+    out: an absolute value or sign (`|x|` is not `x`), unevaluated sums, products, integrals, limits and
+    derivatives, and anything that does not evaluate to a number (an undefined function `f(x)`)."""
+    import sympy  # heavy: main() has imported it with Math-Verify already, so this is a lookup
+
+    if not (isinstance(a, sympy.Expr) and isinstance(b, sympy.Expr)):
+        return False
+    symbols = a.free_symbols
+    if not symbols or symbols != b.free_symbols or len(symbols) > _MAX_SYMBOLS:
+        return False
+    unsafe = (sympy.Abs, sympy.sign, sympy.Sum, sympy.Product, sympy.Integral, sympy.Limit, sympy.Derivative)
+    if a.has(*unsafe) or b.has(*unsafe):
+        return False
+
+    def exact(e):
+        return e.xreplace({f: sympy.Rational(str(f)) for f in e.atoms(sympy.Float)})
+
+    a, b = exact(a), exact(b)
+    names = sorted(symbols, key=lambda s: s.name)
+    for seed in _POINT_SEEDS:
+        rng = random.Random(seed)
+        point = {s: sympy.Rational(rng.randint(1100, 3100), 1000) for s in names}
+        va, vb = a.xreplace(point).evalf(40), b.xreplace(point).evalf(40)
+        if not (va.is_number and vb.is_number):
+            return False
+        va, vb = complex(va), complex(vb)
+        if abs(va - vb) > 1e-30 * max(1.0, abs(va), abs(vb)):
+            return False
+    return True
 
 
 def main() -> None:
@@ -95,6 +138,8 @@ def main() -> None:
                 gold_cache[request["g"]] = gold
             candidate = parse_answer(request["c"])
             same = bool(gold and candidate and verify(gold, candidate, timeout_seconds=inner_timeout))
+            if not same and not flag.hit and gold and candidate:
+                same = _equal_for_positive_symbols(gold[0], candidate[0])
             reply = (
                 {"i": request["i"], "f": "math-verify time-out"}
                 if flag.hit and not same

@@ -9,7 +9,7 @@ first; nothing is evaluated.
   to 6 places (as Math-Verify rounds floats);
 - `cheap_verdict(gold, candidate)`: True / False when decided here, None when sympy is needed
   (after every rule that can say True, it asks `prose.prose_verdict` and `numeric.numeric_verdict`,
-  which can only rule a pair out).
+  which can only rule a pair out; `numeric.constants_equal` may say True first, for exact constants).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from fractions import Fraction
 from .caps import MAX_DIGITS
 from .memo import memoized
 from .normalize import _CHOICE, normalize_answer
-from .numeric import _split_top, numeric_verdict
+from .numeric import _split_top, constants_equal, numeric_verdict
 from .prose import prose_verdict
 
 __all__ = ["PlainNumber", "plain_number", "numbers_equal", "cheap_verdict"]
@@ -231,4 +231,6 @@ def cheap_verdict(gold: str, candidate: str) -> bool | None:
         return g == m.group(1)
     if prose_verdict(gold, candidate) is False:  # a sentence for a number: never worth Math-Verify's time
         return False
+    if constants_equal(g, c):  # `1+2i` and `i(2-i)`: exact constants of one value (Math-Verify reads i as a name)
+        return True
     return numeric_verdict(g, c)

@@ -53,7 +53,8 @@ _UNIT_WORDS = re.compile(
     r"^([-+]?[\d.,/]+|\\frac\{[^{}]*\}\{[^{}]*\})\s+([A-Za-z][A-Za-z.]+(?:\s+[A-Za-z.]{2,})*)(\^?\d)?$"
 )
 _NOT_UNITS = {"or", "and", "to", "not", "plus", "minus", "times", "over", "more", "less", "than", "at", "least", "most"}
-_ASSIGNMENT = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*(?!.*=)")
+# `y =`, `x_1 =`, `f(x) =` before the answer: a name for the value (its letter must not recur on the right)
+_ASSIGNMENT = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?(?:\(\s*[A-Za-z]\s*\))?\s*=\s*(?!.*=)")
 _CHOICE = re.compile(r"^\(?([A-E])\)?$")
 _MEMBERSHIP = re.compile(r"^[A-Za-z]\s*\\in\s*")
 
@@ -210,7 +211,7 @@ def normalize_answer(s: str) -> str:
         s = m.group(1)
     m = _ASSIGNMENT.match(s)
     if m and not re.search(rf"(?<![A-Za-z\\]){re.escape(s[0])}(?![A-Za-z])", s[m.end() :]):
-        s = s[m.end() :]  # y = 2x+3 -> 2x+3, but x = 2x+3 is an equation and stays
+        s = s[m.end() :]  # y = 2x+3 and f(x) = 2x+3 -> 2x+3, but x = 2x+3 and f(x) = f(x-1)+1 stay
     s = _MEMBERSHIP.sub("", s)
     s = _words_as_commas(s)
     s = _THOUSANDS_SPACED.sub(lambda m: m.group(0).replace(" ", ""), s)  # 1 000 000 is one number

@@ -19,7 +19,7 @@ import cmath
 import math
 import re
 
-__all__ = ["evaluate", "numeric_verdict"]
+__all__ = ["constants_equal", "evaluate", "numeric_verdict"]
 
 _TOKEN = re.compile(r"\s*(\d+\.\d*|\.\d+|\d+|\\[A-Za-z]+|\\[{}]|[A-Za-z]|[-+*/^(){}\[\],_!|=<>&])")
 _FUNCS = {
@@ -44,6 +44,12 @@ _MAX_MAGNITUDE = 1e100
 
 class _GiveUp(Exception):
     pass
+
+
+def _principal(z: complex) -> complex:
+    """`-(1+0j)` is `-1-0j`, and a power of it takes the branch below the cut: `(-1)^{1/3}` came out as
+    the conjugate of its principal value. A zero imaginary part is made +0 so powers take principal values."""
+    return complex(z.real, 0.0) if z.imag == 0 else z
 
 
 def _variable_value(name: str) -> float:
@@ -110,7 +116,7 @@ class _Parser:
     def unary(self) -> complex:
         if self.peek() == "-":
             self.take()
-            return -self.unary()
+            return _principal(-self.unary())
         if self.peek() == "+":
             self.take()
             return self.unary()
@@ -123,7 +129,7 @@ class _Parser:
             exponent = self.exponent()
             if abs(exponent) > 1000:
                 raise _GiveUp
-            base = base**exponent
+            base = _principal(base) ** exponent
         if self.peek() == "!":
             raise _GiveUp
         return base
@@ -191,7 +197,7 @@ class _Parser:
                 index = self.expr()
                 self.take("]")
             radicand = self.group("{", "}") if self.peek() == "{" else self.atom()
-            return radicand ** (1 / index)
+            return _principal(radicand) ** (1 / index)
         if token in _FUNCS:
             self.take()
             func = _FUNCS[token]
@@ -357,6 +363,35 @@ def _close(a: complex, b: complex, rel: float) -> bool:
 
 def _clearly_different(a: complex, b: complex) -> bool:
     return not _close(a, b, 1e-6)
+
+
+# what an exact constant may be written with besides digits and operators: commands and the letters e and i
+_CONSTANT_WORDS = re.compile(
+    r"\\(?:frac|sqrt|pi|left|right|cdot|times|" + "|".join(name[1:] for name in _FUNCS) + r")(?![A-Za-z])"
+    r"|(?<![A-Za-z\\])[ei](?![A-Za-z])"
+)
+
+
+def constants_equal(gold: str, candidate: str) -> bool:
+    """True when both answers are exact closed-form constants (no variable, no decimal point: digits,
+    `\\frac`, `\\sqrt`, `\\pi`, `e`, `i` as the imaginary unit, functions, powers) whose principal values
+    agree to 1e-12. Decimals are left out (`\\pi` vs 3.14159265358979 is a rounding, not the value), and
+    so are values over 1e6 or under 1e-6 in size, where double precision cannot tell neighbours apart.
+
+    >>> constants_equal("1+2i", "i(2-i)"), constants_equal("1+2i", "i(2+i)"), constants_equal("-1", r"e^{i\\pi}")
+    (True, False, True)
+    >>> constants_equal(r"\\pi", "3.14159265358979"), constants_equal("2x", "x+x")
+    (False, False)
+    """
+    values = []
+    for side in (gold, candidate):
+        if "." in side or re.search(r"[A-Za-z]", _CONSTANT_WORDS.sub("", side)):
+            return False
+        value = evaluate(side)
+        if value is None or cmath.isinf(value) or not 1e-6 <= abs(value) <= 1e6:
+            return False
+        values.append(value)
+    return _close(values[0], values[1], 1e-12)
 
 
 def numeric_verdict(gold: str, candidate: str) -> bool | None:

@@ -5,7 +5,8 @@ string rules (nothing is evaluated) put both sides in one spelling before any co
 
 - `plain_to_latex(s)`: `sqrt(...)`, `pi`, `inf`, `sin(...)`, `**`, `^(...)`, `*`, `<=`/`>=`/`!=`;
 - `inequality_as_interval(s)`: `-2 \\le x \\le 7` -> `[-2,7]`, `x > 5` -> `(5,\\infty)`;
-- `canonical_pair(gold, candidate)`: both of the above, applied as the checker needs them.
+- `canonical_pair(gold, candidate)`: both of the above, applied as the checker needs them, and a list
+  against a one-row or one-column matrix written as that matrix (`[0.5, 1]` for a column of two).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 from .caps import MAX_ANSWER_CHARS
 from .memo import memoized
 from .normalize import _strip_delimiters
+from .numeric import _split_top
 
 __all__ = ["plain_to_latex", "inequality_as_interval", "canonical_pair"]
 
@@ -215,6 +217,38 @@ def _plain_side(s: str) -> str:
     return plain_to_latex(_strip_delimiters(s))
 
 
+_MATRIX = re.compile(r"\\begin\{([pbvBV]?matrix)\}(.*)\\end\{\1\}", re.DOTALL)
+
+
+def _vector_cells(side: str) -> tuple[str, list[str]] | None:
+    """(environment, cells) of a matrix with one row or one column, read as its entries in order."""
+    m = _MATRIX.fullmatch(_strip_delimiters(side))
+    if m is None:
+        return None
+    rows = [row.strip() for row in m.group(2).split("\\\\")]
+    rows = [r for r in rows if r] if rows and not rows[-1] else rows  # a trailing row break
+    if len(rows) == 1:
+        return m.group(1), [cell.strip() for cell in rows[0].split("&")]
+    if all("&" not in row for row in rows):
+        return m.group(1), rows
+    return None
+
+
+def _list_as_vector(side: str, matrix: str) -> str | None:
+    """A bracketed list `[a, b]` or `(a, b)` written as the one-row or one-column `matrix` it lists the
+    entries of, when their numbers agree; None otherwise."""
+    env, cells = _vector_cells(matrix)
+    s = _strip_delimiters(side)
+    if len(s) < 2 or s[0] not in "([" or s[-1] not in ")]" or len(_split_top(s, ",")) != 1:
+        return None
+    items = [item.strip() for item in _split_top(s[1:-1], ",")]
+    if len(items) != len(cells) or len(cells) < 2 or not all(items):
+        return None
+    row = _MATRIX.fullmatch(_strip_delimiters(matrix)).group(2)
+    sep = " & " if "&" in row else " \\\\ "
+    return f"\\begin{{{env}}} {sep.join(items)} \\end{{{env}}}"
+
+
 def canonical_pair(gold: str, candidate: str) -> tuple[str, str]:
     """Both answers with plain-text math in LaTeX spelling, and a gold inequality as the interval
     it describes. A candidate inequality becomes an interval only when the gold is a relation too:
@@ -227,6 +261,11 @@ def canonical_pair(gold: str, candidate: str) -> tuple[str, str]:
     if len(gold) > MAX_ANSWER_CHARS or len(candidate) > MAX_ANSWER_CHARS:
         return gold, candidate  # over the caps: refused elsewhere, not worth rewriting
     g, c = _plain_side(gold), _plain_side(candidate)
+    # a vector given as a list: `[0.5, 1]` for a one-column matrix, entry by entry in order
+    if _vector_cells(g) is not None and (listed := _list_as_vector(c, g)) is not None:
+        return g, listed
+    if _vector_cells(c) is not None and (listed := _list_as_vector(g, c)) is not None:
+        return listed, c
     g_interval = inequality_as_interval(g)
     if g_interval is not None:
         c_interval = inequality_as_interval(c)
