@@ -194,3 +194,14 @@ def test_cold_start_recipe_runs_with_an_in_process_teacher_folder(tmp_path):
     parameters = sum(p.numel() for p in model.parameters())  # a model teacher's FLOPs: 2 N per token drawn
     drawn = generation["prompt_tokens"] + generation["completion_tokens"]
     assert run["flops_estimate"] == pytest.approx(2.0 * parameters * drawn) and drawn > 0
+    # the traces on disk (all drawn by this run) embody its tokens; a rerun draws nothing and reports the same data
+    assert (generation["data_prompt_tokens"], generation["data_completion_tokens"]) == (
+        generation["prompt_tokens"],
+        generation["completion_tokens"],
+    )
+    again = run_distill(config, log=lambda m: None)["generation"]
+    assert again["prompt_tokens"] == again["completion_tokens"] == 0 and again["records_on_disk_before"] == 6
+    assert (again["data_prompt_tokens"], again["data_completion_tokens"]) == (
+        generation["prompt_tokens"],
+        generation["completion_tokens"],
+    )

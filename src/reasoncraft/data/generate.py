@@ -56,12 +56,16 @@ class GenerationReport:
     records_written: int = 0
     records_total: int = 0
     correct: int = 0
-    prompt_tokens: int = 0
+    prompt_tokens: int = 0  # drawn by this run (what it cost)
     completion_tokens: int = 0
     failures: dict = field(default_factory=dict)
     retries: dict = field(default_factory=dict)  # error type -> retries the server client made (OpenAI backend)
     skipped_lines: int = 0
     wall_s: float = 0.0
+    # every trace of this run's keys on disk, whichever run drew it: what the data embodies, the same after a kill
+    # and rerun (a recipe counts a data stage's FLOPs from these)
+    data_prompt_tokens: int = 0
+    data_completion_tokens: int = 0
 
     def to_dict(self) -> dict:
         return dict(vars(self))
@@ -268,7 +272,10 @@ def generate_traces(
             failures=report.failures,
             on_batch=write,
         )
-    report.records_total = sum(1 for key_list in keys for key in key_list if key in existing)
+    on_disk = [existing[key] for key_list in keys for key in key_list if key in existing]
+    report.records_total = len(on_disk)
+    report.data_prompt_tokens = sum((r.get("tokens") or {}).get("prompt") or 0 for r in on_disk)
+    report.data_completion_tokens = sum((r.get("tokens") or {}).get("completion") or 0 for r in on_disk)
     report.correct = sum(
         1 for key_list in keys for key in key_list if key in existing and existing[key]["verdict"]["correct"] is True
     )

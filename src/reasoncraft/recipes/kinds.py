@@ -169,7 +169,8 @@ def distill_stage(config: dict, inputs: dict, out: Path, ctx: Context, name: str
             f"them verified correct; dropped: {dropped}",
             fix,
         )
-    flops = 2.0 * parameters * (generated["prompt_tokens"] + generated["completion_tokens"])
+    # the traces the data holds, whichever run drew them: a killed and rerun stage counts the same FLOPs
+    flops = 2.0 * parameters * (generated["data_prompt_tokens"] + generated["data_completion_tokens"])
     return {"sft": ctx.rel(out / "sft.jsonl"), "kept": kept, "flops": flops, "teacher": distill_config.teacher}
 
 
