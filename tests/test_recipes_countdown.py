@@ -19,7 +19,7 @@ from reasoncraft.recipes.runner import run_recipe
 from reasoncraft.recipes.settings import RecipeConfig
 from reasoncraft.recipes.stages import StageOutputTooSmall
 from reasoncraft.samples import read_jsonl
-from test_recipes_run import tiny_settings
+from test_recipes_run import taught_tiny_llama, tiny_settings
 
 MEMORISED = 4  # train problems the base is taught: r1's cold-start and rejection stages draw these
 
@@ -27,31 +27,15 @@ MEMORISED = 4  # train problems the base is taught: r1's cold-start and rejectio
 @pytest.fixture(scope="module")
 def countdown_base(tmp_path_factory) -> dict:
     from reasoncraft.tasks import get_task
-    from reasoncraft.testing import tiny_model
-    from reasoncraft.train.sft import train_sft
-    from reasoncraft.train.sft_config import SFTConfig
 
-    root = tmp_path_factory.mktemp("countdown")
     task = get_task("countdown-3")
     rows = [
         {"messages": [*task.prompt(p, "countdown"), {"role": "assistant", "content": f"<answer>{p.answer}</answer>"}]}
         for p in task.problems("train", limit=MEMORISED)
     ]
-    (root / "sft.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
-    model, tokenizer = tiny_model("llama")
-    config = SFTConfig(
-        model="tiny",
-        datasets=[str(root / "sft.jsonl")],
-        max_steps=200,
-        learning_rate=3e-3,
-        max_seq_length=256,
-        micro_batch_tokens=1024,
-        out_dir=str(root / "base"),
-        num_threads=1,
-        save_steps=-1,
-    )
-    train_sft(config, model=model, tokenizer=tokenizer, log=lambda message: None)
-    return {"task": "countdown-3", "model": str(root / "base" / "model")}
+    root = tmp_path_factory.mktemp("countdown")
+    model = taught_tiny_llama(root, rows, steps=200, max_seq_length=256, batch_tokens=1024)
+    return {"task": "countdown-3", "model": model}
 
 
 def countdown_settings(base: dict, out: Path, **overrides) -> RecipeConfig:

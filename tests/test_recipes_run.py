@@ -35,13 +35,33 @@ def _questions() -> list[str]:
     return sums + differences + ["What is 1 * 7?", "What is 7 * 1?"]
 
 
+def taught_tiny_llama(root: Path, rows: list[dict], steps: int, max_seq_length: int, batch_tokens: int) -> str:
+    """A tiny random llama given `steps` SFT steps (lr 3e-3) on chat `rows`; its model folder under `root`."""
+    from reasoncraft.testing import tiny_model
+    from reasoncraft.train.sft import train_sft
+    from reasoncraft.train.sft_config import SFTConfig
+
+    (root / "sft.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+    model, tokenizer = tiny_model("llama")
+    config = SFTConfig(
+        model="tiny",
+        datasets=[str(root / "sft.jsonl")],
+        max_steps=steps,
+        learning_rate=3e-3,
+        max_seq_length=max_seq_length,
+        micro_batch_tokens=batch_tokens,
+        out_dir=str(root / "base"),
+        num_threads=1,
+        save_steps=-1,
+    )
+    train_sft(config, model=model, tokenizer=tokenizer, log=lambda message: None)
+    return str(root / "base" / "model")
+
+
 @pytest.fixture(scope="module")
 def sevens_base(tmp_path_factory) -> dict:
     """A user task whose answers are all 7, and a tiny llama taught to answer "Answer: 7" (its folder)."""
     from reasoncraft.tasks import get_task
-    from reasoncraft.testing import tiny_model
-    from reasoncraft.train.sft import train_sft
-    from reasoncraft.train.sft_config import SFTConfig
 
     root = tmp_path_factory.mktemp("sevens")
     questions = _questions()
@@ -57,21 +77,8 @@ def sevens_base(tmp_path_factory) -> dict:
         {"messages": [*task.prompt(p, "arithmetic"), {"role": "assistant", "content": "Answer: 7"}]}
         for p in task.problems("train")
     ]
-    (root / "sft.jsonl").write_text("".join(json.dumps(row) + "\n" for row in data))
-    model, tokenizer = tiny_model("llama")
-    config = SFTConfig(
-        model="tiny",
-        datasets=[str(root / "sft.jsonl")],
-        max_steps=40,
-        learning_rate=3e-3,
-        max_seq_length=128,
-        micro_batch_tokens=256,
-        out_dir=str(root / "base"),
-        num_threads=1,
-        save_steps=-1,
-    )
-    train_sft(config, model=model, tokenizer=tokenizer, log=lambda message: None)
-    return {"task": str(root / "sevens.yaml"), "model": str(root / "base" / "model")}
+    model = taught_tiny_llama(root, data, steps=40, max_seq_length=128, batch_tokens=256)
+    return {"task": str(root / "sevens.yaml"), "model": model}
 
 
 def tiny_settings(base: dict, out: Path, **overrides) -> RecipeConfig:
