@@ -37,13 +37,13 @@ def test_heldout10(verdicts):
     """Scored as raw texts, as the other held-out sets are (`text_verdicts`, the answer extracted first; a
     verdict that is not True, a time-out included, counts as "not equal"). Measured once with the checker of
     the tenth session's start commit 5683421, before any rule of that session (load ~1.8, niced, 3 s
-    deadline): 0.885 (77/87), **2 false positives** (a fraction within the numeric tolerance of a different
-    one; a square root of a square taken as the bare symbol), 8 false negatives (plain-text identities with
-    `abs`, trigonometric identities, powers of powers and of a negated base, a product of square roots), 3
-    time-outs (all on pairs labelled "not equal"); Math-Verify direct 0.529 (46/87), 2 false positives. The
-    start code has false positives, so the test allows the 2 measured and fails on a third; the floor leaves
-    three pairs for time-outs under load (several polynomials are large for sympy). Counts only in messages:
-    the set stays held out."""
+    deadline): 0.885 (77/87), **2 false positives** (two different exact values, one called equal by the
+    numeric tolerance, one by a simplification that takes symbols as positive), 8 false negatives
+    (plain-text identities with `abs`, trigonometric identities, powers of powers and of a negated base, a
+    product of square roots), 3 time-outs (all on pairs labelled "not equal"); Math-Verify direct 0.529
+    (46/87), 2 false positives. The start code has false positives, so the test allows the 2 measured and
+    fails on a third; the floor leaves three pairs for time-outs under load (several polynomials are large
+    for sympy). Counts only in messages: the set stays held out."""
     cases, found = verdicts
     wrong = sum((v is True) != c["label"] for c, v in zip(cases, found))
     false_positives = sum(v is True and not c["label"] for c, v in zip(cases, found))
