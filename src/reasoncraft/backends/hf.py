@@ -1,12 +1,14 @@
 """In-process generation with a transformers model: the `hf` backend.
 
-A hand-written decoding loop instead of `model.generate`, for three reasons that matter to
+A hand-written decoding loop instead of `model.generate`, for these reasons that matter to
 reasoning workloads (many samples per prompt, lengths that vary widely):
 
 * the n samples of a prompt share one prefill: the prompt is encoded once and its KV cache is
   expanded n times (`DynamicCache.batch_repeat_interleave`), not recomputed n times;
 * a finished sequence leaves the batch (`DynamicCache.batch_select_indices`), so it stops costing
   compute; `generate` keeps decoding padding for it until the longest sample ends;
+* the cache grows in place (`kv_headroom.py`): a decode step writes one position into spare room,
+  where `DynamicCache` copies the whole cache with `torch.cat` (quadratic in the length);
 * every sample draws its randomness (one uniform per token) from its own generator, seeded by
   (seed, prompt, sample index), so
   a sample does not depend on what else shares its batch: a rerun, a resumed run, or a run with
@@ -42,6 +44,7 @@ import torch
 
 from ..models import load_model
 from .base import Completion, Prompt, SamplingParams
+from .kv_headroom import with_headroom
 
 # --- pure sampling math ---------------------------------------------------------------------------
 
@@ -243,6 +246,7 @@ class HFBackend:
             cache.batch_repeat_interleave(n)
             logits = logits.repeat_interleave(n, dim=0)  # (P*n, V)
             mask = mask.repeat_interleave(n, dim=0)  # (P*n, L)
+        cache = with_headroom(cache)  # decode writes one position per step instead of copying the cache
         rows = [
             _Row(p, i, None if sampling.greedy else self._generator(sample_seed(sampling.seed, ids, i)))
             for p, ids in enumerate(prompt_ids)
