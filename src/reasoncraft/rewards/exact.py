@@ -27,6 +27,7 @@ from .prose import prose_verdict
 __all__ = ["PlainNumber", "plain_number", "numbers_equal", "cheap_verdict"]
 
 _BASE_NUMBER = re.compile(r"([0-9A-Za-z]+)_\{?(\d+)\}?")
+_NUMERAL_IN_BASE = re.compile(r"(\d[0-9A-Za-z]*)_\{?(\d+)\}?")  # `1011_2`, `4343_{6}`: digits first
 _LOWER_CHOICE = re.compile(r"\(?[a-e]\)?")
 # `(C) 42`: a letter, then its choice's text; never `(C) or (D)`, `(C), (D)`: a hedge between letters
 _CHOICE_THEN_TEXT = re.compile(r"\s*\(([A-E])\)\s+(?!(?:or|and)\b)[^\s,;]")
@@ -178,6 +179,38 @@ def _clock(s: str) -> tuple[int, bool] | None:
     return hour * 3600 + int(m.group(2)) * 60 + int(m.group(3) or 0), bool(m.group(3) or half)
 
 
+def _numeral_value(digits: str, base: str) -> int | None:
+    """The value of `digits` in `base`, or None when that cannot be a numeral (base 0, 1 or over 36; a digit
+    not below the base: `4343_0`, `19_8`)."""
+    b = int(base)
+    if not 2 <= b <= 36:
+        return None
+    try:
+        return int(digits, b)
+    except ValueError:
+        return None
+
+
+def _base_verdict(g: str, c: str) -> bool | None:
+    """A subscript on a number names its base, and the base must match: two numerals are equal when their
+    bases and values are (`1011_2` = `01011_{2}`, never `1011_3`); a numeral against a plain number is equal
+    only when the number writes the same digits (the base dropped: `52_8` and `52`, never its decimal value
+    42 nor `52.0`); a subscript that cannot be a base (`4343_0`) makes no number, so only the same spelling
+    (decided before) equals it. None when neither side is a number with a subscript."""
+    g_base, c_base = _NUMERAL_IN_BASE.fullmatch(g), _NUMERAL_IN_BASE.fullmatch(c)
+    if g_base is None and c_base is None:
+        return None
+    if g_base is not None and c_base is not None:
+        g_value, c_value = _numeral_value(*g_base.groups()), _numeral_value(*c_base.groups())
+        return g_value is not None and g_value == c_value and int(g_base.group(2)) == int(c_base.group(2))
+    numeral, other = (g_base, c) if g_base is not None else (c_base, g)
+    if plain_number(other) is None:
+        return None  # an expression: left to the rules below
+    if _numeral_value(*numeral.groups()) is None:
+        return False
+    return other.lstrip("+").lstrip("0") == numeral.group(1).lstrip("0")
+
+
 def cheap_verdict(gold: str, candidate: str) -> bool | None:
     """True or False when decidable without sympy, else None.
 
@@ -189,6 +222,8 @@ def cheap_verdict(gold: str, candidate: str) -> bool | None:
         return False
     if g == c:
         return True
+    if (by_base := _base_verdict(g, c)) is not None:  # `1011_2`, `4343_0`: a subscript on a number is a base
+        return by_base
     g_clock, c_clock = _clock(gold), _clock(candidate)
     if g_clock and c_clock and (g_clock[1] or c_clock[1]):  # `20:34` = `20:34:00` = `08:34 P.M.`
         return g_clock[0] == c_clock[0]
