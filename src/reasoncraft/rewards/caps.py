@@ -21,10 +21,13 @@ MAX_EXPONENT = 10_000  # largest integer literal allowed inside an exponent
 
 
 _LONG_NUMBER = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
-_LARGE_FACTORIAL = re.compile(r"\d{4,}\s*!|\\(?:Gamma|factorial)")
+_LARGE_FACTORIAL = re.compile(r"\d{4,}\s*\)?\s*!|\\(?:Gamma|factorial)")  # `(10000)!` too
 _EXPONENT_TOKEN = re.compile(r"-?\d+(?:\.\d+)?|\\?[A-Za-z]+|.")
 _INTEGER = re.compile(r"\d+")
-_CODE_LIKE = re.compile(r"__|\bimport\b|\blambda\b|\beval\s*\(|\bexec\s*\(|\bos\.system|\bsubprocess\b")
+# `lambda x: ...` is code; `lambda` or `\lambda` without a colon after its parameters is the Greek letter
+_CODE_LIKE = re.compile(
+    r"__|\bimport\b|(?<!\\)\blambda\b[\w\s,=*]*:|\beval\s*\(|\bexec\s*\(|\bos\.system|\bsubprocess\b"
+)
 
 
 def _nesting_depth(s: str) -> int:
@@ -76,6 +79,25 @@ def _power_depth(s: str, limit: int = 4) -> int:
 
 
 _NUMERIC_POWER = re.compile(r"(?:\d|[)}\]])\s*(?:\^|\*\*)")
+_CLOSING = {")": "(", "}": "{", "]": "["}
+
+
+def _numeric_power_in(exponent: str) -> bool:
+    """A number raised to a power inside an exponent (`10^{10^{10}}`, `(10)^{10}`): a bracketed base counts
+    only when it holds no letter, so `e^{-x^2/(2(\\sigma)^2)}` (a symbolic base) is no tower."""
+    for m in _NUMERIC_POWER.finditer(exponent):
+        close = m.group(0)[0]
+        if close not in _CLOSING:
+            return True
+        depth, k = 0, m.start()
+        while k >= 0:
+            depth += (exponent[k] == close) - (exponent[k] == _CLOSING[close])
+            if depth == 0:
+                break
+            k -= 1
+        if not re.search(r"[A-Za-z]", exponent[max(k, 0) : m.start()]):
+            return True
+    return False
 
 
 @memoized
@@ -86,8 +108,10 @@ def cap_violation(s: str) -> str | None:
     True
     >>> cap_violation(r"10^{10^{10^{10}}}")
     'exponent tower'
-    >>> cap_violation("__import__('os').system('ls')")
-    'code-like text'
+    >>> cap_violation("__import__('os').system('ls')"), cap_violation("(lambda: 1)()")
+    ('code-like text', 'code-like text')
+    >>> cap_violation(r"2\\pi/\\lambda") is None and cap_violation("2*pi/lambda") is None  # the Greek letter
+    True
     """
     if len(s) > MAX_ANSWER_CHARS:
         return f"longer than {MAX_ANSWER_CHARS} characters"
@@ -106,7 +130,7 @@ def cap_violation(s: str) -> str | None:
     if _power_depth(s) > 2:
         return "exponent tower"
     for exponent, chained in _exponent_spans(s):
-        if chained or _NUMERIC_POWER.search(exponent):
+        if chained or _numeric_power_in(exponent):
             return "exponent tower"
         for literal in _INTEGER.findall(exponent):
             if int(literal) > MAX_EXPONENT:

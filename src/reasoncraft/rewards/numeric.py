@@ -206,7 +206,9 @@ class _Parser:
                 self.take()
                 exponent = self.exponent()
             braced = self.peek() in ("(", "{")
-            value = func(self.power())
+            # `\sin(x)^2` is (sin x)^2, as Math-Verify's parser and plain text read it: a bracketed argument ends
+            # at its bracket, and the power after it is the caller's
+            value = func(self.atom() if braced else self.power())
             if not braced and self.peek() is not None and self._starts_atom(self.peek()):
                 raise _GiveUp  # \sin 2x: sin(2x) to a reader, sin(2)*x to a parser
             return value**exponent if exponent is not None else value
