@@ -91,6 +91,62 @@ def _equal_for_positive_symbols(a, b) -> bool:
     return True
 
 
+def _paired_parts(a, b) -> list | None:
+    """The expression pairs whose equality makes two equations, inequalities or intervals equal, when
+    everything else about them is the same: `T = 2\\pi\\sqrt{r^3/k}` and `T = 2\\pi r^{3/2}/k^{1/2}` give one
+    pair (the right sides); `R \\le X` and `Y \\ge R` give one (X, Y); `[a, X)` and `[a, Y)` give one.
+    None for other objects, or when the fixed parts (the relation, a side, an endpoint kind) differ."""
+    import sympy  # heavy: imported with Math-Verify already
+
+    if isinstance(a, sympy.Eq) and isinstance(b, sympy.Eq):
+        for (p, q), (r, s) in (((a.lhs, a.rhs), (b.lhs, b.rhs)), ((a.lhs, a.rhs), (b.rhs, b.lhs))):
+            if p == r:
+                return [(q, s)]
+            if q == s:
+                return [(p, r)]
+        return None
+    if isinstance(a, sympy.Rel) and isinstance(b, sympy.Rel):
+        ka, kb = _small_big(a), _small_big(b)
+        if ka is None or kb is None or ka[2] != kb[2]:
+            return None
+        parts = [(x, y) for x, y in zip(ka[:2], kb[:2]) if x != y]
+        return parts if len(parts) == 1 else None
+    if isinstance(a, sympy.Interval) and isinstance(b, sympy.Interval):
+        if (a.left_open, a.right_open) != (b.left_open, b.right_open):
+            return None
+        parts = [(x, y) for x, y in ((a.left, b.left), (a.right, b.right)) if x != y]
+        return parts if len(parts) == 1 else None
+    return None
+
+
+def _small_big(rel):
+    """(smaller side, bigger side, strict) of `<`, `<=`, `>`, `>=`; None for other relations."""
+    if rel.rel_op in ("<", "<="):
+        return rel.lhs, rel.rhs, rel.rel_op == "<"
+    if rel.rel_op in (">", ">="):
+        return rel.rhs, rel.lhs, rel.rel_op == ">"
+    return None
+
+
+def _equal_for_positive_symbols_by_parts(a, b) -> bool:
+    """`_equal_for_positive_symbols` for expressions, and for equations, inequalities and intervals that
+    differ in one expression only (see `_paired_parts`)."""
+    if _equal_for_positive_symbols(a, b):
+        return True
+    parts = _paired_parts(a, b)
+    return bool(parts) and all(_equal_for_positive_symbols(x, y) for x, y in parts)
+
+
+def _positive_by_parts(gold: list, candidate: list) -> bool:
+    """The positive-symbol check for two parsed equations, inequalities or intervals only (see `_paired_parts`)."""
+    try:
+        return bool(gold and candidate and _paired_parts(gold[0], candidate[0])) and (
+            _equal_for_positive_symbols_by_parts(gold[0], candidate[0])
+        )
+    except Exception:  # an expression sympy cannot evaluate at the points: not decided here
+        return False
+
+
 def main() -> None:
     memory_mb = int(sys.argv[1]) if len(sys.argv) > 1 else 4096
     inner_timeout = int(sys.argv[2]) if len(sys.argv) > 2 else 2
@@ -137,9 +193,12 @@ def main() -> None:
                     gold_cache.clear()
                 gold_cache[request["g"]] = gold
             candidate = parse_answer(request["c"])
-            same = bool(gold and candidate and verify(gold, candidate, timeout_seconds=inner_timeout))
+            # two equations (or inequalities, intervals) that differ in one side: the positive-symbol check first,
+            # as Math-Verify's own proof of an equation can take seconds; it only adds verdicts, so order is speed
+            same = _positive_by_parts(gold, candidate)
+            same = same or bool(gold and candidate and verify(gold, candidate, timeout_seconds=inner_timeout))
             if not same and not flag.hit and gold and candidate:
-                same = _equal_for_positive_symbols(gold[0], candidate[0])
+                same = _equal_for_positive_symbols_by_parts(gold[0], candidate[0])
             reply = (
                 {"i": request["i"], "f": "math-verify time-out"}
                 if flag.hit and not same
