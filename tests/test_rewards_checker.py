@@ -16,7 +16,7 @@ CASES = Path(__file__).parent / "fixtures" / "checker_cases"
 CASE_FILES = ("mathverify", "others", "nemo_skills", "inspect_ai", "more_sources", "other_languages")  # later: 3-6
 NEW_HELDOUT = "new_heldout"  # eighth session: four more sources; examined in the ninth, so now in-sample
 HELDOUT9 = "heldout9"  # ninth session: nine more sources, split by seed 20 into dev and held-out halves
-HELDOUT9B = "heldout9b"  # ninth session, second helper: three more sources, all held out, never fixed against
+HELDOUT9B = "heldout9b"  # ninth session, second helper: three more sources; fixed against in the tenth (in-sample)
 ATTACKS = {
     "tower10": r"\boxed{10^{10^{10^{10}}}}",
     "tower5": "5^{5^{5^{5^5}}}",
@@ -190,13 +190,15 @@ def test_second_ninth_session_set(case_verdicts):
     before the rules of the helper that built it were written, and never fixed against. Measured (load ~2,
     niced): 0.691 before (56/81, scored once under a heavier load, 6 time-outs), 0.704 (57/81) for the same
     code rerun beside the new one, 0.728 after (59/81); 1 false positive before and after (`4343_0` read as
-    4343, a subscript dropped). The floor leaves two pairs for time-outs under load (several of its formulas
-    are slow for sympy), and the one known false positive is allowed until its kind is fixed; a second fails
-    the test. Counts only in the messages."""
+    4343, a subscript dropped). The tenth session opened its 22 disagreements (so it is in-sample now) and wrote
+    rules for their kinds (plain-text conventions, a number's subscript as its base, a box without braces):
+    1.000 (81/81), no false positive, no time-out at the default 3 s deadline (load ~1.5). The floor leaves
+    three pairs for time-outs under load (several of its formulas are slow for sympy). Counts only in the
+    messages."""
     agreement, wrong, false_positives = _score(case_verdicts[HELDOUT9B])
     n_wrong, n_false_positives = len(wrong), len(false_positives)
-    assert n_false_positives <= 1, f"{n_false_positives} false positives on heldout9b"
-    assert agreement >= 0.70, f"heldout9b agreement {agreement:.3f} ({n_wrong} wrong)"
+    assert n_false_positives == 0, f"{n_false_positives} false positives on heldout9b"
+    assert agreement >= 0.96, f"heldout9b agreement {agreement:.3f} ({n_wrong} wrong)"
 
 
 @pytest.mark.parametrize(

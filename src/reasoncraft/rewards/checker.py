@@ -24,7 +24,8 @@ died); `math_equal` / `math_equal_many` fold failures into False for callers tha
 Rewards use the verdict forms so that time-outs are counted as failures, never as 0.
 
 Before step 3 both answers are put in one spelling (`plaintext.canonical_pair`): plain-text math
-(`sqrt(2)`, `pi`, `**`) in LaTeX, a gold inequality as its interval.
+(`sqrt(2)`, `pi`, `**`; a keyboard formula such as `2*a*s + Sin(theta)` or `s == u*t` token by token, see
+`plainmath`) in LaTeX, a gold inequality as its interval; the caps are checked again on that spelling.
 
 The per-string work of steps 1-3 (caps, units, spelling, normalisation, exact numbers) is memoised per
 distinct string (`memo`): a gold answer scored against G completions, or a repeated candidate, is read once.
@@ -176,6 +177,10 @@ class MathChecker:
             elif g_quantity is not None or c_quantity is not None:  # `10weeks` against 10
                 gold, candidate = _unglued(gold, g_quantity), _unglued(candidate, c_quantity)
             gold, candidate = canonical_pair(gold, candidate)
+            if cap_violation(gold) is not None or cap_violation(candidate) is not None:
+                # a spelling the caps only see once rewritten (`factorial(10000)` is `(10000)!`)
+                results[k] = False if cap_violation(gold) is None else RewardFailure("gold answer over the caps")
+                continue
             quick = cheap_verdict(gold, candidate)
             if quick is not None:
                 results[k] = quick

@@ -28,6 +28,7 @@ import re
 import unicodedata
 
 from .normalize import normalize_answer
+from .plainmath import plain_formula_to_latex
 from .prose import prose_words
 
 __all__ = [
@@ -314,6 +315,12 @@ def _box_spans(text: str) -> list[tuple[int, int, str]]:
             while k < len(text) and text[k] == " ":
                 k += 1
             group = _braced(text, k) if k < len(text) and text[k] == "{" else None
+            if group is None and k > i + len(command) and k < len(text) and text[k] != "{":
+                # `\boxed 7`: the token after the space, as `all_boxed` (and so the accuracy reward) reads it
+                if token := re.match(r"[^\s$]+", text[k:]):
+                    spans.append((i, k + token.end(), token.group(0).rstrip(".,;")))
+                    start = k + token.end()
+                    continue
             if group is None:
                 start = k
                 continue
@@ -495,6 +502,8 @@ def _final_answer(text: str, gold: bool = False) -> str | None:
     text = re.sub(r"^\s*(?:thus|so|hence|therefore|then|finally)\b,?\s*", "", text, flags=re.IGNORECASE)  # Thus, x = 5
     text = text.strip()
     lone_dollar = len(re.findall(r"(?<!\\)\$", text)) % 2 == 1  # "costs 2,74 $": currency, not math
+    if plain_formula_to_latex(text) is not None:  # `2as + 4for + is + print`: a formula, its words products
+        return text
     if not _is_prose(text) and not (lone_dollar and re.search(r"[A-Za-z]{2,}", text)):
         return text or None
     return _last_in_prose(text)

@@ -3,7 +3,8 @@
 Models and datasets write `2*sqrt(3)/pi`, `x**2`, `x >= 5`; gold answers are usually LaTeX. These
 string rules (nothing is evaluated) put both sides in one spelling before any comparison:
 
-- `plain_to_latex(s)`: `sqrt(...)`, `pi`, `inf`, `sin(...)`, `**`, `^(...)`, `*`, `<=`/`>=`/`!=`;
+- `plain_to_latex(s)`: a keyboard formula token by token (`plainmath`), else `sqrt(...)`, `pi`, `inf`,
+  `sin(...)`, `**`, `^(...)`, `*`, `<=`/`>=`/`!=`;
 - `inequality_as_interval(s)`: `-2 \\le x \\le 7` -> `[-2,7]`, `x > 5` -> `(5,\\infty)`;
 - `canonical_pair(gold, candidate)`: both of the above, applied as the checker needs them, and a list
   against a one-row or one-column matrix written as that matrix (`[0.5, 1]` for a column of two).
@@ -17,6 +18,7 @@ from .caps import MAX_ANSWER_CHARS
 from .memo import memoized
 from .normalize import _strip_delimiters
 from .numeric import _split_top
+from .plainmath import plain_formula_to_latex
 
 __all__ = ["plain_to_latex", "inequality_as_interval", "canonical_pair"]
 
@@ -92,18 +94,21 @@ def _unicode_to_latex(s: str) -> str:
 
 def plain_to_latex(s: str) -> str:
     """Rewrite plain-text math as models and datasets write it into the LaTeX spelling, by string
-    rules only (nothing is evaluated): `sqrt(...)`, `cbrt(...)`, `pi`, `inf`, `sin(...)`, `**`, `^(...)`,
-    `*` before a letter or bracket (an implicit product), `<=`/`>=`/`!=`, a mixed number `3 1/2`, and
-    Unicode math (`√3`, `x²`, `½`, `∞`, `·`, `−`).
+    rules only (nothing is evaluated). A formula in a keyboard spelling (`2*a*s`, `Sin(x)`, `theta`, `==`)
+    is read token by token (`plainmath.plain_formula_to_latex`); otherwise: `sqrt(...)`, `cbrt(...)`, `pi`,
+    `inf`, `sin(...)`, `**`, `^(...)`, `*` before a letter or bracket (an implicit product), `<=`/`>=`/`!=`,
+    a mixed number `3 1/2`, and Unicode math (`√3`, `x²`, `½`, `∞`, `·`, `−`).
 
     >>> plain_to_latex("2*sqrt(3)/pi"), plain_to_latex("(3, pi/2)"), plain_to_latex("x**(n+1) >= 2")
-    ('2\\\\sqrt{3}/\\\\pi', '(3, \\\\pi/2)', 'x^{n+1} \\\\ge  2')
+    ('2\\\\sqrt{3}/\\\\pi', '(3, \\\\pi/2)', 'x^{n+1}\\\\ge 2')
     >>> plain_to_latex("2√3 + x²"), plain_to_latex("1½")
     ('2\\\\sqrt{3} + x^{2}', '1\\\\frac{1}{2}')
     >>> plain_to_latex(r"\\sqrt{2}+\\pi")  # LaTeX is left as it is
     '\\\\sqrt{2}+\\\\pi'
     """
     s = _unicode_to_latex(s)
+    if (formula := plain_formula_to_latex(s)) is not None:  # `2*a*s`, `Sin(x)`, `theta`, `==`: token by token
+        return formula
     m = _MIXED_NUMBER.fullmatch(s)
     # a mixed number, as \\frac writes it, only with a proper fraction: `11 6/6` and `4 4/0` are no mixed
     # numbers (Math-Verify's reading: equal to no number), so they are left as written
