@@ -10,7 +10,7 @@ tests/fixtures/math_equal_pairs.jsonl (in-sample for ours: the checker was fixed
 Agreement on cases from other projects' test suites (tests/fixtures/checker_cases/: Math-Verify's
 own suite; lighteval, simple-evals and MATH's tests; NeMo-Skills' `math_equal` tests and inspect_ai's
 math scorer cases, sources added later and reported on their own; heldout9.jsonl, nine more sources
-gathered in the ninth session), on raw gold and prediction
+gathered in the ninth session; heldout9b.jsonl, three more, in-sample since the tenth), on raw gold and prediction
 strings, reported for the dev half (ours was fixed against it) and the held-out half (never fixed
 against; counts only) apart:
 ours = `text_verdicts` (answer extracted, then checked), one call per pair so that the slowest pair
@@ -55,6 +55,7 @@ CASE_FILES = (
     "other_languages",
     "new_heldout",
     "heldout9",
+    "heldout9b",
 )
 SEED = 0
 

@@ -315,12 +315,8 @@ def _box_spans(text: str) -> list[tuple[int, int, str]]:
             while k < len(text) and text[k] == " ":
                 k += 1
             group = _braced(text, k) if k < len(text) and text[k] == "{" else None
-            if group is None and k > i + len(command) and k < len(text) and text[k] != "{":
-                # `\boxed 7`: the token after the space, as `all_boxed` (and so the accuracy reward) reads it
-                if token := re.match(r"[^\s$]+", text[k:]):
-                    spans.append((i, k + token.end(), token.group(0).rstrip(".,;")))
-                    start = k + token.end()
-                    continue
+            if group is None and k > i + len(command) and (token := re.match(r"[^\s${]+", text[k:])):
+                group = (token.group(0).rstrip(".,;"), k + token.end())  # `\boxed 7`, as `all_boxed` reads it
             if group is None:
                 start = k
                 continue
