@@ -10,7 +10,8 @@ tests/fixtures/math_equal_pairs.jsonl (in-sample for ours: the checker was fixed
 Agreement on cases from other projects' test suites (tests/fixtures/checker_cases/: Math-Verify's
 own suite; lighteval, simple-evals and MATH's tests; NeMo-Skills' `math_equal` tests and inspect_ai's
 math scorer cases, sources added later and reported on their own; heldout9.jsonl, nine more sources
-gathered in the ninth session; heldout9b.jsonl, three more, in-sample since the tenth), on raw gold and prediction
+gathered in the ninth session; heldout9b.jsonl, three more, in-sample since the tenth; heldout10.jsonl, four more,
+gathered in the tenth and held out), on raw gold and prediction
 strings, reported for the dev half (ours was fixed against it) and the held-out half (never fixed
 against; counts only) apart:
 ours = `text_verdicts` (answer extracted, then checked), one call per pair so that the slowest pair
@@ -56,6 +57,7 @@ CASE_FILES = (
     "new_heldout",
     "heldout9",
     "heldout9b",
+    "heldout10",
 )
 SEED = 0
 
@@ -178,7 +180,7 @@ def case_agreement(arm: str) -> dict:
         out[name] = {"max_seconds_per_pair": max(seconds), "total_seconds": sum(seconds)}
         for split in ("dev", "heldout", "all"):
             pick = [(v, c) for v, c in zip(verdicts, cases) if split == "all" or c["split"] == split]
-            if not pick:  # new_heldout.jsonl has no dev half
+            if not pick:  # new_heldout, heldout9b and heldout10 have no dev half
                 continue
             quality = _quality([v for v, _ in pick], [c for _, c in pick])
             if split != "dev":  # counts only: the held-out cases (also inside "all") are not to be read
@@ -280,9 +282,11 @@ def _cases_line(ours: dict, base: dict) -> str:
         ("inspect_ai", "third source, inspect_ai's math scorer cases"),
         ("new_heldout", "AReaL/SkyThought/rLLM/slime cases (eighth session; in-sample since the ninth)"),
         ("heldout9", "nine more sources, MARIO_EVAL/NeMo-RL/verifiers/OpenCompass/OpenRLHF/... (ninth session)"),
+        ("heldout9b", "isaacphysics/lm-eval/ZeroEval cases (ninth session; in-sample since the tenth)"),
+        ("heldout10", "STACK/DART-Math/tinker-cookbook/RM-Gallery cases (tenth session, held out)"),
     ):
         o, b = ours["cases"][name], base["cases"][name]
-        if name == "new_heldout":
+        if "dev" not in o:  # one split only
             parts.append(
                 f"{label} (raw strings; ours vs Math-Verify direct): **{o['all']['agreement']:.4f}** vs "
                 f"{b['all']['agreement']:.4f} (n={o['all']['n']}, false positives {o['all']['false_positives']} vs "
