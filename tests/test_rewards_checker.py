@@ -192,13 +192,15 @@ def test_second_ninth_session_set(case_verdicts):
     code rerun beside the new one, 0.728 after (59/81); 1 false positive before and after (`4343_0` read as
     4343, a subscript dropped). The tenth session opened its 22 disagreements (so it is in-sample now) and wrote
     rules for their kinds (plain-text conventions, a number's subscript as its base, a box without braces):
-    1.000 (81/81), no false positive, no time-out at the default 3 s deadline (load ~1.5). The floor leaves
-    three pairs for time-outs under load (several of its formulas are slow for sympy). Counts only in the
-    messages."""
+    1.000 (81/81), no false positive, no time-out at the default 3 s deadline (load ~1.5). Then the lead made
+    the positive-symbol reading hold only where the written answers are not both real at negative points (a
+    fresh source, heldout10, labels `sqrt(x^2)` and `x` unequal, as real-number mathematics does): isaacphysics
+    assumes positive quantities, so 4 of its pairs are now called unequal (0.951, 77/81), no false positive. The
+    floor leaves two more pairs for time-outs under load. Counts only in the messages."""
     agreement, wrong, false_positives = _score(case_verdicts[HELDOUT9B])
     n_wrong, n_false_positives = len(wrong), len(false_positives)
     assert n_false_positives == 0, f"{n_false_positives} false positives on heldout9b"
-    assert agreement >= 0.96, f"heldout9b agreement {agreement:.3f} ({n_wrong} wrong)"
+    assert agreement >= 0.925, f"heldout9b agreement {agreement:.3f} ({n_wrong} wrong)"
 
 
 @pytest.mark.parametrize(

@@ -66,7 +66,11 @@ KINDS = [
     ("power", r"\sin(x^2) + 1", "sin(x)**2 + 1", False),
     # formulas that are equal for positive symbols: equations, inequalities and intervals too
     ("positive", r"P = \sqrt{\frac{a^2 b}{c}}", "P == a*sqrt(b)/sqrt(c)", True),
-    ("positive", r"w \le \sqrt{\frac{q}{z^2}}", "sqrt(q)/z >= w", True),
+    # ... but only where both written forms leave no other choice: sqrt(q/z^2) is sqrt(q)/|z| for a real z < 0
+    ("positive", r"w \le \sqrt{\frac{q}{z^2}}", "sqrt(q)/z >= w", False),
+    ("positive", r"\sqrt{x^2}", "x", False),
+    ("positive", r"\ln(x^2)", r"2\ln x", True),  # log(x) is only real for x > 0: its own domain
+    ("positive", r"\sqrt{x}\sqrt{y}", "sqrt(x*y)", True),
     ("positive", r"P = \sqrt{\frac{a^2 b}{c}}", "P == a*sqrt(c)/sqrt(b)", False),
     ("positive", r"w \le \sqrt{\frac{q}{z^2}}", "sqrt(q)/z > w", False),  # strict against not strict
     ("positive", r"|m|", "m", False),  # an absolute value is no positive-symbol identity

@@ -82,12 +82,64 @@ def _equal_for_positive_symbols(a, b) -> bool:
     for seed in _POINT_SEEDS:
         rng = random.Random(seed)
         point = {s: sympy.Rational(rng.randint(1100, 3100), 1000) for s in names}
-        va, vb = a.xreplace(point).evalf(40), b.xreplace(point).evalf(40)
-        if not (va.is_number and vb.is_number):
+        values = _values_at(a, b, point)
+        if values is None or not _close(*values):
             return False
-        va, vb = complex(va), complex(vb)
-        if abs(va - vb) > 1e-30 * max(1.0, abs(va), abs(vb)):
+    return _agree_where_both_real(a, b, names)
+
+
+# sign patterns of the domain check, per symbol in name order: all negative, then alternating both ways
+_SIGN_PATTERNS = (lambda i: -1, lambda i: -1 if i % 2 == 0 else 1, lambda i: 1 if i % 2 == 0 else -1)
+
+
+def _values_at(a, b, point) -> tuple[complex, complex] | None:
+    va, vb = a.xreplace(point).evalf(40), b.xreplace(point).evalf(40)
+    if not (va.is_number and vb.is_number):
+        return None
+    try:
+        return complex(va), complex(vb)
+    except (TypeError, ValueError):  # zoo, nan
+        return None
+
+
+def _close(va: complex, vb: complex) -> bool:
+    return abs(va - vb) <= 1e-30 * max(1.0, abs(va), abs(vb))
+
+
+def _agree_where_both_real(a, b, names) -> bool:
+    """The positive reading holds only where the written answers leave no other choice: at points with
+    negative symbols, wherever both expressions are real they must still agree. So `\\ln(x^2)` and `2\\ln x`
+    stay equal (the second is not real for x < 0: its own domain is x > 0), while `\\sqrt{x^2}` and `x`,
+    both real at x = -2 and different there, are not equal: for a real x the first is |x|."""
+    import sympy  # heavy: imported with Math-Verify already
+
+    for seed, sign in zip(_POINT_SEEDS, _SIGN_PATTERNS):
+        rng = random.Random(seed)
+        point = {s: sign(i) * sympy.Rational(rng.randint(1100, 3100), 1000) for i, s in enumerate(names)}
+        values = _values_at(a, b, point)
+        if values is None or not (_real_throughout(a, point) and _real_throughout(b, point)):
+            continue
+        if not _close(*values):
             return False
+    return True
+
+
+def _real_throughout(expr, point) -> bool:
+    """Whether every power and function of `expr` is real at `point` (its written form is defined there over
+    the reals): `\\sqrt{x}\\sqrt{y}` is not at x, y < 0, though the product of its two imaginary roots is real."""
+    import sympy  # heavy: imported with Math-Verify already
+
+    for node in sympy.preorder_traversal(expr):
+        if isinstance(node, (sympy.Pow, sympy.Function)) and node.free_symbols:
+            value = node.xreplace(point).evalf(30)
+            if not value.is_number:
+                return False
+            try:
+                z = complex(value)
+            except (TypeError, ValueError):
+                return False
+            if abs(z.imag) > 1e-25 * max(1.0, abs(z)):
+                return False
     return True
 
 
