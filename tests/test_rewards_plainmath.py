@@ -65,7 +65,9 @@ KINDS = [
     ("power", r"t^{\frac{5}{2}}", "t**(2/5)", False),
     ("power", r"\sin(x^2) + 1", "sin(x)**2 + 1", False),
     # formulas that are equal for positive symbols: equations, inequalities and intervals too
-    ("positive", r"P = \sqrt{\frac{a^2 b}{c}}", "P == a*sqrt(b)/sqrt(c)", True),
+    ("positive", r"P = \sqrt{\frac{a b}{c}}", "P == sqrt(a)*sqrt(b)/sqrt(c)", True),
+    # ... eleventh session: not `a\sqrt{b}/\sqrt{c}` for `\sqrt{a^2 b/c}`, both real and unequal at a = -2, b = c = 2
+    ("positive", r"P = \sqrt{\frac{a^2 b}{c}}", "P == a*sqrt(b)/sqrt(c)", False),
     # ... but only where both written forms leave no other choice: sqrt(q/z^2) is sqrt(q)/|z| for a real z < 0
     ("positive", r"w \le \sqrt{\frac{q}{z^2}}", "sqrt(q)/z >= w", False),
     ("positive", r"\sqrt{x^2}", "x", False),

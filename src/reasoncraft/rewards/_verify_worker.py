@@ -6,7 +6,7 @@ Math-Verify's LaTeX extractor only: its plain-expression extractor goes through 
 `parse_expr`, which evaluates Python, and model text must never be executed. The parent kills and
 respawns this process when an answer overruns its deadline; the memory limit stops one answer from
 taking the machine down with it. A pair Math-Verify finds unequal gets one more check on the parsed
-expressions, never on the text: `_equal_for_positive_symbols`.
+expressions, never on the text: `_equal_as_real_functions`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import sys
 if sys.path and os.path.realpath(sys.path[0] or ".") == os.path.dirname(os.path.realpath(__file__)):
     sys.path.pop(0)
 
+import itertools  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import random  # noqa: E402
@@ -50,25 +51,58 @@ class _TimeoutFlag(logging.Handler):
             self.hit = True
 
 
-# three fixed points for the positive-symbol check: each symbol, by name order, gets a rational in [1.1, 3.1]
+# the sample points of the identity check: three where every symbol is a positive rational in [1.1, 3.1] (by name
+# order, seeded), three with the same sizes and negative signs (all negative, then alternating both ways), and
+# points whose coordinates are small rationals of both signs, integers and halves among them, so that a symbolic
+# exponent meets the values where a power of a negative base is real: `(x^2)^k` at x = -2, k = 1/2 is 2, `x^{2k}` -2
 _POINT_SEEDS = (0, 1, 2)
+_SIGN_PATTERNS = (lambda i: -1, lambda i: -1 if i % 2 == 0 else 1, lambda i: 1 if i % 2 == 0 else -1)
+_SIMPLE_VALUES = ("-3", "-5/2", "-2", "-3/2", "-5/4", "-1/2", "-1/3", "1/3", "1/2", "5/4", "3/2", "2", "5/2", "3")
+_SIMPLE_POINTS = 196  # every pair of simple values for two symbols; a seeded sample of that many for more
+_MIN_REAL_AGREEMENTS = 3
 _MAX_SYMBOLS = 32
 
 
-def _equal_for_positive_symbols(a, b) -> bool:
-    """Two expressions in the same symbols that Math-Verify found unequal are equal when they agree to
-    30 digits at three fixed positive points: identities that hold for positive quantities, such as
-    `(a/b)^{1/2} = a^{1/2}/b^{1/2}` or `\\ln(x^2) = 2\\ln x`, which sympy leaves unproved for symbols of
-    unknown sign (physics and geometry answers are written with such symbols). Decimals are read as the
-    exact rationals they spell, so a rounded coefficient (`0.3333333333x` for `x/3`) stays unequal. Left
-    out: an absolute value or sign (`|x|` is not `x`), unevaluated sums, products, integrals, limits and
-    derivatives, and anything that does not evaluate to a number (an undefined function `f(x)`)."""
+def _sample_points(names) -> list[dict]:
+    """The fixed points of `_equal_as_real_functions`, for the symbols `names` (sorted by name)."""
+    import sympy  # heavy: main() has imported it with Math-Verify already, so this is a lookup
+
+    points = []
+    for seed in _POINT_SEEDS:
+        rng = random.Random(seed)
+        sizes = [sympy.Rational(rng.randint(1100, 3100), 1000) for _ in names]
+        points.append(dict(zip(names, sizes)))
+        points.append({s: _SIGN_PATTERNS[seed](i) * size for i, (s, size) in enumerate(zip(names, sizes))})
+    simple = [sympy.Rational(v) for v in _SIMPLE_VALUES]
+    if len(simple) ** len(names) <= _SIMPLE_POINTS:
+        grid = itertools.product(simple, repeat=len(names))
+    else:
+        rng = random.Random(len(names))
+        grid = ([rng.choice(simple) for _ in names] for _ in range(_SIMPLE_POINTS))
+    points += [dict(zip(names, values)) for values in grid]
+    # as 50-digit floats: sympy raises an exact rational to a rational power exactly (2867/1000 to the 1439/1000
+    # took minutes), and halves and quarters stay exact in binary, so (-1/2)^{-2} is still real
+    return [{s: sympy.Float(v, 50) for s, v in point.items()} for point in points]
+
+
+def _equal_as_real_functions(a, b) -> bool:
+    """Two expressions in the same symbols that Math-Verify found unequal are equal when, read as functions of
+    real variables, they agree wherever both are defined: at every sample point (`_sample_points`) where every
+    power and function of *both* written forms is real, their values agree to 30 digits, and there are at least
+    three such points. sympy takes its symbols as complex, so it leaves unproved identities that hold over the
+    reals: `(a/b)^{1/2} = \\sqrt{a}/\\sqrt{b}`, `\\ln(x^2) = 2\\ln x` (`\\ln x` is real only for x > 0: the written
+    answer states its domain), `((x-2)^3)^k = (x-2)^{3k}`, `(-\\cos x)^n = (-1)^n \\cos^n x`. Where both forms are
+    real they must agree, so `\\sqrt{x^2}` is not `x` (x = -2), nor `(x^2)^k` `x^{2k}` (x = -2, k = 1/2), nor
+    `((n+1)^{1/(n+1)})^{n+2}` `(n+1)^{(n+2)/(n+1)}` (n = -3/2: 2 against -2). Decimals are read as the exact
+    rationals they spell, so a rounded coefficient (`0.3333333333x` for `x/3`) stays unequal. Left out: an
+    absolute value or sign, unevaluated sums, products, integrals, limits and derivatives, and anything that does
+    not evaluate to a number (an undefined function `f(x)`)."""
     import sympy  # heavy: main() has imported it with Math-Verify already, so this is a lookup
 
     if not (isinstance(a, sympy.Expr) and isinstance(b, sympy.Expr)):
         return False
-    symbols = a.free_symbols
-    if not symbols or symbols != b.free_symbols or len(symbols) > _MAX_SYMBOLS:
+    symbols = a.free_symbols | b.free_symbols  # `1` and `\\sqrt{k/m}\\sqrt{m/k}`: a constant written with symbols
+    if not symbols or len(symbols) > _MAX_SYMBOLS:
         return False
     unsafe = (sympy.Abs, sympy.sign, sympy.Sum, sympy.Product, sympy.Integral, sympy.Limit, sympy.Derivative)
     if a.has(*unsafe) or b.has(*unsafe):
@@ -78,18 +112,17 @@ def _equal_for_positive_symbols(a, b) -> bool:
         return e.xreplace({f: sympy.Rational(str(f)) for f in e.atoms(sympy.Float)})
 
     a, b = exact(a), exact(b)
-    names = sorted(symbols, key=lambda s: s.name)
-    for seed in _POINT_SEEDS:
-        rng = random.Random(seed)
-        point = {s: sympy.Rational(rng.randint(1100, 3100), 1000) for s in names}
+    agreements = 0
+    for point in _sample_points(sorted(symbols, key=lambda s: s.name)):
         values = _values_at(a, b, point)
-        if values is None or not _close(*values):
+        if values is None or not all(_is_real(v) for v in values):
+            continue
+        if not (_real_throughout(a, point) and _real_throughout(b, point)):
+            continue
+        if not _close(*values):
             return False
-    return _agree_where_both_real(a, b, names)
-
-
-# sign patterns of the domain check, per symbol in name order: all negative, then alternating both ways
-_SIGN_PATTERNS = (lambda i: -1, lambda i: -1 if i % 2 == 0 else 1, lambda i: 1 if i % 2 == 0 else -1)
+        agreements += 1
+    return agreements >= _MIN_REAL_AGREEMENTS
 
 
 def _values_at(a, b, point) -> tuple[complex, complex] | None:
@@ -106,22 +139,8 @@ def _close(va: complex, vb: complex) -> bool:
     return abs(va - vb) <= 1e-30 * max(1.0, abs(va), abs(vb))
 
 
-def _agree_where_both_real(a, b, names) -> bool:
-    """The positive reading holds only where the written answers leave no other choice: at points with
-    negative symbols, wherever both expressions are real they must still agree. So `\\ln(x^2)` and `2\\ln x`
-    stay equal (the second is not real for x < 0: its own domain is x > 0), while `\\sqrt{x^2}` and `x`,
-    both real at x = -2 and different there, are not equal: for a real x the first is |x|."""
-    import sympy  # heavy: imported with Math-Verify already
-
-    for seed, sign in zip(_POINT_SEEDS, _SIGN_PATTERNS):
-        rng = random.Random(seed)
-        point = {s: sign(i) * sympy.Rational(rng.randint(1100, 3100), 1000) for i, s in enumerate(names)}
-        values = _values_at(a, b, point)
-        if values is None or not (_real_throughout(a, point) and _real_throughout(b, point)):
-            continue
-        if not _close(*values):
-            return False
-    return True
+def _is_real(z: complex) -> bool:
+    return abs(z.imag) <= 1e-25 * max(1.0, abs(z)) and z.real == z.real and abs(z.real) != float("inf")
 
 
 def _real_throughout(expr, point) -> bool:
@@ -138,9 +157,29 @@ def _real_throughout(expr, point) -> bool:
                 z = complex(value)
             except (TypeError, ValueError):
                 return False
-            if abs(z.imag) > 1e-25 * max(1.0, abs(z)):
+            if not _is_real(z):
                 return False
     return True
+
+
+def _exact_values_differ(a, b) -> bool:
+    """Whether two constants that Math-Verify called equal are different values after all. Math-Verify compares
+    two expressions that are not plain numbers by `(a - b).evalf(15, chop=True) == 0`, so `\\sqrt{2}` equals
+    `\\frac{1414213562373095}{10^{15}}`; two exact values (no symbol, no decimal) must be equal, so they are
+    evaluated to 60 digits and must agree to 45. A decimal keeps Math-Verify's rounding to 6 places (`0.333333`
+    is 1/3), except where both round to 0: `0.0000001` has lost every digit there and is not `0.0000002`."""
+    import sympy  # heavy: imported with Math-Verify already
+
+    if not (isinstance(a, sympy.Expr) and isinstance(b, sympy.Expr)) or a.free_symbols or b.free_symbols:
+        return False
+    try:
+        va, vb = complex(a.evalf(60)), complex(b.evalf(60))
+        if a.atoms(sympy.Float) or b.atoms(sympy.Float):
+            return va != vb and max(abs(va), abs(vb)) < 5e-7
+        difference = complex((a - b).evalf(60))
+    except (TypeError, ValueError):  # not a number (zoo, nan): Math-Verify's verdict stands
+        return False
+    return abs(difference) > 1e-45 * max(1.0, abs(va), abs(vb))
 
 
 def _paired_parts(a, b) -> list | None:
@@ -180,20 +219,20 @@ def _small_big(rel):
     return None
 
 
-def _equal_for_positive_symbols_by_parts(a, b) -> bool:
-    """`_equal_for_positive_symbols` for expressions, and for equations, inequalities and intervals that
+def _equal_as_real_functions_by_parts(a, b) -> bool:
+    """`_equal_as_real_functions` for expressions, and for equations, inequalities and intervals that
     differ in one expression only (see `_paired_parts`)."""
-    if _equal_for_positive_symbols(a, b):
+    if _equal_as_real_functions(a, b):
         return True
     parts = _paired_parts(a, b)
-    return bool(parts) and all(_equal_for_positive_symbols(x, y) for x, y in parts)
+    return bool(parts) and all(_equal_as_real_functions(x, y) for x, y in parts)
 
 
 def _positive_by_parts(gold: list, candidate: list) -> bool:
     """The positive-symbol check for two parsed equations, inequalities or intervals only (see `_paired_parts`)."""
     try:
         return bool(gold and candidate and _paired_parts(gold[0], candidate[0])) and (
-            _equal_for_positive_symbols_by_parts(gold[0], candidate[0])
+            _equal_as_real_functions_by_parts(gold[0], candidate[0])
         )
     except Exception:  # an expression sympy cannot evaluate at the points: not decided here
         return False
@@ -249,8 +288,10 @@ def main() -> None:
             # as Math-Verify's own proof of an equation can take seconds; it only adds verdicts, so order is speed
             same = _positive_by_parts(gold, candidate)
             same = same or bool(gold and candidate and verify(gold, candidate, timeout_seconds=inner_timeout))
+            if same and "%" not in request["g"] + request["c"] and _exact_values_differ(gold[0], candidate[0]):
+                same = False  # a percentage is an unevaluated product there, equal to its number by convention
             if not same and not flag.hit and gold and candidate:
-                same = _equal_for_positive_symbols_by_parts(gold[0], candidate[0])
+                same = _equal_as_real_functions_by_parts(gold[0], candidate[0])
             reply = (
                 {"i": request["i"], "f": "math-verify time-out"}
                 if flag.hit and not same

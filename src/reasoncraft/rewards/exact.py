@@ -5,8 +5,9 @@ first; nothing is evaluated.
 
 - `plain_number(s)`: the exact value of a plain number (`1,000`, `-0.5`, `1/2`, `\\frac{1}{2}`,
   `50\\%`), or None;
-- `numbers_equal(gold, candidate)`: exact comparison, percent read either way, decimals compared
-  to 6 places (as Math-Verify rounds floats);
+- `numbers_equal(gold, candidate)`: exact comparison, percent read either way; when either side is
+  written with a decimal point, both are rounded to 6 places (Math-Verify's `float_rounding=6`: `0.333333`
+  is 1/3, `0.33` is not), except where that leaves no digit (`0.0000001` is not 0);
 - `cheap_verdict(gold, candidate)`: True / False when decided here, None when sympy is needed
   (after every rule that can say True, it asks `prose.prose_verdict` and `numeric.numeric_verdict`,
   which can only rule a pair out; `numeric.constants_equal` may say True first, for exact constants).
@@ -106,13 +107,15 @@ def numbers_equal(gold: PlainNumber, candidate: PlainNumber) -> bool:
     False
     >>> numbers_equal(plain_number(r"50\\%"), plain_number("0.5"))
     True
+    >>> numbers_equal(plain_number("0.0000001"), plain_number("0")), numbers_equal(*map(plain_number, ["0", "0.0"]))
+    (False, True)
     """
     g_values = {gold.value} | ({gold.value / 100} if gold.percent else set())
     c_values = {candidate.value} | ({candidate.value / 100} if candidate.percent else set())
     if g_values & c_values:
         return True
-    if gold.decimal or candidate.decimal:
-        return bool({round(v, 6) for v in g_values} & {round(v, 6) for v in c_values})
+    if gold.decimal or candidate.decimal:  # Math-Verify's rounding, unless it leaves no digit: 1e-7 is not 0
+        return bool({round(v, 6) for v in g_values} & {round(v, 6) for v in c_values} - {0})
     return False
 
 

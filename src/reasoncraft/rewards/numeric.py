@@ -11,6 +11,12 @@ Covered: numbers, `+ - * / ^`, implicit products (`2\\sqrt{5}`, `3R^2`, `(a+5)(b
 intervals (ordered, bracket types compared), unions of separated intervals, bare lists and
 `\\{...\\}` sets (unordered), and `pmatrix`/`bmatrix` matrices (element-wise). Letters other than `e`
 and `i` are variables, each set to its own fixed value in (1.1, 2.1), so `2x+3` and `3x+2` are told apart.
+A formula with variables whose principal value leaves the reals on the way (a power of a negative base, the
+root or logarithm of a negative number: `((x-2)^3)^k` at x = 1.5) stands for no number here, since over the
+reals it may still equal a form whose principal value differs (`(x-2)^{3k}`).
+
+`constants_equal` may say True, for two exact constants only, and only after evaluating both to 50 digits
+(`mpmath`, sympy's own dependency): doubles cannot tell `99999998/99999999` from `99999999/10^8`.
 """
 
 from __future__ import annotations
@@ -46,10 +52,49 @@ class _GiveUp(Exception):
     pass
 
 
+class _Doubles:
+    """Complex doubles: the fast arithmetic of the ruling-out pre-check."""
+
+    pi, e, inf, i = complex(math.pi), complex(math.e), complex(math.inf), 1j
+    funcs = _FUNCS
+
+    @staticmethod
+    def number(token: str) -> complex:
+        return complex(float(token))
+
+
+class _Precise:
+    """50-digit complex arithmetic (mpmath), for telling two exact constants apart."""
+
+    def __init__(self) -> None:
+        import mpmath  # lazy: ~30 ms to import, needed only when two exact constants may be equal
+
+        ctx = mpmath.MPContext()
+        ctx.dps = 50
+        self.ctx = ctx
+        self.pi, self.e, self.inf, self.i = ctx.mpc(ctx.pi), ctx.mpc(ctx.e), ctx.mpc(ctx.inf), ctx.mpc(0, 1)
+        self.funcs = {
+            "\\sin": ctx.sin, "\\cos": ctx.cos, "\\tan": ctx.tan, "\\cot": ctx.cot, "\\sec": ctx.sec,
+            "\\csc": ctx.csc, "\\arcsin": ctx.asin, "\\arccos": ctx.acos, "\\arctan": ctx.atan,
+            "\\sinh": ctx.sinh, "\\cosh": ctx.cosh, "\\tanh": ctx.tanh, "\\ln": ctx.ln, "\\exp": ctx.exp,
+        }  # fmt: skip
+        assert set(self.funcs) == set(_FUNCS)
+
+    def number(self, token: str):
+        return self.ctx.mpc(self.ctx.mpf(token))
+
+
+_precise: _Precise | None = None
+
+
 def _principal(z: complex) -> complex:
     """`-(1+0j)` is `-1-0j`, and a power of it takes the branch below the cut: `(-1)^{1/3}` came out as
     the conjugate of its principal value. A zero imaginary part is made +0 so powers take principal values."""
-    return complex(z.real, 0.0) if z.imag == 0 else z
+    return complex(z.real, 0.0) if isinstance(z, complex) and z.imag == 0 else z
+
+
+def _is_real(z) -> bool:
+    return abs(z.imag) <= 1e-12 * max(1.0, abs(z))
 
 
 def _variable_value(name: str) -> float:
@@ -58,7 +103,10 @@ def _variable_value(name: str) -> float:
 
 
 class _Parser:
-    def __init__(self, text: str):
+    def __init__(self, text: str, arithmetic=_Doubles):
+        self.num = arithmetic
+        self.has_variable = False
+        self.left_reals = False  # a power or function of real arguments took a non-real value
         self.tokens = []
         pos = 0
         text = text.strip()
@@ -129,7 +177,7 @@ class _Parser:
             exponent = self.exponent()
             if abs(exponent) > 1000:
                 raise _GiveUp
-            base = _principal(base) ** exponent
+            base = self._step(_principal(base) ** exponent, base, exponent)
         if self.peek() == "!":
             raise _GiveUp
         return base
@@ -145,7 +193,7 @@ class _Parser:
             if len(token) > 1:
                 raise _GiveUp  # x^23: LaTeX reads x^2 3, a writer may mean x^{23}
             self.take()
-            return complex(int(token))
+            return self.num.number(token)
         return self.atom()
 
     def group(self, left: str, right: str) -> complex:
@@ -171,13 +219,13 @@ class _Parser:
             return self.group("{", "}")
         if re.fullmatch(r"\d+\.\d*|\.\d+|\d+", token):
             self.take()
-            return complex(float(token))
+            return self.num.number(token)
         if token == "\\pi":
             self.take()
-            return complex(math.pi)
+            return self.num.pi
         if token == "\\infty":
             self.take()
-            return complex(math.inf)
+            return self.num.inf
         if token == "\\frac":
             self.take()
             if self.peek() == "{":
@@ -197,10 +245,10 @@ class _Parser:
                 index = self.expr()
                 self.take("]")
             radicand = self.group("{", "}") if self.peek() == "{" else self.atom()
-            return _principal(radicand) ** (1 / index)
+            return self._step(_principal(radicand) ** (1 / index), radicand, index)
         if token in _FUNCS:
             self.take()
-            func = _FUNCS[token]
+            func = self.num.funcs[token]
             exponent = None
             if self.peek() == "^":
                 self.take()
@@ -208,7 +256,8 @@ class _Parser:
             braced = self.peek() in ("(", "{")
             # `\sin(x)^2` is (sin x)^2, as Math-Verify's parser and plain text read it: a bracketed argument ends
             # at its bracket, and the power after it is the caller's
-            value = func(self.atom() if braced else self.power())
+            argument = self.atom() if braced else self.power()
+            value = self._step(func(argument), argument)
             if not braced and self.peek() is not None and self._starts_atom(self.peek()):
                 raise _GiveUp  # \sin 2x: sin(2x) to a reader, sin(2)*x to a parser
             return value**exponent if exponent is not None else value
@@ -217,10 +266,11 @@ class _Parser:
             if self.peek() == "_":
                 raise _GiveUp  # a subscript: an indexed name or a number base
             if token == "e":
-                return complex(math.e)
+                return self.num.e
             if token == "i":
-                return 1j
-            return complex(_variable_value(token))
+                return self.num.i
+            self.has_variable = True
+            return self.num.number(repr(_variable_value(token)))
         raise _GiveUp
 
     def _single_digit(self) -> complex:
@@ -228,7 +278,13 @@ class _Parser:
         if not re.fullmatch(r"\d+", token):
             raise _GiveUp
         self.tokens[self.k - 1 : self.k] = [token[0]] + ([token[1:]] if len(token) > 1 else [])
-        return complex(int(token[0]))
+        return self.num.number(token[0])
+
+    def _step(self, value, *arguments):
+        """`value`, a power or function of `arguments`, noting when real arguments gave a non-real value."""
+        if not self.left_reals and all(_is_real(a) for a in arguments) and not _is_real(value):
+            self.left_reals = True
+        return value
 
 
 def evaluate(text: str) -> complex | None:
@@ -248,7 +304,22 @@ def evaluate(text: str) -> complex | None:
         return None
     if cmath.isnan(value) or (not cmath.isinf(value) and abs(value) > _MAX_MAGNITUDE):
         return None
+    if parser.has_variable and parser.left_reals:
+        return None  # over the reals this formula may equal one whose principal value differs (module docstring)
     return value
+
+
+def _precise_value(text: str):
+    """The value of an exact constant to 50 digits, or None."""
+    global _precise
+    if _precise is None:
+        _precise = _Precise()
+    try:
+        parser = _Parser(text, _precise)
+        value = parser.expr()
+        return value if parser.done() and not parser.has_variable else None
+    except (_GiveUp, ArithmeticError, ValueError, TypeError, RecursionError):
+        return None
 
 
 # --- structures ------------------------------------------------------------------------------
@@ -377,13 +448,17 @@ _CONSTANT_WORDS = re.compile(
 def constants_equal(gold: str, candidate: str) -> bool:
     """True when both answers are exact closed-form constants (no variable, no decimal point: digits,
     `\\frac`, `\\sqrt`, `\\pi`, `e`, `i` as the imaginary unit, functions, powers) whose principal values
-    agree to 1e-12. Decimals are left out (`\\pi` vs 3.14159265358979 is a rounding, not the value), and
-    so are values over 1e6 or under 1e-6 in size, where double precision cannot tell neighbours apart.
+    agree to 40 significant digits, evaluated to 50 (a double-precision screen first). Exact values must be
+    equal, not close: `99999998/99999999` is not `99999999/10^8` though they agree to 16 digits. Decimals are
+    left out (`\\pi` vs 3.14159265358979 is a rounding, not the value: `exact.numbers_equal` and Math-Verify
+    decide those), and so are values over 1e6 or under 1e-6 in size.
 
     >>> constants_equal("1+2i", "i(2-i)"), constants_equal("1+2i", "i(2+i)"), constants_equal("-1", r"e^{i\\pi}")
     (True, False, True)
     >>> constants_equal(r"\\pi", "3.14159265358979"), constants_equal("2x", "x+x")
     (False, False)
+    >>> constants_equal("99999998/99999999", "99999999/10^8"), constants_equal(r"\\sqrt{8}", r"2\\sqrt{2}")
+    (False, True)
     """
     values = []
     for side in (gold, candidate):
@@ -393,7 +468,13 @@ def constants_equal(gold: str, candidate: str) -> bool:
         if value is None or cmath.isinf(value) or not 1e-6 <= abs(value) <= 1e6:
             return False
         values.append(value)
-    return _close(values[0], values[1], 1e-12)
+    if not _close(values[0], values[1], 1e-9):
+        return False
+    precise = [_precise_value(side) for side in (gold, candidate)]
+    if precise[0] is None or precise[1] is None:
+        return False
+    difference, size = abs(precise[0] - precise[1]), max(1, abs(precise[0]), abs(precise[1]))
+    return bool(difference <= size * _precise.ctx.mpf("1e-40"))
 
 
 def numeric_verdict(gold: str, candidate: str) -> bool | None:
