@@ -85,6 +85,26 @@ _NOT_AN_IDENTITY = re.compile(r"[<>,;]|\\(?:le|ge|leq|geq|ne|neq|approx|in|pm|mp
 _LONE_NAME = re.compile(r"\s*(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?\w+\}?)?(?:\(\s*[A-Za-z]\s*\))?\s*")
 
 
+_DOLLAR = re.compile(r"(?<!\\)\$+")  # a math-span delimiter, not the currency sign `\$`
+# what may stand between two math spans of one answer: commas, `or`, `and`, spacing
+_SPAN_JOINER = re.compile(r"(?:\s|,|;|\bor\b|\band\b|\\quad|\\text\{\s*(?:or|and)\s*\})*", re.IGNORECASE)
+
+
+def _spans_as_list(answer: str) -> str:
+    """An answer of several math spans joined by words (`5 \\text{ cm}$ or $6 \\text{ cm}`, as an answer sentence
+    leaves it) as the comma list of the spans, which the rules read as a list (so `or` is a hedge); anything else
+    unchanged. Before, a span with a unit glued the words together and Math-Verify read the first span alone."""
+    pieces = _DOLLAR.split(answer.strip())
+    if len(pieces) < 3:
+        return answer
+    if not pieces[0].strip() and not pieces[-1].strip():  # `$A$ or $B$`: the outer delimiters
+        pieces = pieces[1:-1]
+    spans, between = pieces[0::2], pieces[1::2]
+    if len(spans) < 2 or not all(p.strip() for p in spans) or not all(_SPAN_JOINER.fullmatch(b) for b in between):
+        return answer
+    return ", ".join(p.strip() for p in spans)
+
+
 def _unglued(answer: str, quantity) -> str:
     return quantity.value if quantity is not None and _GLUED_UNIT_WORD.fullmatch(answer) else answer
 
@@ -160,6 +180,7 @@ class MathChecker:
             if gold.strip() and gold.strip() == candidate.strip():
                 results[k] = True  # the gold's own spelling: equal without reading it (`1/2004!` is over the caps)
                 continue
+            gold, candidate = _spans_as_list(gold), _spans_as_list(candidate)
             reason = cap_violation(gold)
             if reason is not None:
                 results[k] = RewardFailure(f"gold answer refused by the checker caps: {reason}")

@@ -153,6 +153,22 @@ def _is_number_list(s: str) -> bool:
     return len(parts) > 1 and all(plain_number(normalize_answer(p)) is not None for p in parts)
 
 
+def _list_items(s: str) -> list[str]:
+    """The items of a bare list or braced set (`1, 2`, `\\{a, b\\}`), or the one item of anything else."""
+    s = s[2:-2] if s.startswith("\\{") and s.endswith("\\}") else s
+    return [item.strip() for item in _split_top(s, ",")]
+
+
+def _repeats_an_item(g: str, c: str) -> bool:
+    """A candidate list that repeats an item, against a gold of one item (`x+1, x+1` for `x+1`): a list is not its
+    element, though Math-Verify's sets drop repeats. Against a gold list, repeats follow Math-Verify's sets (its
+    suite lists a tuple twice for a set of tuples); lists of plain numbers are compared as multisets elsewhere."""
+    items = _list_items(c)
+    if len(items) < 2 or len(set(items)) == len(items) or plain_number(c) is not None:  # `1,000`: one number
+        return False
+    return len(_list_items(g)) == 1
+
+
 def _same_items(g: str, c: str) -> bool:
     """Both sides a bare list or set of two or more items, the same items (as normalised) in any order."""
     items = []
@@ -225,6 +241,8 @@ def cheap_verdict(gold: str, candidate: str) -> bool | None:
         return False
     if g == c:
         return True
+    if _repeats_an_item(g, c):
+        return False
     if (by_base := _base_verdict(g, c)) is not None:  # `1011_2`, `4343_0`: a subscript on a number is a base
         return by_base
     g_clock, c_clock = _clock(gold), _clock(candidate)
