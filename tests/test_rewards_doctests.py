@@ -8,6 +8,8 @@ import pytest
 MODULES = [
     "base",
     "extract",
+    "gsm8k",
+    "revision",
     "caps",
     "memo",
     "normalize",

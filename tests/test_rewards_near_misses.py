@@ -6,6 +6,7 @@ import pytest
 
 from reasoncraft.rewards import math_verdicts
 from reasoncraft.rewards.checker import _spans_as_list, text_verdicts
+from reasoncraft.rewards.extract import extract_answer
 
 ANSWERS = [
     # a list that repeats an item is not that item (Math-Verify's sets drop repeats)
@@ -37,6 +38,17 @@ TEXTS = [
     ("12", "The answer is $12$ or $13$.", False),
     ("12", r"We get $12$ at first, but checking again, the final answer is $\boxed{13}$.", False),
     ("12", r"\boxed{12} or \boxed{13}", False),
+    # an answer taken back later in the text: no one final answer (the value before the change was taken)
+    ("12", "The answer is 12. Wait, actually it's 13.", False),
+    ("13", "The answer is 12. Wait, actually it's 13.", False),  # nor the later value: a guess in mid-sentence
+    ("12", r"So the answer is $\boxed{12}$. Hmm, no, the count is 13.", False),
+    ("12", r"The answer is $\boxed{12}$. Actually, let me check: 5 + 7 = 12.", True),  # a check, not a change
+    ("12", r"\boxed{12}. So our answer is correct.", True),
+    # a prose answer sentence with several math items: none of them is the answer
+    ("12", "The final answer is $13$, since $12$ fails the check.", False),
+    ("13", "The final answer is $13$, since $12$ fails the check.", False),
+    ("3", "Final Answer: between 3 and 5 hours ago.", False),
+    ("3", "Final Answer: Jane started 3 hours ago.", True),  # one item: that item
 ]
 
 
@@ -49,3 +61,9 @@ def test_spans_as_list_leaves_currency_and_prose_alone():
     assert _spans_as_list(r"\$5 or \$6") == r"\$5 or \$6"  # escaped dollars are money, not delimiters
     assert _spans_as_list("5$ cm or $6") == "5$ cm or $6"  # a word other than a joiner between the spans
     assert _spans_as_list("$5$, $6$") == "5, 6"
+
+
+def test_the_accuracy_reward_reads_no_answer_that_is_taken_back():
+    assert extract_answer(r"The answer is \boxed{9}. Wait, actually it's 10.") is None
+    assert extract_answer("Answer: 9. Oops, it is 10.") is None
+    assert extract_answer(r"\boxed{9}. Let me verify: 4 + 5 = 9.") == "9"

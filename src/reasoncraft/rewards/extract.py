@@ -10,8 +10,8 @@ as written (whitespace trimmed) or `None` when the completion holds no answer of
   is", up to the end of that sentence ("Final Answer: The largest $n$ is 34." gives 34);
 - `joined_boxed`: several boxed answers that together form one list (`\\boxed{1}, \\boxed{2}`,
   `\\boxed{6} and \\boxed{8}`), or None when prose separates different ones;
-- `last_number`: a GSM8K-style number (`#### 42`, else the last number; commas, `$`, trailing
-  period removed);
+- `last_number` (`gsm8k`, re-exported): a GSM8K-style number (`#### 42`, else the last number; commas,
+  `$`, trailing period removed);
 - `extract_answer`: the default chain for completions, in that order of trust;
 - `final_answer`: the answer in any raw string, a gold answer or a prediction, as Math-Verify's
   `parse` reads one: the chain above (a box wins over a worded verdict such as "our answer is
@@ -19,7 +19,8 @@ as written (whitespace trimmed) or `None` when the completion holds no answer of
   answer), else GSM8K's `#### 42` line, else the string itself when it is math, else the last math
   span or number of a prose text (math spans joined only by "," / "and" / "or" are one list; a prose
   text with no number or math may name a choice, `(C)`). `checker.text_verdicts` compares two raw
-  strings this way.
+  strings this way. An answer the text takes back ("The answer is 9. Wait, actually it's 10.",
+  `revision.withdrawn`) is no answer, in every reading but a gold text's.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .gsm8k import last_number
 from .normalize import normalize_answer
 from .plainmath import plain_formula_to_latex
 from .prose import prose_words
+from .revision import withdrawn
 
 __all__ = [
     "last_boxed",
@@ -176,10 +179,12 @@ def _answer_in_sentence(sentence: str) -> str:
 
 
 def after_answer_marker(text: str) -> str | None:
-    """The answer after the last "Answer:" / "Answer $...$" / "the answer is", up to the end of
+    """The answer after the last "Answer:", "Answer $...$" or "the answer is", up to the end of
     that sentence; after a prose subject ("The largest $n$ is 34") only what follows " is ".
 
-    A trailing full stop and surrounding `$`/`**` are removed; `\\boxed{}` inside is unwrapped.
+    A trailing full stop and surrounding `$`/`**` are removed; `\\boxed{}` inside is unwrapped. None when
+    the statement is withdrawn later ("The answer is 9. Wait, actually it's 10.") or is a prose sentence
+    with several math items ("The final answer is $4$, since $3$ fails."): no one answer is stated.
 
     >>> after_answer_marker("Adding gives 12.\\nAnswer: 12.")
     '12'
@@ -193,64 +198,43 @@ def after_answer_marker(text: str) -> str | None:
     '9'
     >>> after_answer_marker("Final Answer: The largest $n$ is 34.")
     '34'
+    >>> after_answer_marker("The answer is 9. Wait, it's 10."), after_answer_marker("Answer: 4, since 3 fails.")
+    (None, None)
     """
+    return _stated_answer(text)[0]
+
+
+def _stated_answer(text: str) -> tuple[str | None, bool]:
+    """(`after_answer_marker`'s answer, whether a marker's statement was refused: withdrawn or ambiguous)."""
     matches = list(_MARKER.finditer(text))
     if not matches:
-        return None
+        return None, False
     rest = text[matches[-1].end() :].lstrip(" :\t\r\n")  # "Answer:\n42" puts it on the next line
     display = _DISPLAY_MATH.match(rest)  # "Answer $$ \n 9 \n $$": display math over several lines
     line = (display.group(1) or display.group(2)).strip() if display else rest.split("\n", 1)[0].strip()
+    after = rest[display.end() :] if display else rest[len(line) :]
     end = _SENTENCE_END.search(_outside_math(line))
     if end:
-        line = line[: end.start()].strip()
+        line, after = line[: end.start()].strip(), line[end.end() :] + after
     line = _answer_in_sentence(line)
-    if _is_prose(line) and last_boxed(line) is None and len(items := _math_items(line)) == 1:
-        line = items[0]  # "Final Answer: Jane started growing Sphere 3 hours ago.": its one number
+    if _is_prose(line) and last_boxed(line) is None:
+        items = _math_items(line)
+        if len(items) == 1:
+            line = items[0]  # "Final Answer: Jane started growing Sphere 3 hours ago.": its one number
+        elif items:
+            return None, True  # "between 3 and 5 hours ago", "$4$, since $3$ fails": several items
     boxed = last_boxed(line)
     if boxed is not None:
-        return boxed
+        return (None, True) if withdrawn(after, boxed) else (boxed, False)
     line = line.strip("*").strip()
     if line.endswith("."):  # a sentence's full stop, never part of the answer
         line = line[:-1].rstrip()
     line = line.strip("*").strip()
     if len(line) >= 2 and line[0] == "$" and line[-1] == "$":
         line = line.strip("$").strip()
-    return line or None
-
-
-_NUMBER = re.compile(r"-?\$?\d[\d,]*(?:\.\d+)?|-?\$?\.\d+")
-
-
-def _clean_number(token: str) -> str | None:
-    token = token.replace("$", "").replace(",", "")
-    if token in ("", "-"):
-        return None
-    return token
-
-
-def last_number(text: str) -> str | None:
-    """GSM8K style: the number after `####` if present, else the last number in the text.
-
-    Thousands commas, a dollar sign and a trailing full stop are removed.
-
-    >>> last_number("She pays $1,250.\\n#### 1,250")
-    '1250'
-    >>> last_number("3 apples and 4 pears make 7.")
-    '7'
-    >>> last_number("It costs $-0.50 now") , last_number("none")
-    ('-0.50', None)
-    """
-    hashes = text.rfind("####")
-    if hashes != -1:
-        m = _NUMBER.search(text[hashes + 4 :])
-        if m:
-            return _clean_number(m.group(0))
-    numbers = _NUMBER.findall(text)
-    for token in reversed(numbers):
-        cleaned = _clean_number(token)
-        if cleaned is not None:
-            return cleaned
-    return None
+    if line and withdrawn(after, line):
+        return None, True
+    return line or None, False
 
 
 def extract_answer(text: str) -> str | None:
@@ -272,7 +256,8 @@ def extract_answer(text: str) -> str | None:
         return inner if inner is not None else (tag or None)
     boxed = last_boxed(text)
     if boxed is not None:
-        return boxed
+        spans = _box_spans(text)
+        return None if spans and withdrawn(text[spans[-1][1] :], boxed) else boxed  # "\\boxed{9}. Wait, it's 10."
     return after_answer_marker(text)
 
 
@@ -487,11 +472,15 @@ def _final_answer(text: str, gold: bool = False) -> str | None:
         return unclosed
     markers = list(_MARKER.finditer(text))
     if markers and (not spans or markers[-1].start() > spans[-1][1]):
-        stated = after_answer_marker(text)
+        stated, refused = _stated_answer(text)
+        if refused and not gold:
+            return None  # "The answer is 9. Wait, actually it's 10.": no one final answer
         # "... so our answer is correct." after a box: a verdict on the boxed answer, not an answer
         if stated and not (spans and re.fullmatch(r"[A-Za-z][A-Za-z ,'-]*", stated)):
             return stated
     if spans:
+        if not gold and withdrawn(text[spans[-1][1] :], spans[-1][2]):
+            return None  # "\\boxed{9}. Wait, actually it's 10."
         return joined_boxed(text, trust_last_run=gold)
     if gsm8k := re.search(r"####\s*([^\n]+)", text):  # GSM8K's answer line
         return gsm8k.group(1).strip()

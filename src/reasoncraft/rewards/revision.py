@@ -1,0 +1,42 @@
+"""A stated answer that the text takes back: "The answer is 9. Wait, actually it's 10."
+
+`extract` asks `withdrawn(after, answer)` with the text that follows a stated or boxed answer. A completion
+that changes its mind after its answer states no one final answer, as a hedge does not, so the answer found
+before the change is not taken (taking the later value instead would read a guess in mid-sentence).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .normalize import normalize_answer
+
+__all__ = ["withdrawn"]
+
+# words that open a change of mind
+_REVISION = re.compile(
+    r"\b(?:wait|actually|correction|oops|mistake|scratch that|instead|re-?check\w*|recalculat\w*|reconsider\w*)\b"
+    r"|\bno,",
+    re.IGNORECASE,
+)
+_LATER_ITEM = re.compile(r"\\boxed\s*\{([^{}]*)\}|\$([^$]+)\$|(-?\d[\d,]*(?:\.\d+)?)")
+
+
+def withdrawn(after: str, answer: str) -> bool:
+    """Whether `after`, the text after a stated or boxed `answer`, takes it back: a revision word ("wait",
+    "actually", "no,"), then math whose last item is not the answer ("Wait, actually it's 10" after 9; not
+    "Actually, let me check: 2 + 3 = 5" after 5).
+
+    >>> withdrawn(". Wait, actually it's 10.", "9"), withdrawn(". Actually, let me check: 2 + 3 = 5.", "5")
+    (True, False)
+    >>> withdrawn(". So our answer is correct.", "44"), withdrawn(". Wait, that is right.", "9")
+    (False, False)
+    """
+    cue = _REVISION.search(after)
+    if cue is None:
+        return False
+    items = list(_LATER_ITEM.finditer(after[cue.end() :]))
+    if not items:
+        return False
+    last = next(g for g in items[-1].groups() if g is not None)
+    return normalize_answer(last) != normalize_answer(answer)
