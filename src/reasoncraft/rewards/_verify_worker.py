@@ -80,15 +80,15 @@ def _sample_points(names) -> list[dict]:
         rng = random.Random(len(names))
         grid = ([rng.choice(simple) for _ in names] for _ in range(_SIMPLE_POINTS))
     points += [dict(zip(names, values)) for values in grid]
-    # as 50-digit floats: sympy raises an exact rational to a rational power exactly (2867/1000 to the 1439/1000
+    # as 70-digit floats: sympy raises an exact rational to a rational power exactly (2867/1000 to the 1439/1000
     # took minutes), and halves and quarters stay exact in binary, so (-1/2)^{-2} is still real
-    return [{s: sympy.Float(v, 50) for s, v in point.items()} for point in points]
+    return [{s: sympy.Float(v, _DIGITS + 10) for s, v in point.items()} for point in points]
 
 
 def _equal_as_real_functions(a, b) -> bool:
     """Two expressions in the same symbols that Math-Verify found unequal are equal when, read as functions of
     real variables, they agree wherever both are defined: at every sample point (`_sample_points`) where every
-    power and function of *both* written forms is real, their values agree to 30 digits, and there are at least
+    power and function of *both* written forms is real, their values agree to 45 digits, and there are at least
     three such points. sympy takes its symbols as complex, so it leaves unproved identities that hold over the
     reals: `(a/b)^{1/2} = \\sqrt{a}/\\sqrt{b}`, `\\ln(x^2) = 2\\ln x` (`\\ln x` is real only for x > 0: the written
     answer states its domain), `((x-2)^3)^k = (x-2)^{3k}`, `(-\\cos x)^n = (-1)^n \\cos^n x`. Where both forms are
@@ -125,22 +125,43 @@ def _equal_as_real_functions(a, b) -> bool:
     return agreements >= _MIN_REAL_AGREEMENTS
 
 
-def _values_at(a, b, point) -> tuple[complex, complex] | None:
-    va, vb = a.xreplace(point).evalf(40), b.xreplace(point).evalf(40)
+_DIGITS = 60  # values are computed to 60 digits from 70-digit points and must agree to 45 (relative)
+_MP = None
+
+
+def _number(value):
+    """A sympy number as a 70-digit mpmath complex (a double would make every difference below 1e-16 of the
+    values' size vanish: `10^{20}x` and `10^{20}x + 1` came out equal); None for `zoo`, `nan`, infinities."""
+    global _MP
+    if _MP is None:
+        import mpmath  # heavy: sympy's dependency, already imported with it
+
+        _MP = mpmath.MPContext()
+        _MP.dps = 70
+    import sympy  # heavy: imported with Math-Verify already
+
+    try:
+        parts = [_MP.mpf(sympy.Float(part, _DIGITS)._mpf_) for part in value.as_real_imag()]
+    except (AttributeError, TypeError, ValueError):
+        return None
+    z = _MP.mpc(*parts)
+    return z if _MP.isfinite(z) else None
+
+
+def _values_at(a, b, point):
+    va, vb = a.xreplace(point).evalf(_DIGITS), b.xreplace(point).evalf(_DIGITS)
     if not (va.is_number and vb.is_number):
         return None
-    try:
-        return complex(va), complex(vb)
-    except (TypeError, ValueError):  # zoo, nan
-        return None
+    va, vb = _number(va), _number(vb)
+    return None if va is None or vb is None else (va, vb)
 
 
-def _close(va: complex, vb: complex) -> bool:
-    return abs(va - vb) <= 1e-30 * max(1.0, abs(va), abs(vb))
+def _close(va, vb) -> bool:
+    return abs(va - vb) <= _MP.mpf("1e-45") * max(1, abs(va), abs(vb))
 
 
-def _is_real(z: complex) -> bool:
-    return abs(z.imag) <= 1e-25 * max(1.0, abs(z)) and z.real == z.real and abs(z.real) != float("inf")
+def _is_real(z) -> bool:
+    return abs(z.imag) <= _MP.mpf("1e-40") * max(1, abs(z))
 
 
 def _real_throughout(expr, point) -> bool:
@@ -150,14 +171,9 @@ def _real_throughout(expr, point) -> bool:
 
     for node in sympy.preorder_traversal(expr):
         if isinstance(node, (sympy.Pow, sympy.Function)) and node.free_symbols:
-            value = node.xreplace(point).evalf(30)
-            if not value.is_number:
-                return False
-            try:
-                z = complex(value)
-            except (TypeError, ValueError):
-                return False
-            if not _is_real(z):
+            value = node.xreplace(point).evalf(_DIGITS)
+            z = _number(value) if value.is_number else None
+            if z is None or not _is_real(z):
                 return False
     return True
 
@@ -177,7 +193,7 @@ def _exact_values_differ(a, b) -> bool:
         if a.atoms(sympy.Float) or b.atoms(sympy.Float):
             return va != vb and max(abs(va), abs(vb)) < 5e-7
         difference = complex((a - b).evalf(60))
-    except (TypeError, ValueError):  # not a number (zoo, nan): Math-Verify's verdict stands
+    except (TypeError, ValueError, OverflowError):  # not a number (zoo, nan): Math-Verify's verdict stands
         return False
     return abs(difference) > 1e-45 * max(1.0, abs(va), abs(vb))
 
