@@ -134,7 +134,7 @@ def _number(value):
     values' size vanish: `10^{20}x` and `10^{20}x + 1` came out equal); None for `zoo`, `nan`, infinities."""
     global _MP
     if _MP is None:
-        import mpmath  # heavy: sympy's dependency, already imported with it
+        import mpmath  # lazy: heavy; sympy's dependency, already imported with it
 
         _MP = mpmath.MPContext()
         _MP.dps = 70
