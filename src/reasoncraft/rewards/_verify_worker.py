@@ -51,50 +51,62 @@ class _TimeoutFlag(logging.Handler):
             self.hit = True
 
 
-# the sample points of the identity check: three where every symbol is a positive rational in [1.1, 3.1] (by name
-# order, seeded), three with the same sizes and negative signs (all negative, then alternating both ways), and
-# points whose coordinates are small rationals of both signs, integers and halves among them, so that a symbolic
-# exponent meets the values where a power of a negative base is real: `(x^2)^k` at x = -2, k = 1/2 is 2, `x^{2k}` -2
+# The sample points of the identity check. Generic points, where an identity is seen to hold: three where every
+# symbol is a positive rational in [1.1, 3.1] (by name order, seeded), three with the same sizes and negative signs
+# (all negative, then alternating both ways), and ten more of such sizes with seeded random signs. Special points,
+# only to find where it fails: every pair (for more than two symbols, a seeded sample) of small rationals of both
+# signs, integers and halves among them, where a power of a negative base is real: `(x^2)^k` at x = -2, k = 1/2 is
+# 2, `x^{2k}` is -2.
 _POINT_SEEDS = (0, 1, 2)
 _SIGN_PATTERNS = (lambda i: -1, lambda i: -1 if i % 2 == 0 else 1, lambda i: 1 if i % 2 == 0 else -1)
+_RANDOM_SIGN_SEEDS = range(3, 13)
 _SIMPLE_VALUES = ("-3", "-5/2", "-2", "-3/2", "-5/4", "-1/2", "-1/3", "1/3", "1/2", "5/4", "3/2", "2", "5/2", "3")
 _SIMPLE_POINTS = 196  # every pair of simple values for two symbols; a seeded sample of that many for more
-_MIN_REAL_AGREEMENTS = 3
+_MIN_AGREEMENTS = 3
 _MAX_SYMBOLS = 32
 
 
-def _sample_points(names) -> list[dict]:
-    """The fixed points of `_equal_as_real_functions`, for the symbols `names` (sorted by name)."""
+def _sample_points(names) -> tuple[list[dict], list[dict]]:
+    """(generic points, special points) of `_equal_as_real_functions`, for the symbols `names` (sorted by name)."""
     import sympy  # heavy: main() has imported it with Math-Verify already, so this is a lookup
 
-    points = []
+    generic = []
     for seed in _POINT_SEEDS:
         rng = random.Random(seed)
         sizes = [sympy.Rational(rng.randint(1100, 3100), 1000) for _ in names]
-        points.append(dict(zip(names, sizes)))
-        points.append({s: _SIGN_PATTERNS[seed](i) * size for i, (s, size) in enumerate(zip(names, sizes))})
+        generic.append(dict(zip(names, sizes)))
+        generic.append({s: _SIGN_PATTERNS[seed](i) * size for i, (s, size) in enumerate(zip(names, sizes))})
+    for seed in _RANDOM_SIGN_SEEDS:
+        rng = random.Random(seed)
+        generic.append({s: rng.choice((-1, 1)) * sympy.Rational(rng.randint(1100, 3100), 1000) for s in names})
     simple = [sympy.Rational(v) for v in _SIMPLE_VALUES]
     if len(simple) ** len(names) <= _SIMPLE_POINTS:
         grid = itertools.product(simple, repeat=len(names))
     else:
         rng = random.Random(len(names))
         grid = ([rng.choice(simple) for _ in names] for _ in range(_SIMPLE_POINTS))
-    points += [dict(zip(names, values)) for values in grid]
+    special = [dict(zip(names, values)) for values in grid]
     # as 70-digit floats: sympy raises an exact rational to a rational power exactly (2867/1000 to the 1439/1000
     # took minutes), and halves and quarters stay exact in binary, so (-1/2)^{-2} is still real
-    return [{s: sympy.Float(v, _DIGITS + 10) for s, v in point.items()} for point in points]
+    return tuple(
+        [{s: sympy.Float(v, _DIGITS + 10) for s, v in point.items()} for point in points]
+        for points in (generic, special)
+    )
 
 
 def _equal_as_real_functions(a, b) -> bool:
-    """Two expressions in the same symbols that Math-Verify found unequal are equal when, read as functions of
-    real variables, they agree wherever both are defined: at every sample point (`_sample_points`) where every
-    power and function of *both* written forms is real, their values agree to 45 digits, and there are at least
-    three such points. sympy takes its symbols as complex, so it leaves unproved identities that hold over the
-    reals: `(a/b)^{1/2} = \\sqrt{a}/\\sqrt{b}`, `\\ln(x^2) = 2\\ln x` (`\\ln x` is real only for x > 0: the written
-    answer states its domain), `((x-2)^3)^k = (x-2)^{3k}`, `(-\\cos x)^n = (-1)^n \\cos^n x`. Where both forms are
-    real they must agree, so `\\sqrt{x^2}` is not `x` (x = -2), nor `(x^2)^k` `x^{2k}` (x = -2, k = 1/2), nor
-    `((n+1)^{1/(n+1)})^{n+2}` `(n+1)^{(n+2)/(n+1)}` (n = -3/2: 2 against -2). Decimals are read as the exact
-    rationals they spell, so a rounded coefficient (`0.3333333333x` for `x/3`) stays unequal. Left out: an
+    """Two expressions that Math-Verify found unequal are equal when, read as functions of real variables, they
+    agree wherever both are defined: (1) at no sample point (`_sample_points`) where every power and function of
+    *both* written forms is real do their values differ (to 45 digits), and (2) at three generic points or more both
+    are real (and so agree): on an open set, not only at special values. sympy takes its symbols as complex, so it
+    leaves unproved identities that hold over the reals: `(a/b)^{1/2} = \\sqrt{a}/\\sqrt{b}`, `\\ln(x^2) = 2\\ln x`
+    (`\\ln x` is real only for x > 0: the written answer states its domain), `((x-2)^3)^k = (x-2)^{3k}`. By (1),
+    `\\sqrt{x^2}` is not `x` (x = -2), nor `(x^2)^k` `x^{2k}` (x = -2, k = 1/2), nor `((n+1)^{1/(n+1)})^{n+2}`
+    `(n+1)^{(n+2)/(n+1)}` (n = -3/2: 2 against -2). By (2), forms that agree only at special values are not equal:
+    `\\ln((x^9)^n)` and `\\ln((-x^9)^n)` are both real only for even whole n (so are `(-\\cos x)^n` and
+    `(-1)^n\\cos^n x`, which is a cost), and `\\sqrt{x-3}\\sqrt{x-5}` against `\\sqrt{(x-3)(x-5)}` is real only for
+    x >= 5, beyond the generic points, which agree there only as complex values. Decimals are read as
+    the exact rationals they spell, so a rounded coefficient (`0.3333333333x` for `x/3`) stays unequal. Left out: an
     absolute value or sign, unevaluated sums, products, integrals, limits and derivatives, and anything that does
     not evaluate to a number (an undefined function `f(x)`)."""
     import sympy  # heavy: main() has imported it with Math-Verify already, so this is a lookup
@@ -112,17 +124,17 @@ def _equal_as_real_functions(a, b) -> bool:
         return e.xreplace({f: sympy.Rational(str(f)) for f in e.atoms(sympy.Float)})
 
     a, b = exact(a), exact(b)
+    generic, special = _sample_points(sorted(symbols, key=lambda s: s.name))
     agreements = 0
-    for point in _sample_points(sorted(symbols, key=lambda s: s.name)):
+    for k, point in enumerate(generic + special):
         values = _values_at(a, b, point)
-        if values is None or not all(_is_real(v) for v in values):
+        if values is None:
             continue
-        if not (_real_throughout(a, point) and _real_throughout(b, point)):
-            continue
-        if not _close(*values):
+        both_real = all(_is_real(v) for v in values) and _real_throughout(a, point) and _real_throughout(b, point)
+        if both_real and not _close(*values):
             return False
-        agreements += 1
-    return agreements >= _MIN_REAL_AGREEMENTS
+        agreements += k < len(generic) and both_real
+    return agreements >= _MIN_AGREEMENTS
 
 
 _DIGITS = 60  # values are computed to 60 digits from 70-digit points and must agree to 45 (relative)
@@ -179,23 +191,36 @@ def _real_throughout(expr, point) -> bool:
 
 
 def _exact_values_differ(a, b) -> bool:
-    """Whether two constants that Math-Verify called equal are different values after all. Math-Verify compares
-    two expressions that are not plain numbers by `(a - b).evalf(15, chop=True) == 0`, so `\\sqrt{2}` equals
-    `\\frac{1414213562373095}{10^{15}}`; two exact values (no symbol, no decimal) must be equal, so they are
-    evaluated to 60 digits and must agree to 45. A decimal keeps Math-Verify's rounding to 6 places (`0.333333`
-    is 1/3), except where both round to 0: `0.0000001` has lost every digit there and is not `0.0000002`."""
+    """Whether two exact expressions that Math-Verify called equal are different after all. Math-Verify compares
+    two expressions that are not plain numbers by `(a - b).evalf(15, chop=True) == 0`, so `\\sqrt{2}` equalled
+    `\\frac{1414213562373095}{10^{15}}` and `e^{y}` equalled `e^{y} + 10^{-20}`; exact values (no decimal) must be
+    equal, so both are evaluated to 60 digits (with symbols, at the three positive generic points of the identity
+    check) and must agree to 45. Only where both sides have the same symbols: Math-Verify's own reading of a word
+    (`\\text{Evelyn}` against the letters `Evelyn`) is left alone. A decimal keeps Math-Verify's rounding to 6
+    places (`0.333333` is 1/3), except where both round to 0: `0.0000001` has lost every digit there and is not
+    `0.0000002`."""
     import sympy  # heavy: imported with Math-Verify already
 
-    if not (isinstance(a, sympy.Expr) and isinstance(b, sympy.Expr)) or a.free_symbols or b.free_symbols:
+    if not (isinstance(a, sympy.Expr) and isinstance(b, sympy.Expr)) or a.free_symbols != b.free_symbols:
         return False
-    try:
-        va, vb = complex(a.evalf(60)), complex(b.evalf(60))
-        if a.atoms(sympy.Float) or b.atoms(sympy.Float):
-            return va != vb and max(abs(va), abs(vb)) < 5e-7
-        difference = complex((a - b).evalf(60))
-    except (TypeError, ValueError, OverflowError):  # not a number (zoo, nan): Math-Verify's verdict stands
-        return False
-    return abs(difference) > 1e-45 * max(1.0, abs(va), abs(vb))
+    if a.atoms(sympy.Float) or b.atoms(sympy.Float):
+        if a.free_symbols:
+            return False
+        try:
+            va, vb = complex(a.evalf(60)), complex(b.evalf(60))
+        except (TypeError, ValueError, OverflowError):  # not a number (zoo, nan): Math-Verify's verdict stands
+            return False
+        return va != vb and max(abs(va), abs(vb)) < 5e-7
+    if not a.free_symbols:
+        return _differ_at(a, b, {})
+    names = sorted(a.free_symbols, key=lambda s: s.name)
+    return any(_differ_at(a, b, point) for point in _sample_points(names)[0][: len(_POINT_SEEDS) * 2 : 2])
+
+
+def _differ_at(a, b, point) -> bool:
+    """Whether `a` and `b` have different values at `point` (an undefined value decides nothing)."""
+    values = _values_at(a, b, point)
+    return values is not None and not _close(*values)
 
 
 def _paired_parts(a, b) -> list | None:
