@@ -50,6 +50,8 @@ KINDS = [
     ("large", "x", r"x+10^{-20}", False),  # Math-Verify's 15-digit `evalf(chop=True)` said equal
     ("large", "e^{y}", r"e^{y}+\frac{1}{10^{20}}", False),
     ("large", r"\sin^2 x + \cos^2 x", "1", True),
+    ("large", "f(x)", r"f(x)+10^{-20}", False),  # around an undefined function too
+    ("large", "f(x)+1", "1+f(x)", True),
     ("large", r"10^{20}x^{3k}", r"10^{20}(x^3)^k", True),
     # a constant written with symbols
     ("constant", "1", "sqrt(k/m)*sqrt(m/k)", True),  # real only where k/m > 0, and 1 there
