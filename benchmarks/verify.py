@@ -11,7 +11,7 @@ Agreement on cases from other projects' test suites (tests/fixtures/checker_case
 own suite; lighteval, simple-evals and MATH's tests; NeMo-Skills' `math_equal` tests and inspect_ai's
 math scorer cases, sources added later and reported on their own; heldout9.jsonl, nine more sources
 gathered in the ninth session; heldout9b.jsonl, three more, in-sample since the tenth; heldout10.jsonl, four more,
-gathered in the tenth and held out), on raw gold and prediction
+gathered in the tenth, in-sample since the eleventh), on raw gold and prediction
 strings, reported for the dev half (ours was fixed against it) and the held-out half (never fixed
 against; counts only) apart:
 ours = `text_verdicts` (answer extracted, then checked), one call per pair so that the slowest pair
@@ -283,7 +283,7 @@ def _cases_line(ours: dict, base: dict) -> str:
         ("new_heldout", "AReaL/SkyThought/rLLM/slime cases (eighth session; in-sample since the ninth)"),
         ("heldout9", "nine more sources, MARIO_EVAL/NeMo-RL/verifiers/OpenCompass/OpenRLHF/... (ninth session)"),
         ("heldout9b", "isaacphysics/lm-eval/ZeroEval cases (ninth session; in-sample since the tenth)"),
-        ("heldout10", "STACK/DART-Math/tinker-cookbook/RM-Gallery cases (tenth session, held out)"),
+        ("heldout10", "STACK/DART-Math/tinker-cookbook/RM-Gallery cases (tenth session; in-sample since the eleventh)"),
     ):
         o, b = ours["cases"][name], base["cases"][name]
         if "dev" not in o:  # one split only
