@@ -16,6 +16,7 @@ MODULES = [
     "plaintext",
     "exact",
     "numeric",
+    "constants",
     "prose",
     "units",
     "checker",

@@ -5,8 +5,9 @@ fixture case. Each kind keeps its counter-case wrong."""
 import pytest
 
 from reasoncraft.rewards import math_verdicts
+from reasoncraft.rewards.constants import constants_equal
 from reasoncraft.rewards.exact import numbers_equal, plain_number
-from reasoncraft.rewards.numeric import constants_equal, evaluate, numeric_verdict
+from reasoncraft.rewards.numeric import evaluate, numeric_verdict
 
 KINDS = [
     # two exact values (integers, fractions, radicals, pi, e) are equal only when exactly equal: no tolerance

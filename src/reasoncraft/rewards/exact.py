@@ -10,7 +10,7 @@ first; nothing is evaluated.
   is 1/3, `0.33` is not), except where that leaves no digit (`0.0000001` is not 0);
 - `cheap_verdict(gold, candidate)`: True / False when decided here, None when sympy is needed
   (after every rule that can say True, it asks `prose.prose_verdict` and `numeric.numeric_verdict`,
-  which can only rule a pair out; `numeric.constants_equal` may say True first, for exact constants).
+  which can only rule a pair out; `constants.constants_equal` may say True first, for exact constants).
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .caps import MAX_DIGITS
+from .constants import constants_equal
 from .memo import memoized
 from .normalize import _CHOICE, normalize_answer
-from .numeric import _split_top, constants_equal, numeric_verdict
+from .numeric import _split_top, numeric_verdict
 from .prose import prose_verdict
 
 __all__ = ["PlainNumber", "plain_number", "numbers_equal", "cheap_verdict"]
