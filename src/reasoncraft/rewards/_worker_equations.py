@@ -1,0 +1,92 @@
+"""Equations and lone letters that Math-Verify leaves unproved (loaded by `_verify_worker.py`, not imported).
+
+Both checks take the two parsed answers of a pair Math-Verify found unequal and can only add an "equal":
+
+- `equivalent_equations(gold, candidate)`: two equations with the same solution set because one is a nonzero
+  multiple of the other, by a constant or by an expression that is nonzero wherever either is defined:
+  `w(12.5 - w) = 25` and `2w + 50/w = 25` (the second times w/2, w = 0 being no solution of either), `x + y = 1`
+  and `2x + 2y = 2`. Each equation `L = R` is read as the numerator N of `L - R` in lowest terms (decimals as
+  the exact rationals they spell, so `x = 1.4^2` is `x = 1.96`); the two are equivalent when the ratio of the
+  numerators is a nonzero constant and no zero of a numerator is a zero of a denominator of its own written
+  form (a Groebner basis of {N, D} is {1}), so cancelling never adds or removes a solution. A gold that states
+  a value (`x = 2`: a lone name against an expression without variables) is only matched by a value for the
+  same name: `2x = 4` has not solved it.
+- `lone_letter_equal(gold, candidate)`: Math-Verify compares a lone letter by name (its `\\text{answer}` rule),
+  never by value, so `x` against `x(y^2 + 1)/(y^2 + 1)` was unequal; now equal when sympy simplifies the
+  difference to 0 (the rule Math-Verify applies to any other pair of expressions).
+"""
+
+from __future__ import annotations
+
+import sympy
+
+_MAX_SYMBOLS = 4
+_MAX_DEGREE = 8
+
+
+def _exact(expr):
+    return expr.xreplace({f: sympy.Rational(str(f)) for f in expr.atoms(sympy.Float)})
+
+
+def _states_a_value(eq) -> sympy.Symbol | None:
+    """The name of `x = 2`, `3.5 = t` (a lone name against an expression without variables), or None."""
+    for name, value in ((eq.lhs, eq.rhs), (eq.rhs, eq.lhs)):
+        if isinstance(name, sympy.Symbol) and not value.free_symbols:
+            return name
+    return None
+
+
+def _divides(node) -> bool:
+    return isinstance(node, sympy.Pow) and node.exp.is_negative is True and bool(node.base.free_symbols)
+
+
+def _numerator(eq):
+    """(N, D): `L - R` over its written denominators, and N in lowest terms; None when N is no polynomial
+    of bounded degree or a zero of N is a zero of D (the written form is undefined at a solution)."""
+    written = [p.base for side in (eq.lhs, eq.rhs) for p in sympy.preorder_traversal(side) if _divides(p)]
+    bottom = sympy.Mul(*[_exact(b) for b in written])  # the denominators as written, before sympy cancels any
+    numerator = sympy.fraction(sympy.cancel(sympy.together(_exact(eq.lhs - eq.rhs))))[0]
+    symbols = sorted(numerator.free_symbols | bottom.free_symbols, key=lambda s: s.name)
+    if not numerator.free_symbols:
+        return None
+    try:
+        degree = sympy.Poly(numerator, *symbols).total_degree()
+    except sympy.PolynomialError:
+        return None
+    if degree > _MAX_DEGREE:
+        return None
+    if bottom.free_symbols and list(sympy.groebner([numerator, bottom], *symbols)) != [1]:
+        return None
+    return numerator
+
+
+def equivalent_equations(gold, candidate) -> bool:
+    """True when two parsed equations have the same solution set by the rule above."""
+    if not (isinstance(gold, sympy.Eq) and isinstance(candidate, sympy.Eq)):
+        return False
+    symbols = gold.free_symbols
+    if not symbols or symbols != candidate.free_symbols or len(symbols) > _MAX_SYMBOLS:
+        return False
+    name = _states_a_value(gold)
+    if name is not None and _states_a_value(candidate) != name:
+        return False
+    try:
+        n_gold, n_candidate = _numerator(gold), _numerator(candidate)
+        if n_gold is None or n_candidate is None:
+            return False
+        ratio = sympy.cancel(n_gold / n_candidate)
+    except (sympy.PolynomialError, sympy.GeneratorsNeeded, ZeroDivisionError, TypeError, ValueError):
+        return False
+    return not ratio.free_symbols and ratio.is_number and ratio != 0 and ratio.is_finite is True
+
+
+def lone_letter_equal(gold, candidate) -> bool:
+    """True when one side is a lone letter and the other an expression that simplifies to it."""
+    pair = (gold, candidate)
+    if sum(isinstance(e, sympy.Symbol) for e in pair) != 1 or not all(isinstance(e, sympy.Expr) for e in pair):
+        return False
+    letter = gold if isinstance(gold, sympy.Symbol) else candidate
+    other = candidate if letter is gold else gold
+    if letter not in other.free_symbols:
+        return False
+    return sympy.simplify(_exact(other) - letter) == 0
