@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .boxtail import with_trailing_item
 from .normalize import normalize_answer
 from .plainmath import plain_formula_to_latex
 from .prose import prose_words
@@ -198,6 +199,7 @@ def after_answer_marker(text: str) -> str | None:
     if not matches:
         return None
     rest = text[matches[-1].end() :].lstrip(" :\t\r\n")  # "Answer:\n42" puts it on the next line
+    rest = re.sub(r"^####\s*", "", rest)  # "Answer is ####24": GSM8K's marker after a worded one
     display = _DISPLAY_MATH.match(rest)  # "Answer $$ \n 9 \n $$": display math over several lines
     line = (display.group(1) or display.group(2)).strip() if display else rest.split("\n", 1)[0].strip()
     end = _SENTENCE_END.search(_outside_math(line))
@@ -272,7 +274,7 @@ def extract_answer(text: str) -> str | None:
         return inner if inner is not None else (tag or None)
     boxed = last_boxed(text)
     if boxed is not None:
-        return boxed
+        return with_trailing_item(boxed, text[_box_spans(text)[-1][1] :])  # `\boxed{33} and 34`: a list
     return after_answer_marker(text)
 
 
@@ -491,8 +493,8 @@ def _final_answer(text: str, gold: bool = False) -> str | None:
         # "... so our answer is correct." after a box: a verdict on the boxed answer, not an answer
         if stated and not (spans and re.fullmatch(r"[A-Za-z][A-Za-z ,'-]*", stated)):
             return stated
-    if spans:
-        return joined_boxed(text, trust_last_run=gold)
+    if spans:  # `\boxed{33} and 34`: an item after the last box joins it (`boxtail`)
+        return with_trailing_item(joined_boxed(text, trust_last_run=gold), text[spans[-1][1] :])
     if gsm8k := re.search(r"####\s*([^\n]+)", text):  # GSM8K's answer line
         return gsm8k.group(1).strip()
     text = re.sub(r"^\s*(?:thus|so|hence|therefore|then|finally)\b,?\s*", "", text, flags=re.IGNORECASE)  # Thus, x = 5
