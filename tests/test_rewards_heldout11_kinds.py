@@ -56,6 +56,12 @@ KINDS = [
     ("equivalent equations", "y = 0.5^2", "y = 0.26", False),
     ("equivalent equations", "k = 3", "2k = 6", False),  # the gold states a value: solve for it
     ("equivalent equations", "k = 3", "m = 3", False),
+    # two `\ne` relations read as the complements of equations
+    ("not equal to", r"p \ne 3", r"3 \ne p", True),
+    ("not equal to", r"2p + 3 \ne 5", r"p \ne 1", True),
+    ("not equal to", r"p \ne 3", r"p \ne 4", False),
+    ("not equal to", r"p^2 \ne 4", r"p \ne 2", False),
+    ("not equal to", r"p \ne 3", "p = 3", False),
     # a lone letter against an expression that simplifies to it
     ("lone letter", "z", r"\frac{z(w^2 + 4)}{w^2 + 4}", True),
     ("lone letter", "n", r"\frac{n^3}{n^2}", True),
@@ -74,6 +80,14 @@ KINDS = [
     ("bare call", r"\cos 2t", "cos 2t", True),
     ("bare call", r"\ln 5 + 1", "ln 6 + 1", False),
     ("bare call", r"\cos 2t", "sin 2t", False),
+    ("bare call", "1", "sin^2 u + cos^2 u", True),
+    ("bare call", r"\sin^2 u", "sin^3 u", False),
+    # `sin^-1` is the inverse function, as the notation means (Math-Verify reads `\sin^{-1}` so)
+    ("inverse notation", r"\arcsin u", "sin^-1 u", True),
+    ("inverse notation", r"\arctan(2)", r"\tan^{-1}(2)", True),
+    ("inverse notation", r"\csc u", r"\sin^{-1} u", False),
+    ("inverse notation", r"\frac{1}{\sin u}", "sin^-1 u", False),
+    ("inverse notation", r"\arccos u", r"\sin^{-1} u", False),
     # a signed exponent without braces
     ("signed exponent", "5^{t}", "(1/5)^-t", True),
     ("signed exponent", "0.001", "10^-3", True),

@@ -10,7 +10,8 @@ Both checks take the two parsed answers of a pair Math-Verify found unequal and 
   numerators is a nonzero constant and no zero of a numerator is a zero of a denominator of its own written
   form (a Groebner basis of {N, D} is {1}), so cancelling never adds or removes a solution. A gold that states
   a value (`x = 2`: a lone name against an expression without variables) is only matched by a value for the
-  same name: `2x = 4` has not solved it.
+  same name: `2x = 4` has not solved it. Two `\\ne` relations are read the same way (each is the complement of
+  an equation): `x \\ne 3` and `3 \\ne x`, which Math-Verify does not turn around.
 - `lone_letter_equal(gold, candidate)`: Math-Verify compares a lone letter by name (its `\\text{answer}` rule),
   never by value, so `x` against `x(y^2 + 1)/(y^2 + 1)` was unequal; now equal when sympy simplifies the
   difference to 0 (the rule Math-Verify applies to any other pair of expressions).
@@ -62,8 +63,8 @@ def _numerator(eq):
 
 def equivalent_equations(gold, candidate) -> bool:
     """True when two parsed equations have the same solution set by the rule above."""
-    if not (isinstance(gold, sympy.Eq) and isinstance(candidate, sympy.Eq)):
-        return False
+    if not any(isinstance(gold, kind) and isinstance(candidate, kind) for kind in (sympy.Eq, sympy.Ne)):
+        return False  # two equations, or two `\\ne` (the complements of two equations: `x \\ne 3`, `3 \\ne x`)
     symbols = gold.free_symbols
     if not symbols or symbols != candidate.free_symbols or len(symbols) > _MAX_SYMBOLS:
         return False

@@ -2,8 +2,10 @@
 
 String rules only (nothing is evaluated), applied by `plaintext.plain_to_latex` before its other rules:
 
-- a function name without brackets in plain text (`sinh x`, `ln 2`, `cos 2x`) takes its LaTeX command, which
-  reads the next term as its argument as `\\sin 2x` does (before, `sinh x` was the product s*i*n*h*x);
+- a function name without brackets in plain text (`sinh x`, `ln 2`, `cos 2x`, `sin^2 x`) takes its LaTeX command,
+  which reads the next term as its argument as `\\sin 2x` does (before, `sinh x` was the product s*i*n*h*x);
+- `sin^-1 x`, `\\sin^{-1} x` (also cos, tan) is the inverse function `\\arcsin x`, as the notation means and as
+  Math-Verify reads the LaTeX (the numeric pre-check read a power -1 and ruled `\\arcsin x` out);
 - the reciprocal hyperbolic functions `csch`, `sech`, `coth` (plain, `\\coth`, `\\operatorname{csch}`) are
   written as `\\frac{1}{\\sinh(...)}`, `\\frac{1}{\\cosh(...)}`, `\\frac{1}{\\tanh(...)}`: Math-Verify has no
   reading of them (`\\coth(x)` became cot(h(x)), a product under another function). Only an argument that is
@@ -23,7 +25,10 @@ __all__ = ["spell_functions"]
 _NAMES = "arcsin|arccos|arctan|sinh|cosh|tanh|sin|cos|tan|cot|sec|csc|ln|log|exp"
 # one term: a bracket or brace group is found by `_group`; otherwise a number with letters after it, or a name
 _TERM = r"(?:\d+(?:\.\d+)?[A-Za-z]?|[A-Za-z](?![A-Za-z])|\\[A-Za-z]+)"
-_BARE_CALL = re.compile(rf"(?<![\\A-Za-z])({_NAMES})\s+(?={_TERM}|[(\\])")
+# `sinh x`, `sin^2 x`: a name (with a power or not) before a space and a term
+_BARE_CALL = re.compile(rf"(?<![\\A-Za-z])({_NAMES})(\^\s*(?:\d|\{{[^{{}}]*\}}))?\s+(?={_TERM}|[(\\])")
+# `\sin^{-1} x`, `sin^-1(x)`: the inverse function, as the notation means (and Math-Verify reads the LaTeX)
+_INVERSE = re.compile(r"(?<![A-Za-z])\\?(sin|cos|tan)\s*\^\s*(?:\{\s*-\s*1\s*\}|-\s*1(?![\d.]))")
 _RECIPROCAL = re.compile(
     r"(?<![A-Za-z])(?:\\operatorname\s*\{\s*(csch|sech|coth)\s*\}|\\?(csch|sech|coth))(?![A-Za-z])"
 )
@@ -90,11 +95,14 @@ def spell_functions(s: str) -> str:
     ('1/\\\\sinh x', '\\\\frac{1}{\\\\sinh(x)}', '\\\\frac{1}{\\\\tanh(2x)} + 1')
     >>> spell_functions("(1/3)^-x"), spell_functions("2^-x + 1"), spell_functions("10^-(n+1)"), spell_functions("2^-3x")
     ('(1/3)^{-x}', '2^{-x} + 1', '10^{-(n+1)}', '2^{-3}x')
+    >>> spell_functions("sin^-1(x)"), spell_functions("\\\\tan^{-1} y"), spell_functions("sin^2 x + cos^2 x")
+    ('\\\\arcsin(x)', '\\\\arctan y', '\\\\sin^2 x + \\\\cos^2 x')
     >>> spell_functions("x^2 - 1"), spell_functions("\\\\coth^2 x"), spell_functions("a sinhx")  # left as written
     ('x^2 - 1', '\\\\coth^2 x', 'a sinhx')
     """
     if "^" not in s and not re.search(r"csch|sech|coth|(?:sin|cos|tan|cot|sec|csc|ln|log|exp|h) ", s):
         return s
-    s = _BARE_CALL.sub(r"\\\1 ", s)
+    s = _INVERSE.sub(lambda m: f"\\arc{m.group(1)}" + (" " if s[m.end() : m.end() + 1].isalpha() else ""), s)
+    s = _BARE_CALL.sub(lambda m: f"\\{m.group(1)}{m.group(2) or ''} ", s)
     s = _reciprocals(s)
     return _signed_exponents(s)
