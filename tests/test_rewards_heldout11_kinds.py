@@ -118,6 +118,7 @@ TEXTS = [
     ("7", r"So we get \boxed{7} and we are done.", True),  # prose after the box: the box alone
     ("7", r"\boxed{7}, and 9 was the other guess.", True),  # a sentence about the item: the box alone
     ("7", r"\boxed{7} and 9 apples", True),  # a word after the item: the box alone
+    ("7", r"So $p = \boxed{7}$ and $q = 9$.", True),  # a statement about another quantity: the box alone
     # GSM8K's marker after a worded one
     ("18", "The answer is ####18", True),
     ("18", "Answer: #### 18", True),

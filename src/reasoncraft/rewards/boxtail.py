@@ -7,7 +7,8 @@ values (or hedges between them). `with_trailing_item` joins that item to the box
 joined by "and" or "or" already are (`joined_boxed`), so it is equal to the list `33, 34` and not to 33.
 
 A box followed by anything else keeps its reading: prose (`\\boxed{33} and we are done.`), a sentence about
-the item (`\\boxed{33}, and 34 is not.`), a unit or a word after the item (`\\boxed{33} and 34 apples`).
+the item (`\\boxed{33}, and 34 is not.`), a unit or a word after the item (`\\boxed{33} and 34 apples`), a
+statement about another quantity (`$x = \\boxed{5}$ and $y = 6$`: an equation or relation is no second answer).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ _TAIL = re.compile(
 )
 
 
+_STATEMENT = re.compile(r"[=<>]|\\(?:le|ge|leq|geq|ne|neq|approx|in)(?![A-Za-z])")
+
+
 def with_trailing_item(answer: str | None, after_box: str) -> str | None:
     """`answer` (the boxed answer) with the one item that `after_box` (the text after the last box) adds
     after a joining word, as a list; `answer` itself when the text goes on otherwise.
@@ -34,6 +38,8 @@ def with_trailing_item(answer: str | None, after_box: str) -> str | None:
     '33'
     >>> with_trailing_item("33", ". So the answer is 33."), with_trailing_item("33", ", and 34 is wrong.")
     ('33', '33')
+    >>> with_trailing_item("5", "$ and $y = 6$.")
+    '5'
     """
     if answer is None or not after_box.strip():
         return answer
@@ -41,4 +47,6 @@ def with_trailing_item(answer: str | None, after_box: str) -> str | None:
     if m is None:
         return answer
     item = (m["span"] or m["number"]).strip()
-    return f"{answer}, {item}" if item else answer
+    if not item or _STATEMENT.search(item):
+        return answer  # `$x = \\boxed{5}$ and $y = 6$`: a statement about another quantity, not a second answer
+    return f"{answer}, {item}"
