@@ -146,8 +146,9 @@ def test_relation_verdict_decides_only_names_equations():
 
 
 def test_spell_functions_leaves_other_text_alone():
-    for text in ("x^2 + 1", r"\sinh(x)", "sinhx", r"\coth^2 t", "cosine", "5 sec", "10^{-3}"):
-        assert spell_functions(text) == text
+    for text in ("x^2 + 1", r"\sinh(x)", "sinhx", r"\coth^2 t", "cosine", "5 sec", "10^{-3}", r"e^-\frac{x}{2}"):
+        assert spell_functions(text) == text  # a command with arguments is never taken as one term
+    assert spell_functions("e^-{x+1}") == "e^{-(x+1)}" and spell_functions(r"2^-\pi") == r"2^{-\pi}"
     assert spell_functions("tanh x + coth y") == r"\tanh x + \frac{1}{\tanh(y)}"
 
 

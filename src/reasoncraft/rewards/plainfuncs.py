@@ -24,7 +24,9 @@ __all__ = ["spell_functions"]
 
 _NAMES = "arcsin|arccos|arctan|sinh|cosh|tanh|sin|cos|tan|cot|sec|csc|ln|log|exp"
 # one term: a bracket or brace group is found by `_group`; otherwise a number with letters after it, or a name
-_TERM = r"(?:\d+(?:\.\d+)?[A-Za-z]?|[A-Za-z](?![A-Za-z])|\\[A-Za-z]+)"
+# a command without arguments (`\pi`, `\theta`) is one term; `\frac`, `\left` are never taken as one
+_SYMBOL = r"\\(?:pi|infty|alpha|beta|gamma|delta|epsilon|theta|lambda|mu|sigma|tau|phi|omega|rho)(?![A-Za-z])"
+_TERM = rf"(?:\d+(?:\.\d+)?[A-Za-z]?|[A-Za-z](?![A-Za-z])|{_SYMBOL})"
 # `sinh x`, `sin^2 x`: a name (with a power or not) before a space and a term
 _BARE_CALL = re.compile(rf"(?<![\\A-Za-z])({_NAMES})(\^\s*(?:\d|\{{[^{{}}]*\}}))?\s+(?={_TERM}|[(\\])")
 # `\sin^{-1} x`, `sin^-1(x)`: the inverse function, as the notation means (and Math-Verify reads the LaTeX)
@@ -34,7 +36,7 @@ _RECIPROCAL = re.compile(
 )
 _INVERSE_OF = {"csch": "\\sinh", "sech": "\\cosh", "coth": "\\tanh"}
 # the exponent after a sign is one token, as LaTeX reads `2^3x`: `2^-3x` is `2^{-3}x`
-_EXPONENT = r"(?:\d+(?:\.\d+)?|[A-Za-z]|\\[A-Za-z]+)"
+_EXPONENT = rf"(?:\d+(?:\.\d+)?|[A-Za-z]|{_SYMBOL})"
 _SIGNED_EXPONENT = re.compile(rf"\^\s*([-+])\s*(?={_EXPONENT}|[({{])")
 _CLOSING = {"(": ")", "{": "}"}
 
@@ -82,7 +84,8 @@ def _signed_exponents(s: str) -> str:
         argument = _argument(s, m.end(), _EXPONENT)
         if argument is None:
             continue
-        term = argument[0] if s[argument[1] - 1] != ")" else f"({argument[0]})"
+        one_token = re.fullmatch(_EXPONENT, argument[0].strip()) is not None
+        term = argument[0].strip() if one_token else f"({argument[0]})"  # `e^-{x+1}` is `e^{-(x+1)}`
         out.append(s[i : m.start()] + f"^{{{m.group(1)}{term}}}")
         i = argument[1]
     return "".join(out) + s[i:]
