@@ -136,6 +136,8 @@ def test_the_accuracy_extraction_reads_a_box_tail_and_a_gsm8k_marker_too():
     assert extract_answer(r"so \boxed{7} and we stop.") == "7"
     assert extract_answer("Final answer: #### 12") == "12"
     assert final_answer(r"$\boxed{2}$ or $3$") == "2, 3"
+    assert extract_answer(r"<answer>\boxed{2} and 3</answer>") == "2, 3"  # inside an answer tag too
+    assert extract_answer(r"\boxed{} and 3") == ""  # an empty box gains no item
 
 
 def test_relation_verdict_decides_only_names_equations():

@@ -41,7 +41,7 @@ def with_trailing_item(answer: str | None, after_box: str) -> str | None:
     >>> with_trailing_item("5", "$ and $y = 6$.")
     '5'
     """
-    if answer is None or not after_box.strip():
+    if not answer or not after_box.strip():
         return answer
     m = _TAIL.fullmatch(after_box)
     if m is None:

@@ -255,6 +255,12 @@ def last_number(text: str) -> str | None:
     return None
 
 
+def _boxed_with_tail(text: str, boxed: str) -> str:
+    """The last box's answer, and an item that follows it after "and"/"or"/"," as a list (`boxtail`)."""
+    spans = _box_spans(text)
+    return with_trailing_item(boxed, text[spans[-1][1] :] if spans else "")
+
+
 def extract_answer(text: str) -> str | None:
     """The default chain: `<answer>` tag, else last `\\boxed{}`, else "Answer:", else None.
 
@@ -271,10 +277,10 @@ def extract_answer(text: str) -> str | None:
     tag = answer_tag(text)
     if tag is not None:
         inner = last_boxed(tag)
-        return inner if inner is not None else (tag or None)
+        return _boxed_with_tail(tag, inner) if inner is not None else (tag or None)
     boxed = last_boxed(text)
     if boxed is not None:
-        return with_trailing_item(boxed, text[_box_spans(text)[-1][1] :])  # `\boxed{33} and 34`: a list
+        return _boxed_with_tail(text, boxed)
     return after_answer_marker(text)
 
 
