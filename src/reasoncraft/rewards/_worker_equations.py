@@ -23,6 +23,7 @@ import sympy
 
 _MAX_SYMBOLS = 4
 _MAX_DEGREE = 8
+_MAX_OPS = 80  # sympy operations per answer: larger ones are left to Math-Verify alone (its own time-outs)
 
 
 def _exact(expr):
@@ -68,6 +69,8 @@ def equivalent_equations(gold, candidate) -> bool:
     symbols = gold.free_symbols
     if not symbols or symbols != candidate.free_symbols or len(symbols) > _MAX_SYMBOLS:
         return False
+    if sympy.count_ops(gold) > _MAX_OPS or sympy.count_ops(candidate) > _MAX_OPS:
+        return False
     name = _states_a_value(gold)
     if name is not None and _states_a_value(candidate) != name:
         return False
@@ -88,6 +91,6 @@ def lone_letter_equal(gold, candidate) -> bool:
         return False
     letter = gold if isinstance(gold, sympy.Symbol) else candidate
     other = candidate if letter is gold else gold
-    if letter not in other.free_symbols:
+    if letter not in other.free_symbols or sympy.count_ops(other) > _MAX_OPS:
         return False
     return sympy.simplify(_exact(other) - letter) == 0
