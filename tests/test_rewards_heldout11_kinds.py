@@ -44,6 +44,15 @@ KINDS = [
     ("two-variable inequality", r"p \ge q", "q < p", False),  # strict against not strict
     ("two-variable inequality", "x > 4", "4 < x", True),  # a constant bound: an interval, as before
     ("two-variable inequality", "x > 4", "(4, \\infty)", True),
+    # two inequalities compared as relations: terms moved across, a positive constant factor
+    ("inequality as relation", "a > b", "2a - 2b > 0", True),
+    ("inequality as relation", "a < b", "a - b < 0", True),
+    ("inequality as relation", "u > 4", "u - 4 > 0", True),  # terms moved, as Math-Verify compares L - R
+    ("inequality as relation", "a > b", "-2a > -2b", False),  # a negative factor turns it around
+    ("inequality as relation", r"a \ge b", "2a > 2b", False),
+    ("inequality as relation", "u > 4", "2u > 8", False),  # a bound of a name by a value: solve for it
+    ("inequality as relation", r"u \ge 2", r"u^2 \ge 4", False),
+    ("inequality as relation", r"\frac{a}{b} > 1", "a > b", False),  # b < 0 turns it around
     # equations with the same solution set: a nonzero multiple, by a constant or a nonzero expression
     ("equivalent equations", "2a + 3b = 6", "4a + 6b = 12", True),
     ("equivalent equations", "t(10 - t) = 21", "t + 21/t = 10", True),  # times 1/t; t = 0 solves neither

@@ -265,6 +265,7 @@ def main() -> None:
             if not same and not flag.hit and gold and candidate:
                 same = _equal_for_positive_symbols_by_parts(gold[0], candidate[0])
                 same = same or _equations.equivalent_equations(gold[0], candidate[0])
+                same = same or _equations.equivalent_inequalities(gold[0], candidate[0])
                 same = same or _equations.lone_letter_equal(gold[0], candidate[0])
             reply = (
                 {"i": request["i"], "f": "math-verify time-out"}

@@ -12,6 +12,9 @@ Both checks take the two parsed answers of a pair Math-Verify found unequal and 
   a value (`x = 2`: a lone name against an expression without variables) is only matched by a value for the
   same name: `2x = 4` has not solved it. Two `\\ne` relations are read the same way (each is the complement of
   an equation): `x \\ne 3` and `3 \\ne x`, which Math-Verify does not turn around.
+- `equivalent_inequalities(gold, candidate)`: the same for two inequalities turned the same way, with a positive
+  constant factor only and no variable in a denominator (multiplying by an expression may flip the sign):
+  `x > y` and `2x - 2y > 0`; `x \\ge y` is never `x > y`.
 - `lone_letter_equal(gold, candidate)`: Math-Verify compares a lone letter by name (its `\\text{answer}` rule),
   never by value, so `x` against `x(y^2 + 1)/(y^2 + 1)` was unequal; now equal when sympy simplifies the
   difference to 0 (the rule Math-Verify applies to any other pair of expressions).
@@ -82,6 +85,38 @@ def equivalent_equations(gold, candidate) -> bool:
     except (sympy.PolynomialError, sympy.GeneratorsNeeded, ZeroDivisionError, TypeError, ValueError):
         return False
     return not ratio.free_symbols and ratio.is_number and ratio != 0 and ratio.is_finite is True
+
+
+def _oriented(rel):
+    """(d, strict): the inequality read as d > 0 (strict) or d >= 0; None for other relations."""
+    if rel.rel_op in ("<", "<="):
+        return rel.rhs - rel.lhs, rel.rel_op == "<"
+    if rel.rel_op in (">", ">="):
+        return rel.lhs - rel.rhs, rel.rel_op == ">"
+    return None
+
+
+def equivalent_inequalities(gold, candidate) -> bool:
+    """True when two inequalities without a variable in a denominator are positive constant multiples of each
+    other once turned the same way: `x > y` and `2x - 2y > 0`, `x - y < 0` and `y > x`. A gold that bounds a
+    name by a value (`x > 2`) is only matched by a bound for the same name (`2x > 4` has not solved it)."""
+    if not (isinstance(gold, sympy.Rel) and isinstance(candidate, sympy.Rel)):
+        return False
+    a, b = _oriented(gold), _oriented(candidate)
+    if a is None or b is None or a[1] != b[1]:
+        return False
+    symbols = gold.free_symbols
+    if not symbols or symbols != candidate.free_symbols or len(symbols) > _MAX_SYMBOLS:
+        return False
+    if sympy.count_ops(gold) > _MAX_OPS or sympy.count_ops(candidate) > _MAX_OPS:
+        return False
+    if any(_divides(p) for rel in (gold, candidate) for p in sympy.preorder_traversal(rel)):
+        return False  # multiplying by an expression may change its sign: not decided here
+    name = _states_a_value(gold)
+    if name is not None and _states_a_value(candidate) != name:
+        return False
+    ratio = sympy.cancel(_exact(a[0]) / _exact(b[0]))
+    return not ratio.free_symbols and ratio.is_number and ratio.is_positive is True
 
 
 def lone_letter_equal(gold, candidate) -> bool:

@@ -285,5 +285,7 @@ def canonical_pair(gold: str, candidate: str) -> tuple[str, str]:
         c_interval = inequality_as_interval(c)
         if c_interval is not None and _two_names_swapped(g, c):
             return g, c  # `x > y` against `y < x`: one relation of two variables, not intervals of different ones
+        if c_interval is None and re.search(r"[<>≤≥]|\\[lg]e|\\[lg]t", c):
+            return g, c  # `x > y` against `x - y > 0`: two relations, compared as relations
         return g_interval, c_interval if c_interval is not None else c
     return g, c
