@@ -6,7 +6,8 @@ Math-Verify's LaTeX extractor only: its plain-expression extractor goes through 
 `parse_expr`, which evaluates Python, and model text must never be executed. The parent kills and
 respawns this process when an answer overruns its deadline; the memory limit stops one answer from
 taking the machine down with it. A pair Math-Verify finds unequal gets one more check on the parsed
-expressions, never on the text: `_equal_as_real_functions`.
+expressions, never on the text: `_equal_as_real_functions`, then `_worker_equations` (equivalent
+equations, a lone letter against an expression that simplifies to it).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import sys
 if sys.path and os.path.realpath(sys.path[0] or ".") == os.path.dirname(os.path.realpath(__file__)):
     sys.path.pop(0)
 
+import importlib.util  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
@@ -283,6 +285,16 @@ def _positive_by_parts(gold: list, candidate: list) -> bool:
         return False
 
 
+def _sibling(name: str):
+    """A module of this folder, loaded by its path (the folder is not on sys.path: see above)."""
+    spec = importlib.util.spec_from_file_location(
+        name, os.path.join(os.path.dirname(os.path.realpath(__file__)), name + ".py")
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def main() -> None:
     memory_mb = int(sys.argv[1]) if len(sys.argv) > 1 else 4096
     inner_timeout = int(sys.argv[2]) if len(sys.argv) > 2 else 2
@@ -310,6 +322,7 @@ def main() -> None:
         )
     ]
     gold_cache: dict[str, list] = {}
+    _equations = _sibling("_worker_equations")  # equations and lone letters Math-Verify leaves unproved
 
     def parse_answer(answer: str) -> list:
         return parse("\\boxed{" + answer + "}", extraction_config=config, parsing_timeout=inner_timeout)
@@ -337,6 +350,9 @@ def main() -> None:
                 same = False  # a percentage is an unevaluated product there, equal to its number by convention
             if not same and not flag.hit and gold and candidate:
                 same = _equal_as_real_functions_by_parts(gold[0], candidate[0])
+                same = same or _equations.equivalent_equations(gold[0], candidate[0])
+                same = same or _equations.equivalent_inequalities(gold[0], candidate[0])
+                same = same or _equations.lone_letter_equal(gold[0], candidate[0])
             reply = (
                 {"i": request["i"], "f": "math-verify time-out"}
                 if flag.hit and not same

@@ -57,6 +57,7 @@ from .exact import cheap_verdict
 from .extract import final_answer
 from .normalize import _strip_delimiters, prepare_for_sympy
 from .plaintext import canonical_pair
+from .relations import relation_verdict, two_named_relations
 from .units import read_quantity, unit_verdict
 
 __all__ = [
@@ -202,7 +203,9 @@ class MathChecker:
                 # a spelling the caps only see once rewritten (`factorial(10000)` is `(10000)!`)
                 results[k] = False if cap_violation(gold) is None else RewardFailure("gold answer over the caps")
                 continue
-            quick = cheap_verdict(gold, candidate)
+            quick = relation_verdict(gold, candidate)  # `y = x` is a relation, never the value `x` (`relations`)
+            if quick is None and not two_named_relations(gold, candidate):
+                quick = cheap_verdict(gold, candidate)
             if quick is not None:
                 results[k] = quick
                 continue

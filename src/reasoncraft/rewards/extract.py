@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .boxtail import with_trailing_item
 from .gsm8k import last_number
 from .normalize import normalize_answer
 from .plainmath import plain_formula_to_latex
@@ -210,6 +211,7 @@ def _stated_answer(text: str) -> tuple[str | None, bool]:
     if not matches:
         return None, False
     rest = text[matches[-1].end() :].lstrip(" :\t\r\n")  # "Answer:\n42" puts it on the next line
+    rest = re.sub(r"^####\s*", "", rest)  # "Answer is ####24": GSM8K's marker after a worded one
     display = _DISPLAY_MATH.match(rest)  # "Answer $$ \n 9 \n $$": display math over several lines
     line = (display.group(1) or display.group(2)).strip() if display else rest.split("\n", 1)[0].strip()
     after = rest[display.end() :] if display else rest[len(line) :]
@@ -237,6 +239,12 @@ def _stated_answer(text: str) -> tuple[str | None, bool]:
     return line or None, False
 
 
+def _boxed_with_tail(text: str, boxed: str) -> str:
+    """The last box's answer, and an item that follows it after "and"/"or"/"," as a list (`boxtail`)."""
+    spans = _box_spans(text)
+    return with_trailing_item(boxed, text[spans[-1][1] :] if spans else "")
+
+
 def extract_answer(text: str) -> str | None:
     """The default chain: `<answer>` tag, else last `\\boxed{}`, else "Answer:", else None.
 
@@ -253,11 +261,13 @@ def extract_answer(text: str) -> str | None:
     tag = answer_tag(text)
     if tag is not None:
         inner = last_boxed(tag)
-        return inner if inner is not None else (tag or None)
+        return _boxed_with_tail(tag, inner) if inner is not None else (tag or None)
     boxed = last_boxed(text)
     if boxed is not None:
         spans = _box_spans(text)
-        return None if spans and withdrawn(text[spans[-1][1] :], boxed) else boxed  # "\\boxed{9}. Wait, it's 10."
+        if spans and withdrawn(text[spans[-1][1] :], boxed):
+            return None  # "\\boxed{9}. Wait, it's 10."
+        return _boxed_with_tail(text, boxed)
     return after_answer_marker(text)
 
 
@@ -481,7 +491,8 @@ def _final_answer(text: str, gold: bool = False) -> str | None:
     if spans:
         if not gold and withdrawn(text[spans[-1][1] :], spans[-1][2]):
             return None  # "\\boxed{9}. Wait, actually it's 10."
-        return joined_boxed(text, trust_last_run=gold)
+        # `\boxed{33} and 34`: an item after the last box joins it (`boxtail`)
+        return with_trailing_item(joined_boxed(text, trust_last_run=gold), text[spans[-1][1] :])
     if gsm8k := re.search(r"####\s*([^\n]+)", text):  # GSM8K's answer line
         return gsm8k.group(1).strip()
     text = re.sub(r"^\s*(?:thus|so|hence|therefore|then|finally)\b,?\s*", "", text, flags=re.IGNORECASE)  # Thus, x = 5

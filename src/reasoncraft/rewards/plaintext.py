@@ -18,6 +18,7 @@ from .caps import MAX_ANSWER_CHARS
 from .memo import memoized
 from .normalize import _strip_delimiters
 from .numeric import _split_top
+from .plainfuncs import spell_functions
 from .plainmath import plain_formula_to_latex
 
 __all__ = ["plain_to_latex", "inequality_as_interval", "canonical_pair"]
@@ -109,6 +110,7 @@ def plain_to_latex(s: str) -> str:
     s = _unicode_to_latex(s)
     if (formula := plain_formula_to_latex(s)) is not None:  # `2*a*s`, `Sin(x)`, `theta`, `==`: token by token
         return formula
+    s = spell_functions(s)  # `sinh x`, `coth x`, `3^-x` (`plainfuncs`)
     m = _MIXED_NUMBER.fullmatch(s)
     # a mixed number, as \\frac writes it, only with a proper fraction: `11 6/6` and `4 4/0` are no mixed
     # numbers (Math-Verify's reading: equal to no number), so they are left as written
@@ -254,6 +256,13 @@ def _list_as_vector(side: str, matrix: str) -> str | None:
     return f"\\begin{{{env}}} {sep.join(items)} \\end{{{env}}}"
 
 
+def _two_names_swapped(gold: str, candidate: str) -> bool:
+    """Both inequalities read as intervals of different variables over the same letters (`x > y`, `y < x`)."""
+    g, c = _relation(gold), _relation(candidate)
+    letters = (set(re.findall(r"[A-Za-z]", re.sub(r"\\[A-Za-z]+", " ", s))) for s in (gold, candidate))
+    return g is not None and c is not None and g[0] != c[0] and next(letters) == next(letters)
+
+
 def canonical_pair(gold: str, candidate: str) -> tuple[str, str]:
     """Both answers with plain-text math in LaTeX spelling, and a gold inequality as the interval
     it describes. A candidate inequality becomes an interval only when the gold is a relation too:
@@ -274,5 +283,9 @@ def canonical_pair(gold: str, candidate: str) -> tuple[str, str]:
     g_interval = inequality_as_interval(g)
     if g_interval is not None:
         c_interval = inequality_as_interval(c)
+        if c_interval is not None and _two_names_swapped(g, c):
+            return g, c  # `x > y` against `y < x`: one relation of two variables, not intervals of different ones
+        if c_interval is None and re.search(r"[<>≤≥]|\\[lg]e|\\[lg]t", c):
+            return g, c  # `x > y` against `x - y > 0`: two relations, compared as relations
         return g_interval, c_interval if c_interval is not None else c
     return g, c
