@@ -100,7 +100,7 @@ def plain_number(s: str) -> PlainNumber | None:
 
 
 def numbers_equal(gold: PlainNumber, candidate: PlainNumber) -> bool:
-    """Exact equality; a percentage may be read as p or p/100; decimals compare to 6 places.
+    """Exact equality; a percentage may be read as p or p/100; decimals to 6 places and 5 significant digits.
 
     >>> numbers_equal(plain_number("1/3"), plain_number("0.333333"))
     True
@@ -110,18 +110,28 @@ def numbers_equal(gold: PlainNumber, candidate: PlainNumber) -> bool:
     True
     >>> numbers_equal(plain_number("0.0000001"), plain_number("0")), numbers_equal(*map(plain_number, ["0", "0.0"]))
     (False, True)
+    >>> numbers_equal(plain_number("0.0000672"), plain_number("0.0000674"))
+    False
     """
     g_values = {gold.value} | ({gold.value / 100} if gold.percent else set())
     c_values = {candidate.value} | ({candidate.value / 100} if candidate.percent else set())
     if g_values & c_values:
         return True
-    if gold.decimal or candidate.decimal:  # Math-Verify's rounding, unless it leaves no digit: 1e-7 is not 0
-        return bool({round(v, 6) for v in g_values} & {round(v, 6) for v in c_values} - {0})
+    if gold.decimal or candidate.decimal:
+        return any(_decimals_agree(g, c) for g in g_values for c in c_values)
     return False
+
+
+def _decimals_agree(a: Fraction, b: Fraction) -> bool:
+    """Equal to 6 decimal places (Math-Verify's `float_rounding=6`) and to about 5 significant digits: a
+    rounding of 1/3 written 0.333333 agrees, but 0.0000672 and 0.0000674, or 0.0000001 and 0, differ in
+    every digit that was written and do not."""
+    return round(a, 6) == round(b, 6) and abs(a - b) <= Fraction(1, 10**5) * max(abs(a), abs(b))
 
 
 _SPACED_LIST = re.compile(r"\d\s*,\s+\d")
 _SPACED_DIGITS = re.compile(r"[-+]?\d+(?: \d+)+")
+_YES_NO = re.compile(r"yes|no", re.IGNORECASE)  # two letters, yet a word: `No` and `no`
 _WORDS = re.compile(r"[A-Za-z]{3,}(?: [A-Za-z]+)*|[A-Za-z]{2,}(?: [A-Za-z]+)+")  # a word, or a phrase: not `ab`
 
 
@@ -274,7 +284,7 @@ def cheap_verdict(gold: str, candidate: str) -> bool | None:
         return lists
     if _same_items(g, c):  # (3,2),(2,3) and (2,3),(3,2): the same items in another order
         return True
-    if _WORDS.fullmatch(g) and _WORDS.fullmatch(c):  # "Even" and "even": a word in another case
+    if all(_WORDS.fullmatch(s) or _YES_NO.fullmatch(s) for s in (g, c)):  # "Even" and "even": another case
         return g.casefold() == c.casefold()
     if _CHOICE.fullmatch(g) and _LOWER_CHOICE.fullmatch(c):  # (b) for the choice B
         return g == c.strip("()").upper()
