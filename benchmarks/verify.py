@@ -11,7 +11,8 @@ Agreement on cases from other projects' test suites (tests/fixtures/checker_case
 own suite; lighteval, simple-evals and MATH's tests; NeMo-Skills' `math_equal` tests and inspect_ai's
 math scorer cases, sources added later and reported on their own; heldout9.jsonl, nine more sources
 gathered in the ninth session; heldout9b.jsonl, three more, in-sample since the tenth; heldout10.jsonl, four more,
-gathered in the tenth, in-sample since the eleventh), on raw gold and prediction
+gathered in the tenth, in-sample since the eleventh; heldout11.jsonl, seven more, gathered and opened in the
+eleventh; heldout12.jsonl, six more, gathered in the eleventh and held out), on raw gold and prediction
 strings, reported for the dev half (ours was fixed against it) and the held-out half (never fixed
 against; counts only) apart:
 ours = `text_verdicts` (answer extracted, then checked), one call per pair so that the slowest pair
@@ -58,6 +59,8 @@ CASE_FILES = (
     "heldout9",
     "heldout9b",
     "heldout10",
+    "heldout11",
+    "heldout12",
 )
 SEED = 0
 
@@ -284,6 +287,8 @@ def _cases_line(ours: dict, base: dict) -> str:
         ("heldout9", "nine more sources, MARIO_EVAL/NeMo-RL/verifiers/OpenCompass/OpenRLHF/... (ninth session)"),
         ("heldout9b", "isaacphysics/lm-eval/ZeroEval cases (ninth session; in-sample since the tenth)"),
         ("heldout10", "STACK/DART-Math/tinker-cookbook/RM-Gallery cases (tenth session; in-sample since the eleventh)"),
+        ("heldout11", "HELM/MindSpeed-RL/compose-rl/NeMo-Gym/Trinity-RFT/evalscope/KAS cases (eleventh; in-sample)"),
+        ("heldout12", "torchforge/miles/tunix/SkyRL/lmms-eval/Eval360 cases (eleventh session, held out)"),
     ):
         o, b = ours["cases"][name], base["cases"][name]
         if "dev" not in o:  # one split only
