@@ -44,9 +44,15 @@ TEXTS = [
     ("12", r"So the answer is $\boxed{12}$. Hmm, no, the count is 13.", False),
     ("12", r"The answer is $\boxed{12}$. Actually, let me check: 5 + 7 = 12.", True),  # a check, not a change
     ("12", r"\boxed{12}. So our answer is correct.", True),
-    # a prose answer sentence with several math items: none of them is the answer
+    # a prose answer sentence with several math items: none of them is the answer, unless the first item is
+    # followed by a clause that explains it (", since ...", ", which is ...", "(...)"): then it is that item
     ("12", "The final answer is $13$, since $12$ fails the check.", False),
-    ("13", "The final answer is $13$, since $12$ fails the check.", False),
+    ("13", "The final answer is $13$, since $12$ fails the check.", True),
+    ("147", "The answer is 147, which is the sum of 66 and 81.", True),
+    ("66", "The answer is 147, which is the sum of 66 and 81.", False),
+    ("147", "Answer: 147 (66 + 81)", True),
+    ("3", "Answer: 3 or 4, since 5 fails.", False),  # a hedge before the clause
+    ("5", "Answer: 5 (or 6)", False),  # a hedge in brackets is no explanation
     ("3", "Final Answer: between 3 and 5 hours ago.", False),
     ("3", "Final Answer: Jane started 3 hours ago.", True),  # one item: that item
 ]

@@ -179,13 +179,22 @@ def _answer_in_sentence(sentence: str) -> str:
     return sentence
 
 
+# "Answer: 147, which is 66 + 81", "$13$, since $12$ fails", "4 (3 fails)": the stated item first, then a clause that
+# explains it; a hedge ("3 or 5", "5 (or 6)") is no such clause
+_ITEM_THEN_REASON = re.compile(
+    r"\s*(?P<item>\$[^$]+\$|[-+]?\d+(?:,\d{3})*(?:\.\d+)?)"
+    r"(?:\s*,?\s+(?:which|since|because|as|where|given|from|i\.e\.|that is)\b|\s*\((?![^)]*\b(?:or|maybe|possibly)\b))"
+)
+
+
 def after_answer_marker(text: str) -> str | None:
     """The answer after the last "Answer:", "Answer $...$" or "the answer is", up to the end of
     that sentence; after a prose subject ("The largest $n$ is 34") only what follows " is ".
 
     A trailing full stop and surrounding `$`/`**` are removed; `\\boxed{}` inside is unwrapped. None when
     the statement is withdrawn later ("The answer is 9. Wait, actually it's 10.") or is a prose sentence
-    with several math items ("The final answer is $4$, since $3$ fails."): no one answer is stated.
+    with several math items ("Final Answer: between 3 and 5 hours ago."): no one answer is stated. An item
+    followed by a clause that explains it ("Answer: 4, since 3 fails.") is that item.
 
     >>> after_answer_marker("Adding gives 12.\\nAnswer: 12.")
     '12'
@@ -199,7 +208,7 @@ def after_answer_marker(text: str) -> str | None:
     '9'
     >>> after_answer_marker("Final Answer: The largest $n$ is 34.")
     '34'
-    >>> after_answer_marker("The answer is 9. Wait, it's 10."), after_answer_marker("Answer: 4, since 3 fails.")
+    >>> after_answer_marker("The answer is 9. Wait, it's 10."), after_answer_marker("Answer: 3 or 4, since 5 fails.")
     (None, None)
     """
     return _stated_answer(text)[0]
@@ -219,6 +228,8 @@ def _stated_answer(text: str) -> tuple[str | None, bool]:
     if end:
         line, after = line[: end.start()].strip(), line[end.end() :] + after
     line = _answer_in_sentence(line)
+    if lead := _ITEM_THEN_REASON.match(line):  # "147, which is 66 + 81": the answer, then why
+        line = lead.group("item")
     if _is_prose(line) and last_boxed(line) is None:
         items = _math_items(line)
         if len(items) == 1:
