@@ -55,11 +55,14 @@ def test_heldout13(verdicts):
     eleventh session) with the checker of commit 288c424 (niced, load ~3.5), before any rule was written against
     this set: 0.800 (56/70), **4 false positives**, 10 false negatives; 10 verdicts were not True or False (4 of
     them time-outs); Math-Verify direct (`verify(parse(gold), parse(candidate))`, its own 5 s time-outs) 0.743
-    (52/70), 3 false positives, 15 false negatives, 1 time-out. The test fails on more than the 4 measured false
-    positives and below 53/70 agreement (three pairs under the measured figure, for time-outs under load). Counts
-    only in messages, and no description of the wrong pairs anywhere: the set stays held out."""
+    (52/70), 3 false positives, 15 false negatives, 1 time-out. Scored again by the lead with the same code on a
+    quieter machine (counts only), every verdict decided: **0.829 (58/70), 6 false positives**, 6 false negatives:
+    under load, time-outs had hidden two false positives as "not equal". So the test allows the 6 measured false
+    positives (the checker's known defect on this set, for the next session) and fails on a seventh, and below
+    53/70 agreement (for time-outs under load). Counts only in messages, and no description of the wrong pairs
+    anywhere: the set stays held out."""
     cases, found = verdicts
     wrong = sum((v is True) != c["label"] for c, v in zip(cases, found))
     false_positives = sum(v is True and not c["label"] for c, v in zip(cases, found))
-    assert false_positives <= 4, f"{false_positives} false positives on heldout13"
+    assert false_positives <= 6, f"{false_positives} false positives on heldout13"
     assert len(cases) - wrong >= 53, f"heldout13 agreement {1 - wrong / len(cases):.3f} ({wrong} wrong)"
