@@ -212,7 +212,8 @@ def test_load_is_spread_and_a_dead_base_url_is_routed_around():
         prompts = [f"s{i}" for i in range(24)]
         results = backend.generate(prompts, SamplingParams(max_new_tokens=64))
         assert [r[0].text for r in results] == [fake_sample(p, 0) for p in prompts]
-        assert abs(len(one.log) - len(two.log)) <= 4 and len(one.log) + len(two.log) == 24
+        # both servers take a real share (a quarter or more: the split moves with scheduling on a loaded machine)
+        assert min(len(one.log), len(two.log)) >= 6 and len(one.log) + len(two.log) == 24
     with FakeOpenAIServer() as alive:
         dead = "http://127.0.0.1:9/v1"  # nothing listens on the discard port
         options = {**FAST, "breaker_threshold": 2, "breaker_cooldown": 30.0}

@@ -137,7 +137,7 @@ class RunRecord:
         """Write run.json atomically (temp file, then rename) and return its path."""
         self.out_dir.mkdir(parents=True, exist_ok=True)
         path = self.out_dir / RECORD_NAME
-        tmp = path.with_suffix(".json.tmp")
+        tmp = path.with_suffix(f".json.{os.getpid()}.tmp")  # one per process: every rank of a launch may write it
         tmp.write_text(json.dumps(self.to_dict(**extra), indent=2, default=str))
         os.replace(tmp, path)
         return path

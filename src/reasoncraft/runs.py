@@ -251,7 +251,7 @@ def write_identity(folder: Path, command: str, config: dict, changed: list[str])
     if changed:
         history = [*history, {"at": now, "changed": changed}]
     data = {"command": command, "config": config, "written": now, "resumed_with_changes": history}
-    tmp = path.with_suffix(".json.tmp")
+    tmp = path.with_suffix(f".json.{os.getpid()}.tmp")  # one per process: every rank of a launch writes it
     tmp.write_text(json.dumps(data, indent=2))
     os.replace(tmp, path)
     return path
@@ -287,7 +287,7 @@ def drop_rows_after(path: str | Path, step: int, key: str = "step") -> int:
             continue
         kept.append(line)
     if dropped:
-        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")
         tmp.write_text("".join(line + "\n" for line in kept))
         os.replace(tmp, path)
     return dropped
