@@ -29,6 +29,7 @@ import re
 import unicodedata
 
 from .boxtail import with_trailing_item
+from .escapes import undoubled
 from .gsm8k import last_number
 from .normalize import normalize_answer
 from .plainmath import plain_formula_to_latex
@@ -425,26 +426,6 @@ def _last_in_prose(text: str) -> str | None:
     return best[1]
 
 
-# `\\boxed`, `\\text`: a string escaped twice (JSON inside JSON, a raw string written with doubled
-# backslashes). A LaTeX line break `\\` is followed by a space, a digit or one letter, not a command name.
-_DOUBLED_BACKSLASH = re.compile(r"(?<!\\)\\\\(?=[A-Za-z]{2,})")
-
-
-def _undoubled(text: str) -> str:
-    r"""A text escaped twice loses one level: `\\frac` -> `\frac`. When every run of backslashes has an
-    even length, the whole text was escaped twice and every run is halved (a matrix row break written
-    `\\\\` becomes `\\`); otherwise only doubled commands are (a once-escaped `\\` row break stays).
-
-    >>> _undoubled(r"\\begin{matrix} 1 \\\\ 2 \\end{matrix}"), _undoubled(r"\begin{matrix} 1 \\ 2 \end{matrix}")
-    ('\\begin{matrix} 1 \\\\ 2 \\end{matrix}', '\\begin{matrix} 1 \\\\ 2 \\end{matrix}')
-    """
-    if not _DOUBLED_BACKSLASH.search(text):
-        return text
-    if all(len(run) % 2 == 0 for run in re.findall(r"\\+", text)):
-        return re.sub(r"\\+", lambda m: "\\" * (len(m.group(0)) // 2), text)
-    return _DOUBLED_BACKSLASH.sub(r"\\", text)
-
-
 def _unclosed_box(text: str) -> str | None:
     """The rest of the text after the last `\\boxed{` when that box never closes (a truncated or
     hand-copied answer: `\\boxed{W(n) = 1`), without trailing math delimiters; else None."""
@@ -480,7 +461,7 @@ def _final_answer(text: str, gold: bool = False) -> str | None:
     >>> final_answer("So the probability that Alice wins is 2/3. <|im_start|>user")
     '2/3'
     """
-    text = _undoubled(text)
+    text = undoubled(text)
     text = re.sub(r"\\[A-Za-z]+boxed(?=\s*\{)", r"\\boxed", text)  # `\\beginboxed{`: a mangled box command
     # **12**, **52_8**: markdown emphasis, not a power (`__` emphasis cannot hold a subscript)
     if bold := re.fullmatch(r"\s*(?:\*\*([^*\n]+)\*\*|__([^_\n]+)__)\s*", text):
