@@ -45,6 +45,7 @@ import torch
 from ..models import load_model
 from .base import Completion, Prompt, SamplingParams
 from .kv_headroom import with_headroom
+from .packed_linear import PackedLinears, packing_available
 
 # --- pure sampling math ---------------------------------------------------------------------------
 
@@ -160,10 +161,12 @@ class HFBackend:
         model_id: str | None = None,
         static_cache: bool | None = None,
         compile_decode: bool | None = None,
+        packed_decode: bool | None = None,
     ):
         """`static_cache`: decode with a static KV cache and a fixed batch (default: on CUDA only);
         `compile_decode`: compile that decode step with torch.compile(mode="reduce-overhead") (CUDA graphs;
-        default: on CUDA only, never on the CPU)."""
+        default: on CUDA only, never on the CPU); `packed_decode`: decode steps' matrix products through
+        oneDNN with pre-packed weights (`packed_linear.py`; default: on the CPU where the op exists)."""
         if max_batch_rows < 1:
             raise ValueError(f"max_batch_rows must be >= 1: got {max_batch_rows}")
         self.model = model
@@ -173,6 +176,8 @@ class HFBackend:
         self.eos_ids = self._eos_ids()
         self.static_cache, self.compile_decode = static_cache, compile_decode
         self._compiled: Any = None
+        self.packed_decode = packed_decode
+        self._packed: PackedLinears | None = None
         # transformers >= 5.2x renamed the cache argument and output from `past_key_values` to `cache`.
         forward_args = inspect.signature(model.forward).parameters
         self._cache_arg = "cache" if "cache" in forward_args else "past_key_values"
@@ -213,10 +218,25 @@ class HFBackend:
         on_cuda = self.device.type == "cuda" and not _is_sharded(self.model)
         static = on_cuda if self.static_cache is None else self.static_cache
         decode = self._generate_chunk_static if static else self._generate_chunk
-        with _eval_mode(self.model):
+        with _eval_mode(self.model), self._packed_linears():
             for start in range(0, len(encoded), per_chunk):
                 results.extend(decode(encoded[start : start + per_chunk], sampling))
         return results
+
+    @contextmanager
+    def _packed_linears(self) -> Iterator[None]:
+        """Decode steps through pre-packed weights while generating, where that is on (see `packed_linear.py`)."""
+        on_cpu = self.device.type == "cpu" and not _is_sharded(self.model)
+        wanted = on_cpu and packing_available() if self.packed_decode is None else self.packed_decode
+        if not wanted:
+            yield
+            return
+        if not packing_available():
+            raise RuntimeError("packed_decode=True needs torch's oneDNN linear ops (an x86 CPU build): pass False")
+        if self._packed is None:
+            self._packed = PackedLinears(self.model, rows_hint=self.max_batch_rows)
+        with self._packed.active():
+            yield
 
     # -- one batch of prompts -----------------------------------------------------------------------
 

@@ -1,0 +1,101 @@
+"""Decode steps through oneDNN's pre-packed weights: the same products as `F.linear` (float rounding apart),
+the same greedy tokens and log-probs as the unpacked path, fresh copies after a weight changes, and the model
+handed back untouched."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from reasoncraft.backends import HFBackend, SamplingParams
+from reasoncraft.backends.packed_linear import PackedLinears, packing_available
+from reasoncraft.testing import tiny_model
+
+pytestmark = pytest.mark.skipif(not packing_available(), reason="this torch build has no oneDNN linear ops")
+
+CHATS = [[{"role": "user", "content": "What is 2 + 3?"}], [{"role": "user", "content": "Name a prime."}]]
+
+
+@pytest.fixture(params=["llama", "qwen2"])
+def tiny(request):
+    return tiny_model(request.param, seed=11)
+
+
+def _linears(model):
+    return [m for m in model.modules() if type(m) is torch.nn.Linear]
+
+
+def test_products_equal_f_linear_for_decode_shapes_with_and_without_bias():
+    gen = torch.Generator().manual_seed(0)
+    for bias in (False, True):
+        layer = torch.nn.Linear(96, 300, bias=bias)
+        packed = PackedLinears(layer, rows_hint=8)
+        assert packed.modules == [layer]
+        for shape in [(8, 1, 96), (3, 96), (1, 1, 96)]:
+            x = torch.randn(*shape, generator=gen)
+            with torch.inference_mode():
+                want = torch.nn.functional.linear(x, layer.weight, layer.bias)
+                with packed.active():
+                    got = layer(x)
+                    assert len(packed._packed) == 1  # this call went through the packed weight
+            assert "forward" not in layer.__dict__ and not packed._packed
+            torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_longer_inputs_and_gradients_take_the_module_own_forward():
+    layer = torch.nn.Linear(16, 8)
+    packed = PackedLinears(layer, rows_hint=4)
+    x = torch.randn(2, 5, 16, requires_grad=True)
+    with packed.active():
+        out = layer(x[:, :1])  # single position, but gradients on: the plain forward
+        assert out.grad_fn is not None
+        out.sum().backward()
+        with torch.no_grad():
+            layer(x[:, :1])
+        assert len(packed._packed) == 1  # only the no-grad single-position call packed
+    assert x.grad is not None and not packed._packed  # copies dropped on exit
+    assert "forward" not in layer.__dict__
+
+
+def test_greedy_tokens_and_logprobs_equal_the_unpacked_path(tiny):
+    model, tok = tiny
+    sampling = SamplingParams(n=3, temperature=0.0, max_new_tokens=40, logprobs=True)
+    plain = HFBackend(model, tok, packed_decode=False).generate(CHATS, sampling)
+    packed_backend = HFBackend(model, tok, packed_decode=True)
+    packed = packed_backend.generate(CHATS, sampling)
+    for a_row, b_row in zip(plain, packed):
+        for a, b in zip(a_row, b_row):
+            assert a.token_ids == b.token_ids
+            torch.testing.assert_close(torch.tensor(b.logprobs), torch.tensor(a.logprobs), rtol=1e-4, atol=1e-4)
+    # the model is handed back as it was: no wrapped forwards, no packed copies kept
+    assert all("forward" not in m.__dict__ for m in _linears(model))
+    assert packed_backend._packed is not None and not packed_backend._packed._packed
+    assert len(packed_backend._packed.modules) == len(_linears(model))
+
+
+def test_a_changed_weight_is_repacked(tiny):
+    model, tok = tiny
+    sampling = SamplingParams(n=2, temperature=0.0, max_new_tokens=12, logprobs=True)
+    backend = HFBackend(model, tok, packed_decode=True)
+    backend.generate(CHATS, sampling)
+    with torch.no_grad():  # an optimizer step: in place, same storage, a new version
+        for m in _linears(model):
+            m.weight.mul_(1.5)
+    after = backend.generate(CHATS, sampling)
+    want = HFBackend(model, tok, packed_decode=False).generate(CHATS, sampling)
+    for a_row, b_row in zip(want, after):
+        for a, b in zip(a_row, b_row):
+            assert a.token_ids == b.token_ids
+            torch.testing.assert_close(torch.tensor(b.logprobs), torch.tensor(a.logprobs), rtol=1e-4, atol=1e-4)
+
+
+def test_wrapped_and_non_plain_modules_are_left_alone():
+    class Scaled(torch.nn.Linear):  # a subclass (as LoRA or quantised layers are) keeps its own forward
+        pass
+
+    model = torch.nn.Sequential(torch.nn.Linear(4, 4), Scaled(4, 4), torch.nn.Linear(4, 4).to(torch.float64))
+    hooked = torch.nn.Linear(4, 4)
+    hooked.forward = hooked.forward  # an instance-level wrapper, as accelerate's hooks install
+    model.append(hooked)
+    packed = PackedLinears(model, rows_hint=2)
+    assert packed.modules == [model[0]]
