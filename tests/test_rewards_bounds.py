@@ -61,3 +61,9 @@ def test_a_relation_written_as_math_is_still_a_relation():
 def test_a_gold_text_keeps_its_own_reading():
     assert final_answer("The number is at least 12.", gold=True) == "12"
     assert final_answer("The number is at least 12.") is None
+
+
+def test_a_parenthetical_second_value_is_a_hedge_and_a_reason_is_not():
+    hedged = ["The answer is 2 (and also 3).", "Answer: 2 (also 3 works)", "Answer: 2 (perhaps 3)"]
+    assert text_verdicts([("2", p) for p in hedged]) == [False] * 3
+    assert text_verdicts([("2", "Answer: 2 (since 3 fails)"), ("2", "Answer: 2 (which is 1 + 1)")]) == [True, True]

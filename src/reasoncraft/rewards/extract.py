@@ -182,10 +182,11 @@ def _answer_in_sentence(sentence: str) -> str:
 
 
 # "Answer: 147, which is 66 + 81", "$13$, since $12$ fails", "4 (3 fails)": the stated item first, then a clause that
-# explains it; a hedge ("3 or 5", "5 (or 6)") is no such clause
+# explains it; a hedge ("3 or 5", "5 (or 6)", "2 (and also 3)") is no such clause
 _ITEM_THEN_REASON = re.compile(
     r"\s*(?P<item>\$[^$]+\$|[-+]?\d+(?:,\d{3})*(?:\.\d+)?)"
-    r"(?:\s*,?\s+(?:which|since|because|as|where|given|from|i\.e\.|that is)\b|\s*\((?![^)]*\b(?:or|maybe|possibly)\b))"
+    r"(?:\s*,?\s+(?:which|since|because|as|where|given|from|i\.e\.|that is)\b"
+    r"|\s*\((?![^)]*\b(?:or|maybe|possibly|perhaps|also|alternatively|either)\b)(?![^)]*\band\s+[-+$\d]))"
 )
 
 
