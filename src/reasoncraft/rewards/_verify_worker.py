@@ -24,6 +24,7 @@ import itertools  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import random  # noqa: E402
+import signal  # noqa: E402
 
 try:
     import resource  # noqa: E402  (POSIX only: elsewhere the deadline alone holds)
@@ -39,6 +40,14 @@ def _limit_memory(megabytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ValueError, OSError):  # refused on this platform: the deadline still holds
         pass
+
+
+class _OverBudget(BaseException):  # not an Exception: Math-Verify and sympy catch those and carry on
+    """The pair used up its CPU budget (SIGPROF)."""
+
+
+def _over_budget(signum: int, frame: object) -> None:
+    raise _OverBudget
 
 
 class _TimeoutFlag(logging.Handler):
@@ -298,6 +307,7 @@ def _sibling(name: str):
 def main() -> None:
     memory_mb = int(sys.argv[1]) if len(sys.argv) > 1 else 4096
     inner_timeout = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    cpu_budget = float(sys.argv[3]) if len(sys.argv) > 3 else 0.0  # CPU seconds per pair; 0: none
     _limit_memory(memory_mb)
     out = sys.stdout
     try:
@@ -331,9 +341,14 @@ def main() -> None:
     verify(parse_answer("\\frac{x^2+1}{2}"), parse_answer("(1+x^2)/2"), timeout_seconds=inner_timeout)
     out.write(json.dumps({"ready": True}) + "\n")
     out.flush()
+    budgeted = cpu_budget > 0 and hasattr(signal, "setitimer")  # POSIX: the process's CPU-time timer
+    if budgeted:
+        signal.signal(signal.SIGPROF, _over_budget)
     for line in sys.stdin:
         request = json.loads(line)
         flag.hit = False
+        if budgeted:
+            signal.setitimer(signal.ITIMER_PROF, cpu_budget)
         try:
             gold = gold_cache.get(request["g"])
             if gold is None:
@@ -358,10 +373,15 @@ def main() -> None:
                 if flag.hit and not same
                 else {"i": request["i"], "v": same}
             )
+        except _OverBudget:
+            reply = {"i": request["i"], "f": f"math-verify time-out (over {cpu_budget:g} s of CPU)"}
         except MemoryError:
             reply = {"i": request["i"], "f": "math-verify ran out of memory"}
         except Exception:  # an answer Math-Verify cannot handle is not equal
             reply = {"i": request["i"], "v": False}
+        finally:
+            if budgeted:
+                signal.setitimer(signal.ITIMER_PROF, 0)
         out.write(json.dumps(reply) + "\n")
         out.flush()
 

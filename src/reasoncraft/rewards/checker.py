@@ -12,10 +12,12 @@ Order of work for each (gold, candidate) pair, cheapest first:
    with no trace of a short math gold) or `numeric.numeric_verdict` (both sides evaluate, by a small
    parser that never calls eval, to clearly different values); those two can only say False;
 4. Math-Verify (LaTeX parser + sympy) in a separate worker *process*, fed in batches over a pipe.
-   Each answer has a hard deadline measured here; on overrun the process is killed and a fresh one
-   is started, so a pathological answer costs at most the deadline and the checker keeps
-   answering. This works from any thread (no `signal.alarm` in the caller) and no path evaluates
-   the text (the worker uses only Math-Verify's LaTeX extractor, never sympy's `parse_expr`);
+   Each answer has a budget of the worker's CPU time (2 s), so that a verdict does not depend on how
+   busy the machine is, and a hard wall-clock deadline measured here (5 s) as the backstop; on overrun
+   the process is killed and a fresh one is started, so a pathological answer costs at most the
+   deadline and the checker keeps answering. This works from any thread (no `signal.alarm` in the
+   caller) and no path evaluates the text (the worker uses only Math-Verify's LaTeX extractor, never
+   sympy's `parse_expr`);
 5. a candidate found not equal that states a true equality (`17 \\bmod 5 = 2`, `x(x+1) - x^2 = x`) is equal
    when its last side is: every side is checked against the last with steps 1-4 (`_true_equalities`).
 
@@ -132,22 +134,30 @@ def _equality_chain(answer: str) -> list[str] | None:
 class MathChecker:
     """A Math-Verify worker process with a hard per-answer deadline; safe to share between threads.
 
-    deadline_s: wall-clock seconds one pair may spend in the worker before it is killed.
+    cpu_budget_s: CPU seconds the worker may spend on one pair; past it the pair is a RewardFailure and the
+        worker goes on. CPU time, not wall time, so that a loaded machine (the worker getting a share of a
+        core) does not turn slow-but-decidable pairs into time-outs: verdicts are the same under load.
+    deadline_s: wall-clock seconds one pair may spend in the worker before it is killed (the backstop,
+        and the most a pair can cost whatever the load).
     startup_timeout_s: seconds allowed for a fresh worker to import Math-Verify.
     memory_limit_mb: address-space limit of the worker process.
-    soft_timeout_s: Math-Verify's own per-step alarm inside the worker (whole seconds); hitting it
-        is reported as a RewardFailure without killing the worker. Default: deadline_s - 1, >= 1.
+    soft_timeout_s: Math-Verify's own per-step alarm inside the worker (wall clock, whole seconds); hitting
+        it is reported as a RewardFailure without killing the worker. Default: deadline_s - 1, >= 1.
     """
 
     def __init__(
         self,
-        deadline_s: float = 3.0,
+        deadline_s: float = 5.0,
         startup_timeout_s: float = 60.0,
         memory_limit_mb: int = 4096,
         soft_timeout_s: int | None = None,
+        cpu_budget_s: float = 2.0,
     ):
         if deadline_s <= 0:
             raise ValueError(f"deadline_s must be > 0 seconds: got {deadline_s}")
+        if cpu_budget_s <= 0:
+            raise ValueError(f"cpu_budget_s must be > 0 seconds: got {cpu_budget_s}")
+        self.cpu_budget_s = cpu_budget_s
         if soft_timeout_s is not None and (int(soft_timeout_s) != soft_timeout_s or soft_timeout_s < 1):
             raise ValueError(f"soft_timeout_s must be a whole number of seconds >= 1: got {soft_timeout_s}")
         self.deadline_s = deadline_s
@@ -247,7 +257,7 @@ class MathChecker:
 
     def _spawn(self) -> None:
         self._proc = subprocess.Popen(
-            [sys.executable, str(_WORKER), str(self.memory_limit_mb), str(self._inner_timeout)],
+            [sys.executable, str(_WORKER), str(self.memory_limit_mb), str(self._inner_timeout), str(self.cpu_budget_s)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

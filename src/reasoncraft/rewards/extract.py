@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .bounds import stated_as_bound, without_estimate_word
 from .boxtail import with_trailing_item
 from .escapes import undoubled
 from .gsm8k import last_number
@@ -181,10 +182,11 @@ def _answer_in_sentence(sentence: str) -> str:
 
 
 # "Answer: 147, which is 66 + 81", "$13$, since $12$ fails", "4 (3 fails)": the stated item first, then a clause that
-# explains it; a hedge ("3 or 5", "5 (or 6)") is no such clause
+# explains it; a hedge ("3 or 5", "5 (or 6)", "2 (and also 3)") is no such clause
 _ITEM_THEN_REASON = re.compile(
     r"\s*(?P<item>\$[^$]+\$|[-+]?\d+(?:,\d{3})*(?:\.\d+)?)"
-    r"(?:\s*,?\s+(?:which|since|because|as|where|given|from|i\.e\.|that is)\b|\s*\((?![^)]*\b(?:or|maybe|possibly)\b))"
+    r"(?:\s*,?\s+(?:which|since|because|as|where|given|from|i\.e\.|that is)\b"
+    r"|\s*\((?![^)]*\b(?:or|maybe|possibly|perhaps|also|alternatively|either)\b)(?![^)]*\band\s+[-+$\d]))"
 )
 
 
@@ -228,11 +230,13 @@ def _stated_answer(text: str) -> tuple[str | None, bool]:
     end = _SENTENCE_END.search(_outside_math(line))
     if end:
         line, after = line[: end.start()].strip(), line[end.end() :] + after
-    line = _answer_in_sentence(line)
+    line = without_estimate_word(_answer_in_sentence(line))  # "approximately 12": the value stated
     if lead := _ITEM_THEN_REASON.match(line):  # "147, which is 66 + 81": the answer, then why
         line = lead.group("item")
     if _is_prose(line) and last_boxed(line) is None:
         items = _math_items(line)
+        if len(items) == 1 and stated_as_bound(line, items[0]):
+            return None, True  # "at least 12", "12 or more": a bound, not a value (`bounds.py`)
         if len(items) == 1:
             line = items[0]  # "Final Answer: Jane started growing Sphere 3 hours ago.": its one number
         elif items:
@@ -495,6 +499,8 @@ def _final_answer(text: str, gold: bool = False) -> str | None:
     if not _is_prose(text) and not (lone_dollar and re.search(r"[A-Za-z]{2,}", text)):
         return text or None
     found = _last_in_prose(text)
+    if found is not None and not gold and stated_as_bound(text, found):
+        return None  # "The number of apples is at least 12.": a bound, not a value
     if found is None and (gold or len(prose_words(text)) <= 4):  # `\\text{no solution}`: words are the answer
         return text or None
     return found
