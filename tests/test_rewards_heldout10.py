@@ -1,37 +1,18 @@
 """heldout10.jsonl: a tenth-session set from four sources no other fixture cites; held out in the tenth session,
 in-sample from the eleventh (its wrong pairs were opened and rules written for their kinds)."""
 
-import json
-from pathlib import Path
-
 import pytest
 
-from reasoncraft.rewards.checker import text_verdicts
-
-HELDOUT10 = Path(__file__).parent / "fixtures" / "checker_cases" / "heldout10.jsonl"
-
-
-def load() -> tuple[dict, list[dict]]:
-    lines = HELDOUT10.read_text().splitlines()
-    return json.loads(lines[0]), [json.loads(line) for line in lines[1:] if line.strip()]
+from heldout_sets import checked_header, score
 
 
 def test_heldout10_names_its_sources_and_is_all_held_out():
-    header, cases = load()
-    sources = [v for v in header["_header"].values() if isinstance(v, dict) and "repository" in v]
-    assert len(sources) == 4 and all(len(s["commit"]) == 40 and s["licence"] and s["path"] for s in sources)
-    assert {c["split"] for c in cases} == {"heldout"} and header["n"] == header["heldout"] == len(cases) >= 80
-    assert {c["source"] for c in cases} == {s["repository"] for s in sources}
-    assert {c["label_source"] for c in cases} == {"test"} and all(c["options"] == {} for c in cases)
-    assert 0.2 < sum(c["label"] for c in cases) / len(cases) < 0.8  # both verdicts well represented
-    assert len({(c["gold"], c["candidate"]) for c in cases}) == len(cases)
-    assert header["_header"]["left_out"]  # what was left out, and why, is counted in the header
+    checked_header("heldout10", sources=4, at_least=80)
 
 
 @pytest.fixture(scope="module")
 def verdicts():
-    _, cases = load()
-    return cases, text_verdicts([(c["gold"], c["candidate"]) for c in cases])
+    return score("heldout10")
 
 
 def test_heldout10(verdicts):
@@ -51,9 +32,6 @@ def test_heldout10(verdicts):
     whole n, and an identity seen only at special values is not taken), no time-out. The test requires no false
     positive; the floor leaves one more pair for a time-out under load (several polynomials are large for sympy).
     Counts only in messages."""
-    cases, found = verdicts
-    wrong = sum((v is True) != c["label"] for c, v in zip(cases, found))
-    false_positives = sum(v is True and not c["label"] for c, v in zip(cases, found))
-    agreement = 1 - wrong / len(cases)
+    n, agreeing, false_positives = verdicts
     assert false_positives == 0, f"{false_positives} false positives on heldout10"
-    assert agreement >= 0.975, f"heldout10 agreement {agreement:.3f} ({wrong} wrong)"
+    assert agreeing / n >= 0.975, f"heldout10 agreement {agreeing / n:.3f} ({n - agreeing} wrong)"
