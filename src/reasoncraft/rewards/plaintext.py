@@ -20,10 +20,11 @@ from .normalize import _strip_delimiters
 from .numeric import _split_top
 from .plainfuncs import spell_functions
 from .plainmath import plain_formula_to_latex
+from .plainsets import plain_sets
 
 __all__ = ["plain_to_latex", "inequality_as_interval", "canonical_pair"]
 
-_PLAIN_CONSTANTS = re.compile(r"(?<![\\A-Za-z])(pi|infinity|inf)(?![A-Za-z])")
+_PLAIN_CONSTANTS = re.compile(r"(?<![\\A-Za-z])(pi|infinity|inf|oo)(?![A-Za-z])")  # `oo`: sympy's infinity
 _PLAIN_FUNCS = re.compile(
     r"(?<![\\A-Za-z])(sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|sinh|cosh|tanh|ln|log|exp)(?=\s*\()"
 )
@@ -107,7 +108,7 @@ def plain_to_latex(s: str) -> str:
     >>> plain_to_latex(r"\\sqrt{2}+\\pi")  # LaTeX is left as it is
     '\\\\sqrt{2}+\\\\pi'
     """
-    s = _unicode_to_latex(s)
+    s = plain_sets(_unicode_to_latex(s))  # `(0, 1) U (2, 3)`, `{}`, `all real numbers` (`plainsets`)
     if (formula := plain_formula_to_latex(s)) is not None:  # `2*a*s`, `Sin(x)`, `theta`, `==`: token by token
         return formula
     s = spell_functions(s)  # `sinh x`, `coth x`, `3^-x` (`plainfuncs`)

@@ -35,7 +35,7 @@ _MAX_GOLD_CHARS = 80
 _MATH_NAMES = frozenset(
     """sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh ln log lg exp sqrt pi inf infty
     infinity mod gcd lcm min max det deg arg lim sup dim ker cis frac cdot times div pm mp le ge ne lt gt
-    leq geq neq cup cap emptyset mathbb mathrm text""".split()
+    leq geq neq cup cap emptyset mathbb mathrm text oo union""".split()
 )
 _COMMAND = re.compile(r"\\[A-Za-z]+")
 _WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
