@@ -23,7 +23,7 @@ PROSE = "a result of combining both the rules of mathematics ... so we get a val
         (r"\frac{1}{2}", "the probability of getting heads on the coin"),
         ("(1,2)", "the point where the two lines meet"),
         ("x^2+1", "x squared plus one over the line"),
-        ("123", "one hundred and twenty three"),  # number words are not read: not equal, as before
+        ("124", "one hundred and twenty three"),  # number words are read (`numwords`): 123, not 124
         ("B", "the option with the largest value"),
     ],
 )

@@ -33,6 +33,7 @@ from .boxtail import with_trailing_item
 from .escapes import undoubled
 from .gsm8k import last_number
 from .normalize import normalize_answer
+from .numwords import with_scale_word
 from .plainmath import plain_formula_to_latex
 from .prose import prose_words
 from .revision import withdrawn
@@ -237,8 +238,8 @@ def _stated_answer(text: str) -> tuple[str | None, bool]:
         items = _math_items(line)
         if len(items) == 1 and stated_as_bound(line, items[0]):
             return None, True  # "at least 12", "12 or more": a bound, not a value (`bounds.py`)
-        if len(items) == 1:
-            line = items[0]  # "Final Answer: Jane started growing Sphere 3 hours ago.": its one number
+        if len(items) == 1:  # "Final Answer: Jane started growing Sphere 3 hours ago.": its one number
+            line = with_scale_word(line, items[0])  # "4 dozen eggs": 4 dozen (`numwords`)
         elif items:
             return None, True  # "between 3 and 5 hours ago", "$4$, since $3$ fails": several items
     boxed = last_boxed(line)
@@ -503,4 +504,4 @@ def _final_answer(text: str, gold: bool = False) -> str | None:
         return None  # "The number of apples is at least 12.": a bound, not a value
     if found is None and (gold or len(prose_words(text)) <= 4):  # `\\text{no solution}`: words are the answer
         return text or None
-    return found
+    return with_scale_word(text, found) if found is not None else None  # "about 2.3 million people"

@@ -17,6 +17,7 @@ import re
 from .caps import MAX_ANSWER_CHARS
 from .memo import memoized
 from .numeric import _split_top
+from .numwords import SCALES, number_words_to_digits, scaled
 
 __all__ = ["MAX_ANSWER_CHARS", "normalize_answer", "prepare_for_sympy", "trig_degrees_as_radians"]
 
@@ -119,6 +120,18 @@ def _glued_assignments(s: str) -> list[str] | None:
     return parts if len(parts) > 1 else None
 
 
+def _without_unit_words(s: str) -> str:
+    """A number without the words after it (`12 inches` -> `12`), or times the scale word that opens them
+    (`5 thousand dollars` -> `5000`, `2 dozen` -> `24`: `numwords.scaled`); else `s` as it is."""
+    m = _UNIT_WORDS.match(s)
+    if not m or {w.lower().strip(".") for w in m.group(2).split()} & _NOT_UNITS:
+        return s
+    first = m.group(2).split()[0].strip(".")
+    if first.lower().rstrip("s") in SCALES:
+        return scaled(m.group(1), first) or s  # unread (`\frac{1}{2} million`): left as words, so unequal
+    return m.group(1)
+
+
 def _words_as_commas(s: str) -> str:
     """Answers joined by words become a comma list: `6 and 8` -> `6,8`, `x=1 or x=2` -> `x=1,x=2`,
     `x=1orx=2` -> `x=1,x=2` (both parts must be non-empty; "3 or 5" against a single gold answer
@@ -194,7 +207,7 @@ def normalize_answer(s: str) -> str:
     prev = None
     while prev != s:
         prev, s = s, _TEXT_CMD.sub(r"\1", s)
-    s = _FONT_SWITCH.sub("", s).strip()
+    s = number_words_to_digits(_FONT_SWITCH.sub("", s).strip())  # `three apples` -> `3 apples` (`numwords`)
     for pattern in (_COMPOUND_UNIT, _REMARK):
         if m := pattern.match(s):
             s = m.group(1)
@@ -206,12 +219,10 @@ def normalize_answer(s: str) -> str:
     if (m := _INTEGER_MOD.match(s)) and int(m.group(2)) > 0:
         s = str(int(m.group(1)) % int(m.group(2)))
     s = _PERCENT_WORD.sub(r"\1\\%", s)  # `25 percent`, `25 pct`: a percent sign, read either way
-    m = _UNIT_WORDS.match(s)
-    if m and not {w.lower().strip(".") for w in m.group(2).split()} & _NOT_UNITS:
-        s = m.group(1)
+    s = _without_unit_words(s)
     m = _ASSIGNMENT.match(s)
     if m and not re.search(rf"(?<![A-Za-z\\]){re.escape(s[0])}(?![A-Za-z])", s[m.end() :]):
-        s = s[m.end() :]  # y = 2x+3 and f(x) = 2x+3 -> 2x+3, but x = 2x+3 and f(x) = f(x-1)+1 stay
+        s = _without_unit_words(s[m.end() :])  # y = 2x+3 -> 2x+3, `x = 5 cm` -> 5; x = 2x+3, f(x) = f(x-1)+1 stay
     s = _MEMBERSHIP.sub("", s)
     s = _words_as_commas(s)
     s = _THOUSANDS_SPACED.sub(lambda m: m.group(0).replace(" ", ""), s)  # 1 000 000 is one number
