@@ -302,7 +302,7 @@ def main() -> None:
     out = sys.stdout
     try:
         from latex2sympy2_extended import NormalizationConfig
-        from math_verify import LatexExtractionConfig, parse, verify
+        from math_verify import LatexExtractionConfig, grader, parse, verify
     except Exception as e:  # report why, then stop: the parent turns this into RewardFailure
         out.write(json.dumps({"error": f"cannot import math_verify: {e!r}"}) + "\n")
         out.flush()
@@ -323,6 +323,10 @@ def main() -> None:
     ]
     gold_cache: dict[str, list] = {}
     _equations = _sibling("_worker_equations")  # equations and lone letters Math-Verify leaves unproved
+    grader.solve = _equations.solve_or_refuse(grader.solve)  # two empty solution lists prove nothing
+
+    def sides_equal(a, b) -> bool:
+        return bool(verify([a], [b], timeout_seconds=inner_timeout))
 
     def parse_answer(answer: str) -> list:
         return parse("\\boxed{" + answer + "}", extraction_config=config, parsing_timeout=inner_timeout)
@@ -342,13 +346,16 @@ def main() -> None:
                     gold_cache.clear()
                 gold_cache[request["g"]] = gold
             candidate = parse_answer(request["c"])
+            # two equations without unknowns are statements, decided by their sides alone (`_worker_equations`)
+            statements = _equations.statements_equal(gold[0], candidate[0], sides_equal) if gold and candidate else None
             # two equations (or inequalities, intervals) that differ in one side: the positive-symbol check first,
             # as Math-Verify's own proof of an equation can take seconds; it only adds verdicts, so order is speed
-            same = _positive_by_parts(gold, candidate)
-            same = same or bool(gold and candidate and verify(gold, candidate, timeout_seconds=inner_timeout))
+            same = statements if statements is not None else _positive_by_parts(gold, candidate)
+            if statements is None:
+                same = same or bool(gold and candidate and verify(gold, candidate, timeout_seconds=inner_timeout))
             if same and "%" not in request["g"] + request["c"] and _exact_values_differ(gold[0], candidate[0]):
                 same = False  # a percentage is an unevaluated product there, equal to its number by convention
-            if not same and not flag.hit and gold and candidate:
+            if not same and not flag.hit and gold and candidate and statements is None:
                 same = _equal_as_real_functions_by_parts(gold[0], candidate[0])
                 same = same or _equations.equivalent_equations(gold[0], candidate[0])
                 same = same or _equations.equivalent_inequalities(gold[0], candidate[0])
