@@ -22,7 +22,17 @@ KINDS = [
     ("no solution", r"\frac{\cos(t)}{2} = 7", r"\frac{\cos(t)}{3} = 11", False),
     ("no solution", r"e^{u} = -4", r"e^{u} = -9", False),
     ("no solution", r"\frac{t^2}{2} = -7", "t^2 = -14", True),  # no real solution, but a multiple: the same equation
-    ("no solution", "y + 3 = 5", "2y = 4", True),  # solvable equations are still compared by their solutions
+    ("no solution", "y + 3 = 5", "2y = 4", True),  # equations with solutions: compared as before
+    # two written decimals a hair apart: another exact value (or a floating-point error), not a rounding
+    ("hair apart", "2.75", "2.7500000004", False),
+    ("hair apart", "2.75", "2.7499999996", False),
+    ("hair apart", "0.1", "0.10000000000000001", False),
+    ("hair apart", "6", "6.0000001", False),
+    ("hair apart", "2.7500000004", "2.75", False),
+    ("hair apart", "2.75", "2.750000", True),  # trailing zeros: the same value
+    ("hair apart", "0.333333", "0.3333333", True),  # a rounding is off by a sizeable share of its last place: kept
+    ("hair apart", "0.667", "0.6667", False),  # and 6 places still decide: they differ at the fourth
+    ("hair apart", r"\frac{1}{3}", "0.333333", True),  # a fraction is not written digits: 6 places
 ]
 
 
