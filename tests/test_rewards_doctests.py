@@ -25,6 +25,8 @@ MODULES = [
     "format",
     "length",
     "language",
+    "labels",
+    "setops",
 ]
 
 

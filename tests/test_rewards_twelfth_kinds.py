@@ -7,6 +7,8 @@ docs/rewards.md, "Rules by kind (twelfth session)").
 import pytest
 
 from reasoncraft.rewards import math_verdicts
+from reasoncraft.rewards.checker import text_verdicts
+from reasoncraft.rewards.extract import final_answer
 
 # (kind, gold, candidate, expected verdict), answers compared by `math_verdicts`
 KINDS = [
@@ -33,9 +35,49 @@ KINDS = [
     ("hair apart", "0.333333", "0.3333333", True),  # a rounding is off by a sizeable share of its last place: kept
     ("hair apart", "0.667", "0.6667", False),  # and 6 places still decide: they differ at the fourth
     ("hair apart", r"\frac{1}{3}", "0.333333", True),  # a fraction is not written digits: 6 places
+    # a number padded with leading zeros, grouped in thousands, signed
+    ("padded number", "2500", "+0002,500.0", True),
+    ("padded number", "-42", "-00042", True),
+    ("padded number", "2500", "+0002,501.0", False),
+    ("padded number", "0.25", "0,25", True),  # a decimal comma keeps its zero
+    ("padded number", "25", "0,25", False),
+    # set operations between written finite sets, worked out first
+    ("set operation", r"\{4, 7\}", r"\{4,7,9\} \setminus \{9\}", True),
+    ("set operation", "{}", "{2,4}\\backslash{2,4,6}", True),
+    ("set operation", r"\emptyset", r"\{2,4\} \cap \{3,5\}", True),
+    ("set operation", r"\{3\}", r"\{1,3\} \cap \{3,5\}", True),
+    ("set operation", r"\{1, 3, 5\}", r"\{1,3\} \cup \{3,5\}", True),
+    ("set operation", r"\{a\}", r"\{a, b\} \setminus \{b\}", True),
+    ("set operation", "{}", "{2,4}\\backslash{2}", False),
+    ("set operation", r"\{4\}", r"\{4,7,9\} \setminus \{9\}", False),
+    ("set operation", r"\{1, 3\}", r"\{1,3\} \cup \{3,5\}", False),
+    ("set operation", r"\{2\}", r"\{y+1, 2\} \setminus \{1+y\}", False),  # items by spelling: left as written
+]
+
+# (kind, text, the answer `final_answer` finds)
+EXTRACTED = [
+    ("label", "Result: 0.75", "0.75"),
+    ("label", "**Final value:** $x = 2$", "$x = 2$"),
+    ("label", "We add them.\nOutput: 12", "12"),
+    ("label", "Step 2: 12", "Step 2: 12"),  # a step of the working is no label: left as written
+    ("label", "Result: 5 or 6", "5 or 6"),  # a hedge stays a hedge (no one answer)
 ]
 
 
 @pytest.mark.parametrize("kind, gold, candidate, expected", KINDS)
 def test_kind(kind, gold, candidate, expected):
     assert math_verdicts([(gold, candidate)])[0] is expected, kind
+
+
+@pytest.mark.parametrize("kind, text, expected", EXTRACTED)
+def test_extracted(kind, text, expected):
+    found = final_answer(text)
+    assert found == expected, kind
+
+
+def test_a_label_before_the_answer_scores_and_a_hedge_after_it_does_not():
+    assert text_verdicts([("0.75", "Result: 0.75"), ("6", "Result: 5 or 6"), ("5", "Result: 5 or 6")]) == [
+        True,
+        False,
+        False,
+    ]

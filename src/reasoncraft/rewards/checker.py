@@ -58,6 +58,7 @@ from .extract import final_answer
 from .normalize import _strip_delimiters, prepare_for_sympy
 from .plaintext import canonical_pair
 from .relations import relation_verdict, two_named_relations
+from .setops import evaluated_sets
 from .units import read_quantity, unit_verdict
 
 __all__ = [
@@ -182,6 +183,7 @@ class MathChecker:
                 results[k] = True  # the gold's own spelling: equal without reading it (`1/2004!` is over the caps)
                 continue
             gold, candidate = _spans_as_list(gold), _spans_as_list(candidate)
+            gold, candidate = evaluated_sets(gold), evaluated_sets(candidate)  # `\{1,2\} \setminus \{2\}` (`setops`)
             reason = cap_violation(gold)
             if reason is not None:
                 results[k] = RewardFailure(f"gold answer refused by the checker caps: {reason}")

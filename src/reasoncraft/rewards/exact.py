@@ -53,6 +53,7 @@ _SLASH = re.compile(r"([-+]?\d+)/(\d+)")
 _SCI = re.compile(r"([-+]?\d+(?:\.\d+)?)(?:[eE]|\\times10\^\{?|\\cdot10\^\{?)([-+]?\d{1,3})\}?")
 _REPEATING = re.compile(r"(-?\d*)\.(\d*)\\overline\{(\d{1,12})\}")
 _FRAC = re.compile(r"([-+]?)\\frac\{([-+]?\d+)\}\{([-+]?\d+)\}")
+_LEADING_ZEROS = re.compile(r"(?<![\d.,])0+(?=\d)")
 _MIXED_LOOKING = re.compile(r"[-+]?\d+ (\d+)/(\d+)")  # `4 4/9`, `11 6/6`
 
 
@@ -66,6 +67,8 @@ def plain_number(s: str) -> PlainNumber | None:
     (Fraction(100000, 1), Fraction(2500, 1))
     >>> plain_number(r"50\\%").percent, plain_number("x+1") is None, plain_number("1/0") is None
     (True, True, True)
+    >>> plain_number("+0001,000.00").value, plain_number("0,111") is None
+    (Fraction(1000, 1), True)
     >>> plain_number(r"0.\\overline{3}").value, plain_number(r"-1.2\\overline{45}").value
     (Fraction(1, 3), Fraction(-137, 110))
     """
@@ -80,6 +83,7 @@ def plain_number(s: str) -> PlainNumber | None:
         value = Fraction(int(whole.lstrip("-") + fixed + cycle) - int(whole.lstrip("-") + fixed or "0"))
         value /= (10 ** len(cycle) - 1) * 10 ** len(fixed)
         return PlainNumber(-value if whole.startswith("-") else value, True, percent)
+    s = _LEADING_ZEROS.sub("", s)  # `+0001,000.00`: zeros padding a grouped number (`0,111` keeps its zero)
     if _INT.fullmatch(s):
         return PlainNumber(Fraction(s.replace(",", "")), False, percent, 0)
     if _DEC.fullmatch(s):
