@@ -20,6 +20,10 @@ KINDS = [
     ("statement", r"2 \cdot 4 = 8", r"2 \times 4 = 8", True),
     ("statement", r"2 \cdot 4 = 8", r"8 = 2 \cdot 4", True),  # turned around
     ("statement", r"\frac{6}{4} = 1.5", r"\frac{3}{2} = \frac{3}{2}", True),  # each side by its value
+    ("statement", "2 < 7", "3 < 8", False),  # an inequality without unknowns: the same rule
+    ("statement", "2 < 7", "7 > 2", True),
+    ("statement", "2 < 7", r"2 \le 7", False),
+    ("statement", r"5 \ne 6", r"6 \ne 5", True),
     # two equations with no solution found: two empty solution lists prove nothing
     ("no solution", r"\frac{\cos(t)}{2} = 7", r"\frac{\cos(t)}{3} = 11", False),
     ("no solution", r"e^{u} = -4", r"e^{u} = -9", False),
