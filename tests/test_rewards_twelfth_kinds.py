@@ -52,6 +52,7 @@ KINDS = [
     ("set operation", r"\{3\}", r"\{1,3\} \cap \{3,5\}", True),
     ("set operation", r"\{1, 3, 5\}", r"\{1,3\} \cup \{3,5\}", True),
     ("set operation", r"\{a\}", r"\{a, b\} \setminus \{b\}", True),
+    ("set operation", r"\{3\}", r"\{0.5, 3\} \setminus \{\frac{1}{2}\}", True),  # items by exact value
     ("set operation", "{}", "{2,4}\\backslash{2}", False),
     ("set operation", r"\{4\}", r"\{4,7,9\} \setminus \{9\}", False),
     ("set operation", r"\{1, 3\}", r"\{1,3\} \cup \{3,5\}", False),
@@ -71,6 +72,8 @@ KINDS = [
     ("glued unit", "300 cm", "3m", True),
     ("glued unit", "120 s", "2m", False),  # a glued `m` against a time: not read as a unit, and 120 is not 2m
     ("glued unit", "300 cm", "3s", False),
+    ("glued unit", "4000 m", "4km", True),
+    ("glued unit", "4 kg", "4km", False),
 ]
 
 # (kind, text, the answer `final_answer` finds)

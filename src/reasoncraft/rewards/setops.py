@@ -27,7 +27,7 @@ __all__ = ["evaluated_sets"]
 _EMPTY = re.compile(r"\\(?:emptyset|varnothing)(?![A-Za-z])|∅|\\?\{\s*\\?\}")
 _OPERATION = re.compile(r"\\(?:cup|cap|setminus|smallsetminus|backslash)(?![A-Za-z])|[∪∩∖]")
 _SAME = {"\\smallsetminus": "\\setminus", "\\backslash": "\\setminus", "∖": "\\setminus", "∪": "\\cup", "∩": "\\cap"}
-_SET = re.compile(r"(?:\\left)?\\?\{(?P<items>[^{}]*?)(?:\\right)?\\?\}")
+_SET = re.compile(r"(?:\\left)?\\?\{(?P<items>.*?)(?:\\right)?\\?\}")
 _LETTER = re.compile(r"[A-Za-z]")
 _DELIMITERS = re.compile(r"^\s*\$*\s*|\s*\$*\s*$")
 
@@ -40,8 +40,11 @@ def _items(written: str) -> list[tuple[object, str]] | None:
     m = _SET.fullmatch(written.strip())
     if m is None:
         return None
+    parts = _top_level_items(m.group("items"))
+    if parts is None:
+        return None
     items = []
-    for item in (part.strip() for part in m.group("items").split(",")):
+    for item in parts:
         number = plain_number(item)
         if number is not None and not number.percent:
             items.append((number.value, item))
@@ -50,6 +53,20 @@ def _items(written: str) -> list[tuple[object, str]] | None:
         else:
             return None
     return items
+
+
+def _top_level_items(inside: str) -> list[str] | None:
+    """`inside` split at its commas outside braces (`\\frac{1}{2}, 3`), or None when its braces do not balance."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(inside):
+        depth += (ch == "{") - (ch == "}")
+        if depth < 0:
+            return None
+        if ch == "," and depth == 0:
+            parts.append(inside[start:i].strip())
+            start = i + 1
+    parts.append(inside[start:].strip())
+    return parts if depth == 0 else None
 
 
 def _apply(operation: str, left: list, right: list) -> list:

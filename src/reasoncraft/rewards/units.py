@@ -89,7 +89,7 @@ _VALUE_CHARS = re.compile(r"[-+]?[\d\s.,{}()/^*+-]*\d[\d\s.,{}()/^*+-]*")
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _ASSIGNMENT = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*(?!.*=)")
 _MICRO = re.compile(r"\{?\\mu\}?\s*(?=[A-Za-z])")
-_GLUED_LETTER = re.compile(r"(.*\d)([A-Za-z])")
+_GLUED_SYMBOL = re.compile(r"(.*\d)([A-Za-zμµ]{1,2})")
 _INLINE_MATH = re.compile(r"(?<!\\)\$([^$]*)(?<!\\)\$")
 _MONEY_PREFIX = re.compile(r"^([-+]?)\s*\$\s*(.+)$")
 # every unit has a letter or one of these signs (`\circ`, `\text{cm}`, `\%`, `\$`): without one, no quantity
@@ -225,14 +225,17 @@ def read_quantity(s: str) -> Quantity | None:
 
 
 def glued_like(s: str, other: Quantity | None) -> Quantity | None:
-    """`s` read with a one-letter unit glued to its number (`1m`, `3s`), only when `other`, the other side of the
-    pair, is a quantity of that unit's dimension: `1m` against `100 cm` is a length. Alone, `5m` stays 5 times m.
+    """`s` read with a unit symbol of one or two letters glued to its number (`1m`, `3s`, `5km`), only when `other`,
+    the other side of the pair, is a quantity of that unit's dimension: `1m` against `100 cm` is a length. Alone,
+    `5m` stays 5 times m and `5km` 5 times k times m.
 
     >>> glued_like("1m", read_quantity("100 cm")).value, glued_like("1m", read_quantity("100 s"))
     ('1', None)
+    >>> glued_like("2km", read_quantity("2000 m")).value, glued_like("2kg", read_quantity("2000 m"))
+    ('2', None)
     """
-    m = _GLUED_LETTER.fullmatch(s.strip()) if other is not None and len(s) < 40 else None
-    if m is None or m.group(2) not in _ONE_LETTER:
+    m = _GLUED_SYMBOL.fullmatch(s.strip()) if other is not None and len(s) < 40 else None
+    if m is None or m.group(2) not in UNITS:
         return None
     quantity = read_quantity(f"{m.group(1)} {m.group(2)}")
     return quantity if quantity is not None and quantity.dims == other.dims else None
