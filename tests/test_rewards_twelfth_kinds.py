@@ -10,6 +10,7 @@ from reasoncraft.rewards import math_verdicts
 from reasoncraft.rewards.checker import text_verdicts
 from reasoncraft.rewards.extract import final_answer
 
+ROOTS = r"x = \frac{1}{3}, x = \frac{2 \pm \sqrt{5}}{3}"
 # (kind, gold, candidate, expected verdict), answers compared by `math_verdicts`
 KINDS = [
     # an equation without unknowns is a statement: equal only when its sides pair up
@@ -29,6 +30,10 @@ KINDS = [
     ("no solution", r"e^{u} = -4", r"e^{u} = -9", False),
     ("no solution", r"\frac{t^2}{2} = -7", "t^2 = -14", True),  # no real solution, but a multiple: the same equation
     ("no solution", "y + 3 = 5", "2y = 4", True),  # equations with solutions: compared as before
+    # a list Math-Verify read as its first item only (found by perturbing fixture golds, not in a fixture)
+    ("lost items", ROOTS, r"x = \frac13, x = \frac{2 \pm \sqrt{5}}{7}", False),
+    ("lost items", ROOTS, r"x = \frac{2 \pm \sqrt{5}}{3}, x = \frac13", True),
+    ("lost items", "x = 1, y = 2", "y = 2, x = 1", True),
     # two written decimals a hair apart: another exact value (or a floating-point error), not a rounding
     ("hair apart", "2.75", "2.7500000004", False),
     ("hair apart", "2.75", "2.7499999996", False),

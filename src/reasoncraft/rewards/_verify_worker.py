@@ -24,6 +24,7 @@ import itertools  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import random  # noqa: E402
+import re  # noqa: E402
 
 try:
     import resource  # noqa: E402  (POSIX only: elsewhere the deadline alone holds)
@@ -285,6 +286,26 @@ def _positive_by_parts(gold: list, candidate: list) -> bool:
         return False
 
 
+def _lost_items(answer: str, parsed) -> bool:
+    """Whether Math-Verify read a list of several math items as one value: `x = \\frac{1}{2}, x = \\frac{-1 \\pm
+    \\sqrt{13}}{4}` came back as 1/2 alone, so any second item was equal. An answer with two or more items at the
+    top level (split at commas outside brackets) that hold a letter or a command, parsed as one plain expression
+    (no set, tuple, interval or matrix), is read as not parsed; numbers alone (`1,000`, `1,5`) never are."""
+    import sympy  # heavy: imported with Math-Verify already
+
+    several = (sympy.Set, sympy.Tuple, sympy.MatrixBase, tuple, list, sympy.Rel, sympy.logic.boolalg.Boolean)
+    if isinstance(parsed, several):
+        return False
+    items, depth, start = [], 0, 0
+    for i, ch in enumerate(answer):
+        depth += (ch in "{([") - (ch in "})]")
+        if ch == "," and depth == 0:
+            items.append(answer[start:i])
+            start = i + 1
+    items.append(answer[start:])
+    return sum(bool(re.search(r"[A-Za-z]", item)) for item in items) >= 2
+
+
 def _sibling(name: str):
     """A module of this folder, loaded by its path (the folder is not on sys.path: see above)."""
     spec = importlib.util.spec_from_file_location(
@@ -329,7 +350,8 @@ def main() -> None:
         return bool(verify([a], [b], timeout_seconds=inner_timeout))
 
     def parse_answer(answer: str) -> list:
-        return parse("\\boxed{" + answer + "}", extraction_config=config, parsing_timeout=inner_timeout)
+        parsed = parse("\\boxed{" + answer + "}", extraction_config=config, parsing_timeout=inner_timeout)
+        return [] if parsed and _lost_items(answer, parsed[0]) else parsed
 
     # warm up (ANTLR tables, sympy caches) so that the first real answer is not charged for it
     verify(parse_answer("\\frac{x^2+1}{2}"), parse_answer("(1+x^2)/2"), timeout_seconds=inner_timeout)
