@@ -25,6 +25,9 @@ MODULES = [
     "format",
     "length",
     "language",
+    "labels",
+    "setops",
+    "temperature",
 ]
 
 

@@ -60,9 +60,12 @@ def test_heldout13(verdicts):
     under load, time-outs had hidden two false positives as "not equal". So the test allows the 6 measured false
     positives (the checker's known defect on this set, for the next session) and fails on a seventh, and below
     53/70 agreement (for time-outs under load). Counts only in messages, and no description of the wrong pairs
-    anywhere: the set stays held out."""
+    anywhere: the set stays held out. Opened in the twelfth session (helper W, branch w12) and fixed by kind
+    (docs/rewards.md, "Rules by kind (twelfth session)"): 0.986 (69/70), **0 false positives**, 1 false negative
+    (a source's convention, kept: a list's last number taken as its answer). **In-sample since**: the test fails on
+    any false positive and below 66/70 (three pairs under, for time-outs under load)."""
     cases, found = verdicts
     wrong = sum((v is True) != c["label"] for c, v in zip(cases, found))
     false_positives = sum(v is True and not c["label"] for c, v in zip(cases, found))
-    assert false_positives <= 6, f"{false_positives} false positives on heldout13"
-    assert len(cases) - wrong >= 53, f"heldout13 agreement {1 - wrong / len(cases):.3f} ({wrong} wrong)"
+    assert false_positives == 0, f"{false_positives} false positives on heldout13"
+    assert len(cases) - wrong >= 66, f"heldout13 agreement {1 - wrong / len(cases):.3f} ({wrong} wrong)"

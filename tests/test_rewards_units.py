@@ -75,7 +75,10 @@ UNIT_PAIRS = [
     ("conversion", r"2\sqrt{3}\text{ km}", r"2000\sqrt{3}\text{ m}", False),  # not a plain number: not converted
     # what is not a quantity with a unit stays as before
     ("not a quantity", "5 m", "2 + 3 m", False),  # a sum: 2 + 3m
-    ("not a quantity", "5 meters", "5m", False),  # 5m without a space is 5 times m, as before
+    ("not a quantity", "5 meters", "5x", False),
+    # 5m without a space is 5 times m, except against a quantity of its dimension (twelfth session, `glued_like`)
+    ("glued against a quantity", "5 meters", "5m", True),
+    ("glued against a quantity", "5 seconds", "5m", False),
     ("unit on one side", "10", r"10\text{ cm}", True),
     ("unit on one side", r"12\mbox{ hours}", "12", True),
     ("unit on one side", "5", "5 km/h", True),

@@ -24,6 +24,7 @@ import itertools  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
 import random  # noqa: E402
+import re  # noqa: E402
 import signal  # noqa: E402
 
 try:
@@ -294,6 +295,26 @@ def _positive_by_parts(gold: list, candidate: list) -> bool:
         return False
 
 
+def _lost_items(answer: str, parsed) -> bool:
+    """Whether Math-Verify read a list of several math items as one value: `x = \\frac{1}{2}, x = \\frac{-1 \\pm
+    \\sqrt{13}}{4}` came back as 1/2 alone, so any second item was equal. An answer with two or more items at the
+    top level (split at commas outside brackets) that hold a letter or a command, parsed as one plain expression
+    (no set, tuple, interval or matrix), is read as not parsed; numbers alone (`1,000`, `1,5`) never are."""
+    import sympy  # heavy: imported with Math-Verify already
+
+    several = (sympy.Set, sympy.Tuple, sympy.MatrixBase, tuple, list, sympy.Rel, sympy.logic.boolalg.Boolean)
+    if isinstance(parsed, several):
+        return False
+    items, depth, start = [], 0, 0
+    for i, ch in enumerate(answer):
+        depth += (ch in "{([") - (ch in "})]")
+        if ch == "," and depth == 0:
+            items.append(answer[start:i])
+            start = i + 1
+    items.append(answer[start:])
+    return sum(bool(re.search(r"[A-Za-z]", item)) for item in items) >= 2
+
+
 def _sibling(name: str):
     """A module of this folder, loaded by its path (the folder is not on sys.path: see above)."""
     spec = importlib.util.spec_from_file_location(
@@ -312,7 +333,7 @@ def main() -> None:
     out = sys.stdout
     try:
         from latex2sympy2_extended import NormalizationConfig
-        from math_verify import LatexExtractionConfig, parse, verify
+        from math_verify import LatexExtractionConfig, grader, parse, verify
     except Exception as e:  # report why, then stop: the parent turns this into RewardFailure
         out.write(json.dumps({"error": f"cannot import math_verify: {e!r}"}) + "\n")
         out.flush()
@@ -333,9 +354,14 @@ def main() -> None:
     ]
     gold_cache: dict[str, list] = {}
     _equations = _sibling("_worker_equations")  # equations and lone letters Math-Verify leaves unproved
+    grader.solve = _equations.solve_or_refuse(grader.solve)  # two empty solution lists prove nothing
+
+    def sides_equal(a, b) -> bool:
+        return bool(verify([a], [b], timeout_seconds=inner_timeout))
 
     def parse_answer(answer: str) -> list:
-        return parse("\\boxed{" + answer + "}", extraction_config=config, parsing_timeout=inner_timeout)
+        parsed = parse("\\boxed{" + answer + "}", extraction_config=config, parsing_timeout=inner_timeout)
+        return [] if parsed and _lost_items(answer, parsed[0]) else parsed
 
     # warm up (ANTLR tables, sympy caches) so that the first real answer is not charged for it
     verify(parse_answer("\\frac{x^2+1}{2}"), parse_answer("(1+x^2)/2"), timeout_seconds=inner_timeout)
@@ -357,13 +383,16 @@ def main() -> None:
                     gold_cache.clear()
                 gold_cache[request["g"]] = gold
             candidate = parse_answer(request["c"])
+            # two equations without unknowns are statements, decided by their sides alone (`_worker_equations`)
+            statements = _equations.statements_equal(gold[0], candidate[0], sides_equal) if gold and candidate else None
             # two equations (or inequalities, intervals) that differ in one side: the positive-symbol check first,
             # as Math-Verify's own proof of an equation can take seconds; it only adds verdicts, so order is speed
-            same = _positive_by_parts(gold, candidate)
-            same = same or bool(gold and candidate and verify(gold, candidate, timeout_seconds=inner_timeout))
+            same = statements if statements is not None else _positive_by_parts(gold, candidate)
+            if statements is None:
+                same = same or bool(gold and candidate and verify(gold, candidate, timeout_seconds=inner_timeout))
             if same and "%" not in request["g"] + request["c"] and _exact_values_differ(gold[0], candidate[0]):
                 same = False  # a percentage is an unevaluated product there, equal to its number by convention
-            if not same and not flag.hit and gold and candidate:
+            if not same and not flag.hit and gold and candidate and statements is None:
                 same = _equal_as_real_functions_by_parts(gold[0], candidate[0])
                 same = same or _equations.equivalent_equations(gold[0], candidate[0])
                 same = same or _equations.equivalent_inequalities(gold[0], candidate[0])

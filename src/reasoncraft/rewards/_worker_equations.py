@@ -15,6 +15,14 @@ Both checks take the two parsed answers of a pair Math-Verify found unequal and 
 - `equivalent_inequalities(gold, candidate)`: the same for two inequalities turned the same way, with a positive
   constant factor only and no variable in a denominator (multiplying by an expression may flip the sign):
   `x > y` and `2x - 2y > 0`; `x \\ge y` is never `x > y`.
+- `statements_equal(gold, candidate, same)`: two equations (or inequalities) with no unknown (`3.06 \\div 3 = 1.02`,
+  `1/2 = 1/6`, `1 < 2`) are statements, not relations on a name: the same answer only when they are one relation
+  whose sides pair up (each side equal by `same`, in order or turned around). Math-Verify compares them by the
+  difference of their sides (so `5 = 3` was `4 = 2`, `1 < 2` was `3 < 4`) and by their solution lists, both empty
+  for an equation without unknowns (so any two were equal).
+- `solve_or_refuse(solve)`: the `solve` Math-Verify compares two equations' solutions with, wrapped so that an
+  empty solution list proves nothing: `sin(B)/8 = 3` and `sin(B)/9 = 7` have no real solution either, and two
+  empty lists made them equal. A refusal is an exception, which Math-Verify reads as "not shown equal".
 - `lone_letter_equal(gold, candidate)`: Math-Verify compares a lone letter by name (its `\\text{answer}` rule),
   never by value, so `x` against `x(y^2 + 1)/(y^2 + 1)` was unequal; now equal when sympy simplifies the
   difference to 0 (the rule Math-Verify applies to any other pair of expressions).
@@ -117,6 +125,38 @@ def equivalent_inequalities(gold, candidate) -> bool:
         return False
     ratio = sympy.cancel(_exact(a[0]) / _exact(b[0]))
     return not ratio.free_symbols and ratio.is_number and ratio.is_positive is True
+
+
+_TURNED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def statements_equal(gold, candidate, same) -> bool | None:
+    """For two relations without unknowns (`=`, `\\ne`, `<`, `\\le`, ...): whether they are one relation with
+    sides that pair up by `same` (a callable on two expressions), in order or turned around (`a < b`, `b > a`);
+    None for any other pair, which the rest of the worker decides."""
+    if not (isinstance(gold, sympy.Rel) and isinstance(candidate, sympy.Rel)):
+        return None
+    if gold.free_symbols or candidate.free_symbols:
+        return None
+    in_order = gold.rel_op == candidate.rel_op and same(gold.lhs, candidate.lhs) and same(gold.rhs, candidate.rhs)
+    turned = _TURNED.get(gold.rel_op) == candidate.rel_op
+    return bool(in_order or (turned and same(gold.lhs, candidate.rhs) and same(gold.rhs, candidate.lhs)))
+
+
+class NoSolutionFound(ValueError):
+    """An empty solution list: it cannot show two equations equal."""
+
+
+def solve_or_refuse(solve):
+    """`solve`, raising `NoSolutionFound` where it finds no solution (see the module docstring)."""
+
+    def solve_with_a_solution(*args, **kwargs):
+        found = solve(*args, **kwargs)
+        if isinstance(found, (list, tuple)) and not found:
+            raise NoSolutionFound("no solution found: proves nothing about equality")
+        return found
+
+    return solve_with_a_solution
 
 
 def lone_letter_equal(gold, candidate) -> bool:

@@ -6,7 +6,8 @@ Order of work for each (gold, candidate) pair, cheapest first:
    tower or code-like is not equal, decided in microseconds without parsing;
 2. units (`units.unit_verdict`): when both answers carry a known unit, different units are not equal (`3 cm`
    vs `3 m`), units of one dimension are converted exactly (`5 km` = `5000 m`), and the same unit in any
-   spelling leaves the bare values to the steps below;
+   spelling leaves the bare values to the steps below; two temperatures are compared in kelvin
+   (`temperature`: `0 K` = `-459.67 °F`);
 3. exact paths (`exact.cheap_verdict`): identical after normalisation, both plain numbers
    compared exactly with `fractions.Fraction`, or ruled out by `prose.prose_verdict` (a sentence
    with no trace of a short math gold) or `numeric.numeric_verdict` (both sides evaluate, by a small
@@ -60,7 +61,9 @@ from .extract import final_answer
 from .normalize import _strip_delimiters, prepare_for_sympy
 from .plaintext import canonical_pair
 from .relations import relation_verdict, two_named_relations
-from .units import read_quantity, unit_verdict
+from .setops import evaluated_sets
+from .temperature import temperature_verdict
+from .units import glued_like, read_quantity, unit_verdict
 
 __all__ = [
     "MathChecker",
@@ -192,6 +195,7 @@ class MathChecker:
                 results[k] = True  # the gold's own spelling: equal without reading it (`1/2004!` is over the caps)
                 continue
             gold, candidate = _spans_as_list(gold), _spans_as_list(candidate)
+            gold, candidate = evaluated_sets(gold), evaluated_sets(candidate)  # `\{1,2\} \setminus \{2\}` (`setops`)
             reason = cap_violation(gold)
             if reason is not None:
                 results[k] = RewardFailure(f"gold answer refused by the checker caps: {reason}")
@@ -199,7 +203,14 @@ class MathChecker:
             if cap_violation(candidate) is not None:
                 results[k] = False
                 continue
+            if (by_temperature := temperature_verdict(gold, candidate)) is not None:  # `0 K` = `-459.67 °F`
+                results[k] = by_temperature
+                continue
             g_quantity, c_quantity = read_quantity(gold), read_quantity(candidate)
+            g_quantity, c_quantity = (
+                g_quantity or glued_like(gold, c_quantity),
+                c_quantity or glued_like(candidate, g_quantity),
+            )
             if g_quantity is not None and c_quantity is not None:  # a unit on both sides (`units`)
                 by_unit = unit_verdict(g_quantity, c_quantity)
                 if by_unit is not None:

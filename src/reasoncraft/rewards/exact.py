@@ -7,7 +7,8 @@ first; nothing is evaluated.
   `50\\%`), or None;
 - `numbers_equal(gold, candidate)`: exact comparison, percent read either way; when either side is
   written with a decimal point, both are rounded to 6 places (Math-Verify's `float_rounding=6`: `0.333333`
-  is 1/3, `0.33` is not), except where that leaves no digit (`0.0000001` is not 0);
+  is 1/3, `0.33` is not), except where that leaves no digit (`0.0000001` is not 0) and between two written
+  decimals a hair apart (`2.5` is not `2.500000002`: less than a thousandth of the shorter one's last place);
 - `cheap_verdict(gold, candidate)`: True / False when decided here, None when sympy is needed
   (after every rule that can say True, it asks `prose.prose_verdict` and `numeric.numeric_verdict`,
   which can only rule a pair out; `constants.constants_equal` may say True first, for exact constants).
@@ -43,6 +44,7 @@ class PlainNumber:
     value: Fraction
     decimal: bool  # written with a decimal point
     percent: bool  # written with a % sign
+    places: int | None = None  # digits written after the decimal point (0 for an integer); None for other forms
 
 
 _INT = re.compile(r"[-+]?(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)")  # 0,111 is no thousands grouping
@@ -51,6 +53,7 @@ _SLASH = re.compile(r"([-+]?\d+)/(\d+)")
 _SCI = re.compile(r"([-+]?\d+(?:\.\d+)?)(?:[eE]|\\times10\^\{?|\\cdot10\^\{?)([-+]?\d{1,3})\}?")
 _REPEATING = re.compile(r"(-?\d*)\.(\d*)\\overline\{(\d{1,12})\}")
 _FRAC = re.compile(r"([-+]?)\\frac\{([-+]?\d+)\}\{([-+]?\d+)\}")
+_LEADING_ZEROS = re.compile(r"(?<![\d.,])0+(?=\d)")
 _MIXED_LOOKING = re.compile(r"[-+]?\d+ (\d+)/(\d+)")  # `4 4/9`, `11 6/6`
 
 
@@ -64,6 +67,8 @@ def plain_number(s: str) -> PlainNumber | None:
     (Fraction(100000, 1), Fraction(2500, 1))
     >>> plain_number(r"50\\%").percent, plain_number("x+1") is None, plain_number("1/0") is None
     (True, True, True)
+    >>> plain_number("+0001,000.00").value, plain_number("0,111") is None
+    (Fraction(1000, 1), True)
     >>> plain_number(r"0.\\overline{3}").value, plain_number(r"-1.2\\overline{45}").value
     (Fraction(1, 3), Fraction(-137, 110))
     """
@@ -78,10 +83,12 @@ def plain_number(s: str) -> PlainNumber | None:
         value = Fraction(int(whole.lstrip("-") + fixed + cycle) - int(whole.lstrip("-") + fixed or "0"))
         value /= (10 ** len(cycle) - 1) * 10 ** len(fixed)
         return PlainNumber(-value if whole.startswith("-") else value, True, percent)
+    s = _LEADING_ZEROS.sub("", s)  # `+0001,000.00`: zeros padding a grouped number (`0,111` keeps its zero)
     if _INT.fullmatch(s):
-        return PlainNumber(Fraction(s.replace(",", "")), False, percent)
+        return PlainNumber(Fraction(s.replace(",", "")), False, percent, 0)
     if _DEC.fullmatch(s):
-        return PlainNumber(Fraction(s.replace(",", "").rstrip(".") or "0"), True, percent)
+        places = len(s.partition(".")[2])
+        return PlainNumber(Fraction(s.replace(",", "").rstrip(".") or "0"), True, percent, places)
     m = _SCI.fullmatch(s)  # 1e5, 2.5\times10^{3}; exponents capped at 3 digits by the pattern
     if m:
         return PlainNumber(Fraction(m.group(1)) * Fraction(10) ** int(m.group(2)), "." in m.group(1), percent)
@@ -112,14 +119,31 @@ def numbers_equal(gold: PlainNumber, candidate: PlainNumber) -> bool:
     (False, True)
     >>> numbers_equal(plain_number("0.0000672"), plain_number("0.0000674"))
     False
+    >>> numbers_equal(plain_number("2.5"), plain_number("2.500000002"))
+    False
+    >>> numbers_equal(plain_number("3"), plain_number("2.9999999")), numbers_equal(*map(plain_number, ["3", "3.0"]))
+    (False, True)
     """
     g_values = {gold.value} | ({gold.value / 100} if gold.percent else set())
     c_values = {candidate.value} | ({candidate.value / 100} if candidate.percent else set())
     if g_values & c_values:
         return True
+    if _another_exact_decimal(gold, candidate):
+        return False
     if gold.decimal or candidate.decimal:
         return any(_decimals_agree(g, c) for g in g_values for c in c_values)
     return False
+
+
+def _another_exact_decimal(gold: PlainNumber, candidate: PlainNumber) -> bool:
+    """Two written decimals (or integers) that differ by less than a thousandth of the last place of the shorter
+    one: `2.5` and `2.500000002`, `3` and `2.9999999`. Such a difference is no rounding (a rounded value is off by
+    a sizeable share of its last place, as `0.333` is from 1/3): the longer one states another exact value, or
+    the digits of a floating-point error. So the 6-place agreement below does not make them equal."""
+    if gold.places is None or candidate.places is None or gold.percent or candidate.percent:
+        return False
+    gap = abs(gold.value - candidate.value)
+    return 0 < gap < Fraction(1, 10 ** (min(gold.places, candidate.places) + 3))
 
 
 def _decimals_agree(a: Fraction, b: Fraction) -> bool:

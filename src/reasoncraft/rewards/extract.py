@@ -32,6 +32,7 @@ from .bounds import stated_as_bound, without_estimate_word
 from .boxtail import with_trailing_item
 from .escapes import undoubled
 from .gsm8k import last_number
+from .labels import without_lead
 from .normalize import normalize_answer
 from .numwords import with_scale_word
 from .plainmath import plain_formula_to_latex
@@ -492,8 +493,7 @@ def _final_answer(text: str, gold: bool = False) -> str | None:
         return with_trailing_item(joined_boxed(text, trust_last_run=gold), text[spans[-1][1] :])
     if gsm8k := re.search(r"####\s*([^\n]+)", text):  # GSM8K's answer line
         return gsm8k.group(1).strip()
-    text = re.sub(r"^\s*(?:thus|so|hence|therefore|then|finally)\b,?\s*", "", text, flags=re.IGNORECASE)  # Thus, x = 5
-    text = text.strip()
+    text = without_lead(text, _is_prose)  # `Thus, x = 5`, `Result: -5.5`: words before the answer (`labels`)
     lone_dollar = len(re.findall(r"(?<!\\)\$", text)) % 2 == 1  # "costs 2,74 $": currency, not math
     if plain_formula_to_latex(text) is not None:  # `2as + 4for + is + print`: a formula, its words products
         return text

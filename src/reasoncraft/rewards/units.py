@@ -13,10 +13,13 @@ whose BOTH sides carry a known unit is decided by `unit_verdict`:
   (`5 km` = `5000 m`, `1 h` = `60 min`, `\\$0.50` = `50 cents`); a value that is not a plain number
   (`2\\sqrt{3} km` vs `2000\\sqrt{3} m`) is not converted and the pair is not equal;
 - units of different dimensions (`5 kg` vs `5 m`, `90^\\circ` vs `90` radians, `50\\%` vs `50` cents): not equal.
-  Degrees and radians are kept apart (their ratio is irrational), so are temperatures (not in the table).
+  Degrees and radians are kept apart (their ratio is irrational); temperatures (an offset as well as a factor)
+  are compared by `temperature` instead, before this table is read.
 
 A unit on one side only, or a word not in the table (`12 apples`), is left to the rest of the checker: the
-number decides, as before. Nothing here evaluates its input or imports sympy.
+number decides, as before. A one-letter unit glued to its number (`5m`) is 5 times m, except against a quantity of
+that unit's dimension (`glued_like`: `3m` against `300 cm` is a length). The micro prefix may be written `\\mu`
+(`{\\mu}m`, `\\mu m`). Nothing here evaluates its input or imports sympy.
 """
 
 from __future__ import annotations
@@ -37,12 +40,20 @@ _TABLE: tuple[tuple[tuple[str, ...], Fraction, dict[str, int]], ...] = (
     (("m", "meter", "meters", "metre", "metres"), _F(1), {"length": 1}),
     (("cm", "centimeter", "centimeters", "centimetre", "centimetres"), _F(1, 100), {"length": 1}),
     (("mm", "millimeter", "millimeters", "millimetre", "millimetres"), _F(1, 1000), {"length": 1}),
+    (
+        ("μm", "µm", "um", "micrometer", "micrometers", "micrometre", "micrometres", "micron", "microns"),
+        _F(1, 10**6),
+        {"length": 1},
+    ),
+    (("nm", "nanometer", "nanometers", "nanometre", "nanometres"), _F(1, 10**9), {"length": 1}),
     (("km", "kilometer", "kilometers", "kilometre", "kilometres"), _F(1000), {"length": 1}),
     (("in", "inch", "inches"), _F(254, 10000), {"length": 1}),
     (("ft", "foot", "feet"), _F(3048, 10000), {"length": 1}),
     (("yd", "yard", "yards"), _F(9144, 10000), {"length": 1}),
     (("mi", "mile", "miles"), _F(1609344, 1000), {"length": 1}),
     (("s", "sec", "secs", "second", "seconds"), _F(1), {"time": 1}),
+    (("ms", "millisecond", "milliseconds"), _F(1, 1000), {"time": 1}),
+    (("μs", "µs", "microsecond", "microseconds"), _F(1, 10**6), {"time": 1}),
     (("min", "mins", "minute", "minutes"), _F(60), {"time": 1}),
     (("h", "hr", "hrs", "hour", "hours"), _F(3600), {"time": 1}),
     (("day", "days"), _F(86400), {"time": 1}),
@@ -71,12 +82,14 @@ _WRAPPER = re.compile(r"\\(?:text|textrm|textnormal|textup|mbox|mathrm|operatorn
 _SPACING = re.compile(r"(?<!\\)\\[,;:! ]|\\q?quad\b|~")
 _DEGREE = re.compile(_DEGREE_SIGN)
 # a token of a unit expression: a word, a sign, an operator, a power
-_UNIT_TOKEN = re.compile(r"\s*([A-Za-z]+\.?|[°%$¢]|/|\\cdot|·|\*|\^\s*\{?\s*-?\d\s*\}?|[²³])")
+_UNIT_TOKEN = re.compile(r"\s*([A-Za-zμµ]+\.?|[°%$¢]|/|\\cdot|·|\*|\^\s*\{?\s*-?\d\s*\}?|[²³])")
 # what a value may be made of once its commands are taken out: digits and arithmetic, no letters
 _VALUE_COMMANDS = re.compile(r"\\(?:[dt]?frac|sqrt|pi|cdot|times)(?![A-Za-z])")
 _VALUE_CHARS = re.compile(r"[-+]?[\d\s.,{}()/^*+-]*\d[\d\s.,{}()/^*+-]*")
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _ASSIGNMENT = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*(?!.*=)")
+_MICRO = re.compile(r"\{?\\mu\}?\s*(?=[A-Za-z])")
+_GLUED_SYMBOL = re.compile(r"(.*\d)([A-Za-zμµ]{1,2})")
 _INLINE_MATH = re.compile(r"(?<!\\)\$([^$]*)(?<!\\)\$")
 _MONEY_PREFIX = re.compile(r"^([-+]?)\s*\$\s*(.+)$")
 # every unit has a letter or one of these signs (`\circ`, `\text{cm}`, `\%`, `\$`): without one, no quantity
@@ -164,6 +177,7 @@ def _prepare(s: str) -> str:
     s = s.replace("\\!", "")  # a negative thin space glues (`15,\\!000`); it never separates
     s = _SPACING.sub(" ", s).replace("\\%", "%").replace("\\$", "$")
     s = _DEGREE.sub(" ° ", s)
+    s = _MICRO.sub("μ", s)  # `{\mu}m`, `\mu m`, `\mu\text{m}`: the micro prefix
     s = _ASSIGNMENT.sub("", s.strip())
     return _WHITESPACE.sub(" ", s).strip().rstrip(".").strip()
 
@@ -208,6 +222,23 @@ def read_quantity(s: str) -> Quantity | None:
         if parsed is not None:
             return Quantity(value, *parsed)
     return None
+
+
+def glued_like(s: str, other: Quantity | None) -> Quantity | None:
+    """`s` read with a unit symbol of one or two letters glued to its number (`1m`, `3s`, `5km`), only when `other`,
+    the other side of the pair, is a quantity of that unit's dimension: `1m` against `100 cm` is a length. Alone,
+    `5m` stays 5 times m and `5km` 5 times k times m.
+
+    >>> glued_like("1m", read_quantity("100 cm")).value, glued_like("1m", read_quantity("100 s"))
+    ('1', None)
+    >>> glued_like("2km", read_quantity("2000 m")).value, glued_like("2kg", read_quantity("2000 m"))
+    ('2', None)
+    """
+    m = _GLUED_SYMBOL.fullmatch(s.strip()) if other is not None and len(s) < 40 else None
+    if m is None or m.group(2) not in UNITS:
+        return None
+    quantity = read_quantity(f"{m.group(1)} {m.group(2)}")
+    return quantity if quantity is not None and quantity.dims == other.dims else None
 
 
 def _unit_start(s: str, k: int) -> bool:
