@@ -1,49 +1,24 @@
-"""heldout12.jsonl: a second eleventh-session held-out set, six sources no other fixture cites, never fixed against."""
-
-import json
-from pathlib import Path
+"""heldout12.jsonl: a second eleventh-session held-out set, six sources no other fixture cites; held out then,
+opened in the twelfth session (in-sample since)."""
 
 import pytest
 
-from reasoncraft.rewards.checker import text_verdicts
-
-HELDOUT12 = Path(__file__).parent / "fixtures" / "checker_cases" / "heldout12.jsonl"
-OTHER_FIXTURES = sorted(p for p in HELDOUT12.parent.glob("*.jsonl") if p != HELDOUT12)
-
-
-def load() -> tuple[dict, list[dict]]:
-    lines = HELDOUT12.read_text().splitlines()
-    return json.loads(lines[0]), [json.loads(line) for line in lines[1:] if line.strip()]
+from heldout_sets import checked_header, score, shared_with_other_fixtures
 
 
 def test_heldout12_names_its_sources_and_is_all_held_out():
-    header, cases = load()
-    sources = [v for v in header["_header"].values() if isinstance(v, dict) and "repository" in v]
-    assert len(sources) == 6 and all(len(s["commit"]) == 40 and s["licence"] and s["path"] for s in sources)
-    assert {c["split"] for c in cases} == {"heldout"} and header["n"] == header["heldout"] == len(cases) >= 80
-    assert {c["source"] for c in cases} == {s["repository"] for s in sources}
-    assert {c["label_source"] for c in cases} == {"test"} and all(c["options"] == {} for c in cases)
-    assert 0.2 < sum(c["label"] for c in cases) / len(cases) < 0.8  # both verdicts well represented
-    assert len({(c["gold"], c["candidate"]) for c in cases}) == len(cases)
+    header, _, _ = checked_header("heldout12", sources=6, at_least=80)
     assert header["_header"]["education_share"] == 0  # all six are ML training or evaluation projects
-    assert header["_header"]["left_out"]  # what was left out, and why, is counted in the header
 
 
 def test_heldout12_repeats_no_pair_of_the_other_fixture_files():
     """Counts only: a pair that another fixture file holds would not be fresh."""
-    _, cases = load()
-    ours = {(c["gold"], c["candidate"]) for c in cases}
-    shared = 0
-    for path in OTHER_FIXTURES:
-        records = [json.loads(line) for line in path.read_text().splitlines()[1:] if line.strip()]
-        shared += len(ours & {(r.get("gold"), r.get("candidate")) for r in records})
-    assert shared == 0, f"{shared} pairs of heldout12 are in other fixture files"
+    assert shared_with_other_fixtures("heldout12") == 0
 
 
 @pytest.fixture(scope="module")
 def verdicts():
-    _, cases = load()
-    return cases, text_verdicts([(c["gold"], c["candidate"]) for c in cases])
+    return score("heldout12")
 
 
 def test_heldout12(verdicts):
@@ -61,8 +36,6 @@ def test_heldout12(verdicts):
     twelfth session (helper W, branch w12): its two misses were a label before the answer (a rule now) and an
     inequality for an interval gold (this project's documented convention, kept): 0.989 (94/95), 0 false
     positives, 1 false negative. **In-sample since**: the bound is three pairs under, for time-outs under load."""
-    cases, found = verdicts
-    wrong = sum((v is True) != c["label"] for c, v in zip(cases, found))
-    false_positives = sum(v is True and not c["label"] for c, v in zip(cases, found))
+    n, agreeing, false_positives = verdicts
     assert false_positives <= 0, f"{false_positives} false positives on heldout12"
-    assert len(cases) - wrong >= 91, f"heldout12 agreement {1 - wrong / len(cases):.3f} ({wrong} wrong)"
+    assert agreeing >= 91, f"heldout12 agreement {agreeing / n:.3f} ({n - agreeing} wrong)"
