@@ -12,7 +12,9 @@ own suite; lighteval, simple-evals and MATH's tests; NeMo-Skills' `math_equal` t
 math scorer cases, sources added later and reported on their own; heldout9.jsonl, nine more sources
 gathered in the ninth session; heldout9b.jsonl, three more, in-sample since the tenth; heldout10.jsonl, four more,
 gathered in the tenth, in-sample since the eleventh; heldout11.jsonl, seven more, gathered and opened in the
-eleventh; heldout12.jsonl, six more, gathered in the eleventh and held out), on raw gold and prediction
+eleventh; heldout12.jsonl and heldout13.jsonl, ten more, gathered in the eleventh, opened in the twelfth;
+heldout14.jsonl, four more, gathered and opened in the twelfth; heldout15.jsonl and heldout16.jsonl, gathered in the
+twelfth and held out), on raw gold and prediction
 strings, reported for the dev half (ours was fixed against it) and the held-out half (never fixed
 against; counts only) apart:
 ours = `text_verdicts` (answer extracted, then checked), one call per pair so that the slowest pair
@@ -61,6 +63,10 @@ CASE_FILES = (
     "heldout10",
     "heldout11",
     "heldout12",
+    "heldout13",
+    "heldout14",
+    "heldout15",
+    "heldout16",
 )
 SEED = 0
 
@@ -288,7 +294,11 @@ def _cases_line(ours: dict, base: dict) -> str:
         ("heldout9b", "isaacphysics/lm-eval/ZeroEval cases (ninth session; in-sample since the tenth)"),
         ("heldout10", "STACK/DART-Math/tinker-cookbook/RM-Gallery cases (tenth session; in-sample since the eleventh)"),
         ("heldout11", "HELM/MindSpeed-RL/compose-rl/NeMo-Gym/Trinity-RFT/evalscope/KAS cases (eleventh; in-sample)"),
-        ("heldout12", "torchforge/miles/tunix/SkyRL/lmms-eval/Eval360 cases (eleventh session, held out)"),
+        ("heldout12", "torchforge/miles/tunix/SkyRL/lmms-eval/Eval360 cases (eleventh; in-sample since the twelfth)"),
+        ("heldout13", "mindrlhf/strands-env/reasoning-gym/MathCore cases (eleventh; in-sample since the twelfth)"),
+        ("heldout14", "ms-swift/CortexJS/mathjs/math-expressions cases (twelfth; opened in the twelfth)"),
+        ("heldout15", "sieval/bonsai-fold/math-expressions cases (twelfth session, held out)"),
+        ("heldout16", "Molt/chopthin/MITx/Oppia cases (twelfth session, held out for the thirteenth)"),
     ):
         o, b = ours["cases"][name], base["cases"][name]
         if "dev" not in o:  # one split only
