@@ -1,0 +1,199 @@
+"""Function spellings of computer algebra systems and calculators (`rewards/funcspell.py`, twelfth session).
+
+Each kind with examples made for it (not fixture pairs) and counter-cases that must stay unequal: inverse
+functions under their many names, a power written on the function's name, floor and ceiling, the n-th root with
+two arguments (and an odd root of a negative number, the real root), `log10`/`log2`, and function names that
+are no prose words.
+"""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+from reasoncraft.rewards import funcspell
+from reasoncraft.rewards.checker import text_verdicts
+from reasoncraft.rewards.extract import final_answer
+from reasoncraft.rewards.funcspell import call_latex, real_odd_roots, spell_calls
+from reasoncraft.rewards.plaintext import plain_to_latex
+
+
+def test_doctests():
+    assert doctest.testmod(funcspell).failed == 0
+
+
+INVERSE_NAMES_EQUAL = [
+    ("asec(t)", "arcsec(t)"),
+    ("acsc(2y)", "arccsc(2y)"),
+    ("asinh(u)", "arcsinh(u)"),
+    ("arsinh(u)", "asinh(u)"),
+    ("arcosh(v)", "acosh(v)"),
+    ("artanh(w)", "arctanh(w)"),
+    ("acoth(z)", "arccoth(z)"),
+    ("asech(z)", "arcsech(z)"),
+    ("acsch(z)", "arcsch(z)"),
+    ("ArcCot(q)", "acot(q)"),
+    ("cot^-1(q)", "acot(q)"),
+    ("sec^-1 t", "arcsec(t)"),
+    ("tanh^(-1)(w)", "atanh(w)"),
+    ("csch^{-1}(z)", "acsch(z)"),
+    (r"\operatorname{arccot}\left(q\right)", "acot(q)"),
+    (r"\operatorname{arcsec}(t)", r"\sec^{-1}(t)"),
+    (r"\arccoth z", "acoth(z)"),
+    (r"\coth^{-1}(z)", "arccoth(z)"),
+    (r"\operatorname{arccsc}(2)", r"\frac{\pi}{6}"),
+    ("arcsec(2)", "pi/3"),
+    ("acot(1)", "pi/4"),
+    ("asinh(t)", "ln(t + sqrt(t^2 + 1))"),
+    ("3*acot(q) - 1", "3 arccot(q) - 1"),
+]
+INVERSE_NAMES_UNEQUAL = [
+    ("acot(q)", "atan(q)"),
+    ("asec(t)", "acsc(t)"),
+    ("asinh(u)", "acosh(u)"),
+    ("acoth(z)", "atanh(z)"),
+    ("acot(q)", "cot(q)"),
+    ("cot^-1(q)", "1/cot(q)"),  # the inverse function, not the reciprocal
+    ("sec^-1(t)", "cos(t)"),
+    ("asec(t)", "1/sec(t)"),
+    ("asinh(u)", "sinh(u)"),
+    ("acot(2)", "pi/4"),
+    (r"\operatorname{arcsec}(2)", r"\frac{\pi}{6}"),
+]
+
+
+@pytest.mark.parametrize(("gold", "candidate"), INVERSE_NAMES_EQUAL)
+def test_an_inverse_function_under_another_name_is_equal(gold, candidate):
+    assert text_verdicts([(gold, candidate), (candidate, gold)]) == [True, True]
+
+
+@pytest.mark.parametrize(("gold", "candidate"), INVERSE_NAMES_UNEQUAL)
+def test_another_function_stays_unequal(gold, candidate):
+    assert text_verdicts([(gold, candidate), (candidate, gold)]) == [False, False]
+
+
+POWER_ON_NAME_EQUAL = [
+    ("cos^3(t)", "cos(t)^3"),
+    ("tan^2 y", "(tan y)^2"),
+    ("tanh^k y", "tanh(y)^k"),
+    ("cosh^m(t)", "(cosh t)^m"),
+    ("sech^2(u)", "1/cosh(u)^2"),
+    ("csch^3 u", "csch(u)^3"),
+    ("coth^m(v)", "coth(v)^m"),
+    ("ln^2(w)", "(ln w)^2"),
+    ("sin^2w", "sin(w)^2"),
+    (r"\coth^{2} v", r"\frac{1}{\tanh^2 v}"),
+    (r"\sech^2 u", r"1 - \tanh^2 u"),
+    ("cosh^2(t) - sinh^2(t)", "1"),
+    ("coth^2(v) - csch^2(v)", "1"),
+    ("3 tan^2(y) + 3", "3 sec^2(y)"),
+]
+POWER_ON_NAME_UNEQUAL = [
+    ("cos^3(t)", "cos(3t)"),
+    ("cos^3(t)", "cos(t^3)"),
+    ("tanh^k y", "tanh(y^k)"),
+    ("tanh^k y", "tanh(y)^m"),
+    ("coth^2(v)", "coth(v^2)"),
+    ("coth^2(v)", "coth(v)"),
+    ("coth^3(v)", "coth(v)^2"),
+    ("sech^2(u)", "1 + tanh(u)^2"),
+    ("ln^2(w)", "2 ln(w)"),
+    ("sin^2w", "sin(2w)"),
+]
+
+
+@pytest.mark.parametrize(("gold", "candidate"), POWER_ON_NAME_EQUAL)
+def test_a_power_on_the_function_name_is_a_power_of_its_value(gold, candidate):
+    assert text_verdicts([(gold, candidate), (candidate, gold)]) == [True, True]
+
+
+@pytest.mark.parametrize(("gold", "candidate"), POWER_ON_NAME_UNEQUAL)
+def test_a_power_elsewhere_stays_unequal(gold, candidate):
+    assert text_verdicts([(gold, candidate), (candidate, gold)]) == [False, False]
+
+
+FLOOR_ROOT_LOG_EQUAL = [
+    ("floor(9.3)", "9"),
+    ("Floor(11/4)", "2"),
+    ("floor(-3.5)", "-4"),
+    ("ceil(6.1)", "7"),
+    ("ceiling(6.1)", "7"),
+    ("floor(sqrt(20))", "4"),
+    ("floor(t/3)", r"\left\lfloor \frac{t}{3} \right\rfloor"),
+    ("ceil(t)", r"\lceil t \rceil"),
+    ("⌊4.5⌋", "4"),
+    ("⌈4.5⌉", "5"),
+    ("nthroot(t,4)", "t^(1/4)"),
+    ("nthroot(t, 2)", "sqrt(t)"),
+    ("nthRoot(125, 3)", "5"),
+    ("root(81, 4)", "3"),
+    ("nthroot(t,3)", "cbrt(t)"),
+    ("nthroot(-27, 3)", "-3"),
+    (r"\sqrt[3]{-64}", "-4"),
+    (r"\sqrt[5]{-\frac{1}{243}}", r"-\frac{1}{3}"),
+    (r"3\sqrt[3]{-8}", "-6"),
+    ("log10(1000)", "3"),
+    ("log2(32)", "5"),
+    ("log10(t)", "log(t, 10)"),
+    ("log2(t)", "ln(t)/ln(2)"),
+    ("ceil(log2(9))", "4"),
+]
+FLOOR_ROOT_LOG_UNEQUAL = [
+    ("floor(9.3)", "10"),
+    ("ceil(6.1)", "6"),
+    ("floor(-3.5)", "-3"),  # the floor of a negative number is below it
+    ("floor(t)", "t"),
+    ("floor(t)", "ceil(t)"),
+    ("ceil(t)", "floor(t) + 1"),  # they differ at whole numbers
+    ("floor(2.5)", "2.5"),
+    ("2 floor(t)", "floor(2t)"),
+    ("nthroot(t, 3)", "sqrt(t)"),
+    ("nthroot(t, 3)", "t^3"),
+    ("nthroot(81, 4)", "4"),
+    ("root(8, 3)", "3"),
+    ("root(t, 3)", "nthroot(3, t)"),  # the radicand comes first
+    (r"\sqrt[3]{-64}", "4"),
+    (r"\sqrt[4]{-16}", "-2"),  # an even root of a negative number is no real number
+    (r"\sqrt[3]{-t+1}", r"-\sqrt[3]{t+1}"),  # only a negated term is taken out
+    ("log10(1000)", "2"),
+    ("log2(32)", "6"),
+]
+
+
+@pytest.mark.parametrize(("gold", "candidate"), FLOOR_ROOT_LOG_EQUAL)
+def test_floor_ceiling_nth_roots_and_named_logarithms_are_read(gold, candidate):
+    assert text_verdicts([(gold, candidate)]) == [True]
+
+
+@pytest.mark.parametrize(("gold", "candidate"), FLOOR_ROOT_LOG_UNEQUAL)
+def test_floor_ceiling_nth_roots_and_named_logarithms_keep_their_counter_cases(gold, candidate):
+    assert text_verdicts([(gold, candidate)]) == [False]
+
+
+def test_a_power_written_as_a_power_keeps_its_principal_value():
+    """Only the radical sign is read over the reals; `(-8)^{1/3}` stays the principal value, as documented."""
+    assert text_verdicts([(r"(-8)^{1/3}", r"1+\sqrt{3}i"), (r"\sqrt[3]{-8}", r"1+\sqrt{3}i")]) == [True, False]
+
+
+def test_function_names_are_not_prose_words():
+    """Two function names made a formula prose, so its last number was its answer: a false positive on `2`."""
+    assert final_answer("coth^2(t) - csch^2(t)") == "coth^2(t) - csch^2(t)"
+    assert text_verdicts([("acoth(t) + asech(t)", "2"), ("coth^2(t) - csch^2(t)", "2")]) == [False, False]
+    assert text_verdicts([("2", "The answer is acot of 2, which is 0.46.")]) == [False]
+
+
+def test_latex_the_parser_reads_is_left_as_written():
+    for latex in (r"\sin^{2}(x) + \arcsin x", r"\arcsinh(t) + \sec^{-1} t", r"\lfloor t \rfloor", r"\coth(x)"):
+        assert spell_calls(latex) == latex
+    assert spell_calls("sin(x) + coth(x) + cosine(x) + root(x)") == "sin(x) + coth(x) + cosine(x) + root(x)"
+
+
+def test_spellings_in_both_readers_agree():
+    """The token reader (`plainmath`, for formulas with `*`) and the older string rules spell a call alike."""
+    assert plain_to_latex("2*acot(x)") == r"2\arccot(x)"
+    assert plain_to_latex("2 acot(x)") == r"2\arccot(x)"
+    assert plain_to_latex("x*coth^2(x)") == r"x*\left(\frac{1}{\tanh(x)}\right)^{2}"
+    assert plain_to_latex("log(x, 3) + log10(x)") == r"\log_{3}(x)+\log_{10}(x)"
+    assert call_latex("csch", ["t"], "-1") == r"\arcsinh\left(\frac{1}{t}\right)"
+    assert real_odd_roots(r"\sqrt[3]{-t^{3}}") == r"-\sqrt[3]{t^{3}}"
