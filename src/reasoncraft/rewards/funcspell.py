@@ -21,7 +21,8 @@ spelling:
   real root, `\\sqrt[3]{-8}` is `-\\sqrt[3]{8}`, -2 (`real_odd_roots`: the radical sign over the reals, as
   those tools and mathematics read it; sympy's principal value of `(-8)^{1/3}` is not real, and a power written
   as a power, `(-8)^{1/3}`, keeps that reading);
-- `log10(x)`, `log2(x)` are `\\log_{10}(x)`, `\\log_{2}(x)`.
+- `log10(x)`, `log2(x)` are `\\log_{10}(x)`, `\\log_{2}(x)`; `pow(a, b)` is `(a)^{b}`, `gcd(a, b, ...)` and
+  `lcm(...)` are `\\gcd`, `\\lcm`; a name in `\\operatorname{}`, `\\mathrm{}` or `\\text{}` is read as the name.
 
 `spell_calls(s)` applies these to a text (plain or LaTeX; LaTeX the parser already reads, `\\sin^{2}(x)` or
 `\\arcsin x`, is left as written); `call_latex` is the same for one call, for the token reader of
@@ -38,6 +39,7 @@ _TRIG = ("sin", "cos", "tan", "cot", "sec", "csc")
 _HYPERBOLIC = ("sinh", "cosh", "tanh", "coth", "sech", "csch")
 _RECIPROCAL = {"coth": "tanh", "sech": "cosh", "csch": "sinh"}  # the functions the parser has no command for
 _LOGARITHMS = ("ln", "log")  # only for a power on the name: `ln^2(x)`
+_SEVERAL_ARGUMENTS = ("root", "pow", "gcd", "lcm")
 
 
 def _spellings() -> dict[str, tuple[str, str]]:
@@ -48,7 +50,8 @@ def _spellings() -> dict[str, tuple[str, str]]:
         for prefix in ("a", "arc") + (("ar",) if f in _HYPERBOLIC else ()):
             out[prefix + f] = ("inverse", f)
     out.update(floor=("floor", ""), ceil=("ceil", ""), ceiling=("ceil", ""), nthroot=("root", ""))
-    out.update(root=("root", ""), log10=("log", "10"), log2=("log", "2"))
+    out.update(root=("root", ""), log10=("log", "10"), log2=("log", "2"), pow=("pow", ""), gcd=("gcd", ""))
+    out.update(lcm=("lcm", ""))
     return out
 
 
@@ -87,8 +90,12 @@ def call_latex(key: str, args: list[str], power: str | None = None) -> str | Non
     ('\\\\lfloor 17.8\\\\rfloor', '\\\\log_{10}(x)', None)
     """
     kind, what = _SPELLINGS[key]
-    if kind == "root":
-        return f"\\sqrt[{args[1]}]{{{args[0]}}}" if len(args) == 2 and power is None else None
+    if kind in _SEVERAL_ARGUMENTS:
+        if power is not None or len(args) < 2 or (kind != "gcd" and kind != "lcm" and len(args) != 2):
+            return None
+        if kind == "root":
+            return f"\\sqrt[{args[1]}]{{{args[0]}}}"
+        return f"\\left({args[0]}\\right)^{{{args[1]}}}" if kind == "pow" else f"\\{kind}({', '.join(args)})"
     if len(args) != 1:
         return None
     arg = args[0]
@@ -111,7 +118,8 @@ def call_latex(key: str, args: list[str], power: str | None = None) -> str | Non
 _NAMES = "|".join(sorted(_SPELLINGS, key=len, reverse=True))
 # a name (plain in any case, as a command, or in \operatorname{}), then maybe a power: `^2`, `^n`, `^{-1}`, `^(-1)`
 _CALL = re.compile(
-    rf"(?<![A-Za-z\\])(?:\\operatorname\s*\{{\s*(?P<op>{_NAMES})\s*\}}|(?P<cmd>\\)?(?P<name>{_NAMES}))(?![A-Za-z])"
+    rf"(?<![A-Za-z\\])(?:\\(?:operatorname|mathrm|text|rm)\s*\{{\s*(?P<op>{_NAMES})\s*\}}|(?P<cmd>\\)?(?P<name>{_NAMES}))"
+    r"(?![A-Za-z])"
     r"(?:\s*\^\s*(?P<power>\{[^{}]*\}|\(\s*-?\s*\w+\s*\)|-?\s*\d+|-\s*1|[A-Za-z](?![A-Za-z])))?",
     re.IGNORECASE,
 )
@@ -163,7 +171,7 @@ def _rewrite(m: re.Match, s: str) -> tuple[str, int] | None:
     if power is not None:
         power = re.sub(r"\s+", "", power)
         power = power[1:-1] if power[0] in "{(" else power
-        if kind in ("root", "log") or not power:
+        if kind in _SEVERAL_ARGUMENTS or kind == "log" or not power:
             return None
     if m["cmd"]:  # a LaTeX command: only the ones the parser misreads
         misread = (kind == "inverse" and key not in _READ_COMMANDS) or (

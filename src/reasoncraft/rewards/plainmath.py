@@ -159,7 +159,8 @@ class _Reader:
             if exp_kind == "group" and exponent.startswith("(") and exponent.endswith(")"):
                 self.signals.add("^(")
                 exponent = exponent[1:-1]
-            latex = ("{" + latex + "}" if latex.endswith("!") else latex) + f"^{{{sign}{exponent}}}"
+            wrap = latex.endswith("!") or (kind == "function" and latex.startswith("e^{"))  # `exp(x)^2`: no tower
+            latex = ("{" + latex + "}" if wrap else latex) + f"^{{{sign}{exponent}}}"
         return kind, latex
 
     def name(self, token: str) -> tuple[str, str]:
