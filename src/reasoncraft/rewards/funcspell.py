@@ -22,7 +22,9 @@ spelling:
   those tools and mathematics read it; sympy's principal value of `(-8)^{1/3}` is not real, and a power written
   as a power, `(-8)^{1/3}`, keeps that reading);
 - `log10(x)`, `log2(x)` are `\\log_{10}(x)`, `\\log_{2}(x)`; `pow(a, b)` is `(a)^{b}`, `gcd(a, b, ...)` and
-  `lcm(...)` are `\\gcd`, `\\lcm`; a name in `\\operatorname{}`, `\\mathrm{}` or `\\text{}` is read as the name.
+  `lcm(...)`, `max(...)`, `min(...)` are `\\gcd`, `\\lcm`, `\\max`, `\\min`; `square(x)`, `cube(x)` (mathjs) are
+  `(x)^{2}`, `(x)^{3}`; `binom(n, k)`, `combinations(n, k)` are `\\binom{n}{k}`, `permutations(n, k)` is
+  `n!/(n-k)!`; a name in `\\operatorname{}`, `\\mathrm{}` or `\\text{}` is read as the name.
 
 `spell_calls(s)` applies these to a text (plain or LaTeX; LaTeX the parser already reads, `\\sin^{2}(x)` or
 `\\arcsin x`, is left as written); `call_latex` is the same for one call, for the token reader of
@@ -39,7 +41,8 @@ _TRIG = ("sin", "cos", "tan", "cot", "sec", "csc")
 _HYPERBOLIC = ("sinh", "cosh", "tanh", "coth", "sech", "csch")
 _RECIPROCAL = {"coth": "tanh", "sech": "cosh", "csch": "sinh"}  # the functions the parser has no command for
 _LOGARITHMS = ("ln", "log")  # only for a power on the name: `ln^2(x)`
-_SEVERAL_ARGUMENTS = ("root", "pow", "gcd", "lcm")
+_SEVERAL_ARGUMENTS = ("root", "pow", "gcd", "lcm", "max", "min", "binom", "perm")
+_ANY_COUNT = ("gcd", "lcm", "max", "min")  # of two arguments or more; the others take exactly two
 
 
 def _spellings() -> dict[str, tuple[str, str]]:
@@ -51,13 +54,15 @@ def _spellings() -> dict[str, tuple[str, str]]:
             out[prefix + f] = ("inverse", f)
     out.update(floor=("floor", ""), ceil=("ceil", ""), ceiling=("ceil", ""), nthroot=("root", ""))
     out.update(root=("root", ""), log10=("log", "10"), log2=("log", "2"), pow=("pow", ""), gcd=("gcd", ""))
-    out.update(lcm=("lcm", ""))
+    out.update(lcm=("lcm", ""), max=("max", ""), min=("min", ""), binom=("binom", ""), combinations=("binom", ""))
+    out.update(permutations=("perm", ""), square=("pow", "2"), cube=("pow", "3"))
     return out
 
 
 _SPELLINGS = _spellings()
-# `root` and `floor` are English words and `log10` no word at all: prose rules count only the others as math
-FUNCTION_WORDS = frozenset(name for name in _SPELLINGS if name not in ("root", "floor", "ceiling", "log10", "log2"))
+# `root`, `floor`, `square` are English words and `log10` no word at all: prose rules count only the others as math
+_ENGLISH = ("root", "floor", "ceiling", "log10", "log2", "square", "cube", "combinations", "permutations")
+FUNCTION_WORDS = frozenset(name for name in _SPELLINGS if name not in _ENGLISH)
 # LaTeX commands the parser already reads as the inverse function (`\arcsec x`, `\arsinh x`): left as written
 _READ_COMMANDS = {"arc" + f for f in _TRIG} | {p + f for f in ("sinh", "cosh", "tanh") for p in ("arc", "ar")}
 
@@ -90,12 +95,15 @@ def call_latex(key: str, args: list[str], power: str | None = None) -> str | Non
     ('\\\\lfloor 17.8\\\\rfloor', '\\\\log_{10}(x)', None)
     """
     kind, what = _SPELLINGS[key]
+    if kind == "pow" and what and len(args) == 1 and power is None:  # `square(x)`, `cube(x)` (mathjs)
+        args = [args[0], what]
     if kind in _SEVERAL_ARGUMENTS:
-        if power is not None or len(args) < 2 or (kind != "gcd" and kind != "lcm" and len(args) != 2):
+        if power is not None or len(args) < 2 or (kind not in _ANY_COUNT and len(args) != 2):
             return None
-        if kind == "root":
-            return f"\\sqrt[{args[1]}]{{{args[0]}}}"
-        return f"\\left({args[0]}\\right)^{{{args[1]}}}" if kind == "pow" else f"\\{kind}({', '.join(args)})"
+        a, b = args[0], args[-1]
+        two = {"root": f"\\sqrt[{b}]{{{a}}}", "pow": f"\\left({a}\\right)^{{{b}}}", "binom": f"\\binom{{{a}}}{{{b}}}"}
+        two["perm"] = f"\\frac{{({a})!}}{{({a}-({b}))!}}"
+        return two.get(kind, f"\\{kind}({', '.join(args)})")
     if len(args) != 1:
         return None
     arg = args[0]
@@ -174,8 +182,11 @@ def _rewrite(m: re.Match, s: str) -> tuple[str, int] | None:
         if kind in _SEVERAL_ARGUMENTS or kind == "log" or not power:
             return None
     if m["cmd"]:  # a LaTeX command: only the ones the parser misreads
-        misread = (kind == "inverse" and key not in _READ_COMMANDS) or (
-            kind == "function" and what in _RECIPROCAL and power is not None
+        inverse_power = kind == "function" and what not in _LOGARITHMS and power == "-1"  # the pre-check reads 1/f
+        misread = (
+            (kind == "inverse" and key not in _READ_COMMANDS)
+            or inverse_power
+            or (kind == "function" and what in _RECIPROCAL and power is not None)
         )
         if not misread:
             return None
