@@ -138,6 +138,9 @@ FLOOR_ROOT_LOG_EQUAL = [
     ("log10(t)", "log(t, 10)"),
     ("log2(t)", "ln(t)/ln(2)"),
     ("ceil(log2(9))", "4"),
+    ("log_10(1000)", "3"),  # the base as a subscript typed without the backslash
+    ("log_2 16", "4"),
+    ("log_b(t)", "ln(t)/ln(b)"),
 ]
 FLOOR_ROOT_LOG_UNEQUAL = [
     ("floor(9.3)", "10"),
@@ -158,6 +161,8 @@ FLOOR_ROOT_LOG_UNEQUAL = [
     (r"\sqrt[3]{-t+1}", r"-\sqrt[3]{t+1}"),  # only a negated term is taken out
     ("log10(1000)", "2"),
     ("log2(32)", "6"),
+    ("log_10(1000)", "2"),
+    ("log_3(t)", "log_2(t)"),
 ]
 
 

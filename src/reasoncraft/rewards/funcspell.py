@@ -21,7 +21,7 @@ spelling:
   real root, `\\sqrt[3]{-8}` is `-\\sqrt[3]{8}`, -2 (`real_odd_roots`: the radical sign over the reals, as
   those tools and mathematics read it; sympy's principal value of `(-8)^{1/3}` is not real, and a power written
   as a power, `(-8)^{1/3}`, keeps that reading);
-- `log10(x)`, `log2(x)` are `\\log_{10}(x)`, `\\log_{2}(x)`; `pow(a, b)` is `(a)^{b}`, `gcd(a, b, ...)` and
+- `log10(x)`, `log2(x)`, `log_2(x)` are `\\log_{10}(x)`, `\\log_{2}(x)`; `pow(a, b)` is `(a)^{b}`, `gcd(a, b, ...)` and
   `lcm(...)`, `max(...)`, `min(...)` are `\\gcd`, `\\lcm`, `\\max`, `\\min`; `square(x)`, `cube(x)` (mathjs) are
   `(x)^{2}`, `(x)^{3}`; `binom(n, k)`, `combinations(n, k)` are `\\binom{n}{k}`, `permutations(n, k)` is
   `n!/(n-k)!`; a name in `\\operatorname{}`, `\\mathrm{}` or `\\text{}` is read as the name.
@@ -134,6 +134,8 @@ _CALL = re.compile(
 _QUICK = re.compile(rf"(?i)(?:{_NAMES})|[⌊⌈]")
 # one term as a bare argument: `sinh^n x`, `acot 2x`, `coth^2 \theta`
 _TERM = re.compile(r"\s*(\d+(?:\.\d+)?[A-Za-z]?|[A-Za-z](?![A-Za-z])|\\[A-Za-z]+(?![A-Za-z])(?!\s*[{(]))")
+# `log_2(8)`, `log_10 x`, `log_{b}(x)` typed without the backslash: the base as LaTeX writes it
+_PLAIN_LOG_BASE = re.compile(r"(?<![A-Za-z\\])(?i:log)_\s*(?:\{([^{}]*)\}|(\d+|[A-Za-z](?![A-Za-z])))")
 _UNICODE_BRACKETS = (("⌊", "⌋", "\\lfloor ", "\\rfloor "), ("⌈", "⌉", "\\lceil ", "\\rceil "))
 
 
@@ -213,6 +215,7 @@ def spell_calls(s: str) -> str:
     """
     if not _QUICK.search(s):
         return s
+    s = _PLAIN_LOG_BASE.sub(lambda m: f"\\log_{{{m.group(1) or m.group(2)}}}", s)
     for left, right, lx, rx in _UNICODE_BRACKETS:
         if left in s:
             s = s.replace(left, lx).replace(right, rx)
