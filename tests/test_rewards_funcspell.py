@@ -193,6 +193,8 @@ def test_latex_the_parser_reads_is_left_as_written():
         assert spell_calls(latex) == latex
     assert spell_calls("sin(x) + coth(x) + cosine(x) + root(x)") == "sin(x) + coth(x) + cosine(x) + root(x)"
     assert spell_calls(r"\sec^{-1} t") == r"\arcsec(t)"  # read as a reciprocal by the numeric pre-check otherwise
+    for words in ("square 4", "floor 3", "ceil 2.5", "nthroot 8"):  # a bare argument only for trig and hyperbolic
+        assert spell_calls(words) == words
 
 
 def test_spellings_in_both_readers_agree():

@@ -195,7 +195,8 @@ def _rewrite(m: re.Match, s: str) -> tuple[str, int] | None:
     plain_spelled = kind == "function" and power is None and not m["op"]  # `sin(x)`, `coth x`: other rules' work
     if plain_spelled:
         return None
-    bare = power is not None or s[m.end() : m.end() + 1].isspace()
+    # a bare argument only for trig and hyperbolic functions (`acot x`, `sinh^n x`); `square 4`, `floor 3` are words
+    bare = kind in ("function", "inverse") and (power is not None or s[m.end() : m.end() + 1].isspace())
     found = _argument(s, m.end(), bare)
     if found is None:
         return None
