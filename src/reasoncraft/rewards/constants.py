@@ -30,6 +30,9 @@ class _Precise:
             "\\sin": ctx.sin, "\\cos": ctx.cos, "\\tan": ctx.tan, "\\cot": ctx.cot, "\\sec": ctx.sec,
             "\\csc": ctx.csc, "\\arcsin": ctx.asin, "\\arccos": ctx.acos, "\\arctan": ctx.atan,
             "\\sinh": ctx.sinh, "\\cosh": ctx.cosh, "\\tanh": ctx.tanh, "\\ln": ctx.ln, "\\exp": ctx.exp,
+            "\\arccot": lambda z: ctx.atan(1 / z), "\\arcsec": lambda z: ctx.acos(1 / z),
+            "\\arccsc": lambda z: ctx.asin(1 / z), "\\arcsinh": ctx.asinh, "\\arccosh": ctx.acosh,
+            "\\arctanh": ctx.atanh,
         }  # fmt: skip
         assert set(self.funcs) == set(_FUNCS)
 

@@ -37,6 +37,12 @@ _FUNCS = {
     "\\arcsin": cmath.asin,
     "\\arccos": cmath.acos,
     "\\arctan": cmath.atan,
+    "\\arccot": lambda z: cmath.atan(1 / z),  # sympy's acot, asec, acsc: atan(1/z), acos(1/z), asin(1/z)
+    "\\arcsec": lambda z: cmath.acos(1 / z),
+    "\\arccsc": lambda z: cmath.asin(1 / z),
+    "\\arcsinh": cmath.asinh,
+    "\\arccosh": cmath.acosh,
+    "\\arctanh": cmath.atanh,
     "\\sinh": cmath.sinh,
     "\\cosh": cmath.cosh,
     "\\tanh": cmath.tanh,

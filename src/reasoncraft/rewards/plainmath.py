@@ -28,11 +28,14 @@ from __future__ import annotations
 
 import re
 
+from .funcspell import call_latex, function_key
 from .memo import memoized
 
 __all__ = ["plain_formula_to_latex"]
 
-_TOKEN = re.compile(r"\s*(\d+\.\d*|\.\d+|\d+|[A-Za-z]+(?:_[A-Za-z0-9]+)?|\*\*|==|<=|>=|!=|[-+*/^()=<>!,])")
+_TOKEN = re.compile(
+    r"\s*((?i:log)(?:10|2)(?=\s*\()|\d+\.\d*|\.\d+|\d+|[A-Za-z]+(?:_[A-Za-z0-9]+)?|\*\*|==|<=|>=|!=|[-+*/^()=<>!,])"
+)
 _GREEK = {
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
     "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega",
@@ -42,7 +45,7 @@ _CONSTANTS = {"pi": "\\pi", "inf": "\\infty", "infinity": "\\infty", "oo": "\\in
 # functions by their lower-case spelling (`Sin`, `SIN`, `ArcSin` are `sin`, `arcsin`); sympy's short inverse names too
 _FUNCTIONS = {name: "\\" + name for name in "sin cos tan cot sec csc sinh cosh tanh ln log".split()}
 _FUNCTIONS.update({name: "\\" + name for name in "arcsin arccos arctan".split()})
-_FUNCTIONS.update({"asin": "\\arcsin", "acos": "\\arccos", "atan": "\\arctan", "arccot": "\\operatorname{arccot}"})
+_FUNCTIONS.update({"asin": "\\arcsin", "acos": "\\arccos", "atan": "\\arctan"})
 _SPECIAL = {"sqrt", "cbrt", "exp", "abs", "factorial", "binomial"}
 _RELATIONS = {"==": "=", "=": "=", "<=": "\\le ", ">=": "\\ge ", "!=": "\\ne ", "<": "<", ">": ">"}
 _ORDINAL_SUFFIXES = {"st", "nd", "rd", "th"}
@@ -78,7 +81,7 @@ def _is_name(token: str) -> bool:
 
 def _function_key(token: str) -> str | None:
     key = token.lower()
-    return key if key in _FUNCTIONS or key in _SPECIAL else None
+    return key if key in _FUNCTIONS or key in _SPECIAL or function_key(key) else None
 
 
 class _Reader:
@@ -156,17 +159,23 @@ class _Reader:
             if exp_kind == "group" and exponent.startswith("(") and exponent.endswith(")"):
                 self.signals.add("^(")
                 exponent = exponent[1:-1]
-            latex = ("{" + latex + "}" if latex.endswith("!") else latex) + f"^{{{sign}{exponent}}}"
+            wrap = latex.endswith("!") or (kind == "function" and latex.startswith("e^{"))  # `exp(x)^2`: no tower
+            latex = ("{" + latex + "}" if wrap else latex) + f"^{{{sign}{exponent}}}"
         return kind, latex
 
     def name(self, token: str) -> tuple[str, str]:
         base, _, subscript = token.partition("_")
         key = _function_key(base) if not subscript else None
         if key is not None:
+            power = None
+            if self.peek() == "^" and function_key(key):  # `sin^2(x)`, `cot^-1(x)`: a power on the name
+                self.take()
+                sign = self.take() if self.peek() in ("-", "+") else ""
+                power = sign + self.atom()[1].removeprefix("(").removesuffix(")")
             if self.peek() != "(":
                 raise _NotAFormula  # `sin x`, `log 2`: the older rules read a function without brackets
             self.signals.add("function")
-            return "function", self.call(key)
+            return "function", self.call(key, power)
         if subscript:
             return "name", f"{self.symbol(base)}_{{{subscript}}}"
         if base.lower() in _CONSTANTS and (base.islower() or base == "Pi"):
@@ -191,7 +200,7 @@ class _Reader:
             raise _NotAFormula  # `ab_1`: a word with a subscript is no product we can read
         return base
 
-    def call(self, key: str) -> str:
+    def call(self, key: str, power: str | None = None) -> str:
         self.take("(")
         args = [self.sequence(stop=(",", ")"))]
         while self.peek() == ",":
@@ -200,8 +209,13 @@ class _Reader:
         self.take(")")
         if not all(args):
             raise _NotAFormula
-        if key == "log" and len(args) == 2:
+        if key == "log" and len(args) == 2 and power is None:
             return f"\\log_{{{args[1]}}}({args[0]})"  # log(x, b): base b, as Python and sympy order it
+        if function_key(key):  # `acot`, `coth`, `floor`, `nthroot`, `log10`, powers on a name (`funcspell`)
+            latex = call_latex(key, args, power)
+            if latex is None:
+                raise _NotAFormula
+            return latex
         if len(args) == 2 and key == "binomial":
             return f"\\binom{{{args[0]}}}{{{args[1]}}}"
         if len(args) != 1:

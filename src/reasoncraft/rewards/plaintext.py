@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from .caps import MAX_ANSWER_CHARS
+from .funcspell import real_odd_roots, spell_calls
 from .memo import memoized
 from .normalize import _strip_delimiters
 from .numeric import _split_top
@@ -111,7 +112,7 @@ def plain_to_latex(s: str) -> str:
     s = plain_sets(_unicode_to_latex(s))  # `(0, 1) U (2, 3)`, `{}`, `all real numbers` (`plainsets`)
     if (formula := plain_formula_to_latex(s)) is not None:  # `2*a*s`, `Sin(x)`, `theta`, `==`: token by token
         return formula
-    s = spell_functions(s)  # `sinh x`, `coth x`, `3^-x` (`plainfuncs`)
+    s = spell_functions(spell_calls(s))  # `acot(x)`, `sinh^n x`, `floor(x)` (`funcspell`); `coth x`, `3^-x`
     m = _MIXED_NUMBER.fullmatch(s)
     # a mixed number, as \\frac writes it, only with a proper fraction: `11 6/6` and `4 4/0` are no mixed
     # numbers (Math-Verify's reading: equal to no number), so they are left as written
@@ -222,7 +223,7 @@ def inequality_as_interval(s: str) -> str | None:
 
 @memoized
 def _plain_side(s: str) -> str:
-    return plain_to_latex(_strip_delimiters(s))
+    return real_odd_roots(plain_to_latex(_strip_delimiters(s)))  # `\\sqrt[3]{-8}` is -2 (`funcspell`)
 
 
 _MATRIX = re.compile(r"\\begin\{([pbvBV]?matrix)\}(.*)\\end\{\1\}", re.DOTALL)

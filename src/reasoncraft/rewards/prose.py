@@ -26,17 +26,22 @@ from __future__ import annotations
 
 import re
 
+from .funcspell import FUNCTION_WORDS
+
 __all__ = ["MIN_PROSE_WORDS", "prose_verdict", "prose_words"]
 
 MIN_PROSE_WORDS = 4
 _MAX_GOLD_CHARS = 80
 
 # names that are math, not prose, when written without a backslash
-_MATH_NAMES = frozenset(
-    """sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh ln log lg exp sqrt pi inf infty
+_MATH_NAMES = (
+    frozenset(
+        """sin cos tan cot sec csc arcsin arccos arctan sinh cosh tanh ln log lg exp sqrt pi inf infty
     infinity mod gcd lcm min max det deg arg lim sup dim ker cis frac cdot times div pm mp le ge ne lt gt
     leq geq neq cup cap emptyset mathbb mathrm text oo union""".split()
-)
+    )
+    | FUNCTION_WORDS
+)  # `acot`, `coth`, `arsinh`, `ceil`: `coth^2(x) - csch^2(x)` is no sentence
 _COMMAND = re.compile(r"\\[A-Za-z]+")
 _WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}(?![A-Za-z])")
 _MATH_MARKS = re.compile(r"\$|\\\(|\\\[|\\boxed|\\fbox")
