@@ -35,9 +35,12 @@ def test_heldout15(verdicts):
     twelfth session) from the snapshot of the session's start commit f154d81 (niced, load ~2.0), before any rule was
     written against this set: 0.920 (104/113), **0 false positives**, 9 false negatives, every verdict decided.
     Math-Verify direct (`verify(parse(gold), parse(candidate))`) 0.566 (64/113), 2 false positives, 47 false
-    negatives, no time-out. So the test fails on any false positive, and below 103/113 agreement (one pair of room
-    for a time-out under load). Counts only in messages, and no description of the wrong pairs anywhere: the set
+    negatives, no time-out. Scored again (counts only) with the session's end code a212468 (helpers W's and Y's and
+    the lead's rules, none written against this set; Y's function spellings were written against heldout14, whose
+    math-expressions sample comes from the corpus a quarter of this set is drawn from): 0.965 (109/113), 0 false
+    positives, 4 false negatives. So the test fails on any false positive, and below 107/113 agreement (two pairs of
+    room for time-outs under load). Counts only in messages, and no description of the wrong pairs anywhere: the set
     stays held out."""
     n, agreeing, false_positives = verdicts
     assert false_positives <= 0, f"{false_positives} false positives on heldout15"
-    assert agreeing >= 103, f"heldout15 agreement {agreeing / n:.3f} ({n - agreeing} wrong)"
+    assert agreeing >= 107, f"heldout15 agreement {agreeing / n:.3f} ({n - agreeing} wrong)"
