@@ -1,53 +1,29 @@
-"""heldout14.jsonl: a twelfth-session held-out set, four sources no other fixture cites, never fixed against."""
-
-import json
-from pathlib import Path
+"""heldout14.jsonl: a twelfth-session held-out set, four sources no other fixture cites; scored before any rule of the
+session, then opened and fixed by kind (in-sample since)."""
 
 import pytest
 
-from reasoncraft.rewards.checker import text_verdicts
+from heldout_sets import checked_header, score, shared_with_other_fixtures
 
-HELDOUT14 = Path(__file__).parent / "fixtures" / "checker_cases" / "heldout14.jsonl"
-OTHER_FIXTURES = sorted(p for p in HELDOUT14.parent.glob("*.jsonl") if p != HELDOUT14)
 EDUCATION = {"Doenet/math-expressions"}
 
 
-def load() -> tuple[dict, list[dict]]:
-    lines = HELDOUT14.read_text().splitlines()
-    return json.loads(lines[0]), [json.loads(line) for line in lines[1:] if line.strip()]
-
-
 def test_heldout14_names_its_sources_and_is_all_held_out():
-    header, cases = load()
-    sources = [v for v in header["_header"].values() if isinstance(v, dict) and "repository" in v]
-    assert len(sources) == 4 and all(len(s["commit"]) == 40 and s["licence"] and s["path"] for s in sources)
-    assert {c["split"] for c in cases} == {"heldout"} and header["n"] == header["heldout"] == len(cases) >= 70
-    assert {c["source"] for c in cases} == {s["repository"] for s in sources}
-    assert {c["label_source"] for c in cases} == {"test"} and all(c["options"] == {} for c in cases)
-    assert 0.2 < sum(c["label"] for c in cases) / len(cases) < 0.8  # both verdicts well represented
-    assert len({(c["gold"], c["candidate"]) for c in cases}) == len(cases)
+    header, cases, sources = checked_header("heldout14", sources=4, at_least=70)
     assert all(sum(c["source"] == s["repository"] for c in cases) <= 0.4 * len(cases) for s in sources)
     education = sum(c["source"] in EDUCATION for c in cases)
     assert set(header["_header"]["education_sources"]) == EDUCATION and education * 3 <= len(cases)
     assert header["_header"]["education_share"] == round(education / len(cases), 3)
-    assert header["_header"]["left_out"]  # what was left out, and why, is counted in the header
 
 
 def test_heldout14_repeats_no_pair_of_the_other_fixture_files():
     """Counts only: a pair that another fixture file holds would not be fresh."""
-    _, cases = load()
-    ours = {(c["gold"], c["candidate"]) for c in cases}
-    shared = 0
-    for path in OTHER_FIXTURES:
-        records = [json.loads(line) for line in path.read_text().splitlines()[1:] if line.strip()]
-        shared += len(ours & {(r.get("gold"), r.get("candidate")) for r in records})
-    assert shared == 0, f"{shared} pairs of heldout14 are in other fixture files"
+    assert shared_with_other_fixtures("heldout14") == 0
 
 
 @pytest.fixture(scope="module")
 def verdicts():
-    _, cases = load()
-    return cases, text_verdicts([(c["gold"], c["candidate"]) for c in cases])
+    return score("heldout14")
 
 
 def test_heldout14(verdicts):
@@ -63,8 +39,6 @@ def test_heldout14(verdicts):
     Twelfth session, helper Y: the set was then OPENED (so it is in-sample now) and its five misses fixed by kind
     (`rewards/funcspell.py`): 1.000 (102/102), 0 false positives, every verdict decided; the floor is tightened to
     99/102 (room for time-outs under load)."""
-    cases, found = verdicts
-    wrong = sum((v is True) != c["label"] for c, v in zip(cases, found))
-    false_positives = sum(v is True and not c["label"] for c, v in zip(cases, found))
+    n, agreeing, false_positives = verdicts
     assert false_positives <= 0, f"{false_positives} false positives on heldout14"
-    assert len(cases) - wrong >= 99, f"heldout14 agreement {1 - wrong / len(cases):.3f} ({wrong} wrong)"
+    assert agreeing >= 99, f"heldout14 agreement {agreeing / n:.3f} ({n - agreeing} wrong)"
