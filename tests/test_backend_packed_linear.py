@@ -99,3 +99,26 @@ def test_wrapped_and_non_plain_modules_are_left_alone():
     model.append(hooked)
     packed = PackedLinears(model, rows_hint=2)
     assert packed.modules == [model[0]]
+
+
+def test_auto_packing_steps_aside_when_memory_is_short(tiny, monkeypatch):
+    import reasoncraft.backends.hf as hf
+
+    model, tok = tiny
+    sampling = SamplingParams(n=1, temperature=0.0, max_new_tokens=4)
+    entered = []
+    real_active = hf.PackedLinears.active
+
+    def spy(self):
+        entered.append(self)
+        return real_active(self)
+
+    monkeypatch.setattr(hf.PackedLinears, "active", spy)
+    monkeypatch.setattr(hf, "available_bytes", lambda: 1024)  # far less than twice the weights
+    HFBackend(model, tok).generate(CHATS, sampling)  # automatic: decodes unpacked
+    assert entered == []
+    HFBackend(model, tok, packed_decode=True).generate(CHATS, sampling)  # asked for: packs whatever the memory
+    assert len(entered) == 1
+    monkeypatch.setattr(hf, "available_bytes", lambda: None)  # memory unknown: packs
+    HFBackend(model, tok).generate(CHATS, sampling)
+    assert len(entered) == 2

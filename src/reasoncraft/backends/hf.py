@@ -45,7 +45,7 @@ import torch
 from ..models import load_model
 from .base import Completion, Prompt, SamplingParams
 from .kv_headroom import with_headroom
-from .packed_linear import PackedLinears, packing_available
+from .packed_linear import PackedLinears, available_bytes, packing_available
 
 # --- pure sampling math ---------------------------------------------------------------------------
 
@@ -166,7 +166,8 @@ class HFBackend:
         """`static_cache`: decode with a static KV cache and a fixed batch (default: on CUDA only);
         `compile_decode`: compile that decode step with torch.compile(mode="reduce-overhead") (CUDA graphs;
         default: on CUDA only, never on the CPU); `packed_decode`: decode steps' matrix products through
-        oneDNN with pre-packed weights (`packed_linear.py`; default: on the CPU where the op exists)."""
+        oneDNN with pre-packed weights (`packed_linear.py`; default: on the CPU where the op exists and the packed copy
+        takes at most half of the available memory)."""
         if max_batch_rows < 1:
             raise ValueError(f"max_batch_rows must be >= 1: got {max_batch_rows}")
         self.model = model
@@ -235,6 +236,10 @@ class HFBackend:
             raise RuntimeError("packed_decode=True needs torch's oneDNN linear ops (an x86 CPU build): pass False")
         if self._packed is None:
             self._packed = PackedLinears(self.model, rows_hint=self.max_batch_rows)
+        free = available_bytes()
+        if self.packed_decode is None and free is not None and self._packed.nbytes > free // 2:
+            yield  # a second copy of the weights would crowd the machine: decode unpacked
+            return
         with self._packed.active():
             yield
 

@@ -10,7 +10,8 @@ matrix products of a decode step 96 -> 56 ms, a 256-token decode 1.4x faster end
 Same products in the same precision: outputs agree with `F.linear` up to float rounding (~1e-6 relative),
 so a sampled token can differ where two tokens are all but tied (7 of 8 sampled rows were identical over
 256 tokens in the measurement). The packed copies (the linear weights' size again) live only while a
-`generate` call runs and are rebuilt when a weight changes (an optimizer step bumps its version).
+`generate` call runs and are rebuilt when a weight changes (an optimizer step bumps its version); by default the
+backend packs only when they take at most half of the memory the system has available.
 
 Used by `HFBackend` for decode steps only (the prefill keeps `F.linear`); off wherever the op is missing,
 on other devices, for sharded models, and for any module that is not a plain `nn.Linear` (LoRA layers
@@ -28,6 +29,18 @@ from typing import Any
 import torch
 
 DTYPES = (torch.float32,)  # what was measured; bf16 needs CPU support oneDNN checks at run time
+
+
+def available_bytes() -> int | None:
+    """Memory the system can still give (Linux `MemAvailable`); None where that cannot be read."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
 
 
 @functools.cache
@@ -57,6 +70,7 @@ class PackedLinears:
             and m.weight.dtype in DTYPES
             and type(m.weight.data) is torch.Tensor  # not a DTensor shard
         ]
+        self.nbytes = sum(m.weight.numel() * m.weight.element_size() for m in self.modules)  # the copies' size
         self._packed: dict[int, tuple[tuple[int, int], torch.Tensor]] = {}
         self._users = 0
         self._lock = threading.Lock()
