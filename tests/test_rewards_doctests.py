@@ -8,6 +8,10 @@ import pytest
 MODULES = [
     "base",
     "extract",
+    "boxes",
+    "bounds",
+    "numwords",
+    "plainsets",
     "gsm8k",
     "revision",
     "caps",

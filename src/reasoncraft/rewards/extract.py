@@ -29,6 +29,7 @@ import re
 import unicodedata
 
 from .bounds import stated_as_bound, without_estimate_word
+from .boxes import all_boxed, box_spans, last_boxed, unclosed_box
 from .boxtail import with_trailing_item
 from .escapes import undoubled
 from .gsm8k import last_number
@@ -50,69 +51,6 @@ __all__ = [
     "joined_boxed",
     "final_answer",
 ]
-
-_BOX_COMMANDS = ("\\boxed", "\\fbox")
-
-
-def _braced(text: str, open_index: int) -> tuple[str, int] | None:
-    """Content of the `{...}` group opening at `text[open_index]` and the index after it."""
-    depth = 0
-    for i in range(open_index, len(text)):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text) and text[i + 1] in "{}":
-            continue  # an escaped brace: `\{` does not open or close a group
-        if ch == "{" and (i == 0 or text[i - 1] != "\\"):
-            depth += 1
-        elif ch == "}" and (i == 0 or text[i - 1] != "\\"):
-            depth -= 1
-            if depth == 0:
-                return text[open_index + 1 : i], i + 1
-    return None  # unbalanced: the box never closes
-
-
-def all_boxed(text: str) -> list[str]:
-    """Every `\\boxed{}` / `\\fbox{}` answer in order of appearance (nested braces respected).
-
-    >>> all_boxed(r"so \\boxed{\\frac{1}{2}} or \\fbox{3} or \\boxed 7.")
-    ['\\\\frac{1}{2}', '3', '7']
-    """
-    found: list[tuple[int, str]] = []
-    for command in _BOX_COMMANDS:
-        start = 0
-        while (i := text.find(command, start)) != -1:
-            j = i + len(command)
-            if j < len(text) and text[j].isalpha():  # `\boxedx` is another command
-                start = j
-                continue
-            k = j
-            while k < len(text) and text[k] == " ":
-                k += 1
-            if k < len(text) and text[k] == "{":
-                group = _braced(text, k)
-                if group is None:
-                    break
-                found.append((i, group[0].strip()))
-                start = group[1]
-            elif k > j:  # `\boxed 5`: the token after the space
-                token = re.match(r"[^\s$]+", text[k:])
-                if token:
-                    found.append((i, token.group(0).rstrip(".,;")))
-                start = k
-            else:
-                start = j
-    return [answer for _, answer in sorted(found)]
-
-
-def last_boxed(text: str) -> str | None:
-    """The last boxed answer, or None.
-
-    >>> last_boxed(r"first \\boxed{2}, finally \\boxed{\\{1, 2\\}}")
-    '\\\\{1, 2\\\\}'
-    >>> last_boxed("no box") is None
-    True
-    """
-    boxes = all_boxed(text)
-    return boxes[-1] if boxes else None
 
 
 _ANSWER_TAG = re.compile(r"<answer>(.*?)</answer>", re.DOTALL)
@@ -259,7 +197,7 @@ def _stated_answer(text: str) -> tuple[str | None, bool]:
 
 def _boxed_with_tail(text: str, boxed: str) -> str:
     """The last box's answer, and an item that follows it after "and"/"or"/"," as a list (`boxtail`)."""
-    spans = _box_spans(text)
+    spans = box_spans(text)
     return with_trailing_item(boxed, text[spans[-1][1] :] if spans else "")
 
 
@@ -282,7 +220,7 @@ def extract_answer(text: str) -> str | None:
         return _boxed_with_tail(tag, inner) if inner is not None else (tag or None)
     boxed = last_boxed(text)
     if boxed is not None:
-        spans = _box_spans(text)
+        spans = box_spans(text)
         if spans and withdrawn(text[spans[-1][1] :], boxed):
             return None  # "\\boxed{9}. Wait, it's 10."
         return _boxed_with_tail(text, boxed)
@@ -318,26 +256,6 @@ def _is_prose(text: str) -> bool:
     return len(prose_words(bare)) >= 2  # `(-inf, 2) U (3, inf)`, `sqrt(2) pi`: math names are not prose
 
 
-def _box_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, content) of every `\\boxed{}` / `\\fbox{}` group, in order."""
-    spans = []
-    for command in _BOX_COMMANDS:
-        start = 0
-        while (i := text.find(command, start)) != -1:
-            k = i + len(command)
-            while k < len(text) and text[k] == " ":
-                k += 1
-            group = _braced(text, k) if k < len(text) and text[k] == "{" else None
-            if group is None and k > i + len(command) and (token := re.match(r"[^\s${]+", text[k:])):
-                group = (token.group(0).rstrip(".,;"), k + token.end())  # `\boxed 7`, as `all_boxed` reads it
-            if group is None:
-                start = k
-                continue
-            spans.append((i, group[1], group[0].strip()))
-            start = group[1]
-    return sorted(spans)
-
-
 def _gap_words(gap: str) -> int | None:
     """Words between two boxes that are not separators; None when a sentence ends there."""
     gap = _LATEX_WRAPPERS.sub(r" \1 ", gap)
@@ -369,7 +287,7 @@ def joined_boxed(text: str, trust_last_run: bool = False) -> str | None:
     >>> joined_boxed(r"\\boxed{1} no no no no no \\boxed{2}") is None, joined_boxed(r"\\boxed{4}. So \\boxed{4}")
     (True, '4')
     """
-    spans = _box_spans(text)
+    spans = box_spans(text)
     if not spans:
         return None
     run = [spans[-1]]
@@ -432,16 +350,6 @@ def _last_in_prose(text: str) -> str | None:
     return best[1]
 
 
-def _unclosed_box(text: str) -> str | None:
-    """The rest of the text after the last `\\boxed{` when that box never closes (a truncated or
-    hand-copied answer: `\\boxed{W(n) = 1`), without trailing math delimiters; else None."""
-    starts = [m.end() for m in re.finditer(r"\\(?:boxed|fbox)\s*\{", text)]
-    if not starts or _braced(text, starts[-1] - 1) is not None:
-        return None
-    rest = re.sub(r"(?:\s|\$|\\\]|\\\))+$", "", text[starts[-1] :]).strip()
-    return rest or None
-
-
 # `_120°_`, `*42*`: markdown emphasis around the whole answer (not `52_8`, a base, nor `x_1`)
 _EMPHASIS = re.compile(r"(\*{1,2}|_{1,2})(?![\s*_])([^*_\n]+?)(?<![\s\\])\1")
 
@@ -475,8 +383,8 @@ def _final_answer(text: str, gold: bool = False) -> str | None:
     tag = answer_tag(text)
     if tag is not None:
         return final_answer(tag, gold) if tag else None
-    spans = _box_spans(text)
-    if not spans and (unclosed := _unclosed_box(text)) is not None:
+    spans = box_spans(text)
+    if not spans and (unclosed := unclosed_box(text)) is not None:
         return unclosed
     markers = list(_MARKER.finditer(text))
     if markers and (not spans or markers[-1].start() > spans[-1][1]):

@@ -1,0 +1,101 @@
+"""Finding boxed answers: `\\boxed{...}` / `\\fbox{...}` groups with nested and escaped braces, `\\boxed 7`, and a box
+that never closes. Used by the extractor (`extract.py`) and the rewards that read boxes."""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["all_boxed", "box_spans", "braced", "last_boxed", "unclosed_box"]
+
+_BOX_COMMANDS = ("\\boxed", "\\fbox")
+
+
+def braced(text: str, open_index: int) -> tuple[str, int] | None:
+    """Content of the `{...}` group opening at `text[open_index]` and the index after it."""
+    depth = 0
+    for i in range(open_index, len(text)):
+        ch = text[i]
+        if ch == "\\" and i + 1 < len(text) and text[i + 1] in "{}":
+            continue  # an escaped brace: `\{` does not open or close a group
+        if ch == "{" and (i == 0 or text[i - 1] != "\\"):
+            depth += 1
+        elif ch == "}" and (i == 0 or text[i - 1] != "\\"):
+            depth -= 1
+            if depth == 0:
+                return text[open_index + 1 : i], i + 1
+    return None  # unbalanced: the box never closes
+
+
+def all_boxed(text: str) -> list[str]:
+    """Every `\\boxed{}` / `\\fbox{}` answer in order of appearance (nested braces respected).
+
+    >>> all_boxed(r"so \\boxed{\\frac{1}{2}} or \\fbox{3} or \\boxed 7.")
+    ['\\\\frac{1}{2}', '3', '7']
+    """
+    found: list[tuple[int, str]] = []
+    for command in _BOX_COMMANDS:
+        start = 0
+        while (i := text.find(command, start)) != -1:
+            j = i + len(command)
+            if j < len(text) and text[j].isalpha():  # `\boxedx` is another command
+                start = j
+                continue
+            k = j
+            while k < len(text) and text[k] == " ":
+                k += 1
+            if k < len(text) and text[k] == "{":
+                group = braced(text, k)
+                if group is None:
+                    break
+                found.append((i, group[0].strip()))
+                start = group[1]
+            elif k > j:  # `\boxed 5`: the token after the space
+                token = re.match(r"[^\s$]+", text[k:])
+                if token:
+                    found.append((i, token.group(0).rstrip(".,;")))
+                start = k
+            else:
+                start = j
+    return [answer for _, answer in sorted(found)]
+
+
+def last_boxed(text: str) -> str | None:
+    """The last boxed answer, or None.
+
+    >>> last_boxed(r"first \\boxed{2}, finally \\boxed{\\{1, 2\\}}")
+    '\\\\{1, 2\\\\}'
+    >>> last_boxed("no box") is None
+    True
+    """
+    boxes = all_boxed(text)
+    return boxes[-1] if boxes else None
+
+
+def unclosed_box(text: str) -> str | None:
+    """The rest of the text after the last `\\boxed{` when that box never closes (a truncated or
+    hand-copied answer: `\\boxed{W(n) = 1`), without trailing math delimiters; else None."""
+    starts = [m.end() for m in re.finditer(r"\\(?:boxed|fbox)\s*\{", text)]
+    if not starts or braced(text, starts[-1] - 1) is not None:
+        return None
+    rest = re.sub(r"(?:\s|\$|\\\]|\\\))+$", "", text[starts[-1] :]).strip()
+    return rest or None
+
+
+def box_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, content) of every `\\boxed{}` / `\\fbox{}` group, in order."""
+    spans = []
+    for command in _BOX_COMMANDS:
+        start = 0
+        while (i := text.find(command, start)) != -1:
+            k = i + len(command)
+            while k < len(text) and text[k] == " ":
+                k += 1
+            group = braced(text, k) if k < len(text) and text[k] == "{" else None
+            if group is None and k > i + len(command) and (token := re.match(r"[^\s${]+", text[k:])):
+                group = (token.group(0).rstrip(".,;"), k + token.end())  # `\boxed 7`, as `all_boxed` reads it
+            if group is None:
+                start = k
+                continue
+            spans.append((i, group[1], group[0].strip()))
+            start = group[1]
+    return sorted(spans)
