@@ -1,6 +1,6 @@
 """Decode steps through oneDNN's pre-packed weights: the same products as `F.linear` (float rounding apart),
 the same greedy tokens and log-probs as the unpacked path, fresh copies after a weight changes, and the model
-handed back untouched."""
+handed back untouched, and the copies kept between calls until a weight changes."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_products_equal_f_linear_for_decode_shapes_with_and_without_bias():
                 with packed.active():
                     got = layer(x)
                     assert len(packed._packed) == 1  # this call went through the packed weight
-            assert "forward" not in layer.__dict__ and not packed._packed
+            assert "forward" not in layer.__dict__ and len(packed._packed) == 1
             torch.testing.assert_close(got, want, rtol=1e-5, atol=1e-5)
 
 
@@ -53,7 +53,7 @@ def test_longer_inputs_and_gradients_take_the_module_own_forward():
         with torch.no_grad():
             layer(x[:, :1])
         assert len(packed._packed) == 1  # only the no-grad single-position call packed
-    assert x.grad is not None and not packed._packed  # copies dropped on exit
+    assert x.grad is not None and "forward" not in layer.__dict__
     assert "forward" not in layer.__dict__
 
 
@@ -67,9 +67,11 @@ def test_greedy_tokens_and_logprobs_equal_the_unpacked_path(tiny):
         for a, b in zip(a_row, b_row):
             assert a.token_ids == b.token_ids
             torch.testing.assert_close(torch.tensor(b.logprobs), torch.tensor(a.logprobs), rtol=1e-4, atol=1e-4)
-    # the model is handed back as it was: no wrapped forwards, no packed copies kept
+    # the model is handed back as it was (no wrapped forwards); the copies stay for the next call until released
     assert all("forward" not in m.__dict__ for m in _linears(model))
-    assert packed_backend._packed is not None and not packed_backend._packed._packed
+    assert packed_backend._packed is not None and len(packed_backend._packed._packed) == len(_linears(model))
+    packed_backend.release_packed()
+    assert not packed_backend._packed._packed
     assert len(packed_backend._packed.modules) == len(_linears(model))
 
 
@@ -122,3 +124,33 @@ def test_auto_packing_steps_aside_when_memory_is_short(tiny, monkeypatch):
     monkeypatch.setattr(hf, "available_bytes", lambda: None)  # memory unknown: packs
     HFBackend(model, tok).generate(CHATS, sampling)
     assert len(entered) == 2
+
+
+def test_copies_are_packed_once_across_calls_and_again_after_an_update(tiny):
+    model, tok = tiny
+    backend = HFBackend(model, tok, packed_decode=True)
+    sampling = SamplingParams(n=2, temperature=0.0, max_new_tokens=6)
+    backend.generate(CHATS, sampling)
+    first = {key: entry[1] for key, entry in backend._packed._packed.items()}
+    assert len(first) == len(_linears(model))
+    backend.generate(CHATS, sampling)
+    again = backend._packed._packed
+    assert all(again[key][1] is tensor for key, tensor in first.items())  # unchanged weights: not packed again
+    with torch.no_grad():
+        model.lm_head.weight.mul_(1.0)  # an in-place update bumps the version
+    backend.generate(CHATS, sampling)
+    assert backend._packed._packed[id(model.lm_head)][1] is not first[id(model.lm_head)]
+
+
+def test_a_model_in_training_gets_its_copies_freed_after_each_call(tiny):
+    model, tok = tiny
+    backend = HFBackend(model, tok, packed_decode=True)
+    sampling = SamplingParams(n=1, temperature=0.0, max_new_tokens=4)
+    model.train()
+    try:
+        backend.generate(CHATS, sampling)
+        assert model.training and not backend._packed._packed  # a trainer's next step changes every weight
+    finally:
+        model.eval()
+    backend.generate(CHATS, sampling)
+    assert backend._packed._packed  # an evaluating model keeps them for the next call

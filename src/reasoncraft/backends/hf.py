@@ -219,9 +219,12 @@ class HFBackend:
         on_cuda = self.device.type == "cuda" and not _is_sharded(self.model)
         static = on_cuda if self.static_cache is None else self.static_cache
         decode = self._generate_chunk_static if static else self._generate_chunk
+        training = self.model.training  # a trainer's model: its weights change before the next call
         with _eval_mode(self.model), self._packed_linears():
             for start in range(0, len(encoded), per_chunk):
                 results.extend(decode(encoded[start : start + per_chunk], sampling))
+        if training:
+            self.release_packed()  # stale after the next optimizer step: do not hold them through training
         return results
 
     @contextmanager
@@ -242,6 +245,11 @@ class HFBackend:
             return
         with self._packed.active():
             yield
+
+    def release_packed(self) -> None:
+        """Free the decode steps' packed weight copies (`packed_linear.py`); the next `generate` packs again."""
+        if self._packed is not None:
+            self._packed.release()
 
     # -- one batch of prompts -----------------------------------------------------------------------
 

@@ -9,9 +9,10 @@ matrix products of a decode step 96 -> 56 ms, a 256-token decode 1.4x faster end
 
 Same products in the same precision: outputs agree with `F.linear` up to float rounding (~1e-6 relative),
 so a sampled token can differ where two tokens are all but tied (7 of 8 sampled rows were identical over
-256 tokens in the measurement). The packed copies (the linear weights' size again) live only while a
-`generate` call runs and are rebuilt when a weight changes (an optimizer step bumps its version); by default the
-backend packs only when they take at most half of the memory the system has available.
+256 tokens in the measurement). The packed copies (the linear weights' size again) are kept between `generate`
+calls, so many short calls (a beam search's steps) pack once, and each is rebuilt when its weight changes (an
+optimizer step bumps its version); `release()` frees them. By default the backend packs only when they take at most
+half of the memory the system has available.
 
 Used by `HFBackend` for decode steps only (the prefill keeps `F.linear`); off wherever the op is missing,
 on other devices, for sharded models, and for any module that is not a plain `nn.Linear` (LoRA layers
@@ -90,7 +91,10 @@ class PackedLinears:
                 if self._users == 0:
                     for m in self.modules:
                         m.__dict__.pop("forward", None)
-                    self._packed.clear()  # the copies live only during generation
+
+    def release(self) -> None:
+        """Free the packed copies (the next decode packs again)."""
+        self._packed.clear()
 
     def _weight(self, module: torch.nn.Linear) -> torch.Tensor:
         weight = module.weight
