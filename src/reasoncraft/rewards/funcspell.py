@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import re
 
+from .numeric import _split_top, matching_paren
+
 __all__ = ["FUNCTION_WORDS", "call_latex", "function_key", "real_odd_roots", "spell_calls"]
 
 _TRIG = ("sin", "cos", "tan", "cot", "sec", "csc")
@@ -139,36 +141,16 @@ _PLAIN_LOG_BASE = re.compile(r"(?<![A-Za-z\\])(?i:log)_\s*(?:\{([^{}]*)\}|(\d+|[
 _UNICODE_BRACKETS = (("⌊", "⌋", "\\lfloor ", "\\rfloor "), ("⌈", "⌉", "\\lceil ", "\\rceil "))
 
 
-def _closing(s: str, start: int) -> int | None:
-    """The index of the `)` closing the `(` at `s[start]`, or None."""
-    depth = 0
-    for i in range(start, len(s)):
-        depth += (s[i] == "(") - (s[i] == ")")
-        if depth == 0:
-            return i
-    return None
-
-
-def _split_args(inner: str) -> list[str]:
-    args, depth, start = [], 0, 0
-    for i, ch in enumerate(inner):
-        depth += (ch in "([{") - (ch in ")]}")
-        if ch == "," and depth == 0:
-            args.append(inner[start:i].strip())
-            start = i + 1
-    return args + [inner[start:].strip()]
-
-
 def _argument(s: str, start: int, bare: bool) -> tuple[list[str], int] | None:
     """(arguments, end) of the call whose argument opens at `s[start:]`: a bracket (`\\left(` too), or, when
     `bare`, one term after a space or a power. Arguments are spelled by `spell_calls` themselves."""
     m = re.compile(r"\s*(?:\\left\s*)?\(").match(s, start)
     if m is not None:
-        close = _closing(s, m.end() - 1)
+        close = matching_paren(s, m.end() - 1)
         if close is None:
             return None
         inner = re.sub(r"\\right\s*$", "", s[m.end() : close])
-        return [spell_calls(a) for a in _split_args(inner)], close + 1
+        return [spell_calls(a) for a in (arg.strip() for arg in _split_top(inner, ","))], close + 1
     term = _TERM.match(s, start) if bare else None
     return ([term.group(1)], term.end()) if term else None
 

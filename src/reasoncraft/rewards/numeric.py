@@ -293,6 +293,16 @@ def evaluate(text: str) -> complex | None:
 # --- structures ------------------------------------------------------------------------------
 
 
+def matching_paren(s: str, open_index: int) -> int | None:
+    """The index of the `)` closing the `(` at `s[open_index]`, or None when it never closes."""
+    depth = 0
+    for i in range(open_index, len(s)):
+        depth += (s[i] == "(") - (s[i] == ")")
+        if depth == 0:
+            return i
+    return None
+
+
 def _split_top(text: str, sep: str) -> list[str]:
     if sep not in text:  # nothing to split: skip the character-by-character scan of a long answer
         return [text]

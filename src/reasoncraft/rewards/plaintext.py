@@ -18,7 +18,7 @@ from .caps import MAX_ANSWER_CHARS
 from .funcspell import real_odd_roots, spell_calls
 from .memo import memoized
 from .normalize import _strip_delimiters
-from .numeric import _split_top
+from .numeric import _split_top, matching_paren
 from .plainfuncs import spell_functions
 from .plainmath import plain_formula_to_latex
 from .plainsets import plain_sets
@@ -40,22 +40,13 @@ _PLAIN_RELATIONS = (
 )
 
 
-def _matching_paren(s: str, open_index: int) -> int | None:
-    depth = 0
-    for i in range(open_index, len(s)):
-        depth += (s[i] == "(") - (s[i] == ")")
-        if depth == 0:
-            return i
-    return None
-
-
 def _parens_to_braces_after(s: str, pattern: str, replacement: str) -> str:
     """`sqrt(x+1)` -> `\\sqrt{x+1}`, `^(n+1)` -> `^{n+1}`: the parenthesised argument becomes a
     braced group (innermost first, so nested calls work); an unbalanced one is left alone."""
     out, i = [], 0
     regex = re.compile(pattern)
     while (m := regex.search(s, i)) is not None:
-        close = _matching_paren(s, m.end() - 1)
+        close = matching_paren(s, m.end() - 1)
         if close is None:
             break
         inner = _parens_to_braces_after(s[m.end() : close], pattern, replacement)
