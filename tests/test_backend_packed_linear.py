@@ -154,3 +154,20 @@ def test_a_model_in_training_gets_its_copies_freed_after_each_call(tiny):
         model.eval()
     backend.generate(CHATS, sampling)
     assert backend._packed._packed  # an evaluating model keeps them for the next call
+
+
+def test_held_copies_count_as_free_memory_and_are_dropped_when_packing_steps_aside(tiny, monkeypatch):
+    import reasoncraft.backends.hf as hf
+
+    model, tok = tiny
+    sampling = SamplingParams(n=1, temperature=0.0, max_new_tokens=4)
+    backend = HFBackend(model, tok)
+    backend.generate(CHATS, sampling)  # plenty of memory: packs and keeps the copies (eval mode)
+    assert backend._packed.holding
+    size = backend._packed.nbytes
+    monkeypatch.setattr(hf, "available_bytes", lambda: size)  # with the held copies counted: exactly enough
+    backend.generate(CHATS, sampling)
+    assert backend._packed.holding
+    monkeypatch.setattr(hf, "available_bytes", lambda: 0)  # not even with them: unpacked, and the copies go
+    backend.generate(CHATS, sampling)
+    assert not backend._packed.holding

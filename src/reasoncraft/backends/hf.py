@@ -240,7 +240,9 @@ class HFBackend:
         if self._packed is None:
             self._packed = PackedLinears(self.model, rows_hint=self.max_batch_rows)
         free = available_bytes()
-        if self.packed_decode is None and free is not None and self._packed.nbytes > free // 2:
+        held = self._packed.nbytes if self._packed.holding else 0  # copies kept from the last call count as free
+        if self.packed_decode is None and free is not None and self._packed.nbytes > (free + held) // 2:
+            self._packed.release()
             yield  # a second copy of the weights would crowd the machine: decode unpacked
             return
         with self._packed.active():

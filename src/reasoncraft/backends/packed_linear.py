@@ -92,6 +92,11 @@ class PackedLinears:
                     for m in self.modules:
                         m.__dict__.pop("forward", None)
 
+    @property
+    def holding(self) -> bool:
+        """Whether packed copies are held (from an earlier call)."""
+        return bool(self._packed)
+
     def release(self) -> None:
         """Free the packed copies (the next decode packs again)."""
         self._packed.clear()
