@@ -60,8 +60,8 @@ def test_longer_inputs_and_gradients_take_the_module_own_forward():
 def test_greedy_tokens_and_logprobs_equal_the_unpacked_path(tiny):
     model, tok = tiny
     sampling = SamplingParams(n=3, temperature=0.0, max_new_tokens=40, logprobs=True)
-    plain = HFBackend(model, tok, packed_decode=False).generate(CHATS, sampling)
-    packed_backend = HFBackend(model, tok, packed_decode=True)
+    plain = HFBackend(model, tok, packed_decode=False, fused_decode=False).generate(CHATS, sampling)
+    packed_backend = HFBackend(model, tok, packed_decode=True, fused_decode=False)
     packed = packed_backend.generate(CHATS, sampling)
     for a_row, b_row in zip(plain, packed):
         for a, b in zip(a_row, b_row):
@@ -78,13 +78,13 @@ def test_greedy_tokens_and_logprobs_equal_the_unpacked_path(tiny):
 def test_a_changed_weight_is_repacked(tiny):
     model, tok = tiny
     sampling = SamplingParams(n=2, temperature=0.0, max_new_tokens=12, logprobs=True)
-    backend = HFBackend(model, tok, packed_decode=True)
+    backend = HFBackend(model, tok, packed_decode=True, fused_decode=False)
     backend.generate(CHATS, sampling)
     with torch.no_grad():  # an optimizer step: in place, same storage, a new version
         for m in _linears(model):
             m.weight.mul_(1.5)
     after = backend.generate(CHATS, sampling)
-    want = HFBackend(model, tok, packed_decode=False).generate(CHATS, sampling)
+    want = HFBackend(model, tok, packed_decode=False, fused_decode=False).generate(CHATS, sampling)
     for a_row, b_row in zip(want, after):
         for a, b in zip(a_row, b_row):
             assert a.token_ids == b.token_ids
@@ -117,18 +117,20 @@ def test_auto_packing_steps_aside_when_memory_is_short(tiny, monkeypatch):
 
     monkeypatch.setattr(hf.PackedLinears, "active", spy)
     monkeypatch.setattr(hf, "available_bytes", lambda: 1024)  # far less than twice the weights
-    HFBackend(model, tok).generate(CHATS, sampling)  # automatic: decodes unpacked
+    HFBackend(model, tok, fused_decode=False).generate(CHATS, sampling)  # automatic: decodes unpacked
     assert entered == []
-    HFBackend(model, tok, packed_decode=True).generate(CHATS, sampling)  # asked for: packs whatever the memory
+    HFBackend(model, tok, packed_decode=True, fused_decode=False).generate(
+        CHATS, sampling
+    )  # asked for: packs whatever the memory
     assert len(entered) == 1
     monkeypatch.setattr(hf, "available_bytes", lambda: None)  # memory unknown: packs
-    HFBackend(model, tok).generate(CHATS, sampling)
+    HFBackend(model, tok, fused_decode=False).generate(CHATS, sampling)
     assert len(entered) == 2
 
 
 def test_copies_are_packed_once_across_calls_and_again_after_an_update(tiny):
     model, tok = tiny
-    backend = HFBackend(model, tok, packed_decode=True)
+    backend = HFBackend(model, tok, packed_decode=True, fused_decode=False)
     sampling = SamplingParams(n=2, temperature=0.0, max_new_tokens=6)
     backend.generate(CHATS, sampling)
     first = {key: entry[1] for key, entry in backend._packed._packed.items()}
@@ -144,7 +146,7 @@ def test_copies_are_packed_once_across_calls_and_again_after_an_update(tiny):
 
 def test_a_model_in_training_gets_its_copies_freed_after_each_call(tiny):
     model, tok = tiny
-    backend = HFBackend(model, tok, packed_decode=True)
+    backend = HFBackend(model, tok, packed_decode=True, fused_decode=False)
     sampling = SamplingParams(n=1, temperature=0.0, max_new_tokens=4)
     model.train()
     try:
@@ -161,7 +163,7 @@ def test_held_copies_count_as_free_memory_and_are_dropped_when_packing_steps_asi
 
     model, tok = tiny
     sampling = SamplingParams(n=1, temperature=0.0, max_new_tokens=4)
-    backend = HFBackend(model, tok)
+    backend = HFBackend(model, tok, fused_decode=False)
     backend.generate(CHATS, sampling)  # plenty of memory: packs and keeps the copies (eval mode)
     assert backend._packed.holding
     size = backend._packed.nbytes

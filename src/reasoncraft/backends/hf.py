@@ -44,6 +44,7 @@ import torch
 
 from ..models import load_model
 from .base import Completion, Prompt, SamplingParams
+from .fused_decode import FusedDecoder, fusable
 from .kv_headroom import with_headroom
 from .packed_linear import PackedLinears, available_bytes, packing_available
 
@@ -162,12 +163,14 @@ class HFBackend:
         static_cache: bool | None = None,
         compile_decode: bool | None = None,
         packed_decode: bool | None = None,
+        fused_decode: bool | None = None,
     ):
         """`static_cache`: decode with a static KV cache and a fixed batch (default: on CUDA only);
         `compile_decode`: compile that decode step with torch.compile(mode="reduce-overhead") (CUDA graphs;
         default: on CUDA only, never on the CPU); `packed_decode`: decode steps' matrix products through
         oneDNN with pre-packed weights (`packed_linear.py`; default: on the CPU where the op exists and the packed copy
-        takes at most half of the available memory)."""
+        takes at most half of the available memory); `fused_decode`: decode steps of llama-family models written
+        out as one call (`fused_decode.py`; default: on the CPU for the families it supports)."""
         if max_batch_rows < 1:
             raise ValueError(f"max_batch_rows must be >= 1: got {max_batch_rows}")
         self.model = model
@@ -179,6 +182,8 @@ class HFBackend:
         self._compiled: Any = None
         self.packed_decode = packed_decode
         self._packed: PackedLinears | None = None
+        self.fused_decode = fused_decode
+        self._fused: tuple[tuple, FusedDecoder] | None = None  # (the weights' versions, the decoder built from them)
         # transformers >= 5.2x renamed the cache argument and output from `past_key_values` to `cache`.
         forward_args = inspect.signature(model.forward).parameters
         self._cache_arg = "cache" if "cache" in forward_args else "past_key_values"
@@ -218,40 +223,69 @@ class HFBackend:
         results: list[list[Completion]] = []
         on_cuda = self.device.type == "cuda" and not _is_sharded(self.model)
         static = on_cuda if self.static_cache is None else self.static_cache
-        decode = self._generate_chunk_static if static else self._generate_chunk
         training = self.model.training  # a trainer's model: its weights change before the next call
-        with _eval_mode(self.model), self._packed_linears():
+        with _eval_mode(self.model), self._decode_path(static) as fused:
             for start in range(0, len(encoded), per_chunk):
-                results.extend(decode(encoded[start : start + per_chunk], sampling))
+                chunk = encoded[start : start + per_chunk]
+                if static:
+                    results.extend(self._generate_chunk_static(chunk, sampling))
+                else:
+                    results.extend(self._generate_chunk(chunk, sampling, fused))
         if training:
             self.release_packed()  # stale after the next optimizer step: do not hold them through training
         return results
 
     @contextmanager
-    def _packed_linears(self) -> Iterator[None]:
-        """Decode steps through pre-packed weights while generating, where that is on (see `packed_linear.py`)."""
+    def _decode_path(self, static: bool) -> Iterator[FusedDecoder | None]:
+        """How decode steps run while generating: a fused decoder where one applies (`fused_decode.py`), else the
+        model's forward, through pre-packed weights where that is on (`packed_linear.py`)."""
         on_cpu = self.device.type == "cpu" and not _is_sharded(self.model)
         wanted = on_cpu and packing_available() if self.packed_decode is None else self.packed_decode
-        if not wanted:
-            yield
-            return
-        if not packing_available():
+        if wanted and not packing_available():
             raise RuntimeError("packed_decode=True needs torch's oneDNN linear ops (an x86 CPU build): pass False")
-        if self._packed is None:
-            self._packed = PackedLinears(self.model, rows_hint=self.max_batch_rows)
+        fuse = on_cpu and not static and fusable(self.model) if self.fused_decode is None else self.fused_decode
+        if fuse and (static or not fusable(self.model)):
+            raise ValueError(
+                "fused_decode=True needs a stock llama/qwen2 model on the CPU (no LoRA or hooks) and static_cache off:"
+                " pass fused_decode=False"
+            )
+        if self.packed_decode is None and wanted and not self._room_for_copies():
+            wanted = False  # a second copy of the weights would crowd the machine: decode unpacked
+        if fuse:
+            yield self._fused_decoder(pack=wanted)
+        elif wanted:
+            if self._packed is None:
+                self._packed = PackedLinears(self.model, rows_hint=self.max_batch_rows)
+            with self._packed.active():
+                yield None
+        else:
+            yield None
+
+    def _room_for_copies(self) -> bool:
+        """Whether packed copies of the linear weights take at most half of the memory available (held ones count)."""
+        linears = [m.weight for m in self.model.modules() if type(m) is torch.nn.Linear]
+        nbytes = sum(w.numel() * w.element_size() for w in linears)
+        held = nbytes if (self._packed is not None and self._packed.holding) or self._fused is not None else 0
         free = available_bytes()
-        held = self._packed.nbytes if self._packed.holding else 0  # copies kept from the last call count as free
-        if self.packed_decode is None and free is not None and self._packed.nbytes > (free + held) // 2:
-            self._packed.release()
-            yield  # a second copy of the weights would crowd the machine: decode unpacked
-            return
-        with self._packed.active():
-            yield
+        if free is not None and nbytes > (free + held) // 2:
+            self.release_packed()
+            return False
+        return True
+
+    def _fused_decoder(self, pack: bool) -> FusedDecoder:
+        """The fused decoder of the current weights: kept between calls, rebuilt when a weight changes."""
+        key = (pack, *((p.data_ptr(), p._version) for p in self.model.parameters()))
+        if self._fused is None or self._fused[0] != key:
+            self.release_packed()
+            self._fused = (key, FusedDecoder(self.model, rows_hint=self.max_batch_rows, pack=pack))
+        return self._fused[1]
 
     def release_packed(self) -> None:
-        """Free the decode steps' packed weight copies (`packed_linear.py`); the next `generate` packs again."""
+        """Free the decode steps' packed weight copies (`packed_linear.py`, `fused_decode.py`); the next `generate`
+        builds them again."""
         if self._packed is not None:
             self._packed.release()
+        self._fused = None
 
     # -- one batch of prompts -----------------------------------------------------------------------
 
@@ -274,14 +308,19 @@ class HFBackend:
     def _cache_of(self, out: Any) -> Any:
         return out.get("cache") if out.get("cache") is not None else out.past_key_values
 
-    def _generate_chunk(self, prompt_ids: list[list[int]], sampling: SamplingParams) -> list[list[Completion]]:
+    def _generate_chunk(
+        self, prompt_ids: list[list[int]], sampling: SamplingParams, fused: FusedDecoder | None
+    ) -> list[list[Completion]]:
         n = sampling.n
         logits, cache, mask = self._prefill(prompt_ids)
         if n > 1:  # share the prefill among the n samples of each prompt
             cache.batch_repeat_interleave(n)
             logits = logits.repeat_interleave(n, dim=0)  # (P*n, V)
             mask = mask.repeat_interleave(n, dim=0)  # (P*n, L)
-        cache = with_headroom(cache)  # decode writes one position per step instead of copying the cache
+        if fused is not None:
+            fused.start(cache, capacity=mask.shape[1] + sampling.max_new_tokens)
+        else:
+            cache = with_headroom(cache)  # decode writes one position per step instead of copying the cache
         rows = [
             _Row(p, i, None if sampling.greedy else self._generator(sample_seed(sampling.seed, ids, i)))
             for p, ids in enumerate(prompt_ids)
@@ -296,19 +335,22 @@ class HFBackend:
                 break
             if len(keep) < len(active):  # finished samples leave the batch
                 index = torch.tensor(keep, device=self.device)
-                cache.batch_select_indices(index)
+                fused.select(index) if fused is not None else cache.batch_select_indices(index)
                 mask, positions, tokens = mask[index], positions[index], tokens[index]
                 active = [active[b] for b in keep]
             mask = torch.cat([mask, mask.new_ones((len(active), 1))], dim=-1)  # (B, L+t)
             positions = positions + 1
-            out = self.model(
-                input_ids=tokens[:, None],
-                attention_mask=mask,
-                position_ids=positions,
-                use_cache=True,
-                **{self._cache_arg: cache},
-            )
-            logits, cache = out.logits[:, -1, :], self._cache_of(out)
+            if fused is not None:
+                logits = fused.step(tokens, mask, positions)
+            else:
+                out = self.model(
+                    input_ids=tokens[:, None],
+                    attention_mask=mask,
+                    position_ids=positions,
+                    use_cache=True,
+                    **{self._cache_arg: cache},
+                )
+                logits, cache = out.logits[:, -1, :], self._cache_of(out)
         return self._completions(rows, prompt_ids, n, sampling.logprobs)
 
     def _generate_chunk_static(self, prompt_ids: list[list[int]], sampling: SamplingParams) -> list[list[Completion]]:
