@@ -1,0 +1,45 @@
+"""heldout17.jsonl: a thirteenth-session fresh held-out set (four sources no other fixture cites, none reused),
+never fixed against."""
+
+import pytest
+
+from heldout_sets import checked_header, score, shared_with_other_fixtures
+
+EDUCATION = {"pie-framework/math-validation", "pie-framework/pie-lib"}
+FALSE_POSITIVES = 1  # measured at 9c5d5f4; a second one fails the test
+FLOOR = 85  # of 91: the measured 86 less one pair of room for a time-out under load
+
+
+def test_heldout17_names_its_sources_and_is_all_held_out():
+    header, cases, records = checked_header("heldout17", sources=4, at_least=85)
+    repositories = {s["repository"] for s in records}
+    assert len(repositories) == 4
+    assert all(sum(c["source"] == r for c in cases) * 2 < len(cases) for r in repositories)  # none half or more
+    education = sum(c["source"] in EDUCATION for c in cases)
+    assert set(header["_header"]["education_sources"]) == EDUCATION
+    assert header["_header"]["education_share"] == round(education / len(cases), 3)  # recorded, not held to half
+    assert header["_header"]["reused_sources"] == []  # no source of another fixture file
+
+
+def test_heldout17_repeats_no_pair_of_the_other_fixture_files():
+    """Counts only: a pair that another fixture file holds would not be fresh."""
+    assert shared_with_other_fixtures("heldout17") == 0
+
+
+@pytest.fixture(scope="module")
+def verdicts():
+    return score("heldout17")
+
+
+def test_heldout17(verdicts):
+    """Scored as raw texts, as the other held-out sets are (`text_verdicts`, the answer extracted first; a
+    verdict that is not True, a time-out included, counts as "not equal"). Measured once by its builder (helper A,
+    thirteenth session) from the snapshot of the session's start commit 9c5d5f4 (niced, load ~1.9), before any rule
+    was written against this set: 0.945 (86/91), **1 false positive**, 4 false negatives, every verdict decided.
+    Math-Verify direct (`verify(parse(gold), parse(candidate))`) 0.703 (64/91), 3 false positives, 24 false
+    negatives, no failure. So the test allows the one measured false positive and fails on a second, and fails
+    below 85/91 agreement (one pair of room for a time-out under load). Counts only in messages, and no description
+    of the wrong pairs anywhere: the set stays held out."""
+    n, agreeing, false_positives = verdicts
+    assert false_positives <= FALSE_POSITIVES, f"{false_positives} false positives on heldout17"
+    assert agreeing >= FLOOR, f"heldout17 agreement {agreeing / n:.3f} ({n - agreeing} wrong)"
