@@ -10,6 +10,7 @@ import torch
 from reasoncraft.backends import HFBackend, SamplingParams
 from reasoncraft.backends.fused_decode import FusedDecoder, fusable
 from reasoncraft.testing import tiny_model
+from reasoncraft.train.lora import enable_gradient_checkpointing
 
 PROMPTS = ["What is 2 + 3?", "Name a prime number, then explain why it is prime."]
 
@@ -73,8 +74,11 @@ def test_backend_tokens_and_logprobs_equal_the_unfused_path(tiny):
                 torch.testing.assert_close(torch.tensor(b.logprobs), torch.tensor(a.logprobs), rtol=1e-4, atol=1e-4)
 
 
-def test_rebuilt_after_a_weight_changes_and_freed_after_a_training_call(tiny):
+def test_rebuilt_after_a_weight_changes_and_freed_after_a_training_call(tiny, monkeypatch):
     model, tok = tiny
+    steps = []
+    real_step = FusedDecoder.step
+    monkeypatch.setattr(FusedDecoder, "step", lambda self, *args: steps.append(1) or real_step(self, *args))
     sampling = SamplingParams(n=2, temperature=0.0, max_new_tokens=12, logprobs=True)
     backend = HFBackend(model, tok)  # automatic: fused on the CPU for these families
     backend.generate(PROMPTS, sampling)
@@ -89,11 +93,16 @@ def test_rebuilt_after_a_weight_changes_and_freed_after_a_training_call(tiny):
     want = HFBackend(model, tok, fused_decode=False).generate(PROMPTS, sampling)
     assert [c.token_ids for cs in after for c in cs] == [c.token_ids for cs in want for c in cs]
     model.train()
+    enable_gradient_checkpointing(model)  # a trainer's model: its embedding hook does not stop the fused path
     try:
-        backend.generate(PROMPTS, sampling)
+        assert fusable(model)
+        steps.clear()
+        trained = backend.generate(PROMPTS, sampling)
+        assert steps  # decoded through the fused step
         assert backend._fused is None and model.training  # a trainer's next step changes every weight
     finally:
         model.eval()
+    assert [c.token_ids for cs in trained for c in cs] == [c.token_ids for cs in want for c in cs]
 
 
 def test_short_memory_decodes_fused_but_unpacked(tiny, monkeypatch):

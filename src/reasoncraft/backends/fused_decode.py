@@ -40,7 +40,8 @@ def fusable(model: torch.nn.Module) -> bool:
     if any(t != "full_attention" for t in getattr(config, "layer_types", None) or []):
         return False  # sliding-window layers need their own mask
     for module in model.modules():
-        if "forward" in module.__dict__ or module._forward_hooks or module._forward_pre_hooks:
+        hooks = [h for h in module._forward_hooks.values() if not _harmless(h)]
+        if "forward" in module.__dict__ or hooks or module._forward_pre_hooks:
             return False  # something wraps the stock computation (hooks, patched forwards)
     expected = {f"{prefix}Attention", f"{prefix}MLP", f"{prefix}RMSNorm", f"{prefix}DecoderLayer"}
     for layer in model.model.layers:
@@ -55,6 +56,12 @@ def fusable(model: torch.nn.Module) -> bool:
     weight = model.lm_head.weight
     plain = type(weight.data) is torch.Tensor  # not a DTensor shard
     return plain and weight.device.type == "cpu" and weight.dtype in (torch.float32, torch.bfloat16)
+
+
+def _harmless(hook: object) -> bool:
+    """transformers' gradient-checkpointing hook on the input embeddings: it only marks outputs as needing
+    gradients, which a decode step (no gradients) does not have."""
+    return getattr(hook, "__qualname__", "").endswith("enable_input_require_grads.<locals>.make_inputs_require_grads")
 
 
 class _Product:
@@ -93,7 +100,7 @@ class FusedDecoder:
         self.heads, self.kv_heads = config.num_attention_heads, config.num_key_value_heads
         self.head_dim = getattr(config, "head_dim", None) or config.hidden_size // self.heads
         self.eps = config.rms_norm_eps
-        self.embed, self.rotary = inner.embed_tokens, inner.rotary_emb
+        self.embed, self.rotary = inner.embed_tokens.weight, inner.rotary_emb
         self.norm = inner.norm.weight
         self.head = _Product([model.lm_head], rows_hint, pack)
         self.layers = []
@@ -131,10 +138,8 @@ class FusedDecoder:
         self.values = [v.index_select(0, index) for v in self.values]
 
     def _rms(self, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
-        dtype = x.dtype
-        x = x.float()
-        x = x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps)
-        return weight * x.to(dtype)
+        normed = F.rms_norm(x.float(), (x.shape[-1],), eps=self.eps)  # in fp32, as the model's RMSNorm
+        return weight * normed.to(x.dtype)
 
     @torch.no_grad()
     def step(self, tokens: torch.Tensor, mask: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
@@ -143,7 +148,7 @@ class FusedDecoder:
         B, t = tokens.shape[0], self.length
         H, KV, D = self.heads, self.kv_heads, self.head_dim
         groups = H // KV
-        x = self.embed(tokens)  # (B, hidden)
+        x = F.embedding(tokens, self.embed)  # (B, hidden)
         cos, sin = self.rotary(x[:, None], positions)  # (B, 1, D)
         cos, sin = cos.view(B, 1, D), sin.view(B, 1, D)
         keep = mask[:, : t + 1].bool().view(B, 1, 1, t + 1)
