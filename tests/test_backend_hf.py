@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from reasoncraft.backends import HFBackend, SamplingParams
-from reasoncraft.backends.hf import CANDIDATES, sample_tokens
+from reasoncraft.backends.sampling import CANDIDATES, sample_tokens
 from reasoncraft.testing import tiny_model
 
 PROMPTS = [
