@@ -32,6 +32,27 @@ KINDS = [
     ("trailing name", r"\pi r^2 h", r"\pi r^2 t", False),
     ("trailing name", "5", "5 s", False),  # a letter after a number is a product here, as before (`5 m` = 5m)
     ("trailing name", r"2\sqrt{3}", r"2\sqrt{3}\text{ cm}", True),  # a unit in `\text{}`: dropped, as before
+    # arithmetic on written decimals, read exactly (Math-Verify added them as floats)
+    ("decimal arithmetic", "0.5 + 0.06", r"\frac{56}{100}", True),
+    ("decimal arithmetic", "300 + 20 + 0.7 + 0.08", "320 + 78/100", True),
+    ("decimal arithmetic", r"0.25 \times 0.5", r"\frac{1}{8}", True),
+    ("decimal arithmetic", r"2.5 \div 0.5", "5", True),
+    ("decimal arithmetic", r"\frac{1}{3}", "0.333333 + 0", True),  # 6 places, as for a written decimal
+    ("decimal arithmetic", r"1.2 \times 10^{3}", "1200", True),
+    ("decimal arithmetic", "0.5 + 0.06", r"\frac{57}{100}", False),
+    ("decimal arithmetic", "300 + 20 + 0.7 + 0.08", "320 + 87/100", False),
+    ("decimal arithmetic", r"\frac{1}{3}", "0.33 + 0", False),  # a rounding to 2 places is not the value
+    ("decimal arithmetic", r"1.2 \times 10^{3}", "120", False),
+    ("decimal arithmetic", "4.8", "6 8", False),  # digits split by a space: no product, no number
+    ("decimal arithmetic", "0.5 + 0.06", "0.5, 0.06", False),  # a list is not its sum
+    # a decimal exponent is the exact rational it spells: exact constants, `i` the imaginary unit
+    ("decimal exponent", "2i", "(-4)^{0.5}", True),
+    ("decimal exponent", "3*i", "(-9)^0.5", True),
+    ("decimal exponent", r"\frac{1}{2}", "4^{-0.5}", True),
+    ("decimal exponent", r"2\sqrt{2}", "2^{1.5}", True),
+    ("decimal exponent", "-2i", "(-4)^{0.5}", False),  # the principal value
+    ("decimal exponent", r"\sqrt[3]{2}", "2^{0.33}", False),  # 0.33 is not a third
+    ("decimal exponent", "1.4142", "2^{0.5}", False),  # a rounding to 4 places, as before
 ]
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .caps import MAX_DIGITS
-from .constants import constants_equal
+from .constants import constants_equal, rational_value
 from .memo import memoized
 from .normalize import _CHOICE, normalize_answer
 from .numeric import _split_top, numeric_verdict
@@ -265,6 +265,17 @@ def _base_verdict(g: str, c: str) -> bool | None:
     return other.lstrip("+").lstrip("0") == numeral.group(1).lstrip("0")
 
 
+def _rational_verdict(g: str, c: str) -> bool | None:
+    """Two sides of arithmetic on written numbers, a decimal among them (`4+0.5+0.06` and `4+56/100`), read exactly
+    (`constants.rational_value`) and compared as plain numbers are (`numbers_equal`: a side written with a decimal
+    point agrees to 6 places); None unless both are such arithmetic. Math-Verify adds decimals as floats, and
+    0.5 + 0.06 came out unequal to 14/25."""
+    g_value, c_value = rational_value(g), rational_value(c)
+    if g_value is None or c_value is None:
+        return None
+    return numbers_equal(PlainNumber(g_value, "." in g, False), PlainNumber(c_value, "." in c, False))
+
+
 def cheap_verdict(gold: str, candidate: str) -> bool | None:
     """True or False when decidable without sympy, else None.
 
@@ -322,6 +333,8 @@ def cheap_verdict(gold: str, candidate: str) -> bool | None:
         return g == m.group(1)
     if prose_verdict(gold, candidate) is False:  # a sentence for a number: never worth Math-Verify's time
         return False
+    if "." in g + c and (by_value := _rational_verdict(g, c)) is not None:  # `4+0.5+0.06` and `4+56/100`
+        return by_value
     if constants_equal(g, c):  # `1+2i` and `i(2-i)`: exact constants of one value (Math-Verify reads i as a name)
         return True
     return numeric_verdict(g, c)
