@@ -53,6 +53,26 @@ KINDS = [
     ("decimal exponent", "-2i", "(-4)^{0.5}", False),  # the principal value
     ("decimal exponent", r"\sqrt[3]{2}", "2^{0.33}", False),  # 0.33 is not a third
     ("decimal exponent", "1.4142", "2^{0.5}", False),  # a rounding to 4 places, as before
+    # set notation in Unicode, and a membership or inclusion written right to left
+    ("set notation", r"t \notin S", "S ∌ t", True),
+    ("set notation", "t ∉ S", r"t \notin S", True),
+    ("set notation", r"t \in [0, 2]", r"[0, 2] \ni t", True),
+    ("set notation", r"t \in (0, 2)", "(0, 2)", True),  # `t \in S` answers by its set, as before
+    ("set notation", "t ∈ (0, 2)", "(0, 2)", True),
+    ("set notation", "(0, 2) ∪ (3, 4)", r"(0, 2) \cup (3, 4)", True),
+    ("set notation", "P ⊂ Q", r"Q \supset P", True),
+    ("set notation", r"P \subseteq Q", "Q ⊇ P", True),
+    ("set notation", "t ∈ ℝ", r"\mathbb{R}", True),
+    ("set notation", r"t \in S", r"t \notin S", False),
+    ("set notation", r"t \in S", r"S \not\ni t", False),
+    ("set notation", r"t \in S", r"T \ni t", False),
+    ("set notation", r"t \in S", r"S \ni u", False),  # a set given to another name
+    ("set notation", r"t \in (0, 2)", r"u \in (0, 2)", False),
+    ("set notation", "(0, 2]", "t ∈ (0, 2)", False),  # an open endpoint for a closed one
+    ("set notation", "P ⊆ Q", r"Q \supset P", False),  # not strict against strict
+    ("set notation", "P ⊂ Q", r"P \supset Q", False),
+    ("set notation", "(0, 2) ∪ (3, 4)", r"(0, 2) \cup [3, 4)", False),
+    ("set notation", "t ∈ ℤ", r"\mathbb{R}", False),
 ]
 
 
