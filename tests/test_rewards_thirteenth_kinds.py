@@ -73,6 +73,27 @@ KINDS = [
     ("set notation", "P ⊂ Q", r"P \supset Q", False),
     ("set notation", "(0, 2) ∪ (3, 4)", r"(0, 2) \cup [3, 4)", False),
     ("set notation", "t ∈ ℤ", r"\mathbb{R}", False),
+    # `round` and `mod` of written numbers, worked out where every tool agrees
+    ("round", "round(41.7)", "42", True),
+    ("round", "9", "round(9.49)", True),
+    ("round", "round(-3.2)", "-3", True),
+    ("round", "round(2.71828, 3)", "2.718", True),
+    ("round", "mod(23, 7)", "2", True),
+    ("round", "round(41.7)", "41", False),
+    ("round", "round(6.5)", "7", False),  # a half: 6 to even, 7 half up; not read
+    ("round", "round(6.5)", "6", False),
+    ("round", "round(-6.5)", "-7", False),
+    ("round", "round(2.71828, 3)", "2.72", False),
+    ("round", "round(t)", "t", False),  # not a written number: left as written
+    ("round", "mod(23, 7)", "3", False),
+    ("round", "mod(-23, 7)", "5", False),  # a negative `mod`: the sign differs by tool; not read
+    # `vec(x)`, math-expressions' vector, is `\vec{x}`
+    ("vector name", "cos^2(vec(p)*vec(q)) + sin^2(vec(p)*vec(q))", "1", True),
+    ("vector name", "vec(p) + vec(q)", r"\vec{q} + \vec{p}", True),
+    ("vector name", "3*vec(u)", r"\vec{u} + 2\vec{u}", True),
+    ("vector name", "vec(p) + vec(q)", r"\vec{q} + \vec{r}", False),
+    ("vector name", "cos^2(vec(p)*vec(q)) + sin^2(vec(p)*vec(q))", "2", False),
+    ("vector name", "vec(u)", "u", False),  # a vector is not the scalar of its letter
 ]
 
 
