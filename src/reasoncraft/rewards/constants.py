@@ -16,6 +16,7 @@ import cmath
 import re
 from fractions import Fraction
 
+from .memo import memoized
 from .numeric import _FUNCS, _close, _GiveUp, _Parser, evaluate
 
 __all__ = ["constants_equal", "rational_value"]
@@ -97,7 +98,8 @@ def constants_equal(gold: str, candidate: str) -> bool:
     (True, False)
     """
     values = []
-    gold, candidate = _DECIMAL_EXPONENT.sub(_exact_exponent, gold), _DECIMAL_EXPONENT.sub(_exact_exponent, candidate)
+    if "^" in gold + candidate:  # `(-4)^{0.5}`: a decimal exponent, read exactly
+        gold, candidate = (_DECIMAL_EXPONENT.sub(_exact_exponent, side) for side in (gold, candidate))
     for side in (gold, candidate):
         if "." in side or re.search(r"[A-Za-z]", _CONSTANT_WORDS.sub("", side)):
             return False
@@ -131,6 +133,7 @@ class _Rationals:
 _ARITHMETIC = re.compile(r"(?:[\d.+\-*/^(){}]|\\(?:frac|cdot|times|div)(?![A-Za-z]))+")
 
 
+@memoized
 def rational_value(text: str) -> Fraction | None:
     """The exact value of arithmetic on written numbers (normalised: no spaces), or None for anything else.
 
