@@ -107,6 +107,14 @@ KINDS = [
     ("approximation", r"\sqrt{3}", r"\approx 1.73", False),  # a rounding to 2 places is not the value
     ("approximation", r"\sqrt{3}", r"\approx 1.732052", False),
     ("approximation", "41", "about 42", False),
+    # an exact value followed by its approximation, against a decimal gold: the approximation, when it is one
+    ("exact then approximation", "1.73", r"\sqrt{3} \approx 1.73", True),
+    ("exact then approximation", "0.79", r"\frac{\pi}{4} ≈ 0.79", True),
+    ("exact then approximation", r"\sqrt{3}", r"\sqrt{3} \approx 1.73", True),  # the exact gold: as before
+    ("exact then approximation", "1.74", r"\sqrt{3} \approx 1.74", False),  # not the rounding of sqrt 3
+    ("exact then approximation", "1.83", r"\sqrt{3} \approx 1.83", False),  # a false statement
+    ("exact then approximation", "1.73", r"\sqrt{3} \approx 1.732", False),  # another rounding than the gold's
+    ("exact then approximation", "1.73", r"2t \approx 1.73", False),  # not an exact constant
     # a repeating decimal with brackets, dots or an ellipsis
     ("repeating decimal", r"\frac{2}{3}", "0.(6)", True),
     ("repeating decimal", r"\frac{5}{6}", r"0.8\dot{3}", True),

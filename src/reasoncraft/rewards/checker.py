@@ -54,6 +54,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from .approx import stated_approximation
 from .base import RewardFailure
 from .caps import cap_violation
 from .exact import cheap_verdict
@@ -195,6 +196,7 @@ class MathChecker:
                 results[k] = True  # the gold's own spelling: equal without reading it (`1/2004!` is over the caps)
                 continue
             gold, candidate = _spans_as_list(gold), _spans_as_list(candidate)
+            candidate = stated_approximation(gold, candidate)  # `\\sqrt{2} \\approx 1.41` for the gold 1.41 (`approx`)
             gold, candidate = evaluated_sets(gold), evaluated_sets(candidate)  # `\{1,2\} \setminus \{2\}` (`setops`)
             reason = cap_violation(gold)
             if reason is not None:

@@ -80,7 +80,7 @@ def relation_verdict(gold: str, candidate: str) -> bool | None:
     (None, None)
     >>> relation_verdict("k = 3", "m = 3"), relation_verdict("k = 3", "3 = k"), relation_verdict("y = 2x", "x = y/2")
     (False, None, None)
-    >>> relation_verdict("x \\in (0, 1)", "t \\in (0, 1)"), relation_verdict("x \\in (0, 1)", "x \\in (0,1)")
+    >>> relation_verdict(r"x \\in (0, 1)", r"t \\in (0, 1)"), relation_verdict(r"x \\in (0, 1)", r"x \\in (0,1)")
     (False, None)
     """
     g, c = _names_equation(gold), _names_equation(candidate)
