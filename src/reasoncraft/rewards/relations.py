@@ -67,6 +67,12 @@ def _value_name(answer: str) -> frozenset[str] | None:
     return found[0] if found is not None and found[1] else None
 
 
+def _member_names(gold: str, candidate: str) -> set[str]:
+    """The names that `x \\in A` and `y \\in A` say are in a set, when both are such statements; else empty."""
+    found = [_MEMBER.match(_strip_delimiters(side)) for side in (gold, candidate)]
+    return {re.sub(r"[\s{}]", "", m.group(1)) for m in found} if all(found) else set()
+
+
 def relation_verdict(gold: str, candidate: str) -> bool | None:
     """For an equation between two lone names on either side: against another such equation, equal when
     it names the same two (`y = x`, `x = y`); against no relation at all, not equal (`y = x`, `x`). None
@@ -89,8 +95,7 @@ def relation_verdict(gold: str, candidate: str) -> bool | None:
     g_value, c_value = _value_name(gold), _value_name(candidate)
     if g_value is not None and c_value is not None and g_value != c_value:
         return False  # `k = 3` against `m = 3`: a value of another name (Math-Verify: `x=1` is not `y=1`)
-    g_member, c_member = _MEMBER.match(_strip_delimiters(gold)), _MEMBER.match(_strip_delimiters(candidate))
-    if g_member and c_member and len({re.sub(r"[\s{}]", "", m.group(1)) for m in (g_member, c_member)}) == 2:
+    if "\\in" in gold and "\\in" in candidate and len(_member_names(gold, candidate)) == 2:
         return False  # `x \in A` against `y \in A`: the same rule for a set given to another name
     for names, other in ((g, candidate), (c, gold)):
         if names is not None and not _RELATION_SIGN.search(_strip_delimiters(other)):
