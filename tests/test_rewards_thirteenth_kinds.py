@@ -157,6 +157,13 @@ KINDS = [
     ("angle brackets", r"\begin{pmatrix} 5 \\ 6 \end{pmatrix}", r"\left\langle 5, 6 \right\rangle", True),
     ("angle brackets", "(5, 6, 7)", r"\langle 5, 7, 6 \rangle", False),
     ("angle brackets", "(5, 6)", r"\langle 5, 6, 7 \rangle", False),
+    # "does not exist" and DNE
+    ("does not exist", r"\text{DNE}", "does not exist", True),
+    ("does not exist", "DNE", r"\text{Doesn't exist}", True),
+    ("does not exist", r"\text{does not exist}", "d.n.e.", True),
+    ("does not exist", r"\text{DNE}", "0", False),
+    ("does not exist", r"\text{DNE}", r"\text{undefined}", False),
+    ("does not exist", r"\text{DNE}", r"\infty", False),
 ]
 
 # (text, the answer `final_answer` finds): an ellipsis that ends a repeating decimal is kept

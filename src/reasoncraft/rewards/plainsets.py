@@ -3,7 +3,8 @@
 `(-inf, 0) U (1, inf)`: a letter U (or `union`) between two intervals is the union; `{}` and `{ }` are the empty
 set, as are `the empty set`, `no solution` and `no real solutions`; `all real numbers`, `all reals` and `the set of
 real numbers` are the reals. Only a whole answer is read as words (`x is none of these` is not the empty set), and a
-`\\text{...}` wrapper around it is looked through, so a gold `\\text{no solution}` meets a predicted `\\emptyset`.
+`\\text{...}` wrapper around it is looked through, so a gold `\\text{no solution}` meets a predicted `\\emptyset`;
+`does not exist`, `doesn't exist`, `the limit does not exist` and `DNE` are one answer, `\\text{DNE}`.
 
 Set notation in Unicode (`x ∉ A`, `A ∪ B`, `A ⊆ B`, `ℝ`) takes its LaTeX commands, and a membership or an
 inclusion written right to left is turned around: `A \\ni x` is `x \\in A`, `A \\not\\ni x` is `x \\notin A`,
@@ -22,6 +23,8 @@ _REALS = re.compile(
     re.IGNORECASE,
 )
 _EMPTY = re.compile(r"\{\s*\}|(?:the\s+)?empty\s+set|no\s+(?:real\s+)?solutions?", re.IGNORECASE)
+# "does not exist" and its abbreviation (a limit, an inverse, a solution that is not there): one spelling, `DNE`
+_DOES_NOT_EXIST = re.compile(r"(?:the\s+\w+\s+)?(?:does\s+not|doesn'?t)\s+exist|d\.?n\.?e\.?", re.IGNORECASE)
 _SET_SYMBOLS = {
     "∈": "\\in ", "∉": "\\notin ", "∋": "\\ni ", "∌": "\\not\\ni ", "∪": "\\cup ", "∩": "\\cap ",
     "∖": "\\setminus ", "⊂": "\\subset ", "⊆": "\\subseteq ", "⊃": "\\supset ", "⊇": "\\supseteq ",
@@ -70,4 +73,6 @@ def plain_sets(s: str) -> str:
         return "\\mathbb{R}"
     if _EMPTY.fullmatch(whole):
         return "\\emptyset"
+    if _DOES_NOT_EXIST.fullmatch(whole):
+        return "\\text{DNE}"
     return _UNION.sub(r"\\cup ", s)
