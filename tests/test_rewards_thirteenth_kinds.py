@@ -196,3 +196,4 @@ def test_the_worker_keeps_unit_words_and_leaves_out_names():
     assert normalization.units_regex.sub(r"\1", "x + 5 cm") == "x + 5"
     assert normalization.units_regex.sub(r"\1", "5 - 5c") == "5 - 5c"
     assert normalization.units_regex.sub(r"\1", r"\frac{1}{2} a b") == r"\frac{1}{2} a b"
+    assert module.keep_names(SimpleNamespace(units_regex=None)) == 0  # another version: left as it is

@@ -338,7 +338,7 @@ def main() -> None:
     _limit_memory(memory_mb)
     out = sys.stdout
     try:
-        from latex2sympy2_extended import NormalizationConfig, math_normalization
+        from latex2sympy2_extended import NormalizationConfig
         from math_verify import LatexExtractionConfig, grader, parse, verify
     except Exception as e:  # report why, then stop: the parent turns this into RewardFailure
         out.write(json.dumps({"error": f"cannot import math_verify: {e!r}"}) + "\n")
@@ -360,7 +360,11 @@ def main() -> None:
     ]
     gold_cache: dict[str, list] = {}
     _equations = _sibling("_worker_equations")  # equations and lone letters Math-Verify leaves unproved
-    _sibling("_worker_units").keep_names(math_normalization)  # `5 - 5c`: a trailing letter is a name, no unit
+    try:  # `5 - 5c`: a trailing letter is a name, no unit (`_worker_units`)
+        from latex2sympy2_extended import math_normalization
+    except ImportError:  # another version of the package: its clean-up as it is
+        math_normalization = None
+    _sibling("_worker_units").keep_names(math_normalization)
     grader.solve = _equations.solve_or_refuse(grader.solve)  # two empty solution lists prove nothing
 
     def sides_equal(a, b) -> bool:

@@ -20,8 +20,14 @@ _NAME_ENTRY = re.compile(r"[A-Za-z](?: \.)?|ab|bc")
 
 def keep_names(normalization) -> int:
     """Replace `normalization.units_regex` (the module `latex2sympy2_extended.math_normalization`) by the same
-    pattern without the entries that are names; return how many entries were left out."""
-    kept = [unit for unit in normalization.units if not _NAME_ENTRY.fullmatch(unit)]
+    pattern without the entries that are names; return how many entries were left out (0, changing nothing, when
+    the module no longer has that list and pattern: another version of Math-Verify's normalisation)."""
+    units = getattr(normalization, "units", None)
+    if not isinstance(units, list) or not all(isinstance(u, str) for u in units) or not units:
+        return 0
+    if not hasattr(normalization, "units_regex"):
+        return 0
+    kept = [unit for unit in units if not _NAME_ENTRY.fullmatch(unit)]
     pattern = f"(?:{'|'.join(kept)})(?:s|es)?"
     normalization.units_regex = re.compile(f"(\\d|\\}}|\\s)\\s*(?:{pattern})\\s*$")
-    return len(normalization.units) - len(kept)
+    return len(units) - len(kept)
