@@ -164,6 +164,19 @@ KINDS = [
     ("does not exist", r"\text{DNE}", "0", False),
     ("does not exist", r"\text{DNE}", r"\text{undefined}", False),
     ("does not exist", r"\text{DNE}", r"\infty", False),
+    # a currency other than the dollar, by its sign or code: its own unit, the amount against a bare number
+    ("currency", "75", "€75", True),
+    ("currency", "75", "75€", True),
+    ("currency", "75.25", "£75.25", True),
+    ("currency", "75", "Rs. 75", True),
+    ("currency", "2,400", "¥2,400", True),
+    ("currency", "€75", "75 euros", True),
+    ("currency", "€75", "EUR 75", True),
+    ("currency", r"\$75", "USD 75", True),
+    ("currency", "76", "€75", False),
+    ("currency", "€75", r"\$75", False),  # another currency: no exchange rate
+    ("currency", "€75", "£75", False),
+    ("currency", "₹75", "¥75", False),
 ]
 
 # (text, the answer `final_answer` finds): an ellipsis that ends a repeating decimal is kept

@@ -112,8 +112,15 @@ def _spans_as_list(answer: str) -> str:
     return ", ".join(p.strip() for p in spans)
 
 
+# a currency other than the dollar, by its sign or code (`€50`, `Rs. 50`): against a bare number, the amount decides
+_CURRENCY = re.compile(r"[€£¥₹]|\b(?:USD|EUR|GBP|JPY|INR|CNY|RMB|Rs)\b")
+
+
 def _unglued(answer: str, quantity) -> str:
-    return quantity.value if quantity is not None and _GLUED_UNIT_WORD.fullmatch(answer) else answer
+    """The value of a quantity whose unit the later steps cannot drop (`10weeks`, `€50`), against a bare number."""
+    if quantity is not None and (_GLUED_UNIT_WORD.fullmatch(answer) or _CURRENCY.search(answer)):
+        return quantity.value
+    return answer
 
 
 def _equality_chain(answer: str) -> list[str] | None:
