@@ -17,9 +17,10 @@ whose BOTH sides carry a known unit is decided by `unit_verdict`:
   are compared by `temperature` instead, before this table is read.
 
 A unit on one side only, or a word not in the table (`12 apples`), is left to the rest of the checker: the
-number decides, as before. A one-letter unit glued to its number (`5m`) is 5 times m, except against a quantity of
-that unit's dimension (`glued_like`: `3m` against `300 cm` is a length). The micro prefix may be written `\\mu`
-(`{\\mu}m`, `\\mu m`). Nothing here evaluates its input or imports sympy.
+number decides, as before. Currencies other than the dollar (`€50`, `50€`, `£50`, `Rs. 50`, `EUR 50`) are each a
+dimension of their own: no exchange rate, so `€50` is never `\\$50`. A one-letter unit glued to its number (`5m`)
+is 5 times m, except against a quantity of that unit's dimension (`glued_like`: `3m` against `300 cm` is a length).
+The micro prefix may be written `\\mu` (`{\\mu}m`, `\\mu m`). Nothing here evaluates its input or imports sympy.
 """
 
 from __future__ import annotations
