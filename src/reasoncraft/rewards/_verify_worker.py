@@ -360,6 +360,11 @@ def main() -> None:
     ]
     gold_cache: dict[str, list] = {}
     _equations = _sibling("_worker_equations")  # equations and lone letters Math-Verify leaves unproved
+    try:  # `5 - 5c`: a trailing letter is a name, no unit (`_worker_units`)
+        from latex2sympy2_extended import math_normalization
+    except ImportError:  # another version of the package: its clean-up as it is
+        math_normalization = None
+    _sibling("_worker_units").keep_names(math_normalization)
     grader.solve = _equations.solve_or_refuse(grader.solve)  # two empty solution lists prove nothing
 
     def sides_equal(a, b) -> bool:

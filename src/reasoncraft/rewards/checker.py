@@ -54,6 +54,7 @@ import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from .approx import stated_approximation
 from .base import RewardFailure
 from .caps import cap_violation
 from .exact import cheap_verdict
@@ -111,8 +112,15 @@ def _spans_as_list(answer: str) -> str:
     return ", ".join(p.strip() for p in spans)
 
 
+# a currency other than the dollar, by its sign or code (`€50`, `Rs. 50`): against a bare number, the amount decides
+_CURRENCY = re.compile(r"[€£¥₹]|\b(?:USD|EUR|GBP|JPY|INR|CNY|RMB|Rs)\b")
+
+
 def _unglued(answer: str, quantity) -> str:
-    return quantity.value if quantity is not None and _GLUED_UNIT_WORD.fullmatch(answer) else answer
+    """The value of a quantity whose unit the later steps cannot drop (`10weeks`, `€50`), against a bare number."""
+    if quantity is not None and (_GLUED_UNIT_WORD.fullmatch(answer) or _CURRENCY.search(answer)):
+        return quantity.value
+    return answer
 
 
 def _equality_chain(answer: str) -> list[str] | None:
@@ -195,6 +203,7 @@ class MathChecker:
                 results[k] = True  # the gold's own spelling: equal without reading it (`1/2004!` is over the caps)
                 continue
             gold, candidate = _spans_as_list(gold), _spans_as_list(candidate)
+            candidate = stated_approximation(gold, candidate)  # `\\sqrt{2} \\approx 1.41` for the gold 1.41 (`approx`)
             gold, candidate = evaluated_sets(gold), evaluated_sets(candidate)  # `\{1,2\} \setminus \{2\}` (`setops`)
             reason = cap_violation(gold)
             if reason is not None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .caps import MAX_DIGITS
-from .constants import constants_equal
+from .constants import constants_equal, rational_value
 from .memo import memoized
 from .normalize import _CHOICE, normalize_answer
 from .numeric import _split_top, numeric_verdict
@@ -265,6 +265,37 @@ def _base_verdict(g: str, c: str) -> bool | None:
     return other.lstrip("+").lstrip("0") == numeral.group(1).lstrip("0")
 
 
+_DIVIDED = re.compile(r"/|\\frac|\\div")
+
+
+def _terminating_places(value: Fraction) -> int | None:
+    """The decimal places of `value` written out in full (2.75: 2), or None when its decimals never end (1/3)."""
+    den, twos, fives = value.denominator, 0, 0
+    while den % 2 == 0:
+        den, twos = den // 2, twos + 1
+    while den % 5 == 0:
+        den, fives = den // 5, fives + 1
+    return max(twos, fives) if den == 1 else None
+
+
+def _rational_verdict(g: str, c: str) -> bool | None:
+    """Two sides of arithmetic on written numbers, a decimal among them, read exactly (`constants.rational_value`):
+    True for one exact value (`4+0.5+0.06` and `4+56/100`; Math-Verify adds decimals as floats, and 0.5 + 0.06 came
+    out unequal to 14/25). Without a division on either side, each is an exact decimal, no rounding, compared as two
+    written decimals are (`numbers_equal`): a hair apart is another value (`2.5+0.25` against `2.7500000001`, a
+    floating-point error). None otherwise, for the rules below (`\\frac13` against `0.333333+0`: a rounding)."""
+    g_value, c_value = rational_value(g), rational_value(c)
+    if g_value is None or c_value is None:
+        return None
+    if g_value == c_value:
+        return True
+    sides = ((g, g_value), (c, c_value))
+    places = [None if _DIVIDED.search(side) else _terminating_places(value) for side, value in sides]
+    if None in places:
+        return None
+    return numbers_equal(PlainNumber(g_value, True, False, places[0]), PlainNumber(c_value, True, False, places[1]))
+
+
 def cheap_verdict(gold: str, candidate: str) -> bool | None:
     """True or False when decidable without sympy, else None.
 
@@ -322,6 +353,8 @@ def cheap_verdict(gold: str, candidate: str) -> bool | None:
         return g == m.group(1)
     if prose_verdict(gold, candidate) is False:  # a sentence for a number: never worth Math-Verify's time
         return False
+    if "." in g + c and (by_value := _rational_verdict(g, c)) is not None:  # `4+0.5+0.06` and `4+56/100`
+        return by_value
     if constants_equal(g, c):  # `1+2i` and `i(2-i)`: exact constants of one value (Math-Verify reads i as a name)
         return True
     return numeric_verdict(g, c)

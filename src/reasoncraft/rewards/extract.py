@@ -83,8 +83,9 @@ _MARKER = re.compile(
     r"|\b(?:réponse|respuesta|antwort|risposta|resposta|ответ)\s*[:：]|答案\s*[:：])",
     re.IGNORECASE,
 )
-# a sentence ends at a full stop followed by a capital, a tag or the end (never inside 2.5 or 1,000.)
-_SENTENCE_END = re.compile(r"\.(?=\s+[A-Z<]|\s*$)|\s<\|")
+# a sentence ends at a full stop followed by a capital, a tag or the end (never inside 2.5 or 1,000., nor at the
+# ellipsis that ends a repeating decimal, `0.333...`)
+_SENTENCE_END = re.compile(r"\.(?=\s+[A-Z<])|(?<!\d\.\.)\.(?=\s*$)|\s<\|")
 _VERB_IS = re.compile(r"\s(?:is|are|equals|=)\s")
 
 
@@ -185,7 +186,7 @@ def _stated_answer(text: str) -> tuple[str | None, bool]:
     if boxed is not None:
         return (None, True) if withdrawn(after, boxed) else (boxed, False)
     line = line.strip("*").strip()
-    if line.endswith("."):  # a sentence's full stop, never part of the answer
+    if line.endswith(".") and not line.endswith("..."):  # a sentence's full stop, never part of the answer
         line = line[:-1].rstrip()
     line = line.strip("*").strip()
     if len(line) >= 2 and line[0] == "$" and line[-1] == "$":

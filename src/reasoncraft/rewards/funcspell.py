@@ -24,7 +24,11 @@ spelling:
 - `log10(x)`, `log2(x)`, `log_2(x)` are `\\log_{10}(x)`, `\\log_{2}(x)`; `pow(a, b)` is `(a)^{b}`, `gcd(a, b, ...)` and
   `lcm(...)`, `max(...)`, `min(...)` are `\\gcd`, `\\lcm`, `\\max`, `\\min`; `square(x)`, `cube(x)` (mathjs) are
   `(x)^{2}`, `(x)^{3}`; `binom(n, k)`, `combinations(n, k)` are `\\binom{n}{k}`, `permutations(n, k)` is
-  `n!/(n-k)!`; a name in `\\operatorname{}`, `\\mathrm{}` or `\\text{}` is read as the name.
+  `n!/(n-k)!`; a name in `\\operatorname{}`, `\\mathrm{}` or `\\text{}` is read as the name;
+- `vec(x)` (math-expressions' vector) is `\\vec{x}`;
+- `round(17.3)`, `round(2.718, 2)` and `mod(17, 5)` of written numbers are worked out, exactly, where every tool
+  agrees: never at a half (`round(2.5)` is 2 to one tool and 3 to another) nor for a negative `mod` (the sign of
+  the result differs by tool); `round(x)` of anything else is left as written (Math-Verify has no command for it).
 
 `spell_calls(s)` applies these to a text (plain or LaTeX; LaTeX the parser already reads, `\\sin^{2}(x)` or
 `\\arcsin x`, is left as written); `call_latex` is the same for one call, for the token reader of
@@ -34,6 +38,7 @@ spelling:
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 from .numeric import _split_top, matching_paren
 
@@ -58,12 +63,13 @@ def _spellings() -> dict[str, tuple[str, str]]:
     out.update(root=("root", ""), log10=("log", "10"), log2=("log", "2"), pow=("pow", ""), gcd=("gcd", ""))
     out.update(lcm=("lcm", ""), max=("max", ""), min=("min", ""), binom=("binom", ""), combinations=("binom", ""))
     out.update(permutations=("perm", ""), square=("pow", "2"), cube=("pow", "3"))
+    out.update(vec=("vec", ""), round=("round", ""), mod=("mod", ""))
     return out
 
 
 _SPELLINGS = _spellings()
 # `root`, `floor`, `square` are English words and `log10` no word at all: prose rules count only the others as math
-_ENGLISH = ("root", "floor", "ceiling", "log10", "log2", "square", "cube", "combinations", "permutations")
+_ENGLISH = ("root", "floor", "ceiling", "log10", "log2", "square", "cube", "combinations", "permutations", "round")
 FUNCTION_WORDS = frozenset(name for name in _SPELLINGS if name not in _ENGLISH)
 # LaTeX commands the parser already reads as the inverse function (`\arcsec x`, `\arsinh x`): left as written
 _READ_COMMANDS = {"arc" + f for f in _TRIG} | {p + f for f in ("sinh", "cosh", "tanh") for p in ("arc", "ar")}
@@ -97,6 +103,10 @@ def call_latex(key: str, args: list[str], power: str | None = None) -> str | Non
     ('\\\\lfloor 17.8\\\\rfloor', '\\\\log_{10}(x)', None)
     """
     kind, what = _SPELLINGS[key]
+    if kind in ("round", "mod"):
+        return _worked_out(kind, args) if power is None else None
+    if kind == "vec":
+        return f"\\vec{{{args[0]}}}" if len(args) == 1 and power is None else None
     if kind == "pow" and what and len(args) == 1 and power is None:  # `square(x)`, `cube(x)` (mathjs)
         args = [args[0], what]
     if kind in _SEVERAL_ARGUMENTS:
@@ -123,6 +133,38 @@ def call_latex(key: str, args: list[str], power: str | None = None) -> str | Non
     else:
         value = f"\\l{kind}{' ' if arg[:1].isalnum() else ''}{arg}\\r{kind}"  # \lfloor x\rfloor, \lceil x\rceil
     return value if power is None else f"\\left({value}\\right)^{{{power}}}"
+
+
+_WRITTEN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+def _worked_out(kind: str, args: list[str]) -> str | None:
+    """`round(x)`, `round(x, n)` (to n places) and `mod(a, b)` of written numbers, where every tool agrees, as the
+    number; None when an argument is no written number, at a half, or for a negative `mod`.
+
+    >>> _worked_out("round", ["17.3"]), _worked_out("round", ["-2.718", "2"]), _worked_out("mod", ["17", "5"])
+    ('17', '-2.72', '2')
+    >>> _worked_out("round", ["2.5"]), _worked_out("round", ["x"]), _worked_out("mod", ["-7", "5"])
+    (None, None, None)
+    """
+    if not 1 <= len(args) <= 2 or not all(_WRITTEN_NUMBER.fullmatch(a.replace(" ", "")) for a in args):
+        return None
+    values = [Fraction(a.replace(" ", "")) for a in args]
+    if kind == "mod":
+        a, b = values if len(values) == 2 else (None, None)
+        ok = a is not None and a >= 0 and b > 0 and a.denominator == b.denominator == 1
+        return str(a % b) if ok else None
+    places = values[1] if len(values) == 2 else Fraction(0)
+    if places.denominator != 1 or not 0 <= places <= 15:
+        return None
+    scaled = values[0] * 10 ** int(places)
+    if scaled - (scaled.numerator // scaled.denominator) == Fraction(1, 2):
+        return None  # a half: half up, half away from zero and half to even disagree
+    nearest = round(scaled)  # not at a half, so every rounding rule gives this
+    if not places:
+        return str(nearest)
+    digits = f"{abs(nearest):0{int(places) + 1}d}"
+    return ("-" if nearest < 0 else "") + digits[: -int(places)] + "." + digits[-int(places) :]
 
 
 _NAMES = "|".join(sorted(_SPELLINGS, key=len, reverse=True))

@@ -60,7 +60,11 @@ _CHOICE = re.compile(r"^\(?([A-E])\)?$")
 _MEMBERSHIP = re.compile(r"^[A-Za-z]\s*\\in\s*")
 
 
-_APPROX = re.compile(r"^\s*(?:\\approx|≈|\\sim(?![A-Za-z])|~)\s*")
+_FRACTION_COMMANDS = re.compile(r"\\(?:d|t|nice)frac(?![A-Za-z])")  # `\dfrac`, `\tfrac`, `\nicefrac`: `\frac`
+# an approximation sign or an estimate word before the value: `\approx 3.14`, `approximately 3.14` (the value stated)
+_APPROX = re.compile(
+    r"^\s*(?:\\approx|≈|\\sim(?![A-Za-z])|~|(?i:approximately|approx\.?|about|around|roughly)\s+(?=[-+\d.$\\]))\s*"
+)
 _PERCENT_WORD = re.compile(r"^([-+]?[\d.,]+)\s*(?:percent(?:age)?|per cent|pct)$", re.IGNORECASE)
 _ORDINAL = re.compile(r"^([-+]?\d+)\s*(?:st|nd|rd|th)$")
 # an integer remainder: `17 \bmod 5` is 2 (whole numbers of bounded length only; `\pmod` is a congruence, not this)
@@ -153,12 +157,49 @@ def _strip_item_assignments(s: str) -> str:
     return ",".join(item[m.end() :] for item, m in zip(items, names))
 
 
+# a repeating decimal in other notations: `0.(3)`, `0.1\dot{6}`, `0.\dot{1}4285\dot{7}` (dots over the first and
+# last digit of the cycle), and digits that repeat before an ellipsis (`0.333...`, `0.1666\ldots`, `0.1212…`)
+_PAREN_CYCLE = re.compile(r"(-?\d*)\.(\d*)\((\d{1,12})\)")
+_DOT_CYCLE = re.compile(r"(-?\d*)\.(\d*)\\dot\s*\{?(\d)\}?(?:(\d{0,10})\\dot\s*\{?(\d)\}?)?")
+_ELLIPSIS_CYCLE = re.compile(r"(-?\d*)\.(\d+)\s*(?:\.{3}|\\[lc]?dots(?![A-Za-z])|…)")
+_DIGITS_THEN_ELLIPSIS = re.compile(r"\d\.{3}$")
+
+
+def _cycle_as_overline(s: str) -> str:
+    """A whole answer that is a repeating decimal written with brackets, dots or an ellipsis, in the `\\overline`
+    spelling that `exact.plain_number` reads exactly; anything else unchanged. After an ellipsis, the shortest
+    block of up to 6 digits that ends the decimals twice in a row is the cycle (`0.1666...` is 1/6, `0.142857142857...`
+    1/7); without one (`0.577...`, `3.14159...`) the decimal is left as written, a truncation.
+
+    >>> _cycle_as_overline("0.(3)"), _cycle_as_overline(r"0.\\dot{1}4285\\dot{7}"), _cycle_as_overline("-0.1666...")
+    ('0.\\\\overline{3}', '0.\\\\overline{142857}', '-0.1\\\\overline{6}')
+    >>> _cycle_as_overline("3.14159..."), _cycle_as_overline("0.5(3x)")
+    ('3.14159...', '0.5(3x)')
+    """
+    if m := _PAREN_CYCLE.fullmatch(s):
+        return f"{m[1]}.{m[2]}\\overline{{{m[3]}}}"
+    if m := _DOT_CYCLE.fullmatch(s):
+        if m[5] is None and m[4] is not None:
+            return s
+        return f"{m[1]}.{m[2]}\\overline{{{m[3] + (m[4] + m[5] if m[5] else '')}}}"
+    if m := _ELLIPSIS_CYCLE.fullmatch(s):
+        digits = m[2]
+        for period in range(1, 7):
+            cycle = digits[-period:]
+            if len(digits) >= 2 * period and digits.endswith(cycle * 2):
+                fixed = digits
+                while fixed.endswith(cycle):
+                    fixed = fixed[:-period]
+                return f"{m[1]}.{fixed}\\overline{{{cycle}}}"
+    return s
+
+
 def _strip_delimiters(s: str) -> str:
     s = s.strip()
     changed = True
     while changed:
         changed = False
-        if s.endswith(".") and not s[-2:-1].isdigit():  # a sentence's full stop after `$...$`
+        if s.endswith(".") and not s[-2:-1].isdigit() and not _DIGITS_THEN_ELLIPSIS.search(s):  # a full stop
             s, changed = s[:-1].rstrip(), True
         if s.endswith(",") and s[:-1].strip():  # `2,`: a sentence's comma after the answer
             s, changed = s[:-1].rstrip(), True
@@ -195,9 +236,10 @@ def normalize_answer(s: str) -> str:
     ('30', 'B', '1,000')
     """
     s = _strip_delimiters(s)
+    s = _cycle_as_overline(s.rstrip())  # `0.(3)`, `0.333...`: a repeating decimal, before a full stop is dropped
     s = s.rstrip().rstrip(".").rstrip()
     s = _APPROX.sub("", s)  # `\approx 3.14`: the value the writer gives
-    s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\dbinom", "\\binom")
+    s = _FRACTION_COMMANDS.sub(r"\\frac", s).replace("\\dbinom", "\\binom")
     s = s.replace("{,}", ",").replace("\\$", "")
     s = _EMPTY_SET.sub(r"\\emptyset", s)  # one spelling of the empty set
     s = _SPACING.sub(" ", s)
@@ -247,6 +289,6 @@ def prepare_for_sympy(s: str) -> str:
     >>> prepare_for_sympy(r"$\\dfrac{\\pi}{4}$.")
     '\\\\frac{\\\\pi}{4}'
     """
-    s = _strip_delimiters(s).rstrip().rstrip(".").rstrip()
-    s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("{,}", ",")
+    s = _APPROX.sub("", _strip_delimiters(s).rstrip().rstrip(".").rstrip())  # `\\approx 1.414214`: the value
+    s = _FRACTION_COMMANDS.sub(r"\\frac", s).replace("{,}", ",")
     return _DEGREES.sub("", trig_degrees_as_radians(s)).strip()

@@ -212,9 +212,34 @@ def inequality_as_interval(s: str) -> str | None:
     return "\\cup".join(_interval(*r[1:]) for r in relations)
 
 
+# a whole answer that is one number grouped in thousands by commas: `1,000,000`, `-12{,}345.5`
+_GROUPED_NUMBER = re.compile(r"\s*([-+]?[1-9]\d{0,2}(?:(?:,|\{,\})\d{3})+(?:\.\d+)?)\s*")
+# scientific notation with the letter x for the times sign: `2 x 10^5`, `3.1 X 10^{-4}` (spaces around the x)
+_LETTER_TIMES = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s+[xX]\s+(?=10\s*\^)")
+
+
+# a vector in angle brackets, `\langle 1, 2 \rangle`, `⟨1, 2⟩`: its components, two or more
+_ANGLE_TUPLE = re.compile(
+    r"\s*(?:\\left\s*)?(?:\\langle(?![A-Za-z])|⟨)((?:(?!\\langle|⟨|\\rangle|⟩).)+,(?:(?!\\langle|⟨|\\rangle|⟩).)+?)"
+    r"\s*(?:\\right\s*)?(?:\\rangle(?![A-Za-z])|⟩)\s*",
+    re.DOTALL,
+)
+
+
 @memoized
 def _plain_side(s: str) -> str:
-    return real_odd_roots(plain_to_latex(_strip_delimiters(s)))  # `\\sqrt[3]{-8}` is -2 (`funcspell`)
+    """One answer in the spelling the comparison reads (plain-text math in LaTeX, `plain_to_latex`). A number grouped
+    in thousands is its digits (`1,000,000` against `10^6`: the comma made it a list of three numbers for the
+    parsers), `2 x 10^5` is `2 \\times 10^5` (a letter x between a number and a power of ten times it), and a vector
+    in angle brackets is the tuple of its components (`\\langle 1, 2 \\rangle` is `(1, 2)`)."""
+    s = _strip_delimiters(s)
+    if m := _ANGLE_TUPLE.fullmatch(s):  # `\\langle 1, 2 \\rangle`: a vector's components, as a tuple
+        s = f"({m.group(1).strip()})"
+    if m := _GROUPED_NUMBER.fullmatch(s):
+        return m.group(1).replace("{,}", "").replace(",", "")
+    if "10" in s and _LETTER_TIMES.search(s):
+        s = _LETTER_TIMES.sub(r"\1 \\times ", s)
+    return real_odd_roots(plain_to_latex(s))  # `\\sqrt[3]{-8}` is -2 (`funcspell`)
 
 
 _MATRIX = re.compile(r"\\begin\{([pbvBV]?matrix)\}(.*)\\end\{\1\}", re.DOTALL)
@@ -249,6 +274,28 @@ def _list_as_vector(side: str, matrix: str) -> str | None:
     return f"\\begin{{{env}}} {sep.join(items)} \\end{{{env}}}"
 
 
+# a nested list of rows, as Python, sympy (`Matrix([[1, 2], [3, 4]])`) and numpy print a matrix
+_NESTED_LIST = re.compile(r"(?:Matrix\s*\(\s*)?\[\s*(\[.*\])\s*\]\s*\)?", re.DOTALL)
+
+
+def _nested_list_as_matrix(side: str, matrix: str) -> str | None:
+    """`[[1, 2], [3, 4]]` (or `Matrix([[1, 2], [3, 4]])`) written as a LaTeX matrix in `matrix`'s environment, when
+    `side` is such a nested list with rows of one length; None otherwise. Only against a matrix: alone,
+    `[[1, 2], [3, 4]]` might be two closed intervals."""
+    s = _strip_delimiters(side)
+    m = _NESTED_LIST.fullmatch(s)
+    if m is None or s.startswith("Matrix") != s.rstrip().endswith(")"):
+        return None
+    rows = [row.strip() for row in _split_top(m.group(1), ",")]
+    if not all(len(row) >= 2 and row[0] == "[" and row[-1] == "]" for row in rows):
+        return None
+    cells = [[cell.strip() for cell in _split_top(row[1:-1], ",")] for row in rows]
+    if len({len(row) for row in cells}) != 1 or not all(all(row) for row in cells):
+        return None
+    env = _MATRIX.fullmatch(_strip_delimiters(matrix)).group(1)
+    return f"\\begin{{{env}}} " + " \\\\ ".join(" & ".join(row) for row in cells) + f" \\end{{{env}}}"
+
+
 def _two_names_swapped(gold: str, candidate: str) -> bool:
     """Both inequalities read as intervals of different variables over the same letters (`x > y`, `y < x`)."""
     g, c = _relation(gold), _relation(candidate)
@@ -268,6 +315,11 @@ def canonical_pair(gold: str, candidate: str) -> tuple[str, str]:
     if len(gold) > MAX_ANSWER_CHARS or len(candidate) > MAX_ANSWER_CHARS:
         return gold, candidate  # over the caps: refused elsewhere, not worth rewriting
     g, c = _plain_side(gold), _plain_side(candidate)
+    # a matrix given as a nested list: `[[1, 2], [3, 4]]` for a 2x2 matrix, row by row
+    if _MATRIX.fullmatch(g) and (nested := _nested_list_as_matrix(c, g)) is not None:
+        return g, nested
+    if _MATRIX.fullmatch(c) and (nested := _nested_list_as_matrix(g, c)) is not None:
+        return nested, c
     # a vector given as a list: `[0.5, 1]` for a one-column matrix, entry by entry in order
     if _vector_cells(g) is not None and (listed := _list_as_vector(c, g)) is not None:
         return g, listed

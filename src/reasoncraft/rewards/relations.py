@@ -11,7 +11,8 @@ origin, a symmetry, a variable set equal to a parameter) is a relation and is on
   equal when they name the same two (`y = x`, `x = y`); None (not decided here) otherwise, so `y = x`
   against `x - y = 0` goes on to the relation comparison. Also False for values given to two different
   names (`k = 3` against `m = 3`), Math-Verify's convention (`x=1` is not `y=1`): the cheaper paths read
-  both by their value sides and called them equal.
+  both by their value sides and called them equal; and so for a set given to two different names (`x \\in A`
+  against `y \\in A`, thirteenth session), which the cheaper paths read by the set.
 
 Lone names are letters and Greek letters, with or without a subscript (`x`, `a_1`, `\\theta`); constants
 are not names (`\\pi`, `e`, `i`, `\\infty`), so `x = \\pi` still answers `\\pi`.
@@ -32,6 +33,8 @@ _GREEK = (
 )
 # a lone name: a letter other than the constants e and i, or a Greek letter (not \pi), with a subscript or not
 _NAME = re.compile(rf"\s*(?:[A-DF-HJ-Za-df-hj-z]|\\(?:{_GREEK})(?![A-Za-z]))(?:_\{{?[A-Za-z0-9]+\}}?)?\s*")
+# `x \in S`, `t \notin S`: a lone name said to be (or not to be) in a set; the name is group 1
+_MEMBER = re.compile(rf"({_NAME.pattern})\\(?:in|notin)(?![A-Za-z])")
 _RELATION_SIGN = re.compile(r"[=<>≤≥≠]|\\(?:le|ge|leq|geq|lt|gt|ne|neq|leqslant|geqslant)(?![A-Za-z])")
 
 
@@ -64,6 +67,12 @@ def _value_name(answer: str) -> frozenset[str] | None:
     return found[0] if found is not None and found[1] else None
 
 
+def _member_names(gold: str, candidate: str) -> set[str]:
+    """The names that `x \\in A` and `y \\in A` say are in a set, when both are such statements; else empty."""
+    found = [_MEMBER.match(_strip_delimiters(side)) for side in (gold, candidate)]
+    return {re.sub(r"[\s{}]", "", m.group(1)) for m in found} if all(found) else set()
+
+
 def relation_verdict(gold: str, candidate: str) -> bool | None:
     """For an equation between two lone names on either side: against another such equation, equal when
     it names the same two (`y = x`, `x = y`); against no relation at all, not equal (`y = x`, `x`). None
@@ -77,6 +86,8 @@ def relation_verdict(gold: str, candidate: str) -> bool | None:
     (None, None)
     >>> relation_verdict("k = 3", "m = 3"), relation_verdict("k = 3", "3 = k"), relation_verdict("y = 2x", "x = y/2")
     (False, None, None)
+    >>> relation_verdict(r"x \\in (0, 1)", r"t \\in (0, 1)"), relation_verdict(r"x \\in (0, 1)", r"x \\in (0,1)")
+    (False, None)
     """
     g, c = _names_equation(gold), _names_equation(candidate)
     if g is not None and c is not None:
@@ -84,6 +95,8 @@ def relation_verdict(gold: str, candidate: str) -> bool | None:
     g_value, c_value = _value_name(gold), _value_name(candidate)
     if g_value is not None and c_value is not None and g_value != c_value:
         return False  # `k = 3` against `m = 3`: a value of another name (Math-Verify: `x=1` is not `y=1`)
+    if "\\in" in gold and "\\in" in candidate and len(_member_names(gold, candidate)) == 2:
+        return False  # `x \in A` against `y \in A`: the same rule for a set given to another name
     for names, other in ((g, candidate), (c, gold)):
         if names is not None and not _RELATION_SIGN.search(_strip_delimiters(other)):
             return False

@@ -17,9 +17,10 @@ whose BOTH sides carry a known unit is decided by `unit_verdict`:
   are compared by `temperature` instead, before this table is read.
 
 A unit on one side only, or a word not in the table (`12 apples`), is left to the rest of the checker: the
-number decides, as before. A one-letter unit glued to its number (`5m`) is 5 times m, except against a quantity of
-that unit's dimension (`glued_like`: `3m` against `300 cm` is a length). The micro prefix may be written `\\mu`
-(`{\\mu}m`, `\\mu m`). Nothing here evaluates its input or imports sympy.
+number decides, as before. Currencies other than the dollar (`€50`, `50€`, `£50`, `Rs. 50`, `EUR 50`) are each a
+dimension of their own: no exchange rate, so `€50` is never `\\$50`. A one-letter unit glued to its number (`5m`)
+is 5 times m, except against a quantity of that unit's dimension (`glued_like`: `3m` against `300 cm` is a length).
+The micro prefix may be written `\\mu` (`{\\mu}m`, `\\mu m`). Nothing here evaluates its input or imports sympy.
 """
 
 from __future__ import annotations
@@ -65,8 +66,14 @@ _TABLE: tuple[tuple[tuple[str, ...], Fraction, dict[str, int]], ...] = (
     (("oz", "ounce", "ounces"), _F(45359237, 1600000), {"mass": 1}),
     (("L", "liter", "liters", "litre", "litres"), _F(1, 1000), {"length": 3}),
     (("mL", "ml", "milliliter", "milliliters", "millilitre", "millilitres"), _F(1, 10**6), {"length": 3}),
-    (("$", "dollar", "dollars"), _F(1), {"money": 1}),
+    (("$", "dollar", "dollars", "USD"), _F(1), {"money": 1}),
     (("¢", "cent", "cents"), _F(1, 100), {"money": 1}),
+    # other currencies, each its own dimension (no exchange rates): `€50` is 50 euros, never 50 dollars
+    (("€", "EUR", "euro", "euros"), _F(1), {"euro": 1}),
+    (("£", "GBP"), _F(1), {"sterling": 1}),  # `pound`, `pounds` stay the mass above
+    (("¥", "JPY", "yen"), _F(1), {"yen": 1}),
+    (("₹", "INR", "Rs", "rupee", "rupees"), _F(1), {"rupee": 1}),
+    (("CNY", "RMB", "yuan"), _F(1), {"yuan": 1}),
     (("°", "deg", "degree", "degrees"), _F(1), {"degree": 1}),
     (("rad", "rads", "radian", "radians"), _F(1), {"radian": 1}),
     (("%", "percent", "percentage", "pct"), _F(1), {"percent": 1}),
@@ -82,7 +89,7 @@ _WRAPPER = re.compile(r"\\(?:text|textrm|textnormal|textup|mbox|mathrm|operatorn
 _SPACING = re.compile(r"(?<!\\)\\[,;:! ]|\\q?quad\b|~")
 _DEGREE = re.compile(_DEGREE_SIGN)
 # a token of a unit expression: a word, a sign, an operator, a power
-_UNIT_TOKEN = re.compile(r"\s*([A-Za-zμµ]+\.?|[°%$¢]|/|\\cdot|·|\*|\^\s*\{?\s*-?\d\s*\}?|[²³])")
+_UNIT_TOKEN = re.compile(r"\s*([A-Za-zμµ]+\.?|[°%$¢€£¥₹]|/|\\cdot|·|\*|\^\s*\{?\s*-?\d\s*\}?|[²³])")
 # what a value may be made of once its commands are taken out: digits and arithmetic, no letters
 _VALUE_COMMANDS = re.compile(r"\\(?:[dt]?frac|sqrt|pi|cdot|times)(?![A-Za-z])")
 _VALUE_CHARS = re.compile(r"[-+]?[\d\s.,{}()/^*+-]*\d[\d\s.,{}()/^*+-]*")
@@ -91,9 +98,10 @@ _ASSIGNMENT = re.compile(r"^[A-Za-z](?:_\{?\w+\}?)?\s*=\s*(?!.*=)")
 _MICRO = re.compile(r"\{?\\mu\}?\s*(?=[A-Za-z])")
 _GLUED_SYMBOL = re.compile(r"(.*\d)([A-Za-zμµ]{1,2})")
 _INLINE_MATH = re.compile(r"(?<!\\)\$([^$]*)(?<!\\)\$")
-_MONEY_PREFIX = re.compile(r"^([-+]?)\s*\$\s*(.+)$")
+# a currency before its amount: `$12`, `€12`, `Rs. 12`, `USD 12` (a code needs a space or a full stop after it)
+_MONEY_PREFIX = re.compile(r"^([-+]?)\s*([$€£¥₹]|(?:USD|EUR|GBP|JPY|INR|CNY|RMB|Rs)(?:\.|\s)|Rs\.)\s*(.+)$")
 # every unit has a letter or one of these signs (`\circ`, `\text{cm}`, `\%`, `\$`): without one, no quantity
-_MAY_HAVE_UNIT = re.compile(r"[^\W\d_]|[°%¢$]")
+_MAY_HAVE_UNIT = re.compile(r"[^\W\d_]|[°%¢$€£¥₹]")
 _WHITESPACE = re.compile(r"\s+")
 _DANGLING_OPERATOR = re.compile(r"[-+*/^,(]\s*$")
 _SIGNED_EXPONENT = re.compile(r"\^\s*\{?\s*[-+]")
@@ -200,8 +208,8 @@ def read_quantity(s: str) -> Quantity | None:
     >>> q = read_quantity(r"12\\text{ cm}^2")
     >>> q.value, q.scale, q.dims
     ('12', Fraction(1, 10000), (('length', 2),))
-    >>> read_quantity(r"\\$18.90").value, read_quantity("5 km/h").dims
-    ('18.90', (('length', 1), ('time', -1)))
+    >>> read_quantity(r"\\$18.90").value, read_quantity("5 km/h").dims, read_quantity("€18.90").dims
+    ('18.90', (('length', 1), ('time', -1)), (('euro', 1),))
     >>> read_quantity("5m"), read_quantity("12 apples"), read_quantity("x m"), read_quantity("5")
     (None, None, None, None)
     """
@@ -209,8 +217,9 @@ def read_quantity(s: str) -> Quantity | None:
         return None
     s = _prepare(s)
     m = _MONEY_PREFIX.match(s)
-    if m and "$" not in m.group(2) and _is_value(m.group(2)):
-        return Quantity((m.group(1) + m.group(2)).strip(), Fraction(1), (("money", 1),))
+    if m and not _MONEY_PREFIX.match(m.group(3)) and _is_value(m.group(3)):
+        scale, dims = UNITS[m.group(2).strip().rstrip(".")]
+        return Quantity((m.group(1) + m.group(3)).strip(), scale, tuple(sorted(dims.items())))
     for start in (k for k in range(1, len(s)) if _unit_start(s, k)):
         value, unit = s[:start].strip(), s[start:]
         if not value or not _is_value(value):
@@ -243,7 +252,7 @@ def glued_like(s: str, other: Quantity | None) -> Quantity | None:
 
 def _unit_start(s: str, k: int) -> bool:
     ch, before = s[k], s[k - 1]
-    if ch in "°%¢":
+    if ch in "°%¢€£¥₹":
         return True
     return ch.isalpha() and not before.isalpha() and before != "\\"
 
