@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from reasoncraft.backends import HFBackend, SamplingParams
-from reasoncraft.backends.fused_decode import FusedDecoder, fusable
+from reasoncraft.backends.fused_decode import FusedDecoder, FusedRun, fusable
 from reasoncraft.testing import tiny_model
 from reasoncraft.train.lora import enable_gradient_checkpointing
 
@@ -40,8 +40,7 @@ def test_step_logits_equal_the_model_forward_over_many_steps(tiny, pack):
     model, tok = tiny
     with torch.no_grad():
         logits, cache, mask = _prefill(model, tok, n=2)
-        fused = FusedDecoder(model, rows_hint=4, pack=pack)
-        fused.start(cache, capacity=mask.shape[1] + 30)
+        fused = FusedDecoder(model, rows_hint=4, pack=pack).begin(cache, capacity=mask.shape[1] + 30)
         positions = mask.sum(-1, keepdim=True) - 1
         for step in range(30):
             tokens = logits.argmax(-1)
@@ -77,8 +76,8 @@ def test_backend_tokens_and_logprobs_equal_the_unfused_path(tiny):
 def test_rebuilt_after_a_weight_changes_and_freed_after_a_training_call(tiny, monkeypatch):
     model, tok = tiny
     steps = []
-    real_step = FusedDecoder.step
-    monkeypatch.setattr(FusedDecoder, "step", lambda self, *args: steps.append(1) or real_step(self, *args))
+    real_step = FusedRun.step
+    monkeypatch.setattr(FusedRun, "step", lambda self, *args: steps.append(1) or real_step(self, *args))
     sampling = SamplingParams(n=2, temperature=0.0, max_new_tokens=12, logprobs=True)
     backend = HFBackend(model, tok)  # automatic: fused on the CPU for these families
     backend.generate(PROMPTS, sampling)
@@ -120,9 +119,9 @@ def test_bfloat16_models_decode_fused_unpacked():
     model = model.to(torch.bfloat16)
     with torch.no_grad():
         logits, cache, mask = _prefill(model, tok, n=1)
-        fused = FusedDecoder(model, rows_hint=2, pack=True)
-        assert not fused.head.packed  # packing is for fp32 weights
-        fused.start(cache, capacity=mask.shape[1] + 1)
+        decoder = FusedDecoder(model, rows_hint=2, pack=True)
+        assert not decoder.head.packed  # packing is for fp32 weights
+        fused = decoder.begin(cache, capacity=mask.shape[1] + 1)
         tokens, positions = logits.argmax(-1), mask.sum(-1, keepdim=True)
         mask = torch.cat([mask, mask.new_ones(mask.shape[0], 1)], -1)
         got = fused.step(tokens, mask, positions)
@@ -161,3 +160,27 @@ def test_models_it_does_not_cover_decode_through_their_forward():
     assert not fusable(gelu)
     sliding, _ = tiny_model("qwen2", seed=1, use_sliding_window=True, sliding_window=8, max_window_layers=0)
     assert not fusable(sliding)
+
+
+def test_runs_of_one_decoder_are_independent():
+    model, tok = tiny_model("qwen2", seed=3)
+    decoder = FusedDecoder(model, rows_hint=4, pack=True)
+    with torch.no_grad():
+        outputs = {}
+        for interleaved in (False, True):
+            runs = []
+            for n in (1, 2):  # two runs of different batch sizes, as two calls sharing a backend would make
+                logits, cache, mask = _prefill(model, tok, n=n)
+                run = decoder.begin(cache, capacity=mask.shape[1] + 8)
+                runs.append([run, logits, mask, mask.sum(-1, keepdim=True) - 1])
+            order = [0, 1] * 8 if interleaved else [0] * 8 + [1] * 8
+            got = {0: [], 1: []}
+            for r in order:
+                run, logits, mask, positions = runs[r]
+                mask = torch.cat([mask, mask.new_ones(mask.shape[0], 1)], -1)
+                logits = run.step(logits.argmax(-1), mask, positions + 1)
+                runs[r][1:] = [logits, mask, positions + 1]
+                got[r].append(logits)
+            outputs[interleaved] = got
+    for r in (0, 1):
+        torch.testing.assert_close(torch.stack(outputs[True][r]), torch.stack(outputs[False][r]))

@@ -91,8 +91,9 @@ class _Product:
 
 
 class FusedDecoder:
-    """Decode steps of one model: `start(cache, capacity)` takes over a prefill's cache, `step` runs one token per
-    row, `select` keeps some rows. Weights are read (stacked, packed) when built: build one per `generate` call."""
+    """The weights of one model, stacked and packed for decode steps: read once, kept while they do not change
+    (`HFBackend` rebuilds it when a weight's version moves). `begin` starts one decoding run; runs are independent,
+    so one decoder may serve several calls."""
 
     def __init__(self, model: torch.nn.Module, rows_hint: int, pack: bool):
         config, inner = model.config, model.model
@@ -116,13 +117,26 @@ class FusedDecoder:
                     _Product([mlp.down_proj], rows_hint, pack),
                 )
             )
+
+    def begin(self, cache: object, capacity: int) -> FusedRun:
+        """A run that takes over a prefill's cache (a transformers `Cache`, rows already repeated), with room for
+        `capacity` positions in all."""
+        return FusedRun(self, cache, capacity)
+
+    def _rms(self, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+        normed = F.rms_norm(x.float(), (x.shape[-1],), eps=self.eps)  # in fp32, as the model's RMSNorm
+        return weight * normed.to(x.dtype)
+
+
+class FusedRun:
+    """One decoding run's keys and values, in per-layer buffers (B, kv_heads, capacity, D) written in place:
+    `step` feeds one token per row, `select` keeps some rows."""
+
+    def __init__(self, decoder: FusedDecoder, cache: object, capacity: int):
+        self.decoder = decoder
         self.keys: list[torch.Tensor] = []
         self.values: list[torch.Tensor] = []
         self.length = 0
-
-    def start(self, cache: object, capacity: int) -> None:
-        """Copy a prefill's cache (a transformers `Cache`, rows already repeated) into buffers of `capacity`."""
-        self.keys, self.values = [], []
         for layer in cache.layers:
             keys, values = layer.keys, layer.values  # (B, kv_heads, L, D)
             self.length = keys.shape[-2]
@@ -137,24 +151,21 @@ class FusedDecoder:
         self.keys = [k.index_select(0, index) for k in self.keys]
         self.values = [v.index_select(0, index) for v in self.values]
 
-    def _rms(self, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
-        normed = F.rms_norm(x.float(), (x.shape[-1],), eps=self.eps)  # in fp32, as the model's RMSNorm
-        return weight * normed.to(x.dtype)
-
     @torch.no_grad()
     def step(self, tokens: torch.Tensor, mask: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:
         """Logits (B, V) after feeding `tokens` (B,) at `positions` (B, 1); `mask` (B, length + 1) marks the
         cache positions (the new one included) each row attends to."""
+        d = self.decoder
         B, t = tokens.shape[0], self.length
-        H, KV, D = self.heads, self.kv_heads, self.head_dim
+        H, KV, D = d.heads, d.kv_heads, d.head_dim
         groups = H // KV
-        x = F.embedding(tokens, self.embed)  # (B, hidden)
-        cos, sin = self.rotary(x[:, None], positions)  # (B, 1, D)
+        x = F.embedding(tokens, d.embed)  # (B, hidden)
+        cos, sin = d.rotary(x[:, None], positions)  # (B, 1, D)
         cos, sin = cos.view(B, 1, D), sin.view(B, 1, D)
         keep = mask[:, : t + 1].bool().view(B, 1, 1, t + 1)
         half = D // 2
-        for (ln1, qkv, out, ln2, gate_up, down), k_buf, v_buf in zip(self.layers, self.keys, self.values):
-            projected = qkv(self._rms(x, ln1))  # (B, (H + 2 KV) D)
+        for (ln1, qkv, out, ln2, gate_up, down), k_buf, v_buf in zip(d.layers, self.keys, self.values):
+            projected = qkv(d._rms(x, ln1))  # (B, (H + 2 KV) D)
             q, k, v = projected.view(B, H + 2 * KV, D).split((H, KV, KV), dim=1)
             qk = torch.cat((q, k), dim=1)  # rotate queries and keys together: (B, H + KV, D)
             rotated = torch.cat((-qk[..., half:], qk[..., :half]), dim=-1)
@@ -166,7 +177,7 @@ class FusedDecoder:
                 query, k_buf[:, :, : t + 1], v_buf[:, :, : t + 1], attn_mask=keep, scale=D**-0.5
             )  # (B, KV, groups, D)
             x = x + out(attended.reshape(B, H * D))
-            gate, up = gate_up(self._rms(x, ln2)).chunk(2, dim=-1)
+            gate, up = gate_up(d._rms(x, ln2)).chunk(2, dim=-1)
             x = x + down(F.silu(gate) * up)
         self.length = t + 1
-        return self.head(self._rms(x, self.norm))
+        return d.head(d._rms(x, d.norm))

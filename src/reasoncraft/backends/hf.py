@@ -257,7 +257,7 @@ class HFBackend:
             logits = logits.repeat_interleave(n, dim=0)  # (P*n, V)
             mask = mask.repeat_interleave(n, dim=0)  # (P*n, L)
         if fused is not None:
-            fused.start(cache, capacity=mask.shape[1] + sampling.max_new_tokens)
+            run = fused.begin(cache, capacity=mask.shape[1] + sampling.max_new_tokens)
         else:
             cache = with_headroom(cache)  # decode writes one position per step instead of copying the cache
         rows = [
@@ -274,13 +274,13 @@ class HFBackend:
                 break
             if len(keep) < len(active):  # finished samples leave the batch
                 index = torch.tensor(keep, device=self.device)
-                fused.select(index) if fused is not None else cache.batch_select_indices(index)
+                run.select(index) if fused is not None else cache.batch_select_indices(index)
                 mask, positions, tokens = mask[index], positions[index], tokens[index]
                 active = [active[b] for b in keep]
             mask = torch.cat([mask, mask.new_ones((len(active), 1))], dim=-1)  # (B, L+t)
             positions = positions + 1
             if fused is not None:
-                logits = fused.step(tokens, mask, positions)
+                logits = run.step(tokens, mask, positions)
             else:
                 out = self.model(
                     input_ids=tokens[:, None],
