@@ -1,0 +1,129 @@
+"""Notations found by probing the checker with answers written as models write them (thirteenth session, probes),
+with counter-cases that stay unequal. The pairs are made for the kinds (docs/rewards.md, "Rules by kind (thirteenth
+session, probes)"); none is a fixture pair.
+"""
+
+import pytest
+
+from reasoncraft.rewards import math_verdicts, text_verdicts
+
+# (kind, gold, candidate, expected verdict), answers compared by `math_verdicts`
+KINDS = [
+    # binomial coefficients and arrangements written with a letter
+    ("binomial", "10", "C(5,2)", True),
+    ("binomial", "10", "C(5, 3)", True),
+    ("binomial", "10", "nCr(5,2)", True),
+    ("binomial", "10", "5C2", True),
+    ("binomial", "10", "{}_5C_2", True),
+    ("binomial", "10", "^5C_2", True),
+    ("binomial", "10", "C_5^2", True),
+    ("binomial", r"\binom{5}{2}", "C(5,2)", True),
+    ("binomial", r"\binom{7}{3}", "{}_{7}C_{3}", True),
+    ("binomial", r"\frac{1}{3}", r"\frac{C(5,2)}{30}", True),
+    ("binomial", "20", "nPr(5,2)", True),
+    ("binomial", "20", "{}_5P_2", True),
+    ("binomial", "20", "5P2", True),
+    ("binomial", "11", "C(5,2)", False),
+    ("binomial", r"\binom{6}{2}", "C(5,2)", False),
+    ("binomial", "10", "C(2,5)", False),  # k > n: left as written
+    ("binomial", "10", "5P2", False),  # arrangements, not a choice
+    ("binomial", "(5,2)", "C(5,2)", False),
+    ("binomial", "20", "P(5,2)", False),  # a probability or a point as often as a count
+    ("binomial", "5C", "5C2", False),
+    ("binomial", "x + C", "C + x", True),  # a constant C is untouched
+    # a vector as a sum of unit vectors
+    ("unit vectors", "(1,2)", r"\mathbf{i} + 2\mathbf{j}", True),
+    ("unit vectors", "(1,2)", r"1\mathbf{i}+2\mathbf{j}", True),
+    ("unit vectors", "(1,-2,3)", r"\hat{i} - 2\hat{j} + 3\hat{k}", True),
+    ("unit vectors", r"\begin{pmatrix} 1 \\ 2 \end{pmatrix}", r"\mathbf{i} + 2\mathbf{j}", True),
+    ("unit vectors", r"3\mathbf{i} - \mathbf{j}", "(3,-1)", True),
+    ("unit vectors", "(3,-1)", r"-\vec{j} + 3\vec{i}", True),
+    ("unit vectors", r"3\mathbf{i} - \mathbf{j}", "3i - j", True),  # plain letters once the other side marks them
+    ("unit vectors", r"3\mathbf{i} - \mathbf{j}", r"3\hat{\imath} - \hat{\jmath}", True),
+    ("unit vectors", r"\frac{1}{2}\mathbf{i} + \sqrt{2}\mathbf{j}", r"(\frac12, \sqrt2)", True),
+    ("unit vectors", "(1,2,3)", r"\hat{i} + 3\hat{j} + 2\hat{k}", False),
+    ("unit vectors", "(3,-1)", r"3\hat{i} + \hat{j}", False),
+    ("unit vectors", "(3,-1)", r"3\hat{i} - \hat{j} + \hat{k}", False),
+    ("unit vectors", "(3,-1,0)", r"3\hat{i} - \hat{j}", False),  # two components named, three asked
+    ("unit vectors", r"3\mathbf{i} - \mathbf{j}", "3i + j", False),
+    ("unit vectors", "3 + 2i", "(3, 2)", False),  # a lone i is the imaginary unit
+    ("unit vectors", "3 + 2i", "2i + 3", True),
+    ("unit vectors", r"\frac{1}{2}\mathbf{i} + \sqrt{2}\mathbf{j}", r"(\frac12, \sqrt3)", False),
+    # a segment named by its end points
+    ("segment", r"\overline{AB}", "AB", True),
+    ("segment", "AB", r"\overline{AB}", True),
+    ("segment", r"\overline{AB}", "BA", True),
+    ("segment", r"\overline{A'B'}", "A'B'", True),
+    ("segment", r"\overline{AB}", "AC", False),
+    ("segment", r"\overline{AB}", r"\overline{AC}", False),
+    ("segment", r"\overline{z}", "z", False),  # a conjugate
+    ("segment", r"0.\overline{3}", r"\frac13", True),  # a repeating decimal, as before
+    ("segment", r"0.\overline{3}", "3", False),
+    # a choice letter before a value
+    ("choice then value", "12", "(B) 12", True),
+    ("choice then value", "12", r"\textbf{(B) } 12", True),
+    ("choice then value", "12", r"\text{(B)}\ 12", True),
+    ("choice then value", r"\text{(B) } 12", "12", True),
+    ("choice then value", "B", "(B) 12", True),  # against a letter, the letter (as before)
+    ("choice then value", "12", "(B) 13", False),
+    ("choice then value", "12", "(B) 12 or (C) 13", False),
+    ("choice then value", "12", "(B) 12, (C) 15", False),
+    ("choice then value", "C", "(B) 12", False),
+    # invisible delimiters, `\inf`, intervals in the French spelling
+    ("small spellings", "2", r"\left. 2 \right.", True),
+    ("small spellings", r"(-\infty, 3]", r"(-\inf, 3]", True),
+    ("small spellings", r"(-\infty, 3]", r"]-\infty, 3]", True),
+    ("small spellings", "(1, 3)", "]1, 3[", True),
+    ("small spellings", "[1, 3)", "[1, 3[", True),
+    ("small spellings", r"(-\infty, 3)", r"]-\infty, 3]", False),
+    ("small spellings", "[1, 3]", "[1, 3[", False),
+    ("small spellings", r"(-\infty, 3]", r"(-\inf, 4]", False),
+    # ratios of three parts or more
+    ("ratio", "1:2:3", "2:4:6", True),
+    ("ratio", "1:2:3", "0.5:1:1.5", True),
+    ("ratio", "1:2:3", "1 : 2 : 3", True),
+    ("ratio", "1:2:3", r"1\colon 2\colon 3", True),
+    ("ratio", "1:2:3", "-1:-2:-3", True),
+    ("ratio", "1:2:3", "1:3:2", False),  # read as 1/2/3 = 1/3/2 before: a false positive
+    ("ratio", "2:3:4", "2:4:3", False),
+    ("ratio", "1:2:3", "1:2", False),
+    ("ratio", "1:2:3", r"\frac{1}{6}", False),
+    ("ratio", "1:2:3", "1:2:4", False),
+    ("ratio", "3:4", r"\frac{3}{4}", True),  # two parts: the older reading, as in Math-Verify
+    ("ratio", "3:4", "4:3", False),
+    ("ratio", "7:15:00", "7:15", True),  # a time of day, as before
+    ("ratio", "7:15:00", "7:16", False),
+    # sets named by letters, in another order
+    ("named sets", r"A \cup B", r"B \cup A", True),
+    ("named sets", r"A \cap B", r"B \cap A", True),
+    ("named sets", r"A \cup B \cup C", r"C \cup A \cup B", True),
+    ("named sets", r"A \cup (B \cap C)", r"(C \cap B) \cup A", True),
+    ("named sets", r"A^c \cap B", r"B \cap A^c", True),
+    ("named sets", r"A \cup (B \cap C)", r"(A \cup B) \cap C", False),
+    ("named sets", r"A \cup B", r"A \cup C", False),
+    ("named sets", r"A \cap B", r"B \cup A", False),
+    ("named sets", r"A^c \cap B", r"B \cap A", False),
+    ("named sets", r"A \cup B", r"A \cup B \cup C", False),
+    ("named sets", r"A \setminus B", r"B \setminus A", False),
+]
+
+
+@pytest.mark.parametrize("kind,gold,candidate,expected", KINDS, ids=[f"{k[0]}-{i}" for i, k in enumerate(KINDS)])
+def test_notation_kinds(kind, gold, candidate, expected):
+    assert (math_verdicts([(gold, candidate)])[0] is True) is expected
+
+
+# the same kinds inside model prose: extraction, then comparison
+PROSE = [
+    ("12", "Therefore, the answer is (B) 12.", True),
+    ("12", r"Therefore, the answer is $\boxed{(B) 12}$.", True),
+    ("12", "Therefore, the answer is (B) 13.", False),
+    ("10", r"There are $\boxed{C(5,2)}$ ways.", True),
+    ("(3,-1)", r"So $\vec{v} = \boxed{3\hat{i} - \hat{j}}$.", True),
+    ("1:2:3", r"The ratio is $\boxed{1:3:2}$.", False),
+]
+
+
+@pytest.mark.parametrize("gold,text,expected", PROSE)
+def test_notation_kinds_in_prose(gold, text, expected):
+    assert (text_verdicts([(gold, text)])[0] is True) is expected
