@@ -12,6 +12,7 @@ MODULES = [
     "bounds",
     "numwords",
     "plainsets",
+    "notations",
     "gsm8k",
     "revision",
     "caps",
