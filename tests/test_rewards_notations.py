@@ -78,6 +78,34 @@ KINDS = [
     ("small spellings", r"(-\infty, 3)", r"]-\infty, 3]", False),
     ("small spellings", "[1, 3]", "[1, 3[", False),
     ("small spellings", r"(-\infty, 3]", r"(-\inf, 4]", False),
+    ("small spellings", "C", "C) 12", True),  # a choice letter with its closing bracket only
+    ("small spellings", "12", "C) 12", True),
+    ("small spellings", "D", "C) 12", False),
+    ("small spellings", r"\ln 2", r"\log_e 2", True),
+    ("small spellings", r"\ln 2", r"\log_{e} 2", True),
+    ("small spellings", r"\ln 3", r"\log_e 2", False),
+    ("small spellings", r"\log_{10} 2", r"\log_e 2", False),  # equal in Math-Verify direct
+    # numbers grouped by LaTeX spaces, siunitx
+    ("grouped number", "1234567.89", r"1\,234\,567.89", True),
+    ("grouped number", "12345", r"12\,345", True),
+    ("grouped number", "1234", r"1\!234", True),
+    ("grouped number", "1234567.8", r"1\,234\,567.89", False),
+    ("grouped number", "12345", r"1\,2345", False),  # not a group of three
+    ("grouped number", "x^{2}100", r"x^2\,100", True),  # an exponent is no group
+    ("grouped number", "x^{2100}", r"x^2\,100", False),
+    ("siunitx", "1234", r"\num{1234}", True),
+    ("siunitx", r"6.02 \times 10^{23}", r"\num{6.02e23}", True),
+    ("siunitx", r"6.02 \times 10^{23}", r"\num{6.02e22}", False),
+    ("siunitx", "5", r"\SI{5}{\meter}", True),
+    ("siunitx", r"5000 \text{ m}", r"\SI{5}{\kilo\meter}", True),
+    ("siunitx", r"3 \text{ m/s}", r"\qty{3}{\meter\per\second}", True),
+    ("siunitx", r"5 \text{ km}", r"\SI{5}{\meter}", False),
+    # intervals joined by "or" against a union
+    ("intervals or", r"(-\infty, 1) \cup (2, \infty)", r"(-\infty,1) \text{ or } (2,\infty)", True),
+    ("intervals or", r"(-\infty, 1) \text{ or } (2, \infty)", r"(-\infty,1) \cup (2,\infty)", True),
+    ("intervals or", r"(-\infty, 1) \cup (2, \infty)", r"(-\infty,1] \text{ or } (2,\infty)", False),
+    ("intervals or", r"(-\infty, 1) \cup (2, \infty)", r"(-\infty,1), (2,\infty)", False),  # might be points
+    ("intervals or", r"(-\infty, 1) \cup (2, \infty)", r"(-\infty,1) \text{ or } (3,\infty)", False),
     # ratios of three parts or more
     ("ratio", "1:2:3", "2:4:6", True),
     ("ratio", "1:2:3", "0.5:1:1.5", True),

@@ -17,8 +17,14 @@ each has counter-cases that stay unequal (`tests/test_rewards_notations.py`, doc
   `\\overline{z}`, a conjugate, nor `0.\\overline{3}`, a repeating decimal).
 - a choice letter before a value, against an answer that is no choice letter: `(B) 12` and `\\textbf{(B) } 12` are
   `12`, on either side (against a letter the older rule reads the letter).
+- `C) 12` (a choice letter with its closing bracket only) is `(C) 12`; `\\log_e` is `\\ln`.
 - `\\left.` and `\\right.` (invisible delimiters) are dropped; `\\inf` that is no infimum (no subscript) is `\\infty`;
   an interval in the French spelling, `]a, b[`, `]a, b]`, `[a, b[`, is `(a, b)`, `(a, b]`, `[a, b)`.
+- a number grouped in threes by LaTeX spaces, `1\\,234\\,567.89`, `12\\!345`, is its digits (not after `^`, `_`, a
+  letter or a decimal point); siunitx's `\\num{6.02e23}` is `6.02 \\times 10^{23}`, `\\SI{5}{\\kilo\\meter}` and `\\qty`
+  are the value and the unit's symbols (`5 \\text{ km}`; a unit word outside a small table leaves the text as written).
+- intervals joined by "or" against a union are the union (`(-\\infty, 1) \\text{ or } (2, \\infty)`); joined by a comma
+  they stay a list (two points as often).
 
 `notation_verdict(gold, candidate)` decides two kinds without sympy (None: not one of them):
 
@@ -133,8 +139,53 @@ _CHOICE_VALUE = re.compile(
 _A_CHOICE = re.compile(r"\s*(?:\\text(?:bf)?\{\s*)?\(?[A-Ea-e]\)?\}?\s*")
 
 
+_HALF_CHOICE = re.compile(r"\s*([A-E])\)(?=\s|$)")
+# `1\\,234\\,567.89`: a number grouped by thin or other LaTeX spaces (`\\,`, `\\!`, `\\;`, `\\:`, `\\ `)
+_THIN_GROUPS = re.compile(r"(?<![\w.^_{}])(\d{1,3})((?:\\[,!;: ]\s*\d{3})+)(?![\d])")
+_LOG_E = re.compile(r"\\log_\{?e\}?(?![a-zA-Z])")
+_SI_VALUE = re.compile(r"\\(?:num|SI|qty)\s*\{\s*([-+]?[\d.]+)(?:\s*[eE]\s*([-+]?\d+))?\s*\}")
+_SI_UNIT = re.compile(r"\{((?:\s*\\[a-zA-Z]+)+)\s*\}")
+_SI_PREFIX = {"kilo": "k", "centi": "c", "milli": "m", "mega": "M", "micro": "\\mu ", "nano": "n", "giga": "G"}
+_SI_SYMBOL = {"meter": "m", "metre": "m", "second": "s", "gram": "g", "litre": "L", "liter": "L", "hour": "h"}
+
+
+def _siunitx(text: str) -> str:
+    """`\\num{6.02e23}` as `6.02 \\times 10^{23}`, `\\SI{5}{\\kilo\\meter}` as `5 \\text{ km}`."""
+    m = _SI_VALUE.match(text.strip())
+    if not m:
+        return text
+    value = m.group(1) + (rf" \times 10^{{{m.group(2)}}}" if m.group(2) else "")
+    rest = text.strip()[m.end() :]
+    if not rest:
+        return value
+    unit = _SI_UNIT.fullmatch(rest.strip())
+    if unit is None:
+        return text
+    words, symbols = re.findall(r"\\([a-zA-Z]+)", unit.group(1)), ""
+    for word in words:
+        if word in _SI_PREFIX:
+            symbols += _SI_PREFIX[word]
+        elif word == "per":
+            symbols += "/"
+        elif word in ("squared", "cubed"):
+            symbols += "^2" if word == "squared" else "^3"
+        elif word in _SI_SYMBOL:
+            symbols += _SI_SYMBOL[word]
+        else:
+            return text
+    return rf"{value} \text{{ {symbols}}}"
+
+
 def _small(text: str) -> str:
+    if m := _HALF_CHOICE.match(text):
+        text = f"({m.group(1)})" + text[m.end() :]  # `C) 12` as `(C) 12`
     if "\\" in text:
+        if "\\num" in text or "\\SI" in text or "\\qty" in text:
+            text = _siunitx(text)
+        if "\\log_" in text:
+            text = _LOG_E.sub(r"\\ln", text)
+        if "\\," in text or "\\!" in text or "\\;" in text or "\\:" in text or "\\ " in text:
+            text = _THIN_GROUPS.sub(lambda m: m.group(1) + re.sub(r"\D", "", m.group(2)), text)
         if ("\\left" in text or "\\right" in text) and "|" not in text:
             text = _INVISIBLE.sub("", text)
         if "\\inf" in text:
@@ -160,6 +211,19 @@ def _choice_value(gold: str, candidate: str) -> str:
     return rest
 
 
+_INTERVAL = r"[(\[]\s*[^,()\[\]]+?\s*,\s*[^,()\[\]]+?\s*[)\]]"
+_OR = r"\s*(?:\\text\s*\{\s*or\s*\}|\\(?:text|mbox|mathrm)\s*\{\s*\}|\bor\b|\\quad|\\;)+\s*"
+_INTERVALS_OR = re.compile(rf"\s*{_INTERVAL}(?:{_OR}{_INTERVAL})+\s*")
+
+
+def _or_as_union(text: str) -> str:
+    """`(-\\infty, 1) \\text{ or } (2, \\infty)` as `(-\\infty, 1) \\cup (2, \\infty)` (only asked when the other
+    side is a union: two intervals joined by "or" are their union; joined by a comma they might be two points)."""
+    if "or" not in text or not _INTERVALS_OR.fullmatch(text):
+        return text
+    return " \\cup ".join(re.findall(_INTERVAL, text))
+
+
 def notation_pair(gold: str, candidate: str) -> tuple[str, str]:
     """Both answers with the notations above rewritten.
 
@@ -176,6 +240,10 @@ def notation_pair(gold: str, candidate: str) -> tuple[str, str]:
         gold = _choice_value(candidate, gold)
     if "\\" in gold + candidate:
         gold, candidate = _vectors(gold, candidate)
+        if "\\cup" in gold:
+            candidate = _or_as_union(candidate)
+        elif "\\cup" in candidate:
+            gold = _or_as_union(gold)
     return gold, candidate
 
 
