@@ -106,6 +106,17 @@ KINDS = [
     ("intervals or", r"(-\infty, 1) \cup (2, \infty)", r"(-\infty,1] \text{ or } (2,\infty)", False),
     ("intervals or", r"(-\infty, 1) \cup (2, \infty)", r"(-\infty,1), (2,\infty)", False),  # might be points
     ("intervals or", r"(-\infty, 1) \cup (2, \infty)", r"(-\infty,1) \text{ or } (3,\infty)", False),
+    # a gold written as an operation still to be done (worked out in the worker)
+    ("operation gold", r"\frac{d}{dx} x^2", "2x", True),
+    ("operation gold", r"\frac{d}{dx}(x^3 + x)", "3x^2 + 1", True),
+    ("operation gold", r"\int_0^1 x\,dx", r"\frac12", True),
+    ("operation gold", r"\int_0^1 x\,dx", "0.5", True),
+    ("operation gold", r"\int_0^1 x\,dx", r"\int_0^1 t\,dt", True),
+    ("operation gold", r"\frac{d}{dx} x^2", "x^2", False),
+    ("operation gold", r"\int_0^1 x\,dx", r"\frac13", False),
+    ("operation gold", r"\int x^2\,dx", r"\frac{x^3}{3}", False),  # indefinite: up to a constant
+    ("operation gold", r"\lim_{x \to 0} \frac{\sin x}{x}", "0", False),
+    ("operation gold", r"\sum_{k=1}^{10} k", "56", False),
     # ratios of three parts or more
     ("ratio", "1:2:3", "2:4:6", True),
     ("ratio", "1:2:3", "0.5:1:1.5", True),
