@@ -117,6 +117,23 @@ KINDS = [
     ("operation gold", r"\int x^2\,dx", r"\frac{x^3}{3}", False),  # indefinite: up to a constant
     ("operation gold", r"\lim_{x \to 0} \frac{\sin x}{x}", "0", False),
     ("operation gold", r"\sum_{k=1}^{10} k", "56", False),
+    # values given to letters
+    ("named values", "(1,2)", "y=2, x=1", True),
+    ("named values", "(1,2,3)", "z=3, x=1, y=2", True),
+    ("named values", "(1,2)", r"y = 2 \text{ and } x = 1", True),
+    ("named values", r"(\frac{1}{2}, -3)", r"y = -3, x = \frac{1}{2}", True),
+    ("named values", "x=1, y=2", "y=2, x=1", True),
+    ("named values", "a=1, b=2", "b=2, a=1", True),
+    ("named values", "x=1, x=2", "x=2, x=1", True),  # roots of one letter: a set
+    ("named values", "(3,2)", "n=3, k=2", True),  # not consecutive letters: as written, as before
+    ("named values", "(1,2)", "y=1, x=2", False),
+    ("named values", "(1,2,3)", "z=1, x=2, y=3", False),
+    ("named values", "x=1, y=2", "x=2, y=1", False),  # equal before: read as sets of values
+    ("named values", "x=1, y=2", "y=1, x=2", False),
+    ("named values", "x=1, y=2", "x=1, z=2", False),  # another letter; equal before
+    ("named values", "x=1, y=2", "x=1, y=2, z=3", False),
+    ("named values", "x=1, x=2", "x=2, x=3", False),
+    ("named values", "(1, 2)", "y=2, x=1, x=3", False),
     # ratios of three parts or more
     ("ratio", "1:2:3", "2:4:6", True),
     ("ratio", "1:2:3", "0.5:1:1.5", True),
@@ -160,6 +177,12 @@ PROSE = [
     ("10", r"There are $\boxed{C(5,2)}$ ways.", True),
     ("(3,-1)", r"So $\vec{v} = \boxed{3\hat{i} - \hat{j}}$.", True),
     ("1:2:3", r"The ratio is $\boxed{1:3:2}$.", False),
+    ("3", "# Answer\n\n3", True),  # a markdown heading, as PRM800K's solutions end
+    (r"\frac{1}{2}", "We get 7 cases.\n\n## Final Answer\n\n$\\frac{1}{2}$", True),
+    ("3", "# Answer\n\n3 or 5", False),
+    ("3", "# Answer\n\n4", False),
+    ("(1,2)", r"So $\boxed{y = 2, x = 1}$.", True),
+    ("(1,2)", r"So $\boxed{y = 1, x = 2}$.", False),
 ]
 
 

@@ -26,8 +26,13 @@ each has counter-cases that stay unequal (`tests/test_rewards_notations.py`, doc
 - intervals joined by "or" against a union are the union (`(-\\infty, 1) \\text{ or } (2, \\infty)`); joined by a comma
   they stay a list (two points as often).
 
-`notation_verdict(gold, candidate)` decides two kinds without sympy (None: not one of them):
+`notation_verdict(gold, candidate)` decides three kinds without sympy (None: not one of them):
 
+- values given to single letters, each letter once on each side (`x = 1, y = 2`): other letters are not equal
+  (`x = 1, z = 2`); the same letters are compared letter by letter, as tuples in the letters' order (before, as sets
+  of values: `x = 1, y = 2` equalled `x = 2, y = 1`). Against a tuple, values given to consecutive letters out of
+  order are put in order (`y = 2, x = 1` is `(1, 2)`; `n = 3, k = 2` is left as written). Roots of one letter
+  (`x = 1, x = 2`) stay a set.
 - a ratio of three or more parts (`1:2:3`): equal only to a ratio of as many parts, proportional part by part
   (`2:4:6`, `-1:-2:-3`). The parsers read `:` as division, so `1:2:3` was `1/6` and equal to `1:3:2`. A ratio of
   two parts is left to the older reading (`3:4` and `\\frac{3}{4}` are equal, as in Math-Verify).
@@ -224,6 +229,48 @@ def _or_as_union(text: str) -> str:
     return " \\cup ".join(re.findall(_INTERVAL, text))
 
 
+_NAMED_VALUE = re.compile(r"\s*([a-zA-Z])\s*=\s*([^=]+?)\s*")
+_NAMED_JOINER = re.compile(r",|;|\\text\s*\{\s*and\s*\}|\band\b|\\quad")
+
+
+def _named_items(text: str) -> list[tuple[str, str]] | None:
+    """`y = 2, x = 1` as [("y", "2"), ("x", "1")]: two or more values given to single letters, else None."""
+    items, depth, start = [], 0, 0
+    for pos, char in enumerate(text + ","):
+        depth += (char in "({[") - (char in ")}]")
+        if depth == 0 and (joiner := _NAMED_JOINER.match(text + ",", pos)) and pos >= start:
+            items.append(text[start:pos])
+            start = joiner.end()
+    named = [_NAMED_VALUE.fullmatch(item) for item in items if item.strip()]
+    if len(named) < 2 or not all(named):
+        return None
+    return [(m.group(1), m.group(2)) for m in named]
+
+
+def _named_in_order(text: str) -> str:
+    """`y = 2, x = 1` as `x = 1, y = 2`: values given to consecutive letters of the alphabet (`x, y, z`, `a, b, c`,
+    `m, n`) out of order are put in order, as a tuple of them is written; other names (`n`, `k`) are left."""
+    named = _named_items(text)
+    if named is None:
+        return text
+    names = [name for name, _ in named]
+    ordered = sorted(names)
+    consecutive = all(ord(b) - ord(a) == 1 for a, b in zip(ordered, ordered[1:]))
+    if names == ordered or not consecutive:
+        return text
+    return ", ".join(f"{name} = {value}" for name, value in sorted(named))
+
+
+def _named_pair(gold: str, candidate: str) -> tuple[str, str]:
+    """Two answers that give values to the same letters, each once (`x = 1, y = 2` and `y = 2, x = 1`), as the
+    tuples of their values in the letters' order: compared name by name (before, as two sets of values, so
+    `x = 1, y = 2` equalled `x = 2, y = 1`). Anything else: the answers themselves, each put in order."""
+    g, c = _named_items(gold), _named_items(candidate)
+    if g and c and len({n for n, _ in g}) == len(g) and {n for n, _ in g} == {n for n, _ in c} and len(c) == len(g):
+        return "(" + ", ".join(v for _, v in sorted(g)) + ")", "(" + ", ".join(v for _, v in sorted(c)) + ")"
+    return _named_in_order(gold) if g else gold, _named_in_order(candidate) if c else candidate
+
+
 def notation_pair(gold: str, candidate: str) -> tuple[str, str]:
     """Both answers with the notations above rewritten.
 
@@ -233,6 +280,8 @@ def notation_pair(gold: str, candidate: str) -> tuple[str, str]:
     (('12', '12'), ('AB', 'AB'), ('B', '(B) 12'))
     """
     gold, candidate = _small(gold), _small(candidate)
+    if "=" in gold + candidate and ("," in gold + candidate or "and" in gold + candidate or ";" in gold + candidate):
+        gold, candidate = _named_pair(gold, candidate)  # `y = 2, x = 1`
     gold, candidate = _counts(gold), _counts(candidate)
     if "(" in candidate[:12]:
         candidate = _choice_value(gold, candidate)
@@ -321,13 +370,18 @@ def _closing(text: str, start: int) -> int | None:
 
 
 def notation_verdict(gold: str, candidate: str) -> bool | None:
-    """True or False for ratios of three parts or more and for named sets in another order, else None.
+    """True or False for ratios of three parts or more, named sets in another order and values given to other
+    letters, else None.
 
     >>> notation_verdict("1:2:3", "2:4:6"), notation_verdict("1:2:3", "1:3:2"), notation_verdict("3:4", "6:8")
     (True, False, None)
     >>> notation_verdict(r"A \\cup B", r"B \\cup A"), notation_verdict(r"A \\setminus B", r"B \\setminus A")
     (True, None)
     """
+    if "=" in gold and "=" in candidate and (g := _named_items(gold)) and (c := _named_items(candidate)):
+        g_names, c_names = [n for n, _ in g], [n for n, _ in c]
+        if len(set(g_names)) == len(g_names) and len(set(c_names)) == len(c_names) and set(g_names) != set(c_names):
+            return False  # values given to other letters (`x = 1, z = 2` for `x = 1, y = 2`)
     if ":" in gold or ":" in candidate:
         if (by_ratio := _ratio_verdict(gold, candidate)) is not None:
             return by_ratio
