@@ -183,6 +183,19 @@ PROSE = [
     ("3", "# Answer\n\n4", False),
     ("(1,2)", r"So $\boxed{y = 2, x = 1}$.", True),
     ("(1,2)", r"So $\boxed{y = 1, x = 2}$.", False),
+    # number words with a sign, fractions in words (`numwords`)
+    ("-3", "The answer is negative three.", True),
+    ("-12", "minus twelve", True),
+    (r"\frac12", "The answer is one half.", True),
+    ("0.5", "a half", True),
+    (r"\frac{2}{3}", "two-thirds", True),
+    (r"\frac{3}{4}", "three quarters", True),
+    ("3", "The answer is negative three.", False),
+    ("0.33", "one third", False),
+    (r"\frac12", "one halves", False),
+    (r"\frac23", "two third", False),
+    (r"\frac12", "one half of them", False),
+    (r"\frac{1}{2}", "The answer is one half or one third.", False),
 ]
 
 
