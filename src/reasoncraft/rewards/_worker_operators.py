@@ -29,5 +29,7 @@ def worked_out_gold(gold: list, candidate: list) -> list:
     for operation in found:
         if isinstance(operation, sympy.Integral) and any(len(limits) != 3 for limits in operation.limits):
             return gold  # an indefinite integral: its answers differ by a constant
+        if isinstance(operation, sympy.Derivative) and not set(operation.variables) <= operation.expr.free_symbols:
+            return gold  # `\\frac{dy}{dx}`: a name's derivative is no value (sympy would make it 0)
     value = gold[0].doit()
     return gold if _operations(value) else [value, *gold[1:]]
