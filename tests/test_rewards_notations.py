@@ -69,6 +69,10 @@ KINDS = [
     ("choice then value", "12", "(B) 12 or (C) 13", False),
     ("choice then value", "12", "(B) 12, (C) 15", False),
     ("choice then value", "C", "(B) 12", False),
+    ("choice then value", "(1,2)", "(B) (1,2)", True),
+    ("choice then value", "(1,2)", "(B) (2,1)", False),
+    ("choice then value", "(A) 5", "(B) 5", False),  # two choices: the letters differ (equal in Math-Verify direct)
+    ("choice then value", r"\text{(A) } 5", "(B) 5", False),
     # invisible delimiters, `\inf`, intervals in the French spelling
     ("small spellings", "2", r"\left. 2 \right.", True),
     ("small spellings", r"(-\infty, 3]", r"(-\inf, 3]", True),

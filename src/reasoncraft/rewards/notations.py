@@ -208,7 +208,7 @@ def _small(text: str) -> str:
 def _choice_value(gold: str, candidate: str) -> str:
     """`(B) 12` as `12`, against a gold that is not itself a choice."""
     m = _CHOICE_VALUE.match(candidate)
-    if not m or _A_CHOICE.fullmatch(gold) or "(" in gold[:3]:
+    if not m or _A_CHOICE.fullmatch(gold) or _CHOICE_VALUE.match(gold):
         return candidate
     rest = candidate[m.end() :].strip()
     if not rest or re.match(r"(?:or|and)\b", rest) or re.search(r"\([A-Ea-e]\)|\b[A-E]\)", rest):
