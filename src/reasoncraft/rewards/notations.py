@@ -182,7 +182,7 @@ def _siunitx(text: str) -> str:
 
 
 def _small(text: str) -> str:
-    if m := _HALF_CHOICE.match(text):
+    if ")" in text[:4] and (m := _HALF_CHOICE.match(text)):
         text = f"({m.group(1)})" + text[m.end() :]  # `C) 12` as `(C) 12`
     if "\\" in text:
         if "\\num" in text or "\\SI" in text or "\\qty" in text:
@@ -271,6 +271,11 @@ def _named_pair(gold: str, candidate: str) -> tuple[str, str]:
     return _named_in_order(gold) if g else gold, _named_in_order(candidate) if c else candidate
 
 
+# a character any rule above starts from: a command, a bracket that may close a choice or open a French interval, a
+# letter C or P of a count, an equals sign of named values
+_ANY_NOTATION = re.compile(r"[\\\])\[=CP]")
+
+
 def notation_pair(gold: str, candidate: str) -> tuple[str, str]:
     """Both answers with the notations above rewritten.
 
@@ -279,15 +284,20 @@ def notation_pair(gold: str, candidate: str) -> tuple[str, str]:
     >>> notation_pair("12", "(B) 12"), notation_pair("AB", r"\\overline{AB}"), notation_pair("B", "(B) 12")
     (('12', '12'), ('AB', 'AB'), ('B', '(B) 12'))
     """
+    both = gold + candidate
+    if _ANY_NOTATION.search(both) is None:
+        return gold, candidate  # the common case: plain numbers and formulas (a few hundred ns)
     gold, candidate = _small(gold), _small(candidate)
-    if "=" in gold + candidate and ("," in gold + candidate or "and" in gold + candidate or ";" in gold + candidate):
+    both = gold + candidate
+    if "=" in both and ("," in both or "and" in both or ";" in both):
         gold, candidate = _named_pair(gold, candidate)  # `y = 2, x = 1`
-    gold, candidate = _counts(gold), _counts(candidate)
+    if "C" in both or "P" in both:
+        gold, candidate = _counts(gold), _counts(candidate)
     if "(" in candidate[:12]:
         candidate = _choice_value(gold, candidate)
     if "(" in gold[:12]:
         gold = _choice_value(candidate, gold)
-    if "\\" in gold + candidate:
+    if "\\" in both:
         gold, candidate = _vectors(gold, candidate)
         if "\\cup" in gold:
             candidate = _or_as_union(candidate)
