@@ -187,6 +187,16 @@ PROSE = [
     ("3", "# Answer\n\n4", False),
     ("(1,2)", r"So $\boxed{y = 2, x = 1}$.", True),
     ("(1,2)", r"So $\boxed{y = 1, x = 2}$.", False),
+    # a short sentence stating a one-word gold
+    (r"\text{odd}", "The function is odd.", True),
+    (r"\text{odd}", "Therefore, the function is odd.", True),
+    (r"\text{Monday}", "The day is Monday.", True),
+    (r"\text{odd}", "The function is not odd.", False),
+    (r"\text{odd}", "The function isn't odd.", False),
+    (r"\text{odd}", "The function is even.", False),
+    (r"\text{odd}", "The function is neither even nor odd.", False),
+    (r"\text{odd}", "The function is odd or even.", False),
+    (r"\text{even}", "It is not clear whether the function is even.", False),
     # number words with a sign, fractions in words (`numwords`)
     ("-3", "The answer is negative three.", True),
     ("-12", "minus twelve", True),

@@ -23,6 +23,8 @@ each has counter-cases that stay unequal (`tests/test_rewards_notations.py`, doc
 - a number grouped in threes by LaTeX spaces, `1\\,234\\,567.89`, `12\\!345`, is its digits (not after `^`, `_`, a
   letter or a decimal point); siunitx's `\\num{6.02e23}` is `6.02 \\times 10^{23}`, `\\SI{5}{\\kilo\\meter}` and `\\qty`
   are the value and the unit's symbols (`5 \\text{ km}`; a unit word outside a small table leaves the text as written).
+- a short sentence stating a one-word gold, `The function is odd.` against `\\text{odd}` (no negation, joining word
+  or hedge in it: `The function is not odd.` and `neither even nor odd` are left as written).
 - intervals joined by "or" against a union are the union (`(-\\infty, 1) \\text{ or } (2, \\infty)`); joined by a comma
   they stay a list (two points as often).
 
@@ -271,6 +273,19 @@ def _named_pair(gold: str, candidate: str) -> tuple[str, str]:
     return _named_in_order(gold) if g else gold, _named_in_order(candidate) if c else candidate
 
 
+_GOLD_WORD = re.compile(r"\s*(?:\\text(?:bf|rm)?\s*\{\s*)?([A-Za-z]{3,})\s*\}?\s*")
+_STATED = re.compile(r"(?:[A-Za-z$(),']+\s+){1,10}(?:is|are)\s+([A-Za-z]{3,})\s*\.?\s*", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|no|neither|nor|never|or|and|cannot|isn't|aren't|but)\b|n't\b", re.IGNORECASE)
+
+
+def _stated_word(gold: str, candidate: str) -> str:
+    """`The function is odd.` as `odd` against a one-word gold (`\\text{odd}`): a short sentence whose last words
+    are "is" or "are" and one word, with no negation, joining word or hedge in it; else the candidate."""
+    if not (g := _GOLD_WORD.fullmatch(gold)) or not (m := _STATED.fullmatch(candidate)) or _NEGATION.search(candidate):
+        return candidate
+    return m.group(1) if m.group(1).lower() == g.group(1).lower() else candidate
+
+
 # a character any rule above starts from: a command, a bracket that may close a choice or open a French interval, a
 # letter C or P of a count, an equals sign of named values
 _ANY_NOTATION = re.compile(r"[\\\])\[=CP]")
@@ -284,6 +299,8 @@ def notation_pair(gold: str, candidate: str) -> tuple[str, str]:
     >>> notation_pair("12", "(B) 12"), notation_pair("AB", r"\\overline{AB}"), notation_pair("B", "(B) 12")
     (('12', '12'), ('AB', 'AB'), ('B', '(B) 12'))
     """
+    if " is " in candidate or " are " in candidate:
+        candidate = _stated_word(gold, candidate)  # `The function is odd.` against `\\text{odd}`
     both = gold + candidate
     if _ANY_NOTATION.search(both) is None:
         return gold, candidate  # the common case: plain numbers and formulas (a few hundred ns)
