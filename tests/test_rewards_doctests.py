@@ -13,6 +13,7 @@ MODULES = [
     "numwords",
     "plainsets",
     "notations",
+    "orders",
     "gsm8k",
     "revision",
     "caps",
