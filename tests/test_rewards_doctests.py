@@ -12,6 +12,8 @@ MODULES = [
     "bounds",
     "numwords",
     "plainsets",
+    "notations",
+    "orders",
     "gsm8k",
     "revision",
     "caps",

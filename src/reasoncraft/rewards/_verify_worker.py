@@ -314,7 +314,7 @@ def _lost_items(answer: str, parsed) -> bool:
     items, depth, start = [], 0, 0
     for i, ch in enumerate(answer):
         depth += (ch in "{([") - (ch in "})]")
-        if ch == "," and depth == 0:
+        if ch == "," and depth == 0 and answer[i - 1 : i] != "\\":  # `\\,` is a thin space (`x\\,dx`)
             items.append(answer[start:i])
             start = i + 1
     items.append(answer[start:])
@@ -365,6 +365,7 @@ def main() -> None:
     except ImportError:  # another version of the package: its clean-up as it is
         math_normalization = None
     _sibling("_worker_units").keep_names(math_normalization)
+    _operators = _sibling("_worker_operators")  # `\\int_0^1 x\\,dx` as a gold: worked out
     grader.solve = _equations.solve_or_refuse(grader.solve)  # two empty solution lists prove nothing
 
     def sides_equal(a, b) -> bool:
@@ -394,6 +395,7 @@ def main() -> None:
                     gold_cache.clear()
                 gold_cache[request["g"]] = gold
             candidate = parse_answer(request["c"])
+            gold = _operators.worked_out_gold(gold, candidate)  # `\\frac{d}{dx} x^2` as a gold: `2x`
             # two equations without unknowns are statements, decided by their sides alone (`_worker_equations`)
             statements = _equations.statements_equal(gold[0], candidate[0], sides_equal) if gold and candidate else None
             # two equations (or inequalities, intervals) that differ in one side: the positive-symbol check first,

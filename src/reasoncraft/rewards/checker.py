@@ -60,6 +60,8 @@ from .caps import cap_violation
 from .exact import cheap_verdict
 from .extract import final_answer
 from .normalize import _strip_delimiters, prepare_for_sympy
+from .notations import notation_pair
+from .orders import order_verdict
 from .plaintext import canonical_pair
 from .relations import relation_verdict, two_named_relations
 from .setops import evaluated_sets
@@ -211,6 +213,10 @@ class MathChecker:
                 continue
             if cap_violation(candidate) is not None:
                 results[k] = False
+                continue
+            gold, candidate = notation_pair(gold, candidate)  # `C(5,2)`, `\hat{i} + 2\hat{j}`, `(B) 12` (`notations`)
+            if (by_order := order_verdict(gold, candidate)) is not None:  # `1:2:3`, `B \cup A`
+                results[k] = by_order
                 continue
             if (by_temperature := temperature_verdict(gold, candidate)) is not None:  # `0 K` = `-459.67 °F`
                 results[k] = by_temperature

@@ -76,11 +76,12 @@ def answer_tag(text: str) -> str | None:
 
 
 # "Answer: 12", "Final answer: 12", "the answer is 12", "The final answer is $12$.", "Answer $ 9 $"
-# "Answer:", "the answer is", "Answer $9$", and a markdown heading "**Answer**" / "**Final Answer**:"
+# "Answer:", "the answer is", "Answer $9$", and a markdown heading "**Answer**" / "**Final Answer**:" / "# Answer"
 # and the word with a colon in other languages: "Réponse :", "Respuesta:", "Antwort:", "Ответ:", "答案："
 _MARKER = re.compile(
     r"(?:\banswer\s*(?:is|:)|\banswer\s+is\s*:|\banswer\s*(?=\$)|\banswer\s*\*\*\s*:?"
-    r"|\b(?:réponse|respuesta|antwort|risposta|resposta|ответ)\s*[:：]|答案\s*[:：])",
+    r"|\b(?:réponse|respuesta|antwort|risposta|resposta|ответ)\s*[:：]|答案\s*[:：]"
+    r"|(?:^|(?<=\n))[ \t]*#{1,6}[ \t]*(?:final[ \t]+)?answer[ \t]*:?(?=[ \t]*\n))",
     re.IGNORECASE,
 )
 # a sentence ends at a full stop followed by a capital, a tag or the end (never inside 2.5 or 1,000., nor at the

@@ -416,6 +416,10 @@ def _clearly_different(a: complex, b: complex) -> bool:
     return not _close(a, b, 1e-6)
 
 
+_D = r"(?:\\mathrm\s*\{\s*d\s*\}|d)"
+_DERIVATIVE = re.compile(rf"\\frac\s*\{{\s*{_D}\s*\}}\s*\{{\s*{_D}\s*[A-Za-z]")
+
+
 def numeric_verdict(gold: str, candidate: str) -> bool | None:
     """False when both normalised answers evaluate and clearly differ; otherwise None (undecided).
 
@@ -428,6 +432,8 @@ def numeric_verdict(gold: str, candidate: str) -> bool | None:
     >>> numeric_verdict(r"\\sqrt{8}", r"2\\sqrt{2}") is None  # equal here: Math-Verify decides
     True
     """
+    if "\\frac" in gold + candidate and _DERIVATIVE.search(gold + candidate):
+        return None  # `\\frac{d}{dx} x^2` is no quotient of products (the worker works it out)
     g, c = _structure(gold), _structure(candidate)
     if g is None or c is None:
         return None

@@ -3,7 +3,9 @@
 `three`, `twenty-one`, `one hundred and five`, `a dozen` are numbers when they are the whole answer (maybe with a
 unit or noun after them: `three apples`); a number followed by a scale word is the product (`5 thousand` is 5000,
 `1.5 million` is 1500000, `2 dozen` is 24), where before the scale word was dropped like a unit (`5 thousand` read
-as 5). Words inside prose are never read (`one of them`, `no one`), and fractions in words (`one-half`) are not.
+as 5). Words inside prose are never read (`one of them`, `no one`). Thirteenth session: a sign word before a number
+(`negative three`, `minus twelve`) and a fraction of a count of one to nine and a denominator word as the whole
+answer (`one half`, `a third`, `two-thirds`, `three quarters`) are read too.
 """
 
 from __future__ import annotations
@@ -74,6 +76,28 @@ def scaled(value: str, scale_word: str) -> str | None:
     return str(product.numerator) if product.denominator == 1 else f"{product.numerator}/{product.denominator}"
 
 
+_DENOMINATORS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4}
+_DENOMINATORS |= {"fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "eighth": 8, "eighths": 8}
+
+
+def _word_fraction(words: list[str]) -> str | None:
+    """`one half`, `a third`, `two-thirds`, `three quarters` as `1/2` ... when that is the whole answer: a count of one
+    to nine, then a denominator word, singular after one or a (`one halves` and `two third` are no fraction)."""
+    words = [w.lower().rstrip(".") for w in words]
+    if len(words) == 1 and words[0].count("-") == 1:
+        words = words[0].split("-")
+    if len(words) != 2 or words[1] not in _DENOMINATORS:
+        return None
+    count = 1 if words[0] == "a" else _UNITS.get(words[0])
+    if (
+        not count
+        or count > 9
+        or (count == 1) != (words[1] in ("half", "third", "quarter", "fourth", "fifth", "sixth", "eighth"))
+    ):
+        return None
+    return f"{count}/{_DENOMINATORS[words[1]]}"
+
+
 def number_words_to_digits(s: str) -> str:
     """`s` with a leading run of number words written in digits, when the rest is a unit or noun of words only
     (`three apples` -> `3 apples`, `twenty-one` -> `21`); anything else unchanged.
@@ -84,6 +108,11 @@ def number_words_to_digits(s: str) -> str:
     words = s.strip().split()
     if not words or len(words) > 8 or not all(re.fullmatch(r"[A-Za-z-]+\.?", w) for w in words):
         return s
+    if words[0].lower() in ("negative", "minus") and len(words) > 1:  # `negative three` (thirteenth session)
+        rest = number_words_to_digits(" ".join(words[1:]))
+        return "-" + rest if rest[:1].isdigit() else s
+    if (fraction := _word_fraction(words)) is not None:
+        return fraction
     for cut in range(len(words), 0, -1):
         value = words_to_int(" ".join(words[:cut]).rstrip("."))
         if value is not None:
