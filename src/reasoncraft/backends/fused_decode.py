@@ -147,9 +147,13 @@ class FusedRun:
             self.values.append(v)
 
     def select(self, index: torch.Tensor) -> None:
-        """Keep the rows at `index` (finished samples leave the batch)."""
-        self.keys = [k.index_select(0, index) for k in self.keys]
-        self.values = [v.index_select(0, index) for v in self.values]
+        """Keep the rows at `index` (finished samples leave the batch): layer by layer, copying only the filled
+        positions, so the copy costs one layer's room at a time and never touches the unwritten part."""
+        for buffers in (self.keys, self.values):
+            for layer, old in enumerate(buffers):
+                new = old.new_empty((len(index), *old.shape[1:]))
+                new[:, :, : self.length] = old[index, :, : self.length]
+                buffers[layer] = new
 
     @torch.no_grad()
     def step(self, tokens: torch.Tensor, mask: torch.Tensor, positions: torch.Tensor) -> torch.Tensor:

@@ -258,6 +258,7 @@ class HFBackend:
             mask = mask.repeat_interleave(n, dim=0)  # (P*n, L)
         if fused is not None:
             run = fused.begin(cache, capacity=mask.shape[1] + sampling.max_new_tokens)
+            cache = None  # copied into the run's buffers: free the prefill's
         else:
             cache = with_headroom(cache)  # decode writes one position per step instead of copying the cache
         rows = [
