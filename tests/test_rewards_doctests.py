@@ -37,6 +37,7 @@ MODULES = [
     "approx",
     "relations",
     "funcspell",
+    "unevaluated",
 ]
 
 

@@ -66,6 +66,7 @@ from .plaintext import canonical_pair
 from .relations import relation_verdict, two_named_relations
 from .setops import evaluated_sets
 from .temperature import temperature_verdict
+from .unevaluated import unevaluated_answer
 from .units import glued_like, read_quantity, unit_verdict
 
 __all__ = [
@@ -205,6 +206,9 @@ class MathChecker:
                 results[k] = True  # the gold's own spelling: equal without reading it (`1/2004!` is over the caps)
                 continue
             gold, candidate = _spans_as_list(gold), _spans_as_list(candidate)
+            if unevaluated_answer(gold, candidate):  # `\\int_0^1 x\\,dx` for 1/2: the question restated (`unevaluated`)
+                results[k] = False
+                continue
             candidate = stated_approximation(gold, candidate)  # `\\sqrt{2} \\approx 1.41` for the gold 1.41 (`approx`)
             gold, candidate = evaluated_sets(gold), evaluated_sets(candidate)  # `\{1,2\} \setminus \{2\}` (`setops`)
             reason = cap_violation(gold)
