@@ -14,7 +14,8 @@ gathered in the ninth session; heldout9b.jsonl, three more, in-sample since the 
 gathered in the tenth, in-sample since the eleventh; heldout11.jsonl, seven more, gathered and opened in the
 eleventh; heldout12.jsonl and heldout13.jsonl, ten more, gathered in the eleventh, opened in the twelfth;
 heldout14.jsonl, four more, gathered and opened in the twelfth; heldout15.jsonl and heldout16.jsonl, gathered in the
-twelfth and held out), on raw gold and prediction
+twelfth, opened in the thirteenth; heldout17.jsonl and heldout18.jsonl, gathered in the thirteenth and held out), on raw
+gold and prediction
 strings, reported for the dev half (ours was fixed against it) and the held-out half (never fixed
 against; counts only) apart:
 ours = `text_verdicts` (answer extracted, then checked), one call per pair so that the slowest pair
@@ -67,6 +68,8 @@ CASE_FILES = (
     "heldout14",
     "heldout15",
     "heldout16",
+    "heldout17",
+    "heldout18",
 )
 SEED = 0
 
@@ -297,8 +300,10 @@ def _cases_line(ours: dict, base: dict) -> str:
         ("heldout12", "torchforge/miles/tunix/SkyRL/lmms-eval/Eval360 cases (eleventh; in-sample since the twelfth)"),
         ("heldout13", "mindrlhf/strands-env/reasoning-gym/MathCore cases (eleventh; in-sample since the twelfth)"),
         ("heldout14", "ms-swift/CortexJS/mathjs/math-expressions cases (twelfth; opened in the twelfth)"),
-        ("heldout15", "sieval/bonsai-fold/math-expressions cases (twelfth session, held out)"),
-        ("heldout16", "Molt/chopthin/MITx/Oppia cases (twelfth session, held out for the thirteenth)"),
+        ("heldout15", "sieval/bonsai-fold/math-expressions cases (twelfth session; opened in the thirteenth)"),
+        ("heldout16", "Molt/chopthin/MITx/Oppia cases (twelfth session; opened in the thirteenth)"),
+        ("heldout17", "pie-framework/CAMEL/kolibrify cases (thirteenth session, held out)"),
+        ("heldout18", "seven ML graders' cases (thirteenth session, held out for the fourteenth)"),
     ):
         o, b = ours["cases"][name], base["cases"][name]
         if "dev" not in o:  # one split only
