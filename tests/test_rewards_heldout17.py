@@ -37,10 +37,10 @@ def test_heldout17(verdicts):
     thirteenth session) from the snapshot of the session's start commit 9c5d5f4 (niced, load ~1.9), before any rule
     was written against this set: 0.945 (86/91), **1 false positive**, 4 false negatives, every verdict decided.
     Math-Verify direct (`verify(parse(gold), parse(candidate))`) 0.703 (64/91), 3 false positives, 24 false
-    negatives, no failure. At the session's end (8132f77, with helpers B's and D's rules and the lead's, counts only):
-    0.956 (87/91), still 1 false positive. So the test allows the one measured false positive and fails on a second, and fails
-    below 85/91 agreement (one pair of room for a time-out under load). Counts only in messages, and no description
-    of the wrong pairs anywhere: the set stays held out."""
+    negatives, no failure. At the session's end (8132f77, with helpers B's and D's rules and the lead's, counts
+    only): 0.956 (87/91), still 1 false positive. So the test allows the one measured false positive and fails on a
+    second, and fails below 85/91 agreement (one pair of room for a time-out under load). Counts only in messages,
+    and no description of the wrong pairs anywhere: the set stays held out."""
     n, agreeing, false_positives = verdicts
     assert false_positives <= FALSE_POSITIVES, f"{false_positives} false positives on heldout17"
     assert agreeing >= FLOOR, f"heldout17 agreement {agreeing / n:.3f} ({n - agreeing} wrong)"
