@@ -12,7 +12,7 @@ so `4 4/9%` against 40/9 would be equal here) and `4 4/9 2` (read as 2 there: a 
 
 import pytest
 
-from reasoncraft.rewards.checker import text_verdicts
+from reasoncraft.rewards.checker import math_equal, text_verdicts
 
 CASES = [
     # a mixed number is its whole value: the whole part plus the proper fraction, the sign on both
@@ -73,3 +73,22 @@ def test_mixed_numbers_and_their_counter_cases():
 @pytest.mark.parametrize("hedge", ["4 4/9 or 4 5/9", "4 4/9, 4 5/9"])
 def test_two_mixed_numbers_are_a_list_not_one_answer(hedge):
     assert text_verdicts([("40/9", hedge)]) == [False]
+
+
+@pytest.mark.parametrize(
+    "gold, candidate, equal",
+    [
+        # thirteenth session (heldout17, opened at the session's end): an explicit product sign before a fraction is a
+        # product, never the juxtaposition that reads as a mixed number
+        ("1", r"2 * \frac{1}{2}", True),
+        ("3", r"6*\dfrac{1}{2}", True),
+        ("1", r"4 * \tfrac14", True),
+        (r"2 \frac{1}{2}", r"2 * \frac{1}{2}", False),
+        (r"\frac{5}{2}", r"2 * \frac{1}{2}", False),
+        (r"\frac{5}{2}", r"2 \frac{1}{2}", True),  # the mixed number itself, unchanged
+        ("x", r"2*\frac{x}{2}", True),
+        (r"2\pi", r"2*\pi", True),  # other products lose their sign as before
+    ],
+)
+def test_a_product_sign_before_a_fraction_is_a_product(gold, candidate, equal):
+    assert math_equal(gold, candidate) is equal

@@ -121,7 +121,8 @@ def plain_to_latex(s: str) -> str:
     s = _PLAIN_CONSTANTS.sub(lambda m: "\\pi " if m.group(1) == "pi" else "\\infty ", s)
     for plain, latex in _PLAIN_RELATIONS:
         s = s.replace(plain, latex)
-    s = re.sub(r"(?<=[\w)}])\s*\*\s*(?=[A-Za-z\\(])", "", s)  # 2*\pi -> 2\pi, 2*(x+1) -> 2(x+1)
+    # 2*\pi -> 2\pi, 2*(x+1) -> 2(x+1); never before a fraction, where juxtaposition is a mixed number (`2\frac12`)
+    s = re.sub(r"(?<=[\w)}])\s*\*\s*(?=[A-Za-z(]|\\(?![dt]?frac(?![A-Za-z])))", "", s)
     s = s.replace("*", "\\cdot ")
     return re.sub(r"\\(pi|infty) (?=$|[^A-Za-z])", r"\\\1", s).strip()
 
