@@ -14,8 +14,8 @@ gathered in the ninth session; heldout9b.jsonl, three more, in-sample since the 
 gathered in the tenth, in-sample since the eleventh; heldout11.jsonl, seven more, gathered and opened in the
 eleventh; heldout12.jsonl and heldout13.jsonl, ten more, gathered in the eleventh, opened in the twelfth;
 heldout14.jsonl, four more, gathered and opened in the twelfth; heldout15.jsonl and heldout16.jsonl, gathered in the
-twelfth, opened in the thirteenth; heldout17.jsonl and heldout18.jsonl, gathered in the thirteenth and held out), on raw
-gold and prediction
+twelfth, opened in the thirteenth; heldout17.jsonl and heldout18.jsonl, gathered in the thirteenth (17 opened at
+its end, 18 held out), on raw gold and prediction
 strings, reported for the dev half (ours was fixed against it) and the held-out half (never fixed
 against; counts only) apart:
 ours = `text_verdicts` (answer extracted, then checked), one call per pair so that the slowest pair
@@ -302,7 +302,7 @@ def _cases_line(ours: dict, base: dict) -> str:
         ("heldout14", "ms-swift/CortexJS/mathjs/math-expressions cases (twelfth; opened in the twelfth)"),
         ("heldout15", "sieval/bonsai-fold/math-expressions cases (twelfth session; opened in the thirteenth)"),
         ("heldout16", "Molt/chopthin/MITx/Oppia cases (twelfth session; opened in the thirteenth)"),
-        ("heldout17", "pie-framework/CAMEL/kolibrify cases (thirteenth session, held out)"),
+        ("heldout17", "pie-framework/CAMEL/kolibrify cases (thirteenth session; opened at its end)"),
         ("heldout18", "seven ML graders' cases (thirteenth session, held out for the fourteenth)"),
     ):
         o, b = ours["cases"][name], base["cases"][name]
