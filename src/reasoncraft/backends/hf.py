@@ -15,7 +15,9 @@ reasoning workloads (many samples per prompt, lengths that vary widely):
   n=16 where an earlier one had n=4 reproduce the same samples (up to float rounding differences
   between batch shapes);
 * top-k / top-p sampling reads the top 64 logits instead of sorting the whole vocabulary each step
-  (exact; a full sort of 64 x 49K logits costs more than the forward pass of a 135M model on a CPU).
+  (exact; a full sort of 64 x 49K logits costs more than the forward pass of a 135M model on a CPU);
+* on the CPU, a llama or qwen2 model's decode step runs as one fused call with stacked, pre-packed weights
+  (`fused_decode.py`), any other model's through its forward with pre-packed linear weights (`packed_linear.py`).
 
 On CUDA a second decoding path (`static_cache`, on by default there) keeps the KV cache in preallocated
 tensors (transformers' `StaticCache`) and the batch at a fixed size, so that every decode step has the same
