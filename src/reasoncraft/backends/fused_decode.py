@@ -70,17 +70,10 @@ class _Product:
     def __init__(self, linears: list[torch.nn.Linear], rows_hint: int, pack: bool):
         with torch.no_grad():
             weight = torch.cat([m.weight.detach() for m in linears]) if len(linears) > 1 else linears[0].weight.detach()
-            biases = [m.bias for m in linears]
-            self.bias = (
-                None
-                if all(b is None for b in biases)
-                else torch.cat(
-                    [
-                        b.detach() if b is not None else m.weight.new_zeros(m.out_features)
-                        for b, m in zip(biases, linears)
-                    ]
-                )
-            )
+            self.bias = None  # a layer without a bias beside one with: zeros in its rows
+            if any(m.bias is not None for m in linears):
+                parts = [m.bias if m.bias is not None else m.weight.new_zeros(m.out_features) for m in linears]
+                self.bias = torch.cat([b.detach() for b in parts])
             self.packed = pack and weight.dtype == torch.float32
             self.weight = torch.ops.mkldnn._reorder_linear_weight(weight, rows_hint) if self.packed else weight
 

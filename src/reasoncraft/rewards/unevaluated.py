@@ -30,8 +30,8 @@ def unevaluated_answer(gold: str, candidate: str) -> bool:
     >>> unevaluated_answer("6", r"\\sum_{k=1}^{3} k"), unevaluated_answer("6", r"\\sum_{k=1}^{3} k = 6")
     (True, False)
     """
-    if "\\" not in candidate and "(" not in candidate and "/" not in candidate and not _OPERATION.search(candidate):
-        return False  # the common case, a plain value: no regex over the gold
+    if not _OPERATION.search(candidate):
+        return False  # the common case: no operation anywhere, so no walk for the final side
     return bool(_OPERATION.search(_final_side(candidate))) and not _OPERATION.search(gold)
 
 
