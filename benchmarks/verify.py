@@ -15,8 +15,8 @@ gathered in the tenth, in-sample since the eleventh; heldout11.jsonl, seven more
 eleventh; heldout12.jsonl and heldout13.jsonl, ten more, gathered in the eleventh, opened in the twelfth;
 heldout14.jsonl, four more, gathered and opened in the twelfth; heldout15.jsonl and heldout16.jsonl, gathered in the
 twelfth, opened in the thirteenth; heldout17.jsonl and heldout18.jsonl, gathered in the thirteenth (17 opened at
-its end, 18 held out), on raw gold and prediction
-strings, reported for the dev half (ours was fixed against it) and the held-out half (never fixed
+its end, 18 held out); heldout19.jsonl, real model completions, gathered in the fourteenth (held out), on raw
+gold and prediction strings, reported for the dev half (ours was fixed against it) and the held-out half (never fixed
 against; counts only) apart:
 ours = `text_verdicts` (answer extracted, then checked), one call per pair so that the slowest pair
 is timed; Math-Verify = `verify(parse(gold), parse(pred))` with its defaults, as its tests call it
@@ -70,6 +70,7 @@ CASE_FILES = (
     "heldout16",
     "heldout17",
     "heldout18",
+    "heldout19",
 )
 SEED = 0
 
@@ -303,7 +304,8 @@ def _cases_line(ours: dict, base: dict) -> str:
         ("heldout15", "sieval/bonsai-fold/math-expressions cases (twelfth session; opened in the thirteenth)"),
         ("heldout16", "Molt/chopthin/MITx/Oppia cases (twelfth session; opened in the thirteenth)"),
         ("heldout17", "pie-framework/CAMEL/kolibrify cases (thirteenth session; opened at its end)"),
-        ("heldout18", "seven ML graders' cases (thirteenth session, held out for the fourteenth)"),
+        ("heldout18", "seven ML graders' cases (thirteenth session, held out through the fourteenth)"),
+        ("heldout19", "GSM8K/Qwen2.5-Math/RewardMATH/CompassVerifier model completions (fourteenth session, held out)"),
     ):
         o, b = ours["cases"][name], base["cases"][name]
         if "dev" not in o:  # one split only
