@@ -56,6 +56,7 @@ from pathlib import Path
 
 from .approx import stated_approximation
 from .base import RewardFailure
+from .benchgolds import article_word, numeral_list_verdict, outer_group
 from .caps import cap_violation
 from .exact import cheap_verdict
 from .extract import final_answer
@@ -206,6 +207,7 @@ class MathChecker:
                 results[k] = True  # the gold's own spelling: equal without reading it (`1/2004!` is over the caps)
                 continue
             gold, candidate = _spans_as_list(gold), _spans_as_list(candidate)
+            gold, candidate = outer_group(gold), article_word(gold, outer_group(candidate))  # `{15 cm}`, `an ellipse`
             if unevaluated_answer(gold, candidate):  # `\\int_0^1 x\\,dx` for 1/2: the question restated (`unevaluated`)
                 results[k] = False
                 continue
@@ -245,7 +247,8 @@ class MathChecker:
                 continue
             quick = relation_verdict(gold, candidate)  # `y = x` is a relation, never the value `x` (`relations`)
             if quick is None and not two_named_relations(gold, candidate):
-                quick = cheap_verdict(gold, candidate)
+                quick = numeral_list_verdict(gold, candidate)  # `52_8 or 52_9`: no base dropped in a list
+                quick = cheap_verdict(gold, candidate) if quick is None else quick
             if quick is not None:
                 results[k] = quick
                 continue

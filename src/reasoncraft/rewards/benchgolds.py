@@ -1,0 +1,103 @@
+"""Rules by kind found by rewriting the golds of MATH-500, AIME, AMC and GSM8K (fourteenth session, helper C).
+
+`tests/fixtures/checker_cases/make_probes14.py` writes, for every benchmark gold, rewrites a model plausibly writes
+(equal by construction) and near misses (not equal by construction). Three kinds failed; each rule here is for the
+kind, with counter-cases that stay unequal (`tests/test_rewards_probes14.py`, docs/rewards.md, "Rules by kind
+(fourteenth session, benchmark golds)"):
+
+- `outer_group`: one brace group around the whole answer (`\\boxed{{15 \\text{ cm}^2}}` leaves `{15 \\text{ cm}^2}`)
+  is only grouping, so it is dropped before the units are read; a group with a comma at its top level is kept, since
+  `{1, 2}` is a set written without backslashes, and so is an empty one (`{ }`, the empty set);
+- `article_word`: against a gold of one word (`\\text{ellipse}`), `an ellipse`, `a circle`, `the east` are the word;
+- `numeral_list_verdict`: a list or set of numerals with a base (`52_8, 52_9`) is compared item by item by the base
+  rule (`exact._base_verdict`): before, Math-Verify dropped the subscripts, so the hedge `52_8 or 52_9` read as
+  `52, 52` and equalled the gold `52_8` (a false positive), and `52_8, 53_8` equalled `52_9, 53_9`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .exact import _NUMERAL_IN_BASE, _base_verdict, _list_items, numbers_equal, plain_number
+from .normalize import normalize_answer
+from .numeric import _split_top
+
+__all__ = ["article_word", "numeral_list_verdict", "outer_group"]
+
+_ARTICLE_WORD = re.compile(r"\s*(?:a|an|the)\s+([A-Za-z]{3,})\s*\.?\s*", re.IGNORECASE)
+_ONE_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def _closes_at_end(s: str) -> bool:
+    """Whether the `{` at s[0] is closed by the `}` at s[-1] (escaped braces `\\{`, `\\}` not counted)."""
+    depth, k = 0, 0
+    while k < len(s):
+        if s[k] == "\\":
+            k += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(s[k], 0)
+        if depth == 0:
+            return k == len(s) - 1
+        k += 1
+    return False
+
+
+def outer_group(answer: str) -> str:
+    """`answer` without the brace groups that enclose all of it and hold no top-level comma.
+
+    >>> outer_group("{15 \\\\text{ cm}^2}"), outer_group("{{x \\\\in [-2,7]}}"), outer_group("{1, 2}")
+    ('15 \\\\text{ cm}^2', 'x \\\\in [-2,7]', '{1, 2}')
+    >>> outer_group("{}^5C_2"), outer_group("\\\\{1\\\\}"), outer_group("{ }")
+    ('{}^5C_2', '\\\\{1\\\\}', '{ }')
+    """
+    s = answer.strip()
+    while s[1:-1].strip() and s[0] == "{" and _closes_at_end(s) and len(_split_top(s[1:-1], ",")) == 1:
+        s = s[1:-1].strip()
+    return s if s != answer.strip() else answer
+
+
+def article_word(gold: str, candidate: str) -> str:
+    """The candidate `an ellipse` as `ellipse` when the gold is one word; any other candidate unchanged.
+
+    >>> article_word("\\\\text{ellipse}", "an ellipse"), article_word("\\\\text{ellipse}", "not an ellipse")
+    ('ellipse', 'not an ellipse')
+    """
+    m = _ARTICLE_WORD.fullmatch(candidate) or _ARTICLE_WORD.fullmatch(normalize_answer(candidate))
+    if m and _ONE_WORD.fullmatch(normalize_answer(gold)):
+        return m.group(1)
+    return candidate
+
+
+def _items_equal(a: str, b: str) -> bool:
+    by_base = _base_verdict(a, b)
+    if by_base is not None:
+        return by_base
+    x, y = plain_number(a), plain_number(b)
+    return x is not None and y is not None and numbers_equal(x, y)
+
+
+def numeral_list_verdict(gold: str, candidate: str) -> bool | None:
+    """True or False for two answers of numerals and numbers, a list or set among them and a base-n numeral among
+    their items (matched in any order, each item once); None for anything else.
+
+    >>> numeral_list_verdict("52_8", "52_8, 52_9"), numeral_list_verdict("52_8, 53_8", "53_8, 52_8")
+    (False, True)
+    >>> numeral_list_verdict("52_8, 53_8", "52_9, 53_9"), numeral_list_verdict("52_8", "52")
+    (False, None)
+    """
+    g, c = normalize_answer(gold), normalize_answer(candidate)
+    g_items, c_items = _list_items(g), _list_items(c)
+    items = g_items + c_items
+    if len(items) < 3 or not any(_NUMERAL_IN_BASE.fullmatch(i) for i in items):
+        return None
+    if not all(_NUMERAL_IN_BASE.fullmatch(i) or plain_number(i) is not None for i in items):
+        return None
+    if len(g_items) != len(c_items):
+        return False  # a list is not its element, and a list missing an item is another list
+    remaining = list(c_items)
+    for item in g_items:
+        match = next((k for k, other in enumerate(remaining) if _items_equal(item, other)), None)
+        if match is None:
+            return False
+        remaining.pop(match)
+    return True
