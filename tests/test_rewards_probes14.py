@@ -18,7 +18,7 @@ def test_probes14_header_and_cases():
     assert set(header["_header"]) == {"math500", "aime24", "aime25", "amc23", "gsm8k"}
     assert all(s["licence"] and s["path"] for s in header["_header"].values())
     assert header["n"] == len(cases) and header["equal"] == sum(c["label"] for c in cases)
-    assert 2000 <= len(cases) <= 6000 and {c["split"] for c in cases} == {"dev"}
+    assert 2000 <= len(cases) <= 7000 and {c["split"] for c in cases} == {"dev"}
     assert all(c["options"] == {} and c["test"].startswith(("eq:", "ne:")) for c in cases)
     assert all(c["label"] == c["test"].startswith("eq:") for c in cases)
     assert len({(c["gold"], c["candidate"]) for c in cases}) == len(cases)
@@ -32,11 +32,12 @@ def test_probes14_repeats_no_pair_of_the_other_fixture_files():
 
 
 def test_probes14_every_verdict_agrees():
-    """Measured with the start commit's checker (a7608e1, the snapshot /work/snap14): 5,649 cases, 5,638 agreeing,
-    4 false positives (a hedge between two numerals of different bases, 3; a number taken back for the same number in
-    another unit, 1) and 7 false negatives (a brace group around an answer with a unit or `x \\in`, 6; `an ellipse`,
-    1). After the rules: every verdict agrees. A time-out (`RewardFailure`, a loaded machine) is allowed a few times;
-    any other disagreement fails, and the message names the pairs (a dev set)."""
+    """Measured with the start commit's checker (a7608e1, the snapshot /work/snap14): 6,954 cases, 6,751 agreeing,
+    187 false positives (a hedge of three values, `3 or 5 or 7` against 7, read as its last value, 183; a hedge between
+    two numerals of different bases, 3; a number taken back for the same number in another unit, 1) and 16 false
+    negatives (a brace group around an answer with a unit or `x \\in`, 6; `(52)_{8}`, 7; roots joined by two `or`,
+    2; `an ellipse`, 1). After the rules: every verdict agrees. A time-out (`RewardFailure`, a loaded machine) is
+    allowed a few times; any other disagreement fails, and the message names the pairs (a dev set)."""
     _, cases = load_set("probes14")
     found = text_verdicts([(c["gold"], c["candidate"]) for c in cases])
     timeouts = sum(isinstance(v, RewardFailure) for v in found)
@@ -74,6 +75,11 @@ def test_probes14_every_verdict_agrees():
         ("52_8, 53_8", "52_9, 53_9", False),
         ("52_8, 53_8", "52_8, 53_8, 54_8", False),
         ("101_2, 7", "7, 0101_{2}", True),
+        # digits in brackets before a base
+        ("52_8", "(52)_{8}", True),
+        ("52_8", "(52)_8", True),
+        ("52_8", "(52)_{9}", False),
+        ("52_8", "(53)_{8}", False),
     ],
 )
 def test_rules_by_kind_fourteenth_session(gold, candidate, equal):
@@ -88,6 +94,13 @@ def test_rules_by_kind_fourteenth_session(gold, candidate, equal):
         (r"15\mbox{ cm}^2", r"The answer is $15\mbox{ cm}^2$. Wait, let me check: yes, $15\mbox{ cm}^2$.", True),
         (r"x \in [-2,7]", r"Therefore, the final answer is $\boxed{{x \in [-2,7]}}$.", True),
         (r"\text{ellipse}", r"So the graph is $\boxed{\text{an ellipse}}$.", True),
+        # joining words make a list or a hedge, never prose whose last number is the answer
+        ("7", "3 or 5 or 7", False),  # a false positive before
+        ("7", "x = 3 or x = 5 or x = 7", False),
+        ("3, 5, 7", "x = 3 or x = 5 or x = 7", True),
+        ("3, 5, 7", "3 and 5 and 7", True),
+        ("3, 5, 7", "x = 3 or x = 5", False),
+        ("7", "We add 3 and 4 to get 7", True),  # prose: its last number, as before
     ],
 )
 def test_rules_by_kind_in_prose(gold, text, equal):

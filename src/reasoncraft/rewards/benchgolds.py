@@ -9,6 +9,7 @@ kind, with counter-cases that stay unequal (`tests/test_rewards_probes14.py`, do
   is only grouping, so it is dropped before the units are read; a group with a comma at its top level is kept, since
   `{1, 2}` is a set written without backslashes, and so is an empty one (`{ }`, the empty set);
 - `article_word`: against a gold of one word (`\\text{ellipse}`), `an ellipse`, `a circle`, `the east` are the word;
+- `bracketed_numeral`: `(52)_{8}` is the numeral `52_8` (the base rule then decides; before, nothing read it);
 - `numeral_list_verdict`: a list or set of numerals with a base (`52_8, 52_9`) is compared item by item by the base
   rule (`exact._base_verdict`): before, Math-Verify dropped the subscripts, so the hedge `52_8 or 52_9` read as
   `52, 52` and equalled the gold `52_8` (a false positive), and `52_8, 53_8` equalled `52_9, 53_9`.
@@ -22,10 +23,11 @@ from .exact import _NUMERAL_IN_BASE, _base_verdict, _list_items, numbers_equal, 
 from .normalize import normalize_answer
 from .numeric import _split_top
 
-__all__ = ["article_word", "numeral_list_verdict", "outer_group"]
+__all__ = ["article_word", "bracketed_numeral", "numeral_list_verdict", "outer_group"]
 
 _ARTICLE_WORD = re.compile(r"\s*(?:a|an|the)\s+([A-Za-z]{3,})\s*\.?\s*", re.IGNORECASE)
 _ONE_WORD = re.compile(r"[A-Za-z]{3,}")
+_BRACKETED_NUMERAL = re.compile(r"\s*\((\d[0-9A-Za-z]*)\)\s*(_\s*\{?\s*\d+\s*\}?)\s*")
 
 
 def _closes_at_end(s: str) -> bool:
@@ -54,6 +56,16 @@ def outer_group(answer: str) -> str:
     while s[1:-1].strip() and s[0] == "{" and _closes_at_end(s) and len(_split_top(s[1:-1], ",")) == 1:
         s = s[1:-1].strip()
     return s if s != answer.strip() else answer
+
+
+def bracketed_numeral(answer: str) -> str:
+    """`(52)_{8}` as `52_{8}`: digits in brackets before a base subscript are the numeral; anything else unchanged.
+
+    >>> bracketed_numeral("(52)_{8}"), bracketed_numeral("(x+1)_8"), bracketed_numeral("(52, 3)_8")
+    ('52_{8}', '(x+1)_8', '(52, 3)_8')
+    """
+    m = _BRACKETED_NUMERAL.fullmatch(answer)
+    return m.group(1) + m.group(2).replace(" ", "") if m else answer
 
 
 def article_word(gold: str, candidate: str) -> str:

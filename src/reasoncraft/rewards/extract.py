@@ -250,12 +250,14 @@ def _other_script(text: str) -> bool:
 
 def _is_prose(text: str) -> bool:
     """Two or more words of two letters or more outside math spans and LaTeX commands, math names
-    (`inf`, `sqrt`, `pi`, `sin`) not counted; or any word in a script other than Latin or Greek."""
+    (`inf`, `sqrt`, `pi`, `sin`; `(-inf, 2) U (3, inf)`) and the joining words `or`, `and` not counted; or any word
+    in a script other than Latin or Greek."""
     bare = _MATH_SPAN.sub(" ", text)
     if not bare.isascii() and _other_script(bare):
         return True
     bare = re.sub(r"\\(?:begin|end)\{[^{}]*\}(?:\{[^{}]*\})?|\\[A-Za-z]+", " ", bare)
-    return len(prose_words(bare)) >= 2  # `(-inf, 2) U (3, inf)`, `sqrt(2) pi`: math names are not prose
+    # `x = 3 or x = 5 or x = 7`: joining words make a list (or a hedge), not prose (fourteenth session)
+    return len([w for w in prose_words(bare) if w.lower() not in ("or", "and")]) >= 2
 
 
 def _gap_words(gap: str) -> int | None:
