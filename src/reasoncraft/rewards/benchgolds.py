@@ -1,15 +1,20 @@
 """Rules by kind found by rewriting the golds of MATH-500, AIME, AMC and GSM8K (fourteenth session, helper C).
 
 `tests/fixtures/checker_cases/make_probes14.py` writes, for every benchmark gold, rewrites a model plausibly writes
-(equal by construction) and near misses (not equal by construction). Three kinds failed; each rule here is for the
+(equal by construction) and near misses (not equal by construction). Where the checker failed, each rule here is for the
 kind, with counter-cases that stay unequal (`tests/test_rewards_probes14.py`, docs/rewards.md, "Rules by kind
 (fourteenth session, benchmark golds)"):
 
 - `outer_group`: one brace group around the whole answer (`\\boxed{{15 \\text{ cm}^2}}` leaves `{15 \\text{ cm}^2}`)
   is only grouping, so it is dropped before the units are read; a group with a comma at its top level is kept, since
-  `{1, 2}` is a set written without backslashes, and so is an empty one (`{ }`, the empty set);
+  `{1, 2}` is a set written without backslashes, and so is an empty one (`{ }`, the empty set); round brackets
+  around a quantity with a unit (`(15 \\text{ cm}^2)`) are dropped too (a bracketed number was already read);
 - `article_word`: against a gold of one word (`\\text{ellipse}`), `an ellipse`, `a circle`, `the east` are the word;
 - `bracketed_numeral`: `(52)_{8}` is the numeral `52_8` (the base rule then decides; before, nothing read it);
+- `repeating_verdict`: a repeating decimal (`0.\\overline{3}`, `0.333...`) is an exact value, so against another exact
+  value (a fraction, an integer, another repeating decimal) it is compared exactly: `0.053\\overline{571429}` is not
+  3/56 (before, the 6-place tolerance for roundings made them equal); against a written finite decimal the tolerance
+  applies as before;
 - `numeral_list_verdict`: a list or set of numerals with a base (`52_8, 52_9`) is compared item by item by the base
   rule (`exact._base_verdict`): before, Math-Verify dropped the subscripts, so the hedge `52_8 or 52_9` read as
   `52, 52` and equalled the gold `52_8` (a false positive), and `52_8, 53_8` equalled `52_9, 53_9`.
@@ -19,11 +24,12 @@ from __future__ import annotations
 
 import re
 
-from .exact import _NUMERAL_IN_BASE, _base_verdict, _list_items, numbers_equal, plain_number
+from .exact import _NUMERAL_IN_BASE, _REPEATING, _base_verdict, _list_items, numbers_equal, plain_number
 from .normalize import normalize_answer
 from .numeric import _split_top
+from .units import read_quantity
 
-__all__ = ["article_word", "bracketed_numeral", "numeral_list_verdict", "outer_group"]
+__all__ = ["article_word", "benchmark_verdict", "bracketed_numeral", "numeral_list_verdict", "outer_group"]
 
 _ARTICLE_WORD = re.compile(r"\s*(?:a|an|the)\s+([A-Za-z]{3,})\s*\.?\s*", re.IGNORECASE)
 _ONE_WORD = re.compile(r"[A-Za-z]{3,}")
@@ -31,29 +37,42 @@ _BRACKETED_NUMERAL = re.compile(r"\s*\((\d[0-9A-Za-z]*)\)\s*(_\s*\{?\s*\d+\s*\}?
 
 
 def _closes_at_end(s: str) -> bool:
-    """Whether the `{` at s[0] is closed by the `}` at s[-1] (escaped braces `\\{`, `\\}` not counted)."""
+    """Whether the bracket at s[0] (`{` or `(`) is closed by the one at s[-1] (escaped `\\{`, `\\}` not counted)."""
+    opening, closing = s[0], {"{": "}", "(": ")"}[s[0]]
     depth, k = 0, 0
     while k < len(s):
         if s[k] == "\\":
             k += 2
             continue
-        depth += {"{": 1, "}": -1}.get(s[k], 0)
+        depth += (s[k] == opening) - (s[k] == closing)
         if depth == 0:
             return k == len(s) - 1
         k += 1
     return False
 
 
+def _grouping(s: str) -> bool:
+    """Whether s is `{...}` around a whole answer, or `(...)` around a quantity with a unit (`(15 \\text{ cm}^2)`),
+    with something inside and no comma at its top level."""
+    inner = s[1:-1].strip()
+    if not inner or s[0] not in "{(" or not _closes_at_end(s) or len(_split_top(inner, ",")) != 1:
+        return False
+    return s[0] == "{" or read_quantity(inner) is not None
+
+
 def outer_group(answer: str) -> str:
-    """`answer` without the brace groups that enclose all of it and hold no top-level comma.
+    """`answer` without the brace groups that enclose all of it and hold no top-level comma, and without round
+    brackets around a quantity with a unit.
 
     >>> outer_group("{15 \\\\text{ cm}^2}"), outer_group("{{x \\\\in [-2,7]}}"), outer_group("{1, 2}")
     ('15 \\\\text{ cm}^2', 'x \\\\in [-2,7]', '{1, 2}')
     >>> outer_group("{}^5C_2"), outer_group("\\\\{1\\\\}"), outer_group("{ }")
     ('{}^5C_2', '\\\\{1\\\\}', '{ }')
+    >>> outer_group("(15 cm^2)"), outer_group("(x+1)"), outer_group("(1)(2)"), outer_group("(3 cm, 4 cm)")
+    ('15 cm^2', '(x+1)', '(1)(2)', '(3 cm, 4 cm)')
     """
     s = answer.strip()
-    while s[1:-1].strip() and s[0] == "{" and _closes_at_end(s) and len(_split_top(s[1:-1], ",")) == 1:
+    while len(s) > 1 and _grouping(s):
         s = s[1:-1].strip()
     return s if s != answer.strip() else answer
 
@@ -113,3 +132,29 @@ def numeral_list_verdict(gold: str, candidate: str) -> bool | None:
             return False
         remaining.pop(match)
     return True
+
+
+def repeating_verdict(gold: str, candidate: str) -> bool | None:
+    """True or False when one side is a repeating decimal and the other an exact number (no finite decimal); None
+    otherwise.
+
+    >>> repeating_verdict("\\\\frac{3}{56}", "0.053\\\\overline{571429}"), repeating_verdict("1/3", "0.333...")
+    (False, True)
+    >>> repeating_verdict("0.333333", "0.\\\\overline{3}"), repeating_verdict("x", "0.\\\\overline{3}")
+    (None, None)
+    """
+    g, c = normalize_answer(gold), normalize_answer(candidate)
+    if not (_REPEATING.fullmatch(g) or _REPEATING.fullmatch(c)):
+        return None
+    g_num, c_num = plain_number(g), plain_number(c)
+    if g_num is None or c_num is None or g_num.percent or c_num.percent:
+        return None
+    if any(n.decimal and not _REPEATING.fullmatch(s) for n, s in ((g_num, g), (c_num, c))):
+        return None  # a written decimal: a rounding, compared with the tolerance as before
+    return g_num.value == c_num.value
+
+
+def benchmark_verdict(gold: str, candidate: str) -> bool | None:
+    """The verdict of the list-of-numerals or the repeating-decimal rule, or None when neither applies."""
+    by_numerals = numeral_list_verdict(gold, candidate)
+    return by_numerals if by_numerals is not None else repeating_verdict(gold, candidate)

@@ -56,7 +56,7 @@ from pathlib import Path
 
 from .approx import stated_approximation
 from .base import RewardFailure
-from .benchgolds import article_word, bracketed_numeral, numeral_list_verdict, outer_group
+from .benchgolds import article_word, benchmark_verdict, bracketed_numeral, outer_group
 from .caps import cap_violation
 from .exact import cheap_verdict
 from .extract import final_answer
@@ -248,7 +248,7 @@ class MathChecker:
                 continue
             quick = relation_verdict(gold, candidate)  # `y = x` is a relation, never the value `x` (`relations`)
             if quick is None and not two_named_relations(gold, candidate):
-                quick = numeral_list_verdict(gold, candidate)  # `52_8 or 52_9`: no base dropped in a list
+                quick = benchmark_verdict(gold, candidate)  # `52_8 or 52_9`, `0.\\overline{3}` (`benchgolds`)
                 quick = cheap_verdict(gold, candidate) if quick is None else quick
             if quick is not None:
                 results[k] = quick
