@@ -18,7 +18,7 @@ def test_probes14_header_and_cases():
     assert set(header["_header"]) == {"math500", "aime24", "aime25", "amc23", "gsm8k"}
     assert all(s["licence"] and s["path"] for s in header["_header"].values())
     assert header["n"] == len(cases) and header["equal"] == sum(c["label"] for c in cases)
-    assert 2000 <= len(cases) <= 8000 and {c["split"] for c in cases} == {"dev"}
+    assert 2000 <= len(cases) <= 9000 and {c["split"] for c in cases} == {"dev"}
     assert all(c["options"] == {} and c["test"].startswith(("eq:", "ne:")) for c in cases)
     assert all(c["label"] == c["test"].startswith("eq:") for c in cases)
     assert len({(c["gold"], c["candidate"]) for c in cases}) == len(cases)
@@ -32,13 +32,15 @@ def test_probes14_repeats_no_pair_of_the_other_fixture_files():
 
 
 def test_probes14_every_verdict_agrees():
-    """Measured with the start commit's checker (a7608e1, the snapshot /work/snap14): 7,659 cases, 7,453 agreeing,
-    189 false positives (a hedge of three values, `3 or 5 or 7` against 7, read as its last value, 183; a hedge or
-    list of numerals of different bases, 4; a number taken back for the same number in another unit, 1; a repeating
-    decimal with another cycle, 1) and 17 false negatives (`(52)_{8}`, 7; a brace group around an answer with a unit
-    or `x \\in`, 6; roots joined by two `or`, 2; `an ellipse`, 1; a bracketed quantity, 1). After the rules: every
-    verdict agrees. A time-out (`RewardFailure`, a loaded machine) is allowed a few times; any other disagreement
-    fails, and the message names the pairs (a dev set)."""
+    """Measured with the start commit's checker (a7608e1, the snapshot /work/snap14): 8,047 cases, 7,581 agreeing,
+    447 false positives (a hedge of three values, `3 or 5 or 7` against 7, read as its last value, 183; the gold
+    negated in prose, `The answer cannot be 7.`, 139; the gold joined to other numbers in prose, `The answers are 8
+    and 7.`, 119; a hedge or list of numerals of different bases, 4; a number taken back for the same number in
+    another unit, 1; a repeating decimal with another cycle, 1) and 19 false negatives (`(52)_{8}`, 7; a brace group
+    around an answer with a unit or `x \\in`, 6; roots joined by two `or`, 2; two numbers in prose for a list gold,
+    2; `an ellipse`, 1; a bracketed quantity, 1). After the rules: every verdict agrees. A time-out
+    (`RewardFailure`, a loaded machine) is allowed a few times; any other disagreement fails, and the message names
+    the pairs (a dev set)."""
     _, cases = load_set("probes14")
     found = text_verdicts([(c["gold"], c["candidate"]) for c in cases])
     timeouts = sum(isinstance(v, RewardFailure) for v in found)
@@ -113,6 +115,19 @@ def test_rules_by_kind_fourteenth_session(gold, candidate, equal):
         ("3, 5, 7", "3 and 5 and 7", True),
         ("3, 5, 7", "x = 3 or x = 5", False),
         ("7", "We add 3 and 4 to get 7", True),  # prose: its last number, as before
+        # numbers joined by "and" / "or" in prose are a list; a negated number is no answer
+        ("7", "The answers are 5 and 7.", False),
+        ("7", "So we get 8 or 7.", False),
+        ("7", "It is 3, 5, or 7.", False),
+        ("5, 7", "The answers are 7 and 5.", True),
+        ("7", "On March 5, 2020 we had 7.", True),
+        ("20", "We divide each side by 5, 100/5 = 5A/5 or 20 = A.", True),  # sides of a formula: no list (GSM8K)
+        ("7", "The answer cannot be 7.", False),
+        ("7", "The answer must not be 7.", False),
+        ("7", "It can be anything other than 7.", False),
+        ("7", "The answer is anything but 7.", False),
+        ("7", "It cannot be 5, so the answer is 7.", True),
+        ("7", "It is not hard to see that the answer is 7.", True),
     ],
 )
 def test_rules_by_kind_in_prose(gold, text, equal):

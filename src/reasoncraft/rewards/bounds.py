@@ -1,6 +1,7 @@
 """A number stated as a bound is no answer; a number stated as an estimate is that number.
 
-"Answer: at least 12", "more than 12 apples", "12 or more", "no more than 12", "almost 12", "not 12": the
+"Answer: at least 12", "more than 12 apples", "12 or more", "no more than 12", "almost 12", "not 12" (and a negated
+value, "cannot be 12", "isn't 12", "anything but 12", "other than 12"): the
 sentence says where the value lies, not what it is, so the extractor must not hand `12` to the comparison
 (against a gold 12 that would reward a hedge). `x \\ge 12` written as math stays a relation and is compared
 as one. "Answer: approximately 12", "about $3.14$", "exactly 7": the word qualifies a stated value, which
@@ -15,7 +16,11 @@ import re
 _BOUND_BEFORE = re.compile(
     r"\b(?:at\s+(?:least|most)|no\s+(?:more|less|fewer|greater|larger|smaller|higher|lower)\s+than"
     r"|(?:more|less|fewer|greater|larger|bigger|smaller|higher|lower)\s+than|up\s+to|over|under|above|below"
-    r"|nearly|almost|not|exceed(?:s|ing)?|beyond|upwards\s+of)[\s$]*$",
+    r"|nearly|almost|not|exceed(?:s|ing)?|beyond|upwards\s+of"
+    # a negated value (fourteenth session): "cannot be 7", "must not be 7", "isn't 7", "anything but 7", "other than 7"
+    r"|(?:can(?:not|'t|\s+not)|must\s+not|should\s+not|could\s+not|will\s+not|won't)\s+(?:be|equal)(?:\s+to)?"
+    r"|(?:not|never)\s+(?:be|equal)(?:\s+to)?|(?:is|are|was|were|does|do)n't(?:\s+(?:be|equal)(?:\s+to)?)?"
+    r"|anything\s+but|other\s+than|except(?:\s+for)?|never)[\s$]*$",
     re.IGNORECASE,
 )
 # ... or right after it: "12 or more", "12 and up", "12+"
