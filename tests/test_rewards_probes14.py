@@ -32,15 +32,16 @@ def test_probes14_repeats_no_pair_of_the_other_fixture_files():
 
 
 def test_probes14_every_verdict_agrees():
-    """Measured with the start commit's checker (a7608e1, the snapshot /work/snap14): 8,047 cases, 7,581 agreeing,
-    447 false positives (a hedge of three values, `3 or 5 or 7` against 7, read as its last value, 183; the gold
-    negated in prose, `The answer cannot be 7.`, 139; the gold joined to other numbers in prose, `The answers are 8
-    and 7.`, 119; a hedge or list of numerals of different bases, 4; a number taken back for the same number in
-    another unit, 1; a repeating decimal with another cycle, 1) and 19 false negatives (`(52)_{8}`, 7; a brace group
-    around an answer with a unit or `x \\in`, 6; roots joined by two `or`, 2; two numbers in prose for a list gold,
-    2; `an ellipse`, 1; a bracketed quantity, 1). After the rules: every verdict agrees. A time-out
-    (`RewardFailure`, a loaded machine) is allowed a few times; any other disagreement fails, and the message names
-    the pairs (a dev set)."""
+    """Measured with the start commit's checker (a7608e1, the snapshot /work/snap14): 8,283 cases, 7,581 agreeing,
+    673 false positives (a hedge of three values, `3 or 5 or 7` against 7, read as its last value, 183; the gold
+    negated in prose, `The answer cannot be 7.`, 139; the gold rejected in prose, `7 does not satisfy the
+    equation.`, 125; the gold joined to other numbers in prose, `The answers are 8 and 7.`, 119; an operation on the
+    gold in words, `7 squared`, `half of 7`, 101; a hedge or list of numerals of different bases, 4; a number taken
+    back for the same number in another unit, 1; a repeating decimal with another cycle, 1) and 29 false negatives
+    (`k squared` for a square gold, 10; `(52)_{8}`, 7; a brace group around an answer with a unit or `x \\in`, 6;
+    roots joined by two `or`, 2; two numbers in prose for a list gold, 2; `an ellipse`, 1; a bracketed quantity, 1).
+    After the rules: every verdict agrees. A time-out (`RewardFailure`, a loaded machine) is allowed a few times; any
+    other disagreement fails, and the message names the pairs (a dev set)."""
     _, cases = load_set("probes14")
     found = text_verdicts([(c["gold"], c["candidate"]) for c in cases])
     timeouts = sum(isinstance(v, RewardFailure) for v in found)
@@ -128,6 +129,17 @@ def test_rules_by_kind_fourteenth_session(gold, candidate, equal):
         ("7", "The answer is anything but 7.", False),
         ("7", "It cannot be 5, so the answer is 7.", True),
         ("7", "It is not hard to see that the answer is 7.", True),
+        # a number rejected right after it, or operated on in words
+        ("7", "7 does not satisfy the equation.", False),
+        ("7", "Checking 7: it fails.", False),
+        ("7", "7 is incorrect.", False),
+        ("7", "The answer is 7, which is not even.", True),
+        ("7", "The answer is half of 7.", False),
+        ("7", "The answer is 7 squared.", False),
+        ("49", "The answer is 7 squared.", True),
+        ("1", "-1 squared", True),
+        ("-1", "-1 squared", False),
+        ("7", "There are 7 apples.", True),
     ],
 )
 def test_rules_by_kind_in_prose(gold, text, equal):

@@ -10,6 +10,8 @@ kind, with counter-cases that stay unequal (`tests/test_rewards_probes14.py`, do
   `{1, 2}` is a set written without backslashes, and so is an empty one (`{ }`, the empty set); round brackets
   around a quantity with a unit (`(15 \\text{ cm}^2)`) are dropped too (a bracketed number was already read);
 - `article_word`: against a gold of one word (`\\text{ellipse}`), `an ellipse`, `a circle`, `the east` are the word;
+- `power_in_words`: `7 squared`, `x cubed` are `7^2`, `x^3` (before, the word was dropped as a unit and `7 squared`
+  equalled 7);
 - `bracketed_numeral`: `(52)_{8}` is the numeral `52_8` (the base rule then decides; before, nothing read it);
 - `repeating_verdict`: a repeating decimal (`0.\\overline{3}`, `0.333...`) is an exact value, so against another exact
   value (a fraction, an integer, another repeating decimal) it is compared exactly: `0.053\\overline{571429}` is not
@@ -29,10 +31,20 @@ from .normalize import normalize_answer
 from .numeric import _split_top
 from .units import read_quantity
 
-__all__ = ["article_word", "benchmark_verdict", "bracketed_numeral", "numeral_list_verdict", "outer_group"]
+__all__ = [
+    "article_word",
+    "benchmark_verdict",
+    "bracketed_numeral",
+    "numeral_list_verdict",
+    "outer_group",
+    "power_in_words",
+]
 
 _ARTICLE_WORD = re.compile(r"\s*(?:a|an|the)\s+([A-Za-z]{3,})\s*\.?\s*", re.IGNORECASE)
 _ONE_WORD = re.compile(r"[A-Za-z]{3,}")
+_POWER_WORD = re.compile(
+    r"\s*(-?\d+(?:\.\d+)?|[A-Za-z])\s*(?:\\text\{\s*(squared|cubed)\s*\}|(squared|cubed))\s*\.?\s*"
+)
 _BRACKETED_NUMERAL = re.compile(r"\s*\((\d[0-9A-Za-z]*)\)\s*(_\s*\{?\s*\d+\s*\}?)\s*")
 
 
@@ -85,6 +97,19 @@ def bracketed_numeral(answer: str) -> str:
     """
     m = _BRACKETED_NUMERAL.fullmatch(answer)
     return m.group(1) + m.group(2).replace(" ", "") if m else answer
+
+
+def power_in_words(answer: str) -> str:
+    """`7 squared` as `7^2`, `x cubed` as `x^3`: the word is an operation, not a unit to drop; anything else unchanged.
+
+    >>> power_in_words("7 squared"), power_in_words("x \\\\text{ cubed}"), power_in_words("7 apples")
+    ('7^2', 'x^3', '7 apples')
+    """
+    m = _POWER_WORD.fullmatch(answer)
+    if m is None:
+        return answer
+    base = f"({m.group(1)})" if m.group(1).startswith("-") else m.group(1)  # `-1 squared`: (-1)^2, not -(1^2)
+    return f"{base}^{2 if (m.group(2) or m.group(3)) == 'squared' else 3}"
 
 
 def article_word(gold: str, candidate: str) -> str:
