@@ -18,7 +18,7 @@ def test_probes14_header_and_cases():
     assert set(header["_header"]) == {"math500", "aime24", "aime25", "amc23", "gsm8k"}
     assert all(s["licence"] and s["path"] for s in header["_header"].values())
     assert header["n"] == len(cases) and header["equal"] == sum(c["label"] for c in cases)
-    assert 2000 <= len(cases) <= 9000 and {c["split"] for c in cases} == {"dev"}
+    assert 2000 <= len(cases) <= 5000 and {c["split"] for c in cases} == {"dev"}
     assert all(c["options"] == {} and c["test"].startswith(("eq:", "ne:")) for c in cases)
     assert all(c["label"] == c["test"].startswith("eq:") for c in cases)
     assert len({(c["gold"], c["candidate"]) for c in cases}) == len(cases)
@@ -32,16 +32,16 @@ def test_probes14_repeats_no_pair_of_the_other_fixture_files():
 
 
 def test_probes14_every_verdict_agrees():
-    """Measured with the start commit's checker (a7608e1, the snapshot /work/snap14): 8,283 cases, 7,581 agreeing,
-    673 false positives (a hedge of three values, `3 or 5 or 7` against 7, read as its last value, 183; the gold
-    negated in prose, `The answer cannot be 7.`, 139; the gold rejected in prose, `7 does not satisfy the
-    equation.`, 125; the gold joined to other numbers in prose, `The answers are 8 and 7.`, 119; an operation on the
-    gold in words, `7 squared`, `half of 7`, 101; a hedge or list of numerals of different bases, 4; a number taken
-    back for the same number in another unit, 1; a repeating decimal with another cycle, 1) and 29 false negatives
-    (`k squared` for a square gold, 10; `(52)_{8}`, 7; a brace group around an answer with a unit or `x \\in`, 6;
-    roots joined by two `or`, 2; two numbers in prose for a list gold, 2; `an ellipse`, 1; a bracketed quantity, 1).
-    After the rules: every verdict agrees. A time-out (`RewardFailure`, a loaded machine) is allowed a few times; any
-    other disagreement fails, and the message names the pairs (a dev set)."""
+    """Measured with the start commit's checker (a7608e1, the snapshot /work/snap14): 4,352 cases (each kind capped at
+    80), 3,942 agreeing, 386 false positives (the gold negated in prose, `The answer cannot be 7.`, 80; rejected in
+    prose, `7 does not satisfy the equation.`, 80; joined to other numbers in prose, `The answers are 8 and 7.`, 80;
+    operated on in words, `7 squared`, `half of 7`, 80; a hedge of three values, `3 or 5 or 7`, read as its last
+    value, 62; a hedge of numerals of different bases, 2; a number taken back for the same number in another unit,
+    1; a repeating decimal with another cycle, 1) and 24 false negatives (`k squared` for a square gold, 10;
+    `(52)_{8}`, 7; roots joined by two `or`, 2; two numbers in prose for a list gold, 2; a brace group or brackets
+    around an answer with a unit, 2; `an ellipse`, 1). After the rules: every verdict agrees. A time-out
+    (`RewardFailure`, a loaded machine) is allowed a few times; any other disagreement fails, and the message names
+    the pairs (a dev set)."""
     _, cases = load_set("probes14")
     found = text_verdicts([(c["gold"], c["candidate"]) for c in cases])
     timeouts = sum(isinstance(v, RewardFailure) for v in found)
