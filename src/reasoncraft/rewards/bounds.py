@@ -1,6 +1,8 @@
 """A number stated as a bound is no answer; a number stated as an estimate is that number.
 
-"Answer: at least 12", "more than 12 apples", "12 or more", "no more than 12", "almost 12", "not 12": the
+"Answer: at least 12", "more than 12 apples", "12 or more", "no more than 12", "almost 12", "not 12" (and a negated
+value, "cannot be 12", "isn't 12", "anything but 12", "other than 12"; a number rejected, "12 does not work",
+"12 is incorrect"; an operation in words, "half of 12", "12 squared"): the
 sentence says where the value lies, not what it is, so the extractor must not hand `12` to the comparison
 (against a gold 12 that would reward a hedge). `x \\ge 12` written as math stays a relation and is compared
 as one. "Answer: approximately 12", "about $3.14$", "exactly 7": the word qualifies a stated value, which
@@ -15,13 +17,23 @@ import re
 _BOUND_BEFORE = re.compile(
     r"\b(?:at\s+(?:least|most)|no\s+(?:more|less|fewer|greater|larger|smaller|higher|lower)\s+than"
     r"|(?:more|less|fewer|greater|larger|bigger|smaller|higher|lower)\s+than|up\s+to|over|under|above|below"
-    r"|nearly|almost|not|exceed(?:s|ing)?|beyond|upwards\s+of)[\s$]*$",
+    r"|nearly|almost|not|exceed(?:s|ing)?|beyond|upwards\s+of"
+    # a negated value (fourteenth session): "cannot be 7", "must not be 7", "isn't 7", "anything but 7", "other than 7"
+    r"|(?:can(?:not|'t|\s+not)|must\s+not|should\s+not|could\s+not|will\s+not|won't)\s+(?:be|equal)(?:\s+to)?"
+    r"|(?:not|never)\s+(?:be|equal)(?:\s+to)?|(?:is|are|was|were|does|do)n't(?:\s+(?:be|equal)(?:\s+to)?)?"
+    r"|anything\s+but|other\s+than|except(?:\s+for)?|never"
+    # an operation in words on the number (fourteenth session): "half of 7", "twice 7", "the square root of 7"
+    r"|half\s+of|twice|double|triple|(?:square|cube)(?:\s+root)?\s+of)[\s$]*$",
     re.IGNORECASE,
 )
 # ... or right after it: "12 or more", "12 and up", "12+"
 _BOUND_AFTER = re.compile(
     r"^[\s$]*(?:or\s+(?:more|less|fewer|greater|larger|smaller|higher|lower|above|below|over|under)\b"
-    r"|and\s+(?:up|above|over|more)\b|\+(?![\s$]*[\d\w\\(]))",
+    r"|and\s+(?:up|above|over|more)\b|\+(?![\s$]*[\d\w\\(])"
+    # rejected right after it or raised to a power in words (fourteenth session): "7 does not satisfy the equation",
+    # "7 is incorrect", "Checking 7: it fails", "7 squared"
+    r"|:?\s*(?:it\s+)?(?:does\s+not|doesn't|did\s+not|didn't|fails|failed|is\s+(?:not|incorrect|wrong)|isn't"
+    r"|was\s+(?:not|incorrect|wrong)|wasn't)\b|(?:squared|cubed)\b)",
     re.IGNORECASE,
 )
 _ESTIMATE = re.compile(

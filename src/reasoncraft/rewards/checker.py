@@ -56,6 +56,7 @@ from pathlib import Path
 
 from .approx import stated_approximation
 from .base import RewardFailure
+from .benchgolds import article_word, benchmark_verdict, bracketed_numeral, outer_group, power_in_words
 from .caps import cap_violation
 from .exact import cheap_verdict
 from .extract import final_answer
@@ -206,6 +207,9 @@ class MathChecker:
                 results[k] = True  # the gold's own spelling: equal without reading it (`1/2004!` is over the caps)
                 continue
             gold, candidate = _spans_as_list(gold), _spans_as_list(candidate)
+            gold, candidate = outer_group(gold), article_word(gold, outer_group(candidate))  # `{15 cm}`, `an ellipse`
+            candidate = power_in_words(candidate)  # `7 squared` is 7^2, not 7 with a unit dropped (`benchgolds`)
+            gold, candidate = bracketed_numeral(gold), bracketed_numeral(candidate)  # `(52)_{8}` (`benchgolds`)
             if unevaluated_answer(gold, candidate):  # `\\int_0^1 x\\,dx` for 1/2: the question restated (`unevaluated`)
                 results[k] = False
                 continue
@@ -245,7 +249,8 @@ class MathChecker:
                 continue
             quick = relation_verdict(gold, candidate)  # `y = x` is a relation, never the value `x` (`relations`)
             if quick is None and not two_named_relations(gold, candidate):
-                quick = cheap_verdict(gold, candidate)
+                quick = benchmark_verdict(gold, candidate)  # `52_8 or 52_9`, `0.\\overline{3}` (`benchgolds`)
+                quick = cheap_verdict(gold, candidate) if quick is None else quick
             if quick is not None:
                 results[k] = quick
                 continue

@@ -250,12 +250,14 @@ def _other_script(text: str) -> bool:
 
 def _is_prose(text: str) -> bool:
     """Two or more words of two letters or more outside math spans and LaTeX commands, math names
-    (`inf`, `sqrt`, `pi`, `sin`) not counted; or any word in a script other than Latin or Greek."""
+    (`inf`, `sqrt`, `pi`, `sin`; `(-inf, 2) U (3, inf)`) and the joining words `or`, `and` not counted; or any word
+    in a script other than Latin or Greek."""
     bare = _MATH_SPAN.sub(" ", text)
     if not bare.isascii() and _other_script(bare):
         return True
     bare = re.sub(r"\\(?:begin|end)\{[^{}]*\}(?:\{[^{}]*\})?|\\[A-Za-z]+", " ", bare)
-    return len(prose_words(bare)) >= 2  # `(-inf, 2) U (3, inf)`, `sqrt(2) pi`: math names are not prose
+    # `x = 3 or x = 5 or x = 7`: joining words make a list (or a hedge), not prose (fourteenth session)
+    return len([w for w in prose_words(bare) if w.lower() not in ("or", "and")]) >= 2
 
 
 def _gap_words(gap: str) -> int | None:
@@ -316,6 +318,36 @@ _SPAN_SEPARATOR = re.compile(r"\s*(?:,|,?\s*\b(?:and|or)\b)\s*")
 _CHOICE_IN_PROSE = re.compile(r"\(([A-E])\)")
 
 
+_NUMBER_JOINER = re.compile(r"[\s,]*(?:(?:and|or)\s+)?", re.IGNORECASE)
+_SEVERAL_ANSWERS = re.compile(r"\b(?:answers|solutions|roots|zeros|zeroes|values|results)\b", re.IGNORECASE)
+
+
+def _standalone(outside: str, number) -> bool:
+    """Whether a number of prose stands alone, no side of a formula (`100/5 = 5A/5 or 20 = A`: 5 and 20 do not)."""
+    before, after = outside[: number.start()], outside[number.end() :].lstrip()
+    return (
+        (not before or before[-1] in " \t\n($")
+        and before.rstrip()[-1:] not in set("/*+-=^<>×÷·")
+        and (after[:1] not in set("/*+-=^<>×÷·"))
+    )
+
+
+def _joined_run(outside: str, numbers: list) -> list:
+    """The last numbers of a prose text joined by "," / "and" / "or", the last two by "or" (`8 or 7`, `3, 5, or 7`: a
+    hedge) or by "and" in a text that names several answers (`The answers are 5 and 7.`, roots, solutions, values);
+    just the last number otherwise (`March 5, 2020`, `3 and 4 give 7`, `the numbers were 3 and 4`)."""
+    run = numbers[-1:]
+    if not _standalone(outside, run[0]):
+        return run
+    joiner = r"\b(?:and|or)\b" if _SEVERAL_ANSWERS.search(outside) else r"\bor\b"
+    while len(run) < len(numbers) and _standalone(outside, numbers[-len(run) - 1]):
+        gap = outside[numbers[-len(run) - 1].end() : run[0].start()]
+        if not _NUMBER_JOINER.fullmatch(gap) or (len(run) == 1 and not re.search(joiner, gap, re.I)):
+            break
+        run.insert(0, numbers[-len(run) - 1])
+    return run
+
+
 def _last_in_prose(text: str) -> str | None:
     """The last math span or number of a prose text, whichever comes last; math spans joined only
     by "," / "and" / "or" (`$x=2$ and $x=3$`) are one answer, a list, as boxes are in `joined_boxed`.
@@ -337,6 +369,9 @@ def _last_in_prose(text: str) -> str | None:
     numbers = list(_PROSE_NUMBER.finditer(outside))
     if numbers and (best is None or numbers[-1].start() > best[0]):
         best = (numbers[-1].start(), numbers[-1].group(0).strip().rstrip(","))
+        run = _joined_run(outside, numbers)  # `The answers are 5 and 7.`: a list, not 7 (fourteenth session)
+        if len(run) > 1:
+            best = (run[0].start(), ", ".join(n.group(0).strip().rstrip(",") for n in run))
         tuples = list(_PROSE_TUPLE.finditer(outside))
         if tuples and tuples[-1].start() <= numbers[-1].start() < tuples[-1].end():  # `The point is (1, 2).`
             best = (tuples[-1].start(), tuples[-1].group(0))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .normalize import normalize_answer
+from .units import read_quantity, unit_verdict
 
 __all__ = ["withdrawn"]
 
@@ -39,4 +40,8 @@ def withdrawn(after: str, answer: str) -> bool:
     if not items:
         return False
     last = next(g for g in items[-1].groups() if g is not None)
-    return normalize_answer(last) != normalize_answer(answer)
+    if normalize_answer(last) != normalize_answer(answer):
+        return True
+    # the same number in another unit (`15 cm^2`, then `it is 15 cm^3`): normalising dropped the units (14th session)
+    before, after = read_quantity(answer), read_quantity(last)
+    return before is not None and after is not None and unit_verdict(before, after) is False
