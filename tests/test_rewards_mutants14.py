@@ -1,8 +1,8 @@
 """mutants14.jsonl: wrong answers made from the right ones of the in-sample fixtures by one value-changing mutation
 each (a digit, a sign, a swapped fraction, a dropped or added element, a bracket, a variable, an operator, an
-exponent, a dropped pi or radical, ...; `make_mutants14.py` says what keeps each certain). None may be called equal:
-a false positive pays a policy for a wrong answer. Found and fixed by kind in the fourteenth session (helper D;
-docs/rewards.md, "False positives found by mutation (fourteenth session)")."""
+exponent, a dropped pi or radical, a unit, `\\pm`, ... 26 kinds; `make_mutants14.py` says what keeps each
+certain). None may be called equal: a false positive pays a policy for a wrong answer. Found and fixed by kind in
+the fourteenth session (helper D; docs/rewards.md, "False positives found by mutation (fourteenth session)")."""
 
 import doctest
 import json
@@ -52,7 +52,7 @@ def test_no_mutant_is_called_equal(verdicts):
     """Every mutant's value differs from the gold's, so a True verdict is a false positive (a time-out counts as not
     equal, as in the held-out sets). Measured in the fourteenth session (niced, 2 cores, ~35 s): before the fixes 3
     false positives in the first 3,327 mutants, all of one kind (a half-open interval `(0.5, 1]` read as a vector);
-    after them, 0 of all 6,115, every verdict decided."""
+    after them, 0 of all 6,056, every verdict decided."""
     cases, found = verdicts
     called_equal = [
         (c["source"], c["test"], c["gold"], c["candidate"])
