@@ -39,6 +39,7 @@ from .numwords import with_scale_word
 from .plainmath import plain_formula_to_latex
 from .prose import prose_words
 from .revision import withdrawn
+from .unitwords import with_unit_words
 
 __all__ = [
     "last_boxed",
@@ -449,4 +450,5 @@ def _final_answer(text: str, gold: bool = False) -> str | None:
         return None  # "The number of apples is at least 12.": a bound, not a value
     if found is None and (gold or len(prose_words(text)) <= 4):  # `\\text{no solution}`: words are the answer
         return text or None
-    return with_scale_word(text, found) if found is not None else None  # "about 2.3 million people"
+    # "about 2.3 million people"; "The area is 12 square inches." keeps its unit (`unitwords`, mutants14)
+    return with_unit_words(text, with_scale_word(text, found)) if found is not None else None

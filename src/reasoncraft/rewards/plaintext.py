@@ -265,8 +265,8 @@ def _list_as_vector(side: str, matrix: str) -> str | None:
     entries of, when their numbers agree; None otherwise."""
     env, cells = _vector_cells(matrix)
     s = _strip_delimiters(side)
-    if len(s) < 2 or s[0] not in "([" or s[-1] not in ")]" or len(_split_top(s, ",")) != 1:
-        return None
+    if len(s) < 2 or s[0] + s[-1] not in ("()", "[]") or len(_split_top(s, ",")) != 1:
+        return None  # `(0.5, 1]`: a half-open interval, never a vector (mutants14)
     items = [item.strip() for item in _split_top(s[1:-1], ",")]
     if len(items) != len(cells) or len(cells) < 2 or not all(items):
         return None
