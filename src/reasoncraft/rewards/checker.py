@@ -55,6 +55,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .approx import stated_approximation
+from .attacks import refused_answer
 from .base import RewardFailure
 from .caps import cap_violation
 from .exact import cheap_verdict
@@ -65,6 +66,7 @@ from .orders import order_verdict
 from .plaintext import canonical_pair
 from .relations import relation_verdict, two_named_relations
 from .setops import evaluated_sets
+from .statements import all_equal, stated_answers
 from .temperature import temperature_verdict
 from .unevaluated import unevaluated_answer
 from .units import glued_like, read_quantity, unit_verdict
@@ -207,6 +209,9 @@ class MathChecker:
                 continue
             gold, candidate = _spans_as_list(gold), _spans_as_list(candidate)
             if unevaluated_answer(gold, candidate):  # `\\int_0^1 x\\,dx` for 1/2: the question restated (`unevaluated`)
+                results[k] = False
+                continue
+            if refused_answer(gold, candidate):  # `\\gcd(10,15)`, `5 \\text{ (or 6)}`, `(x+1)^{9999}` (`attacks`)
                 results[k] = False
                 continue
             candidate = stated_approximation(gold, candidate)  # `\\sqrt{2} \\approx 1.41` for the gold 1.41 (`approx`)
@@ -461,18 +466,18 @@ def text_verdicts(pairs: Iterable[tuple[str, str]]) -> list:
     """
     results, asked, where = [], [], []
     for k, (gold, prediction) in enumerate(pairs):
-        g, p = final_answer(gold, gold=True), final_answer(prediction)
+        g, stated = final_answer(gold, gold=True), stated_answers(prediction, final_answer)  # (`statements`)
         if g is None:
             results.append(RewardFailure(f"no answer found in the gold text {gold[:60]!r}"))
-        elif p is None:
+        elif not stated:
             results.append(False)
         else:
-            results.append(None)
-            asked.append((g, p))
-            where.append(k)
+            results.append([])
+            asked += [(g, p) for p in stated]
+            where += [k] * len(stated)
     for k, verdict in zip(where, math_verdicts(asked)):
-        results[k] = verdict
-    return results
+        results[k].append(verdict)
+    return [all_equal(r) if isinstance(r, list) else r for r in results]  # every answer stated must be equal
 
 
 def text_equal(gold_text: str, prediction_text: str) -> bool:
