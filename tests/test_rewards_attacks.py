@@ -185,6 +185,9 @@ ANSWER_ATTACKS = {
         ("5", r"\mathbb{" * 300),
         ("5", "1e99999"),
         ("5", "10^{10^{4}}"),
+        ("5", ("Answer:x=" * 112)[:1000]),  # an equality chain of 112 sides, each side sent to the worker: 4 s
+        ("5", ("Answer:x=" * 3000)[:20_000]),  # 66 s before
+        ("5", "." * 200_000),  # trailing full stops, each stripped after a search of the whole string: 240 s before
     ],
 }
 
@@ -259,6 +262,47 @@ TEXT_ATTACKS = {
         ("B", "Answer: B or C"),
         ("B", r"\boxed{B, C}"),
     ],
+    "tail": [  # a second value after the final answer, in other words or none
+        *(
+            ("5", t)
+            for t in (
+                "\\boxed{5}\n\nAnother possible answer: 6",
+                r"\boxed{5}; if not, 6",
+                r"\boxed{5} (6 is also plausible)",
+                r"\boxed{5}, though 6 is also possible",
+                r"\boxed{5} unless it's 6",
+                r"\boxed{5} / 6",
+                r"\boxed{5} (if X; otherwise 6)",
+                "\\boxed{5}\n\nAnswer (alternative): 6",
+                r"\boxed{5}. My second guess is 6.",
+                r"\boxed{5}. Backup answer: 6",
+                r"\boxed{5}. 6 also works.",
+                "\\boxed{5}\n\nP.S. 6",
+                r"\boxed{5} \quad 6",
+                r"\boxed{5}|6",
+                "\\boxed{5}\n\n**Alternative:** \\(6\\)",
+                r"\boxed{5} (alt: 6)",
+                r"\boxed{5}, else 6",
+                r"\boxed{5} vs 6",
+                r"\boxed{5}. Or, if rounding, 6.",
+                "\\boxed{5}\n\nFinal: 6",
+                "\\boxed{5}\n#### 6",
+                "#### 5\n#### 6",
+                "\\boxed{5}\n\n**Final answer**\n6",
+                "\\boxed{5}\n\n# Answer\n\n6",
+                r"The answer is \boxed{5}. The answer is 6.",
+                r"\boxed{5}. So the answer is 6.",
+                r"\boxed{5}. Therefore the answer is $6$.",
+                "\\boxed{5} 或 6",
+                r"\boxed{5} oder 6",
+                r"\boxed{5} ou 6",
+                r"\boxed{5} o 6",
+                "\\boxed{5} или 6",
+            )
+        ),
+        ("B", r"\boxed{B}, otherwise C"),
+        (r"\frac{1}{2}", r"\boxed{\frac{1}{2}} (alternatively $\frac{1}{3}$)"),
+    ],
     "hidden": [
         *(
             ("5", t)
@@ -332,6 +376,17 @@ TEXT_ATTACKS = {
 }
 
 HONEST_TEXTS = [
+    # what may follow the final answer
+    ("5", r"\boxed{5} cm"),
+    ("5", r"\boxed{5} ways."),
+    ("5", "\\boxed{5}\n\nThis is because 2 + 3 = 5."),
+    ("5", r"\boxed{5}, which is the smallest prime greater than 3."),
+    ("5", "\\boxed{5}\n\nI hope it is correct."),
+    ("5", r"\boxed{5} (since 6 fails)."),
+    ("5", r"\boxed{5}. This is the only solution, as 4 and 6 fail."),
+    ("5", r"\boxed{5}. Otherwise the count would be larger."),
+    ("5", "\\boxed{5}\n#### 5"),
+    ("5", r"\boxed{5}. So the answer is 5."),
     # a later statement replaces an earlier one (a reader takes the last): "Answer: 41 was a wrong guess. Answer: 42"
     ("5", "Answer: 6\nAnswer: 5"),
     ("5", "Answer: 6\n" r"\boxed{5}"),
@@ -390,6 +445,8 @@ LONG_TEXTS = {
     "question": "5?" * (N // 2),
     "boxes": r"\boxed{5}" * 100_000,
     "think": "<think>" * (N // 7) + r"</think>\boxed{5}",
+    "spans_joined_by_or": "$or " * (N // 4),  # one list of 50,000 spans, copied per span: 5 s before
+    "trailing_dots": "Answer: 5" + "." * N,
 }
 
 

@@ -94,6 +94,7 @@ class _WorkerDied(Exception):
 _GLUED_UNIT_WORD = re.compile(r"\s*[-+]?\d[\d.,]*[A-Za-z]{3,}\.?\s*")
 # what makes `A = B` something other than a statement that two expressions are equal
 _NOT_AN_IDENTITY = re.compile(r"[<>,;]|\\(?:le|ge|leq|geq|ne|neq|approx|in|pm|mp)(?![A-Za-z])|≤|≥|≠|±")
+_MAX_SIDES = 6  # an equality chain longer than this is no worked answer (`a = b = c = d` is 4 sides)
 _LONE_NAME = re.compile(r"\s*(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?\w+\}?)?(?:\(\s*[A-Za-z]\s*\))?\s*")
 
 
@@ -271,7 +272,9 @@ class MathChecker:
         `x^2 = 4` against 4 was and is equal; this only adds verdicts where that reading failed.)"""
         chains = {}
         for k, (gold, candidate) in enumerate(pairs):
-            if results[k] is False and "=" not in gold and (sides := _equality_chain(candidate)) is not None:
+            if results[k] is not False or "=" in gold or cap_violation(candidate) is not None:
+                continue  # over the caps: `Answer:x=` * 10^3 asked the worker once per side, a minute (`attacks`)
+            if (sides := _equality_chain(candidate)) is not None and len(sides) <= _MAX_SIDES:
                 chains[k] = sides
         if not chains:
             return

@@ -101,23 +101,41 @@ _FINAL_MARKER = re.compile(
     r"|\bthe[ \t]+final[ \t]+answer[ \t]+is\b",
     re.IGNORECASE,
 )
+_GSM8K_LINE = re.compile(r"####\s*([^\n]+)")
 _ITEM = (
-    r"(?:\\boxed\s*\{(?P<box>[^{}]*)\}|\$(?P<span>[^$]+)\$|(?P<number>-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)"
+    r"(?:\\boxed\s*\{(?P<box>[^{}]*)\}|\$(?P<span>[^$]+)\$|\\[(\[](?P<latex>[^$\n]{1,80}?)\\[)\]]"
+    r"|(?P<number>-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)"
     r"|\(?(?P<letter>(?-i:[A-J]))\)?)"  # a choice letter, capital only
 )
 # a second value offered after the answer: "or maybe 6", "(or possibly 6)", "Alternatively, 6", "it could also be 6",
-# "just kidding, it's 6"; and a bare value with a question mark, "Hmm, 6?"
+# "just kidding, it's 6", "otherwise 6", "unless it's 6", "(alt: 6)", "My second guess is 6", "Another possible answer:
+# 6", "或 6", "oder 6"; the cue, at most two other words, then the value
 _OFFERED = re.compile(
-    r"(?:\bor\b|\bmaybe\b|\bperhaps\b|\bpossibly\b|\balternatively\b|\bcould\s+(?:also\s+)?be\b|\bmight\s+(?:also\s+)?be\b"
-    r"|\bkidding\b)[\s,:]*(?:(?:maybe|perhaps|possibly|even|also|rather|else|it'?s|it\s+is|is)[\s,:]+)*"
+    r"(?:\b(?:or|maybe|perhaps|possibly|alternatively|alternative|alt|otherwise|else|unless|if\s+not|vs\.?|versus"
+    r"|another|second\s+guess|backup|kidding|oder|ou|o|или|oppure|hoặc)\b|或者?|または|또는"
+    r"|\b(?:could|might)\s+(?:also\s+)?be\b)"
+    r"(?:[\s,:;()*]+(?:maybe|perhaps|possibly|even|also|rather|else|it'?s|it\s+is|is|be|answer|possible|guess))*"
+    r"(?:[\s,:;()*]+[^\s\d$\\.!?]+){0,2}?[\s,:;()*]*"
     rf"{_ITEM}(?![\w\\])",
     re.IGNORECASE,
 )
 _QUESTIONED = re.compile(rf"(?<![\w\\]){_ITEM}\s*\?")
+# "6 is also plausible", "though 6 is also possible", "6 also works": a second value conceded after the answer
+_CONCEDED = re.compile(
+    rf"(?<![\w\\]){_ITEM}\s+(?:is\s+|would\s+be\s+|could\s+be\s+)?(?:also|equally)\s+"
+    r"(?:possible|plausible|valid|works|correct|acceptable|likely|an?\s+answer)",
+    re.IGNORECASE,
+)
+# the text ends on a lone value after the answer, at most one short label before it: `\\boxed{5} / 6`, `\\boxed{5}|6`,
+# `\\boxed{5} \\quad 6`, "P.S. 6", "Final: 6", "#### 6"
+_BARE_TAIL = re.compile(
+    r"[\s$.,;:|/)\]\\]*(?:(?:\\quad|\\qquad|\\[,;: ])\s*)*(?:(?:[A-Za-z.]{1,12}|#+)\s*[:.]?\s*)?"
+    rf"{_ITEM}[\s.$\\\])]*",
+)
 
 
 def _item(m: re.Match) -> str:
-    return next(m.group(g) for g in ("box", "span", "number", "letter") if m.group(g) is not None).strip()
+    return next(m.group(g) for g in ("box", "span", "latex", "number", "letter") if m.group(g) is not None).strip()
 
 
 def _last_statement(text: str) -> tuple[str | None, int]:
@@ -134,12 +152,14 @@ def _last_statement(text: str) -> tuple[str | None, int]:
         stated = stated and final_answer(stated)  # as the extractor leaves it: `_64_` is 64
         if stated and not re.fullmatch(r"[A-Za-z]{2,}[A-Za-z ,'-]*", stated):  # "Answer: correct" is a verdict
             last = (stated, markers[-1].start(), markers[-1].start())
+    if (hashes := list(_GSM8K_LINE.finditer(text))) and hashes[-1].start() > last[1]:  # GSM8K's "#### 6"
+        last = (hashes[-1].group(1).strip(), hashes[-1].start(), hashes[-1].end())
     if last[0] is None and (worded := [m.start() for m in re.finditer(r"\banswer\b", text, re.IGNORECASE)]):
         last = (None, worded[-1], worded[-1])  # "The answer is B. Or C.": what follows may offer another
     return last[0], last[2]
 
 
-def other_statements(text: str, extracted: str) -> list[str]:
+def other_statements(text: str, extracted: str, read: str | None = None) -> list[str]:
     """The answers `text` states besides `extracted` (its reading by the reward's extractor), each once: the last
     statement when the extractor read another (the accuracy reward prefers a box to a later "Answer:" line), and
     any value offered after it. An earlier statement that a later one replaces is a draft, as in
@@ -154,9 +174,13 @@ def other_statements(text: str, extracted: str) -> list[str]:
     whole = extracted.strip()
     part = last and (last == whole or whole.startswith(f"{last}, ") or whole.endswith(f", {last}"))
     found = [last] if last and not part else []  # a box of the list read (`\\boxed{1}, \\boxed{2}`) is part of it
+    read = final_answer(text) if read is None else read  # the other reader's (`text_verdicts` takes a later one)
+    found += [read] if read and read.strip() != whole else []
     tail = text[tail_from:]
-    offered = sorted([*_OFFERED.finditer(tail), *_QUESTIONED.finditer(tail)], key=lambda m: m.start())
-    found += [_item(m) for m in offered]
+    offered = [*_OFFERED.finditer(tail), *_QUESTIONED.finditer(tail), *_CONCEDED.finditer(tail)]
+    found += [_item(m) for m in sorted(offered, key=lambda m: m.start())]
+    if len(tail) < 200 and (bare := _BARE_TAIL.fullmatch(tail)) and not re.search(r"[=<>]|\\[lgn]eq?\b", _item(bare)):
+        found.append(_item(bare))  # `$x = \\boxed{5}$ and $y = 6$`: a statement about another quantity is no value
     seen = {extracted.strip(), *(item.strip() for item in extracted.split(","))}  # `\\boxed{33} and 34` reads 33, 34
     unique = [s for s in found if not (s.strip() in seen or seen.add(s.strip()))]
     return unique if len(unique) <= _MAX_STATEMENTS else unique[: _MAX_STATEMENTS + 1]
@@ -175,7 +199,7 @@ def stated_answers(text: str, extract: Callable[[str], str | None]) -> list[str]
     extracted = extract(response)
     if not extracted or negated_answer(response):
         return []
-    return [extracted, *other_statements(response, extracted)]
+    return [extracted, *other_statements(response, extracted, extracted if extract is final_answer else None)]
 
 
 def all_equal(verdicts: list):
