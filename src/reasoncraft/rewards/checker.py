@@ -55,6 +55,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .approx import stated_approximation
+from .attacks import refused_answer
 from .base import RewardFailure
 from .benchgolds import article_word, benchmark_verdict, bracketed_numeral, outer_group, power_in_words
 from .caps import cap_violation
@@ -66,6 +67,7 @@ from .orders import order_verdict
 from .plaintext import canonical_pair
 from .relations import relation_verdict, two_named_relations
 from .setops import evaluated_sets
+from .statements import all_equal, stated_answers
 from .temperature import temperature_verdict
 from .unevaluated import unevaluated_answer
 from .units import glued_like, read_quantity, unit_verdict
@@ -93,6 +95,7 @@ class _WorkerDied(Exception):
 _GLUED_UNIT_WORD = re.compile(r"\s*[-+]?\d[\d.,]*[A-Za-z]{3,}\.?\s*")
 # what makes `A = B` something other than a statement that two expressions are equal
 _NOT_AN_IDENTITY = re.compile(r"[<>,;]|\\(?:le|ge|leq|geq|ne|neq|approx|in|pm|mp)(?![A-Za-z])|≤|≥|≠|±")
+_MAX_SIDES = 6  # an equality chain longer than this is no worked answer (`a = b = c = d` is 4 sides)
 _LONE_NAME = re.compile(r"\s*(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?\w+\}?)?(?:\(\s*[A-Za-z]\s*\))?\s*")
 
 
@@ -213,6 +216,9 @@ class MathChecker:
             if unevaluated_answer(gold, candidate):  # `\\int_0^1 x\\,dx` for 1/2: the question restated (`unevaluated`)
                 results[k] = False
                 continue
+            if refused_answer(gold, candidate):  # `\\gcd(10,15)`, `5 \\text{ (or 6)}`, `(x+1)^{9999}` (`attacks`)
+                results[k] = False
+                continue
             candidate = stated_approximation(gold, candidate)  # `\\sqrt{2} \\approx 1.41` for the gold 1.41 (`approx`)
             gold, candidate = evaluated_sets(gold), evaluated_sets(candidate)  # `\{1,2\} \setminus \{2\}` (`setops`)
             reason = cap_violation(gold)
@@ -271,7 +277,9 @@ class MathChecker:
         `x^2 = 4` against 4 was and is equal; this only adds verdicts where that reading failed.)"""
         chains = {}
         for k, (gold, candidate) in enumerate(pairs):
-            if results[k] is False and "=" not in gold and (sides := _equality_chain(candidate)) is not None:
+            if results[k] is not False or "=" in gold or cap_violation(candidate) is not None:
+                continue  # over the caps: `Answer:x=` * 10^3 asked the worker once per side, a minute (`attacks`)
+            if (sides := _equality_chain(candidate)) is not None and len(sides) <= _MAX_SIDES:
                 chains[k] = sides
         if not chains:
             return
@@ -466,18 +474,18 @@ def text_verdicts(pairs: Iterable[tuple[str, str]]) -> list:
     """
     results, asked, where = [], [], []
     for k, (gold, prediction) in enumerate(pairs):
-        g, p = final_answer(gold, gold=True), final_answer(prediction)
+        g, stated = final_answer(gold, gold=True), stated_answers(prediction, final_answer)  # (`statements`)
         if g is None:
             results.append(RewardFailure(f"no answer found in the gold text {gold[:60]!r}"))
-        elif p is None:
+        elif not stated:
             results.append(False)
         else:
-            results.append(None)
-            asked.append((g, p))
-            where.append(k)
+            results.append([])
+            asked += [(g, p) for p in stated]
+            where += [k] * len(stated)
     for k, verdict in zip(where, math_verdicts(asked)):
-        results[k] = verdict
-    return results
+        results[k].append(verdict)
+    return [all_equal(r) if isinstance(r, list) else r for r in results]  # every answer stated must be equal
 
 
 def text_equal(gold_text: str, prediction_text: str) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from .base import RewardFailure, register_reward
 from .checker import math_verdicts
 from .extract import extract_answer, last_number
+from .statements import all_equal, stated_answers
 from .text import completion_text, is_hedged
 
 __all__ = ["accuracy_reward", "gsm8k_accuracy_reward", "score_answers"]
@@ -41,12 +42,16 @@ def score_answers(
         if gold is None:
             scores[k] = None
             continue
-        extracted = extractor(text)
-        if not extracted or is_hedged(text, extracted, str(gold)):
+        stated = stated_answers(text, extractor)  # the answer, then any other the text states (`statements`)
+        if not stated or is_hedged(text, stated[0], str(gold)):
             continue
-        pairs.append((str(gold), extracted))
-        where.append(k)
+        pairs += [(str(gold), answer) for answer in stated]
+        where += [k] * len(stated)
+    verdicts: dict[int, list] = {}
     for k, verdict in zip(where, math_verdicts(pairs)):
+        verdicts.setdefault(k, []).append(verdict)
+    for k, answers in verdicts.items():  # equal only when every answer stated is equal
+        verdict = all_equal(answers)
         scores[k] = verdict if isinstance(verdict, RewardFailure) else (1.0 if verdict else 0.0)
     return scores
 

@@ -199,7 +199,8 @@ def _strip_delimiters(s: str) -> str:
     changed = True
     while changed:
         changed = False
-        if s.endswith(".") and not s[-2:-1].isdigit() and not _DIGITS_THEN_ELLIPSIS.search(s):  # a full stop
+        # a full stop (the ellipsis looked for in the last 4 characters only: `.` * 10^5 would cost n^2)
+        if s.endswith(".") and not s[-2:-1].isdigit() and not _DIGITS_THEN_ELLIPSIS.search(s, max(0, len(s) - 4)):
             s, changed = s[:-1].rstrip(), True
         if s.endswith(",") and s[:-1].strip():  # `2,`: a sentence's comma after the answer
             s, changed = s[:-1].rstrip(), True

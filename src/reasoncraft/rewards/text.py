@@ -6,6 +6,7 @@ import re
 
 from .extract import all_boxed
 from .normalize import MAX_ANSWER_CHARS, normalize_answer
+from .statements import response_text
 
 __all__ = ["completion_text", "is_hedged", "REPEATABLE_TAGS"]
 
@@ -50,7 +51,7 @@ def is_hedged(text: str, answer: str | None, gold: str | None = None) -> bool:
     """
     if any(text.count(tag) > 1 for tag in REPEATABLE_TAGS):
         return True
-    boxes = {_canonical(b) for b in all_boxed(text)}
+    boxes = {_canonical(b) for b in all_boxed(response_text(text))}  # not drafts in the reasoning (`statements`)
     if len(boxes) > 1:
         return True
     # "A or B" hedges, unless the gold answer itself is an "or" answer
