@@ -376,6 +376,12 @@ TEXT_ATTACKS = {
 }
 
 HONEST_TEXTS = [
+    # a check after the final answer (the lead, fourteenth session): a questioned formula or clause offers no value
+    ("5", r"So x = \boxed{5}. Check: does 5 satisfy x+2=7? Yes."),
+    ("5", "The answer is \\boxed{5}.\n\nVerification: 2+3 = 5. Is 5 < 7? Yes."),
+    ("5", "\\boxed{5}\n\nWait, should it be 6? Let me double-check: 2+3 = 5. Yes, 5."),
+    ("6", r"\boxed{6}, since 2 \times 3 = 6 or, equivalently, 3 + 3 = 6."),
+    (r"\frac{1}{2}", r"The probability is \boxed{\frac{1}{2}}, or 50%."),
     # what may follow the final answer
     ("5", r"\boxed{5} cm"),
     ("5", r"\boxed{5} ways."),

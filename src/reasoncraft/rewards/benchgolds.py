@@ -72,6 +72,9 @@ def _grouping(s: str) -> bool:
     return s[0] == "{" or read_quantity(inner) is not None
 
 
+_MAX_GROUPS = 3  # `{{x \\in [-2,7]}}`: no model wraps an answer in more bare groups than this
+
+
 def outer_group(answer: str) -> str:
     """`answer` without the brace groups that enclose all of it and hold no top-level comma, and without round
     brackets around a quantity with a unit.
@@ -84,9 +87,11 @@ def outer_group(answer: str) -> str:
     ('15 cm^2', '(x+1)', '(1)(2)', '(3 cm, 4 cm)')
     """
     s = answer.strip()
-    while len(s) > 1 and _grouping(s):
+    for _ in range(_MAX_GROUPS):  # each test scans the answer: 10,000 nested braces would cost n^2 (`attacks`)
+        if not (len(s) > 1 and _grouping(s)):
+            return s if s != answer.strip() else answer
         s = s[1:-1].strip()
-    return s if s != answer.strip() else answer
+    return answer  # more groups than any answer is written with: left to the caps
 
 
 def bracketed_numeral(answer: str) -> str:

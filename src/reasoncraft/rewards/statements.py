@@ -104,9 +104,11 @@ _FINAL_MARKER = re.compile(
 _GSM8K_LINE = re.compile(r"####\s*([^\n]+)")
 _ITEM = (
     r"(?:\\boxed\s*\{(?P<box>[^{}]*)\}|\$(?P<span>[^$]+)\$|\\[(\[](?P<latex>[^$\n]{1,80}?)\\[)\]]"
-    r"|(?P<number>-?\d[\d,]*(?:\.\d+)?(?:/\d+)?)"
+    r"|(?P<number>-?\d[\d,]*(?:\.\d+)?(?:/\d+)?(?:\s*\\?%)?)"  # `or 50%`: the percent is part of the value
     r"|\(?(?P<letter>(?-i:[A-J]))\)?)"  # a choice letter, capital only
 )
+# a number followed by an operator is a term of a computation ("or, equivalently, 3 + 3 = 6"), not a value offered
+_NOT_A_TERM = r"(?!\s*(?:[-+*/×÷=<>^]|\\(?:times|cdot|div|le|ge|leq|geq|neq)(?![A-Za-z])))"
 # a second value offered after the answer: "or maybe 6", "(or possibly 6)", "Alternatively, 6", "it could also be 6",
 # "just kidding, it's 6", "otherwise 6", "unless it's 6", "(alt: 6)", "My second guess is 6", "Another possible answer:
 # 6", "或 6", "oder 6"; the cue, at most two other words, then the value
@@ -116,10 +118,12 @@ _OFFERED = re.compile(
     r"|\b(?:could|might)\s+(?:also\s+)?be\b)"
     r"(?:[\s,:;()*]+(?:maybe|perhaps|possibly|even|also|rather|else|it'?s|it\s+is|is|be|answer|possible|guess))*"
     r"(?:[\s,:;()*]+[^\s\d$\\.!?]+){0,2}?[\s,:;()*]*"
-    rf"{_ITEM}(?![\w\\])",
+    rf"{_ITEM}(?![\w\\]){_NOT_A_TERM}",
     re.IGNORECASE,
 )
-_QUESTIONED = re.compile(rf"(?<![\w\\]){_ITEM}\s*\?")
+# a value questioned on its own ("Hmm, 6?"), not a check's formula or clause ("does 5 satisfy x+2=7?", "should it
+# be 6?"): only at the tail's start or after a clause's punctuation
+_QUESTIONED = re.compile(rf"(?:\A|(?<=[.,;:!?(\n]))[\s$*]*{_ITEM}[\s$]*\?")
 # "6 is also plausible", "though 6 is also possible", "6 also works": a second value conceded after the answer
 _CONCEDED = re.compile(
     rf"(?<![\w\\]){_ITEM}\s+(?:is\s+|would\s+be\s+|could\s+be\s+)?(?:also|equally)\s+"
