@@ -247,6 +247,7 @@ TEXT_ATTACKS = {
                 r"\boxed{1-10}",
                 r"\boxed{5} might also be $6$",
                 r"\boxed{5}, perhaps 7",
+                r"\boxed{5}. It is 5, or 6.",
             )
         ),
         (r"\frac{1}{2}", r"\boxed{\frac12} or maybe $\frac13$"),
@@ -382,6 +383,14 @@ HONEST_TEXTS = [
     ("5", "\\boxed{5}\n\nWait, should it be 6? Let me double-check: 2+3 = 5. Yes, 5."),
     ("6", r"\boxed{6}, since 2 \times 3 = 6 or, equivalently, 3 + 3 = 6."),
     (r"\frac{1}{2}", r"The probability is \boxed{\frac{1}{2}}, or 50%."),
+    # what reference solutions write after the answer (MATH-500's and GSM8K's, scored before and after the merge)
+    ("12", r"So \boxed{12} is the only one divisible by 2, 3, or 4."),
+    ("3", r"The remainder is \boxed{3} \pmod 5."),
+    ("13", r"So the answer is $\boxed{13}$. $$-5 \equiv 13 \pmod{18}.$$"),
+    ("4", r"Thus $n = \boxed{4}$. For larger $n$ we have $n < 2^n$, or $n^2 < 3^n$."),
+    ("2", "So the answer is $\\boxed{2}$.\n\n[asy]\ndraw((0,0)--(3,1));\ndot((0,2 + sqrt(5)));\n[/asy]"),
+    ("20", "240 minutes / 12 days = <<240/12=20>>20 minutes/day\nAnswer: 20 minutes/day"),
+    ("60", "She must hike 310 miles/day - 250 miles/day = 60 miles/day.\nAnswer: 60 miles/day"),
     # what may follow the final answer
     ("5", r"\boxed{5} cm"),
     ("5", r"\boxed{5} ways."),

@@ -42,6 +42,7 @@ _STRUCK_TAGS = tuple(
 _OTHER_BOX = re.compile(
     r"\\(?:framebox|doublebox|ovalbox|shadowbox|colorbox\s*\{[^{}]*\}|fcolorbox\s*\{[^{}]*\}\s*\{[^{}]*\})\s*(?=\{)"
 )
+_ASY = re.compile(r"\[asy\].*?\[/asy\]", re.DOTALL)
 _THINK_END = "</think>"
 _ANSWER_CUE = re.compile(r"\\boxed|<answer>|\banswer\b|\d", re.IGNORECASE)
 
@@ -58,6 +59,8 @@ def response_text(text: str) -> str:
         after = text[text.rindex(_THINK_END) + len(_THINK_END) :]
         if _ANSWER_CUE.search(after):
             text = after
+    if "[/asy]" in text:
+        text = _ASY.sub(" ", text)  # drawing code after the answer (MATH's solutions, models trained on them)
     for end, tag in _STRUCK_TAGS:
         if (cut := text.rfind(end)) >= 0:
             text = tag.sub(" ", text[: cut + len(end)]) + text[cut + len(end) :]
@@ -138,6 +141,15 @@ _BARE_TAIL = re.compile(
 )
 
 
+# "divisible by 2, 3, 4, or 6": an "or" that ends a series of numbers joins the series, it offers no other answer
+_SERIES_BEFORE = re.compile(r"\d\s*,\s*\$?-?\d[\d.]*\$?\s*,?\s*\Z")
+# a statement of order or congruence is about another quantity, unless the answer is one itself
+_ORDER_RELATION = re.compile(r"[<>≤≥≠≡]|\\(?:[lg]eq?|neq?|equiv|[pb]?mod|lt|gt)(?![A-Za-z])")
+
+
+_MODULUS = re.compile(r"\\[pb]?mod(?![A-Za-z])|\bmod\b", re.IGNORECASE)
+
+
 def _item(m: re.Match) -> str:
     return next(m.group(g) for g in ("box", "span", "latex", "number", "letter") if m.group(g) is not None).strip()
 
@@ -181,9 +193,13 @@ def other_statements(text: str, extracted: str, read: str | None = None) -> list
     read = final_answer(text) if read is None else read  # the other reader's (`text_verdicts` takes a later one)
     found += [read] if read and read.strip() != whole else []
     tail = text[tail_from:]
-    offered = [*_OFFERED.finditer(tail), *_QUESTIONED.finditer(tail), *_CONCEDED.finditer(tail)]
+    offered = [m for m in _OFFERED.finditer(tail) if not _SERIES_BEFORE.search(tail, max(0, m.start() - 40), m.start())]
+    offered += [*_QUESTIONED.finditer(tail), *_CONCEDED.finditer(tail)]
     found += [_item(m) for m in sorted(offered, key=lambda m: m.start())]
-    if len(tail) < 200 and (bare := _BARE_TAIL.fullmatch(tail)) and not re.search(r"[=<>]|\\[lgn]eq?\b", _item(bare)):
+    if not _ORDER_RELATION.search(extracted):  # `x \equiv 13 \pmod{18}`, `108n < 6^n`: about another quantity
+        found = [s for s in found if not _ORDER_RELATION.search(s)]
+    bare = len(tail) < 200 and not _MODULUS.search(tail) and _BARE_TAIL.fullmatch(tail)  # `\\boxed{4} \\pmod 7`
+    if bare and not re.search(r"[=<>]|\\[lgn]eq?\b", _item(bare)):
         found.append(_item(bare))  # `$x = \\boxed{5}$ and $y = 6$`: a statement about another quantity is no value
     seen = {extracted.strip(), *(item.strip() for item in extracted.split(","))}  # `\\boxed{33} and 34` reads 33, 34
     unique = [s for s in found if not (s.strip() in seen or seen.add(s.strip()))]

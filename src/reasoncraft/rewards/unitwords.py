@@ -25,8 +25,8 @@ _NOT_A_UNIT_START = {"in", "at", "a", "an", "am", "pm", "as", "is", "of", "or", 
 def with_unit_words(text: str, item: str) -> str:
     """`item`, the answer taken from prose `text`, with the known unit words that follow it there; else `item`.
 
-    >>> with_unit_words("The area is 12 square inches.", "12"), with_unit_words("It goes 60 miles per hour.", "60")
-    ('12 square inches', '60 miles per hour')
+    >>> with_unit_words("The area is 12 square inches.", "12"), with_unit_words("It takes 20 minutes/day.", "20")
+    ('12 \\\\text{ square inches}', '20 \\\\text{ minutes/day}')
     >>> with_unit_words("There are 5 in total.", "5"), with_unit_words("5 apples", "5"), with_unit_words("x = 5 m", "5")
     ('5', '5', '5')
     """
@@ -40,7 +40,7 @@ def with_unit_words(text: str, item: str) -> str:
     if words[0].lower() in _NOT_A_UNIT_START or len(words[0].rstrip(".")) < 2:
         return item
     for n in range(len(words), 0, -1):
-        phrase = f"{item} {' '.join(words[:n])}".rstrip(".")
-        if read_quantity(phrase) is not None:
-            return phrase
+        unit = " ".join(words[:n]).rstrip(".")
+        if read_quantity(f"{item} {unit}") is not None:
+            return f"{item} \\text{{ {unit}}}"  # as a unit: bare, `minutes/day` reads as a product of letters
     return item
