@@ -117,12 +117,17 @@ def power_in_words(answer: str) -> str:
     return f"{base}^{2 if (m.group(2) or m.group(3)) == 'squared' else 3}"
 
 
+_MAX_ARTICLE_CHARS = 80
+
+
 def article_word(gold: str, candidate: str) -> str:
     """The candidate `an ellipse` as `ellipse` when the gold is one word; any other candidate unchanged.
 
     >>> article_word("\\\\text{ellipse}", "an ellipse"), article_word("\\\\text{ellipse}", "not an ellipse")
     ('ellipse', 'not an ellipse')
     """
+    if len(candidate) > _MAX_ARTICLE_CHARS:  # a word with its article is short; normalising a long answer costs
+        return candidate
     m = _ARTICLE_WORD.fullmatch(candidate) or _ARTICLE_WORD.fullmatch(normalize_answer(candidate))
     if m and _ONE_WORD.fullmatch(normalize_answer(gold)):
         return m.group(1)
