@@ -509,6 +509,13 @@ def test_honest_completions_stay_equal_by_both_readers():
     assert lost == []
 
 
+def test_plain_sentences_keep_their_lenient_verdict():
+    """The main job's scaling samples (fourteenth session): a sentence with no answer marker is handed back whole by
+    `final_answer`; that is no second statement, so the lenient reader's last number decides."""
+    texts = ["47 + 23 is 70.", "71 + 85 equals 156.", "47 + 23 is 70. Or maybe 69."]
+    assert get_reward("lenient_accuracy")(texts, answer=["70", "156", "70"]) == [1.0, 1.0, 0.0]
+
+
 @pytest.mark.parametrize("name", list(LONG_TEXTS))
 def test_long_completions_are_read_in_linear_time(name):
     text = LONG_TEXTS[name]

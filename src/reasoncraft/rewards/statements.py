@@ -191,6 +191,8 @@ def other_statements(text: str, extracted: str, read: str | None = None) -> list
     part = last and (last == whole or whole.startswith(f"{last}, ") or whole.endswith(f", {last}"))
     found = [last] if last and not part else []  # a box of the list read (`\\boxed{1}, \\boxed{2}`) is part of it
     read = final_answer(text) if read is None else read  # the other reader's (`text_verdicts` takes a later one)
+    if read and read.strip().rstrip(".") == text.strip().rstrip("."):
+        read = None  # no answer found, the whole text handed back (`47 + 23 is 70.`): no statement of its own
     found += [read] if read and read.strip() != whole else []
     tail = text[tail_from:]
     offered = [m for m in _OFFERED.finditer(tail) if not _SERIES_BEFORE.search(tail, max(0, m.start() - 40), m.start())]
