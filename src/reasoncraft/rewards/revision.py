@@ -32,6 +32,8 @@ def withdrawn(after: str, answer: str) -> bool:
     (True, False)
     >>> withdrawn(". So our answer is correct.", "44"), withdrawn(". Wait, that is right.", "9")
     (False, False)
+    >>> withdrawn(". Wait, let me verify: $2+3=5$.", "5"), withdrawn(". Wait, actually $x = 10$.", "9")
+    (False, True)
     """
     cue = _REVISION.search(after)
     if cue is None:
@@ -40,7 +42,8 @@ def withdrawn(after: str, answer: str) -> bool:
     if not items:
         return False
     last = next(g for g in items[-1].groups() if g is not None)
-    if normalize_answer(last) != normalize_answer(answer):
+    final_side = last.rsplit("=", 1)[-1]  # "Wait, let me verify: $2+3=5$": a check ends on its value
+    if normalize_answer(answer) not in {normalize_answer(last), normalize_answer(final_side)}:
         return True
     # the same number in another unit (`15 cm^2`, then `it is 15 cm^3`): normalising dropped the units (14th session)
     before, after = read_quantity(answer), read_quantity(last)
