@@ -250,6 +250,18 @@ HAND = [
     ("x=3", r"$\boxed{x=3}$ (the root $x=-3$ is extraneous)."),
     ("3", r"$\boxed{3}$, since $x=-2$ is rejected (lengths are positive)."),
     ("4", r"Hence the remainder is $\boxed{4}$, or in other words $n \equiv 4 \pmod 7$."),
+    ("5", "The answer is $\\boxed{5}$.\n\n**Note:** A common mistake is to answer 6 by counting the endpoints."),
+    ("5", "The answer is $\\boxed{5}$.\n\nCommon mistake: answering 6 (counting both endpoints)."),
+    (r"\sqrt{2}", r"$\boxed{\sqrt{2}} \approx 1.414$"),
+    (r"\pi", r"The ratio is $\boxed{\pi}$, or approximately 3.14."),
+    (r"2\sqrt{2}", r"The distance is $\boxed{2\sqrt{2}}$, which is about 2.83."),
+    ("5", "<think>\nOK.\n</think>\n\nThe sum is $2 + 3 = 5$.\n\n$$\\boxed{5}$$\n\nSo, the answer is 5."),
+    ("5", "Hence the answer is $\\boxed{5}$.\n\n---\n\n**Final Answer**\n\\boxed{5}"),
+    ("5", r"$\boxed{5}$ (or five)"),
+    ("0.5", r"$\boxed{0.5}$ (i.e. 1/2 or 50%)"),
+    ("2", r"The answer is $\boxed{2}$. Note: x = -2 is also a root, but it is rejected because x > 0."),
+    ("A", "The answer is $\\boxed{A}$.\n\n(B), (C) and (D) can be eliminated."),
+    ("42", "He earns $\\$42$.\n\n**Answer:** \\$42"),
 ]
 
 # counter-cases: real hedges of the same shapes, which must stay not equal
@@ -293,6 +305,11 @@ ATTACKS = [
     ("5", "The answer is $\\boxed{5}$.\n\nWait, actually $x = 6$."),
     ("6", r"The minimum is $\boxed{6}$, or perhaps $x = 4$."),
     ("B", "Answer: (B)\n\nOr C."),
+    (r"\sqrt{2}", r"$\boxed{\sqrt{2}} \approx 1.5$"),
+    (r"\pi", r"The ratio is $\boxed{\pi}$, or approximately 3.15."),
+    (r"\pi", r"The ratio is $\boxed{\pi}$, or 3.14."),
+    ("5", r"$\boxed{5}$. My mistake, it is 6."),
+    ("5", r"$\boxed{5}$. Common mistake? No, the answer is 6."),
 ]
 
 

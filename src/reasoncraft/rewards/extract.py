@@ -234,9 +234,10 @@ def extract_answer(text: str) -> str | None:
 
 
 def _gsm8k_line(text: str) -> str | None:
-    """GSM8K's answer line, `#### 18`, the last one (models trained on GSM8K's rationales end with it)."""
-    lines = re.findall(r"^[ \t]*####[ \t]*(\S[^\n]*)$", text, re.MULTILINE)
-    return lines[-1].strip() if lines else None
+    """GSM8K's answer line, `#### 18`, the last one when it holds one number (models trained on GSM8K's
+    rationales end with it); `#### 1,200 then 5` is no answer line."""
+    lines = re.findall(r"^[ \t]*####[ \t]*\$?[ \t]*(-?\d[\d,]*(?:\.\d+)?)[ \t]*\.?[ \t]*$", text, re.MULTILINE)
+    return lines[-1] if lines else None
 
 
 # --- raw strings: several boxes, prose, the answer as Math-Verify's parse finds it --------------

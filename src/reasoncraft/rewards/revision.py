@@ -22,6 +22,9 @@ _REVISION = re.compile(
 )
 _LATER_ITEM = re.compile(r"\\boxed\s*\{([^{}]*)\}|\$([^$]+)\$|(-?\d[\d,]*(?:\.\d+)?)")
 
+# "A common mistake is to answer 6": a mistake described, not a change of mind
+_DESCRIBED_MISTAKE = re.compile(r"\b(?:common|typical|frequent|usual|classic|easy)\s+mistakes?\b", re.IGNORECASE)
+
 
 def withdrawn(after: str, answer: str) -> bool:
     """Whether `after`, the text after a stated or boxed `answer`, takes it back: a revision word ("wait",
@@ -34,8 +37,10 @@ def withdrawn(after: str, answer: str) -> bool:
     (False, False)
     >>> withdrawn(". Wait, let me verify: $2+3=5$.", "5"), withdrawn(". Wait, actually $x = 10$.", "9")
     (False, True)
+    >>> withdrawn(". A common mistake is to answer 6.", "5"), withdrawn(". My mistake, it is 6.", "5")
+    (False, True)
     """
-    cue = _REVISION.search(after)
+    cue = _REVISION.search(_DESCRIBED_MISTAKE.sub(" ", after) if "mistake" in after.lower() else after)
     if cue is None:
         return False
     items = list(_LATER_ITEM.finditer(after[cue.end() :]))

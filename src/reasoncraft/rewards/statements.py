@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .approx import _constant
 from .base import RewardFailure
 from .boxes import box_spans
 from .extract import after_answer_marker, answer_tags, final_answer
@@ -188,6 +189,23 @@ _OFFERED_WORD = re.compile(
 _NOT_A_VALUE = {"not", "so", "yes", "no", "this", "that", "it", "too", "also", "both", "either", "neither", "none"}
 # an end-of-proof mark after the answer (`$\\blacksquare$`, `∎`, "Q.E.D.") closes the text, it is no value
 _END_OF_PROOF = re.compile(r"\\(?:blacksquare|square|Box|qed|qedsymbol)(?![A-Za-z])|[∎□■]|\bQ\.?E\.?D\b\.?")
+# the answer's decimal approximation after it: `\\boxed{\\sqrt{2}} \\approx 1.414`, "or approximately 3.14"
+_APPROX_CUE = re.compile(r"(?:\\approx|≈|\\simeq|approximately|approx\.?|roughly|about|around)[\s$]*\Z", re.IGNORECASE)
+_DECIMAL = re.compile(r"[-+]?\d*\.\d+")
+
+
+def _approximates(text: str, where: int, extracted: str, statement: str) -> bool:
+    """Whether `statement`, standing at `where` after an approximation cue, is a decimal that the exact constant
+    `extracted` rounds to (within half a unit of its last place): a rounding of the answer, no second answer;
+    `\\boxed{\\sqrt{2}} \\approx 1.5` stays a second value."""
+    if not _DECIMAL.fullmatch(statement.strip()) or not _APPROX_CUE.search(text, max(0, where - 20), where):
+        return False
+    value = _constant(extracted)
+    places = len(statement.strip().partition(".")[2])
+    return (
+        value is not None and abs(value.imag) < 1e-12 and abs(value.real - float(statement)) <= 0.5000001 / 10**places
+    )
+
 
 _MODULUS = re.compile(r"\\[pb]?mod(?![A-Za-z])|\bmod\b", re.IGNORECASE)
 
@@ -196,6 +214,11 @@ def _item(m: re.Match) -> str:
     if "word" in m.re.groupindex:
         return m.group("word")
     return next(m.group(g) for g in ("box", "span", "latex", "number", "letter") if m.group(g) is not None).strip()
+
+
+def _item_start(m: re.Match) -> int:
+    groups = [g for g in ("word", "box", "span", "latex", "number", "letter") if g in m.re.groupindex]
+    return next(m.start(g) for g in groups if m.group(g) is not None)
 
 
 def _last_statement(text: str) -> tuple[str | None, int]:
@@ -247,11 +270,14 @@ def other_statements(text: str, extracted: str, read: str | None = None) -> list
     offered += [*_QUESTIONED.finditer(tail), *_CONCEDED.finditer(tail)]
     if _WORD_ANSWER.fullmatch(whole):  # `\\boxed{\\text{Tuesday}} or maybe Wednesday`: a word offered for a word
         offered += [m for m in _OFFERED_WORD.finditer(tail) if m.group("word").lower() not in _NOT_A_VALUE]
+    offered = [m for m in offered if not _approximates(tail, _item_start(m), whole, _item(m))]
     found += [_other_unit(whole, _item(m)) for m in sorted(offered, key=lambda m: m.start())]
     if not _ORDER_RELATION.search(extracted):  # `x \equiv 13 \pmod{18}`, `108n < 6^n`: about another quantity
         found = [s for s in found if not _ORDER_RELATION.search(s)]
     bare_tail = _END_OF_PROOF.sub(" ", tail) if "\\" in tail or not tail.isascii() or "Q" in tail else tail
     bare = len(tail) < 200 and not _MODULUS.search(tail) and _BARE_TAIL.fullmatch(bare_tail)  # `\\boxed{4} \\pmod 7`
+    if bare and _approximates(bare_tail, _item_start(bare), whole, _item(bare)):
+        bare = None  # `\\boxed{\\sqrt{2}} \\approx 1.414`
     if bare and _item(bare) and not re.search(r"[=<>]|\\[lgn]eq?\b", _item(bare)):  # `$ $` is no value
         # `$x = \\boxed{5}$ and $y = 6$`: a statement about another quantity is no value
         found.append(_other_unit(whole, _item(bare)))
