@@ -262,6 +262,11 @@ HAND = [
     ("2", r"The answer is $\boxed{2}$. Note: x = -2 is also a root, but it is rejected because x > 0."),
     ("A", "The answer is $\\boxed{A}$.\n\n(B), (C) and (D) can be eliminated."),
     ("42", "He earns $\\$42$.\n\n**Answer:** \\$42"),
+    (r"\frac{2}{3}", r"$P = \boxed{\dfrac{2}{3}} \approx 0.667$"),
+    (r"\frac{2}{3}", r"$P = \boxed{\dfrac{2}{3}}$ (about 66.7%)"),
+    ("5", "The answer is $\\boxed{5}$.\n\nActually, let me double check by another method: 10 - 5 = 5. Yes."),
+    ("2", "The answer is $\\boxed{2}$.\n\nAnswer check: both roots, 2 and -3, satisfy it, but only 2 is positive."),
+    ("C", r"The value is 5, which is option $\boxed{C}$."),
 ]
 
 # counter-cases: real hedges of the same shapes, which must stay not equal
@@ -308,6 +313,7 @@ ATTACKS = [
     (r"\sqrt{2}", r"$\boxed{\sqrt{2}} \approx 1.5$"),
     (r"\pi", r"The ratio is $\boxed{\pi}$, or approximately 3.15."),
     (r"\pi", r"The ratio is $\boxed{\pi}$, or 3.14."),
+    (r"\frac{2}{3}", r"$P = \boxed{\dfrac{2}{3}} \approx 0.6$"),
     ("5", r"$\boxed{5}$. My mistake, it is 6."),
     ("5", r"$\boxed{5}$. Common mistake? No, the answer is 6."),
 ]

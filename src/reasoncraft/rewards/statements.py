@@ -200,7 +200,7 @@ def _approximates(text: str, where: int, extracted: str, statement: str) -> bool
     `\\boxed{\\sqrt{2}} \\approx 1.5` stays a second value."""
     if not _DECIMAL.fullmatch(statement.strip()) or not _APPROX_CUE.search(text, max(0, where - 20), where):
         return False
-    value = _constant(extracted)
+    value = _constant(re.sub(r"\\[dt]frac(?![A-Za-z])", r"\\frac", extracted))  # `\\dfrac{2}{3} \\approx 0.667`
     places = len(statement.strip().partition(".")[2])
     return (
         value is not None and abs(value.imag) < 1e-12 and abs(value.real - float(statement)) <= 0.5000001 / 10**places
