@@ -131,6 +131,7 @@ def _answer_in_sentence(sentence: str) -> str:
 _ITEM_THEN_REASON = re.compile(
     r"\s*(?P<item>\$[^$]+\$|[-+]?\d+(?:,\d{3})*(?:\.\d+)?)"
     r"(?:\s*,?\s+(?:which|since|because|as|where|given|from|i\.e\.|that is)\b"
+    r"|\s*,\s*(?:and\s+)?not\b"  # "The answer is 5, not 6.": the answer, then the value it is not
     r"|\s*\((?![^)]*\b(?:or|maybe|possibly|perhaps|also|alternatively|either)\b)(?![^)]*\band\s+[-+$\d]))"
 )
 
@@ -207,7 +208,7 @@ def _boxed_with_tail(text: str, boxed: str) -> str:
 
 
 def extract_answer(text: str) -> str | None:
-    """The default chain: `<answer>` tag, else last `\\boxed{}`, else "Answer:", else None.
+    """The default chain: `<answer>` tag, else last `\\boxed{}`, else "Answer:", else GSM8K's `#### 18`, else None.
 
     Inside an `<answer>` tag a boxed answer is unwrapped. The last-number fallback is not part of
     the default chain (it would reward an echoed question); use `last_number` for GSM8K-style tasks.
@@ -229,7 +230,14 @@ def extract_answer(text: str) -> str | None:
         if spans and withdrawn(text[spans[-1][1] :], boxed):
             return None  # "\\boxed{9}. Wait, it's 10."
         return _boxed_with_tail(text, boxed)
-    return after_answer_marker(text)
+    return after_answer_marker(text) or _gsm8k_line(text)
+
+
+def _gsm8k_line(text: str) -> str | None:
+    """GSM8K's answer line, `#### 18`, the last one when it holds one number (models trained on GSM8K's
+    rationales end with it); `#### 1,200 then 5` is no answer line."""
+    lines = re.findall(r"^[ \t]*####[ \t]*\$?[ \t]*(-?\d[\d,]*(?:\.\d+)?)[ \t]*\.?[ \t]*$", text, re.MULTILINE)
+    return lines[-1] if lines else None
 
 
 # --- raw strings: several boxes, prose, the answer as Math-Verify's parse finds it --------------

@@ -22,6 +22,9 @@ _REVISION = re.compile(
 )
 _LATER_ITEM = re.compile(r"\\boxed\s*\{([^{}]*)\}|\$([^$]+)\$|(-?\d[\d,]*(?:\.\d+)?)")
 
+# "A common mistake is to answer 6": a mistake described, not a change of mind
+_DESCRIBED_MISTAKE = re.compile(r"\b(?:common|typical|frequent|usual|classic|easy)\s+mistakes?\b", re.IGNORECASE)
+
 
 def withdrawn(after: str, answer: str) -> bool:
     """Whether `after`, the text after a stated or boxed `answer`, takes it back: a revision word ("wait",
@@ -32,15 +35,20 @@ def withdrawn(after: str, answer: str) -> bool:
     (True, False)
     >>> withdrawn(". So our answer is correct.", "44"), withdrawn(". Wait, that is right.", "9")
     (False, False)
+    >>> withdrawn(". Wait, let me verify: $2+3=5$.", "5"), withdrawn(". Wait, actually $x = 10$.", "9")
+    (False, True)
+    >>> withdrawn(". A common mistake is to answer 6.", "5"), withdrawn(". My mistake, it is 6.", "5")
+    (False, True)
     """
-    cue = _REVISION.search(after)
+    cue = _REVISION.search(_DESCRIBED_MISTAKE.sub(" ", after) if "mistake" in after.lower() else after)
     if cue is None:
         return False
     items = list(_LATER_ITEM.finditer(after[cue.end() :]))
     if not items:
         return False
     last = next(g for g in items[-1].groups() if g is not None)
-    if normalize_answer(last) != normalize_answer(answer):
+    final_side = last.rsplit("=", 1)[-1]  # "Wait, let me verify: $2+3=5$": a check ends on its value
+    if normalize_answer(answer) not in {normalize_answer(last), normalize_answer(final_side)}:
         return True
     # the same number in another unit (`15 cm^2`, then `it is 15 cm^3`): normalising dropped the units (14th session)
     before, after = read_quantity(answer), read_quantity(last)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .approx import _constant
 from .base import RewardFailure
 from .boxes import box_spans
 from .extract import after_answer_marker, answer_tags, final_answer
@@ -106,7 +107,7 @@ _FINAL_MARKER = re.compile(
 )
 _GSM8K_LINE = re.compile(r"####\s*([^\n]+)")
 _ITEM = (
-    r"(?:\\boxed\s*\{(?P<box>[^{}]*)\}|\$(?P<span>[^$]+)\$|\\[(\[](?P<latex>[^$\n]{1,80}?)\\[)\]]"
+    r"(?:\\boxed\s*\{(?P<box>[^{}]*)\}|\$(?P<span>(?:\\\$|[^$])+?)\$|\\[(\[](?P<latex>[^$\n]{1,80}?)\\[)\]]"
     r"|(?P<number>-?\d[\d,]*(?:\.\d+)?(?:/\d+)?(?:\s*\\?%)?)"  # `or 50%`: the percent is part of the value
     r"|\(?(?P<letter>(?-i:[A-J]))\)?)"  # a choice letter, capital only
 )
@@ -146,12 +147,78 @@ _SERIES_BEFORE = re.compile(r"\d\s*,\s*\$?-?\d[\d.]*\$?\s*,?\s*\Z")
 # a statement of order or congruence is about another quantity, unless the answer is one itself
 _ORDER_RELATION = re.compile(r"[<>≤≥≠≡]|\\(?:[lg]eq?|neq?|equiv|[pb]?mod|lt|gt)(?![A-Za-z])")
 
+# "the others (like 1 or 2) were ruled out": a value the text rejects where it names it is not offered
+_REJECTED = re.compile(
+    r"[\s$)]*(?:(?:were|are|was|is|got|get|have\s+been|has\s+been)\s+(?:all\s+|both\s+)?"
+    r"(?:ruled\s+out|excluded|eliminated|rejected|discarded|impossible|incorrect|wrong|invalid)\b"
+    r"|(?:(?:are|is|were|was)\s+)?too\s+(?:large|small|big|many|few|high|low)\b"  # "C or D too large"
+    r"|(?:would\s+|will\s+)?(?:violate|violates|contradict|contradicts)\b)",  # "4 or 6 would violate the constraint"
+    re.IGNORECASE,
+)
+# "attained at $x = 2$ or $x = 4$", "occurs when $a = 1$ or $a = -1$": an "or" joining a pair that a preposition
+# introduces names where or when, about other quantities; it offers no other answer
+_PAIR_BEFORE = re.compile(
+    r"\b(?:at|when|where|like|with|such\s+as|e\.g\.,?)\s+(?:\$[^$]{1,40}\$|-?\d[\d.,]*|\(?[A-J]\)?)\s*,?\s*\Z",
+    re.IGNORECASE,
+)
+# the same angle in the other unit: `\\boxed{\\frac{\\pi}{6}}, i.e. $30^\\circ$`
+_DEGREES = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*(?:\^\s*\{?\s*\\circ\s*\}?|°)\s*")
+
+
+def _other_unit(extracted: str, statement: str) -> str:
+    """`statement` as an angle in the unit of `extracted` when the two are angles in different units (degrees,
+    radians), else `statement` as it stands: a second spelling of the same angle is no second answer."""
+    in_degrees = _DEGREES.fullmatch(extracted)
+    if not in_degrees and "\\pi" in extracted and (degrees := _DEGREES.fullmatch(statement)):
+        return rf"\frac{{{degrees.group(1)} \pi}}{{180}}"
+    if in_degrees and "\\pi" in statement and "circ" not in statement:
+        return rf"\left({statement}\right) \cdot \frac{{180}}{{\pi}}"
+    return statement
+
+
+# a word answer (`\\text{Tuesday}`, `even`) and a word offered for it by a cue of doubt, the word ending its sentence:
+# "or maybe Wednesday.", "(perhaps odd)"; a bare "or" is left out ("or, equivalently, not odd" is a second spelling),
+# and so is an adverb ("Perhaps unexpectedly, ...")
+_WORD_ANSWER = re.compile(r"\s*(?:\\text\s*\{)?\s*[A-Za-z][A-Za-z' -]*\}?\s*")
+_OFFERED_WORD = re.compile(
+    r"\b(?:maybe|perhaps|possibly|probably|alternatively|otherwise|(?:could|might)\s+(?:also\s+)?be)"
+    r"[\s,:;()*]+(?:(?:it'?s|it\s+is|even|also|rather)[\s,]+)?(?:\\text\s*\{)?(?P<word>[A-Za-z][A-Za-z'-]*)\}?"
+    r"(?<!ly)(?=[\s)*$]*(?:[.;!?]|\Z))",  # the word ends its sentence: "Maybe surprising, but ..." offers none
+    re.IGNORECASE,
+)
+_NOT_A_VALUE = {"not", "so", "yes", "no", "this", "that", "it", "too", "also", "both", "either", "neither", "none"}
+# an end-of-proof mark after the answer (`$\\blacksquare$`, `∎`, "Q.E.D.") closes the text, it is no value
+_END_OF_PROOF = re.compile(r"\\(?:blacksquare|square|Box|qed|qedsymbol)(?![A-Za-z])|[∎□■]|\bQ\.?E\.?D\b\.?")
+# the answer's decimal approximation after it: `\\boxed{\\sqrt{2}} \\approx 1.414`, "or approximately 3.14"
+_APPROX_CUE = re.compile(r"(?:\\approx|≈|\\simeq|approximately|approx\.?|roughly|about|around)[\s$]*\Z", re.IGNORECASE)
+_DECIMAL = re.compile(r"[-+]?\d*\.\d+")
+
+
+def _approximates(text: str, where: int, extracted: str, statement: str) -> bool:
+    """Whether `statement`, standing at `where` after an approximation cue, is a decimal that the exact constant
+    `extracted` rounds to (within half a unit of its last place): a rounding of the answer, no second answer;
+    `\\boxed{\\sqrt{2}} \\approx 1.5` stays a second value."""
+    if not _DECIMAL.fullmatch(statement.strip()) or not _APPROX_CUE.search(text, max(0, where - 20), where):
+        return False
+    value = _constant(re.sub(r"\\[dt]frac(?![A-Za-z])", r"\\frac", extracted))  # `\\dfrac{2}{3} \\approx 0.667`
+    places = len(statement.strip().partition(".")[2])
+    return (
+        value is not None and abs(value.imag) < 1e-12 and abs(value.real - float(statement)) <= 0.5000001 / 10**places
+    )
+
 
 _MODULUS = re.compile(r"\\[pb]?mod(?![A-Za-z])|\bmod\b", re.IGNORECASE)
 
 
 def _item(m: re.Match) -> str:
+    if "word" in m.re.groupindex:
+        return m.group("word")
     return next(m.group(g) for g in ("box", "span", "latex", "number", "letter") if m.group(g) is not None).strip()
+
+
+def _item_start(m: re.Match) -> int:
+    groups = [g for g in ("word", "box", "span", "latex", "number", "letter") if g in m.re.groupindex]
+    return next(m.start(g) for g in groups if m.group(g) is not None)
 
 
 def _last_statement(text: str) -> tuple[str | None, int]:
@@ -196,13 +263,26 @@ def other_statements(text: str, extracted: str, read: str | None = None) -> list
     found += [read] if read and read.strip() != whole else []
     tail = text[tail_from:]
     offered = [m for m in _OFFERED.finditer(tail) if not _SERIES_BEFORE.search(tail, max(0, m.start() - 40), m.start())]
+    offered = [m for m in offered if not _REJECTED.match(tail, m.end())]  # "(like 1 or 2) were ruled out"
+    offered = [
+        m
+        for m in offered
+        if not (m.group(0)[:2].lower() == "or" and _PAIR_BEFORE.search(tail, max(0, m.start() - 60), m.start()))
+    ]
     offered += [*_QUESTIONED.finditer(tail), *_CONCEDED.finditer(tail)]
-    found += [_item(m) for m in sorted(offered, key=lambda m: m.start())]
+    if _WORD_ANSWER.fullmatch(whole):  # `\\boxed{\\text{Tuesday}} or maybe Wednesday`: a word offered for a word
+        offered += [m for m in _OFFERED_WORD.finditer(tail) if m.group("word").lower() not in _NOT_A_VALUE]
+    offered = [m for m in offered if not _approximates(tail, _item_start(m), whole, _item(m))]
+    found += [_other_unit(whole, _item(m)) for m in sorted(offered, key=lambda m: m.start())]
     if not _ORDER_RELATION.search(extracted):  # `x \equiv 13 \pmod{18}`, `108n < 6^n`: about another quantity
         found = [s for s in found if not _ORDER_RELATION.search(s)]
-    bare = len(tail) < 200 and not _MODULUS.search(tail) and _BARE_TAIL.fullmatch(tail)  # `\\boxed{4} \\pmod 7`
-    if bare and not re.search(r"[=<>]|\\[lgn]eq?\b", _item(bare)):
-        found.append(_item(bare))  # `$x = \\boxed{5}$ and $y = 6$`: a statement about another quantity is no value
+    bare_tail = _END_OF_PROOF.sub(" ", tail) if "\\" in tail or not tail.isascii() or "Q" in tail else tail
+    bare = len(tail) < 200 and not _MODULUS.search(tail) and _BARE_TAIL.fullmatch(bare_tail)  # `\\boxed{4} \\pmod 7`
+    if bare and _approximates(bare_tail, _item_start(bare), whole, _item(bare)):
+        bare = None  # `\\boxed{\\sqrt{2}} \\approx 1.414`
+    if bare and _item(bare) and not re.search(r"[=<>]|\\[lgn]eq?\b", _item(bare)):  # `$ $` is no value
+        # `$x = \\boxed{5}$ and $y = 6$`: a statement about another quantity is no value
+        found.append(_other_unit(whole, _item(bare)))
     seen = {extracted.strip(), *(item.strip() for item in extracted.split(","))}  # `\\boxed{33} and 34` reads 33, 34
     unique = [s for s in found if not (s.strip() in seen or seen.add(s.strip()))]
     return unique if len(unique) <= _MAX_STATEMENTS else unique[: _MAX_STATEMENTS + 1]
