@@ -225,6 +225,29 @@ def _balanced(s: str) -> bool:
     return depth == 0
 
 
+def _without_outer_braces(s: str) -> str:
+    """`{{5}}` as `5`: every outer pair of braces that encloses the whole, found in one pass (peeling one layer at a
+    time and checking the rest each time cost n^2 on `{` * 10^4: 7 s, second round of attacks).
+
+    >>> _without_outer_braces("{{5}}"), _without_outer_braces("{a}{b}"), _without_outer_braces("{{a}")
+    ('5', '{a}{b}', '{{a}')
+    """
+    if not (s.startswith("{") and s.endswith("}")):
+        return s
+    closes, stack = {}, []
+    for k, ch in enumerate(s):
+        if ch == "{":
+            stack.append(k)
+        elif ch == "}":
+            if not stack:
+                return s
+            closes[stack.pop()] = k
+    layers = 0
+    while layers < len(s) // 2 and closes.get(layers) == len(s) - 1 - layers:
+        layers += 1
+    return s[layers : len(s) - layers] if not stack else s
+
+
 @memoized
 def normalize_answer(s: str) -> str:
     """A canonical spelling for cheap equality; not meant for display or for sympy.
@@ -276,8 +299,7 @@ def normalize_answer(s: str) -> str:
     s = _strip_item_assignments(s.replace("\0", " "))
     s = _FRAC_DIGITS.sub(r"\\frac{\1}{\2}", s)
     s = s.rstrip(".")
-    while len(s) >= 2 and s[0] == "{" and s[-1] == "}" and _balanced(s[1:-1]):
-        s = s[1:-1]
+    s = _without_outer_braces(s)
     m = _CHOICE.match(s)
     if m:
         s = m.group(1)
