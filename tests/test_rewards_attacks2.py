@@ -204,6 +204,9 @@ LONG_TEXTS = {
     "upper_tags": "<ANSWER>" * (N // 8),
     "answer_first": "Answer: 5\n" + "Let me think. " * (N // 14),
     "choice_labels": "(A) " * (N // 4),
+    "nested_boxes": r"\boxed{" * (N // 7) + "5" + "}" * (N // 7),  # peeled one layer at a time: 100 s before
+    "nested_braces": "{" * (N // 2) + "5" + "}" * (N // 2),
+    "nested_colours": r"\textcolor{red}{" * (N // 17) + "5" + "}" * (N // 17),
 }
 
 
@@ -241,3 +244,11 @@ def test_long_completions_are_read_in_linear_time(name):
     text_verdicts([("5", text)])
     get_reward("accuracy")([text], answer=["5"])
     assert time.monotonic() - start < LIMIT_S
+
+
+@pytest.mark.parametrize("name", list(LONG_TEXTS))
+def test_long_answers_get_a_verdict_within_the_deadline(name):
+    start = time.monotonic()
+    verdict = math_verdicts([("6", LONG_TEXTS[name])])[0]
+    assert time.monotonic() - start < LIMIT_S
+    assert verdict is False

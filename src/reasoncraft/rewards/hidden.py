@@ -15,8 +15,8 @@ source as a reader sees it:
   neighbour: `\\llap{6}5` reads 65, not 5); `\\tiny` and other sizes are visible text and are left alone.
 
 Characters that print nothing (zero-width spaces and joiners, direction marks, variation selectors) are removed:
-`1\u200b2` shows 12. Fullwidth punctuation and letters are read as ASCII, as fullwidth digits already were. A
-bidirectional override or isolate (`\u202e56\u202c` shows 65) is no answer at all (`reordered_text`).
+`1\\u200b2` shows 12. Fullwidth punctuation and letters are read as ASCII, as fullwidth digits already were. A
+bidirectional override or isolate (`\\u202e56\\u202c` shows 65) is no answer at all (`reordered_text`).
 
 So `\\phantom{6}5` is 5 (equal to 5, not to 6), and a hidden box never makes a wrong visible answer right: what is
 hidden is gone, so `\\boxed{6}\\phantom{\\boxed{5}}` answers 6, and `{\\color{white}\\boxed{5}}` alone answers nothing.
@@ -37,7 +37,6 @@ _INVISIBLE_CHARS = re.compile("[\u200b-\u200f\u2060\ufeff\ufe00-\ufe0f\uff01-\uf
 # overrides, embeddings and isolates reorder what follows: `\u202e56\u202c` shows 65, so no reading is safe
 _REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
-_CUE = re.compile(r"\\(?:[hv]?phantom|textcolor|mathcolor|color|scalebox|resizebox|smash|m?a?t?h?[lrc]lap)(?![A-Za-z])")
 _COMMAND = re.compile(
     r"\\(?P<name>[hv]?phantom|textcolor|mathcolor|color|scalebox|resizebox|smash|(?:math)?[lrc]lap)(?![A-Za-z])\s*"
 )
@@ -138,7 +137,7 @@ def visible_text(text: str) -> str:
     """
     if _INVISIBLE_CHARS.search(text):
         text = text.translate(_NO_WIDTH).translate(_FULLWIDTH)
-    if "\\" not in text or not _CUE.search(text):
+    if "\\" not in text or not _COMMAND.search(text):
         return text
     r = _Reader(text)
     cut: list[tuple[int, int, str]] = []  # (start, end, what stands there instead), in order, never overlapping

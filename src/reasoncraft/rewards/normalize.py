@@ -194,10 +194,17 @@ def _cycle_as_overline(s: str) -> str:
     return s
 
 
+# delimiters peeled from one answer at most: each peel checks the rest's braces (O(n)), so `\\boxed{` * 28,571 + `5`
+# + `}` * 28,571 peeled to the end cost n^2 (100 s, second round of attacks); no honest answer has more than a few
+_MAX_PEELS = 20
+
+
 def _strip_delimiters(s: str) -> str:
     s = s.strip()
     changed = True
-    while changed:
+    for _ in range(_MAX_PEELS):
+        if not changed:
+            break
         changed = False
         # a full stop (the ellipsis looked for in the last 4 characters only: `.` * 10^5 would cost n^2)
         if s.endswith(".") and not s[-2:-1].isdigit() and not _DIGITS_THEN_ELLIPSIS.search(s, max(0, len(s) - 4)):
