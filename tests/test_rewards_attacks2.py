@@ -206,6 +206,7 @@ LONG_TEXTS = {
     "choice_labels": "(A) " * (N // 4),
     "nested_boxes": r"\boxed{" * (N // 7) + "5" + "}" * (N // 7),  # peeled one layer at a time: 100 s before
     "nested_braces": "{" * (N // 2) + "5" + "}" * (N // 2),
+    "nested_text": r"\text{" * (N // 7) + "5" + "}" * (N // 7),  # one layer per pass: 60 s before
     "nested_colours": r"\textcolor{red}{" * (N // 17) + "5" + "}" * (N // 17),
 }
 
