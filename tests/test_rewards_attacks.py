@@ -324,7 +324,7 @@ TEXT_ATTACKS = {
                 r"\boxed{\cancel{5}}",
                 r"\boxed{6}<del>\boxed{5}</del>",
                 "\\boxed{6}\u200b\\boxed{5}",
-                r"\boxed{\phantom{6}5}",
+                r"\boxed{\phantom{5}6}",  # the second round: hidden text is read as unseen (`hidden`)
             )
         ),
     ],
@@ -439,6 +439,7 @@ HONEST_TEXTS = [
     ("5", r"$x = \boxed{5}$ and $y = 6$."),
     ("5", r"Since $x$ is not negative, \boxed{5}."),
     ("5", "\\boxed{5}\n\n<!-- checked -->"),
+    ("5", r"\boxed{\phantom{6}5}"),  # a reader sees 5 (second round, `hidden`)
 ]
 
 # --- long completions: the extractors' regexes and scans must stay linear ---------------------------------

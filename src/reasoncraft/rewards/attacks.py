@@ -11,6 +11,7 @@ from __future__ import annotations
 from .computed import computed_answer
 from .doubt import doubtful_answer
 from .expansions import costly_expansion
+from .hidden import reordered_text
 
 __all__ = ["refused_answer"]
 
@@ -21,4 +22,6 @@ def refused_answer(gold: str, candidate: str) -> bool:
     >>> refused_answer("5", r"\\gcd(10, 15)"), refused_answer("5", r"5 \\text{ maybe } 6"), refused_answer("5", "5")
     (True, True, False)
     """
+    if reordered_text(candidate) and not reordered_text(gold):  # `\u202e56\u202c` shows 65 (`hidden`)
+        return True
     return computed_answer(gold, candidate) or doubtful_answer(gold, candidate) or costly_expansion(gold, candidate)

@@ -61,6 +61,7 @@ from .benchgolds import article_word, benchmark_verdict, bracketed_numeral, oute
 from .caps import cap_violation
 from .exact import cheap_verdict
 from .extract import final_answer
+from .hidden import visible_text
 from .normalize import _strip_delimiters, prepare_for_sympy
 from .notations import notation_pair
 from .orders import order_verdict
@@ -209,6 +210,7 @@ class MathChecker:
             if gold.strip() and gold.strip() == candidate.strip():
                 results[k] = True  # the gold's own spelling: equal without reading it (`1/2004!` is over the caps)
                 continue
+            gold, candidate = visible_text(gold), visible_text(candidate)  # `\\phantom{6}5` shows 5 (`hidden`)
             gold, candidate = _spans_as_list(gold), _spans_as_list(candidate)
             gold, candidate = outer_group(gold), article_word(gold, outer_group(candidate))  # `{15 cm}`, `an ellipse`
             candidate = power_in_words(candidate)  # `7 squared` is 7^2, not 7 with a unit dropped (`benchgolds`)

@@ -25,6 +25,7 @@ from .approx import _constant
 from .base import RewardFailure
 from .boxes import box_spans
 from .extract import after_answer_marker, answer_tags, final_answer
+from .hidden import visible_text
 
 __all__ = ["response_text", "negated_answer", "other_statements", "stated_answers", "all_equal"]
 
@@ -45,6 +46,8 @@ _OTHER_BOX = re.compile(
 )
 _ASY = re.compile(r"\[asy\].*?\[/asy\]", re.DOTALL)
 _THINK_END = "</think>"
+_STATED_CUE = re.compile(r"\\boxed|<answer>|\banswer\b", re.IGNORECASE)
+_ANY_CASE_TAG = re.compile(r"<(/?)answer>", re.IGNORECASE)
 _ANSWER_CUE = re.compile(r"\\boxed|<answer>|\banswer\b|\d", re.IGNORECASE)
 
 
@@ -56,10 +59,14 @@ def response_text(text: str) -> str:
     >>> response_text(r"<think>\\boxed{5}</think> Done.")  # no answer after the reasoning: the whole text
     '<think>\\\\boxed{5}</think> Done.'
     """
+    if "<" in text and _ANY_CASE_TAG.search(text):
+        text = _ANY_CASE_TAG.sub(lambda m: f"<{m.group(1)}answer>", text)  # `<ANSWER>6</ANSWER>` is a tag to a reader
     if _THINK_END in text:
-        after = text[text.rindex(_THINK_END) + len(_THINK_END) :]
+        end = text.rindex(_THINK_END)
+        after, opened = text[end + len(_THINK_END) :], text.find("<think>")
         if _ANSWER_CUE.search(after):
-            text = after
+            before = text[:opened] if 0 <= opened < end else ""
+            text = f"{before} {after}" if _STATED_CUE.search(before) else after  # an answer before `<think>` stays
     if "[/asy]" in text:
         text = _ASY.sub(" ", text)  # drawing code after the answer (MATH's solutions, models trained on them)
     for end, tag in _STRUCK_TAGS:
@@ -67,6 +74,7 @@ def response_text(text: str) -> str:
             text = tag.sub(" ", text[: cut + len(end)]) + text[cut + len(end) :]
     if "~~" in text or "\\" in text:
         text = _STRUCK.sub(" ", text)
+    text = visible_text(text)  # unseen: `\\phantom{\\boxed{6}}\\boxed{5}` answers 5 (`hidden`)
     if "box" in text:
         text = _OTHER_BOX.sub(r"\\boxed", text)
     return text
@@ -283,6 +291,8 @@ def other_statements(text: str, extracted: str, read: str | None = None) -> list
     if bare and _item(bare) and not re.search(r"[=<>]|\\[lgn]eq?\b", _item(bare)):  # `$ $` is no value
         # `$x = \\boxed{5}$ and $y = 6$`: a statement about another quantity is no value
         found.append(_other_unit(whole, _item(bare)))
+    if (tags := answer_tags(text)) and tail_from == text.rfind("</answer>") and tags[-1].strip() != last:
+        found += other_statements(tags[-1], last or extracted)  # `<answer>\\boxed{5} 6</answer>`: 6 offered inside
     seen = {extracted.strip(), *(item.strip() for item in extracted.split(","))}  # `\\boxed{33} and 34` reads 33, 34
     unique = [s for s in found if not (s.strip() in seen or seen.add(s.strip()))]
     return unique if len(unique) <= _MAX_STATEMENTS else unique[: _MAX_STATEMENTS + 1]
