@@ -220,3 +220,31 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def called_equal(pairs: list[tuple[str, str]], equal: bool = True) -> list[tuple[str, str]]:
+    """The (gold, answer) pairs `math_verdicts` calls equal (or, with `equal=False`, does not call equal)."""
+    from reasoncraft.rewards import math_verdicts
+
+    return [pair for pair, v in zip(pairs, math_verdicts(pairs)) if (v is True) == equal]
+
+
+def scored_by_both_readers(cases: list[tuple[str, str]]) -> list[tuple[str, str, bool, bool]]:
+    """(gold, completion, either, both) per case: whether `text_verdicts` or the `accuracy` reward calls it equal
+    (for an attack, either reader paying is a hole) and whether both do (an honest text must be paid by both)."""
+    from reasoncraft.rewards import get_reward
+    from reasoncraft.rewards.checker import text_verdicts
+
+    by_text = text_verdicts(cases)
+    by_reward = get_reward("accuracy")([t for _, t in cases], answer=[g for g, _ in cases])
+    return [(g, t, v is True or r == 1.0, v is True and r == 1.0) for (g, t), v, r in zip(cases, by_text, by_reward)]
+
+
+def paid_completions(cases: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The completions either reader (`text_verdicts`, the `accuracy` reward) scores equal."""
+    return [(g, t[:60]) for g, t, either, _ in scored_by_both_readers(cases) if either]
+
+
+def lost_completions(cases: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The completions not scored equal by both readers."""
+    return [(g, t) for g, t, _, both in scored_by_both_readers(cases) if not both]

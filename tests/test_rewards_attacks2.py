@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from helpers import called_equal, lost_completions, paid_completions
 from reasoncraft.rewards import get_reward, math_verdicts
 from reasoncraft.rewards.checker import text_verdicts
 
@@ -213,29 +214,22 @@ LONG_TEXTS = {
 
 @pytest.mark.parametrize("kind", list(ANSWER_ATTACKS))
 def test_answer_attacks_are_not_equal(kind):
-    pairs = ANSWER_ATTACKS[kind]
-    verdicts = math_verdicts(pairs)
-    assert [pair for pair, v in zip(pairs, verdicts) if v is True] == []
+    assert called_equal(ANSWER_ATTACKS[kind]) == []
 
 
 def test_honest_answers_stay_equal():
-    verdicts = math_verdicts(HONEST_ANSWERS)
-    assert [pair for pair, v in zip(HONEST_ANSWERS, verdicts) if v is not True] == []
+    assert called_equal(HONEST_ANSWERS, equal=False) == []
 
 
 @pytest.mark.parametrize("kind", list(TEXT_ATTACKS))
 def test_completion_attacks_score_zero_by_both_readers(kind):
     cases = TEXT_ATTACKS[kind]
-    by_text = text_verdicts(cases)
-    by_reward = get_reward("accuracy")([t for _, t in cases], answer=[g for g, _ in cases])
-    got_through = [(g, t[:60]) for (g, t), v, r in zip(cases, by_text, by_reward) if v is True or r == 1.0]
+    got_through = paid_completions(cases)
     assert got_through == []
 
 
 def test_honest_completions_stay_equal_by_both_readers():
-    by_text = text_verdicts(HONEST_TEXTS)
-    by_reward = get_reward("accuracy")([t for _, t in HONEST_TEXTS], answer=[g for g, _ in HONEST_TEXTS])
-    assert [(g, t) for (g, t), v, r in zip(HONEST_TEXTS, by_text, by_reward) if v is not True or r != 1.0] == []
+    assert lost_completions(HONEST_TEXTS) == []
 
 
 @pytest.mark.parametrize("name", list(LONG_TEXTS))
