@@ -11,8 +11,7 @@ same shape (a real hedge or a second value) that must stay not equal.
 
 import pytest
 
-from reasoncraft.rewards import get_reward
-from reasoncraft.rewards.checker import text_verdicts
+from helpers import lost_completions, paid_completions
 
 # kind -> (gold, the answer as a model writes it in LaTeX, a second equal spelling or None, a different value)
 GOLDS = {
@@ -333,20 +332,11 @@ HONEST = [(f"{kind}", gold, text) for kind, gold, text in _honest()] + [("hand",
 COUNTER = _attacks()
 
 
-def _lost(cases):
-    by_text = text_verdicts([(g, t) for g, t in cases])
-    by_reward = get_reward("accuracy")([t for _, t in cases], answer=[g for g, _ in cases])
-    return [(g, t, v, r) for (g, t), v, r in zip(cases, by_text, by_reward) if v is not True or r != 1.0]
-
-
 @pytest.mark.parametrize("kind", sorted({k.split("-")[0] for k, _, _ in HONEST}))
 def test_honest_completions_are_equal_by_both_readers(kind):
     cases = [(g, t) for k, g, t in HONEST if k.split("-")[0] == kind]
-    assert _lost(cases) == []
+    assert lost_completions(cases) == []
 
 
 def test_counter_cases_stay_not_equal():
-    by_text = text_verdicts(COUNTER)
-    by_reward = get_reward("accuracy")([t for _, t in COUNTER], answer=[g for g, _ in COUNTER])
-    through = [(g, t) for (g, t), v, r in zip(COUNTER, by_text, by_reward) if v is True or r == 1.0]
-    assert through == []
+    assert paid_completions(COUNTER) == []
